@@ -1,0 +1,7 @@
+"""Run the builder: `python -m builder build`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,193 @@
+"""Read typed values out of one YAML mapping, reporting every problem with its line."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from .diagnostics import Diagnostics, did_you_mean
+from .model import BASES, DateFact, PartialDate
+from .yamlread import LineDict, LineList
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+
+
+class Fields:
+    """A checked view of one mapping: unknown keys are reported as soon as it is made."""
+
+    def __init__(
+        self,
+        mapping: Any,
+        path: str,
+        diagnostics: Diagnostics,
+        what: str,
+        allowed: tuple[str, ...],
+        line: int = 0,
+    ) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.what = what
+        self.ok = isinstance(mapping, LineDict)
+        self.mapping: LineDict = mapping if self.ok else LineDict()
+        self.line = self.mapping.line if self.ok else line
+        if not self.ok:
+            self.error(0, f"{what} must be a mapping of keys to values, not {_describe(mapping)}")
+            return
+        for key in mapping:
+            if key not in allowed:
+                self.error(
+                    mapping.line_of(key),
+                    f"unknown key '{key}' in {what}{did_you_mean(key, allowed)}",
+                )
+
+    def error(self, line: int, message: str) -> None:
+        self.diagnostics.error(self.path, line or self.line, message)
+        self.ok = False
+
+    def line_of(self, key: str) -> int:
+        return self.mapping.line_of(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.mapping and self.mapping[key] is not None
+
+    def raw(self, key: str) -> Any:
+        return self.mapping.get(key)
+
+    def _typed(self, key: str, kind: type, required: bool) -> Any:
+        if not self.has(key):
+            if required:
+                self.error(self.line, f"{self.what} is missing required key '{key}'")
+            return None
+        value = self.mapping[key]
+        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.error(
+                self.line_of(key),
+                f"'{key}' must be {_TYPE_NAMES[kind]}, not {_describe(value)}",
+            )
+            return None
+        return value
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        """A string value, stripped of surrounding white space."""
+        value = self._typed(key, str, required)
+        if value is None:
+            return default
+        value = value.strip()
+        if required and not value:
+            self.error(self.line_of(key), f"'{key}' must not be empty")
+        return value
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self._typed(key, bool, False)
+        return default if value is None else value
+
+    def ident(self, key: str, required: bool = False) -> str:
+        """An id: lower-case words joined by hyphens."""
+        value = self.text(key, required)
+        if value and not _ID.match(value):
+            self.error(
+                self.line_of(key),
+                f"'{key}' must be lower-case letters, digits and hyphens, not '{value}'",
+            )
+            return ""
+        return value
+
+    def idents(self, key: str) -> tuple[str, ...]:
+        """A list of ids; a single id is accepted as a list of one."""
+        value = self.mapping.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(self.line_of(key), f"'{key}' must be a list of ids, not {_describe(value)}")
+            return ()
+        out = []
+        for item in value:
+            if not isinstance(item, str) or not _ID.match(item):
+                self.error(self.line_of(key), f"'{key}' has an invalid id {item!r}")
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def items(self, key: str) -> list[tuple[Any, int]]:
+        """The items of a list value, each with its line."""
+        value = self.mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, LineList):
+            self.error(self.line_of(key), f"'{key}' must be a list, not {_describe(value)}")
+            return []
+        return [(item, value.line_of(i)) for i, item in enumerate(value)]
+
+    def sub(self, key: str, what: str, allowed: tuple[str, ...]) -> Fields | None:
+        if not self.has(key):
+            return None
+        return Fields(self.mapping[key], self.path, self.diagnostics, what, allowed, self.line_of(key))
+
+    def date_fact(self, key: str, required: bool = False) -> DateFact | None:
+        """A date, a partial date, or `{start|date, end, basis, note}`."""
+        if not self.has(key):
+            if required:
+                self.error(self.line, f"{self.what} is missing required key '{key}'")
+            return None
+        value = self.mapping[key]
+        line = self.line_of(key)
+        if isinstance(value, (str, int)):
+            start = parse_date(value, key, line, self)
+            return DateFact(start) if start else None
+        sub = Fields(value, self.path, self.diagnostics, f"'{key}'",
+                     ("start", "end", "date", "basis", "note"), line)
+        if not sub.ok:
+            return None
+        first = "date" if sub.has("date") else "start"
+        if not sub.has(first):
+            sub.error(line, f"'{key}' needs a 'start' (or 'date')")
+            return None
+        start = parse_date(sub.raw(first), first, sub.line_of(first), sub)
+        end = parse_date(sub.raw("end"), "end", sub.line_of("end"), sub) if sub.has("end") else None
+        basis = sub.text("basis", default="stated")
+        if basis not in BASES:
+            sub.error(sub.line_of("basis"),
+                      f"'basis' must be one of {', '.join(BASES)}, not '{basis}'{did_you_mean(basis, BASES)}")
+        if start and end and end < start:
+            sub.error(sub.line_of("end"), f"'{key}' ends ({end.iso}) before it starts ({start.iso})")
+        if basis != "stated" and not sub.has("note"):
+            sub.error(line, f"'{key}' has basis '{basis}' but no 'note' saying where the date comes from")
+        if not start:
+            return None
+        return DateFact(start, end, basis, sub.text("note"))
+
+
+def parse_date(value: Any, key: str, line: int, fields: Fields) -> PartialDate | None:
+    """`2013-07-08`, `2019-06` or `2015`, checked against the calendar."""
+    match = _DATE.match(str(value).strip())
+    if not match:
+        fields.error(line, f"'{key}' must be a date like 2013-07-08, 2019-06 or 2015, not '{value}'")
+        return None
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    try:
+        if month:
+            datetime.date(year, month, day or 1)
+    except ValueError:
+        fields.error(line, f"'{key}' is not a real date: '{value}'")
+        return None
+    return PartialDate(year, month, day)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"

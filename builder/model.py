@@ -1,0 +1,260 @@
+"""The content model: typed, frozen records for everything an editor writes."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+
+STATUSES = ("raised", "raised-again", "progress", "met", "positive")
+STATUS_LABELS = {
+    "raised": "Raised",
+    "raised-again": "Raised again",
+    "progress": "Progress",
+    "met": "Met",
+    "positive": "Positive mention",
+    "not-mentioned": "Not mentioned",
+}
+# When one report has several annotations for one recommendation, the most serious wins.
+STATUS_SEVERITY = {"raised-again": 5, "raised": 4, "progress": 3, "met": 2, "positive": 1}
+OPEN_STATUSES = ("raised", "raised-again", "progress")
+BASES = ("stated", "inferred", "elsewhere")
+
+
+@dataclass(frozen=True)
+class Where:
+    """The file and line an item was written on."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day, the month or only the year."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def label(self) -> str:
+        """Human form: `8 July 2013`, `June 2019` or `2015`."""
+        if self.day:
+            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+        if self.month:
+            return f"{calendar.month_name[self.month]} {self.year}"
+        return str(self.year)
+
+    @property
+    def fraction(self) -> float:
+        """Position in years, for placing the date on a chart axis."""
+        month = self.month or 7
+        day = self.day or (15 if self.month else 1)
+        return self.year + (month - 1) / 12 + (day - 1) / 365
+
+
+@dataclass(frozen=True)
+class DateFact:
+    """A date or date range, with where the editors got it from."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+    basis: str = "stated"
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        if not self.end or self.end == self.start:
+            return self.start.label
+        s, e = self.start, self.end
+        if s.day and e.day and s.year == e.year and s.month == e.month:
+            return f"{s.day} to {e.label}"
+        if s.day and e.day and s.year == e.year:
+            return f"{s.day} {calendar.month_name[s.month]} to {e.label}"
+        return f"{s.label} to {e.label}"
+
+
+@dataclass(frozen=True)
+class Grade:
+    grade: str
+    label: str
+    ordinal: int
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    years: str
+    description: str
+    scale: tuple[Grade, ...]
+    where: Where
+
+    def grade(self, grade_id: str) -> Grade | None:
+        return next((g for g in self.scale if g.grade == grade_id), None)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    description: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class TrackedRecommendation:
+    id: str
+    title: str
+    themes: tuple[str, ...]
+    description: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A W3C-style text-quote selector: the quote, narrowed by prefix, suffix or paragraph."""
+
+    quote: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    paragraph: str = ""  # a block id: "p14" or "contacts-and-referrals-are-undertaken-in"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    area: str
+    grade: str
+    series: str
+    headline: bool
+    paragraph: str
+    note: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class OwnRecommendation:
+    """A report's own recommendation or area for improvement, anchored to its wording."""
+
+    selector: Selector
+    timescale: str
+    tracks: str
+    status: str
+    themes: tuple[str, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Annotation:
+    selector: Selector
+    themes: tuple[str, ...]
+    tracks: str
+    status: str
+    note: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    reference: str
+    url: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Licence:
+    name: str
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    title: str
+    kind: str
+    framework: str
+    inspected: DateFact | None
+    published: DateFact
+    presented: DateFact | None
+    authors: tuple[Person, ...]
+    publisher: str
+    source: Source
+    licence: Licence
+    summary: str
+    judgements: tuple[Judgement, ...]
+    recommendations: tuple[OwnRecommendation, ...]
+    annotations: tuple[Annotation, ...]
+    body: str
+    body_line: int  # the file line the body starts on
+    where: Where
+
+    @property
+    def date(self) -> PartialDate:
+        """The date that places the report in the history: the inspection, else the document."""
+        return self.inspected.start if self.inspected else self.published.start
+
+
+@dataclass(frozen=True)
+class Mention:
+    report: str
+    selector: Selector
+    where: Where
+
+
+@dataclass(frozen=True)
+class Event:
+    """An inspection that reports mention but whose document is not in the collection."""
+
+    id: str
+    title: str
+    date: DateFact
+    kind: str
+    framework: str
+    judgements: tuple[Judgement, ...]
+    mentions: tuple[Mention, ...]
+    note: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    organisation: str
+    description: str
+    url: str
+    base_path: str
+    language: str
+    footer: str
+    kinds: tuple[tuple[str, str], ...]
+    where: Where
+
+    def kind_label(self, kind: str) -> str:
+        return dict(self.kinds).get(kind, kind)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from content/, before cross-references are resolved."""
+
+    settings: Settings
+    frameworks: tuple[Framework, ...]
+    themes: tuple[Theme, ...]
+    recommendations: tuple[TrackedRecommendation, ...]
+    events: tuple[Event, ...]
+    reports: tuple[Report, ...]

@@ -1,0 +1,299 @@
+"""Turn the text of content files into typed records: pure functions, strings in, records out."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, TypeVar
+
+from .diagnostics import Diagnostics
+from .fields import Fields
+from .model import (
+    Annotation,
+    Event,
+    Framework,
+    Grade,
+    Judgement,
+    Licence,
+    Mention,
+    OwnRecommendation,
+    Person,
+    Report,
+    Selector,
+    Settings,
+    Source,
+    Theme,
+    TrackedRecommendation,
+    Where,
+)
+from .yamlread import LineDict, YamlProblem, load_yaml
+
+T = TypeVar("T")
+
+REPORT_KEYS = (
+    "id", "title", "kind", "framework", "inspected", "published", "presented", "authors",
+    "publisher", "source", "licence", "summary", "judgements", "recommendations", "annotations",
+)
+SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
+
+
+def read_yaml(text: str, path: str, diagnostics: Diagnostics, first_line: int = 1) -> Any:
+    """Parse YAML, turning a syntax problem into one diagnostic."""
+    try:
+        return load_yaml(text, first_line)
+    except YamlProblem as problem:
+        diagnostics.error(path, problem.line, problem.message)
+        return None
+
+
+def parse_list(
+    text: str, path: str, diagnostics: Diagnostics, what: str, parse_item: Callable[..., T | None]
+) -> tuple[T, ...]:
+    """Parse a YAML file that holds a list of records, checking ids are unique."""
+    data = read_yaml(text, path, diagnostics)
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        diagnostics.error(path, getattr(data, "line", 1), f"{path} must hold a list of {what}s")
+        return ()
+    records: list[T] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data):
+        line = data.line_of(index)
+        record = parse_item(item, path, diagnostics, line)
+        if record is None:
+            continue
+        if record.id in seen:
+            diagnostics.error(path, record.where.line,
+                              f"duplicate {what} id '{record.id}' (first defined on line {seen[record.id]})")
+            continue
+        seen[record.id] = record.where.line
+        records.append(record)
+    return tuple(records)
+
+
+def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
+    """Read `site.yml`."""
+    data = read_yaml(text, path, diagnostics)
+    f = Fields(data if data is not None else LineDict(), path, diagnostics, "site settings",
+               ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds"), 1)
+    base_path = f.text("base_path", default="/")
+    if not base_path.startswith("/"):
+        f.error(f.line_of("base_path"), f"'base_path' must start with '/', not '{base_path}'")
+        base_path = "/"
+    if not base_path.endswith("/"):
+        base_path += "/"
+    url = f.text("url", default="")
+    if url and not re.match(r"^https?://", url):
+        f.error(f.line_of("url"), f"'url' must start with http:// or https://, not '{url}'")
+    kinds: list[tuple[str, str]] = []
+    raw_kinds = f.raw("kinds")
+    if raw_kinds is None:
+        f.error(f.line, "site settings is missing required key 'kinds'")
+    elif not isinstance(raw_kinds, LineDict):
+        f.error(f.line_of("kinds"), "'kinds' must map each kind id to its label")
+    else:
+        for kind, label in raw_kinds.items():
+            if not isinstance(label, str):
+                f.error(raw_kinds.line_of(kind), f"the label of kind '{kind}' must be text")
+            else:
+                kinds.append((kind, label))
+    return Settings(
+        title=f.text("title", required=True),
+        organisation=f.text("organisation", required=True),
+        description=f.text("description"),
+        url=url.rstrip("/") + "/" if url else "",
+        base_path=base_path,
+        language=f.text("language", default="en"),
+        footer=f.text("footer"),
+        kinds=tuple(kinds),
+        where=Where(path, 1),
+    )
+
+
+def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Framework | None:
+    f = Fields(item, path, diagnostics, "framework", ("id", "title", "years", "description", "scale"), line)
+    if not f.ok:
+        return None
+    scale: list[Grade] = []
+    for entry, entry_line in f.items("scale"):
+        g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
+        grade, label = g.ident("grade", required=True), g.text("label", required=True)
+        ordinal = g._typed("ordinal", int, True)
+        if g.ok:
+            scale.append(Grade(grade, label, ordinal))
+    return Framework(f.ident("id", required=True), f.text("title", required=True), f.text("years"),
+                     f.text("description"), tuple(scale), Where(path, f.line))
+
+
+def parse_theme(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Theme | None:
+    f = Fields(item, path, diagnostics, "theme", ("id", "title", "description"), line)
+    if not f.ok:
+        return None
+    record = Theme(f.ident("id", required=True), f.text("title", required=True),
+                   f.text("description", required=True), Where(path, f.line))
+    return record if f.ok else None
+
+
+def parse_tracked(item: Any, path: str, diagnostics: Diagnostics, line: int) -> TrackedRecommendation | None:
+    f = Fields(item, path, diagnostics, "tracked recommendation", ("id", "title", "themes", "description"), line)
+    if not f.ok:
+        return None
+    record = TrackedRecommendation(f.ident("id", required=True), f.text("title", required=True),
+                                   f.idents("themes"), f.text("description", required=True),
+                                   Where(path, f.line))
+    return record if f.ok else None
+
+
+def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Event | None:
+    f = Fields(item, path, diagnostics, "event",
+               ("id", "title", "date", "kind", "framework", "judgements", "mentions", "note"), line)
+    if not f.ok:
+        return None
+    mentions = []
+    for entry, entry_line in f.items("mentions"):
+        m = Fields(entry, path, diagnostics, "mention", ("report",) + SELECTOR_KEYS, entry_line)
+        selector = _selector(m)
+        report = m.ident("report", required=True)
+        if m.ok and selector:
+            mentions.append(Mention(report, selector, Where(path, m.line_of("quote"))))
+    date = f.date_fact("date", required=True)
+    record = Event(f.ident("id", required=True), f.text("title", required=True), date,
+                   f.ident("kind", required=True), f.ident("framework"),
+                   _judgements(f), tuple(mentions), f.text("note"), Where(path, f.line))
+    return record if f.ok and date else None
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split a report file into (front matter, body, first body line), or None without `---`."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return None
+
+
+def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | None:
+    """Read one report file: YAML front matter between `---` lines, then Markdown."""
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    parts = split_front_matter(text)
+    if parts is None:
+        diagnostics.error(path, 1, "a report must begin with YAML front matter between two '---' lines")
+        return None
+    front, body, body_line = parts
+    data = read_yaml(front, path, diagnostics, first_line=2)
+    if data is None:
+        return None
+    f = Fields(data, path, diagnostics, "report front matter", REPORT_KEYS, 2)
+    if not f.ok and not isinstance(data, LineDict):
+        return None
+    source = f.sub("source", "'source'", ("title", "reference", "url", "note"))
+    licence = f.sub("licence", "'licence'", ("name", "url", "text"))
+    if source is None:
+        f.error(f.line, "report front matter is missing required key 'source'")
+    if licence is None:
+        f.error(f.line, "report front matter is missing required key 'licence'")
+    authors = []
+    for entry, line in f.items("authors"):
+        a = Fields(entry, path, diagnostics, "author", ("name", "role"), line)
+        authors.append(Person(a.text("name", required=True), a.text("role")))
+    if not authors:
+        f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
+    report = Report(
+        id=f.ident("id", required=True),
+        title=f.text("title", required=True),
+        kind=f.ident("kind", required=True),
+        framework=f.ident("framework"),
+        inspected=f.date_fact("inspected"),
+        published=f.date_fact("published", required=True),
+        presented=f.date_fact("presented"),
+        authors=tuple(authors),
+        publisher=f.text("publisher", required=True),
+        source=Source(source.text("title", required=True), source.text("reference"),
+                      source.text("url"), source.text("note")) if source else Source("", "", "", ""),
+        licence=Licence(licence.text("name", required=True), licence.text("url"),
+                        licence.text("text")) if licence else Licence("", "", ""),
+        summary=f.text("summary"),
+        judgements=_judgements(f),
+        recommendations=_own_recommendations(f),
+        annotations=_annotations(f),
+        body=body,
+        body_line=body_line,
+        where=Where(path, 1),
+    )
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    if report.id and report.id != stem:
+        f.error(f.line_of("id"), f"id '{report.id}' does not match the file name '{stem}.md'"
+                f" (hint: rename the file to '{report.id}.md' or change the id)")
+    if report.id and not re.match(r"^\d{4}-\d{2}-", report.id):
+        f.error(f.line_of("id"), f"a report id must begin with its year and month, like '2013-07-{report.id}'")
+    return report if f.ok and report.published else None
+
+
+def _selector(f: Fields) -> Selector | None:
+    paragraph = f.raw("paragraph")
+    if isinstance(paragraph, int) and not isinstance(paragraph, bool):
+        paragraph_id = f"p{paragraph}"
+    else:
+        paragraph_id = f.text("paragraph")
+    quote = f.text("quote")
+    if not quote and not paragraph_id:
+        f.error(f.line, f"{f.what} needs a 'quote' or a 'paragraph' to anchor it to the text")
+        return None
+    if not quote and (f.has("prefix") or f.has("suffix")):
+        f.error(f.line, f"{f.what} has a 'prefix' or 'suffix' but no 'quote'")
+    return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
+
+
+def _judgements(f: Fields) -> tuple[Judgement, ...]:
+    out = []
+    for entry, line in f.items("judgements"):
+        j = Fields(entry, f.path, f.diagnostics, "judgement",
+                   ("area", "grade", "series", "headline", "paragraph", "note"), line)
+        area = j.text("area", required=True)
+        paragraph = j.raw("paragraph")
+        paragraph_id = f"p{paragraph}" if isinstance(paragraph, int) else j.text("paragraph")
+        series = j.ident("series") or re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-")
+        if j.ok or area:
+            out.append(Judgement(area, j.ident("grade", required=True), series, j.flag("headline"),
+                                 paragraph_id, j.text("note"), Where(f.path, j.line_of("grade"))))
+    return tuple(out)
+
+
+def _own_recommendations(f: Fields) -> tuple[OwnRecommendation, ...]:
+    out = []
+    for entry, line in f.items("recommendations"):
+        r = Fields(entry, f.path, f.diagnostics, "recommendation",
+                   SELECTOR_KEYS + ("timescale", "tracks", "status", "themes"), line)
+        selector = _selector(r)
+        tracks = r.ident("tracks", required=True)
+        status = r.ident("status") or "raised"
+        if status not in ("raised", "raised-again"):
+            r.error(r.line_of("status"), f"a report's own recommendation has status 'raised' or "
+                    f"'raised-again', not '{status}'")
+        if selector:
+            out.append(OwnRecommendation(selector, r.text("timescale"), tracks, status,
+                                         r.idents("themes"), Where(f.path, r.line)))
+    return tuple(out)
+
+
+def _annotations(f: Fields) -> tuple[Annotation, ...]:
+    out = []
+    for entry, line in f.items("annotations"):
+        a = Fields(entry, f.path, f.diagnostics, "annotation",
+                   SELECTOR_KEYS + ("themes", "tracks", "status", "note"), line)
+        selector = _selector(a)
+        themes, tracks = a.idents("themes"), a.ident("tracks")
+        status = a.ident("status")
+        if tracks and not status:
+            a.error(a.line_of("tracks"), "an annotation with 'tracks' needs a 'status' "
+                    "(raised, raised-again, progress, met or positive)")
+        if status and not tracks:
+            a.error(a.line_of("status"), "an annotation with a 'status' needs 'tracks' naming the "
+                    "tracked recommendation it is evidence for")
+        if not themes and not tracks and not a.has("note"):
+            a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
+        if selector:
+            out.append(Annotation(selector, themes, tracks, status, a.text("note"), Where(f.path, a.line)))
+    return tuple(out)

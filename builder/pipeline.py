@@ -1,0 +1,62 @@
+"""The whole builder as one readable function: load, model, render, check, publish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import parse_content
+from .diagnostics import Diagnostics
+from .linkcheck import check_links
+from .load import Project, display_path, read_assets, read_sources
+from .publish import write_site_atomically
+from .render import render_site
+from .site import Site, build_model
+
+
+@dataclass
+class Cache:
+    """Rendered report bodies keyed by their text and anchors, kept between builds in one process."""
+
+    bodies: dict = field(default_factory=dict)
+
+
+def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, write: bool = True,
+          cache: Cache | None = None) -> dict[str, bytes] | None:
+    """Build the site; write it only when there are no errors. Returns the files, or None."""
+    sources = read_sources(project.content, diagnostics)                      # load
+    content = parse_content(sources, diagnostics, display_path(project.content))
+    if diagnostics.has_errors():
+        return None
+    site = build_model(content, diagnostics, cache.bodies if cache else None)  # model
+    if diagnostics.has_errors():
+        return None
+    files = render_site(site, project.templates, read_assets(project.assets), diagnostics)  # render
+    check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict)
+    if diagnostics.has_errors() or (strict and diagnostics.warnings):
+        return None
+    if write:
+        write_site_atomically(files, project.out)                           # publish
+    return files
+
+
+def page_sources(site: Site, project: Project) -> dict[str, str]:
+    """Which source file produced each page, so a broken link names a file an editor can open."""
+    templates = display_path(project.templates)
+    sources = {f"reports/{view.report.id}/index.html": view.report.where.path for view in site.reports}
+    sources.update({f"themes/{t}/index.html": f"{templates}/theme.html" for t in site.themes})
+    sources.update({f"recommendations/{r}/index.html": f"{templates}/recommendation.html"
+                    for r in site.recommendations})
+    for page, template in (("index.html", "home"), ("404.html", "404")):
+        sources[page] = f"{templates}/{template}.html"
+    for section in ("timeline", "reports", "themes", "recommendations", "about", "data"):
+        sources[f"{section}/index.html"] = f"{templates}/{section}.html"
+    return sources
+
+
+def check(project: Project, diagnostics: Diagnostics, strict: bool = False) -> None:
+    """Validate content and templates without writing anything."""
+    build(project, diagnostics, strict=strict, write=False)
+
+
+__all__ = ["Cache", "build", "check", "Path"]

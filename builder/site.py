@@ -1,0 +1,372 @@
+"""Build the site model from content: resolve every reference, anchor every passage, derive histories.
+
+Pure: content records in, one Site out, with problems reported to diagnostics. Templates get the
+views made here and never walk back-pointers of their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from .anchoring import Anchor, Target
+from .diagnostics import Diagnostics, did_you_mean
+from .model import (
+    OPEN_STATUSES,
+    STATUS_SEVERITY,
+    STATUSES,
+    Content,
+    Event,
+    Framework,
+    Judgement,
+    Report,
+    Theme,
+    TrackedRecommendation,
+    Where,
+)
+from .text import RenderedText, render_body, render_note
+
+
+@dataclass(frozen=True)
+class Passage:
+    """An anchored annotation or own recommendation, resolved to its place in the text."""
+
+    key: str
+    report: str
+    kind: str  # "annotation" or "recommendation"
+    block_id: str
+    number: str
+    quote: str
+    before: str  # a sentence or so of context either side of the quote
+    after: str
+    whole: bool  # the annotation covers the whole paragraph
+    themes: tuple[str, ...]
+    tracks: str
+    status: str
+    note_html: str
+    timescale: str
+    wording: str  # an own recommendation's full wording
+    where: Where
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report: Report
+    framework: Framework | None
+    body_html: str
+    passages: tuple[Passage, ...]
+    headline: Judgement | None
+    statuses: dict[str, str]  # tracked recommendation id -> this report's status
+    previous: str  # report ids, or ""
+    next: str
+    unmentioned: tuple[str, ...] = ()  # raised by the previous report, not mentioned by this one
+
+    @property
+    def own(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if p.kind == "recommendation")
+
+    @property
+    def annotations(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if p.kind == "annotation")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    report: str
+    status: str  # a status, or "not-mentioned"
+    own: tuple[Passage, ...]
+    evidence: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    recommendation: TrackedRecommendation
+    entries: tuple[HistoryEntry, ...]  # one per report, in date order
+
+    @property
+    def mentioned(self) -> tuple[HistoryEntry, ...]:
+        return tuple(e for e in self.entries if e.status != "not-mentioned")
+
+    @property
+    def first_raised(self) -> HistoryEntry | None:
+        return next((e for e in self.entries if e.status in ("raised", "raised-again")), None)
+
+    @property
+    def times_raised(self) -> int:
+        return sum(1 for e in self.entries if e.status in ("raised", "raised-again"))
+
+    @property
+    def latest(self) -> HistoryEntry | None:
+        """The latest report that speaks of the recommendation."""
+        mentioned = self.mentioned
+        return mentioned[-1] if mentioned else None
+
+    @property
+    def latest_status(self) -> str:
+        return self.latest.status if self.latest else "not-mentioned"
+
+    @property
+    def is_open(self) -> bool:
+        return self.latest_status in OPEN_STATUSES
+
+    @property
+    def recurring(self) -> bool:
+        return self.times_raised >= 2
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """A report in the collection, or an inspection the reports mention."""
+
+    id: str
+    title: str
+    kind: str
+    framework: str
+    date_label: str
+    sort_key: tuple
+    position: float  # years, for the chart
+    judgements: tuple[Judgement, ...]
+    report: Report | None
+    event: Event | None
+
+
+@dataclass
+class Site:
+    content: Content
+    frameworks: dict[str, Framework]
+    themes: dict[str, Theme]
+    recommendations: dict[str, TrackedRecommendation]
+    reports: list[ReportView]  # in date order
+    histories: dict[str, History]
+    timeline: list[TimelineItem]
+    event_mentions: dict[str, list[Passage]] = field(default_factory=dict)
+    rendered: dict[str, RenderedText] = field(default_factory=dict)
+
+    @property
+    def settings(self):
+        return self.content.settings
+
+    def report(self, report_id: str) -> ReportView:
+        return next(r for r in self.reports if r.report.id == report_id)
+
+    def theme_passages(self, theme_id: str) -> list[Passage]:
+        return [p for view in self.reports for p in view.passages if theme_id in p.themes]
+
+
+def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None = None) -> Site:
+    """Check every cross-reference, render and anchor every report, and derive the history."""
+    frameworks = {f.id: f for f in content.frameworks}
+    themes = {t.id: t for t in content.themes}
+    recs = {r.id: r for r in content.recommendations}
+    check_vocabularies(content, frameworks, themes, recs, diagnostics)
+    ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
+    mentions = _mention_targets(content, diagnostics)
+    rendered: dict[str, RenderedText] = {}
+    views: list[ReportView] = []
+    for index, report in enumerate(ordered):
+        targets = _targets(report) + mentions.get(report.id, [])
+        key = (report.body, tuple(targets))
+        result = cache.get(key) if cache is not None else None
+        if result is None:
+            result = render_body(report.body, targets)
+            if cache is not None:
+                cache[key] = result
+        rendered[report.id] = result
+        _report_anchor_problems(report, result, diagnostics)
+        passages = _passages(report, result, recs, themes)
+        views.append(ReportView(
+            report=report,
+            framework=frameworks.get(report.framework),
+            body_html=result.html,
+            passages=passages,
+            headline=headline(report.judgements),
+            statuses=_statuses(passages),
+            previous=ordered[index - 1].id if index else "",
+            next=ordered[index + 1].id if index + 1 < len(ordered) else "",
+        ))
+    for index in range(1, len(views)):
+        before, view = views[index - 1].statuses, views[index]
+        dropped = sorted(rid for rid, status in before.items()
+                         if status in ("raised", "raised-again") and rid not in view.statuses)
+        views[index] = dataclasses.replace(view, unmentioned=tuple(dropped))
+    histories = {rid: _history(rec, views) for rid, rec in recs.items()}
+    site = Site(content, frameworks, themes, recs, views, histories,
+                _timeline(ordered, content.events), rendered=rendered)
+    site.event_mentions = _event_passages(content, rendered)
+    return site
+
+
+def headline(judgements: tuple[Judgement, ...]) -> Judgement | None:
+    """The judgement marked headline, else the first."""
+    return next((j for j in judgements if j.headline), judgements[0] if judgements else None)
+
+
+def check_vocabularies(content, frameworks, themes, recs, diagnostics: Diagnostics) -> None:
+    """Every id an editor writes must name something defined in content."""
+    kinds = dict(content.settings.kinds)
+
+    def known(value: str, choices: dict, what: str, where: Where) -> bool:
+        if value and value not in choices:
+            diagnostics.error(where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}")
+            return False
+        return True
+
+    for rec in content.recommendations:
+        for theme in rec.themes:
+            known(theme, themes, "theme", rec.where)
+    for item in (*content.reports, *content.events):
+        known(item.kind, kinds, "kind", item.where)
+        framework = frameworks.get(item.framework)
+        known(item.framework, frameworks, "framework", item.where)
+        _check_judgements(item.judgements, framework, item.framework, diagnostics)
+    for report in content.reports:
+        for passage in (*report.annotations, *report.recommendations):
+            for theme in passage.themes:
+                known(theme, themes, "theme", passage.where)
+            known(passage.tracks, recs, "tracked recommendation", passage.where)
+            if passage.status and passage.status not in STATUSES:
+                diagnostics.error(passage.where.path, passage.where.line,
+                                  f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
+                                  f" (use one of: {', '.join(STATUSES)})")
+    report_ids = {r.id for r in content.reports}
+    for event in content.events:
+        for mention in event.mentions:
+            known(mention.report, report_ids, "report", mention.where)
+
+
+def _check_judgements(judgements, framework: Framework | None, framework_id: str, diagnostics) -> None:
+    if judgements and sum(j.headline for j in judgements) > 1:
+        j = [j for j in judgements if j.headline][1]
+        diagnostics.error(j.where.path, j.where.line, "only one judgement can be the headline")
+    for j in judgements:
+        if framework is None:
+            if not framework_id:
+                diagnostics.error(j.where.path, j.where.line, "a judgement needs the report's 'framework' "
+                                  "so that its grade can be read on that framework's scale")
+            continue
+        if not framework.scale:
+            diagnostics.error(j.where.path, j.where.line,
+                              f"framework '{framework.id}' has no grade scale, so it cannot grade '{j.area}'")
+        elif j.grade and not framework.grade(j.grade):
+            grades = [g.grade for g in framework.scale]
+            diagnostics.error(j.where.path, j.where.line,
+                              f"unknown grade '{j.grade}' for framework '{framework.id}'"
+                              f"{did_you_mean(j.grade, grades)} (use one of: {', '.join(grades)})")
+
+
+def _targets(report: Report) -> list[Target]:
+    targets = [Target(f"rec-{i + 1}", r.selector, r.where) for i, r in enumerate(report.recommendations)]
+    targets += [Target(f"note-{i + 1}", a.selector, a.where) for i, a in enumerate(report.annotations)]
+    return targets
+
+
+def _mention_targets(content: Content, diagnostics: Diagnostics) -> dict[str, list[Target]]:
+    out: dict[str, list[Target]] = {}
+    for event in content.events:
+        for i, mention in enumerate(event.mentions):
+            out.setdefault(mention.report, []).append(
+                Target(f"mention-{event.id}-{i + 1}", mention.selector, mention.where, aside=False))
+    return out
+
+
+def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: Diagnostics) -> None:
+    for problem in result.problems:
+        diagnostics.error(problem.where.path, problem.where.line, problem.message)
+    for number, line in result.duplicate_numbers:
+        diagnostics.error(report.where.path, report.body_line + line,
+                          f"paragraph number {number} is used twice; each paragraph number must be unique")
+    ids = {b.id for b in result.blocks}
+    for j in report.judgements:
+        if j.paragraph and j.paragraph not in ids:
+            diagnostics.error(j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report")
+
+
+def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passage, ...]:
+    anchors: dict[str, Anchor] = result.anchors
+    out = []
+    items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
+    items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
+    for key, kind, item in items:
+        anchor = anchors.get(key)
+        if anchor is None:
+            continue
+        text = anchor.block.text
+        whole = not item.selector.quote
+        before, quote, after = context(text, anchor.start, anchor.end) if not whole else ("", text, "")
+        item_themes = tuple(item.themes) or (recs[item.tracks].themes if item.tracks in recs else ())
+        out.append(Passage(
+            key=key, report=report.id, kind=kind, block_id=anchor.block.id, number=anchor.block.number,
+            quote=quote, before=before, after=after, whole=whole,
+            themes=tuple(t for t in item_themes if t in themes),
+            tracks=item.tracks if item.tracks in recs else "",
+            status=item.status,
+            note_html=render_note(getattr(item, "note", "")),
+            timescale=getattr(item, "timescale", ""),
+            wording=text.strip() if kind == "recommendation" else "",
+            where=item.where,
+        ))
+    # Reading order: by place in the text, then as written.
+    block_order = {id(b): i for i, b in enumerate(result.blocks)}
+    position = {key: (block_order.get(id(a.block), 0), a.start) for key, a in anchors.items()}
+    return tuple(sorted(out, key=lambda p: position[p.key]))
+
+
+def context(text: str, start: int, end: int, limit: int = 220) -> tuple[str, str, str]:
+    """The quote with the rest of its sentence either side, trimmed to about `limit` characters."""
+    boundaries = [m.end() for m in re.finditer(r"[.!?;:]\s+", text)]
+    sentence_start = max([b for b in boundaries if b <= start], default=0)
+    sentence_end = min([b for b in boundaries if b >= end], default=len(text))
+    before, after = text[sentence_start:start], text[end:sentence_end].rstrip()
+    if len(before) > limit:
+        before = "…" + before[-limit:].split(" ", 1)[-1]
+    if len(after) > limit:
+        after = after[:limit].rsplit(" ", 1)[0] + "…"
+    return before, text[start:end], after
+
+
+def _statuses(passages: tuple[Passage, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in passages:
+        if p.tracks and p.status:
+            current = out.get(p.tracks)
+            if current is None or STATUS_SEVERITY[p.status] > STATUS_SEVERITY[current]:
+                out[p.tracks] = p.status
+    return out
+
+
+def _history(rec: TrackedRecommendation, views: list[ReportView]) -> History:
+    entries = []
+    for view in views:
+        mine = [p for p in view.passages if p.tracks == rec.id]
+        entries.append(HistoryEntry(
+            report=view.report.id,
+            status=view.statuses.get(rec.id, "not-mentioned"),
+            own=tuple(p for p in mine if p.kind == "recommendation"),
+            evidence=tuple(p for p in mine if p.kind == "annotation"),
+        ))
+    return History(rec, tuple(entries))
+
+
+def _timeline(reports: list[Report], events: tuple[Event, ...]) -> list[TimelineItem]:
+    items = [TimelineItem(r.id, r.title, r.kind, r.framework,
+                          (r.inspected or r.published).label, (r.date, r.id), r.date.fraction,
+                          r.judgements, r, None) for r in reports]
+    items += [TimelineItem(e.id, e.title, e.kind, e.framework, e.date.label, (e.date.start, e.id),
+                           e.date.start.fraction, e.judgements, None, e) for e in events]
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def _event_passages(content: Content, rendered: dict[str, RenderedText]) -> dict[str, list[Passage]]:
+    out: dict[str, list[Passage]] = {}
+    for event in content.events:
+        for i, mention in enumerate(event.mentions):
+            result = rendered.get(mention.report)
+            anchor = result.anchors.get(f"mention-{event.id}-{i + 1}") if result else None
+            if anchor is None:
+                continue
+            before, quote, after = context(anchor.block.text, anchor.start, anchor.end)
+            out.setdefault(event.id, []).append(Passage(
+                anchor.key, mention.report, "mention", anchor.block.id, anchor.block.number, quote,
+                before, after, not mention.selector.quote, (), "", "", "", "", "", mention.where))
+    return out
