@@ -107,11 +107,12 @@ def find_quote(blocks: list[Block], selector: Selector) -> tuple[list[tuple[Bloc
 
 
 def describe_blocks(hits: list[tuple[Block, int, int]]) -> str:
-    names = []
+    """`¶14, ¶15` or `¶4 twice`: where the hits are."""
+    counts: dict[str, int] = {}
     for block, _, _ in hits:
         name = f"¶{block.number}" if block.number else f"#{block.id}"
-        if name not in names:
-            names.append(name)
+        counts[name] = counts.get(name, 0) + 1
+    names = [name + ("" if n == 1 else " twice" if n == 2 else f" {n} times") for name, n in counts.items()]
     return ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
 
 

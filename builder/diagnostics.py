@@ -67,5 +67,5 @@ def summary(diagnostics: Diagnostics, written: bool) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ` (did you mean 'x'?)` hint, or an empty string when nothing is close."""
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.55)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -22,10 +22,15 @@ BASES = ("stated", "inferred", "elsewhere")
 
 @dataclass(frozen=True)
 class Where:
-    """The file and line an item was written on."""
+    """The file and line an item was written on, and the lines of its keys."""
 
     path: str
     line: int
+    keys: tuple[tuple[str, int], ...] = ()
+
+    def of(self, key: str) -> Where:
+        """Where one key of the item was written."""
+        return Where(self.path, dict(self.keys).get(key, self.line))
 
 
 @dataclass(frozen=True, order=True)

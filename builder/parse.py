@@ -122,7 +122,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         if g.ok:
             scale.append(Grade(grade, label, ordinal))
     return Framework(f.ident("id", required=True), f.text("title", required=True), f.text("years"),
-                     f.text("description"), tuple(scale), Where(path, f.line))
+                     f.text("description"), tuple(scale), _where(f))
 
 
 def parse_theme(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Theme | None:
@@ -130,7 +130,7 @@ def parse_theme(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Th
     if not f.ok:
         return None
     record = Theme(f.ident("id", required=True), f.text("title", required=True),
-                   f.text("description", required=True), Where(path, f.line))
+                   f.text("description", required=True), _where(f))
     return record if f.ok else None
 
 
@@ -140,7 +140,7 @@ def parse_tracked(item: Any, path: str, diagnostics: Diagnostics, line: int) -> 
         return None
     record = TrackedRecommendation(f.ident("id", required=True), f.text("title", required=True),
                                    f.idents("themes"), f.text("description", required=True),
-                                   Where(path, f.line))
+                                   _where(f))
     return record if f.ok else None
 
 
@@ -155,11 +155,11 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
         selector = _selector(m)
         report = m.ident("report", required=True)
         if m.ok and selector:
-            mentions.append(Mention(report, selector, Where(path, m.line_of("quote"))))
+            mentions.append(Mention(report, selector, _where(m)))
     date = f.date_fact("date", required=True)
     record = Event(f.ident("id", required=True), f.text("title", required=True), date,
                    f.ident("kind", required=True), f.ident("framework"),
-                   _judgements(f), tuple(mentions), f.text("note"), Where(path, f.line))
+                   _judgements(f), tuple(mentions), f.text("note"), _where(f))
     return record if f.ok and date else None
 
 
@@ -220,7 +220,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         annotations=_annotations(f),
         body=body,
         body_line=body_line,
-        where=Where(path, 1),
+        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
     )
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if report.id and report.id != stem:
@@ -229,6 +229,10 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     if report.id and not re.match(r"^\d{4}-\d{2}-", report.id):
         f.error(f.line_of("id"), f"a report id must begin with its year and month, like '2013-07-{report.id}'")
     return report if f.ok and report.published else None
+
+
+def _where(f: Fields) -> Where:
+    return Where(f.path, f.line, tuple(f.mapping.key_lines.items()))
 
 
 def _selector(f: Fields) -> Selector | None:
@@ -274,7 +278,7 @@ def _own_recommendations(f: Fields) -> tuple[OwnRecommendation, ...]:
                     f"'raised-again', not '{status}'")
         if selector:
             out.append(OwnRecommendation(selector, r.text("timescale"), tracks, status,
-                                         r.idents("themes"), Where(f.path, r.line)))
+                                         r.idents("themes"), _where(r)))
     return tuple(out)
 
 
@@ -295,5 +299,5 @@ def _annotations(f: Fields) -> tuple[Annotation, ...]:
         if not themes and not tracks and not a.has("note"):
             a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
         if selector:
-            out.append(Annotation(selector, themes, tracks, status, a.text("note"), Where(f.path, a.line)))
+            out.append(Annotation(selector, themes, tracks, status, a.text("note"), _where(a)))
     return tuple(out)

@@ -32,6 +32,8 @@ def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, w
     if diagnostics.has_errors():
         return None
     files = render_site(site, project.templates, read_assets(project.assets), diagnostics)  # render
+    if diagnostics.has_errors():
+        return None  # a page is missing: checking links to it would only repeat the error
     check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict)
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None

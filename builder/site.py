@@ -206,7 +206,7 @@ def check_vocabularies(content, frameworks, themes, recs, diagnostics: Diagnosti
     """Every id an editor writes must name something defined in content."""
     kinds = dict(content.settings.kinds)
 
-    def known(value: str, choices: dict, what: str, where: Where) -> bool:
+    def known(value: str, choices, what: str, where: Where) -> bool:
         if value and value not in choices:
             diagnostics.error(where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}")
             return False
@@ -214,25 +214,25 @@ def check_vocabularies(content, frameworks, themes, recs, diagnostics: Diagnosti
 
     for rec in content.recommendations:
         for theme in rec.themes:
-            known(theme, themes, "theme", rec.where)
+            known(theme, themes, "theme", rec.where.of("themes"))
     for item in (*content.reports, *content.events):
-        known(item.kind, kinds, "kind", item.where)
+        known(item.kind, kinds, "kind", item.where.of("kind"))
         framework = frameworks.get(item.framework)
-        known(item.framework, frameworks, "framework", item.where)
+        known(item.framework, frameworks, "framework", item.where.of("framework"))
         _check_judgements(item.judgements, framework, item.framework, diagnostics)
     for report in content.reports:
         for passage in (*report.annotations, *report.recommendations):
             for theme in passage.themes:
-                known(theme, themes, "theme", passage.where)
-            known(passage.tracks, recs, "tracked recommendation", passage.where)
+                known(theme, themes, "theme", passage.where.of("themes"))
+            known(passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
             if passage.status and passage.status not in STATUSES:
-                diagnostics.error(passage.where.path, passage.where.line,
+                diagnostics.error(passage.where.path, passage.where.of("status").line,
                                   f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
                                   f" (use one of: {', '.join(STATUSES)})")
     report_ids = {r.id for r in content.reports}
     for event in content.events:
         for mention in event.mentions:
-            known(mention.report, report_ids, "report", mention.where)
+            known(mention.report, report_ids, "report", mention.where.of("report"))
 
 
 def _check_judgements(judgements, framework: Framework | None, framework_id: str, diagnostics) -> None:

@@ -1,0 +1,77 @@
+"""Shared fixtures: the repository's paths, fixture-site builds and a Chromium browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "site"
+sys.path.insert(0, str(ROOT))
+
+from builder.diagnostics import Diagnostics  # noqa: E402
+from builder.load import Project  # noqa: E402
+from builder.pipeline import build  # noqa: E402
+
+
+def fixture_project(out: Path, content: Path | None = None) -> Project:
+    """The fixture site's content with the repository's templates and assets."""
+    return Project(content or FIXTURE / "content", ROOT / "templates", ROOT / "assets", out)
+
+
+def build_files(project: Project) -> tuple[dict[str, bytes] | None, Diagnostics]:
+    diagnostics = Diagnostics()
+    return build(project, diagnostics, write=False), diagnostics
+
+
+@pytest.fixture
+def fixture_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture site's content folder."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE / "content", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_files() -> dict[str, bytes]:
+    files, diagnostics = build_files(fixture_project(Path("/nonexistent")))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    return files
+
+
+@pytest.fixture(scope="session")
+def real_files() -> dict[str, bytes]:
+    files, diagnostics = build_files(Project.at(ROOT))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    return files
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skipped without it, except under CI where it must exist."""
+    path = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if path is None or sync_playwright is None:
+        reason = "Chromium not found on PATH" if path is None else "playwright is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run under CI: {reason}")
+        pytest.skip(f"{reason}: install Debian's chromium and `pip install playwright` to run browser tests")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()

@@ -1,0 +1,115 @@
+"""Numbered paragraphs, stable ids and quote anchoring: Markdown in, HTML and findings out."""
+
+from __future__ import annotations
+
+from builder.anchoring import Target
+from builder.model import Selector, Where
+from builder.paragraphs import slugify
+from builder.text import render_body
+
+BODY = """## Overall effectiveness
+
+14. Arrangements to respond to **concerns** are adequate. Supervision is regular.
+
+15. Supervision is regular and recorded.
+
+- Contacts and referrals are undertaken in a consistent manner.
+- The children’s views are recorded.
+"""
+
+
+def anchor(*selectors: Selector, body: str = BODY):
+    targets = [Target(f"note-{i + 1}", s, Where("r.md", 10 + i)) for i, s in enumerate(selectors)]
+    return render_body(body, targets)
+
+
+def test_numbered_paragraph_keeps_its_number_and_is_not_a_list():
+    html = anchor().html
+    assert '<p id="p14"><a class="pnum" href="#p14"><span class="visually-hidden">Paragraph </span>14</a> Arrangements' in html
+    assert "<ol" not in html
+
+
+def test_unnumbered_blocks_get_ids_from_their_words():
+    html = anchor().html
+    assert '<h2 id="overall-effectiveness">' in html
+    assert '<li id="contacts-and-referrals-are-undertaken-in">' in html
+    assert '<li id="the-childrens-views-are-recorded">' in html
+
+
+def test_ids_do_not_shift_when_a_paragraph_is_inserted():
+    before = anchor().html
+    after = anchor(body="A new opening paragraph.\n\n" + BODY).html
+    for block_id in ("p14", "p15", "contacts-and-referrals-are-undertaken-in", "overall-effectiveness"):
+        assert f'id="{block_id}"' in before and f'id="{block_id}"' in after
+
+
+def test_slug_rule():
+    assert slugify("The children’s views: 24.6% of them", 6) == "the-childrens-views-24-6-of"
+
+
+def test_quote_is_highlighted_across_inline_markup():
+    result = anchor(Selector("respond to concerns are"))
+    assert not result.problems
+    assert ('<mark class="annotated" data-annotation="note-1" id="note-1">respond to </mark><strong>'
+            '<mark class="annotated" data-annotation="note-1">concerns</mark></strong>'
+            '<mark class="annotated" data-annotation="note-1"> are</mark>') in result.html
+    assert result.anchors["note-1"].block.number == "14"
+
+
+def test_curly_and_straight_apostrophes_match():
+    result = anchor(Selector("children's views"))
+    assert not result.problems
+    assert result.anchors["note-1"].block.id == "the-childrens-views-are-recorded"
+
+
+def test_quote_not_unique_names_the_places():
+    result = anchor(Selector("Supervision is regular"))
+    assert [(p.where.line, p.message) for p in result.problems] == [
+        (10, "quote is not unique: 'Supervision is regular' appears 2 times (¶14, ¶15); "
+             "add 'prefix', 'suffix' or 'paragraph' to choose one")
+    ]
+
+
+def test_prefix_suffix_and_paragraph_disambiguate():
+    result = anchor(Selector("Supervision is regular", suffix="and recorded"),
+                    Selector("Supervision is regular", prefix="adequate."),
+                    Selector("Supervision is regular", paragraph="p15"))
+    assert not result.problems
+    assert [result.anchors[k].block.id for k in ("note-1", "note-2", "note-3")] == ["p15", "p14", "p15"]
+
+
+def test_quote_not_found_and_case_hint():
+    result = anchor(Selector("supervision is regular."), Selector("nowhere at all"))
+    assert [p.message for p in result.problems] == [
+        "quote not found: 'supervision is regular.' (it appears with different capitals: quotes are case-sensitive)",
+        "quote not found: 'nowhere at all'",
+    ]
+
+
+def test_unknown_paragraph():
+    result = anchor(Selector("Supervision", paragraph="p99"))
+    assert [p.message for p in result.problems] == ["paragraph 'p99' not found in this report"]
+
+
+def test_whole_paragraph_annotation_places_a_note_without_highlight():
+    result = anchor(Selector(paragraph="p15"))
+    assert not result.problems
+    assert "<mark" not in result.html
+    assert "</p>\n<!--aside:note-1-->" in result.html
+
+
+def test_note_placeholder_sits_inside_a_list_item():
+    result = anchor(Selector("consistent manner"))
+    assert '<!--aside:note-1--></li>' in result.html
+
+
+def test_raw_html_in_content_is_shown_not_run():
+    result = anchor(body="5. A <script>alert(1)</script> [link](javascript:alert(1)).\n")
+    assert "<script>" not in result.html
+    assert "&lt;script&gt;" in result.html
+    assert "javascript:" not in result.html
+
+
+def test_duplicate_paragraph_numbers_are_found():
+    result = anchor(body="3. One.\n\n4. Two.\n\n3. Three.\n")
+    assert result.duplicate_numbers == (("3", 4),)

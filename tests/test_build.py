@@ -1,0 +1,119 @@
+"""Whole builds of the fixture site: golden output, reproducibility, atomic writes and the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import builder.publish as publish
+from builder.diagnostics import Diagnostics
+from builder.pipeline import build
+from conftest import FIXTURE, ROOT, fixture_project
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_fixture_build_matches_golden_output(tmp_path: Path):
+    """Set UPDATE_GOLDEN=1 to accept a deliberate change; review the diff before committing."""
+    out = tmp_path / "out"
+    assert build(fixture_project(out), Diagnostics()) is not None
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    actual, expected = tree(out), tree(GOLDEN)
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert actual[name] == expected[name], f"{name} differs from tests/golden/{name}"
+
+
+def test_builds_are_reproducible_byte_for_byte(tmp_path: Path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(fixture_project(first), Diagnostics())
+    build(fixture_project(second), Diagnostics())
+    assert tree(first) == tree(second)
+    stamps = {p.stat().st_mtime for p in first.rglob("*") if p.is_file()}
+    assert stamps == {publish._EPOCH}
+
+
+def test_failure_mid_write_leaves_the_old_site_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    out = tmp_path / "out"
+    build(fixture_project(out), Diagnostics())
+    before = tree(out)
+    writes = 0
+    real_write = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:
+        nonlocal writes
+        writes += 1
+        if writes == 10:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(OSError):
+        build(fixture_project(out), Diagnostics())
+    monkeypatch.undo()
+    assert writes == 10
+    assert tree(out) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "out"]
+    assert leftovers == []
+
+
+def test_failure_during_swap_restores_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    out = tmp_path / "out"
+    build(fixture_project(out), Diagnostics())
+    before = tree(out)
+    real_replace = os.replace
+    calls = 0
+
+    def failing_replace(src, dst):
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the new site moving into place
+            raise OSError(5, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(publish.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        build(fixture_project(out), Diagnostics())
+    monkeypatch.undo()
+    assert tree(out) == before
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL, timeout=120)
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_every_command_has_help(command: str):
+    result = cli(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: python -m builder {command}" in result.stdout
+
+
+def test_cli_build_writes_the_site(tmp_path: Path):
+    result = cli("build", "--content", str(FIXTURE / "content"), "--out", str(tmp_path / "site"), "--strict")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "reports" / "2013-07-first" / "index.html").is_file()
+    assert result.stderr.strip().endswith(f"files written to {tmp_path / 'site'}")
+
+
+def test_base_path_prefixes_every_internal_url(fixture_copy: Path, tmp_path: Path):
+    settings = fixture_copy / "site.yml"
+    settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
+    files = build(fixture_project(tmp_path / "out", fixture_copy), Diagnostics(), strict=True)
+    assert files is not None
+    page = files["reports/2013-07-first/index.html"].decode()
+    assert 'href="/history/assets/site.css"' in page
+    assert 'href="/history/reports/2019-06-second/"' in page
+    assert 'href="/reports/' not in page
