@@ -1,0 +1,170 @@
+"""The cross-linked history on the fixture site: every page type, in order, consistent with the data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+from builder.diagnostics import Diagnostics
+from builder.linkcheck import check_links
+from conftest import build_files, fixture_project
+
+
+class Text(HTMLParser):
+    """The visible text of a page, one string, white space folded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text(html: bytes) -> str:
+    parser = Text()
+    parser.feed(html.decode())
+    return " ".join("".join(parser.parts).split())
+
+
+def page(files: dict[str, bytes], name: str) -> str:
+    return files[name].decode()
+
+
+def test_every_page_type_exists(fixture_files):
+    for name in ["index.html", "timeline/index.html", "reports/index.html", "themes/index.html",
+                 "themes/supervision/index.html", "recommendations/index.html",
+                 "recommendations/supervision/index.html", "about/index.html", "data/index.html",
+                 "reports/2013-07-first/index.html", "feed.xml", "sitemap.xml", "404.html", "robots.txt"]:
+        assert name in fixture_files, name
+
+
+def test_every_link_and_anchor_resolves(fixture_files):
+    diagnostics = Diagnostics()
+    assert check_links(fixture_files, "/", {}, diagnostics, strict=True) == 0
+    assert not diagnostics.items
+
+
+def test_link_checker_names_a_broken_anchor():
+    files = {"a/index.html": b'<a href="/b/#p9">x</a><a href="/c/">y</a>', "b/index.html": b'<p id="p1">'}
+    diagnostics = Diagnostics()
+    assert check_links(files, "/", {"a/index.html": "content/reports/a.md"}, diagnostics, strict=True) == 2
+    assert [d.format() for d in diagnostics.sorted()] == [
+        "content/reports/a.md: error: broken link on /a/index.html: /b/#p9 (no element with id 'p9')",
+        "content/reports/a.md: error: broken link on /a/index.html: /c/ (no such page)",
+    ]
+
+
+def test_timeline_lists_reports_and_mentioned_inspections_in_date_order(fixture_files):
+    timeline = page(fixture_files, "timeline/index.html")
+    order = re.findall(r'<li id="([^"]+)" class="(in-collection|referenced)"', timeline)
+    assert order == [("2013-07-first", "in-collection"), ("2015-inspection", "referenced"),
+                     ("2019-06-second", "in-collection"), ("2022-01-visit", "in-collection")]
+    # The 2015 inspection links to the passage that mentions it.
+    assert 'href="/reports/2019-06-second/#there-have-been-significant-improvements-since"' in timeline
+
+
+def test_chart_maps_frameworks_onto_one_scale_and_marks_ungraded_visits(fixture_files):
+    svg = re.search(r"<svg.*?</svg>", page(fixture_files, "timeline/index.html"), re.S).group(0)
+    ET.fromstring(svg)  # well-formed
+    labels = re.findall(r"<title>([^<]+)</title>", svg)
+    assert "8 to 17 July 2013: Overall effectiveness: Adequate" in labels
+    assert "2015: Overall effectiveness: Requires improvement to be good" in labels
+    assert "June 2019: Overall effectiveness: Good" in labels
+    assert "24 to 25 January 2022: Focused visit (no grade)" in labels
+    assert "Adequate / Requires improvement to be good" in svg
+    assert 'role="img"' in svg and "<desc" in svg
+
+
+def test_recommendation_strip_matches_the_content(fixture_files):
+    html = page(fixture_files, "recommendations/supervision/index.html")
+    strip = re.search(r'<table class="strip">.*?</table>', html, re.S).group(0)
+    cells = re.findall(r'<td class="cell status-([a-z-]+)">', strip)
+    assert cells == ["positive", "raised", "raised-again"]
+    assert "First raised in June 2019" in text(fixture_files["recommendations/supervision/index.html"])
+    assert "recurring" in html
+
+
+def test_recommendation_index_puts_open_ones_first(fixture_files):
+    html = text(fixture_files["recommendations/index.html"])
+    assert html.index("Still open") < html.index("Identify privately fostered children")
+    assert html.index("Identify privately fostered children") < html.index("Never raised as a concern")
+    assert html.index("Never raised as a concern") < html.index("Clear records")
+
+
+def test_theme_page_groups_passages_by_report_in_date_order(fixture_files):
+    html = page(fixture_files, "themes/supervision/index.html")
+    sections = re.findall(r'<section class="theme-report" aria-labelledby="r-([^"]+)"', html)
+    assert sections == ["2013-07-first", "2019-06-second", "2022-01-visit"]
+    assert '<mark>Supervision is regular</mark>' in html
+    assert 'href="/reports/2013-07-first/#p2">Paragraph 2</a>' in html
+
+
+def test_report_page_links_neighbouring_evidence_and_what_it_left_unmentioned(fixture_files):
+    html = page(fixture_files, "reports/2019-06-second/index.html")
+    assert 'earlier: <a href="/reports/2013-07-first/#p2">2013 ¶2</a>' in html
+    assert 'later: <a href="/reports/2022-01-visit/#for-a-small-number-of-staff">2022</a>' in html
+    visit = text(fixture_files["reports/2022-01-visit/index.html"])
+    assert "Raised by the previous report but not mentioned here" in visit
+    assert "Identify privately fostered children (raised again in 2019)" in visit
+
+
+def test_data_files_parse_and_match_the_pages(fixture_files):
+    recs = json.loads(fixture_files["data/recommendations.json"])
+    supervision = next(r for r in recs if r["id"] == "supervision")
+    assert supervision["statuses"] == {"2013-07-first": "positive", "2019-06-second": "raised",
+                                       "2022-01-visit": "raised-again"}
+    rows = list(csv.DictReader(io.StringIO(fixture_files["data/annotations.csv"].decode())))
+    assert len(rows) == len(json.loads(fixture_files["data/annotations.json"]))
+    annotations = json.loads(fixture_files["data/annotations.jsonld"])
+    assert annotations["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    quote = next(i for i in annotations["items"] if i["target"]["selector"].get("refinedBy", {}).get("exact") == "Supervision is regular")
+    assert quote["target"]["source"] == "https://history.example.org/reports/2013-07-first/"
+    judgements = list(csv.DictReader(io.StringIO(fixture_files["data/judgements.csv"].decode())))
+    assert [(j["item"], j["grade"]) for j in judgements if j["series"] == "overall-effectiveness"] == [
+        ("2013-07-first", "adequate"), ("2015-inspection", "requires-improvement"), ("2019-06-second", "good")]
+    ET.fromstring(fixture_files["feed.xml"])
+    ET.fromstring(fixture_files["sitemap.xml"])
+
+
+NEW_REPORT = """---
+id: 2024-03-third
+title: A third inspection
+kind: inspection-report
+framework: new
+inspected: {start: 2024-03-04, end: 2024-03-15}
+published: 2024-04-20
+authors: [{name: Sam Example, role: Lead inspector}]
+publisher: Ofsted
+source: {title: Inspection report}
+licence: {name: Open Government Licence v3.0}
+judgements:
+  - {area: Overall effectiveness, grade: outstanding}
+annotations:
+  - quote: Supervision is now frequent and reflective
+    themes: [supervision]
+    tracks: supervision
+    status: met
+---
+## Findings
+
+1. Supervision is now frequent and reflective.
+"""
+
+
+def test_a_report_added_in_content_appears_everywhere_without_code(fixture_copy: Path, tmp_path: Path):
+    (fixture_copy / "reports" / "2024-03-third.md").write_text(NEW_REPORT)
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    assert "2024-03-third" in re.findall(r'<li id="([^"]+)"', page(files, "timeline/index.html"))
+    assert "4 to 15 March 2024: Overall effectiveness: Outstanding" in page(files, "timeline/index.html")
+    assert '<section class="theme-report" aria-labelledby="r-2024-03-third">' in page(files, "themes/supervision/index.html")
+    strip = re.search(r'<table class="strip">.*?</table>', page(files, "recommendations/supervision/index.html"), re.S).group(0)
+    assert re.findall(r'<td class="cell status-([a-z-]+)">', strip)[-1] == "met"
+    assert "Met or praised since" in text(files["recommendations/index.html"])
+    assert 'rel="next" href="/reports/2024-03-third/"' in page(files, "reports/2022-01-visit/index.html")
