@@ -77,7 +77,7 @@ def test_chart_maps_frameworks_onto_one_scale_and_marks_ungraded_visits(fixture_
     assert "2015: Overall effectiveness: Requires improvement to be good" in labels
     assert "June 2019: Overall effectiveness: Good" in labels
     assert "24 to 25 January 2022: Focused visit (no grade)" in labels
-    assert "Adequate / Requires improvement to be good" in svg
+    assert "2 = Adequate / Requires improvement to be good" in page(fixture_files, "timeline/index.html")
     assert 'role="img"' in svg and "<desc" in svg
 
 
