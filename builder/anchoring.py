@@ -230,10 +230,9 @@ class _Furniture(Treeprocessor):
             number = element.get("data-number")
             block_id = element.get("id")
             if number:
-                link = etree.Element("a", {"class": "pnum", "href": f"#{block_id}"})
-                hidden = etree.SubElement(link, "span", {"class": "visually-hidden"})
-                hidden.text = "Paragraph "
-                hidden.tail = number
+                link = etree.Element("a", {"class": "pnum", "href": f"#{block_id}",
+                                           "aria-label": f"Paragraph {number}"})
+                link.text = number
                 link.tail = " " + (element.text or "")
                 element.text = None
                 element.insert(0, link)

@@ -95,7 +95,7 @@ def grade_chart(site, urls: Urls) -> Chart:
     def y(ordinal: int) -> float:
         return round(TOP + (high - ordinal) / max(high - low, 1) * plot_h, 1)
 
-    out = [f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+    out = [f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
            f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
            '<title id="chart-title">Inspection grades over time</title>',
            f'<desc id="chart-desc">{escape(_summary(series, ungraded))}</desc>']

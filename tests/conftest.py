@@ -75,3 +75,48 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_site_url(tmp_path_factory):
+    """The fixture site built to a folder and served over HTTP on loopback."""
+    out = tmp_path_factory.mktemp("fixture-site")
+    diagnostics = Diagnostics()
+    assert build(fixture_project(out), diagnostics) is not None
+    with serve_folder(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def real_site_url(tmp_path_factory):
+    """The bundled site built and served over HTTP on loopback."""
+    out = tmp_path_factory.mktemp("real-site")
+    diagnostics = Diagnostics()
+    assert build(Project.at(ROOT, out), diagnostics) is not None, [d.format() for d in diagnostics.sorted()]
+    with serve_folder(out) as url:
+        yield url
+
+
+def serve_folder(folder: Path):
+    """A static HTTP server for a folder, on a free loopback port, for the length of a with-block."""
+    import contextlib
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    @contextlib.contextmanager
+    def running():
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    return running()

@@ -25,7 +25,7 @@ def anchor(*selectors: Selector, body: str = BODY):
 
 def test_numbered_paragraph_keeps_its_number_and_is_not_a_list():
     html = anchor().html
-    assert '<p id="p14"><a class="pnum" href="#p14"><span class="visually-hidden">Paragraph </span>14</a> Arrangements' in html
+    assert '<p id="p14"><a aria-label="Paragraph 14" class="pnum" href="#p14">14</a> Arrangements' in html
     assert "<ol" not in html
 
 

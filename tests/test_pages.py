@@ -78,7 +78,7 @@ def test_chart_maps_frameworks_onto_one_scale_and_marks_ungraded_visits(fixture_
     assert "June 2019: Overall effectiveness: Good" in labels
     assert "24 to 25 January 2022: Focused visit (no grade)" in labels
     assert "2 = Adequate / Requires improvement to be good" in page(fixture_files, "timeline/index.html")
-    assert 'role="img"' in svg and "<desc" in svg
+    assert 'aria-labelledby="chart-title chart-desc"' in svg and "<desc" in svg
 
 
 def test_recommendation_strip_matches_the_content(fixture_files):

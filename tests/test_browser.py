@@ -1,0 +1,71 @@
+"""What only a browser shows: links that move the reader, accessibility, a narrow screen, print."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FIXTURE_PAGES = ["/", "/timeline/", "/reports/", "/reports/2013-07-first/", "/reports/2019-06-second/",
+                 "/themes/", "/themes/supervision/", "/recommendations/", "/recommendations/supervision/",
+                 "/about/", "/data/", "/404.html"]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_paragraph_number_is_a_link_to_the_paragraph(page, fixture_site_url):
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.click("#p4 a.pnum")
+    assert page.url.endswith("/reports/2013-07-first/#p4")
+    assert page.evaluate("document.querySelector(':target').id") == "p4"
+
+
+def test_reader_follows_a_recommendation_to_its_evidence_and_theme(page, fixture_site_url):
+    page.goto(f"{fixture_site_url}/")
+    page.get_by_role("link", name="Regular supervision").first.click()
+    assert page.url.endswith("/recommendations/supervision/")
+    page.locator("section#h-2013-07-first, section[aria-labelledby='h-2013-07-first']").get_by_role("link", name="Paragraph 2").click()
+    assert page.url.endswith("/reports/2013-07-first/#p2")
+    page.locator("#p2 + aside").get_by_role("link", name="Supervision", exact=True).click()
+    assert page.url.endswith("/themes/supervision/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Supervision"
+
+
+@pytest.mark.parametrize("path", FIXTURE_PAGES)
+def test_pages_pass_automated_accessibility_checks(page, fixture_site_url, path):
+    page.goto(f"{fixture_site_url}{path}")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("path", ["/reports/2013-07-first/", "/timeline/", "/recommendations/supervision/"])
+def test_nothing_scrolls_sideways_on_a_phone(browser, fixture_site_url, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{fixture_site_url}{path}")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_pages_work_without_javascript(browser, fixture_site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    assert page.locator("mark.annotated").count() >= 2
+    assert page.locator("aside.note").first.is_visible()
+    page.goto(f"{fixture_site_url}/timeline/")
+    assert page.locator("svg.grade-chart").is_visible()
+    context.close()
+
+
+def test_notes_stay_visible_in_print(page, fixture_site_url):
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.emulate_media(media="print")
+    assert page.locator("aside.note").first.is_visible()
+    assert not page.locator("nav[aria-label='Main']").is_visible()
