@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostics
 from .load import Sources
-from .model import Content, Settings, Where
+from .model import Content, Report, Settings, Where
 from .parse import (
     parse_event,
     parse_framework,
@@ -23,8 +23,13 @@ LIST_FILES = (
 )
 
 
-def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str = "content") -> Content:
-    """Parse site settings, vocabularies and reports; every problem goes to diagnostics."""
+def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str = "content",
+                  cache: dict | None = None) -> Content:
+    """Parse site settings, vocabularies and reports; every problem goes to diagnostics.
+
+    With a cache, a report file whose text is unchanged is not parsed again: its record and its
+    diagnostics are replayed from the last time.
+    """
     site = sources.get("site.yml")
     if site is None:
         diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
@@ -43,7 +48,7 @@ def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str =
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
-        report = parse_report(text, path, diagnostics)
+        report = _parse_report_cached(text, path, diagnostics, cache)
         if report is None:
             continue
         if report.id in seen:
@@ -54,5 +59,21 @@ def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str =
     if not sources.reports():
         diagnostics.error(f"{content_dir}/reports", 0, "no reports found (hint: add a Markdown file "
                           "such as content/reports/2013-07-child-protection.md)")
+    if cache is not None:  # forget versions of files that no longer exist, so memory stays flat
+        current = set(sources.reports())
+        for key in [k for k in cache if k not in current]:
+            del cache[key]
     frameworks, themes, recommendations, events = lists
     return Content(settings, frameworks, themes, recommendations, events, tuple(reports))
+
+
+def _parse_report_cached(text: str, path: str, diagnostics: Diagnostics, cache: dict | None) -> Report | None:
+    if cache is None:
+        return parse_report(text, path, diagnostics)
+    key = (path, text)
+    if key not in cache:
+        found = Diagnostics()
+        cache[key] = (parse_report(text, path, found), found.items)
+    report, items = cache[key]
+    diagnostics.items.extend(items)
+    return report

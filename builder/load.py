@@ -72,3 +72,26 @@ def read_assets(assets: Path) -> dict[str, bytes]:
     if not assets.is_dir():
         return {}
     return {p.relative_to(assets).as_posix(): p.read_bytes() for p in sorted(assets.rglob("*")) if p.is_file()}
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The text of every template, and the folder it came from (for error messages)."""
+
+    folder: str
+    texts: dict[str, str]
+
+
+def read_templates(folder: Path, diagnostics: Diagnostics) -> Templates:
+    """Read every template under the templates folder."""
+    if not folder.is_dir():
+        diagnostics.error(display_path(folder), 0, "templates folder not found (hint: pass --templates DIR)")
+        return Templates(display_path(folder), {})
+    texts = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".xml", ".txt"):
+            try:
+                texts[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                diagnostics.error(display_path(path), 0, f"cannot read template: {exc}")
+    return Templates(display_path(folder), texts)

@@ -8,37 +8,46 @@ from pathlib import Path
 from .content import parse_content
 from .diagnostics import Diagnostics
 from .linkcheck import check_links
-from .load import Project, display_path, read_assets, read_sources
+from .load import Project, display_path, read_assets, read_sources, read_templates
 from .publish import write_site_atomically
-from .render import render_site
+from .render import PageCache, render_site
 from .site import Site, build_model
 
 
 @dataclass
 class Cache:
-    """Rendered report bodies keyed by their text and anchors, kept between builds in one process."""
+    """What one build can hand the next in the same process: parsed files, rendered bodies and pages.
 
+    Every entry is keyed by the exact inputs it was made from, so a cached build writes the same
+    bytes as a fresh one.
+    """
+
+    parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
+    pages: PageCache = field(default_factory=PageCache)
 
 
 def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, write: bool = True,
           cache: Cache | None = None) -> dict[str, bytes] | None:
     """Build the site; write it only when there are no errors. Returns the files, or None."""
-    sources = read_sources(project.content, diagnostics)                      # load
-    content = parse_content(sources, diagnostics, display_path(project.content))
+    cache = cache or Cache()
+    sources = read_sources(project.content, diagnostics)                          # load
+    templates = read_templates(project.templates, diagnostics)
+    assets = read_assets(project.assets)
+    content = parse_content(sources, diagnostics, display_path(project.content), cache.parsed)
     if diagnostics.has_errors():
         return None
-    site = build_model(content, diagnostics, cache.bodies if cache else None)  # model
+    site = build_model(content, diagnostics, cache.bodies)                        # model
     if diagnostics.has_errors():
         return None
-    files = render_site(site, project.templates, read_assets(project.assets), diagnostics)  # render
+    files = render_site(site, templates, assets, diagnostics, cache.pages)        # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
     check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict)
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
     if write:
-        write_site_atomically(files, project.out)                           # publish
+        write_site_atomically(files, project.out)                                  # publish
     return files
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from .chart import grade_chart
 from .data import data_files
 from .diagnostics import Diagnostics
 from .feeds import atom_feed, robots_txt, sitemap
-from .load import display_path
+from .load import Templates, display_path
 from .model import STATUS_LABELS, STATUSES
 from .site import Passage, Site
 from .text import render_note
@@ -25,16 +26,30 @@ class TemplateProblem(Exception):
     """A template failed; already reported to diagnostics."""
 
 
-def make_environment(templates: Path, site: Site, urls: Urls) -> jinja2.Environment:
-    """A strict, autoescaping Jinja environment with the site's helpers."""
+def make_environment(templates: Templates) -> jinja2.Environment:
+    """A strict, autoescaping Jinja environment over the loaded templates."""
+
+    def load(name: str):
+        if name not in templates.texts:
+            return None
+        return templates.texts[name], str(Path(templates.folder) / name), lambda: True
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FunctionLoader(load),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["templates_folder"] = templates.folder
+    env.filters["markdown"] = lambda text: Markup(_note(text))
+    env.tests["contains"] = lambda sequence, item: item in sequence
+    return env
+
+
+def set_globals(env: jinja2.Environment, site: Site, urls: Urls) -> None:
+    """Give the templates this build's site and helpers."""
     reports = {view.report.id: view for view in site.reports}
 
     def grade(framework_id: str, grade_id: str):
@@ -57,10 +72,7 @@ def make_environment(templates: Path, site: Site, urls: Urls) -> jinja2.Environm
         cite=cite,
         kind_label=site.settings.kind_label,
     )
-    env.filters["markdown"] = lambda text: Markup(_note(text))
     env.filters["years"] = lambda passages: sorted({reports[p.report].report.date.year for p in passages})
-    env.tests["contains"] = lambda sequence, item: item in sequence
-    return env
 
 
 @lru_cache(maxsize=4096)
@@ -70,7 +82,7 @@ def _note(text: str) -> str:
 
 def render_template(env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any) -> str:
     """Render one template; a template error becomes a `file:line` diagnostic, never a traceback."""
-    templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    templates_dir = Path(env.globals["templates_folder"])
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -93,29 +105,58 @@ def _template_frame(exc: Exception, templates_dir: Path, name: str) -> tuple[str
     return display_path(templates_dir / name), 0
 
 
-def render_site(site: Site, templates: Path, assets: dict[str, bytes], diagnostics: Diagnostics) -> dict[str, bytes]:
+@dataclass
+class PageCache:
+    """Rendered pages kept between builds in one process, each with the inputs it was made from.
+
+    A page is rendered again only when something it reads has changed, so a one-report edit
+    re-renders that report and the pages that draw on it, and reuses every other page as it was.
+    """
+
+    pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    env: jinja2.Environment | None = None
+    env_key: object = None
+    rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
+
+
+def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diagnostics: Diagnostics,
+                cache: PageCache | None = None) -> dict[str, bytes]:
     """Every output file of the site, keyed by its path in the output folder."""
+    cache = cache if cache is not None else PageCache()
+    cache.rendered = []
     urls = Urls(site.settings.base_path, site.settings.url)
-    env = make_environment(templates, site, urls)
+    env_key = (templates.folder, tuple(sorted(templates.texts.items())))
+    if cache.env is None or cache.env_key != env_key:
+        cache.env, cache.env_key, cache.pages = make_environment(templates), env_key, {}
+    env = cache.env
+    set_globals(env, site, urls)
+    inputs = page_inputs(site, env_key)
     files: dict[str, bytes] = {}
 
-    def page(kind: str, id: str, template: str, **context: Any) -> None:
+    def page(kind: str, id: str, template: str, render_context=dict, **context: Any) -> None:
+        name = urls.output_file(kind, id)
+        key = inputs.get(name)
+        cached = cache.pages.get(name)
+        if key is not None and cached is not None and cached[0] == key:
+            files[name] = cached[1]
+            return
         try:
-            html = render_template(env, template, diagnostics, page_kind=kind, page_id=id, **context)
+            html = render_template(env, template, diagnostics, page_kind=kind, page_id=id,
+                                   **context, **render_context())
         except TemplateProblem:
             return
-        files[urls.output_file(kind, id)] = html.encode("utf-8")
+        files[name] = html.encode("utf-8")
+        cache.rendered.append(name)
+        if key is not None:
+            cache.pages[name] = (key, files[name])
 
     chart = grade_chart(site, urls)
     page("home", "", "home.html", chart=chart)
     page("timeline", "", "timeline.html", chart=chart)
     page("reports", "", "reports.html")
     for view in site.reports:
-        try:
-            body = _body_with_asides(env, view, diagnostics)
-        except TemplateProblem:
-            continue
-        page("report", view.report.id, "report.html", view=view, body=body)
+        page("report", view.report.id, "report.html", view=view,
+             render_context=lambda view=view: {"body": _body_with_asides(env, view, diagnostics)})
     page("themes", "", "themes.html")
     for theme in site.themes.values():
         page("theme", theme.id, "theme.html", theme=theme, passages=site.theme_passages(theme.id))
@@ -134,6 +175,41 @@ def render_site(site: Site, templates: Path, assets: dict[str, bytes], diagnosti
     files[urls.output_file("sitemap")] = sitemap(site, urls, sorted(files))
     files[urls.output_file("robots")] = robots_txt(urls)
     return files
+
+
+def page_inputs(site: Site, templates_key: object) -> dict[str, object]:
+    """For each page, everything it is made from: equal inputs give the same page."""
+    content = site.content
+    views = {v.report.id: v for v in site.reports}
+    headers = tuple(_header(v.report) for v in site.reports)
+    shared = (content.settings, content.frameworks, content.themes, content.recommendations,
+              content.events, headers, templates_key)
+    everything = (shared, tuple(v.report for v in site.reports))
+
+    def reports(ids) -> tuple:
+        return (shared, tuple(views[i].report for i in sorted(set(ids))))
+
+    inputs: dict[str, object] = {name: everything for name in (
+        "index.html", "timeline/index.html", "themes/index.html", "recommendations/index.html")}
+    for name in ("reports/index.html", "about/index.html", "data/index.html", "404.html"):
+        inputs[name] = shared
+    for view in site.reports:
+        related = {view.report.id, view.previous}
+        for rec_id in view.statuses:
+            related |= {e.report for e in site.histories[rec_id].mentioned}
+        inputs[f"reports/{view.report.id}/index.html"] = reports(related - {""})
+    for theme_id in site.themes:
+        inputs[f"themes/{theme_id}/index.html"] = reports(p.report for p in site.theme_passages(theme_id))
+    for rec_id, history in site.histories.items():
+        inputs[f"recommendations/{rec_id}/index.html"] = reports(e.report for e in history.mentioned)
+    return inputs
+
+
+def _header(report) -> tuple:
+    """What lists, strips and the timeline show of a report: everything but its text and annotations."""
+    return (report.id, report.title, report.kind, report.framework, report.inspected, report.published,
+            report.presented, report.authors, report.publisher, report.source, report.licence,
+            report.summary, report.judgements)
 
 
 def _body_with_asides(env: jinja2.Environment, view, diagnostics: Diagnostics) -> Markup:

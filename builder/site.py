@@ -163,10 +163,12 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     mentions = _mention_targets(content, diagnostics)
     rendered: dict[str, RenderedText] = {}
+    used_keys = []
     views: list[ReportView] = []
     for index, report in enumerate(ordered):
         targets = _targets(report) + mentions.get(report.id, [])
         key = (report.body, tuple(targets))
+        used_keys.append(key)
         result = cache.get(key) if cache is not None else None
         if result is None:
             result = render_body(report.body, targets)
@@ -185,6 +187,9 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
             previous=ordered[index - 1].id if index else "",
             next=ordered[index + 1].id if index + 1 < len(ordered) else "",
         ))
+    if cache is not None:
+        for stale in [k for k in cache if k not in set(used_keys)]:
+            del cache[stale]
     for index in range(1, len(views)):
         before, view = views[index - 1].statuses, views[index]
         dropped = sorted(rid for rid, status in before.items()
