@@ -1,0 +1,171 @@
+"""The preview server: live reload in a real browser, error pages, and what it refuses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.load import Project
+from builder.serve import Preview, error_page
+from conftest import FIXTURE, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A private copy of the fixture site to edit."""
+    for sub, source in (("content", FIXTURE / "content"), ("templates", ROOT / "templates"), ("assets", ROOT / "assets")):
+        shutil.copytree(source, tmp_path / sub)
+    return tmp_path
+
+
+@pytest.fixture
+def server(site: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("the preview server did not start: " + (process.stdout.read() if process.stdout else ""))
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def test_lookup_serves_only_what_was_built():
+    preview = Preview(Project.at(Path("/nonexistent")))
+    preview.files = {"index.html": b"home", "assets/site.css": b"css", "404.html": b"missing"}
+    assert preview.lookup("/") == (200, b"home", "text/html; charset=utf-8")
+    assert preview.lookup("/assets/site.css")[2] == "text/css; charset=utf-8"
+    assert preview.lookup("/../../etc/passwd")[0] == 404
+    assert preview.lookup("/assets/../../content/site.yml")[0] == 404
+
+
+def test_lookup_honours_the_base_path():
+    preview = Preview(Project.at(Path("/nonexistent")))
+    preview.files = {"index.html": b"home", "reports/a/index.html": b"a"}
+    preview.base_path = "/history/"
+    assert preview.lookup("/") == (302, b"/history/", "")
+    assert preview.lookup("/history/reports/a/")[1] == b"a"
+    assert preview.lookup("/history/reports/a") == (301, b"/history/reports/a/", "")
+
+
+def test_lookup_shows_the_error_page_while_broken():
+    preview = Preview(Project.at(Path("/nonexistent")))
+    preview.files = {"index.html": b"home", "assets/site.css": b"css"}
+    preview.problems = ["content/reports/x.md:3: error: invalid YAML"]
+    status, body, _ = preview.lookup("/")
+    assert status == 500 and b"content/reports/x.md:3: error: invalid YAML" in body
+    assert preview.lookup("/assets/site.css")[1] == b"css"  # the last good stylesheet still serves
+
+
+def test_error_page_escapes_what_it_shows():
+    assert "&lt;script&gt;" in error_page(["a.md:1: error: unknown theme '<script>'"])
+
+
+def test_foreign_origin_websocket_is_refused(server: str):
+    from tornado import httpclient, ioloop, websocket
+
+    async def connect(origin: str) -> str:
+        request = httpclient.HTTPRequest(server.replace("http", "ws") + "/livereload", headers={"Origin": origin})
+        try:
+            connection = await websocket.websocket_connect(request)
+        except httpclient.HTTPClientError as exc:
+            return str(exc.code)
+        connection.close()
+        return "open"
+
+    assert ioloop.IOLoop.current().run_sync(lambda: connect("http://evil.example")) == "403"
+    assert ioloop.IOLoop.current().run_sync(lambda: connect(server)) == "open"
+
+
+def test_preview_refuses_to_listen_publicly_without_a_warning(site: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--host", "0.0.0.0", "--port", str(port)], cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert line.startswith("warning: listening on 0.0.0.0")
+
+
+def wait_for_text(page, text: str, timeout: float = 10.0) -> None:
+    page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text,
+                           timeout=timeout * 1000)
+
+
+def test_edit_shows_in_the_browser_without_touching_it(browser, server: str, site: Path):
+    page = browser.new_page()
+    page.goto(f"{server}/reports/2022-01-visit/")
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    edit(site / "content/reports/2022-01-visit.md", "gaps in the frequency", "gaps in the regularity and frequency")
+    wait_for_text(page, "gaps in the regularity and frequency")
+    page.close()
+
+
+def test_broken_front_matter_shows_an_error_page_then_recovers(browser, server: str, site: Path):
+    page = browser.new_page()
+    page.goto(f"{server}/reports/2013-07-first/")
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    report = site / "content/reports/2013-07-first.md"
+    good = report.read_text()
+    report.write_text(good.replace("title: Inspection of arrangements", "title: Inspection: of arrangements"))
+    wait_for_text(page, "content/reports/2013-07-first.md:3: error: invalid YAML")
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    report.write_text(good)
+    wait_for_text(page, "Inspection of arrangements for the protection of children")
+    page.close()
+
+
+def test_two_quick_saves_both_show(browser, server: str, site: Path):
+    page = browser.new_page()
+    page.goto(f"{server}/reports/2022-01-visit/")
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    report = site / "content/reports/2022-01-visit.md"
+    edit(report, "gaps in the frequency", "gaps (first save) in the frequency")
+    time.sleep(0.15)
+    edit(report, "## Main findings", "## Main findings, second save")
+    wait_for_text(page, "Main findings, second save")
+    wait_for_text(page, "gaps (first save) in the frequency")
+    page.close()
+
+
+def test_stylesheet_change_applies(browser, server: str, site: Path):
+    page = browser.new_page()
+    page.goto(f"{server}/")
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    with (site / "assets/site.css").open("a") as css:
+        css.write("\nbody { border-top: 7px solid rgb(1, 2, 3); }\n")
+    page.wait_for_function("() => getComputedStyle(document.body).borderTopWidth === '7px'", timeout=10000)
+    page.close()
