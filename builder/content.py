@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostics
 from .load import Sources
-from .model import Content, Report, Settings, Where
+from .model import Content, Settings, Where
 from .parse import (
     parse_event,
     parse_framework,
@@ -44,11 +44,12 @@ def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str =
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
             lists.append(())
         else:
-            lists.append(parse_list(found[1], found[0], diagnostics, what, parse_item))
+            lists.append(_cached(cache, found, diagnostics,
+                                 lambda text, path, d, what=what, f=parse_item: parse_list(text, path, d, what, f)))
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
-        report = _parse_report_cached(text, path, diagnostics, cache)
+        report = _cached(cache, (path, text), diagnostics, parse_report)
         if report is None:
             continue
         if report.id in seen:
@@ -60,20 +61,21 @@ def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str =
         diagnostics.error(f"{content_dir}/reports", 0, "no reports found (hint: add a Markdown file "
                           "such as content/reports/2013-07-child-protection.md)")
     if cache is not None:  # forget versions of files that no longer exist, so memory stays flat
-        current = set(sources.reports())
+        current = set(sources.files.items())
         for key in [k for k in cache if k not in current]:
             del cache[key]
     frameworks, themes, recommendations, events = lists
     return Content(settings, frameworks, themes, recommendations, events, tuple(reports))
 
 
-def _parse_report_cached(text: str, path: str, diagnostics: Diagnostics, cache: dict | None) -> Report | None:
+def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):
+    """Parse a file once per distinct text, replaying its diagnostics on every later build."""
+    path, text = source
     if cache is None:
-        return parse_report(text, path, diagnostics)
-    key = (path, text)
-    if key not in cache:
+        return parse(text, path, diagnostics)
+    if source not in cache:
         found = Diagnostics()
-        cache[key] = (parse_report(text, path, found), found.items)
-    report, items = cache[key]
+        cache[source] = (parse(text, path, found), found.items)
+    record, items = cache[source]
     diagnostics.items.extend(items)
-    return report
+    return record

@@ -26,14 +26,22 @@ class _Links(HTMLParser):
 
 
 def check_links(files: dict[str, bytes], base_path: str, sources: dict[str, str],
-                diagnostics: Diagnostics, strict: bool) -> int:
-    """Report each internal link whose page or #anchor does not exist; return how many."""
+                diagnostics: Diagnostics, strict: bool, cache: dict | None = None) -> int:
+    """Report each internal link whose page or #anchor does not exist; return how many.
+
+    With a cache, a page whose bytes are unchanged since the last build is not parsed again.
+    """
     pages: dict[str, _Links] = {}
     for name, blob in files.items():
         if name.endswith(".html"):
-            parser = _Links()
-            parser.feed(blob.decode("utf-8"))
-            pages[name] = parser
+            parsed = cache.get(name) if cache is not None else None
+            if parsed is None or parsed[0] != blob:
+                parser = _Links()
+                parser.feed(blob.decode("utf-8"))
+                parsed = (blob, parser)
+                if cache is not None:
+                    cache[name] = parsed
+            pages[name] = parsed[1]
     broken = 0
     for name, parser in sorted(pages.items()):
         for link in sorted(set(parser.links)):

@@ -25,6 +25,7 @@ class Cache:
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
+    links: dict = field(default_factory=dict)
 
 
 def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, write: bool = True,
@@ -43,7 +44,7 @@ def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, w
     files = render_site(site, templates, assets, diagnostics, cache.pages)        # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
-    check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict)
+    check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict, cache.links)
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
     if write:

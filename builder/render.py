@@ -36,6 +36,9 @@ def make_environment(templates: Templates) -> jinja2.Environment:
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
+        # Compiled templates are kept in the system's temporary folder, keyed by their source's hash,
+        # so a fresh process skips Jinja's compiler for templates it has seen before.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -43,7 +43,11 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), the pure-Python one otherwise.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader whose mappings and sequences carry line numbers, and whose dates stay text.
 
     Dates are left as strings so that the schema can accept partial dates (`2019-06`) and report an
