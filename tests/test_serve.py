@@ -169,3 +169,22 @@ def test_stylesheet_change_applies(browser, server: str, site: Path):
         css.write("\nbody { border-top: 7px solid rgb(1, 2, 3); }\n")
     page.wait_for_function("() => getComputedStyle(document.body).borderTopWidth === '7px'", timeout=10000)
     page.close()
+
+
+def test_a_burst_of_saves_gives_one_rebuild(site: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "rebuilt in" in process.stdout.readline()
+        process.stdout.readline()  # "serving ... at http://..."
+        time.sleep(0.3)
+        for report in sorted((site / "content" / "reports").glob("*.md")):  # like a `git checkout`
+            report.write_text(report.read_text() + "\nAdded in a burst.\n")
+        time.sleep(2)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert output.count("rebuilt in") == 1, output
