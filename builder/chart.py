@@ -118,14 +118,15 @@ def grade_chart(site, urls: Urls) -> Chart:
         coords = " ".join(f"{x(p.position)},{y(p.ordinal)}" for p in pts)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<polyline class="series" points="{coords}" stroke="{colour}"{dash_attr} fill="none"/>')
-        for p in pts:
+        for n, p in enumerate(pts):
             px, py = x(p.position), y(p.ordinal)
             href = urls("report", p.item_id) if p.is_report else urls("timeline", anchor=p.item_id)
             label = f"{p.year_label}: {p.area}: {p.grade_label}"
             out.append(f'<a href="{escape(href)}">{_marker(marker, px, py, colour)}'
                        f'<title>{escape(label)}</title></a>')
-            if index == 0:
-                out.append(f'<text class="point-label" x="{px}" y="{py - 10}" text-anchor="middle">'
+            if index == 0:  # label the headline series; alternate above and below so neighbours never collide
+                label_y = py - 10 if n % 2 == 0 else py + 20
+                out.append(f'<text class="point-label" x="{px}" y="{label_y}" text-anchor="middle">'
                            f'{escape(p.grade_label)}</text>')
     legend_y = HEIGHT - 14
     lx = LEFT
