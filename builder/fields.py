@@ -39,10 +39,10 @@ class Fields:
             return
         for key in mapping:
             if key not in allowed:
-                self.error(
-                    mapping.line_of(key),
-                    f"unknown key '{key}' in {what}{did_you_mean(key, allowed)}",
-                )
+                hint = did_you_mean(key, allowed)
+                if not hint and " " in key.strip():
+                    hint = " (hint: inside { }, a value that contains a comma must be in quotes)"
+                self.error(mapping.line_of(key), f"unknown key '{key}' in {what}{hint}")
 
     def error(self, line: int, message: str) -> None:
         self.diagnostics.error(self.path, line or self.line, message)
