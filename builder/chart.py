@@ -128,18 +128,20 @@ def grade_chart(site, urls: Urls) -> Chart:
                 label_y = py - 10 if n % 2 == 0 else py + 20
                 out.append(f'<text class="point-label" x="{px}" y="{label_y}" text-anchor="middle">'
                            f'{escape(p.grade_label)}</text>')
-    legend_y = HEIGHT - 14
-    lx = LEFT
+    # The legend: one row per entry below the axis, so long area names never run off the edge.
+    legend_y = HEIGHT - BOTTOM + 62
     for index, s in enumerate(series):
         colour, dash, marker = STYLES[index % len(STYLES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line class="series" x1="{lx}" x2="{lx + 24}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-                   f'stroke="{colour}"{dash_attr}/>{_marker(marker, lx + 12, legend_y - 4, colour)}')
-        out.append(f'<text class="legend" x="{lx + 30}" y="{legend_y}">{escape(s.title)}</text>')
-        lx += 40 + len(s.title) * 7
+        out.append(f'<line class="series" x1="{LEFT}" x2="{LEFT + 24}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+                   f'stroke="{colour}"{dash_attr}/>{_marker(marker, LEFT + 12, legend_y - 4, colour)}')
+        out.append(f'<text class="legend" x="{LEFT + 32}" y="{legend_y}">{escape(s.title)}</text>')
+        legend_y += 18
     if ungraded:
-        out.append(f'<path class="ungraded" d="M{lx + 8} {legend_y - 10} l5 9 h-10 z"/>'
-                   f'<text class="legend" x="{lx + 20}" y="{legend_y}">Visit or letter with no grade</text>')
+        out.append(f'<path class="ungraded" d="M{LEFT + 12} {legend_y - 10} l5 9 h-10 z"/>'
+                   f'<text class="legend" x="{LEFT + 32}" y="{legend_y}">Visit or letter with no grade</text>')
+        legend_y += 18
+    out[0] = out[0].replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {legend_y}"')
     out.append("</svg>")
     return Chart(Markup("\n".join(out)), tuple(series), tuple(ungraded), tuple(levels), _summary(series, ungraded))
 
