@@ -86,7 +86,7 @@ def test_recommendation_strip_matches_the_content(fixture_files):
     strip = re.search(r'<table class="strip">.*?</table>', html, re.S).group(0)
     cells = re.findall(r'<td class="cell status-([a-z-]+)">', strip)
     assert cells == ["positive", "raised", "raised-again"]
-    assert "First raised in June 2019" in text(fixture_files["recommendations/supervision/index.html"])
+    assert "First raised: June 2019" in text(fixture_files["recommendations/supervision/index.html"])
     assert "recurring" in html
 
 
