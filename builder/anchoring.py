@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -56,7 +57,8 @@ class AnchorProblem:
     message: str
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=8192)
+def fold(text: str) -> tuple[str, tuple[int, ...]]:
     """Normalise quotes and white space; return the folded text and each folded char's source index."""
     out: list[str] = []
     index: list[int] = []
@@ -71,7 +73,7 @@ def fold(text: str) -> tuple[str, list[int]]:
             in_space = False
         out.append(ch)
         index.append(i)
-    return "".join(out), index
+    return "".join(out), tuple(index)
 
 
 def _folded(text: str) -> str:
@@ -90,14 +92,13 @@ def find_quote(blocks: list[Block], selector: Selector) -> tuple[list[tuple[Bloc
     hits: list[tuple[Block, int, int]] = []
     for block in pool:
         folded, index = fold(block.text)
-        for match in re.finditer(re.escape(quote), folded):
-            before, after = folded[: match.start()].rstrip(), folded[match.end():].lstrip()
-            if prefix and not before.endswith(prefix):
-                continue
-            if suffix and not after.startswith(suffix):
-                continue
-            end = index[match.end() - 1] + 1
-            hits.append((block, index[match.start()], end))
+        at = folded.find(quote)
+        while at != -1:
+            end_at = at + len(quote)
+            before, after = folded[:at].rstrip(), folded[end_at:].lstrip()
+            if (not prefix or before.endswith(prefix)) and (not suffix or after.startswith(suffix)):
+                hits.append((block, index[at], index[end_at - 1] + 1))
+            at = folded.find(quote, at + 1)
     if hits:
         return hits, ""
     lowered = quote.lower()

@@ -162,7 +162,8 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
              render_context=lambda view=view: {"body": _body_with_asides(env, view, diagnostics)})
     page("themes", "", "themes.html")
     for theme in site.themes.values():
-        page("theme", theme.id, "theme.html", theme=theme, passages=site.theme_passages(theme.id))
+        page("theme", theme.id, "theme.html", theme=theme, entries=site.theme_by_report(theme.id),
+             related=[r for r in site.recommendations.values() if theme.id in r.themes])
     page("recommendations", "", "recommendations.html")
     for history in site.histories.values():
         page("recommendation", history.recommendation.id, "recommendation.html", history=history)

@@ -116,6 +116,14 @@ class History:
 
 
 @dataclass(frozen=True)
+class ThemeEntry:
+    report: Report
+    passages: tuple[Passage, ...]
+    concerns: int  # passages recording a concern raised
+    strengths: int  # passages recording progress, a concern met or a strength
+
+
+@dataclass(frozen=True)
 class TimelineItem:
     """A report in the collection, or an inspection the reports mention."""
 
@@ -152,6 +160,16 @@ class Site:
 
     def theme_passages(self, theme_id: str) -> list[Passage]:
         return [p for view in self.reports for p in view.passages if theme_id in p.themes]
+
+    def theme_by_report(self, theme_id: str) -> list[ThemeEntry]:
+        """One entry per report, in date order: its passages on the theme and what they record."""
+        entries = []
+        for view in self.reports:
+            mine = tuple(p for p in view.passages if theme_id in p.themes)
+            concerns = sum(1 for p in mine if p.status in ("raised", "raised-again"))
+            strengths = sum(1 for p in mine if p.status in ("progress", "met", "positive"))
+            entries.append(ThemeEntry(view.report, mine, concerns, strengths))
+        return entries
 
 
 def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None = None) -> Site:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -53,6 +54,7 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
                         tuple(_duplicate_numbers(body)))
 
 
+@lru_cache(maxsize=4096)
 def render_note(text: str) -> str:
     """Render an editor's note or description (Markdown, no raw HTML)."""
     return _markdown().convert(text) if text else ""
