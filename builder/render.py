@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .chart import grade_chart
 from .data import data_files
+from .dependencies import aside_inputs, page_inputs, shared_inputs
 from .diagnostics import Diagnostics
 from .feeds import atom_feed, robots_txt, sitemap
 from .load import Templates, display_path
@@ -117,6 +118,8 @@ class PageCache:
     """
 
     pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    asides: dict[object, str] = field(default_factory=dict)
+    data: tuple[object, dict[str, bytes]] | None = None
     env: jinja2.Environment | None = None
     env_key: object = None
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
@@ -130,10 +133,11 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
     urls = Urls(site.settings.base_path, site.settings.url)
     env_key = (templates.folder, tuple(sorted(templates.texts.items())))
     if cache.env is None or cache.env_key != env_key:
-        cache.env, cache.env_key, cache.pages = make_environment(templates), env_key, {}
+        cache.env, cache.env_key, cache.pages, cache.asides = make_environment(templates), env_key, {}, {}
     env = cache.env
     set_globals(env, site, urls)
-    inputs = page_inputs(site, env_key)
+    shared = shared_inputs(site, env_key)
+    inputs = page_inputs(site, shared)
     files: dict[str, bytes] = {}
 
     def page(kind: str, id: str, template: str, render_context=dict, **context: Any) -> None:
@@ -159,7 +163,8 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
     page("reports", "", "reports.html")
     for view in site.reports:
         page("report", view.report.id, "report.html", view=view,
-             render_context=lambda view=view: {"body": _body_with_asides(env, view, diagnostics)})
+             render_context=lambda view=view: {"body": _body_with_asides(env, site, view, diagnostics,
+                                                                         cache.asides, shared)})
     page("themes", "", "themes.html")
     for theme in site.themes.values():
         page("theme", theme.id, "theme.html", theme=theme, entries=site.theme_by_report(theme.id),
@@ -168,7 +173,10 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
     for history in site.histories.values():
         page("recommendation", history.recommendation.id, "recommendation.html", history=history)
     page("about", "", "about.html")
-    data = data_files(site, urls)
+    data_key = (shared, tuple(v.passages for v in site.reports), tuple(site.histories.values()))
+    if cache.data is None or cache.data[0] != data_key:
+        cache.data = (data_key, data_files(site, urls))
+    data = cache.data[1]
     page("data", "", "data.html", data_names=sorted(data))
     page("not_found", "", "404.html")
     for name, blob in data.items():
@@ -181,45 +189,17 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
     return files
 
 
-def page_inputs(site: Site, templates_key: object) -> dict[str, object]:
-    """For each page, everything it is made from: equal inputs give the same page."""
-    content = site.content
-    views = {v.report.id: v for v in site.reports}
-    headers = tuple(_header(v.report) for v in site.reports)
-    shared = (content.settings, content.frameworks, content.themes, content.recommendations,
-              content.events, headers, templates_key)
-    everything = (shared, tuple(v.report for v in site.reports))
-
-    def reports(ids) -> tuple:
-        return (shared, tuple(views[i].report for i in sorted(set(ids))))
-
-    inputs: dict[str, object] = {name: everything for name in (
-        "index.html", "timeline/index.html", "themes/index.html", "recommendations/index.html")}
-    for name in ("reports/index.html", "about/index.html", "data/index.html", "404.html"):
-        inputs[name] = shared
-    for view in site.reports:
-        related = {view.report.id, view.previous}
-        for rec_id in view.statuses:
-            related |= {e.report for e in site.histories[rec_id].mentioned}
-        inputs[f"reports/{view.report.id}/index.html"] = reports(related - {""})
-    for theme_id in site.themes:
-        inputs[f"themes/{theme_id}/index.html"] = reports(p.report for p in site.theme_passages(theme_id))
-    for rec_id, history in site.histories.items():
-        inputs[f"recommendations/{rec_id}/index.html"] = reports(e.report for e in history.mentioned)
-    return inputs
-
-
-def _header(report) -> tuple:
-    """What lists, strips and the timeline show of a report: everything but its text and annotations."""
-    return (report.id, report.title, report.kind, report.framework, report.inspected, report.published,
-            report.presented, report.authors, report.publisher, report.source, report.licence,
-            report.summary, report.judgements)
-
-
-def _body_with_asides(env: jinja2.Environment, view, diagnostics: Diagnostics) -> Markup:
+def _body_with_asides(env: jinja2.Environment, site: Site, view, diagnostics: Diagnostics,
+                      cache: dict, shared: object) -> Markup:
     """Put each passage's note and tags beside it, where the anchoring left a placeholder."""
     html = view.body_html
+    used = {}
     for passage in view.passages:
-        aside = render_template(env, "_aside.html", diagnostics, passage=passage, view=view)
-        html = html.replace(f"<!--aside:{passage.key}-->", aside.strip(), 1)
+        key = aside_inputs(site, passage, shared)
+        aside = cache.get(key)
+        if aside is None:
+            aside = render_template(env, "_aside.html", diagnostics, passage=passage, view=view).strip()
+        used[key] = aside
+        html = html.replace(f"<!--aside:{passage.key}-->", aside, 1)
+    cache.update(used)
     return Markup(html)

@@ -28,39 +28,58 @@ def test_unchanged_rebuild_renders_nothing(fixture_copy: Path):
     assert cache.pages.rendered == []
 
 
-def test_one_report_edit_rerenders_that_report_and_what_depends_on_it(fixture_copy: Path):
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_text_edit_rerenders_only_that_report(fixture_copy: Path):
     cache = Cache()
     cached_build(fixture_copy, cache)
-    report = fixture_copy / "reports" / "2022-01-visit.md"
-    report.write_text(report.read_text().replace("For a small number of staff", "For a few staff"))
+    edit(fixture_copy / "reports" / "2013-07-first.md", "3. The council should", "3. The council must")
     files = cached_build(fixture_copy, cache)
-    assert sorted(cache.pages.rendered) == [
-        "index.html",
-        "recommendations/index.html",
-        "recommendations/supervision/index.html",  # the visit's evidence is in its history
-        "reports/2013-07-first/index.html",  # they link to the visit's evidence as "later"
-        "reports/2019-06-second/index.html",
-        "reports/2022-01-visit/index.html",
-        "themes/index.html",
-        "themes/supervision/index.html",
-        "timeline/index.html",
-    ]
-    assert "For a few staff" in files["reports/2022-01-visit/index.html"].decode()
+    assert cache.pages.rendered == ["reports/2013-07-first/index.html"]
     assert files == fresh_build(fixture_copy)
 
 
-def test_pages_that_show_only_report_headers_are_reused(fixture_copy: Path):
+def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_copy: Path):
     cache = Cache()
     cached_build(fixture_copy, cache)
-    report = fixture_copy / "reports" / "2013-07-first.md"
-    report.write_text(report.read_text().replace("Some records are up to date.", "Some records are old."))
+    edit(fixture_copy / "reports" / "2022-01-visit.md", "frequency of supervision.\n", "frequency of supervision, they found.\n")
     files = cached_build(fixture_copy, cache)
-    rendered = set(cache.pages.rendered)
-    assert "reports/2013-07-first/index.html" in rendered
-    assert "themes/private-fostering/index.html" in rendered
-    assert "recommendations/records/index.html" in rendered
-    for name in ("about/index.html", "reports/index.html", "data/index.html", "404.html"):
-        assert name not in rendered
+    assert sorted(cache.pages.rendered) == [
+        "recommendations/supervision/index.html",  # its history quotes the passage
+        "reports/2022-01-visit/index.html",
+        "themes/supervision/index.html",  # so does its theme
+    ]
+    assert "they found" in files["themes/supervision/index.html"].decode()
+    assert files == fresh_build(fixture_copy)
+
+
+def test_status_edit_rerenders_every_page_that_shows_the_status(fixture_copy: Path):
+    cache = Cache()
+    cached_build(fixture_copy, cache)
+    edit(fixture_copy / "reports" / "2022-01-visit.md", "status: raised-again", "status: progress")
+    files = cached_build(fixture_copy, cache)
+    assert sorted(cache.pages.rendered) == [
+        "index.html",  # the open recommendations
+        "recommendations/index.html",
+        "recommendations/supervision/index.html",
+        "reports/2013-07-first/index.html",  # their notes link to the visit's evidence
+        "reports/2019-06-second/index.html",
+        "reports/2022-01-visit/index.html",
+        "themes/supervision/index.html",
+    ]
+    assert files == fresh_build(fixture_copy)
+
+
+def test_header_edit_rerenders_every_page(fixture_copy: Path):
+    cache = Cache()
+    files = cached_build(fixture_copy, cache)
+    edit(fixture_copy / "reports" / "2022-01-visit.md", "title: Focused visit", "title: Focused visit on supervision")
+    files = cached_build(fixture_copy, cache)
+    assert len(cache.pages.rendered) == sum(1 for n in files if n.endswith(".html"))
     assert files == fresh_build(fixture_copy)
 
 
