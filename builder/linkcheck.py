@@ -34,7 +34,8 @@ def _scan(page: str) -> _Links:
 
 
 def check_links(files: dict[str, bytes], base_path: str, sources: dict[str, str],
-                diagnostics: Diagnostics, strict: bool, cache: dict | None = None) -> int:
+                diagnostics: Diagnostics, strict: bool, cache: dict | None = None,
+                texts: dict[str, str] | None = None) -> int:
     """Report each internal link whose page or #anchor does not exist; return how many.
 
     With a cache, a page whose bytes are unchanged since the last build is not parsed again.
@@ -55,9 +56,20 @@ def check_links(files: dict[str, bytes], base_path: str, sources: dict[str, str]
             if problem:
                 broken += 1
                 message = f"broken link on /{name}: {link} ({problem})"
-                source = sources.get(name, name)
-                (diagnostics.error if strict else diagnostics.warning)(source, 0, message)
+                source, line = _locate(link, sources.get(name, name), texts or {})
+                (diagnostics.error if strict else diagnostics.warning)(source, line, message)
     return broken
+
+
+def _locate(link: str, page_source: str, texts: dict[str, str]) -> tuple[str, int]:
+    """Where the link was written: the content file and line of a Markdown link in a note, if any;
+    otherwise the page's own source (its report or its template)."""
+    for path in [page_source, *sorted(texts)]:
+        text = texts.get(path, "")
+        at = text.find(f"]({link})")
+        if at != -1:
+            return path, text.count("\n", 0, at) + 1
+    return page_source, 0
 
 
 def _resolve(link: str, page: str, base_path: str, files: dict[str, bytes], pages: dict[str, _Links]) -> str:

@@ -44,7 +44,9 @@ def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, w
     files = render_site(site, templates, assets, diagnostics, cache.pages)        # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
-    check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict, cache.links)
+    texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
+    check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict,
+                cache.links, texts)
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
     if write:

@@ -37,7 +37,8 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_check_reports_every_problem_exactly(case: Path, tmp_path: Path):
     site = prepare(case, tmp_path)
-    result = run(["check"], site)
+    extra = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else []
+    result = run(["check", *extra], site)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr == (case / "expected.txt").read_text()
@@ -50,7 +51,8 @@ def test_failed_build_leaves_last_good_output_untouched(case: Path, tmp_path: Pa
     shutil.copytree(FIXTURE / "content", good)
     assert run(["build", "--content", str(good), "--out", "out"], site).returncode == 0
     before = {p: p.read_bytes() for p in sorted((site / "out").rglob("*")) if p.is_file()}
-    result = run(["build", "--out", "out"], site)
+    extra = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else []
+    result = run(["build", "--out", "out", *extra], site)
     assert result.returncode == 1
     assert result.stderr.endswith("; site not written\n")
     after = {p: p.read_bytes() for p in sorted((site / "out").rglob("*")) if p.is_file()}
