@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from builder.diagnostics import Diagnostics  # noqa: E402
-from builder.load import Project  # noqa: E402
-from builder.pipeline import Cache, build  # noqa: E402
+from builder.diagnostics import Diagnostics
+from builder.load import Project
+from builder.pipeline import Cache, build
 
 
 def copy_site(content: Path, target: Path) -> None:
@@ -40,7 +40,11 @@ def pick_report(content: Path) -> tuple[Path, str]:
     """The largest report, and a sentence of its body to edit."""
     report = max((content / "reports").glob("*.md"), key=lambda p: p.stat().st_size)
     body = report.read_text().split("\n---\n", 1)[1]
-    line = next(line for line in body.splitlines() if len(line) > 80 and not line.startswith(("#", "|", "-")))
+    line = next(
+        line
+        for line in body.splitlines()
+        if len(line) > 80 and not line.startswith(("#", "|", "-"))
+    )
     return report, line
 
 
@@ -49,7 +53,7 @@ def build_times(site: Path, runs: int) -> tuple[float, float]:
     fulls, incrementals = [], []
     report, line = pick_report(site / "content")
     original = report.read_text()
-    for run in range(runs):
+    for _ in range(runs):
         started = time.perf_counter()
         assert build(project, Diagnostics(), write=False, cache=Cache()) is not None
         fulls.append(time.perf_counter() - started)
@@ -70,9 +74,14 @@ def browser_latency(site: Path, edits: int) -> list[float]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=site,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     report, line = pick_report(site / "content")
     original = report.read_text()
     times = []
@@ -86,7 +95,8 @@ def browser_latency(site: Path, edits: int) -> list[float]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"),
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{port}/reports/{report.stem}/")
             page.wait_for_function("() => window.LiveReload !== undefined")
@@ -94,8 +104,12 @@ def browser_latency(site: Path, edits: int) -> list[float]:
                 marker = f"Benchmark marker {n}."
                 report.write_text(original.replace(line, f"{line} {marker}", 1))
                 written = time.perf_counter()
-                page.wait_for_function("m => document.body && document.body.innerText.includes(m)",
-                                       arg=marker, polling="raf", timeout=20000)
+                page.wait_for_function(
+                    "m => document.body && document.body.innerText.includes(m)",
+                    arg=marker,
+                    polling="raf",
+                    timeout=20000,
+                )
                 times.append(time.perf_counter() - written)
                 page.wait_for_function("() => window.LiveReload !== undefined")
                 time.sleep(0.2)
@@ -111,19 +125,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--content", default=str(ROOT / "content"), help="content folder to measure")
+    parser.add_argument(
+        "--content", default=str(ROOT / "content"), help="content folder to measure"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
         copy_site(Path(args.content), site)
         full, incremental = build_times(site, args.runs)
         print(f"full build (in memory):            {full * 1000:7.0f} ms  (median of {args.runs})")
-        print(f"rebuild after a one-report edit:   {incremental * 1000:7.0f} ms  "
-              f"({incremental / full:.0%} of a full build)")
+        print(
+            f"rebuild after a one-report edit:   {incremental * 1000:7.0f} ms  "
+            f"({incremental / full:.0%} of a full build)"
+        )
         if shutil.which("chromium"):
             times = browser_latency(site, args.edits)
-            print(f"save to new text in the browser:   {statistics.median(times) * 1000:7.0f} ms median, "
-                  f"{max(times) * 1000:.0f} ms worst over {len(times)} edits")
+            print(
+                f"save to new text in the browser:   {statistics.median(times) * 1000:7.0f} ms median, "
+                f"{max(times) * 1000:.0f} ms worst over {len(times)} edits"
+            )
         else:
             print("save to new text in the browser:   not measured (no chromium on PATH)")
     return 0

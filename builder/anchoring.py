@@ -7,7 +7,6 @@ runs of white space count as equal, so an editor can type a quote from the keybo
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,7 +87,11 @@ def find_quote(blocks: list[Block], selector: Selector) -> tuple[list[tuple[Bloc
     if not selector.quote:
         # A whole-paragraph annotation: the first block with that id (a table's first cell).
         return [(pool[0], 0, len(pool[0].text))], ""
-    quote, prefix, suffix = _folded(selector.quote), _folded(selector.prefix), _folded(selector.suffix)
+    quote, prefix, suffix = (
+        _folded(selector.quote),
+        _folded(selector.prefix),
+        _folded(selector.suffix),
+    )
     hits: list[tuple[Block, int, int]] = []
     for block in pool:
         folded, index = fold(block.text)
@@ -113,7 +116,10 @@ def describe_blocks(hits: list[tuple[Block, int, int]]) -> str:
     for block, _, _ in hits:
         name = f"¶{block.number}" if block.number else f"#{block.id}"
         counts[name] = counts.get(name, 0) + 1
-    names = [name + ("" if n == 1 else " twice" if n == 2 else f" {n} times") for name, n in counts.items()]
+    names = [
+        name + ("" if n == 1 else " twice" if n == 2 else f" {n} times")
+        for name, n in counts.items()
+    ]
     return ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
 
 
@@ -158,11 +164,17 @@ class _Anchorer(Treeprocessor):
         if not hits:
             where = f" in paragraph '{sel.paragraph}'" if sel.paragraph else ""
             narrowed = " with the given prefix/suffix" if sel.prefix or sel.suffix else ""
-            extra = " (it appears with different capitals: quotes are case-sensitive)" if hint == "case" else ""
+            extra = (
+                " (it appears with different capitals: quotes are case-sensitive)"
+                if hint == "case"
+                else ""
+            )
             return f"quote not found{where}{narrowed}: '{_short(sel.quote)}'{extra}"
         if len(hits) > 1:
-            return (f"quote is not unique: '{_short(sel.quote)}' appears {len(hits)} times "
-                    f"({describe_blocks(hits)}); add 'prefix', 'suffix' or 'paragraph' to choose one")
+            return (
+                f"quote is not unique: '{_short(sel.quote)}' appears {len(hits)} times "
+                f"({describe_blocks(hits)}); add 'prefix', 'suffix' or 'paragraph' to choose one"
+            )
         return ""
 
 
@@ -194,7 +206,11 @@ def wrap_range(element: etree.Element, start: int, end: int, key: str) -> None:
         lo, hi = max(start, seg_start), min(end, seg_end)
         if lo >= hi:
             continue
-        before, inside, after = value[: lo - seg_start], value[lo - seg_start: hi - seg_start], value[hi - seg_start:]
+        before, inside, after = (
+            value[: lo - seg_start],
+            value[lo - seg_start : hi - seg_start],
+            value[hi - seg_start :],
+        )
         mark = etree.Element("mark", {"class": "annotated", "data-annotation": key})
         mark.text, mark.tail = inside, after
         if kind == "text":
@@ -231,16 +247,24 @@ class _Furniture(Treeprocessor):
             number = element.get("data-number")
             block_id = element.get("id")
             if number:
-                link = etree.Element("a", {"class": "pnum", "href": f"#{block_id}",
-                                           "aria-label": f"Paragraph {number}"})
+                link = etree.Element(
+                    "a",
+                    {"class": "pnum", "href": f"#{block_id}", "aria-label": f"Paragraph {number}"},
+                )
                 link.text = number
                 link.tail = " " + (element.text or "")
                 element.text = None
                 element.insert(0, link)
                 del element.attrib["data-number"]
             elif block_id and element.tag in ("p", "li") and is_leaf_block(element):
-                link = etree.Element("a", {"class": "selflink", "href": f"#{block_id}",
-                                           "aria-label": "Link to this passage"})
+                link = etree.Element(
+                    "a",
+                    {
+                        "class": "selflink",
+                        "href": f"#{block_id}",
+                        "aria-label": "Link to this passage",
+                    },
+                )
                 link.text = "¶"
                 # Before any note placeholder inside an item, so the link stays with the text.
                 position = len(element)
@@ -264,6 +288,6 @@ class AnnotationAnchors(Extension):
         self.blocks: list[Block] = []
         self.problems: list[AnchorProblem] = []
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
+    def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(_Anchorer(md, self), "annotation_anchors", -2)
         md.treeprocessors.register(_Furniture(md), "paragraph_furniture", -3)

@@ -50,10 +50,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     for item in diagnostics.sorted():
         print(item.format(), file=sys.stderr)
     if files is None:
-        print(summary(diagnostics, written=False).replace("; site not written", ""), file=sys.stderr)
+        print(
+            summary(diagnostics, written=False).replace("; site not written", ""), file=sys.stderr
+        )
         return 1
-    print(f"content is valid: {len(files)} files would be written"
-          + (f", {len(diagnostics.warnings)} warnings" if diagnostics.warnings else ""), file=sys.stderr)
+    print(
+        f"content is valid: {len(files)} files would be written"
+        + (f", {len(diagnostics.warnings)} warnings" if diagnostics.warnings else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -71,26 +76,41 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", default=".", help="project folder holding content/, templates/, assets/ (default: .)")
+        p.add_argument(
+            "--root",
+            default=".",
+            help="project folder holding content/, templates/, assets/ (default: .)",
+        )
         p.add_argument("--content", help="content folder (default: ROOT/content)")
         p.add_argument("--templates", help="templates folder (default: ROOT/templates)")
         p.add_argument("--assets", help="assets folder (default: ROOT/assets)")
 
-    b = commands.add_parser("build", help="build the site into the output folder, atomically",
-                            description="Build the site. Nothing is written unless the whole build succeeds.")
+    b = commands.add_parser(
+        "build",
+        help="build the site into the output folder, atomically",
+        description="Build the site. Nothing is written unless the whole build succeeds.",
+    )
     common(b)
     b.add_argument("--out", help="output folder (default: ROOT/_site)")
-    b.add_argument("--strict", action="store_true", help="treat warnings (such as broken links) as errors")
+    b.add_argument(
+        "--strict", action="store_true", help="treat warnings (such as broken links) as errors"
+    )
     b.set_defaults(run=cmd_build)
 
-    c = commands.add_parser("check", help="validate content and templates without writing",
-                            description="Validate everything a build would; exit 1 on any error.")
+    c = commands.add_parser(
+        "check",
+        help="validate content and templates without writing",
+        description="Validate everything a build would; exit 1 on any error.",
+    )
     common(c)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.set_defaults(run=cmd_check)
 
-    s = commands.add_parser("serve", help="preview the site locally, rebuilding and reloading on every save",
-                            description="Build, serve on 127.0.0.1 and reload the browser on every save.")
+    s = commands.add_parser(
+        "serve",
+        help="preview the site locally, rebuilding and reloading on every save",
+        description="Build, serve on 127.0.0.1 and reload the browser on every save.",
+    )
     common(s)
     s.add_argument("--out", help="output folder (default: ROOT/_site)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

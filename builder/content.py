@@ -23,8 +23,12 @@ LIST_FILES = (
 )
 
 
-def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str = "content",
-                  cache: dict | None = None) -> Content:
+def parse_content(
+    sources: Sources,
+    diagnostics: Diagnostics,
+    content_dir: str = "content",
+    cache: dict | None = None,
+) -> Content:
     """Parse site settings, vocabularies and reports; every problem goes to diagnostics.
 
     With a cache, a report file whose text is unchanged is not parsed again: its record and its
@@ -44,8 +48,16 @@ def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str =
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
             lists.append(())
         else:
-            lists.append(_cached(cache, found, diagnostics,
-                                 lambda text, path, d, what=what, f=parse_item: parse_list(text, path, d, what, f)))
+            lists.append(
+                _cached(
+                    cache,
+                    found,
+                    diagnostics,
+                    lambda text, path, d, what=what, f=parse_item: parse_list(
+                        text, path, d, what, f
+                    ),
+                )
+            )
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
@@ -53,13 +65,19 @@ def parse_content(sources: Sources, diagnostics: Diagnostics, content_dir: str =
         if report is None:
             continue
         if report.id in seen:
-            diagnostics.error(path, 2, f"duplicate report id '{report.id}' (also in {seen[report.id]})")
+            diagnostics.error(
+                path, 2, f"duplicate report id '{report.id}' (also in {seen[report.id]})"
+            )
             continue
         seen[report.id] = path
         reports.append(report)
     if not sources.reports():
-        diagnostics.error(f"{content_dir}/reports", 0, "no reports found (hint: add a Markdown file "
-                          "such as content/reports/2013-07-child-protection.md)")
+        diagnostics.error(
+            f"{content_dir}/reports",
+            0,
+            "no reports found (hint: add a Markdown file "
+            "such as content/reports/2013-07-child-protection.md)",
+        )
     if cache is not None:  # forget versions of files that no longer exist, so memory stays flat
         current = set(sources.files.items())
         for key in [k for k in cache if k not in current]:

@@ -14,14 +14,23 @@ def shared_inputs(site: Site, templates_key: object) -> tuple:
     """What every page may show: settings, vocabularies, report headers and the templates."""
     content = site.content
     headers = tuple(_header(v.report) for v in site.reports)
-    return (content.settings, content.frameworks, content.themes, content.recommendations,
-            content.events, headers, templates_key)
+    return (
+        content.settings,
+        content.frameworks,
+        content.themes,
+        content.recommendations,
+        content.events,
+        headers,
+        templates_key,
+    )
 
 
 def page_inputs(site: Site, shared: tuple) -> dict[str, object]:
     """For each page's output file, everything it is made from."""
     outlines = tuple(history_outline(h) for h in site.histories.values())
-    mentions = tuple((event, tuple(passages)) for event, passages in sorted(site.event_mentions.items()))
+    mentions = tuple(
+        (event, tuple(passages)) for event, passages in sorted(site.event_mentions.items())
+    )
     theme_counts = tuple((t, tuple(p.report for p in site.theme_passages(t))) for t in site.themes)
     inputs: dict[str, object] = {
         "index.html": (shared, outlines),
@@ -32,10 +41,17 @@ def page_inputs(site: Site, shared: tuple) -> dict[str, object]:
     for name in ("reports/index.html", "about/index.html", "data/index.html", "404.html"):
         inputs[name] = shared
     for view in site.reports:
-        neighbours = tuple(history_outline(site.histories[rec_id]) for rec_id in sorted(view.statuses))
+        neighbours = tuple(
+            history_outline(site.histories[rec_id]) for rec_id in sorted(view.statuses)
+        )
         inputs[f"reports/{view.report.id}/index.html"] = (
-            shared, view.report, view.passages, view.unmentioned, neighbours,
-            tuple(sorted(site.report(view.previous).statuses.items())) if view.previous else ())
+            shared,
+            view.report,
+            view.passages,
+            view.unmentioned,
+            neighbours,
+            tuple(sorted(site.report(view.previous).statuses.items())) if view.previous else (),
+        )
     for theme_id in site.themes:
         inputs[f"themes/{theme_id}/index.html"] = (shared, tuple(site.theme_passages(theme_id)))
     for rec_id, history in site.histories.items():
@@ -51,13 +67,29 @@ def aside_inputs(site: Site, passage: Passage, shared: tuple) -> tuple:
 
 def history_outline(history: History) -> tuple:
     """What links into a recommendation's history show: each report's status and cited paragraphs."""
-    return (history.recommendation.id, tuple(
-        (e.report, e.status, tuple((p.block_id, p.number) for p in e.own + e.evidence))
-        for e in history.entries))
+    return (
+        history.recommendation.id,
+        tuple(
+            (e.report, e.status, tuple((p.block_id, p.number) for p in e.own + e.evidence))
+            for e in history.entries
+        ),
+    )
 
 
 def _header(report) -> tuple:
     """What lists, strips and the timeline show of a report: everything but its text and annotations."""
-    return (report.id, report.title, report.kind, report.framework, report.inspected, report.published,
-            report.presented, report.authors, report.publisher, report.source, report.licence,
-            report.summary, report.judgements)
+    return (
+        report.id,
+        report.title,
+        report.kind,
+        report.framework,
+        report.inspected,
+        report.published,
+        report.presented,
+        report.authors,
+        report.publisher,
+        report.source,
+        report.licence,
+        report.summary,
+        report.judgements,
+    )

@@ -13,7 +13,13 @@ from .yamlread import LineDict, LineList
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping",
+}
 
 
 class Fields:
@@ -129,7 +135,9 @@ class Fields:
     def sub(self, key: str, what: str, allowed: tuple[str, ...]) -> Fields | None:
         if not self.has(key):
             return None
-        return Fields(self.mapping[key], self.path, self.diagnostics, what, allowed, self.line_of(key))
+        return Fields(
+            self.mapping[key], self.path, self.diagnostics, what, allowed, self.line_of(key)
+        )
 
     def date_fact(self, key: str, required: bool = False) -> DateFact | None:
         """A date, a partial date, or `{start|date, end, basis, note}`."""
@@ -142,8 +150,14 @@ class Fields:
         if isinstance(value, (str, int)):
             start = parse_date(value, key, line, self)
             return DateFact(start) if start else None
-        sub = Fields(value, self.path, self.diagnostics, f"'{key}'",
-                     ("start", "end", "date", "basis", "note"), line)
+        sub = Fields(
+            value,
+            self.path,
+            self.diagnostics,
+            f"'{key}'",
+            ("start", "end", "date", "basis", "note"),
+            line,
+        )
         if not sub.ok:
             return None
         first = "date" if sub.has("date") else "start"
@@ -154,12 +168,18 @@ class Fields:
         end = parse_date(sub.raw("end"), "end", sub.line_of("end"), sub) if sub.has("end") else None
         basis = sub.text("basis", default="stated")
         if basis not in BASES:
-            sub.error(sub.line_of("basis"),
-                      f"'basis' must be one of {', '.join(BASES)}, not '{basis}'{did_you_mean(basis, BASES)}")
+            sub.error(
+                sub.line_of("basis"),
+                f"'basis' must be one of {', '.join(BASES)}, not '{basis}'{did_you_mean(basis, BASES)}",
+            )
         if start and end and end < start:
-            sub.error(sub.line_of("end"), f"'{key}' ends ({end.iso}) before it starts ({start.iso})")
+            sub.error(
+                sub.line_of("end"), f"'{key}' ends ({end.iso}) before it starts ({start.iso})"
+            )
         if basis != "stated" and not sub.has("note"):
-            sub.error(line, f"'{key}' has basis '{basis}' but no 'note' saying where the date comes from")
+            sub.error(
+                line, f"'{key}' has basis '{basis}' but no 'note' saying where the date comes from"
+            )
         if not start:
             return None
         return DateFact(start, end, basis, sub.text("note"))
@@ -169,7 +189,9 @@ def parse_date(value: Any, key: str, line: int, fields: Fields) -> PartialDate |
     """`2013-07-08`, `2019-06` or `2015`, checked against the calendar."""
     match = _DATE.match(str(value).strip())
     if not match:
-        fields.error(line, f"'{key}' must be a date like 2013-07-08, 2019-06 or 2015, not '{value}'")
+        fields.error(
+            line, f"'{key}' must be a date like 2013-07-08, 2019-06 or 2015, not '{value}'"
+        )
         return None
     year, month, day = (int(g) if g else 0 for g in match.groups())
     try:

@@ -10,7 +10,6 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics
 
-
 # The builder writes every attribute double-quoted, so a scan of attributes finds every id and link
 # as an HTML parser would, many times faster. The tests check the pages with a real HTML5 parser.
 _ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
@@ -33,9 +32,15 @@ def _scan(page: str) -> _Links:
     return _Links(frozenset(ids), tuple(links))
 
 
-def check_links(files: dict[str, bytes], base_path: str, sources: dict[str, str],
-                diagnostics: Diagnostics, strict: bool, cache: dict | None = None,
-                texts: dict[str, str] | None = None) -> int:
+def check_links(
+    files: dict[str, bytes],
+    base_path: str,
+    sources: dict[str, str],
+    diagnostics: Diagnostics,
+    strict: bool,
+    cache: dict | None = None,
+    texts: dict[str, str] | None = None,
+) -> int:
     """Report each internal link whose page or #anchor does not exist; return how many.
 
     With a cache, a page whose bytes are unchanged since the last build is not parsed again.
@@ -72,7 +77,9 @@ def _locate(link: str, page_source: str, texts: dict[str, str]) -> tuple[str, in
     return page_source, 0
 
 
-def _resolve(link: str, page: str, base_path: str, files: dict[str, bytes], pages: dict[str, _Links]) -> str:
+def _resolve(
+    link: str, page: str, base_path: str, files: dict[str, bytes], pages: dict[str, _Links]
+) -> str:
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith("mailto:"):
         return ""
@@ -81,7 +88,7 @@ def _resolve(link: str, page: str, base_path: str, files: dict[str, bytes], page
     elif parts.path.startswith("/"):
         if not parts.path.startswith(base_path):
             return f"outside the base path {base_path}"
-        target = parts.path[len(base_path):]
+        target = parts.path[len(base_path) :]
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path))
     target = unquote(target)

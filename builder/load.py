@@ -36,7 +36,9 @@ class Sources:
         return None
 
     def reports(self) -> list[tuple[str, str]]:
-        return sorted((p, t) for p, t in self.files.items() if "/reports/" in p and p.endswith(".md"))
+        return sorted(
+            (p, t) for p, t in self.files.items() if "/reports/" in p and p.endswith(".md")
+        )
 
 
 def display_path(path: Path) -> str:
@@ -51,8 +53,11 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
     """Read every YAML and Markdown file under the content folder."""
     files: dict[str, str] = {}
     if not content.is_dir():
-        diagnostics.error(display_path(content), 0, "content folder not found (hint: run from the "
-                          "project folder, or pass --content DIR)")
+        diagnostics.error(
+            display_path(content),
+            0,
+            "content folder not found (hint: run from the project folder, or pass --content DIR)",
+        )
         return Sources(files)
     for path in sorted(content.rglob("*")):
         if path.suffix not in (".yml", ".yaml", ".md") or not path.is_file():
@@ -71,7 +76,11 @@ def read_assets(assets: Path) -> dict[str, bytes]:
     """Every file under the assets folder, keyed by its path inside it."""
     if not assets.is_dir():
         return {}
-    return {p.relative_to(assets).as_posix(): p.read_bytes() for p in sorted(assets.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(assets).as_posix(): p.read_bytes()
+        for p in sorted(assets.rglob("*"))
+        if p.is_file()
+    }
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,9 @@ class Templates:
 def read_templates(folder: Path, diagnostics: Diagnostics) -> Templates:
     """Read every template under the templates folder."""
     if not folder.is_dir():
-        diagnostics.error(display_path(folder), 0, "templates folder not found (hint: pass --templates DIR)")
+        diagnostics.error(
+            display_path(folder), 0, "templates folder not found (hint: pass --templates DIR)"
+        )
         return Templates(display_path(folder), {})
     texts = {}
     for path in sorted(folder.rglob("*")):

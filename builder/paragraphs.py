@@ -38,9 +38,9 @@ def is_leaf_block(element: etree.Element) -> bool:
     if element.tag in ("p", "td", "th") or element.tag in HEADINGS:
         return True
     if element.tag == "li":
-        return not any(child.tag in ("p", "ul", "ol", "table", "blockquote") for child in element) or bool(
-            (element.text or "").strip()
-        )
+        return not any(
+            child.tag in ("p", "ul", "ol", "table", "blockquote") for child in element
+        ) or bool((element.text or "").strip())
     return False
 
 
@@ -57,7 +57,7 @@ class NumberedParagraphProcessor(BlockProcessor):
         paragraph = etree.SubElement(parent, "p")
         paragraph.set("id", f"p{match.group(1)}")
         paragraph.set("data-number", match.group(1))
-        paragraph.text = block[match.end():].strip()
+        paragraph.text = block[match.end() :].strip()
 
 
 class BlockIdTreeprocessor(Treeprocessor):
@@ -87,8 +87,10 @@ class BlockIdTreeprocessor(Treeprocessor):
 class ParagraphAnchors(Extension):
     """Register the numbered-paragraph processor and the block-id treeprocessor."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API name
+    def extendMarkdown(self, md: Markdown) -> None:
         # Above the ordered-list processor (40) so `14. ` is never a list item.
-        md.parser.blockprocessors.register(NumberedParagraphProcessor(md.parser), "numbered_paragraph", 45)
+        md.parser.blockprocessors.register(
+            NumberedParagraphProcessor(md.parser), "numbered_paragraph", 45
+        )
         # After inline processing (20) and unescaping (0), so ids are made from the final text.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "block_ids", -1)

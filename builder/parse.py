@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .diagnostics import Diagnostics
 from .fields import Fields
@@ -30,8 +31,21 @@ from .yamlread import LineDict, YamlProblem, load_yaml
 T = TypeVar("T")
 
 REPORT_KEYS = (
-    "id", "title", "kind", "framework", "inspected", "published", "presented", "authors",
-    "publisher", "source", "licence", "summary", "judgements", "recommendations", "annotations",
+    "id",
+    "title",
+    "kind",
+    "framework",
+    "inspected",
+    "published",
+    "presented",
+    "authors",
+    "publisher",
+    "source",
+    "licence",
+    "summary",
+    "judgements",
+    "recommendations",
+    "annotations",
 )
 SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
 
@@ -63,8 +77,11 @@ def parse_list(
         if record is None:
             continue
         if record.id in seen:
-            diagnostics.error(path, record.where.line,
-                              f"duplicate {what} id '{record.id}' (first defined on line {seen[record.id]})")
+            diagnostics.error(
+                path,
+                record.where.line,
+                f"duplicate {what} id '{record.id}' (first defined on line {seen[record.id]})",
+            )
             continue
         seen[record.id] = record.where.line
         records.append(record)
@@ -74,8 +91,14 @@ def parse_list(
 def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     """Read `site.yml`."""
     data = read_yaml(text, path, diagnostics)
-    f = Fields(data if data is not None else LineDict(), path, diagnostics, "site settings",
-               ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds"), 1)
+    f = Fields(
+        data if data is not None else LineDict(),
+        path,
+        diagnostics,
+        "site settings",
+        ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds"),
+        1,
+    )
     base_path = f.text("base_path", default="/")
     if not base_path.startswith("/"):
         f.error(f.line_of("base_path"), f"'base_path' must start with '/', not '{base_path}'")
@@ -111,7 +134,9 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
 
 
 def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Framework | None:
-    f = Fields(item, path, diagnostics, "framework", ("id", "title", "years", "description", "scale"), line)
+    f = Fields(
+        item, path, diagnostics, "framework", ("id", "title", "years", "description", "scale"), line
+    )
     if not f.ok:
         return None
     scale: list[Grade] = []
@@ -121,32 +146,61 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         ordinal = g._typed("ordinal", int, True)
         if g.ok:
             scale.append(Grade(grade, label, ordinal))
-    return Framework(f.ident("id", required=True), f.text("title", required=True), f.text("years"),
-                     f.text("description"), tuple(scale), _where(f))
+    return Framework(
+        f.ident("id", required=True),
+        f.text("title", required=True),
+        f.text("years"),
+        f.text("description"),
+        tuple(scale),
+        _where(f),
+    )
 
 
 def parse_theme(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Theme | None:
     f = Fields(item, path, diagnostics, "theme", ("id", "title", "description"), line)
     if not f.ok:
         return None
-    record = Theme(f.ident("id", required=True), f.text("title", required=True),
-                   f.text("description", required=True), _where(f))
+    record = Theme(
+        f.ident("id", required=True),
+        f.text("title", required=True),
+        f.text("description", required=True),
+        _where(f),
+    )
     return record if f.ok else None
 
 
-def parse_tracked(item: Any, path: str, diagnostics: Diagnostics, line: int) -> TrackedRecommendation | None:
-    f = Fields(item, path, diagnostics, "tracked recommendation", ("id", "title", "themes", "description"), line)
+def parse_tracked(
+    item: Any, path: str, diagnostics: Diagnostics, line: int
+) -> TrackedRecommendation | None:
+    f = Fields(
+        item,
+        path,
+        diagnostics,
+        "tracked recommendation",
+        ("id", "title", "themes", "description"),
+        line,
+    )
     if not f.ok:
         return None
-    record = TrackedRecommendation(f.ident("id", required=True), f.text("title", required=True),
-                                   f.idents("themes"), f.text("description", required=True),
-                                   _where(f))
+    record = TrackedRecommendation(
+        f.ident("id", required=True),
+        f.text("title", required=True),
+        f.idents("themes"),
+        f.text("description", required=True),
+        _where(f),
+    )
     return record if f.ok else None
 
 
 def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Event | None:
-    f = Fields(item, path, diagnostics, "event",
-               ("id", "title", "date", "kind", "framework", "judgements", "mentions", "note"), line)
+    f = Fields(
+        item,
+        path,
+        diagnostics,
+        "event",
+        ("id", "title", "date", "kind", "framework", "judgements", "mentions", "note"),
+        line,
+    )
     if not f.ok:
         return None
     mentions = []
@@ -157,9 +211,17 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
         if m.ok and selector:
             mentions.append(Mention(report, selector, _where(m)))
     date = f.date_fact("date", required=True)
-    record = Event(f.ident("id", required=True), f.text("title", required=True), date,
-                   f.ident("kind", required=True), f.ident("framework"),
-                   _judgements(f), tuple(mentions), f.text("note"), _where(f))
+    record = Event(
+        f.ident("id", required=True),
+        f.text("title", required=True),
+        date,
+        f.ident("kind", required=True),
+        f.ident("framework"),
+        _judgements(f),
+        tuple(mentions),
+        f.text("note"),
+        _where(f),
+    )
     return record if f.ok and date else None
 
 
@@ -170,7 +232,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         return None
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     return None
 
 
@@ -179,7 +241,9 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     parts = split_front_matter(text)
     if parts is None:
-        diagnostics.error(path, 1, "a report must begin with YAML front matter between two '---' lines")
+        diagnostics.error(
+            path, 1, "a report must begin with YAML front matter between two '---' lines"
+        )
         return None
     front, body, body_line = parts
     data = read_yaml(front, path, diagnostics, first_line=2)
@@ -210,10 +274,19 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         presented=f.date_fact("presented"),
         authors=tuple(authors),
         publisher=f.text("publisher", required=True),
-        source=Source(source.text("title", required=True), source.text("reference"),
-                      source.text("url"), source.text("note")) if source else Source("", "", "", ""),
-        licence=Licence(licence.text("name", required=True), licence.text("url"),
-                        licence.text("text")) if licence else Licence("", "", ""),
+        source=Source(
+            source.text("title", required=True),
+            source.text("reference"),
+            source.text("url"),
+            source.text("note"),
+        )
+        if source
+        else Source("", "", "", ""),
+        licence=Licence(
+            licence.text("name", required=True), licence.text("url"), licence.text("text")
+        )
+        if licence
+        else Licence("", "", ""),
         summary=f.text("summary"),
         judgements=_judgements(f),
         recommendations=_own_recommendations(f),
@@ -224,10 +297,16 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     )
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if report.id and report.id != stem:
-        f.error(f.line_of("id"), f"id '{report.id}' does not match the file name '{stem}.md'"
-                f" (hint: rename the file to '{report.id}.md' or change the id)")
+        f.error(
+            f.line_of("id"),
+            f"id '{report.id}' does not match the file name '{stem}.md'"
+            f" (hint: rename the file to '{report.id}.md' or change the id)",
+        )
     if report.id and not re.match(r"^\d{4}-\d{2}-", report.id):
-        f.error(f.line_of("id"), f"a report id must begin with its year and month, like '2013-07-{report.id}'")
+        f.error(
+            f.line_of("id"),
+            f"a report id must begin with its year and month, like '2013-07-{report.id}'",
+        )
     return report if f.ok and report.published else None
 
 
@@ -253,49 +332,88 @@ def _selector(f: Fields) -> Selector | None:
 def _judgements(f: Fields) -> tuple[Judgement, ...]:
     out = []
     for entry, line in f.items("judgements"):
-        j = Fields(entry, f.path, f.diagnostics, "judgement",
-                   ("area", "grade", "series", "headline", "paragraph", "note"), line)
+        j = Fields(
+            entry,
+            f.path,
+            f.diagnostics,
+            "judgement",
+            ("area", "grade", "series", "headline", "paragraph", "note"),
+            line,
+        )
         area = j.text("area", required=True)
         paragraph = j.raw("paragraph")
         paragraph_id = f"p{paragraph}" if isinstance(paragraph, int) else j.text("paragraph")
         series = j.ident("series") or re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-")
         if j.ok or area:
-            out.append(Judgement(area, j.ident("grade", required=True), series, j.flag("headline"),
-                                 paragraph_id, j.text("note"), Where(f.path, j.line_of("grade"))))
+            out.append(
+                Judgement(
+                    area,
+                    j.ident("grade", required=True),
+                    series,
+                    j.flag("headline"),
+                    paragraph_id,
+                    j.text("note"),
+                    Where(f.path, j.line_of("grade")),
+                )
+            )
     return tuple(out)
 
 
 def _own_recommendations(f: Fields) -> tuple[OwnRecommendation, ...]:
     out = []
     for entry, line in f.items("recommendations"):
-        r = Fields(entry, f.path, f.diagnostics, "recommendation",
-                   SELECTOR_KEYS + ("timescale", "tracks", "status", "themes"), line)
+        r = Fields(
+            entry,
+            f.path,
+            f.diagnostics,
+            "recommendation",
+            SELECTOR_KEYS + ("timescale", "tracks", "status", "themes"),
+            line,
+        )
         selector = _selector(r)
         tracks = r.ident("tracks", required=True)
         status = r.ident("status") or "raised"
         if status not in ("raised", "raised-again"):
-            r.error(r.line_of("status"), f"a report's own recommendation has status 'raised' or "
-                    f"'raised-again', not '{status}'")
+            r.error(
+                r.line_of("status"),
+                f"a report's own recommendation has status 'raised' or "
+                f"'raised-again', not '{status}'",
+            )
         if selector:
-            out.append(OwnRecommendation(selector, r.text("timescale"), tracks, status,
-                                         r.idents("themes"), _where(r)))
+            out.append(
+                OwnRecommendation(
+                    selector, r.text("timescale"), tracks, status, r.idents("themes"), _where(r)
+                )
+            )
     return tuple(out)
 
 
 def _annotations(f: Fields) -> tuple[Annotation, ...]:
     out = []
     for entry, line in f.items("annotations"):
-        a = Fields(entry, f.path, f.diagnostics, "annotation",
-                   SELECTOR_KEYS + ("themes", "tracks", "status", "note"), line)
+        a = Fields(
+            entry,
+            f.path,
+            f.diagnostics,
+            "annotation",
+            SELECTOR_KEYS + ("themes", "tracks", "status", "note"),
+            line,
+        )
         selector = _selector(a)
         themes, tracks = a.idents("themes"), a.ident("tracks")
         status = a.ident("status")
         if tracks and not status:
-            a.error(a.line_of("tracks"), "an annotation with 'tracks' needs a 'status' "
-                    "(raised, raised-again, progress, met or positive)")
+            a.error(
+                a.line_of("tracks"),
+                "an annotation with 'tracks' needs a 'status' "
+                "(raised, raised-again, progress, met or positive)",
+            )
         if status and not tracks:
-            a.error(a.line_of("status"), "an annotation with a 'status' needs 'tracks' naming the "
-                    "tracked recommendation it is evidence for")
+            a.error(
+                a.line_of("status"),
+                "an annotation with a 'status' needs 'tracks' naming the "
+                "tracked recommendation it is evidence for",
+            )
         if not themes and not tracks and not a.has("note"):
             a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
         if selector:

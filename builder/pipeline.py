@@ -28,39 +28,58 @@ class Cache:
     links: dict = field(default_factory=dict)
 
 
-def build(project: Project, diagnostics: Diagnostics, *, strict: bool = False, write: bool = True,
-          cache: Cache | None = None) -> dict[str, bytes] | None:
+def build(
+    project: Project,
+    diagnostics: Diagnostics,
+    *,
+    strict: bool = False,
+    write: bool = True,
+    cache: Cache | None = None,
+) -> dict[str, bytes] | None:
     """Build the site; write it only when there are no errors. Returns the files, or None."""
     cache = cache or Cache()
-    sources = read_sources(project.content, diagnostics)                          # load
+    sources = read_sources(project.content, diagnostics)  # load
     templates = read_templates(project.templates, diagnostics)
     assets = read_assets(project.assets)
     content = parse_content(sources, diagnostics, display_path(project.content), cache.parsed)
     if diagnostics.has_errors():
         return None
-    site = build_model(content, diagnostics, cache.bodies)                        # model
+    site = build_model(content, diagnostics, cache.bodies)  # model
     if diagnostics.has_errors():
         return None
-    files = render_site(site, templates, assets, diagnostics, cache.pages)        # render
+    files = render_site(site, templates, assets, diagnostics, cache.pages)  # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
     texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
-    check_links(files, site.settings.base_path, page_sources(site, project), diagnostics, strict,
-                cache.links, texts)
+    check_links(
+        files,
+        site.settings.base_path,
+        page_sources(site, project),
+        diagnostics,
+        strict,
+        cache.links,
+        texts,
+    )
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
     if write:
-        write_site_atomically(files, project.out)                                  # publish
+        write_site_atomically(files, project.out)  # publish
     return files
 
 
 def page_sources(site: Site, project: Project) -> dict[str, str]:
     """Which source file produced each page, so a broken link names a file an editor can open."""
     templates = display_path(project.templates)
-    sources = {f"reports/{view.report.id}/index.html": view.report.where.path for view in site.reports}
+    sources = {
+        f"reports/{view.report.id}/index.html": view.report.where.path for view in site.reports
+    }
     sources.update({f"themes/{t}/index.html": f"{templates}/theme.html" for t in site.themes})
-    sources.update({f"recommendations/{r}/index.html": f"{templates}/recommendation.html"
-                    for r in site.recommendations})
+    sources.update(
+        {
+            f"recommendations/{r}/index.html": f"{templates}/recommendation.html"
+            for r in site.recommendations
+        }
+    )
     for page, template in (("index.html", "home"), ("404.html", "404")):
         sources[page] = f"{templates}/{template}.html"
     for section in ("timeline", "reports", "themes", "recommendations", "about", "data"):
@@ -73,4 +92,4 @@ def check(project: Project, diagnostics: Diagnostics, strict: bool = False) -> N
     build(project, diagnostics, strict=strict, write=False)
 
 
-__all__ = ["Cache", "build", "check", "Path"]
+__all__ = ["Cache", "Path", "build", "check"]

@@ -76,7 +76,9 @@ def set_globals(env: jinja2.Environment, site: Site, urls: Urls) -> None:
         cite=cite,
         kind_label=site.settings.kind_label,
     )
-    env.filters["years"] = lambda passages: sorted({reports[p.report].report.date.year for p in passages})
+    env.filters["years"] = lambda passages: sorted(
+        {reports[p.report].report.date.year for p in passages}
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -84,7 +86,9 @@ def _note(text: str) -> str:
     return render_note(text)
 
 
-def render_template(env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any) -> str:
+def render_template(
+    env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any
+) -> str:
     """Render one template; a template error becomes a `file:line` diagnostic, never a traceback."""
     templates_dir = Path(env.globals["templates_folder"])
     try:
@@ -96,7 +100,11 @@ def render_template(env: jinja2.Environment, name: str, diagnostics: Diagnostics
         diagnostics.error(display_path(templates_dir / name), 0, f"template not found: {exc.name}")
     except Exception as exc:  # noqa: BLE001 - any runtime failure in a template is the template's
         path, line = _template_frame(exc, templates_dir, name)
-        message = exc.message if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+        message = (
+            exc.message
+            if isinstance(exc, jinja2.UndefinedError)
+            else f"{type(exc).__name__}: {exc}"
+        )
         diagnostics.error(path, line, f"template error: {message}")
     raise TemplateProblem(name)
 
@@ -125,15 +133,25 @@ class PageCache:
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
 
 
-def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diagnostics: Diagnostics,
-                cache: PageCache | None = None) -> dict[str, bytes]:
+def render_site(
+    site: Site,
+    templates: Templates,
+    assets: dict[str, bytes],
+    diagnostics: Diagnostics,
+    cache: PageCache | None = None,
+) -> dict[str, bytes]:
     """Every output file of the site, keyed by its path in the output folder."""
     cache = cache if cache is not None else PageCache()
     cache.rendered = []
     urls = Urls(site.settings.base_path, site.settings.url)
     env_key = (templates.folder, tuple(sorted(templates.texts.items())))
     if cache.env is None or cache.env_key != env_key:
-        cache.env, cache.env_key, cache.pages, cache.asides = make_environment(templates), env_key, {}, {}
+        cache.env, cache.env_key, cache.pages, cache.asides = (
+            make_environment(templates),
+            env_key,
+            {},
+            {},
+        )
     env = cache.env
     set_globals(env, site, urls)
     shared = shared_inputs(site, env_key)
@@ -148,8 +166,15 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
             files[name] = cached[1]
             return
         try:
-            html = render_template(env, template, diagnostics, page_kind=kind, page_id=id,
-                                   **context, **render_context())
+            html = render_template(
+                env,
+                template,
+                diagnostics,
+                page_kind=kind,
+                page_id=id,
+                **context,
+                **render_context(),
+            )
         except TemplateProblem:
             return
         files[name] = html.encode("utf-8")
@@ -162,13 +187,25 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
     page("timeline", "", "timeline.html", chart=chart)
     page("reports", "", "reports.html")
     for view in site.reports:
-        page("report", view.report.id, "report.html", view=view,
-             render_context=lambda view=view: {"body": _body_with_asides(env, site, view, diagnostics,
-                                                                         cache.asides, shared)})
+        page(
+            "report",
+            view.report.id,
+            "report.html",
+            view=view,
+            render_context=lambda view=view: {
+                "body": _body_with_asides(env, site, view, diagnostics, cache.asides, shared)
+            },
+        )
     page("themes", "", "themes.html")
     for theme in site.themes.values():
-        page("theme", theme.id, "theme.html", theme=theme, entries=site.theme_by_report(theme.id),
-             related=[r for r in site.recommendations.values() if theme.id in r.themes])
+        page(
+            "theme",
+            theme.id,
+            "theme.html",
+            theme=theme,
+            entries=site.theme_by_report(theme.id),
+            related=[r for r in site.recommendations.values() if theme.id in r.themes],
+        )
     page("recommendations", "", "recommendations.html")
     for history in site.histories.values():
         page("recommendation", history.recommendation.id, "recommendation.html", history=history)
@@ -189,8 +226,9 @@ def render_site(site: Site, templates: Templates, assets: dict[str, bytes], diag
     return files
 
 
-def _body_with_asides(env: jinja2.Environment, site: Site, view, diagnostics: Diagnostics,
-                      cache: dict, shared: object) -> Markup:
+def _body_with_asides(
+    env: jinja2.Environment, site: Site, view, diagnostics: Diagnostics, cache: dict, shared: object
+) -> Markup:
     """Put each passage's note and tags beside it, where the anchoring left a placeholder."""
     html = view.body_html
     used = {}
@@ -198,7 +236,9 @@ def _body_with_asides(env: jinja2.Environment, site: Site, view, diagnostics: Di
         key = aside_inputs(site, passage, shared)
         aside = cache.get(key)
         if aside is None:
-            aside = render_template(env, "_aside.html", diagnostics, passage=passage, view=view).strip()
+            aside = render_template(
+                env, "_aside.html", diagnostics, passage=passage, view=view
+            ).strip()
         used[key] = aside
         html = html.replace(f"<!--aside:{passage.key}-->", aside, 1)
     cache.update(used)

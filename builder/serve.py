@@ -60,8 +60,11 @@ class Preview:
                 self.base_path = _base_path(files, self.base_path)
                 self.problems = []
             else:
-                self.problems = lines + [summary(diagnostics, written=False).replace("site not written",
-                                                                                     "showing this page instead")]
+                self.problems = lines + [
+                    summary(diagnostics, written=False).replace(
+                        "site not written", "showing this page instead"
+                    )
+                ]
             self.generation += 1
         for line in lines:
             print(line, file=sys.stderr)
@@ -78,7 +81,7 @@ class Preview:
             if path == "/" and base != "/":
                 return 302, base.encode(), ""
             return 404, files.get("404.html", b"Not found"), "text/html; charset=utf-8"
-        name = path[len(base):]
+        name = path[len(base) :]
         if name == "" or name.endswith("/"):
             name += "index.html"
         elif name not in files and name + "/index.html" in files:
@@ -88,7 +91,11 @@ class Preview:
         if name not in files:
             return 404, files.get("404.html", b"Not found"), "text/html; charset=utf-8"
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml"):
+        if kind.startswith("text/") or kind in (
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+        ):
             kind += "; charset=utf-8"
         return 200, files[name], kind
 
@@ -141,8 +148,10 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
         if kind.startswith("text/html"):
             port = self.request.host.rsplit(":", 1)[-1] if ":" in self.request.host else "80"
-            script = (f"<script>{CLIENT}</script>\n"
-                      f'<script src="/livereload.js?port={port}"></script>\n</body>').encode()
+            script = (
+                f"<script>{CLIENT}</script>\n"
+                f'<script src="/livereload.js?port={port}"></script>\n</body>'
+            ).encode()
             body = body.replace(b"</body>", script, 1)
         self.write(body)
 
@@ -196,32 +205,42 @@ class Reloader:
             self._start_build()
             return
         css_only = all(p.endswith(".css") for p in paths) and not self.preview.problems
-        target = "/" + "assets/" + Path(next(iter(paths))).name if css_only and len(paths) == 1 else "*"
+        target = (
+            "/" + "assets/" + Path(next(iter(paths))).name if css_only and len(paths) == 1 else "*"
+        )
         ReloadSocket.reload_waiters(target)
 
 
 def make_app(preview: Preview) -> web.Application:
     ReloadSocket.live_css = True
-    return web.Application([
-        (r"/livereload", ReloadSocket),
-        (r"/livereload.js", LiveReloadJSHandler),
-        (r"/(.*)", SiteHandler, {"preview": preview}),
-    ])
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket),
+            (r"/livereload.js", LiveReloadJSHandler),
+            (r"/(.*)", SiteHandler, {"preview": preview}),
+        ]
+    )
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+def serve(
+    project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False
+) -> int:
     """Build, serve and watch until Ctrl-C."""
     if host not in LOOPBACK:
-        print(f"warning: listening on {host}: anyone who can reach this machine can see the preview",
-              file=sys.stderr)
+        print(
+            f"warning: listening on {host}: anyone who can reach this machine can see the preview",
+            file=sys.stderr,
+        )
     preview = Preview(project)
     preview.rebuild()
     app = make_app(preview)
     try:
         server = app.listen(port, address=host)
     except OSError as exc:
-        print(f"error: cannot listen on {host}:{port}: {exc.strerror} (hint: try --port {port + 1})",
-              file=sys.stderr)
+        print(
+            f"error: cannot listen on {host}:{port}: {exc.strerror} (hint: try --port {port + 1})",
+            file=sys.stderr,
+        )
         return 1
     watched = [project.content, project.templates, project.assets]
     reloader = Reloader(preview, watched)

@@ -195,27 +195,40 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
         passages = _passages(report, result, recs, themes)
-        views.append(ReportView(
-            report=report,
-            framework=frameworks.get(report.framework),
-            body_html=result.html,
-            passages=passages,
-            headline=headline(report.judgements),
-            statuses=_statuses(passages),
-            previous=ordered[index - 1].id if index else "",
-            next=ordered[index + 1].id if index + 1 < len(ordered) else "",
-        ))
+        views.append(
+            ReportView(
+                report=report,
+                framework=frameworks.get(report.framework),
+                body_html=result.html,
+                passages=passages,
+                headline=headline(report.judgements),
+                statuses=_statuses(passages),
+                previous=ordered[index - 1].id if index else "",
+                next=ordered[index + 1].id if index + 1 < len(ordered) else "",
+            )
+        )
     if cache is not None:
         for stale in [k for k in cache if k not in set(used_keys)]:
             del cache[stale]
     for index in range(1, len(views)):
         before, view = views[index - 1].statuses, views[index]
-        dropped = sorted(rid for rid, status in before.items()
-                         if status in ("raised", "raised-again") and rid not in view.statuses)
+        dropped = sorted(
+            rid
+            for rid, status in before.items()
+            if status in ("raised", "raised-again") and rid not in view.statuses
+        )
         views[index] = dataclasses.replace(view, unmentioned=tuple(dropped))
     histories = {rid: _history(rec, views) for rid, rec in recs.items()}
-    site = Site(content, frameworks, themes, recs, views, histories,
-                _timeline(ordered, content.events), rendered=rendered)
+    site = Site(
+        content,
+        frameworks,
+        themes,
+        recs,
+        views,
+        histories,
+        _timeline(ordered, content.events),
+        rendered=rendered,
+    )
     site.event_mentions = _event_passages(content, rendered)
     return site
 
@@ -231,7 +244,9 @@ def check_vocabularies(content, frameworks, themes, recs, diagnostics: Diagnosti
 
     def known(value: str, choices, what: str, where: Where) -> bool:
         if value and value not in choices:
-            diagnostics.error(where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}")
+            diagnostics.error(
+                where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"
+            )
             return False
         return True
 
@@ -249,38 +264,57 @@ def check_vocabularies(content, frameworks, themes, recs, diagnostics: Diagnosti
                 known(theme, themes, "theme", passage.where.of("themes"))
             known(passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
             if passage.status and passage.status not in STATUSES:
-                diagnostics.error(passage.where.path, passage.where.of("status").line,
-                                  f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
-                                  f" (use one of: {', '.join(STATUSES)})")
+                diagnostics.error(
+                    passage.where.path,
+                    passage.where.of("status").line,
+                    f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
+                    f" (use one of: {', '.join(STATUSES)})",
+                )
     report_ids = {r.id for r in content.reports}
     for event in content.events:
         for mention in event.mentions:
             known(mention.report, report_ids, "report", mention.where.of("report"))
 
 
-def _check_judgements(judgements, framework: Framework | None, framework_id: str, diagnostics) -> None:
+def _check_judgements(
+    judgements, framework: Framework | None, framework_id: str, diagnostics
+) -> None:
     if judgements and sum(j.headline for j in judgements) > 1:
         j = [j for j in judgements if j.headline][1]
         diagnostics.error(j.where.path, j.where.line, "only one judgement can be the headline")
     for j in judgements:
         if framework is None:
             if not framework_id:
-                diagnostics.error(j.where.path, j.where.line, "a judgement needs the report's 'framework' "
-                                  "so that its grade can be read on that framework's scale")
+                diagnostics.error(
+                    j.where.path,
+                    j.where.line,
+                    "a judgement needs the report's 'framework' "
+                    "so that its grade can be read on that framework's scale",
+                )
             continue
         if not framework.scale:
-            diagnostics.error(j.where.path, j.where.line,
-                              f"framework '{framework.id}' has no grade scale, so it cannot grade '{j.area}'")
+            diagnostics.error(
+                j.where.path,
+                j.where.line,
+                f"framework '{framework.id}' has no grade scale, so it cannot grade '{j.area}'",
+            )
         elif j.grade and not framework.grade(j.grade):
             grades = [g.grade for g in framework.scale]
-            diagnostics.error(j.where.path, j.where.line,
-                              f"unknown grade '{j.grade}' for framework '{framework.id}'"
-                              f"{did_you_mean(j.grade, grades)} (use one of: {', '.join(grades)})")
+            diagnostics.error(
+                j.where.path,
+                j.where.line,
+                f"unknown grade '{j.grade}' for framework '{framework.id}'"
+                f"{did_you_mean(j.grade, grades)} (use one of: {', '.join(grades)})",
+            )
 
 
 def _targets(report: Report) -> list[Target]:
-    targets = [Target(f"rec-{i + 1}", r.selector, r.where) for i, r in enumerate(report.recommendations)]
-    targets += [Target(f"note-{i + 1}", a.selector, a.where) for i, a in enumerate(report.annotations)]
+    targets = [
+        Target(f"rec-{i + 1}", r.selector, r.where) for i, r in enumerate(report.recommendations)
+    ]
+    targets += [
+        Target(f"note-{i + 1}", a.selector, a.where) for i, a in enumerate(report.annotations)
+    ]
     return targets
 
 
@@ -289,7 +323,8 @@ def _mention_targets(content: Content, diagnostics: Diagnostics) -> dict[str, li
     for event in content.events:
         for i, mention in enumerate(event.mentions):
             out.setdefault(mention.report, []).append(
-                Target(f"mention-{event.id}-{i + 1}", mention.selector, mention.where, aside=False))
+                Target(f"mention-{event.id}-{i + 1}", mention.selector, mention.where, aside=False)
+            )
     return out
 
 
@@ -297,12 +332,17 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
     for problem in result.problems:
         diagnostics.error(problem.where.path, problem.where.line, problem.message)
     for number, line in result.duplicate_numbers:
-        diagnostics.error(report.where.path, report.body_line + line,
-                          f"paragraph number {number} is used twice; each paragraph number must be unique")
+        diagnostics.error(
+            report.where.path,
+            report.body_line + line,
+            f"paragraph number {number} is used twice; each paragraph number must be unique",
+        )
     ids = {b.id for b in result.blocks}
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
-            diagnostics.error(j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report")
+            diagnostics.error(
+                j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report"
+            )
 
 
 def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passage, ...]:
@@ -316,19 +356,32 @@ def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passa
             continue
         text = anchor.block.text
         whole = not item.selector.quote
-        before, quote, after = context(text, anchor.start, anchor.end) if not whole else ("", text, "")
-        item_themes = tuple(item.themes) or (recs[item.tracks].themes if item.tracks in recs else ())
-        out.append(Passage(
-            key=key, report=report.id, kind=kind, block_id=anchor.block.id, number=anchor.block.number,
-            quote=quote, before=before, after=after, whole=whole,
-            themes=tuple(t for t in item_themes if t in themes),
-            tracks=item.tracks if item.tracks in recs else "",
-            status=item.status,
-            note_html=render_note(getattr(item, "note", "")),
-            timescale=getattr(item, "timescale", ""),
-            wording=text.strip() if kind == "recommendation" else "",
-            where=item.where,
-        ))
+        before, quote, after = (
+            context(text, anchor.start, anchor.end) if not whole else ("", text, "")
+        )
+        item_themes = tuple(item.themes) or (
+            recs[item.tracks].themes if item.tracks in recs else ()
+        )
+        out.append(
+            Passage(
+                key=key,
+                report=report.id,
+                kind=kind,
+                block_id=anchor.block.id,
+                number=anchor.block.number,
+                quote=quote,
+                before=before,
+                after=after,
+                whole=whole,
+                themes=tuple(t for t in item_themes if t in themes),
+                tracks=item.tracks if item.tracks in recs else "",
+                status=item.status,
+                note_html=render_note(getattr(item, "note", "")),
+                timescale=getattr(item, "timescale", ""),
+                wording=text.strip() if kind == "recommendation" else "",
+                where=item.where,
+            )
+        )
     # Reading order: by place in the text, then as written.
     block_order = {id(b): i for i, b in enumerate(result.blocks)}
     position = {key: (block_order.get(id(a.block), 0), a.start) for key, a in anchors.items()}
@@ -362,25 +415,54 @@ def _history(rec: TrackedRecommendation, views: list[ReportView]) -> History:
     entries = []
     for view in views:
         mine = [p for p in view.passages if p.tracks == rec.id]
-        entries.append(HistoryEntry(
-            report=view.report.id,
-            status=view.statuses.get(rec.id, "not-mentioned"),
-            own=tuple(p for p in mine if p.kind == "recommendation"),
-            evidence=tuple(p for p in mine if p.kind == "annotation"),
-        ))
+        entries.append(
+            HistoryEntry(
+                report=view.report.id,
+                status=view.statuses.get(rec.id, "not-mentioned"),
+                own=tuple(p for p in mine if p.kind == "recommendation"),
+                evidence=tuple(p for p in mine if p.kind == "annotation"),
+            )
+        )
     return History(rec, tuple(entries))
 
 
 def _timeline(reports: list[Report], events: tuple[Event, ...]) -> list[TimelineItem]:
-    items = [TimelineItem(r.id, r.title, r.kind, r.framework,
-                          (r.inspected or r.published).label, (r.date, r.id), r.date.fraction,
-                          r.judgements, r, None) for r in reports]
-    items += [TimelineItem(e.id, e.title, e.kind, e.framework, e.date.label, (e.date.start, e.id),
-                           e.date.start.fraction, e.judgements, None, e) for e in events]
+    items = [
+        TimelineItem(
+            r.id,
+            r.title,
+            r.kind,
+            r.framework,
+            (r.inspected or r.published).label,
+            (r.date, r.id),
+            r.date.fraction,
+            r.judgements,
+            r,
+            None,
+        )
+        for r in reports
+    ]
+    items += [
+        TimelineItem(
+            e.id,
+            e.title,
+            e.kind,
+            e.framework,
+            e.date.label,
+            (e.date.start, e.id),
+            e.date.start.fraction,
+            e.judgements,
+            None,
+            e,
+        )
+        for e in events
+    ]
     return sorted(items, key=lambda item: item.sort_key)
 
 
-def _event_passages(content: Content, rendered: dict[str, RenderedText]) -> dict[str, list[Passage]]:
+def _event_passages(
+    content: Content, rendered: dict[str, RenderedText]
+) -> dict[str, list[Passage]]:
     out: dict[str, list[Passage]] = {}
     for event in content.events:
         for i, mention in enumerate(event.mentions):
@@ -389,7 +471,24 @@ def _event_passages(content: Content, rendered: dict[str, RenderedText]) -> dict
             if anchor is None:
                 continue
             before, quote, after = context(anchor.block.text, anchor.start, anchor.end)
-            out.setdefault(event.id, []).append(Passage(
-                anchor.key, mention.report, "mention", anchor.block.id, anchor.block.number, quote,
-                before, after, not mention.selector.quote, (), "", "", "", "", "", mention.where))
+            out.setdefault(event.id, []).append(
+                Passage(
+                    anchor.key,
+                    mention.report,
+                    "mention",
+                    anchor.block.id,
+                    anchor.block.number,
+                    quote,
+                    before,
+                    after,
+                    not mention.selector.quote,
+                    (),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    mention.where,
+                )
+            )
     return out

@@ -50,8 +50,13 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
     """Render a report body, anchoring every target; pure: text in, HTML and findings out."""
     anchors = AnnotationAnchors(targets)
     html = _markdown(ParagraphAnchors(), anchors).convert(body)
-    return RenderedText(html, tuple(anchors.blocks), dict(anchors.anchors), tuple(anchors.problems),
-                        tuple(_duplicate_numbers(body)))
+    return RenderedText(
+        html,
+        tuple(anchors.blocks),
+        dict(anchors.anchors),
+        tuple(anchors.problems),
+        tuple(_duplicate_numbers(body)),
+    )
 
 
 @lru_cache(maxsize=4096)

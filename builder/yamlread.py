@@ -97,7 +97,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     """
     offset = first_line - 1
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except YamlProblem as problem:
         raise YamlProblem(problem.line + offset, problem.message) from None
     except yaml.MarkedYAMLError as exc:

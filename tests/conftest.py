@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 sys.path.insert(0, str(ROOT))
 
-from builder.diagnostics import Diagnostics  # noqa: E402
-from builder.load import Project  # noqa: E402
-from builder.pipeline import build  # noqa: E402
+from builder.diagnostics import Diagnostics
+from builder.load import Project
+from builder.pipeline import build
 
 
 def fixture_project(out: Path, content: Path | None = None) -> Project:
@@ -66,12 +66,20 @@ def browser():
         reason = "Chromium not found on PATH" if path is None else "playwright is not installed"
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser tests must run under CI: {reason}")
-        pytest.skip(f"{reason}: install Debian's chromium and `pip install playwright` to run browser tests")
+        pytest.skip(
+            f"{reason}: install Debian's chromium and `pip install playwright` to run browser tests"
+        )
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()
@@ -92,7 +100,9 @@ def real_site_url(tmp_path_factory):
     """The bundled site built and served over HTTP on loopback."""
     out = tmp_path_factory.mktemp("real-site")
     diagnostics = Diagnostics()
-    assert build(Project.at(ROOT, out), diagnostics) is not None, [d.format() for d in diagnostics.sorted()]
+    assert build(Project.at(ROOT, out), diagnostics) is not None, [
+        d.format() for d in diagnostics.sorted()
+    ]
     with serve_folder(out) as url:
         yield url
 
@@ -110,7 +120,9 @@ def serve_folder(folder: Path):
 
     @contextlib.contextmanager
     def running():
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
+        )
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:

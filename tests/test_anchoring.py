@@ -25,7 +25,10 @@ def anchor(*selectors: Selector, body: str = BODY):
 
 def test_numbered_paragraph_keeps_its_number_and_is_not_a_list():
     html = anchor().html
-    assert '<p id="p14"><a aria-label="Paragraph 14" class="pnum" href="#p14">14</a> Arrangements' in html
+    assert (
+        '<p id="p14"><a aria-label="Paragraph 14" class="pnum" href="#p14">14</a> Arrangements'
+        in html
+    )
     assert "<ol" not in html
 
 
@@ -39,7 +42,12 @@ def test_unnumbered_blocks_get_ids_from_their_words():
 def test_ids_do_not_shift_when_a_paragraph_is_inserted():
     before = anchor().html
     after = anchor(body="A new opening paragraph.\n\n" + BODY).html
-    for block_id in ("p14", "p15", "contacts-and-referrals-are-undertaken-in", "overall-effectiveness"):
+    for block_id in (
+        "p14",
+        "p15",
+        "contacts-and-referrals-are-undertaken-in",
+        "overall-effectiveness",
+    ):
         assert f'id="{block_id}"' in before and f'id="{block_id}"' in after
 
 
@@ -50,9 +58,11 @@ def test_slug_rule():
 def test_quote_is_highlighted_across_inline_markup():
     result = anchor(Selector("respond to concerns are"))
     assert not result.problems
-    assert ('<mark class="annotated" data-annotation="note-1" id="note-1">respond to </mark><strong>'
-            '<mark class="annotated" data-annotation="note-1">concerns</mark></strong>'
-            '<mark class="annotated" data-annotation="note-1"> are</mark>') in result.html
+    assert (
+        '<mark class="annotated" data-annotation="note-1" id="note-1">respond to </mark><strong>'
+        '<mark class="annotated" data-annotation="note-1">concerns</mark></strong>'
+        '<mark class="annotated" data-annotation="note-1"> are</mark>'
+    ) in result.html
     assert result.anchors["note-1"].block.number == "14"
 
 
@@ -65,17 +75,26 @@ def test_curly_and_straight_apostrophes_match():
 def test_quote_not_unique_names_the_places():
     result = anchor(Selector("Supervision is regular"))
     assert [(p.where.line, p.message) for p in result.problems] == [
-        (10, "quote is not unique: 'Supervision is regular' appears 2 times (¶14, ¶15); "
-             "add 'prefix', 'suffix' or 'paragraph' to choose one")
+        (
+            10,
+            "quote is not unique: 'Supervision is regular' appears 2 times (¶14, ¶15); "
+            "add 'prefix', 'suffix' or 'paragraph' to choose one",
+        )
     ]
 
 
 def test_prefix_suffix_and_paragraph_disambiguate():
-    result = anchor(Selector("Supervision is regular", suffix="and recorded"),
-                    Selector("Supervision is regular", prefix="adequate."),
-                    Selector("Supervision is regular", paragraph="p15"))
+    result = anchor(
+        Selector("Supervision is regular", suffix="and recorded"),
+        Selector("Supervision is regular", prefix="adequate."),
+        Selector("Supervision is regular", paragraph="p15"),
+    )
     assert not result.problems
-    assert [result.anchors[k].block.id for k in ("note-1", "note-2", "note-3")] == ["p15", "p14", "p15"]
+    assert [result.anchors[k].block.id for k in ("note-1", "note-2", "note-3")] == [
+        "p15",
+        "p14",
+        "p15",
+    ]
 
 
 def test_quote_not_found_and_case_hint():
@@ -100,7 +119,7 @@ def test_whole_paragraph_annotation_places_a_note_without_highlight():
 
 def test_note_placeholder_sits_inside_a_list_item():
     result = anchor(Selector("consistent manner"))
-    assert '<!--aside:note-1--></li>' in result.html
+    assert "<!--aside:note-1--></li>" in result.html
 
 
 def test_raw_html_in_content_is_shown_not_run():

@@ -6,9 +6,20 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-FIXTURE_PAGES = ["/", "/timeline/", "/reports/", "/reports/2013-07-first/", "/reports/2019-06-second/",
-                 "/themes/", "/themes/supervision/", "/recommendations/", "/recommendations/supervision/",
-                 "/about/", "/data/", "/404.html"]
+FIXTURE_PAGES = [
+    "/",
+    "/timeline/",
+    "/reports/",
+    "/reports/2013-07-first/",
+    "/reports/2019-06-second/",
+    "/themes/",
+    "/themes/supervision/",
+    "/recommendations/",
+    "/recommendations/supervision/",
+    "/about/",
+    "/data/",
+    "/404.html",
+]
 
 
 @pytest.fixture
@@ -29,7 +40,9 @@ def test_reader_follows_a_recommendation_to_its_evidence_and_theme(page, fixture
     page.goto(f"{fixture_site_url}/")
     page.get_by_role("link", name="Regular supervision").first.click()
     assert page.url.endswith("/recommendations/supervision/")
-    page.locator("section#h-2013-07-first, section[aria-labelledby='h-2013-07-first']").get_by_role("link", name="Paragraph 2").click()
+    page.locator("section#h-2013-07-first, section[aria-labelledby='h-2013-07-first']").get_by_role(
+        "link", name="Paragraph 2"
+    ).click()
     assert page.url.endswith("/reports/2013-07-first/#p2")
     page.locator("#p2 + aside").get_by_role("link", name="Supervision", exact=True).click()
     assert page.url.endswith("/themes/supervision/")
@@ -43,12 +56,18 @@ def test_pages_pass_automated_accessibility_checks(page, fixture_site_url, path)
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("path", ["/reports/2013-07-first/", "/timeline/", "/recommendations/supervision/"])
+@pytest.mark.parametrize(
+    "path", ["/reports/2013-07-first/", "/timeline/", "/recommendations/supervision/"]
+)
 def test_nothing_scrolls_sideways_on_a_phone(browser, fixture_site_url, path):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True
+    )
     phone = context.new_page()
     phone.goto(f"{fixture_site_url}{path}")
-    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     context.close()
     assert overflow <= 0
 

@@ -9,17 +9,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, ROOT, fixture_project
 
-import builder.publish as publish
+from builder import publish
 from builder.diagnostics import Diagnostics
 from builder.pipeline import build
-from conftest import FIXTURE, ROOT, fixture_project
 
 GOLDEN = ROOT / "tests" / "golden"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_fixture_build_matches_golden_output(tmp_path: Path):
@@ -44,7 +48,9 @@ def test_builds_are_reproducible_byte_for_byte(tmp_path: Path):
     assert stamps == {publish._EPOCH}
 
 
-def test_failure_mid_write_leaves_the_old_site_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_failure_mid_write_leaves_the_old_site_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     out = tmp_path / "out"
     build(fixture_project(out), Diagnostics())
     before = tree(out)
@@ -90,8 +96,15 @@ def test_failure_during_swap_restores_the_old_site(tmp_path: Path, monkeypatch: 
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("command", ["build", "check", "serve"])
@@ -102,7 +115,9 @@ def test_every_command_has_help(command: str):
 
 
 def test_cli_build_writes_the_site(tmp_path: Path):
-    result = cli("build", "--content", str(FIXTURE / "content"), "--out", str(tmp_path / "site"), "--strict")
+    result = cli(
+        "build", "--content", str(FIXTURE / "content"), "--out", str(tmp_path / "site"), "--strict"
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "reports" / "2013-07-first" / "index.html").is_file()
     assert result.stderr.strip().endswith(f"files written to {tmp_path / 'site'}")

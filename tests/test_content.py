@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from builder.diagnostics import Diagnostics
 from builder.load import Project
 from builder.pipeline import build
-from conftest import ROOT
 
 SHARED = ROOT.parent / "shared"
 
@@ -39,11 +39,24 @@ def test_all_five_documents_are_published(site):
     assert [v.report.date.year for v in site.reports] == [2011, 2012, 2013, 2019, 2022]
 
 
-@pytest.mark.skipif(not (SHARED / "tools" / "fidelity.py").exists(), reason="../shared/tools/fidelity.py not present")
+@pytest.mark.skipif(
+    not (SHARED / "tools" / "fidelity.py").exists(),
+    reason="../shared/tools/fidelity.py not present",
+)
 def test_editions_are_faithful_to_their_sources():
-    result = subprocess.run([sys.executable, str(SHARED / "tools" / "fidelity.py"), str(SHARED / "seeds"),
-                             str(ROOT / "content" / "reports"), "--min", "0.98"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "tools" / "fidelity.py"),
+            str(SHARED / "seeds"),
+            str(ROOT / "content" / "reports"),
+            "--min",
+            "0.98",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout
 
 

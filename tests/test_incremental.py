@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import fixture_project
+
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Cache, build
-from conftest import fixture_project
 
 
 def cached_build(content: Path, cache: Cache) -> dict[str, bytes]:
     diagnostics = Diagnostics()
-    files = build(fixture_project(Path("/nonexistent"), content), diagnostics, write=False, cache=cache)
+    files = build(
+        fixture_project(Path("/nonexistent"), content), diagnostics, write=False, cache=cache
+    )
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     return files
 
@@ -37,7 +40,11 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_text_edit_rerenders_only_that_report(fixture_copy: Path):
     cache = Cache()
     cached_build(fixture_copy, cache)
-    edit(fixture_copy / "reports" / "2013-07-first.md", "3. The council should", "3. The council must")
+    edit(
+        fixture_copy / "reports" / "2013-07-first.md",
+        "3. The council should",
+        "3. The council must",
+    )
     files = cached_build(fixture_copy, cache)
     assert cache.pages.rendered == ["reports/2013-07-first/index.html"]
     assert files == fresh_build(fixture_copy)
@@ -46,7 +53,11 @@ def test_text_edit_rerenders_only_that_report(fixture_copy: Path):
 def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_copy: Path):
     cache = Cache()
     cached_build(fixture_copy, cache)
-    edit(fixture_copy / "reports" / "2022-01-visit.md", "frequency of supervision.\n", "frequency of supervision, they found.\n")
+    edit(
+        fixture_copy / "reports" / "2022-01-visit.md",
+        "frequency of supervision.\n",
+        "frequency of supervision, they found.\n",
+    )
     files = cached_build(fixture_copy, cache)
     assert sorted(cache.pages.rendered) == [
         "recommendations/supervision/index.html",  # its history quotes the passage
@@ -77,7 +88,11 @@ def test_status_edit_rerenders_every_page_that_shows_the_status(fixture_copy: Pa
 def test_header_edit_rerenders_every_page(fixture_copy: Path):
     cache = Cache()
     files = cached_build(fixture_copy, cache)
-    edit(fixture_copy / "reports" / "2022-01-visit.md", "title: Focused visit", "title: Focused visit on supervision")
+    edit(
+        fixture_copy / "reports" / "2022-01-visit.md",
+        "title: Focused visit",
+        "title: Focused visit on supervision",
+    )
     files = cached_build(fixture_copy, cache)
     assert len(cache.pages.rendered) == sum(1 for n in files if n.endswith(".html"))
     assert files == fresh_build(fixture_copy)

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE, ROOT
 
 CASES = sorted(p for p in (ROOT / "tests" / "invalid").iterdir() if p.is_dir())
@@ -30,8 +29,15 @@ def prepare(case: Path, tmp_path: Path) -> Path:
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

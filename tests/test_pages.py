@@ -10,9 +10,10 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+from conftest import build_files, fixture_project
+
 from builder.diagnostics import Diagnostics
 from builder.linkcheck import check_links
-from conftest import build_files, fixture_project
 
 
 class Text(HTMLParser):
@@ -37,10 +38,22 @@ def page(files: dict[str, bytes], name: str) -> str:
 
 
 def test_every_page_type_exists(fixture_files):
-    for name in ["index.html", "timeline/index.html", "reports/index.html", "themes/index.html",
-                 "themes/supervision/index.html", "recommendations/index.html",
-                 "recommendations/supervision/index.html", "about/index.html", "data/index.html",
-                 "reports/2013-07-first/index.html", "feed.xml", "sitemap.xml", "404.html", "robots.txt"]:
+    for name in [
+        "index.html",
+        "timeline/index.html",
+        "reports/index.html",
+        "themes/index.html",
+        "themes/supervision/index.html",
+        "recommendations/index.html",
+        "recommendations/supervision/index.html",
+        "about/index.html",
+        "data/index.html",
+        "reports/2013-07-first/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "404.html",
+        "robots.txt",
+    ]:
         assert name in fixture_files, name
 
 
@@ -51,9 +64,15 @@ def test_every_link_and_anchor_resolves(fixture_files):
 
 
 def test_link_checker_names_a_broken_anchor():
-    files = {"a/index.html": b'<a href="/b/#p9">x</a><a href="/c/">y</a>', "b/index.html": b'<p id="p1">'}
+    files = {
+        "a/index.html": b'<a href="/b/#p9">x</a><a href="/c/">y</a>',
+        "b/index.html": b'<p id="p1">',
+    }
     diagnostics = Diagnostics()
-    assert check_links(files, "/", {"a/index.html": "content/reports/a.md"}, diagnostics, strict=True) == 2
+    assert (
+        check_links(files, "/", {"a/index.html": "content/reports/a.md"}, diagnostics, strict=True)
+        == 2
+    )
     assert [d.format() for d in diagnostics.sorted()] == [
         "content/reports/a.md: error: broken link on /a/index.html: /b/#p9 (no element with id 'p9')",
         "content/reports/a.md: error: broken link on /a/index.html: /c/ (no such page)",
@@ -63,37 +82,51 @@ def test_link_checker_names_a_broken_anchor():
 def test_timeline_lists_reports_and_mentioned_inspections_in_date_order(fixture_files):
     timeline = page(fixture_files, "timeline/index.html")
     order = re.findall(r'<li id="([^"]+)" class="(in-collection|referenced)"', timeline)
-    assert order == [("2013-07-first", "in-collection"), ("2015-inspection", "referenced"),
-                     ("2019-06-second", "in-collection"), ("2022-01-visit", "in-collection")]
+    assert order == [
+        ("2013-07-first", "in-collection"),
+        ("2015-inspection", "referenced"),
+        ("2019-06-second", "in-collection"),
+        ("2022-01-visit", "in-collection"),
+    ]
     # The 2015 inspection links to the passage that mentions it.
-    assert 'href="/reports/2019-06-second/#there-have-been-significant-improvements-since"' in timeline
+    assert (
+        'href="/reports/2019-06-second/#there-have-been-significant-improvements-since"' in timeline
+    )
 
 
 def test_chart_maps_frameworks_onto_one_scale_and_marks_ungraded_visits(fixture_files):
-    svg = re.search(r"<svg.*?</svg>", page(fixture_files, "timeline/index.html"), re.S).group(0)
+    svg = re.search(r"<svg.*?</svg>", page(fixture_files, "timeline/index.html"), re.DOTALL).group(
+        0
+    )
     ET.fromstring(svg)  # well-formed
     labels = re.findall(r"<title>([^<]+)</title>", svg)
     assert "8 to 17 July 2013: Overall effectiveness: Adequate" in labels
     assert "2015: Overall effectiveness: Requires improvement to be good" in labels
     assert "June 2019: Overall effectiveness: Good" in labels
     assert "24 to 25 January 2022: Focused visit (no grade)" in labels
-    assert "2 = Adequate / Requires improvement to be good" in page(fixture_files, "timeline/index.html")
+    assert "2 = Adequate / Requires improvement to be good" in page(
+        fixture_files, "timeline/index.html"
+    )
     assert 'aria-labelledby="chart-title chart-desc"' in svg and "<desc" in svg
 
 
 def test_recommendation_strip_matches_the_content(fixture_files):
     html = page(fixture_files, "recommendations/supervision/index.html")
-    strip = re.search(r'<table class="strip">.*?</table>', html, re.S).group(0)
+    strip = re.search(r'<table class="strip">.*?</table>', html, re.DOTALL).group(0)
     cells = re.findall(r'<td class="cell status-([a-z-]+)">', strip)
     assert cells == ["positive", "raised", "raised-again"]
-    assert "First raised: June 2019" in text(fixture_files["recommendations/supervision/index.html"])
+    assert "First raised: June 2019" in text(
+        fixture_files["recommendations/supervision/index.html"]
+    )
     assert "recurring" in html
 
 
 def test_recommendation_index_puts_open_ones_first(fixture_files):
     html = text(fixture_files["recommendations/index.html"])
     assert html.index("Still open") < html.index("Identify privately fostered children")
-    assert html.index("Identify privately fostered children") < html.index("Never raised as a concern")
+    assert html.index("Identify privately fostered children") < html.index(
+        "Never raised as a concern"
+    )
     assert html.index("Never raised as a concern") < html.index("Clear records")
 
 
@@ -101,7 +134,7 @@ def test_theme_page_groups_passages_by_report_in_date_order(fixture_files):
     html = page(fixture_files, "themes/supervision/index.html")
     sections = re.findall(r'<section class="theme-report" aria-labelledby="r-([^"]+)"', html)
     assert sections == ["2013-07-first", "2019-06-second", "2022-01-visit"]
-    assert '<mark>Supervision is regular</mark>' in html
+    assert "<mark>Supervision is regular</mark>" in html
     assert 'href="/reports/2013-07-first/#p2">Paragraph 2</a>' in html
 
 
@@ -117,17 +150,29 @@ def test_report_page_links_neighbouring_evidence_and_what_it_left_unmentioned(fi
 def test_data_files_parse_and_match_the_pages(fixture_files):
     recs = json.loads(fixture_files["data/recommendations.json"])
     supervision = next(r for r in recs if r["id"] == "supervision")
-    assert supervision["statuses"] == {"2013-07-first": "positive", "2019-06-second": "raised",
-                                       "2022-01-visit": "raised-again"}
+    assert supervision["statuses"] == {
+        "2013-07-first": "positive",
+        "2019-06-second": "raised",
+        "2022-01-visit": "raised-again",
+    }
     rows = list(csv.DictReader(io.StringIO(fixture_files["data/annotations.csv"].decode())))
     assert len(rows) == len(json.loads(fixture_files["data/annotations.json"]))
     annotations = json.loads(fixture_files["data/annotations.jsonld"])
     assert annotations["@context"] == "http://www.w3.org/ns/anno.jsonld"
-    quote = next(i for i in annotations["items"] if i["target"]["selector"].get("refinedBy", {}).get("exact") == "Supervision is regular")
+    quote = next(
+        i
+        for i in annotations["items"]
+        if i["target"]["selector"].get("refinedBy", {}).get("exact") == "Supervision is regular"
+    )
     assert quote["target"]["source"] == "https://history.example.org/reports/2013-07-first/"
     judgements = list(csv.DictReader(io.StringIO(fixture_files["data/judgements.csv"].decode())))
-    assert [(j["item"], j["grade"]) for j in judgements if j["series"] == "overall-effectiveness"] == [
-        ("2013-07-first", "adequate"), ("2015-inspection", "requires-improvement"), ("2019-06-second", "good")]
+    assert [
+        (j["item"], j["grade"]) for j in judgements if j["series"] == "overall-effectiveness"
+    ] == [
+        ("2013-07-first", "adequate"),
+        ("2015-inspection", "requires-improvement"),
+        ("2019-06-second", "good"),
+    ]
     ET.fromstring(fixture_files["feed.xml"])
     ET.fromstring(fixture_files["sitemap.xml"])
 
@@ -157,14 +202,26 @@ annotations:
 """
 
 
-def test_a_report_added_in_content_appears_everywhere_without_code(fixture_copy: Path, tmp_path: Path):
+def test_a_report_added_in_content_appears_everywhere_without_code(
+    fixture_copy: Path, tmp_path: Path
+):
     (fixture_copy / "reports" / "2024-03-third.md").write_text(NEW_REPORT)
     files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     assert "2024-03-third" in re.findall(r'<li id="([^"]+)"', page(files, "timeline/index.html"))
-    assert "4 to 15 March 2024: Overall effectiveness: Outstanding" in page(files, "timeline/index.html")
-    assert '<section class="theme-report" aria-labelledby="r-2024-03-third">' in page(files, "themes/supervision/index.html")
-    strip = re.search(r'<table class="strip">.*?</table>', page(files, "recommendations/supervision/index.html"), re.S).group(0)
+    assert "4 to 15 March 2024: Overall effectiveness: Outstanding" in page(
+        files, "timeline/index.html"
+    )
+    assert '<section class="theme-report" aria-labelledby="r-2024-03-third">' in page(
+        files, "themes/supervision/index.html"
+    )
+    strip = re.search(
+        r'<table class="strip">.*?</table>',
+        page(files, "recommendations/supervision/index.html"),
+        re.DOTALL,
+    ).group(0)
     assert re.findall(r'<td class="cell status-([a-z-]+)">', strip)[-1] == "met"
     assert "Met or praised since" in text(files["recommendations/index.html"])
-    assert 'rel="next" href="/reports/2024-03-third/"' in page(files, "reports/2022-01-visit/index.html")
+    assert 'rel="next" href="/reports/2024-03-third/"' in page(
+        files, "reports/2022-01-visit/index.html"
+    )

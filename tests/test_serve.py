@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, ROOT
 
 from builder.load import Project
 from builder.serve import Preview, error_page
-from conftest import FIXTURE, ROOT
 
 
 def free_port() -> int:
@@ -26,7 +26,11 @@ def free_port() -> int:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A private copy of the fixture site to edit."""
-    for sub, source in (("content", FIXTURE / "content"), ("templates", ROOT / "templates"), ("assets", ROOT / "assets")):
+    for sub, source in (
+        ("content", FIXTURE / "content"),
+        ("templates", ROOT / "templates"),
+        ("assets", ROOT / "assets"),
+    ):
         shutil.copytree(source, tmp_path / sub)
     return tmp_path
 
@@ -35,9 +39,14 @@ def site(tmp_path: Path) -> Path:
 def server(site: Path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=site,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -47,7 +56,9 @@ def server(site: Path):
             time.sleep(0.05)
     else:
         process.kill()
-        pytest.fail("the preview server did not start: " + (process.stdout.read() if process.stdout else ""))
+        pytest.fail(
+            "the preview server did not start: " + (process.stdout.read() if process.stdout else "")
+        )
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
@@ -93,9 +104,11 @@ def test_error_page_escapes_what_it_shows():
 def websocket_status(server: str, origin: str) -> str:
     """The status line the server answers a websocket upgrade from `origin` with."""
     host, port = server.removeprefix("http://").split(":")
-    request = (f"GET /livereload HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n")
+    request = (
+        f"GET /livereload HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+    )
     with socket.create_connection((host, int(port)), timeout=5) as connection:
         connection.sendall(request.encode())
         return connection.recv(1024).decode().split("\r\n", 1)[0]
@@ -109,9 +122,14 @@ def test_foreign_origin_websocket_is_refused(server: str):
 def test_preview_refuses_to_listen_publicly_without_a_warning(site: Path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--host", "0.0.0.0", "--port", str(port)], cwd=site,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [sys.executable, "-m", "builder", "serve", "--host", "0.0.0.0", "--port", str(port)],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         line = process.stdout.readline()
     finally:
@@ -121,15 +139,22 @@ def test_preview_refuses_to_listen_publicly_without_a_warning(site: Path):
 
 
 def wait_for_text(page, text: str, timeout: float = 10.0) -> None:
-    page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text,
-                           timeout=timeout * 1000)
+    page.wait_for_function(
+        "t => document.body && document.body.innerText.includes(t)",
+        arg=text,
+        timeout=timeout * 1000,
+    )
 
 
 def test_edit_shows_in_the_browser_without_touching_it(browser, server: str, site: Path):
     page = browser.new_page()
     page.goto(f"{server}/reports/2022-01-visit/")
     page.wait_for_function("() => window.LiveReload !== undefined")
-    edit(site / "content/reports/2022-01-visit.md", "gaps in the frequency", "gaps in the regularity and frequency")
+    edit(
+        site / "content/reports/2022-01-visit.md",
+        "gaps in the frequency",
+        "gaps in the regularity and frequency",
+    )
     wait_for_text(page, "gaps in the regularity and frequency")
     page.close()
 
@@ -140,7 +165,9 @@ def test_broken_front_matter_shows_an_error_page_then_recovers(browser, server: 
     page.wait_for_function("() => window.LiveReload !== undefined")
     report = site / "content/reports/2013-07-first.md"
     good = report.read_text()
-    report.write_text(good.replace("title: Inspection of arrangements", "title: Inspection: of arrangements"))
+    report.write_text(
+        good.replace("title: Inspection of arrangements", "title: Inspection: of arrangements")
+    )
     wait_for_text(page, "content/reports/2013-07-first.md:3: error: invalid YAML")
     page.wait_for_function("() => window.LiveReload !== undefined")
     report.write_text(good)
@@ -167,16 +194,23 @@ def test_stylesheet_change_applies(browser, server: str, site: Path):
     page.wait_for_function("() => window.LiveReload !== undefined")
     with (site / "assets/site.css").open("a") as css:
         css.write("\nbody { border-top: 7px solid rgb(1, 2, 3); }\n")
-    page.wait_for_function("() => getComputedStyle(document.body).borderTopWidth === '7px'", timeout=10000)
+    page.wait_for_function(
+        "() => getComputedStyle(document.body).borderTopWidth === '7px'", timeout=10000
+    )
     page.close()
 
 
 def test_a_burst_of_saves_gives_one_rebuild(site: Path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=site,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert "rebuilt in" in process.stdout.readline()
         process.stdout.readline()  # "serving ... at http://..."

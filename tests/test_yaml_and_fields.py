@@ -59,7 +59,11 @@ def test_missing_and_wrong_types():
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("2013-07-08", PartialDate(2013, 7, 8)), ("2019-06", PartialDate(2019, 6)), ("2015", PartialDate(2015))],
+    [
+        ("2013-07-08", PartialDate(2013, 7, 8)),
+        ("2019-06", PartialDate(2019, 6)),
+        ("2015", PartialDate(2015)),
+    ],
 )
 def test_partial_dates(value, expected):
     f, diagnostics = _fields(f"d: '{value}'\n", ("d",))
