@@ -88,3 +88,40 @@ def test_notes_stay_visible_in_print(page, fixture_site_url):
     page.emulate_media(media="print")
     assert page.locator("aside.note").first.is_visible()
     assert not page.locator("nav[aria-label='Main']").is_visible()
+
+
+def test_reader_path_on_the_bundled_site(page, real_site_url):
+    """Home -> a recurring recommendation -> its 2013 evidence paragraph -> that paragraph's theme."""
+    page.goto(f"{real_site_url}/")
+    page.get_by_role(
+        "link", name="Private fostering: identifying and assessing every child"
+    ).click()
+    assert page.url.endswith("/recommendations/private-fostering/")
+    assert "recurring" in page.locator(".summary-line").inner_text()
+    section = page.locator("section[aria-labelledby='h-2013-07-child-protection']")
+    section.get_by_role("link", name="Paragraph 27").click()
+    assert page.url.endswith("/reports/2013-07-child-protection/#p27")
+    assert "private fostering arrangements" in page.locator(":target").inner_text()
+    page.locator("#p27 + .tags-inline").get_by_role("link", name="Private fostering").click()
+    assert page.url.endswith("/themes/private-fostering/")
+    headings = page.locator("section.theme-report h2").all_inner_texts()
+    assert [h.split(":")[0][-4:] for h in headings] == ["2012", "2013", "2019"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/timeline/",
+        "/reports/2013-07-child-protection/",
+        "/reports/2019-06-ilacs/",
+        "/themes/private-fostering/",
+        "/recommendations/",
+        "/recommendations/supervision/",
+        "/about/",
+    ],
+)
+def test_bundled_pages_pass_automated_accessibility_checks(page, real_site_url, path):
+    page.goto(f"{real_site_url}{path}")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -35,11 +36,11 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def server(site: Path):
+def start_preview(site: Path, *args: str) -> tuple[subprocess.Popen, int]:
+    """`python -m builder serve` on a free port in the site's folder, its output readable as text."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+        [sys.executable, "-m", "builder", "serve", "--port", str(port), *args],
         cwd=site,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.DEVNULL,
@@ -47,6 +48,12 @@ def server(site: Path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return process, port
+
+
+@pytest.fixture
+def server(site: Path):
+    process, port = start_preview(site)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -119,23 +126,24 @@ def test_foreign_origin_websocket_is_refused(server: str):
     assert websocket_status(server, server) == "HTTP/1.1 101 Switching Protocols"
 
 
-def test_preview_refuses_to_listen_publicly_without_a_warning(site: Path):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--host", "0.0.0.0", "--port", str(port)],
-        cwd=site,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def test_listening_beyond_loopback_warns(site: Path):
+    process, _ = start_preview(site, "--host", "0.0.0.0")
     try:
         line = process.stdout.readline()
     finally:
         process.terminate()
         process.wait(timeout=10)
     assert line.startswith("warning: listening on 0.0.0.0")
+
+
+def test_ctrl_c_stops_cleanly(site: Path):
+    process, _ = start_preview(site)
+    assert "rebuilt in" in process.stdout.readline()
+    assert "(Ctrl-C to stop)" in process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=10)[0]
+    assert process.returncode == 0
+    assert "stopped" in output and "Traceback" not in output
 
 
 def wait_for_text(page, text: str, timeout: float = 10.0) -> None:
@@ -201,16 +209,7 @@ def test_stylesheet_change_applies(browser, server: str, site: Path):
 
 
 def test_a_burst_of_saves_gives_one_rebuild(site: Path):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port)],
-        cwd=site,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, _ = start_preview(site)
     try:
         assert "rebuilt in" in process.stdout.readline()
         process.stdout.readline()  # "serving ... at http://..."
