@@ -241,9 +241,11 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     parts = split_front_matter(text)
     if parts is None:
-        diagnostics.error(
-            path, 1, "a report must begin with YAML front matter between two '---' lines"
-        )
+        if text.split("\n", 1)[0].strip() == "---":
+            message = "the front matter that starts on line 1 has no closing '---' line"
+        else:
+            message = "a report must begin with YAML front matter between two '---' lines"
+        diagnostics.error(path, 1, message)
         return None
     front, body, body_line = parts
     data = read_yaml(front, path, diagnostics, first_line=2)
