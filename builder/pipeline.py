@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .content import parse_content
 from .diagnostics import Diagnostics
@@ -85,11 +84,3 @@ def page_sources(site: Site, project: Project) -> dict[str, str]:
     for section in ("timeline", "reports", "themes", "recommendations", "about", "data"):
         sources[f"{section}/index.html"] = f"{templates}/{section}.html"
     return sources
-
-
-def check(project: Project, diagnostics: Diagnostics, strict: bool = False) -> None:
-    """Validate content and templates without writing anything."""
-    build(project, diagnostics, strict=strict, write=False)
-
-
-__all__ = ["Cache", "Path", "build", "check"]
