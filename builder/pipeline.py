@@ -25,6 +25,7 @@ class Cache:
     bodies: dict = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
     links: dict = field(default_factory=dict)
+    base_path: str = "/"  # the last good build's, for the preview server
 
 
 def build(
@@ -46,6 +47,7 @@ def build(
     site = build_model(content, diagnostics, cache.bodies)  # model
     if diagnostics.has_errors():
         return None
+    cache.base_path = site.settings.base_path
     files = render_site(site, templates, assets, diagnostics, cache.pages)  # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error

@@ -57,7 +57,7 @@ class Preview:
         with self.lock:
             if files is not None:
                 self.files = files
-                self.base_path = _base_path(files, self.base_path)
+                self.base_path = self.cache.base_path
                 self.problems = []
             else:
                 self.problems = lines + [
@@ -98,16 +98,6 @@ class Preview:
         ):
             kind += "; charset=utf-8"
         return 200, files[name], kind
-
-
-def _base_path(files: dict[str, bytes], fallback: str) -> str:
-    # The stylesheet link in the home page carries the configured base path.
-    page = files.get("index.html", b"").decode("utf-8", "replace")
-    marker = 'rel="stylesheet" href="'
-    if marker in page:
-        href = page.split(marker, 1)[1].split('"', 1)[0]
-        return href.split("assets/", 1)[0] or "/"
-    return fallback
 
 
 def error_page(problems: list[str]) -> str:

@@ -221,3 +221,22 @@ def test_a_burst_of_saves_gives_one_rebuild(site: Path):
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert output.count("rebuilt in") == 1, output
+
+
+def test_preview_serves_under_the_configured_base_path(site: Path):
+    import urllib.request
+
+    settings = site / "content" / "site.yml"
+    settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
+    process, port = start_preview(site)
+    try:
+        process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/history/" in process.stdout.readline()
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/"
+        ) as response:  # follows the redirect
+            assert response.url.endswith("/history/")
+            assert b'href="/history/assets/site.css"' in response.read()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
