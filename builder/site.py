@@ -139,7 +139,7 @@ class TimelineItem:
     event: Event | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Site:
     content: Content
     frameworks: dict[str, Framework]
@@ -219,7 +219,7 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         )
         views[index] = dataclasses.replace(view, unmentioned=tuple(dropped))
     histories = {rid: _history(rec, views) for rid, rec in recs.items()}
-    site = Site(
+    return Site(
         content,
         frameworks,
         themes,
@@ -227,10 +227,9 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         views,
         histories,
         _timeline(ordered, content.events),
+        event_mentions=_event_passages(content, rendered),
         rendered=rendered,
     )
-    site.event_mentions = _event_passages(content, rendered)
-    return site
 
 
 def headline(judgements: tuple[Judgement, ...]) -> Judgement | None:
