@@ -159,13 +159,21 @@ class Site:
         return next(r for r in self.reports if r.report.id == report_id)
 
     def theme_passages(self, theme_id: str) -> list[Passage]:
-        return [p for view in self.reports for p in view.passages if theme_id in p.themes]
+        """Every passage on a theme, in date order; a paragraph tagged whole is left out where a
+        quote from the same paragraph already shows it."""
+        out = []
+        for view in self.reports:
+            mine = [p for p in view.passages if theme_id in p.themes]
+            quoted = {p.block_id for p in mine if not p.whole}
+            out += [p for p in mine if not (p.whole and p.block_id in quoted)]
+        return out
 
     def theme_by_report(self, theme_id: str) -> list[ThemeEntry]:
         """One entry per report, in date order: its passages on the theme and what they record."""
         entries = []
+        passages = self.theme_passages(theme_id)
         for view in self.reports:
-            mine = tuple(p for p in view.passages if theme_id in p.themes)
+            mine = tuple(p for p in passages if p.report == view.report.id)
             concerns = sum(1 for p in mine if p.status in ("raised", "raised-again"))
             strengths = sum(1 for p in mine if p.status in ("progress", "met", "positive"))
             entries.append(ThemeEntry(view.report, mine, concerns, strengths))
