@@ -225,3 +225,17 @@ def test_a_report_added_in_content_appears_everywhere_without_code(
     assert 'rel="next" href="/reports/2024-03-third/"' in page(
         files, "reports/2022-01-visit/index.html"
     )
+
+
+def test_theme_page_shows_a_paragraph_once(fixture_copy: Path, tmp_path: Path):
+    report = fixture_copy / "reports" / "2019-06-second.md"
+    report.write_text(
+        report.read_text().replace(
+            "  - paragraph: 1\n",
+            "  - quote: not yet effective\n    themes: [private-fostering]\n  - paragraph: 1\n",
+        )
+    )
+    files, _ = build_files(fixture_project(tmp_path, fixture_copy))
+    html = page(files, "themes/private-fostering/index.html")
+    assert html.count("Private fostering arrangements are") == 1
+    assert "<mark>not yet effective</mark>" in html
