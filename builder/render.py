@@ -97,7 +97,8 @@ def render_template(
         path = display_path(templates_dir / (exc.name or name))
         diagnostics.error(path, exc.lineno, f"template syntax error: {exc.message}")
     except jinja2.TemplateNotFound as exc:
-        diagnostics.error(display_path(templates_dir / name), 0, f"template not found: {exc.name}")
+        path, line = _template_frame(exc, templates_dir, name)  # the template that asked for it
+        diagnostics.error(path, line, f"template not found: {exc.name}")
     except Exception as exc:  # noqa: BLE001 - any runtime failure in a template is the template's
         path, line = _template_frame(exc, templates_dir, name)
         message = (
