@@ -89,6 +89,10 @@ class Fields:
             self.error(self.line_of(key), f"'{key}' must not be empty")
         return value
 
+    def whole_number(self, key: str, required: bool = False) -> int | None:
+        """An integer value."""
+        return self._typed(key, int, required)
+
     def flag(self, key: str, default: bool = False) -> bool:
         value = self._typed(key, bool, False)
         return default if value is None else value

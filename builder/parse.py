@@ -143,7 +143,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
     for entry, entry_line in f.items("scale"):
         g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
         grade, label = g.ident("grade", required=True), g.text("label", required=True)
-        ordinal = g._typed("ordinal", int, True)
+        ordinal = g.whole_number("ordinal", required=True)
         if g.ok:
             scale.append(Grade(grade, label, ordinal))
     return Framework(

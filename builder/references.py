@@ -1,0 +1,76 @@
+"""Check that every id an editor writes names something defined in content."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostics, did_you_mean
+from .model import STATUSES, Framework, Where
+
+
+def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics) -> None:
+    """Every id an editor writes must name something defined in content."""
+    kinds = dict(content.settings.kinds)
+
+    def known(value: str, choices, what: str, where: Where) -> bool:
+        if value and value not in choices:
+            diagnostics.error(
+                where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"
+            )
+            return False
+        return True
+
+    for rec in content.recommendations:
+        for theme in rec.themes:
+            known(theme, themes, "theme", rec.where.of("themes"))
+    for item in (*content.reports, *content.events):
+        known(item.kind, kinds, "kind", item.where.of("kind"))
+        framework = frameworks.get(item.framework)
+        known(item.framework, frameworks, "framework", item.where.of("framework"))
+        _check_judgements(item.judgements, framework, item.framework, diagnostics)
+    for report in content.reports:
+        for passage in (*report.annotations, *report.recommendations):
+            for theme in passage.themes:
+                known(theme, themes, "theme", passage.where.of("themes"))
+            known(passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
+            if passage.status and passage.status not in STATUSES:
+                diagnostics.error(
+                    passage.where.path,
+                    passage.where.of("status").line,
+                    f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
+                    f" (use one of: {', '.join(STATUSES)})",
+                )
+    report_ids = {r.id for r in content.reports}
+    for event in content.events:
+        for mention in event.mentions:
+            known(mention.report, report_ids, "report", mention.where.of("report"))
+
+
+def _check_judgements(
+    judgements, framework: Framework | None, framework_id: str, diagnostics
+) -> None:
+    if judgements and sum(j.headline for j in judgements) > 1:
+        j = [j for j in judgements if j.headline][1]
+        diagnostics.error(j.where.path, j.where.line, "only one judgement can be the headline")
+    for j in judgements:
+        if framework is None:
+            if not framework_id:
+                diagnostics.error(
+                    j.where.path,
+                    j.where.line,
+                    "a judgement needs the report's 'framework' "
+                    "so that its grade can be read on that framework's scale",
+                )
+            continue
+        if not framework.scale:
+            diagnostics.error(
+                j.where.path,
+                j.where.line,
+                f"framework '{framework.id}' has no grade scale, so it cannot grade '{j.area}'",
+            )
+        elif j.grade and not framework.grade(j.grade):
+            grades = [g.grade for g in framework.scale]
+            diagnostics.error(
+                j.where.path,
+                j.where.line,
+                f"unknown grade '{j.grade}' for framework '{framework.id}'"
+                f"{did_you_mean(j.grade, grades)} (use one of: {', '.join(grades)})",
+            )
