@@ -7,7 +7,8 @@ the whole text of every report they come from, so an edit elsewhere in a report 
 
 from __future__ import annotations
 
-from .site import History, Passage, Site
+from .site import Site
+from .views import History, Passage
 
 
 def shared_inputs(site: Site, templates_key: object) -> tuple:

@@ -18,9 +18,10 @@ from .diagnostics import Diagnostics
 from .feeds import atom_feed, robots_txt, sitemap
 from .load import Templates, display_path
 from .model import STATUS_LABELS, STATUSES
-from .site import Passage, Site
+from .site import Site
 from .text import render_note
 from .urls import Urls
+from .views import Passage
 
 
 class TemplateProblem(Exception):

@@ -1,0 +1,129 @@
+"""The views templates are given: passages, report views, histories and timeline items.
+
+Frozen records derived once by the model (`site.py`), so templates never walk back-pointers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import (
+    OPEN_STATUSES,
+    Event,
+    Framework,
+    Judgement,
+    Report,
+    TrackedRecommendation,
+    Where,
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """An anchored annotation or own recommendation, resolved to its place in the text."""
+
+    key: str
+    report: str
+    kind: str  # "annotation" or "recommendation"
+    block_id: str
+    number: str
+    quote: str
+    before: str  # a sentence or so of context either side of the quote
+    after: str
+    whole: bool  # the annotation covers the whole paragraph
+    themes: tuple[str, ...]
+    tracks: str
+    status: str
+    note_html: str
+    timescale: str
+    wording: str  # an own recommendation's full wording
+    where: Where
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report: Report
+    framework: Framework | None
+    body_html: str
+    passages: tuple[Passage, ...]
+    headline: Judgement | None
+    statuses: dict[str, str]  # tracked recommendation id -> this report's status
+    previous: str  # report ids, or ""
+    next: str
+    unmentioned: tuple[str, ...] = ()  # raised by the previous report, not mentioned by this one
+
+    @property
+    def own(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if p.kind == "recommendation")
+
+    @property
+    def annotations(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if p.kind == "annotation")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    report: str
+    status: str  # a status, or "not-mentioned"
+    own: tuple[Passage, ...]
+    evidence: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    recommendation: TrackedRecommendation
+    entries: tuple[HistoryEntry, ...]  # one per report, in date order
+
+    @property
+    def mentioned(self) -> tuple[HistoryEntry, ...]:
+        return tuple(e for e in self.entries if e.status != "not-mentioned")
+
+    @property
+    def first_raised(self) -> HistoryEntry | None:
+        return next((e for e in self.entries if e.status in ("raised", "raised-again")), None)
+
+    @property
+    def times_raised(self) -> int:
+        return sum(1 for e in self.entries if e.status in ("raised", "raised-again"))
+
+    @property
+    def latest(self) -> HistoryEntry | None:
+        """The latest report that speaks of the recommendation."""
+        mentioned = self.mentioned
+        return mentioned[-1] if mentioned else None
+
+    @property
+    def latest_status(self) -> str:
+        return self.latest.status if self.latest else "not-mentioned"
+
+    @property
+    def is_open(self) -> bool:
+        return self.latest_status in OPEN_STATUSES
+
+    @property
+    def recurring(self) -> bool:
+        return self.times_raised >= 2
+
+
+@dataclass(frozen=True)
+class ThemeEntry:
+    report: Report
+    passages: tuple[Passage, ...]
+    concerns: int  # passages recording a concern raised
+    strengths: int  # passages recording progress, a concern met or a strength
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """A report in the collection, or an inspection the reports mention."""
+
+    id: str
+    title: str
+    kind: str
+    framework: str
+    date_label: str
+    sort_key: tuple
+    position: float  # years, for the chart
+    judgements: tuple[Judgement, ...]
+    report: Report | None
+    event: Event | None
