@@ -3,7 +3,8 @@
 The server answers from the last good build (or an error page listing every diagnostic) while the
 next build runs in a worker thread, so a request never waits on a build and a broken save never
 kills the server. Changes are found by livereload's watcher, polled every 25 ms rather than
-livereload's 800 ms, and the browser is told to reload only once a build has finished.
+livereload's 800 ms, and the browser is told to refresh only once a build has finished: a small
+livereload.js plugin then swaps the page's body in place, keeping the reader's scroll position.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ class Preview:
     problems: list[str] = field(default_factory=list)
     base_path: str = "/"
     cache: Cache = field(default_factory=Cache)
-    generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> tuple[float, bool]:
@@ -65,8 +65,7 @@ class Preview:
                         "site not written", "showing this page instead"
                     )
                 ]
-            self.generation += 1
-        for line in lines:
+        for line in lines if files is not None else self.problems:
             print(line, file=sys.stderr)
         elapsed = time.perf_counter() - started
         state = "rebuilt" if files is not None else "build failed"
