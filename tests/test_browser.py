@@ -99,7 +99,7 @@ def test_reader_path_on_the_bundled_site(page, real_site_url):
     assert page.url.endswith("/recommendations/private-fostering/")
     assert "recurring" in page.locator(".summary-line").inner_text()
     section = page.locator("section[aria-labelledby='h-2013-07-child-protection']")
-    section.get_by_role("link", name="Paragraph 27").click()
+    section.get_by_role("link", name="Paragraph 27").first.click()
     assert page.url.endswith("/reports/2013-07-child-protection/#p27")
     assert "private fostering arrangements" in page.locator(":target").inner_text()
     page.locator("#p27 + .tags-inline").get_by_role("link", name="Private fostering").click()
