@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,6 @@ def make_environment(templates: Templates) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["templates_folder"] = templates.folder
-    env.filters["markdown"] = lambda text: Markup(_note(text))
     env.tests["contains"] = lambda sequence, item: item in sequence
     return env
 
@@ -77,14 +75,10 @@ def set_globals(env: jinja2.Environment, site: Site, urls: Urls) -> None:
         cite=cite,
         kind_label=site.settings.kind_label,
     )
+    env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
     env.filters["years"] = lambda passages: sorted(
         {reports[p.report].report.date.year for p in passages}
     )
-
-
-@lru_cache(maxsize=4096)
-def _note(text: str) -> str:
-    return render_note(text)
 
 
 def render_template(

@@ -90,7 +90,7 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
                 cache[key] = result
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
-        passages = _passages(report, result, recs, themes)
+        passages = _passages(report, result, recs, themes, content.settings.base_path)
         views.append(
             ReportView(
                 report=report,
@@ -170,7 +170,9 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
             )
 
 
-def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passage, ...]:
+def _passages(
+    report: Report, result: RenderedText, recs, themes, base_path: str = "/"
+) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
     items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
@@ -201,7 +203,7 @@ def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passa
                 themes=tuple(t for t in item_themes if t in themes),
                 tracks=item.tracks if item.tracks in recs else "",
                 status=item.status,
-                note_html=render_note(getattr(item, "note", "")),
+                note_html=render_note(getattr(item, "note", ""), base_path),
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,

@@ -28,21 +28,28 @@ class RenderedText:
 
 
 class _SafeLinks(Treeprocessor):
-    """Drop link targets that could run script (`javascript:` and friends)."""
+    """Drop link targets that could run script (`javascript:` and friends), and put the site's
+    base path in front of links to its own pages (`/reports/…`), so notes work under a sub-path."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str = "/") -> None:
+        super().__init__(md)
+        self.base_path = base_path
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter("a"):
             href = element.get("href", "")
             if href and not _SAFE_URL.match(href):
                 del element.attrib["href"]
+            elif href.startswith("/") and not href.startswith("//") and self.base_path != "/":
+                element.set("href", self.base_path + href[1:])
 
 
-def _markdown(*extensions: object) -> markdown.Markdown:
+def _markdown(*extensions: object, base_path: str = "/") -> markdown.Markdown:
     md = markdown.Markdown(extensions=["tables", *extensions], output_format="html")
     # Content is text, never markup: raw HTML is shown as written rather than passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SafeLinks(md), "safe_links", -10)
+    md.treeprocessors.register(_SafeLinks(md, base_path), "safe_links", -10)
     return md
 
 
@@ -60,9 +67,10 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
 
 
 @lru_cache(maxsize=4096)
-def render_note(text: str) -> str:
-    """Render an editor's note or description (Markdown, no raw HTML)."""
-    return _markdown().convert(text) if text else ""
+def render_note(text: str, base_path: str = "/") -> str:
+    """Render an editor's note or description (Markdown, no raw HTML); links to the site's own
+    pages are written from its root (`/reports/2019-06-ilacs/#p48`) and get the base path."""
+    return _markdown(base_path=base_path).convert(text) if text else ""
 
 
 def _duplicate_numbers(body: str) -> list[tuple[str, int]]:

@@ -132,3 +132,20 @@ def test_base_path_prefixes_every_internal_url(fixture_copy: Path, tmp_path: Pat
     assert 'href="/history/assets/site.css"' in page
     assert 'href="/history/reports/2019-06-second/"' in page
     assert 'href="/reports/' not in page
+
+
+def test_site_links_in_notes_follow_the_base_path(fixture_copy: Path, tmp_path: Path):
+    settings = fixture_copy / "site.yml"
+    settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    report.write_text(
+        report.read_text().replace(
+            "    themes: [supervision]\n---",
+            "    themes: [supervision]\n    note: See [2019](/reports/2019-06-second/#p1).\n---",
+        )
+    )
+    diagnostics = Diagnostics()
+    files = build(fixture_project(tmp_path / "out", fixture_copy), diagnostics, strict=True)
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    page = files["reports/2022-01-visit/index.html"].decode()
+    assert '<a href="/history/reports/2019-06-second/#p1">2019</a>' in page
