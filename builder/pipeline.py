@@ -39,7 +39,16 @@ def build(
         return None  # a page is missing: checking links to it would only repeat the error
     texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
     sources_of = {page.output: page.source for page in pages}
-    check_links(files, site.settings.base_path, sources_of, diagnostics, strict, memo.links, texts)
+    check_links(
+        files,
+        site.settings.base_path,
+        sources_of,
+        diagnostics,
+        strict,
+        memo.links,
+        texts,
+        site.links,
+    )
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
     if write:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from .anchoring import Anchor, Target
 from .diagnostics import Diagnostics
@@ -21,6 +22,7 @@ from .model import (
     Report,
     Theme,
     TrackedRecommendation,
+    Where,
 )
 from .references import check_references
 from .text import RenderedText, render_body, render_note
@@ -39,6 +41,7 @@ class Site:
     event_mentions: dict[str, list[Passage]] = field(default_factory=dict)
     rendered: dict[str, RenderedText] = field(default_factory=dict)
     by_theme: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
+    links: tuple[SourceLink, ...] = ()  # links written in content, each where it was written
 
     @property
     def settings(self):
@@ -64,6 +67,40 @@ class Site:
             strengths = sum(1 for p in passages if p.status in ("progress", "met", "positive"))
             entries.append(ThemeEntry(view.report, passages, concerns, strengths))
         return entries
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A link the Markdown stage made from content, with the file and line it was written on."""
+
+    href: str
+    where: Where
+
+
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+def links_in(html: str, where: Where) -> list[SourceLink]:
+    """The links in one piece of rendered Markdown, each placed where its text was written."""
+    return [SourceLink(unescape(href), where) for href in _HREF.findall(html)]
+
+
+def _content_links(content: Content, views: list[ReportView]) -> tuple[SourceLink, ...]:
+    """Every link made from content Markdown, once each: notes, descriptions, summaries, footer."""
+    out: list[SourceLink] = []
+    s = content.settings
+    out += links_in(render_note(s.description), s.where.of("description"))
+    out += links_in(render_note(s.footer), s.where.of("footer"))
+    for record in (*content.themes, *content.recommendations):
+        out += links_in(render_note(record.description), record.where.of("description"))
+    for event in content.events:
+        out += links_in(render_note(event.note), event.where.of("note"))
+    for view in views:
+        r = view.report
+        out += links_in(render_note(r.summary), r.where.of("summary"))
+        for p in view.passages:
+            out += links_in(p.note_html, p.where.of("note"))
+    return tuple(out)
 
 
 def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ...]]:
@@ -141,6 +178,7 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         event_mentions=_event_passages(content, rendered),
         rendered=rendered,
         by_theme=_theme_index(views, themes),
+        links=_content_links(content, views),
     )
 
 
