@@ -5,10 +5,16 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics
+from .model import Where
+
+if TYPE_CHECKING:
+    from .site import SourceLink
 
 # The builder writes every attribute double-quoted, so a scan of attributes finds every id and link
 # as an HTML parser would, many times faster. The tests check the pages with a real HTML5 parser.
@@ -40,10 +46,13 @@ def check_links(
     strict: bool,
     cache: dict | None = None,
     texts: dict[str, str] | None = None,
+    source_links: Sequence[SourceLink] = (),
 ) -> int:
     """Report each internal link whose page or #anchor does not exist; return how many.
 
-    With a cache, a page whose bytes are unchanged since the last build is not parsed again.
+    A link written in content is checked once, at the file and line it was written on, however
+    many pages show it; the links templates make are checked on each page that has them. With a
+    cache, a page whose bytes are unchanged since the last build is not scanned again.
     """
     pages: dict[str, _Links] = {}
     for name, blob in files.items():
@@ -54,21 +63,45 @@ def check_links(
                 if cache is not None:
                     cache[name] = parsed
             pages[name] = parsed[1]
+    report = diagnostics.error if strict else diagnostics.warning
     broken = 0
+    from_content = set()
+    for link in source_links:
+        if link.href.startswith("#"):
+            continue  # it means the page it is shown on: checked there
+        from_content.add(link.href)
+        problem = _resolve(link.href, "", base_path, files, pages)
+        if problem:
+            broken += 1
+            line = _line_of(link.href, link.where, texts or {})
+            report(link.where.path, line, f"broken link: {link.href} ({problem})")
     for name, parser in sorted(pages.items()):
-        for link in sorted(set(parser.links)):
+        for link in sorted(set(parser.links) - from_content):
             problem = _resolve(link, name, base_path, files, pages)
             if problem:
                 broken += 1
                 message = f"broken link on /{name}: {link} ({problem})"
                 source, line = _locate(link, sources.get(name, name), texts or {})
-                (diagnostics.error if strict else diagnostics.warning)(source, line, message)
+                report(source, line, message)
     return broken
 
 
+def _line_of(link: str, where: Where, texts: dict[str, str]) -> int:
+    """The line the link is written on: at or after the line its field starts on."""
+    text = texts.get(where.path, "")
+    start = 0
+    for _ in range(max(where.line - 1, 0)):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return where.line
+    at = text.find(f"]({link}", start)
+    return text.count("\n", 0, at) + 1 if at != -1 else where.line
+
+
 def _locate(link: str, page_source: str, texts: dict[str, str]) -> tuple[str, int]:
-    """Where the link was written: the content file and line of a Markdown link in a note, if any;
-    otherwise the page's own source (its report or its template)."""
+    """Where a link made on a page was written: a Markdown link in a content file, if one has it
+    (a link relative to the page it is shown on); otherwise the page's own source (its report or
+    its template)."""
     for path in [page_source, *sorted(texts)]:
         text = texts.get(path, "")
         at = text.find(f"]({link})")

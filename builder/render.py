@@ -1,22 +1,21 @@
-"""Render the site model through Jinja templates into files (pure: model in, bytes out)."""
+"""Render planned pages through Jinja templates (pure: a page's view and the templates in, bytes out)."""
 
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from .chart import grade_chart
 from .data import data_files
-from .dependencies import aside_inputs, page_inputs, shared_inputs
 from .diagnostics import Diagnostics
 from .feeds import atom_feed, robots_txt, sitemap
 from .load import Templates, display_path
+from .memo import Memo, key_of
 from .model import STATUS_LABELS, STATUSES
+from .pages import Page, ReportPageView, plan_pages
 from .site import Site
 from .text import render_note
 from .urls import Urls
@@ -51,34 +50,16 @@ def make_environment(templates: Templates) -> jinja2.Environment:
     return env
 
 
-def set_globals(env: jinja2.Environment, site: Site, urls: Urls) -> None:
-    """Give the templates this build's site and helpers."""
-    reports = {view.report.id: view for view in site.reports}
-
-    def grade(framework_id: str, grade_id: str):
-        framework = site.frameworks.get(framework_id)
-        return framework.grade(grade_id) if framework else None
+def set_globals(env: jinja2.Environment, urls: Urls) -> None:
+    """Give the templates this build's pure helpers: they take ids and values, never the site."""
 
     def cite(passage: Passage) -> str:
         """`2013 ¶27`, or `2011` for an unnumbered passage."""
-        year = reports[passage.report].report.date.year
-        return f"{year} ¶{passage.number}" if passage.number else str(year)
+        return f"{passage.year} ¶{passage.number}" if passage.number else str(passage.year)
 
-    env.globals.update(
-        url_for=urls,
-        site=site,
-        settings=site.settings,
-        reports=reports,
-        statuses=STATUSES,
-        status_labels=STATUS_LABELS,
-        grade=grade,
-        cite=cite,
-        kind_label=site.settings.kind_label,
-    )
+    env.globals.update(url_for=urls, statuses=STATUSES, status_labels=STATUS_LABELS, cite=cite)
+    # Notes link to the site's own pages from its root; the base path goes in front of them.
     env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
-    env.filters["years"] = lambda passages: sorted(
-        {reports[p.report].report.date.year for p in passages}
-    )
 
 
 def render_template(
@@ -113,20 +94,24 @@ def _template_frame(exc: Exception, templates_dir: Path, name: str) -> tuple[str
     return display_path(templates_dir / name), 0
 
 
-@dataclass
-class PageCache:
-    """Rendered pages kept between builds in one process, each with the inputs it was made from.
+def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -> bytes:
+    """One page's HTML: a pure function of its view and the templates."""
+    context = page.context()
+    if isinstance(page.view, ReportPageView):
+        context["body"] = _body(env, page.view, diagnostics)
+    return render_template(env, page.template, diagnostics, **context).encode("utf-8")
 
-    A page is rendered again only when something it reads has changed, so a one-report edit
-    re-renders that report and the pages that draw on it, and reuses every other page as it was.
-    """
 
-    pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
-    asides: dict[object, str] = field(default_factory=dict)
-    data: tuple[object, dict[str, bytes]] | None = None
-    env: jinja2.Environment | None = None
-    env_key: object = None
-    rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
+def _body(env: jinja2.Environment, view: ReportPageView, diagnostics: Diagnostics) -> Markup:
+    """The report's text with each passage's aside in its place, joined once (linear in asides)."""
+    out = []
+    for part in view.body:
+        out.append(part.html)
+        if part.aside is not None:
+            out.append(render_template(env, "_aside.html", diagnostics, aside=part.aside).strip())
+        else:
+            out.append(part.placeholder)
+    return Markup("".join(out))
 
 
 def render_site(
@@ -134,84 +119,51 @@ def render_site(
     templates: Templates,
     assets: dict[str, bytes],
     diagnostics: Diagnostics,
-    cache: PageCache | None = None,
-) -> dict[str, bytes]:
-    """Every output file of the site, keyed by its path in the output folder."""
-    cache = cache if cache is not None else PageCache()
-    cache.rendered = []
+    memo: Memo | None = None,
+) -> tuple[dict[str, bytes], list[Page]]:
+    """Every output file of the site, keyed by its path in the output folder, and the page plan.
+
+    A page found in the memo under the hash of its view and the templates is reused as it was.
+    """
+    memo = memo if memo is not None else Memo()
+    memo.rendered = []
     urls = Urls(site.settings.base_path, site.settings.url)
-    env_key = (templates.folder, tuple(sorted(templates.texts.items())))
-    if cache.env is None or cache.env_key != env_key:
-        cache.env, cache.env_key, cache.pages, cache.asides = (
-            make_environment(templates),
-            env_key,
-            {},
-            {},
-        )
-    env = cache.env
-    set_globals(env, site, urls)
-    shared = shared_inputs(site, env_key)
-    inputs = page_inputs(site, shared)
+    # Jinja keeps imported macro modules with the globals they were loaded with, so an environment
+    # serves one set of templates and one base URL; a new one starts the page memo afresh.
+    templates_key = key_of(
+        templates.folder, sorted(templates.texts.items()), urls.base_path, urls.absolute_base
+    )
+    if memo.env is None or memo.templates_key != templates_key:
+        memo.env, memo.templates_key, memo.pages = make_environment(templates), templates_key, {}
+        set_globals(memo.env, urls)
+    env = memo.env
+    data_key = key_of(
+        site.content.settings,
+        site.content.frameworks,
+        site.content.themes,
+        site.content.recommendations,
+        site.content.events,
+        [(_header_fields(v.report), v.passages, v.statuses, v.headline) for v in site.reports],
+    )
+    if memo.data is None or memo.data[0] != data_key:
+        memo.data = (data_key, data_files(site, urls))
+    data = memo.data[1]
+    pages = plan_pages(site, urls, templates.folder, tuple(sorted(data)))
     files: dict[str, bytes] = {}
-
-    def page(kind: str, id: str, template: str, render_context=dict, **context: Any) -> None:
-        name = urls.output_file(kind, id)
-        key = inputs.get(name)
-        cached = cache.pages.get(name)
-        if key is not None and cached is not None and cached[0] == key:
-            files[name] = cached[1]
-            return
-        try:
-            html = render_template(
-                env,
-                template,
-                diagnostics,
-                page_kind=kind,
-                page_id=id,
-                **context,
-                **render_context(),
-            )
-        except TemplateProblem:
-            return
-        files[name] = html.encode("utf-8")
-        cache.rendered.append(name)
-        if key is not None:
-            cache.pages[name] = (key, files[name])
-
-    chart = grade_chart(site, urls)
-    page("home", "", "home.html", chart=chart)
-    page("timeline", "", "timeline.html", chart=chart)
-    page("reports", "", "reports.html")
-    for view in site.reports:
-        page(
-            "report",
-            view.report.id,
-            "report.html",
-            view=view,
-            render_context=lambda view=view: {
-                "body": _body_with_asides(env, site, view, diagnostics, cache.asides, shared)
-            },
-        )
-    page("themes", "", "themes.html")
-    for theme in site.themes.values():
-        page(
-            "theme",
-            theme.id,
-            "theme.html",
-            theme=theme,
-            entries=site.theme_by_report(theme.id),
-            related=[r for r in site.recommendations.values() if theme.id in r.themes],
-        )
-    page("recommendations", "", "recommendations.html")
-    for history in site.histories.values():
-        page("recommendation", history.recommendation.id, "recommendation.html", history=history)
-    page("about", "", "about.html")
-    data_key = (shared, tuple(v.passages for v in site.reports), tuple(site.histories.values()))
-    if cache.data is None or cache.data[0] != data_key:
-        cache.data = (data_key, data_files(site, urls))
-    data = cache.data[1]
-    page("data", "", "data.html", data_names=sorted(data))
-    page("not_found", "", "404.html")
+    kept: dict[str, tuple[str, bytes]] = {}
+    for page in pages:
+        key = key_of(page.kind, page.id, page.template, page.view)
+        cached = memo.pages.get(page.output)
+        if cached is not None and cached[0] == key:
+            files[page.output] = cached[1]
+        else:
+            try:
+                files[page.output] = render_page(env, page, diagnostics)
+            except TemplateProblem:
+                continue
+            memo.rendered.append(page.output)
+        kept[page.output] = (key, files[page.output])
+    memo.pages = kept  # pages no longer in the site are forgotten, so memory stays flat
     for name, blob in data.items():
         files[urls.output_file("data_file", name)] = blob
     for name, blob in assets.items():
@@ -219,23 +171,13 @@ def render_site(
     files[urls.output_file("feed")] = atom_feed(site, urls)
     files[urls.output_file("sitemap")] = sitemap(site, urls, sorted(files))
     files[urls.output_file("robots")] = robots_txt(urls)
-    return files
+    return files, pages
 
 
-def _body_with_asides(
-    env: jinja2.Environment, site: Site, view, diagnostics: Diagnostics, cache: dict, shared: object
-) -> Markup:
-    """Put each passage's note and tags beside it, where the anchoring left a placeholder."""
-    html = view.body_html
-    used = {}
-    for passage in view.passages:
-        key = aside_inputs(site, passage, shared)
-        aside = cache.get(key)
-        if aside is None:
-            aside = render_template(
-                env, "_aside.html", diagnostics, passage=passage, view=view
-            ).strip()
-        used[key] = aside
-        html = html.replace(f"<!--aside:{passage.key}-->", aside, 1)
-    cache.update(used)
-    return Markup(html)
+def _header_fields(report) -> tuple:
+    """A report without its text and annotations: what the data files show of it."""
+    return tuple(
+        getattr(report, f)
+        for f in report.__dataclass_fields__
+        if f not in ("body", "annotations", "recommendations", "body_line", "where")
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from .anchoring import Anchor, Target
 from .diagnostics import Diagnostics
@@ -21,6 +22,7 @@ from .model import (
     Report,
     Theme,
     TrackedRecommendation,
+    Where,
 )
 from .references import check_references
 from .text import RenderedText, render_body, render_note
@@ -38,6 +40,8 @@ class Site:
     timeline: list[TimelineItem]
     event_mentions: dict[str, list[Passage]] = field(default_factory=dict)
     rendered: dict[str, RenderedText] = field(default_factory=dict)
+    by_theme: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
+    links: tuple[SourceLink, ...] = ()  # links written in content, each where it was written
 
     @property
     def settings(self):
@@ -49,23 +53,70 @@ class Site:
     def theme_passages(self, theme_id: str) -> list[Passage]:
         """Every passage on a theme, in date order; a paragraph tagged whole is left out where a
         quote from the same paragraph already shows it."""
-        out = []
-        for view in self.reports:
-            mine = [p for p in view.passages if theme_id in p.themes]
-            quoted = {p.block_id for p in mine if not p.whole}
-            out += [p for p in mine if not (p.whole and p.block_id in quoted)]
-        return out
+        return list(self.by_theme.get(theme_id, ()))
 
     def theme_by_report(self, theme_id: str) -> list[ThemeEntry]:
         """One entry per report, in date order: its passages on the theme and what they record."""
+        mine: dict[str, list[Passage]] = {}
+        for p in self.by_theme.get(theme_id, ()):
+            mine.setdefault(p.report, []).append(p)
         entries = []
-        passages = self.theme_passages(theme_id)
         for view in self.reports:
-            mine = tuple(p for p in passages if p.report == view.report.id)
-            concerns = sum(1 for p in mine if p.status in ("raised", "raised-again"))
-            strengths = sum(1 for p in mine if p.status in ("progress", "met", "positive"))
-            entries.append(ThemeEntry(view.report, mine, concerns, strengths))
+            passages = tuple(mine.get(view.report.id, ()))
+            concerns = sum(1 for p in passages if p.status in ("raised", "raised-again"))
+            strengths = sum(1 for p in passages if p.status in ("progress", "met", "positive"))
+            entries.append(ThemeEntry(view.report, passages, concerns, strengths))
         return entries
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A link the Markdown stage made from content, with the file and line it was written on."""
+
+    href: str
+    where: Where
+
+
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+def links_in(html: str, where: Where) -> list[SourceLink]:
+    """The links in one piece of rendered Markdown, each placed where its text was written."""
+    return [SourceLink(unescape(href), where) for href in _HREF.findall(html)]
+
+
+def _content_links(content: Content, views: list[ReportView]) -> tuple[SourceLink, ...]:
+    """Every link made from content Markdown, once each: notes, descriptions, summaries, footer."""
+    out: list[SourceLink] = []
+    s = content.settings
+    out += links_in(render_note(s.description), s.where.of("description"))
+    out += links_in(render_note(s.footer), s.where.of("footer"))
+    for record in (*content.themes, *content.recommendations):
+        out += links_in(render_note(record.description), record.where.of("description"))
+    for event in content.events:
+        out += links_in(render_note(event.note), event.where.of("note"))
+    for view in views:
+        r = view.report
+        out += links_in(render_note(r.summary), r.where.of("summary"))
+        for p in view.passages:
+            out += links_in(p.note_html, p.where.of("note"))
+    return tuple(out)
+
+
+def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ...]]:
+    """Every theme's passages in date order, in one pass over the passages."""
+    out: dict[str, list[Passage]] = {t: [] for t in themes}
+    for view in views:
+        mine: dict[str, list[Passage]] = {}
+        for p in view.passages:
+            for t in p.themes:
+                mine.setdefault(t, []).append(p)
+        for t, passages in mine.items():
+            quoted = {p.block_id for p in passages if not p.whole}
+            out.setdefault(t, []).extend(
+                p for p in passages if not (p.whole and p.block_id in quoted)
+            )
+    return {t: tuple(ps) for t, ps in out.items()}
 
 
 def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None = None) -> Site:
@@ -104,7 +155,8 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
             )
         )
     if cache is not None:
-        for stale in [k for k in cache if k not in set(used_keys)]:
+        current = set(used_keys)
+        for stale in [k for k in cache if k not in current]:
             del cache[stale]
     for index in range(1, len(views)):
         before, view = views[index - 1].statuses, views[index]
@@ -114,7 +166,7 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
             if status in ("raised", "raised-again") and rid not in view.statuses
         )
         views[index] = dataclasses.replace(view, unmentioned=tuple(dropped))
-    histories = {rid: _history(rec, views) for rid, rec in recs.items()}
+    histories = _histories(recs, views)
     return Site(
         content,
         frameworks,
@@ -125,6 +177,8 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         _timeline(ordered, content.events),
         event_mentions=_event_passages(content, rendered),
         rendered=rendered,
+        by_theme=_theme_index(views, themes),
+        links=_content_links(content, views),
     )
 
 
@@ -207,6 +261,7 @@ def _passages(
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
+                year=report.date.year,
             )
         )
     # Reading order: by place in the text, then as written.
@@ -238,19 +293,27 @@ def _statuses(passages: tuple[Passage, ...]) -> dict[str, str]:
     return out
 
 
-def _history(rec: TrackedRecommendation, views: list[ReportView]) -> History:
-    entries = []
+def _histories(
+    recs: dict[str, TrackedRecommendation], views: list[ReportView]
+) -> dict[str, History]:
+    """Every recommendation's history, one entry per report, in one pass over the passages."""
+    entries: dict[str, list[HistoryEntry]] = {rid: [] for rid in recs}
     for view in views:
-        mine = [p for p in view.passages if p.tracks == rec.id]
-        entries.append(
-            HistoryEntry(
-                report=view.report.id,
-                status=view.statuses.get(rec.id, "not-mentioned"),
-                own=tuple(p for p in mine if p.kind == "recommendation"),
-                evidence=tuple(p for p in mine if p.kind == "annotation"),
+        mine: dict[str, list[Passage]] = {}
+        for p in view.passages:
+            if p.tracks:
+                mine.setdefault(p.tracks, []).append(p)
+        for rid in recs:
+            passages = mine.get(rid, ())
+            entries[rid].append(
+                HistoryEntry(
+                    report=view.report.id,
+                    status=view.statuses.get(rid, "not-mentioned"),
+                    own=tuple(p for p in passages if p.kind == "recommendation"),
+                    evidence=tuple(p for p in passages if p.kind == "annotation"),
+                )
             )
-        )
-    return History(rec, tuple(entries))
+    return {rid: History(rec, tuple(entries[rid])) for rid, rec in recs.items()}
 
 
 def _timeline(reports: list[Report], events: tuple[Event, ...]) -> list[TimelineItem]:
@@ -291,6 +354,7 @@ def _event_passages(
     content: Content, rendered: dict[str, RenderedText]
 ) -> dict[str, list[Passage]]:
     out: dict[str, list[Passage]] = {}
+    years = {r.id: r.date.year for r in content.reports}
     for event in content.events:
         for i, mention in enumerate(event.mentions):
             result = rendered.get(mention.report)
@@ -316,6 +380,7 @@ def _event_passages(
                     "",
                     "",
                     mention.where,
+                    year=years[mention.report],
                 )
             )
     return out

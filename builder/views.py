@@ -38,6 +38,7 @@ class Passage:
     timescale: str
     wording: str  # an own recommendation's full wording
     where: Where
+    year: int = 0  # its report's year, for citations such as `2013 ¶27`
 
 
 @dataclass(frozen=True)
@@ -80,29 +81,63 @@ class History:
 
     @property
     def first_raised(self) -> HistoryEntry | None:
-        return next((e for e in self.entries if e.status in ("raised", "raised-again")), None)
+        return next((e for e in self.entries if e.report == standing(self).first_raised), None)
 
     @property
     def times_raised(self) -> int:
-        return sum(1 for e in self.entries if e.status in ("raised", "raised-again"))
+        return standing(self).times_raised
 
     @property
     def latest(self) -> HistoryEntry | None:
         """The latest report that speaks of the recommendation."""
-        mentioned = self.mentioned
-        return mentioned[-1] if mentioned else None
+        return next((e for e in self.entries if e.report == standing(self).latest_report), None)
 
     @property
     def latest_status(self) -> str:
-        return self.latest.status if self.latest else "not-mentioned"
+        return standing(self).latest_status
 
     @property
     def is_open(self) -> bool:
-        return self.latest_status in OPEN_STATUSES
+        return standing(self).open
 
     @property
     def recurring(self) -> bool:
-        return self.times_raised >= 2
+        return standing(self).recurring
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a tracked recommendation stands after every report: what lists and pages show of it."""
+
+    latest_status: str  # the status of the latest report that speaks of it, or "not-mentioned"
+    latest_report: str  # that report's id, or ""
+    first_raised: str  # the first report that raised it, or ""
+    times_raised: int
+    open: bool
+    recurring: bool
+
+    @property
+    def group(self) -> str:
+        """`open`, `closed` (raised once, met or praised since) or `never` (never raised)."""
+        if self.open:
+            return "open"
+        return "closed" if self.times_raised else "never"
+
+
+def standing(history: History) -> Standing:
+    """The one derivation of a recommendation's standing from its history (open, recurring, latest)."""
+    raised = [e.report for e in history.entries if e.status in ("raised", "raised-again")]
+    mentioned = [e for e in history.entries if e.status != "not-mentioned"]
+    latest = mentioned[-1] if mentioned else None
+    latest_status = latest.status if latest else "not-mentioned"
+    return Standing(
+        latest_status=latest_status,
+        latest_report=latest.report if latest else "",
+        first_raised=raised[0] if raised else "",
+        times_raised=len(raised),
+        open=latest_status in OPEN_STATUSES,
+        recurring=len(raised) >= 2,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,65 +1,93 @@
-"""The in-process cache: an edit re-renders what depends on it, and the output equals a fresh build."""
+"""The memo: an edit re-renders exactly the pages whose views it changes, and the output equals a
+fresh build in a new process, byte for byte."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import fixture_project
+import pytest
+from conftest import ROOT, fixture_project
 
 from builder.diagnostics import Diagnostics
-from builder.pipeline import Cache, build
+from builder.load import Project
+from builder.memo import Memo
+from builder.pipeline import build
 
 
-def cached_build(content: Path, cache: Cache) -> dict[str, bytes]:
+def memo_build(project: Project, memo: Memo) -> dict[str, bytes]:
     diagnostics = Diagnostics()
-    files = build(
-        fixture_project(Path("/nonexistent"), content), diagnostics, write=False, cache=cache
-    )
+    files = build(project, diagnostics, write=False, cache=memo)
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     return files
 
 
+def cached_build(content: Path, memo: Memo) -> dict[str, bytes]:
+    return memo_build(fixture_project(Path("/nonexistent"), content), memo)
+
+
 def fresh_build(content: Path) -> dict[str, bytes]:
-    return cached_build(content, Cache())
+    return cached_build(content, Memo())
 
 
-def test_unchanged_rebuild_renders_nothing(fixture_copy: Path):
-    cache = Cache()
-    cached_build(fixture_copy, cache)
-    assert len(cache.pages.rendered) > 10
-    cached_build(fixture_copy, cache)
-    assert cache.pages.rendered == []
+def fresh_build_in_new_process(project: Project, out: Path) -> dict[str, bytes]:
+    """Build in a new interpreter, so no module-level cache can hide a stale result."""
+    code = (
+        "import sys; from pathlib import Path; from builder.load import Project;"
+        "from builder.diagnostics import Diagnostics; from builder.pipeline import build;"
+        "p = Project(*map(Path, sys.argv[1:5]));"
+        "sys.exit(0 if build(p, Diagnostics()) is not None else 1)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [str(project.content), str(project.templates), str(project.assets), str(out)]
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
+    return {str(f.relative_to(out)): f.read_bytes() for f in sorted(out.rglob("*")) if f.is_file()}
 
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
-    assert old in text
+    assert old in text, old
     path.write_text(text.replace(old, new))
 
 
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {n for n in after if n.endswith(".html") and before.get(n) != after[n]}
+
+
+def test_unchanged_rebuild_renders_nothing(fixture_copy: Path):
+    memo = Memo()
+    cached_build(fixture_copy, memo)
+    assert len(memo.rendered) > 10
+    cached_build(fixture_copy, memo)
+    assert memo.rendered == []
+
+
 def test_text_edit_rerenders_only_that_report(fixture_copy: Path):
-    cache = Cache()
-    cached_build(fixture_copy, cache)
+    memo = Memo()
+    cached_build(fixture_copy, memo)
     edit(
         fixture_copy / "reports" / "2013-07-first.md",
         "3. The council should",
         "3. The council must",
     )
-    files = cached_build(fixture_copy, cache)
-    assert cache.pages.rendered == ["reports/2013-07-first/index.html"]
+    files = cached_build(fixture_copy, memo)
+    assert memo.rendered == ["reports/2013-07-first/index.html"]
     assert files == fresh_build(fixture_copy)
 
 
 def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_copy: Path):
-    cache = Cache()
-    cached_build(fixture_copy, cache)
+    memo = Memo()
+    cached_build(fixture_copy, memo)
     edit(
         fixture_copy / "reports" / "2022-01-visit.md",
         "frequency of supervision.\n",
         "frequency of supervision, they found.\n",
     )
-    files = cached_build(fixture_copy, cache)
-    assert sorted(cache.pages.rendered) == [
+    files = cached_build(fixture_copy, memo)
+    assert sorted(memo.rendered) == [
         "recommendations/supervision/index.html",  # its history quotes the passage
         "reports/2022-01-visit/index.html",
         "themes/supervision/index.html",  # so does its theme
@@ -68,49 +96,80 @@ def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_co
     assert files == fresh_build(fixture_copy)
 
 
-def test_status_edit_rerenders_every_page_that_shows_the_status(fixture_copy: Path):
-    cache = Cache()
-    cached_build(fixture_copy, cache)
+def test_status_edit_rerenders_the_pages_that_show_the_status(fixture_copy: Path):
+    memo = Memo()
+    cached_build(fixture_copy, memo)
     edit(fixture_copy / "reports" / "2022-01-visit.md", "status: raised-again", "status: progress")
-    files = cached_build(fixture_copy, cache)
-    assert sorted(cache.pages.rendered) == [
+    files = cached_build(fixture_copy, memo)
+    assert sorted(memo.rendered) == [
         "index.html",  # the open recommendations
         "recommendations/index.html",
         "recommendations/supervision/index.html",
-        "reports/2013-07-first/index.html",  # their notes link to the visit's evidence
-        "reports/2019-06-second/index.html",
         "reports/2022-01-visit/index.html",
         "themes/supervision/index.html",
     ]
     assert files == fresh_build(fixture_copy)
 
 
-def test_header_edit_rerenders_every_page(fixture_copy: Path):
-    cache = Cache()
-    files = cached_build(fixture_copy, cache)
+def test_header_edit_rerenders_the_pages_that_show_the_header(fixture_copy: Path):
+    memo = Memo()
+    before = cached_build(fixture_copy, memo)
     edit(
         fixture_copy / "reports" / "2022-01-visit.md",
         "title: Focused visit",
         "title: Focused visit on supervision",
     )
-    files = cached_build(fixture_copy, cache)
-    assert len(cache.pages.rendered) == sum(1 for n in files if n.endswith(".html"))
+    files = cached_build(fixture_copy, memo)
+    assert changed(before, files) <= set(memo.rendered)
+    assert "reports/2019-06-second/index.html" in memo.rendered  # its "next" link
+    assert "reports/2013-07-first/index.html" not in memo.rendered
     assert files == fresh_build(fixture_copy)
 
 
 def test_template_edit_rerenders_every_page(fixture_copy: Path, tmp_path: Path):
-    import shutil
-
-    from conftest import ROOT
-
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     project = fixture_project(Path("/nonexistent"), fixture_copy)
     project = type(project)(project.content, templates, project.assets, project.out)
-    cache = Cache()
-    build(project, Diagnostics(), write=False, cache=cache)
+    memo = Memo()
+    memo_build(project, memo)
     base = templates / "base.html"
     base.write_text(base.read_text().replace("Skip to content", "Skip to the content"))
-    files = build(project, Diagnostics(), write=False, cache=cache)
-    assert len(cache.pages.rendered) == sum(1 for n in files if n.endswith(".html"))
+    files = memo_build(project, memo)
+    assert len(memo.rendered) == sum(1 for n in files if n.endswith(".html"))
     assert all(b"Skip to the content" in blob for n, blob in files.items() if n.endswith(".html"))
+
+
+EDITS = [
+    ("report text", "reports/2013-07-first.md", "3. The council should", "3. The council must"),
+    ("status", "reports/2022-01-visit.md", "status: raised-again", "status: met"),
+    ("report header", "reports/2022-01-visit.md", "title: Focused visit", "title: A visit"),
+    ("theme", "themes.yml", "title: Records", "title: Case records"),
+    (
+        "event mention",
+        "events.yml",
+        "quote: the last inspection in 2015",
+        "quote: the last inspection",
+    ),
+    ("template", "../templates/_aside.html", "Editors’ note", "Editors’ comment"),
+    ("settings", "site.yml", "title: Example history", "title: An example history"),
+    ("base path", "site.yml", "base_path: /", "base_path: /history/"),
+]
+
+
+@pytest.mark.parametrize("edits", [EDITS], ids=["each edit in turn"])
+def test_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
+    """After every edit in turn, the memoised build equals a fresh build in a new process."""
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "content", root / "content")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    project = Project(root / "content", root / "templates", ROOT / "assets", tmp_path / "out")
+    memo = Memo()
+    memo_build(project, memo)
+    for i, (what, file, old, new) in enumerate(edits):
+        edit(root / "content" / file, old, new)
+        files = memo_build(project, memo)
+        assert memo.rendered, what  # the edit changed something
+        fresh = fresh_build_in_new_process(project, tmp_path / f"fresh-{i}")
+        assert sorted(files) == sorted(fresh), what
+        assert [n for n in files if files[n] != fresh[n]] == [], what

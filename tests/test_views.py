@@ -1,0 +1,107 @@
+"""Each page's view, built in Python: what its template shows, derived once and tested here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE
+
+from builder.content import parse_content
+from builder.diagnostics import Diagnostics
+from builder.load import display_path, read_sources
+from builder.pages import Neighbour, plan_pages
+from builder.site import build_model
+from builder.urls import Urls
+from builder.views import History, HistoryEntry, standing
+
+
+def plan(content: Path = FIXTURE / "content"):
+    diagnostics = Diagnostics()
+    parsed = parse_content(read_sources(content, diagnostics), diagnostics, display_path(content))
+    site = build_model(parsed, diagnostics)
+    assert not diagnostics.has_errors()
+    return {(p.kind, p.id): p for p in plan_pages(site, Urls(), "templates", ("a.json",))}
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return plan()
+
+
+def test_every_page_has_its_output_path_and_source(pages):
+    report = pages[("report", "2019-06-second")]
+    assert report.output == "reports/2019-06-second/index.html"
+    assert report.source.endswith("content/reports/2019-06-second.md")
+    assert pages[("theme", "records")].output == "themes/records/index.html"
+    assert pages[("theme", "records")].source == "templates/theme.html"
+    assert pages[("not_found", "")].output == "404.html"
+    assert pages[("data", "")].view.data_names == ("a.json",)
+
+
+def test_recommendations_are_grouped_open_closed_never(pages):
+    groups = pages[("recommendations", "")].view.groups
+    assert [(g.id, [m.id for m in g.members]) for g in groups] == [
+        ("open", ["private-fostering", "supervision"]),  # by title: "Identify…", "Regular…"
+        ("closed", []),
+        ("never", ["records"]),
+    ]
+
+
+def test_home_lists_open_or_recurring_recommendations(pages):
+    home = pages[("home", "")].view
+    assert [h.id for h in home.open_or_recurring] == ["supervision", "private-fostering"]
+    assert home.latest.id == "2019-06-second"  # the 2022 visit gives no grade
+    assert [r.id for r in home.report_list] == ["2013-07-first", "2019-06-second", "2022-01-visit"]
+
+
+def test_an_aside_links_the_earlier_and_later_evidence(pages):
+    body = pages[("report", "2019-06-second")].view.body
+    asides = {part.aside.passage.key: part.aside for part in body if part.aside}
+    supervision = asides["rec-2"]
+    assert supervision.tracks_title == "Regular supervision"
+    assert supervision.earlier == Neighbour("2013-07-first", "p2", "2013 ¶2")
+    assert supervision.later == Neighbour("2022-01-visit", "for-a-small-number-of-staff", "2022")
+    assert asides["rec-1"].later is None
+    assert [t.title for t in asides["note-2"].themes] == ["Private fostering"]
+
+
+def test_the_body_is_its_runs_and_asides_in_order(pages):
+    view = pages[("report", "2019-06-second")].view
+    keys = [part.aside.passage.key for part in view.body if part.aside]
+    assert sorted(keys) == ["note-1", "note-2", "rec-1", "rec-2"]
+    assert view.body[-1].aside is None
+    assert all("<!--aside:" not in part.html for part in view.body)
+
+
+def test_a_report_shows_its_own_history_entry(pages):
+    view = pages[("report", "2019-06-second")].view
+    assert [(row.id, row.status) for row in view.tracked] == [
+        ("supervision", "raised"),
+        ("private-fostering", "raised-again"),
+    ]
+    assert [p.key for p in view.tracked[0].evidence] == ["rec-2"]
+    assert view.previous.id == "2013-07-first" and view.next.id == "2022-01-visit"
+
+
+def test_theme_entries_count_concerns_and_strengths(pages):
+    entries = pages[("theme", "supervision")].view.entries
+    assert [(e.report.id, len(e.passages), e.concerns, e.strengths) for e in entries] == [
+        ("2013-07-first", 1, 0, 1),
+        ("2019-06-second", 2, 1, 0),
+        ("2022-01-visit", 1, 1, 0),
+    ]
+
+
+def test_standing_is_derived_in_one_place():
+    def history(*statuses: str) -> History:
+        return History(
+            None,  # type: ignore[arg-type]
+            tuple(HistoryEntry(f"r{i}", s, (), ()) for i, s in enumerate(statuses)),
+        )
+
+    s = standing(history("raised", "not-mentioned", "met", "not-mentioned"))
+    assert (s.latest_status, s.latest_report, s.open, s.group) == ("met", "r2", False, "closed")
+    s = standing(history("positive", "raised", "raised-again"))
+    assert (s.first_raised, s.times_raised, s.recurring, s.group) == ("r1", 2, True, "open")
+    assert standing(history("not-mentioned", "positive")).group == "never"
