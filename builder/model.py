@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 STATUSES = ("raised", "raised-again", "progress", "met", "positive")
 STATUS_LABELS = {
@@ -179,6 +179,7 @@ class Source:
     reference: str
     url: str
     note: str
+    original: str = ""  # the address of the original document (a PDF), where known
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,12 @@ class Report:
     body: str
     body_line: int  # the file line the body starts on
     where: Where
+    short_title: str = ""  # for headings, strips and links where space is tight
+
+    @property
+    def brief_title(self) -> str:
+        """The short title where one is given, else the title."""
+        return self.short_title or self.title
 
     @property
     def date(self) -> PartialDate:
@@ -238,6 +245,14 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How readers reach the editors: an e-mail address and where to ask for corrections."""
+
+    email: str = ""
+    corrections: str = ""  # an address (mailto: or https:) for corrections, else the e-mail
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
@@ -248,6 +263,9 @@ class Settings:
     footer: str
     kinds: tuple[tuple[str, str], ...]
     where: Where
+    contact: Contact = field(default_factory=Contact)
+    updated: PartialDate | None = None  # when the site's content last changed, as the editors say
+    data_licence: Licence | None = None  # the reuse terms of the editors' own data
 
     def kind_label(self, kind: str) -> str:
         return dict(self.kinds).get(kind, kind)

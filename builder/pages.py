@@ -8,13 +8,15 @@ never in templates.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
 
 from .chart import grade_chart
+from .data import DICTIONARY
 from .model import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
 from .model import Judgement as JudgementRecord
 from .model import Report as ReportRecord
@@ -25,6 +27,11 @@ from .urls import Urls
 from .views import History, Passage, ReportView, standing
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+_HEADING_TEXT = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_MARK_KEY = re.compile(r'data-annotation="([^"]+)"')
+_TEXT_LEVEL = 3  # the report's top headings sit under the page's "The report" (an h2)
 
 
 # ---- Pieces several pages show -------------------------------------------------------------------
@@ -54,6 +61,7 @@ class ReportHeader:
     source: Source
     licence: Licence
     headline: Judgement | None
+    short_title: str  # the title where no short title is given
 
 
 @dataclass(frozen=True)
@@ -145,18 +153,33 @@ class AsideView:
 
     passage: Passage
     tracks_title: str
-    themes: tuple[Link, ...]
+    themes: tuple[Link, ...]  # those no earlier note on the same block shows
     earlier: Neighbour | None
     later: Neighbour | None
+    id: str = ""  # the note's element id, which the highlighted words point to
+    label: str = ""  # its accessible name, unique on the page: "Editors’ note on paragraph 14"
 
 
 @dataclass(frozen=True)
 class BodyPart:
-    """A run of the report's HTML, then the aside that follows it (None after the last run)."""
+    """A run of the report's HTML, then the notes on the block it ends with (none after the last).
+
+    The notes of one block stay together in one margin group, so each sits beside its passage.
+    """
 
     html: str
-    aside: AsideView | None
-    placeholder: str = ""  # kept as written when no passage claims it
+    asides: tuple[AsideView, ...] = ()
+    block_id: str = ""
+    inline: bool = False  # the notes sit inside their list item or table cell
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A heading of the report, with the headings under it."""
+
+    id: str
+    text: str
+    children: tuple[ContentsEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,12 +209,16 @@ class ReportPageView:
     previous: ReportHeader | None
     next: ReportHeader | None
     body: tuple[BodyPart, ...]
+    contents: tuple[ContentsEntry, ...] = ()
+    cite_example: str = ""  # the id of the first numbered paragraph, to show how to cite one
+    headline: Judgement | None = None
 
 
 @dataclass(frozen=True)
 class ThemeRow:
     id: str
     title: str
+    description: str
     passages: int
     reports: int
     years: str  # "2011–2019", "2013" or "–"
@@ -260,9 +287,19 @@ class AboutView:
 
 
 @dataclass(frozen=True)
+class DataFile:
+    """A data file as the data page describes it: what it holds and what each column means."""
+
+    name: str
+    holds: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class DataView:
     settings: Settings
     data_names: tuple[str, ...]
+    files: tuple[DataFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -298,6 +335,10 @@ def plan_pages(
     """Every HTML page of the site, each with the view its template shows."""
     p = _Planner(site, urls)
     settings = site.settings
+    if settings.updated is None and site.reports:  # from the content, never the clock
+        latest = max(v.report.published.start for v in site.reports)
+        settings = replace(settings, updated=latest)
+    p.settings = settings
 
     def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
         template = template or f"{kind}.html"
@@ -353,7 +394,9 @@ def plan_pages(
     pages.append(
         page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
     )
-    pages.append(page("data", "", DataView(settings, data_names)))
+    files = tuple(DataFile(n, *DICTIONARY.get(n, ("", ()))) for n in data_names)
+    pages.append(page("data", "", DataView(settings, data_names, files)))
+    pages.append(page("accessibility", "", PlainView(settings)))
     pages.append(page("not_found", "", PlainView(settings), template="404.html"))
     return pages
 
@@ -363,6 +406,7 @@ class _Planner:
 
     def __init__(self, site: Site, urls: Urls) -> None:
         self.site, self.urls = site, urls
+        self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
         self.headers = {rid: self._header(v) for rid, v in self.views.items()}
         self.report_list = tuple(self.headers.values())
@@ -397,6 +441,7 @@ class _Planner:
             r.source,
             r.licence,
             self.judgements(r.framework, (head,))[0] if head else None,
+            r.brief_title,
         )
 
     def header(self, report_id: str) -> ReportHeader:
@@ -469,7 +514,7 @@ class _Planner:
             if previous
         )
         return ReportPageView(
-            site.settings,
+            self.settings,
             r,
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
@@ -478,35 +523,103 @@ class _Planner:
             unmentioned,
             self.headers.get(view.previous),
             self.headers.get(view.next),
-            self.body(view),
+            *self.body_and_contents(view),
+            self.headers[r.id].headline,
         )
 
-    def body(self, view: ReportView) -> tuple[BodyPart, ...]:
-        """The report's HTML split at each aside's place, in one pass (linear in the asides)."""
-        passages = {p.key: p for p in view.passages}
-        pieces = _ASIDE.split(view.body_html)
-        parts = []
-        for i in range(0, len(pieces) - 1, 2):
-            key = pieces[i + 1]
-            passage = passages.pop(key, None)  # a key's first placeholder takes its aside
-            if passage is None:
-                parts.append(BodyPart(pieces[i], None, f"<!--aside:{key}-->"))
-            else:
-                parts.append(BodyPart(pieces[i], self.aside(passage)))
-        parts.append(BodyPart(pieces[-1], None))
-        return tuple(parts)
+    def body_and_contents(
+        self, view: ReportView
+    ) -> tuple[tuple[BodyPart, ...], tuple[ContentsEntry, ...], str]:
+        """The report's body and its contents list (linear in its length and its asides).
 
-    def aside(self, passage: Passage) -> AsideView:
+        Headings move down under the page's own, empty table headers become cells, each
+        highlighted passage points to its note, and the notes of one block form one group.
+        """
+        text = view.body_html
+        levels = [int(m.group(2)) for m in _HEADING.finditer(text) if not m.group(1)]
+        shift = _TEXT_LEVEL - min(levels) if levels else 0
+        if shift:
+            text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
+        text = text.replace("<th></th>", "<td></td>")
+        contents = _contents(text)
+        passages = {p.key: p for p in view.passages}
+        pieces = _ASIDE.split(text)
+        groups: list[tuple[str, list[Passage]]] = []  # a run of HTML, then the notes after it
+        for i in range(0, len(pieces) - 1, 2):
+            run, key = pieces[i], pieces[i + 1]
+            passage = passages.pop(key, None)  # a key's first placeholder takes its aside
+            if passage is None:  # kept as written
+                groups.append((run + f"<!--aside:{key}-->", []))
+            elif groups and groups[-1][1] and not run.strip():
+                groups[-1][1].append(passage)  # another note on the same block
+            else:
+                groups.append((run, [passage]))
+        groups.append((pieces[-1], []))
+        labels: dict[str, int] = {}
+        groups_of: dict[str, int] = {}
+        targets: dict[str, str] = {}
+        parts = []
+        for run, members in groups:
+            asides = []
+            shown: set[str] = set()
+            for p in members:
+                aside = self.aside(p, shown)
+                if not aside.themes and not p.note_html and not p.tracks:
+                    targets[p.key] = ""  # its themes are shown by another note: point to the group
+                    continue
+                label = aside.label
+                labels[label] = labels.get(label, 0) + 1
+                if labels[label] > 1:
+                    label += f" ({labels[label]})"
+                targets[p.key] = aside.id
+                asides.append(replace(aside, label=label))
+            block = members[0].block_id if members else ""
+            if block:  # one group per block, but a table may have notes in several cells
+                groups_of[block] = groups_of.get(block, 0) + 1
+                if groups_of[block] > 1:
+                    block += f"-{groups_of[block]}"
+            for p in members:
+                if targets.get(p.key) == "":
+                    targets[p.key] = f"notes-{block}"
+                if not asides:
+                    targets.pop(p.key, None)
+            inline = bool(members) and not re.search(
+                r"</(p|h[1-6]|table|ul|ol|blockquote)>\s*$", run
+            )
+            parts.append(BodyPart(run, tuple(asides), block, inline))
+        first = re.search(r'<p id="(p\d+)"', text)
+        return (
+            tuple(_point_to_notes(part, targets) for part in parts),
+            contents,
+            first.group(1) if first else "",
+        )
+
+    def aside(self, passage: Passage, shown: set[str]) -> AsideView:
+        """The note on a passage; themes already in `shown` (by the block's other notes) left out."""
         site = self.site
         earlier = later = None
         if passage.tracks:
             earlier, later = self.neighbours[passage.tracks](passage.report)
+        themes = tuple(Link(t, site.themes[t].title) for t in passage.themes if t not in shown)
+        shown.update(passage.themes)
+        kind = (
+            "The report’s recommendation" if passage.kind == "recommendation" else "Editors’ note"
+        )
+        if passage.kind == "annotation" and not passage.note_html and not passage.tracks:
+            kind = "Themes"
+        where = (
+            f"paragraph {passage.number}"
+            if passage.number
+            else f"“{_truncate(passage.quote or passage.before + passage.after, 40)}”"
+        )
         return AsideView(
             passage,
             site.recommendations[passage.tracks].title if passage.tracks else "",
-            tuple(Link(t, site.themes[t].title) for t in passage.themes),
+            themes,
             earlier,
             later,
+            f"aside-{passage.key}",
+            f"{kind} on {where}",
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -520,7 +633,9 @@ class _Planner:
                 else "–"
             )
             reports = len(dict.fromkeys(p.report for p in passages))
-            rows.append(ThemeRow(theme.id, theme.title, len(passages), reports, span))
+            rows.append(
+                ThemeRow(theme.id, theme.title, theme.description, len(passages), reports, span)
+            )
         return tuple(rows)
 
     def theme_page(self, theme: ThemeRecord) -> ThemePageView:
@@ -531,7 +646,7 @@ class _Planner:
         )
         tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
         return ThemePageView(
-            site.settings,
+            self.settings,
             theme,
             entries,
             tuple(
@@ -569,7 +684,7 @@ class _Planner:
         history, s = site.histories[rid], self.standing[rid]
         rec = history.recommendation
         return RecommendationPageView(
-            site.settings,
+            self.settings,
             rec,
             self.summaries[rid],
             self.headers[s.first_raised].date.label if s.first_raised else "",
@@ -580,6 +695,39 @@ class _Planner:
                 for e in history.entries
             ),
         )
+
+
+def _truncate(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
+    """Give each highlighted passage an `aria-details` pointing to its note."""
+
+    def point(m: re.Match) -> str:
+        target = targets.get(m.group(1))
+        return f'{m.group(0)} aria-details="{target}"' if target else m.group(0)
+
+    return replace(part, html=_MARK_KEY.sub(point, part.html))
+
+
+def _contents(text: str) -> tuple[ContentsEntry, ...]:
+    """The report's headings as a nested list, from the heading tags of its HTML."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for m in _HEADING_TEXT.finditer(text):
+        level = int(m.group(1))
+        while stack[-1][0] >= level:
+            stack.pop()
+        node = (m.group(2), htmllib.unescape(_TAG.sub("", m.group(3))).strip(), [])
+        stack[-1][1].append(node)
+        stack.append((level, node[2]))
+
+    def freeze(nodes: list) -> tuple[ContentsEntry, ...]:
+        return tuple(ContentsEntry(i, t, freeze(c)) for i, t, c in nodes)
+
+    return freeze(root)
 
 
 def _neighbour_map(history: History, views: dict[str, ReportView]):

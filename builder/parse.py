@@ -10,6 +10,7 @@ from .diagnostics import Diagnostics
 from .fields import Fields
 from .model import (
     Annotation,
+    Contact,
     Event,
     Framework,
     Grade,
@@ -43,6 +44,7 @@ REPORT_KEYS = (
     "source",
     "licence",
     "summary",
+    "short_title",
     "judgements",
     "recommendations",
     "annotations",
@@ -96,7 +98,19 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         path,
         diagnostics,
         "site settings",
-        ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds"),
+        (
+            "title",
+            "organisation",
+            "description",
+            "url",
+            "base_path",
+            "language",
+            "footer",
+            "kinds",
+            "contact",
+            "updated",
+            "data_licence",
+        ),
         1,
     )
     base_path = f.text("base_path", default="/")
@@ -120,6 +134,9 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
                 f.error(raw_kinds.line_of(kind), f"the label of kind '{kind}' must be text")
             else:
                 kinds.append((kind, label))
+    contact = f.sub("contact", "'contact'", ("email", "corrections"))
+    updated = f.date_fact("updated")
+    data_licence = f.sub("data_licence", "'data_licence'", ("name", "url", "text"))
     return Settings(
         title=f.text("title", required=True),
         organisation=f.text("organisation", required=True),
@@ -130,6 +147,17 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         footer=f.text("footer"),
         kinds=tuple(kinds),
         where=Where(path, 1),
+        contact=Contact(contact.text("email"), contact.text("corrections"))
+        if contact
+        else Contact(),
+        updated=updated.start if updated else None,
+        data_licence=Licence(
+            data_licence.text("name", required=True),
+            data_licence.text("url"),
+            data_licence.text("text"),
+        )
+        if data_licence
+        else None,
     )
 
 
@@ -254,7 +282,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     f = Fields(data, path, diagnostics, "report front matter", REPORT_KEYS, 2)
     if not f.ok and not isinstance(data, LineDict):
         return None
-    source = f.sub("source", "'source'", ("title", "reference", "url", "note"))
+    source = f.sub("source", "'source'", ("title", "reference", "url", "note", "original"))
     licence = f.sub("licence", "'licence'", ("name", "url", "text"))
     if source is None:
         f.error(f.line, "report front matter is missing required key 'source'")
@@ -281,6 +309,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
             source.text("reference"),
             source.text("url"),
             source.text("note"),
+            source.text("original"),
         )
         if source
         else Source("", "", "", ""),
@@ -296,6 +325,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         body=body,
         body_line=body_line,
         where=Where(path, 1, tuple(f.mapping.key_lines.items())),
+        short_title=f.text("short_title"),
     )
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if report.id and report.id != stem:

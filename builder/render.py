@@ -103,14 +103,12 @@ def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -
 
 
 def _body(env: jinja2.Environment, view: ReportPageView, diagnostics: Diagnostics) -> Markup:
-    """The report's text with each passage's aside in its place, joined once (linear in asides)."""
+    """The report's text with each block's notes in their place, joined once (linear in asides)."""
     out = []
     for part in view.body:
         out.append(part.html)
-        if part.aside is not None:
-            out.append(render_template(env, "_aside.html", diagnostics, aside=part.aside).strip())
-        else:
-            out.append(part.placeholder)
+        if part.asides:
+            out.append(render_template(env, "_aside.html", diagnostics, part=part).strip())
     return Markup("".join(out))
 
 
@@ -148,7 +146,7 @@ def render_site(
     if memo.data is None or memo.data[0] != data_key:
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
-    pages = plan_pages(site, urls, templates.folder, tuple(sorted(data)))
+    pages = plan_pages(site, urls, templates.folder, tuple(data))  # in the order they are written
     files: dict[str, bytes] = {}
     kept: dict[str, tuple[str, bytes]] = {}
     for page in pages:

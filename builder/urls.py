@@ -13,6 +13,7 @@ ROUTES = {
     "recommendation": "recommendations/{id}/",
     "about": "about/",
     "data": "data/",
+    "accessibility": "accessibility/",
     "data_file": "data/{id}",
     "asset": "assets/{id}",
     "feed": "feed.xml",

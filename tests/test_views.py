@@ -57,7 +57,7 @@ def test_home_lists_open_or_recurring_recommendations(pages):
 
 def test_an_aside_links_the_earlier_and_later_evidence(pages):
     body = pages[("report", "2019-06-second")].view.body
-    asides = {part.aside.passage.key: part.aside for part in body if part.aside}
+    asides = {a.passage.key: a for part in body for a in part.asides}
     supervision = asides["rec-2"]
     assert supervision.tracks_title == "Regular supervision"
     assert supervision.earlier == Neighbour("2013-07-first", "p2", "2013 ¶2")
@@ -68,9 +68,9 @@ def test_an_aside_links_the_earlier_and_later_evidence(pages):
 
 def test_the_body_is_its_runs_and_asides_in_order(pages):
     view = pages[("report", "2019-06-second")].view
-    keys = [part.aside.passage.key for part in view.body if part.aside]
+    keys = [a.passage.key for part in view.body for a in part.asides]
     assert sorted(keys) == ["note-1", "note-2", "rec-1", "rec-2"]
-    assert view.body[-1].aside is None
+    assert view.body[-1].asides == ()
     assert all("<!--aside:" not in part.html for part in view.body)
 
 
