@@ -44,7 +44,7 @@ def test_reader_follows_a_recommendation_to_its_evidence_and_theme(page, fixture
         "link", name="Paragraph 2"
     ).click()
     assert page.url.endswith("/reports/2013-07-first/#p2")
-    page.locator("#p2 + aside").get_by_role("link", name="Supervision", exact=True).click()
+    page.locator("#notes-p2 aside").get_by_role("link", name="Supervision", exact=True).click()
     assert page.url.endswith("/themes/supervision/")
     assert page.get_by_role("heading", level=1).inner_text() == "Supervision"
 
@@ -102,7 +102,7 @@ def test_reader_path_on_the_bundled_site(page, real_site_url):
     section.get_by_role("link", name="Paragraph 27").first.click()
     assert page.url.endswith("/reports/2013-07-child-protection/#p27")
     assert "private fostering arrangements" in page.locator(":target").inner_text()
-    page.locator("#p27 + .tags-inline").get_by_role("link", name="Private fostering").click()
+    page.locator("#notes-p27 .tags-inline").get_by_role("link", name="Private fostering").click()
     assert page.url.endswith("/themes/private-fostering/")
     headings = page.locator("section.theme-report h2").all_inner_texts()
     assert [h.split(":")[0][-4:] for h in headings] == ["2012", "2013", "2019"]

@@ -1,0 +1,175 @@
+"""Measurements of how a built site reads in a browser, shared by the reading tests and reports.
+
+Each function takes a Playwright page that shows a built page, and returns what it measured; the
+tests decide what passes.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from urllib.parse import urlparse
+from xml.etree import ElementTree
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_TAGS = WCAG_TAGS + ["best-practice"]
+
+# WCAG 2.2 SC 1.4.12 text spacing, as the W3C's own bookmarklet sets it.
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+
+def site_pages(base_url: str) -> list[str]:
+    """Every HTML page a built site has: the pages its sitemap lists, and the not-found page."""
+    with urllib.request.urlopen(f"{base_url}/sitemap.xml") as response:
+        tree = ElementTree.fromstring(response.read())
+    locs = [el.text or "" for el in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    return [urlparse(loc).path for loc in locs] + ["/404.html"]
+
+
+def axe_script() -> str:
+    """The axe-core source that axe_playwright_python ships."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+def run_axe(page, colour: bool = True) -> dict:
+    """Violations and items left for review, with the WCAG 2.2 AA and best-practice rules.
+
+    `colour=False` leaves out axe's colour-contrast rule, the slow one on long pages: where it
+    does, `contrast_everywhere` computes the contrast of every text in the page instead.
+    """
+    return page.evaluate(
+        """([tags, colour]) => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                      rules: {'color-contrast': {enabled: colour}},
+                                      resultTypes: ['violations', 'incomplete']})
+              .then(r => ({violations: r.violations.map(v => ({id: v.id, help: v.help,
+                              nodes: v.nodes.map(n => n.target.join(' ') + ': ' +
+                                                     n.failureSummary)})),
+                          incomplete: r.incomplete.filter(v => v.id === 'color-contrast')
+                              .flatMap(v => v.nodes.map(n => n.target[0]))}))""",
+        [AXE_TAGS, colour],
+    )
+
+
+# Colours computed in the page: the element's text colour over the first opaque background found
+# walking up, with translucent layers blended on the way.
+_CONTRAST_JS = """
+(selectors) => {
+  const own = el => Array.from(el.childNodes).some(n => n.nodeType === 3 && n.data.trim());
+  const elements = selectors ? selectors.map(s => [s, document.querySelector(s)])
+    : Array.from(document.body.querySelectorAll('*')).filter(own).map(e => [e.tagName, e]);
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const over = (top, under) => { const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
+  const background = el => { const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
+    let bg = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) bg = over(layer, bg);
+    return bg; };
+  const out = [];
+  for (const [sel, el] of elements) {
+    if (!el) continue;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden') continue;
+    if (el.closest('svg, [aria-hidden="true"]')) continue;
+    if (!(el.innerText || '').trim()) continue;
+    const bg = background(el);
+    const fg = over(parse(style.color), bg);
+    const [a, b] = [lum(fg), lum(bg)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    out.push({selector: sel, text: el.innerText.slice(0, 40),
+              ratio: Math.round(ratio * 100) / 100, needed: large ? 3 : 4.5});
+  }
+  return out;
+}
+"""
+
+
+def contrast(page, selectors: list[str]) -> list[dict]:
+    """The computed contrast of each element's text against what is behind it."""
+    return page.evaluate(_CONTRAST_JS, selectors)
+
+
+def contrast_everywhere(page) -> list[dict]:
+    """The computed contrast of every visible element's own text in the page."""
+    return page.evaluate(_CONTRAST_JS, None)
+
+
+def overflow(page) -> int:
+    """How many CSS px the page is wider than the viewport (0 or less: no sideways scrolling)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def note_placement(page) -> list[dict]:
+    """Each group of notes with the top and bottom of its passage and of itself, in page px."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.report-body .notes, .report-body aside.note'))
+        .filter(n => !n.parentElement.closest('.notes') || n.classList.contains('notes'))
+        .map(n => {
+          const inline = n.parentElement.closest('li, td, th');
+          let passage = inline || n.previousElementSibling;
+          while (passage && passage.matches('.notes, aside, .tags-inline'))
+            passage = passage.previousElementSibling;
+          const r = n.getBoundingClientRect(), p = passage.getBoundingClientRect();
+          return {id: n.id || passage.id, passage: passage.id, inline: !!inline,
+                  top: r.top + scrollY, passageTop: p.top + scrollY,
+                  passageBottom: p.bottom + scrollY};
+        })"""
+    )
+
+
+def focus_rows(page) -> list[dict]:
+    """The page's focusable elements in Tab order, each with the top of the layout row it is in.
+
+    A row is a child of a two-column grid (the report's blocks and note groups, the header and
+    contents); elsewhere the element itself. Tab order is document order: no positive tabindex.
+    """
+    return page.evaluate(
+        """() => {
+          const sel = 'a[href], button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+          const rowOf = el => { let row = el;
+            for (let e = el; e && e !== document.body; e = e.parentElement)
+              if (e.parentElement && e.parentElement.matches('.report-body, .report-top')) row = e;
+            return row; };
+          return Array.from(document.querySelectorAll(sel))
+            .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
+                          && !el.closest('details:not([open]) > :not(summary)'))
+            .map(el => { const r = rowOf(el).getBoundingClientRect();
+              return {text: (el.innerText || el.getAttribute('aria-label') || '').slice(0, 40),
+                      rowTop: r.top + scrollY, top: el.getBoundingClientRect().top + scrollY}; });
+        }"""
+    )
+
+
+def tabs_before(page, selector: str, limit: int = 800) -> int:
+    """How many Tab presses from the top of a freshly loaded page reach the element."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for n in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return n
+    return -1
+
+
+def text_start_screens(page) -> float:
+    """Where the report's text starts, in screen heights from the top of the page."""
+    return page.evaluate(
+        """() => { const first = document.querySelector('.report-body > *');
+                   return (first.getBoundingClientRect().top + scrollY) / innerHeight; }"""
+    )

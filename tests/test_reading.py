@@ -1,0 +1,401 @@
+"""The annotated report reads right: notes with their passages, a way through, WCAG 2.2 AA, citable.
+
+The browser tests run over every page a build writes (found from its sitemap), on the fixture site
+and on the bundled site, reusing one browser page per width.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from reading_checks import (
+    TEXT_SPACING,
+    axe_script,
+    contrast,
+    contrast_everywhere,
+    focus_rows,
+    note_placement,
+    overflow,
+    run_axe,
+    site_pages,
+    tabs_before,
+)
+
+from builder.data import DICTIONARY
+from builder.diagnostics import Diagnostics
+from builder.parse import parse_settings
+
+SITES = ["fixture_site_url", "real_site_url"]
+
+
+def text(files: dict[str, bytes], name: str) -> str:
+    return files[name].decode("utf-8")
+
+
+# ---- What the builder writes -------------------------------------------------------------------
+
+
+def test_report_headings_sit_under_the_page_heading_and_fill_the_contents(fixture_files):
+    html = text(fixture_files, "reports/2013-07-first/index.html")
+    body = html[html.index('class="report-body"') :]
+    assert '<h3 id="overall-effectiveness">' in body and '<h4 id="records-in-detail">' in body
+    assert "<h2" not in body.split("</section>")[0]
+    contents = html[html.index('<nav class="report-contents"') : html.index("</nav>\n</div>")]
+    assert re.findall(r'href="#([^"]+)"', contents) == [
+        "overall-effectiveness",
+        "records",
+        "records-in-detail",
+        "report-judgements",
+        "report-recommendations",
+        "report-tracked",
+        "cite",
+    ]
+    assert '<li><a href="#records">Records</a><ol>' in contents  # nested under its section
+    assert '<a class="skip-link" href="#report-text">Skip to the report text</a>' in html
+
+
+def test_notes_of_one_block_form_one_group_after_it(fixture_files):
+    html = text(fixture_files, "reports/2013-07-first/index.html")
+    group = re.search(r'</p>\n<div class="notes" id="notes-p2">(.*?)\n</div>', html, re.S)
+    assert group is not None
+    assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [
+        "aside-note-1",
+        "aside-note-2",
+        "aside-note-5",
+    ]
+    # A note in a list item or a table cell stays inside it, after its words.
+    assert re.search(r'¶</a><div class="notes notes-inline" id="notes-improve-private', html)
+    assert re.search(r'in one system<div class="notes notes-inline" id="notes-area-case', html)
+
+
+def test_every_highlight_points_to_a_note_with_a_unique_name(fixture_files, real_files):
+    for files in (fixture_files, real_files):
+        for name in [n for n in files if n.startswith("reports/") and n.count("/") == 2]:
+            html = text(files, name)
+            ids = set(re.findall(r' id="([^"]+)"', html))
+            details = re.findall(r'data-annotation="(?!mention-)[^"]+" aria-details="([^"]+)"', html)
+            assert details and set(details) <= ids, name
+            marks = re.findall(r'data-annotation="((?!mention-)[^"]+)"(?! aria-details)', html)
+            assert marks == [], (name, marks)
+            labels = re.findall(r'role="note" aria-label="([^"]+)"', html)
+            assert len(labels) == len(set(labels)), name
+            assert "<aside" not in html or "<aside class=" in html
+            assert not re.search(r"<aside(?![^>]*role=\"note\")", html), name  # no landmarks
+            assert "<th></th>" not in html, name
+
+
+def test_theme_tags_are_shown_once_for_a_list_item(fixture_files):
+    html = text(fixture_files, "reports/2013-07-first/index.html")
+    item = re.search(r'<li id="improve-private-fostering.*?</li>\n</ul>', html, re.S).group(0)
+    assert item.count(">Private fostering</a>") == 1
+    # The tags-only annotation points to the group that shows its theme.
+    assert 'data-annotation="note-4" aria-details="notes-improve-private-fostering' in item
+
+
+def test_report_page_is_citable(fixture_files):
+    html = text(fixture_files, "reports/2013-07-first/index.html")
+    for tag in (
+        '<meta name="citation_title" content="Inspection of arrangements for the protection of children">',
+        '<meta name="citation_author" content="Ian Example">',
+        '<meta name="citation_publication_date" content="2013">',
+        '<meta name="citation_publisher" content="Ofsted">',
+        '<meta name="citation_public_url" content="https://history.example.org/reports/2013-07-first/">',
+        '<meta name="citation_pdf_url" content="https://example.org/first.pdf">',
+        '<p class="print-only page-address">This page: https://history.example.org/reports/2013-07-first/</p>',
+    ):
+        assert tag in html
+    cite = html[html.index('<section aria-labelledby="cite"') :]
+    assert "Ofsted (2013). <cite>Inspection of arrangements for the protection of children</cite>" in cite
+    assert "“Ofsted (2013), paragraph 2”" in cite
+    assert 'Original document: <a href="https://example.org/first.pdf">' in cite
+    other = text(fixture_files, "reports/2019-06-second/index.html")
+    assert "citation_pdf_url" not in other
+    assert "Original document: address of the original not known." in other
+
+
+def test_short_titles_where_space_is_tight(fixture_files):
+    theme = text(fixture_files, "themes/supervision/index.html")
+    assert '<span class="title-long">Inspection of arrangements for the protection of children</span><span class="title-short">First inspection</span>' in theme
+    nxt = text(fixture_files, "reports/2019-06-second/index.html")
+    assert "← Previous: First inspection (2013)" in nxt
+
+
+def test_public_sector_basics(fixture_files):
+    statement = text(fixture_files, "accessibility/index.html")
+    for words in (
+        "Web Content Accessibility Guidelines (WCAG) version 2.2</a> at level AA",
+        "axe-core",
+        "320 CSS pixels",
+        "Known limits",
+        '<a href="mailto:editors@example.org">editors@example.org</a>',
+        "Enforcement procedure",
+    ):
+        assert words in statement
+    assert "https://history.example.org/accessibility/" in text(fixture_files, "sitemap.xml")
+    for name in ("index.html", "about/index.html", "accessibility/index.html"):
+        page = text(fixture_files, name)
+        assert '<a href="/accessibility/">Accessibility</a>' in page
+        assert '<a href="mailto:corrections@example.org">' in page
+        # No `updated:` in the fixture's settings: the latest document's date, never the clock.
+        assert 'Last updated: <time datetime="2022-02-28">28 February 2022</time>' in page
+
+
+def test_last_updated_from_settings():
+    settings = parse_settings(
+        "title: T\norganisation: O\nupdated: 2024-03-01\nkinds: {a: A}\n"
+        "contact: {email: e@example.org}\n",
+        "site.yml",
+        Diagnostics(),
+    )
+    assert settings.updated is not None and settings.updated.iso == "2024-03-01"
+    assert settings.contact.email == "e@example.org"
+
+
+def test_themes_index_describes_each_theme(fixture_files):
+    html = text(fixture_files, "themes/index.html")
+    assert '<td class="theme-description"><p>Supervision of social workers.</p>' in html
+
+
+def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
+    html = text(fixture_files, "data/index.html")
+    written = [n[5:] for n in fixture_files if n.startswith("data/") and n != "data/index.html"]
+    listed = re.findall(r'<li><a href="/data/([^"]+)">', html)
+    assert listed == [n for n in DICTIONARY if n in written] and sorted(listed) == sorted(written)
+    assert listed.index("annotations.json") < listed.index("annotations.csv")
+    assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in html
+    for name in listed:
+        documented = {key for key, _ in DICTIONARY[name][1]}
+        blob = fixture_files[f"data/{name}"].decode("utf-8")
+        if name.endswith(".csv"):
+            keys = set(next(csv.reader(io.StringIO(blob))))
+        elif name.endswith(".jsonld"):
+            keys = {f"items[].{k}" for k in json.loads(blob)["items"][0]} - {"items[].type"}
+        else:
+            keys = set(json.loads(blob)[0])
+        assert keys <= documented, (name, keys - documented)
+        for key in documented:
+            assert f"<code>{key}</code>" in html
+
+
+# ---- In the browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One page per width, with axe-core loaded into every document it opens."""
+    script = axe_script()
+    made = {}
+    for width, height in ((1280, 800), (375, 667), (320, 640)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_init_script(script)
+        made[width] = context.new_page()
+    yield made
+    for page in made.values():
+        page.context.close()
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_page_passes_axe_and_computed_contrast(request, contexts, site):
+    """axe-core at 1280 and 375 px; what it leaves for review, checked by computed colours.
+
+    On a phone axe's colour rule (the slow one) gives way to computed contrast of every text.
+    """
+    base = request.getfixturevalue(site)
+    problems = []
+    for width in (1280, 375):
+        page = contexts[width]
+        for path in site_pages(base):
+            page.goto(base + path)
+            result = run_axe(page, colour=width == 1280)
+            for v in result["violations"]:
+                problems.append(f"{path} at {width}px: {v['id']} ({v['help']}): {v['nodes'][:3]}")
+            computed = (
+                contrast(page, result["incomplete"]) if width == 1280 else contrast_everywhere(page)
+            )
+            for c in computed:
+                if c["ratio"] < c["needed"]:
+                    problems.append(f"{path} at {width}px: contrast {c}")
+    assert problems == []
+
+
+def test_focus_highlight_contrasts_with_every_background(contexts, fixture_site_url):
+    """The focus style's dark bar is 3:1 or more against each background a link sits on."""
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    samples = [
+        ".site-header a",
+        ".report-contents a",
+        ".report-body a.pnum",
+        ".note a",
+        ".note-recommendation a",
+        ".tags a",
+        ".tags-inline a",
+        ".site-footer a",
+    ]
+    for selector in samples:
+        page.focus(selector)
+        shown = page.evaluate(
+            """s => { const el = document.querySelector(s), st = getComputedStyle(el);
+                      return {bg: st.backgroundColor, shadow: st.boxShadow, color: st.color}; }""",
+            selector,
+        )
+        assert shown["bg"] == "rgb(255, 221, 0)", selector
+        assert "rgb(11, 12, 12)" in shown["shadow"], selector
+        # Text on the fill, and the fill's dark bar against what is around the link.
+        assert contrast(page, [selector])[0]["ratio"] >= 4.5, selector
+        around = page.evaluate(
+            """s => { let e = document.querySelector(s).parentElement;
+                      while (e && getComputedStyle(e).backgroundColor === 'rgba(0, 0, 0, 0)')
+                        e = e.parentElement;
+                      return e ? getComputedStyle(e).backgroundColor : 'rgb(255, 255, 255)'; }""",
+            selector,
+        )
+        assert _ratio(around, "rgb(11, 12, 12)") >= 3, (selector, around)
+
+
+def _ratio(a: str, b: str) -> float:
+    def lum(c: str) -> float:
+        r, g, bl = (int(x) / 255 for x in re.findall(r"\d+", c)[:3])
+        f = lambda v: v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4  # noqa: E731
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(bl)
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_no_page_scrolls_sideways_at_320px_even_with_text_spacing(request, contexts, site):
+    base = request.getfixturevalue(site)
+    page = contexts[320]
+    wide = []
+    for path in site_pages(base):
+        page.goto(base + path)
+        if overflow(page) > 0:
+            wide.append(path)
+        page.add_style_tag(content=TEXT_SPACING)
+        if overflow(page) > 0:
+            wide.append(f"{path} with text spacing")
+    assert wide == []
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_each_note_sits_with_its_passage(request, contexts, site):
+    """Beside it on a wide screen (its top within the passage's box), directly under it on a phone."""
+    base = request.getfixturevalue(site)
+    reports = [p for p in site_pages(base) if re.fullmatch(r"/reports/[^/]+/", p)]
+    assert reports
+    problems = []
+    for path in reports:
+        for width in (1280, 375):
+            page = contexts[width]
+            page.goto(base + path)
+            groups = note_placement(page)
+            assert groups, path
+            for g in groups:
+                if width == 1280 or g["inline"]:
+                    ok = g["passageTop"] - 1 <= g["top"] < g["passageBottom"]
+                else:
+                    ok = g["passageBottom"] - 1 <= g["top"] <= g["passageBottom"] + 32
+                if not ok:
+                    problems.append(f"{path} at {width}px: {g}")
+    assert problems == []
+
+
+def test_notes_sit_under_their_passage_on_paper(contexts, fixture_site_url):
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.emulate_media(media="print")
+    try:
+        for g in note_placement(page):
+            if not g["inline"]:
+                assert g["passageBottom"] - 1 <= g["top"] <= g["passageBottom"] + 32, g
+        assert page.locator(".page-address").is_visible()
+    finally:
+        page.emulate_media(media="screen")
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_focus_never_moves_back_up_a_report_page(request, contexts, site):
+    """In Tab order each control is in the same row as the one before or a later one."""
+    base = request.getfixturevalue(site)
+    page = contexts[1280]
+    for path in [p for p in site_pages(base) if re.fullmatch(r"/reports/[^/]+/", p)]:
+        page.goto(base + path)
+        rows = focus_rows(page)
+        back = [(a, b) for a, b in zip(rows, rows[1:]) if b["rowTop"] < a["rowTop"] - 2]
+        assert back == [], path
+
+
+def test_tab_order_follows_the_page_with_real_key_presses(contexts, fixture_site_url):
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    tops = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        at = page.evaluate(
+            """() => { const el = document.activeElement; if (el === document.body) return null;
+                       let row = el;
+                       for (let e = el; e && e !== document.body; e = e.parentElement)
+                         if (e.parentElement && e.parentElement.matches('.report-body, .report-top'))
+                           row = e;
+                       return row.getBoundingClientRect().top + scrollY; }"""
+        )
+        if at is None or (tops and at < tops[0] and len(tops) > 3):
+            break  # back at the top: the whole page has been walked
+        tops.append(at)
+    assert len(tops) > 20
+    assert all(b >= a - 2 for a, b in zip(tops, tops[1:])), tops
+
+
+def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
+    contexts, fixture_site_url
+):
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    # The skip link is the second stop; it lands on the report's text.
+    assert tabs_before(page, "a.skip-link[href='#report-text']") == 2
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "report-text"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
+    page.keyboard.press("Tab")  # the paragraph's note comes next
+    assert page.evaluate("document.activeElement.closest('.notes').id") == "notes-p2"
+    assert page.evaluate("document.activeElement.textContent") == "Regular supervision"
+    page.keyboard.press("Shift+Tab")  # and back to the paragraph
+    assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
+    # The highlighted words name their note for assistive technology.
+    details = page.get_attribute("mark#note-1", "aria-details")
+    assert page.locator(f"#{details}").get_attribute("aria-label") == "Editors’ note on paragraph 2"
+
+
+def test_contents_reach_a_section_and_lead_back(contexts, fixture_site_url):
+    page = contexts[375]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.locator(".report-contents").get_by_role("link", name="Records in detail").click()
+    assert page.url.endswith("#records-in-detail")
+    page.locator(".report-text .back a").click()
+    assert page.url.endswith("#contents")
+
+
+def test_targets_are_comfortable_on_a_phone(contexts, fixture_site_url):
+    """Contents entries and the facts' summary are at least 24 CSS px tall (SC 2.5.8)."""
+    page = contexts[375]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    heights = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.report-contents li a, details > summary'))
+                 .map(el => el.getBoundingClientRect().height)"""
+    )
+    assert heights and min(heights) >= 24
+
+
+def test_the_report_text_starts_on_the_first_screen(contexts, real_site_url):
+    page = contexts[1280]
+    for path in [p for p in site_pages(real_site_url) if re.fullmatch(r"/reports/[^/]+/", p)]:
+        page.goto(real_site_url + path)
+        top = page.evaluate("document.querySelector('.report-body > *').getBoundingClientRect().top")
+        assert top < 800, path
+
