@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from itertools import pairwise
 
 import pytest
 from reading_checks import (
@@ -77,7 +78,9 @@ def test_every_highlight_points_to_a_note_with_a_unique_name(fixture_files, real
         for name in [n for n in files if n.startswith("reports/") and n.count("/") == 2]:
             html = text(files, name)
             ids = set(re.findall(r' id="([^"]+)"', html))
-            details = re.findall(r'data-annotation="(?!mention-)[^"]+" aria-details="([^"]+)"', html)
+            details = re.findall(
+                r'data-annotation="(?!mention-)[^"]+" aria-details="([^"]+)"', html
+            )
             assert details and set(details) <= ids, name
             marks = re.findall(r'data-annotation="((?!mention-)[^"]+)"(?! aria-details)', html)
             assert marks == [], (name, marks)
@@ -109,7 +112,10 @@ def test_report_page_is_citable(fixture_files):
     ):
         assert tag in html
     cite = html[html.index('<section aria-labelledby="cite"') :]
-    assert "Ofsted (2013). <cite>Inspection of arrangements for the protection of children</cite>" in cite
+    assert (
+        "Ofsted (2013). <cite>Inspection of arrangements for the protection of children</cite>"
+        in cite
+    )
     assert "“Ofsted (2013), paragraph 2”" in cite
     assert 'Original document: <a href="https://example.org/first.pdf">' in cite
     other = text(fixture_files, "reports/2019-06-second/index.html")
@@ -119,7 +125,10 @@ def test_report_page_is_citable(fixture_files):
 
 def test_short_titles_where_space_is_tight(fixture_files):
     theme = text(fixture_files, "themes/supervision/index.html")
-    assert '<span class="title-long">Inspection of arrangements for the protection of children</span><span class="title-short">First inspection</span>' in theme
+    assert (
+        '<span class="title-long">Inspection of arrangements for the protection of children</span><span class="title-short">First inspection</span>'
+        in theme
+    )
     nxt = text(fixture_files, "reports/2019-06-second/index.html")
     assert "← Previous: First inspection (2013)" in nxt
 
@@ -326,7 +335,7 @@ def test_focus_never_moves_back_up_a_report_page(request, contexts, site):
     for path in [p for p in site_pages(base) if re.fullmatch(r"/reports/[^/]+/", p)]:
         page.goto(base + path)
         rows = focus_rows(page)
-        back = [(a, b) for a, b in zip(rows, rows[1:]) if b["rowTop"] < a["rowTop"] - 2]
+        back = [(a, b) for a, b in pairwise(rows) if b["rowTop"] < a["rowTop"] - 2]
         assert back == [], path
 
 
@@ -348,7 +357,7 @@ def test_tab_order_follows_the_page_with_real_key_presses(contexts, fixture_site
             break  # back at the top: the whole page has been walked
         tops.append(at)
     assert len(tops) > 20
-    assert all(b >= a - 2 for a, b in zip(tops, tops[1:])), tops
+    assert all(b >= a - 2 for a, b in pairwise(tops)), tops
 
 
 def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
@@ -396,6 +405,7 @@ def test_the_report_text_starts_on_the_first_screen(contexts, real_site_url):
     page = contexts[1280]
     for path in [p for p in site_pages(real_site_url) if re.fullmatch(r"/reports/[^/]+/", p)]:
         page.goto(real_site_url + path)
-        top = page.evaluate("document.querySelector('.report-body > *').getBoundingClientRect().top")
+        top = page.evaluate(
+            "document.querySelector('.report-body > *').getBoundingClientRect().top"
+        )
         assert top < 800, path
-
