@@ -586,6 +586,8 @@ class _Planner:
             inline = bool(members) and not re.search(
                 r"</(p|h[1-6]|table|ul|ol|blockquote)>\s*$", run
             )
+            if inline and asides:
+                run = _wrap_item_text(run)
             parts.append(BodyPart(run, tuple(asides), block, inline))
         first = re.search(r'<p id="(p\d+)"', text)
         return (
@@ -700,6 +702,21 @@ class _Planner:
 def _truncate(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap_item_text(run: str) -> str:
+    """Wrap a list item's own words, up to its notes, so a wide screen can set the notes beside them.
+
+    Left as it is when the item holds a nested list or the run does not hold the item's start.
+    """
+    start = run.rfind("<li")
+    if start < 0:
+        return run
+    open_end = run.find(">", start) + 1
+    words = run[open_end:]
+    if not open_end or re.search(r"</li>|<ul|<ol|<table|<li", words):
+        return run
+    return f'{run[:open_end]}<div class="item-text">{words}</div>'
 
 
 def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
