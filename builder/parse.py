@@ -135,6 +135,16 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
             else:
                 kinds.append((kind, label))
     contact = f.sub("contact", "'contact'", ("email", "corrections"))
+    if contact:
+        email, corrections = contact.text("email"), contact.text("corrections")
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            contact.error(contact.line_of("email"), f"'email' is not an e-mail address: '{email}'")
+        if corrections and not re.match(r"^(mailto:|https?://)", corrections):
+            contact.error(
+                contact.line_of("corrections"),
+                f"'corrections' must be an address starting with mailto:, http:// or https://, "
+                f"not '{corrections}'",
+            )
     updated = f.date_fact("updated")
     data_licence = f.sub("data_licence", "'data_licence'", ("name", "url", "text"))
     return Settings(
@@ -286,6 +296,11 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     licence = f.sub("licence", "'licence'", ("name", "url", "text"))
     if source is None:
         f.error(f.line, "report front matter is missing required key 'source'")
+    elif source.text("original") and not re.match(r"^https?://", source.text("original")):
+        source.error(
+            source.line_of("original"),
+            f"'original' must start with http:// or https://, not '{source.text('original')}'",
+        )
     if licence is None:
         f.error(f.line, "report front matter is missing required key 'licence'")
     authors = []
