@@ -75,6 +75,7 @@ class StripCell:
     report: str
     year: int
     status: str
+    short_title: str = ""  # the report's, for the year link's accessible name
 
 
 @dataclass(frozen=True)
@@ -458,7 +459,12 @@ class _Planner:
             s.times_raised,
             s.recurring,
             tuple(
-                StripCell(e.report, self.headers[e.report].date.year, e.status)
+                StripCell(
+                    e.report,
+                    self.headers[e.report].date.year,
+                    e.status,
+                    self.headers[e.report].short_title,
+                )
                 for e in history.entries
             ),
         )

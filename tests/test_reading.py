@@ -136,6 +136,8 @@ def test_short_titles_where_space_is_tight(fixture_files):
     )
     nxt = text(fixture_files, "reports/2019-06-second/index.html")
     assert "← Previous: First inspection (2013)" in nxt
+    strip = text(fixture_files, "recommendations/supervision/index.html")
+    assert '2013<span class="visually-hidden">: First inspection</span></a>' in strip
 
 
 def test_public_sector_basics(fixture_files):
