@@ -173,7 +173,10 @@ def test_last_updated_from_settings():
 
 def test_themes_index_describes_each_theme(fixture_files):
     html = text(fixture_files, "themes/index.html")
-    assert '<td class="theme-description"><p>Supervision of social workers.</p>' in html
+    assert (
+        '<h2 id="theme-supervision"><a href="/themes/supervision/">Supervision</a></h2>\n'
+        '    <div class="theme-description"><p>Supervision of social workers.</p>' in html
+    )
 
 
 def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
