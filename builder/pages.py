@@ -594,6 +594,12 @@ class _Planner:
             )
             if inline and asides:
                 run = _wrap_item_text(run)
+            elif asides:  # the block itself points to its notes, for notes on the whole block
+                own = f' id="{members[0].block_id}"'
+                at = run.rfind(own)
+                if at >= 0:
+                    at += len(own)
+                    run = f'{run[:at]} aria-details="notes-{block}"{run[at:]}'
             parts.append(BodyPart(run, tuple(asides), block, inline))
         first = re.search(r'<p id="(p\d+)"', text)
         return (

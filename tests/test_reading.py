@@ -61,6 +61,7 @@ def test_report_headings_sit_under_the_page_heading_and_fill_the_contents(fixtur
 
 def test_notes_of_one_block_form_one_group_after_it(fixture_files):
     html = text(fixture_files, "reports/2013-07-first/index.html")
+    assert '<p id="p2" aria-details="notes-p2">' in html  # for notes on the whole paragraph
     group = re.search(r'</p>\n<div class="notes" id="notes-p2">(.*?)\n</div>', html, re.S)
     assert group is not None
     assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [
