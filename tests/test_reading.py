@@ -124,9 +124,11 @@ def test_report_page_is_citable(fixture_files):
     )
     assert "“Ofsted (2013), paragraph 2”" in cite
     assert 'Original document: <a href="https://example.org/first.pdf">' in cite
-    other = text(fixture_files, "reports/2019-06-second/index.html")
+    other = text(fixture_files, "reports/2019-06-second/index.html")  # only where it is published
     assert "citation_pdf_url" not in other
-    assert "Original document: address of the original not known." in other
+    assert 'Original document: <a href="https://example.org/report.pdf">where the original' in other
+    unknown = text(fixture_files, "reports/2022-01-visit/index.html")
+    assert "Original document: address of the original not known." in unknown
 
 
 def test_short_titles_where_space_is_tight(fixture_files):
