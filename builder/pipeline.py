@@ -11,6 +11,7 @@ from .load import Project, display_path, read_assets, read_sources, read_templat
 from .publish import write_site_atomically
 from .render import PageCache, render_site
 from .site import Site, build_model
+from .text import check_content_links
 
 
 @dataclass
@@ -45,6 +46,7 @@ def build(
     if diagnostics.has_errors():
         return None
     site = build_model(content, diagnostics, cache.bodies)  # model
+    check_content_links(content, site.rendered, sources.files, diagnostics)
     if diagnostics.has_errors():
         return None
     cache.base_path = site.settings.base_path
