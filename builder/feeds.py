@@ -111,6 +111,9 @@ def xml_environment(templates: Templates) -> jinja2.Environment:
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
+        # As for the pages: compiled templates are kept by their source's hash, so a rebuild or a
+        # fresh process skips Jinja's compiler.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("xml",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -61,7 +61,7 @@ class _LinkPolicy(Treeprocessor):
                 self.refused.append((url, url_message("image" if image else "link", url, verdict)))
 
 
-def _markdown(*extensions: object) -> tuple[markdown.Markdown, _LinkPolicy]:
+def _markdown(*extensions: markdown.Extension) -> tuple[markdown.Markdown, _LinkPolicy]:
     md = markdown.Markdown(extensions=["tables", *extensions], output_format="html")
     # Content is text, never markup: raw HTML is shown as written rather than passed through.
     md.preprocessors.deregister("html_block")
