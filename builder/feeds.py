@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,17 +104,25 @@ def structured_contexts(site, urls: Urls, files: list[str]) -> dict[str, dict[st
 
 def xml_environment(templates: Templates) -> jinja2.Environment:
     """A strict Jinja environment that escapes every value in `.xml` templates for XML."""
+    texts = tuple(
+        sorted((n, t) for n, t in templates.texts.items() if n.endswith((".xml", ".txt")))
+    )
+    return _xml_environment(templates.folder, texts)
+
+
+# Kept between builds in one process, keyed by the templates' own text, so a rebuild reuses the
+# compiled templates (no bytecode files: nothing is written outside the output folder).
+@lru_cache(maxsize=8)
+def _xml_environment(folder: str, texts: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+    sources = dict(texts)
 
     def load(name: str):
-        if name not in templates.texts:
+        if name not in sources:
             return None
-        return templates.texts[name], str(Path(templates.folder) / name), lambda: True
+        return sources[name], str(Path(folder) / name), lambda: True
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
-        # As for the pages: compiled templates are kept by their source's hash, so a rebuild or a
-        # fresh process skips Jinja's compiler.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("xml",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -121,7 +130,7 @@ def xml_environment(templates: Templates) -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_xml_text,
     )
-    env.globals["templates_folder"] = templates.folder
+    env.globals["templates_folder"] = folder
     return env
 
 
