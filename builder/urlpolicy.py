@@ -66,14 +66,20 @@ def check_url(url: str, image: bool = False) -> UrlVerdict:
         )
     seen = browser_view(url)
     slashed = seen.replace("\\", "/")
-    match = _SCHEME.match(slashed) or _SCHEME.match(unquote(slashed))
+    match = _SCHEME.match(slashed)
+    hidden = _SCHEME.match(unquote(slashed))
+    if match is None and hidden and hidden.group(1).lower() not in ALLOWED_SCHEMES:
+        # `%6Aavascript:` is a harmless path to a browser, but never what an editor meant.
+        return _refused(f"uses the scheme '{hidden.group(1).lower()}:', which is not allowed", hint)
     if match is None:
         if slashed.startswith("//"):
+            host = _host(slashed)
+            if host is None:
+                return _refused("is not a valid address (an unclosed '[')", hint)
             if "\\" in seen:
-                host = urlsplit(slashed).netloc or "the host"
                 return _refused(
                     "leads to another host but is written with a backslash",
-                    f"write the full address, such as https://{host}/",
+                    f"write the full address, such as https://{host or 'example.org'}/",
                 )
             return UrlVerdict("external")
         if "\\" in seen:
@@ -93,9 +99,20 @@ def check_url(url: str, image: bool = False) -> UrlVerdict:
         )
     if "\\" in seen:
         return _refused("contains a backslash, which browsers read as '/'", "write '/' instead")
-    if not urlsplit(slashed).netloc:
+    host = _host(slashed)
+    if host is None:
+        return _refused("is not a valid address (an unclosed '[')", hint)
+    if not host:
         return _refused(f"has no host after '{scheme}://'", hint)
     return UrlVerdict("external")
+
+
+def _host(url: str) -> str | None:
+    """The host part of an address, or None when it cannot be parsed (an unclosed `[`)."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return None
 
 
 def check_site_url(url: str) -> UrlVerdict:

@@ -630,6 +630,16 @@ REFUSED = [
         " on where it leads (hint: write https://evil.example)",
     ),
     _refused(
+        "unclosed IPv6 bracket in a link (once a traceback)",
+        REPORT,
+        FINDINGS,
+        FINDINGS + "\nSee [it](https://[evil.example/x).\n",
+        "[it]",
+        "link 'https://[evil.example/x' is not a valid address (an unclosed '[') (hint: "
+        + LINK_HINT
+        + ")",
+    ),
+    _refused(
         "percent-encoded javascript: in a summary",
         REPORT,
         "publisher: Ofsted",

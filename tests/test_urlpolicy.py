@@ -35,6 +35,8 @@ REFUSED = [
     "https:///nowhere",
     "https://example.org/\u202egpj.exe",
     "https://example.org/a\u200bb",
+    "https://[evil",
+    "//[evil/x",
 ]
 
 
