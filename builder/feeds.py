@@ -8,6 +8,7 @@ address or base path can break the markup. Pure: the site in, views out.
 from __future__ import annotations
 
 import calendar
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ import jinja2
 
 from .load import Templates
 from .model import PartialDate
+from .text import render_note
 from .urls import Urls
 
 STRUCTURED_FILES = ("feed.xml", "sitemap.xml", "robots.txt")
@@ -37,7 +39,7 @@ class FeedEntry:
     published: str  # the publication day, or "" when only the month or year is known
     updated: str
     author: str
-    summary: str
+    summary_html: str  # HTML, which the template escapes once more, as Atom's type="html" wants
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ def feed_view(site, urls: Urls) -> Feed:
                 published=feed_date(date) if date.day else "",
                 updated=feed_date(date),
                 author=r.publisher,
-                summary=r.summary or r.title,
+                summary_html=render_note(r.summary)
+                if r.summary
+                else html.escape(r.title, quote=False),
             )
         )
     return Feed(

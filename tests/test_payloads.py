@@ -426,6 +426,12 @@ def test_xml_is_well_formed_and_keeps_the_payloads_as_text(hostile_files):
     assert "Inspection </title><script>alert(10)</script> of services (26 July 2019)" in titles
     assert any(t.startswith("-2+3+cmd|' /C notepad'!A0 and ]]> in a title") for t in titles)
     assert [e for e in feed.iter() if _local(e.tag) == "script"] == []
+    # A summary is HTML escaped once for XML (type="html"): what a feed reader renders is safe.
+    for summary in feed.iter(f"{atom}summary"):
+        assert summary.get("type") == "html"
+        assert page_problems(summary.text.encode(), b"") == []
+    summaries = [s.text for s in feed.iter(f"{atom}summary")]
+    assert any("&lt;style&gt;body{background:url(javascript:alert(11))}" in s for s in summaries)
     sitemap = ET.fromstring(hostile_files["sitemap.xml"])
     assert len(list(sitemap)) > 10
 
