@@ -109,13 +109,16 @@ def _located(refused: list[tuple[str, str]], text: str) -> tuple[RefusedLink, ..
 
 
 def line_of(url: str, text: str, start: int = 0) -> int:
-    """The line (from 0) of `text` where `url` is written, searching from offset `start`.
+    """The line (from 0) of `text` where `url` is written as a link, searching from offset `start`.
 
-    Python-Markdown keeps no source lines, so the URL is looked for as written (a tab comes out of
-    Markdown as spaces); when it cannot be found, the line `start` is on.
+    Python-Markdown keeps no source lines, so the URL is looked for as Markdown writes a link's
+    address, then anywhere (a tab comes out of Markdown as spaces); when it cannot be found, the
+    line `start` is on.
     """
-    for candidate in (url, url.replace("    ", "\t"), url[:12]):
-        at = text.find(candidate, start) if candidate else -1
+    candidates = [f"]({url}", f"](<{url}>", f"]: {url}", f"<{url}>", url]
+    candidates += [url.replace("    ", "\t"), url[:12]]
+    for candidate in candidates:
+        at = text.find(candidate, start) if url else -1
         if at != -1:
             return text.count("\n", 0, at)
     return text.count("\n", 0, start)
