@@ -26,7 +26,7 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
-from .urlpolicy import check_site_url, url_message
+from .urlpolicy import check_base_path, check_site_url, url_message
 from .yamlread import LineDict, YamlProblem, load_yaml
 
 T = TypeVar("T")
@@ -106,6 +106,10 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         base_path = "/"
     if not base_path.endswith("/"):
         base_path += "/"
+    base_verdict = check_base_path(base_path)
+    if not base_verdict.ok:
+        f.error(f.line_of("base_path"), url_message("base_path", base_path, base_verdict))
+        base_path = "/"
     url = f.text("url", default="")
     verdict = check_site_url(url) if url else None
     if verdict is not None and not verdict.ok:

@@ -126,6 +126,17 @@ def check_site_url(url: str) -> UrlVerdict:
     return verdict
 
 
+def check_base_path(path: str) -> UrlVerdict:
+    """Judge the sub-path the site is hosted under: a path on the site's own host, and only that."""
+    hint = "a base path is a path on the site's host, such as /history/"
+    verdict = check_url(path)
+    if verdict.kind == "external":
+        return _refused("leads to another host, and every link of the site would follow it", hint)
+    if verdict.ok and (verdict.kind != "internal" or "?" in path or "#" in path):
+        return _refused("must be a path with no scheme, '?' or '#'", hint)
+    return verdict if verdict.ok else _refused(verdict.problem, hint)
+
+
 def shown(url: str, limit: int = 60) -> str:
     """A URL as a message may quote it: control characters made visible, cut to `limit`."""
     visible = "".join(_visible(ch) for ch in url)

@@ -9,7 +9,7 @@ import pytest
 from conftest import build_files, fixture_project
 
 from builder.text import render_body, render_note
-from builder.urlpolicy import check_site_url, check_url
+from builder.urlpolicy import check_base_path, check_site_url, check_url
 
 REFUSED = [
     "javascript:alert(1)",
@@ -134,3 +134,10 @@ def test_a_link_to_another_host_spelt_as_a_path_is_an_error(fixture_copy: Path, 
         "error: link '/\\evil.example/page' leads to another host but is written with a"
         " backslash (hint: write the full address, such as https://evil.example/)"
     ]
+
+
+def test_base_path_stays_on_the_sites_own_host():
+    assert check_base_path("/").ok and check_base_path("/history/").ok
+    assert check_base_path('/a"<b&/').ok  # escaped wherever it is written
+    for path in ("//evil.example/", "/\\evil.example/", "/a b/", "/a?x/", "/a#b/"):
+        assert not check_base_path(path).ok, path
