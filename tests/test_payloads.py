@@ -668,3 +668,25 @@ def test_refused_payloads_are_path_line_errors(case: Refused, tmp_path: Path):
     assert [d.format() for d in diagnostics.sorted()] == [
         f"{path.as_posix()}:{line}: error: {case.message}"
     ]
+
+
+def test_no_payload_runs_in_a_browser(hostile_files, browser, tmp_path: Path):
+    """Every page of the hostile site opened in Chromium: not one dialog, not one script error."""
+    from conftest import serve_folder
+
+    for name, blob in hostile_files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob)
+    dialogs: list[str] = []
+    errors: list[str] = []
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    pages = sorted(n for n in hostile_files if n.endswith(".html"))
+    with serve_folder(tmp_path) as url:
+        for name in pages:
+            page.goto(f"{url}/{name}", wait_until="load")
+    context.close()
+    assert (dialogs, errors) == ([], [])
