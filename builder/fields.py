@@ -8,6 +8,7 @@ from typing import Any
 
 from .diagnostics import Diagnostics, did_you_mean
 from .model import BASES, DateFact, PartialDate
+from .urlpolicy import check_url, url_message
 from .yamlread import LineDict, LineList
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -87,6 +88,15 @@ class Fields:
         value = value.strip()
         if required and not value:
             self.error(self.line_of(key), f"'{key}' must not be empty")
+        return value
+
+    def url(self, key: str, label: str) -> str:
+        """A URL a reader may follow, checked by the URL policy; `label` names it in messages."""
+        value = self.text(key)
+        verdict = check_url(value) if value else None
+        if verdict is not None and not verdict.ok:
+            self.error(self.line_of(key), url_message(label, value, verdict))
+            return ""
         return value
 
     def whole_number(self, key: str, required: bool = False) -> int | None:

@@ -26,6 +26,7 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
+from .urlpolicy import check_base_path, check_site_url, url_message
 from .yamlread import LineDict, YamlProblem, load_yaml
 
 T = TypeVar("T")
@@ -105,9 +106,15 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         base_path = "/"
     if not base_path.endswith("/"):
         base_path += "/"
+    base_verdict = check_base_path(base_path)
+    if not base_verdict.ok:
+        f.error(f.line_of("base_path"), url_message("base_path", base_path, base_verdict))
+        base_path = "/"
     url = f.text("url", default="")
-    if url and not re.match(r"^https?://", url):
-        f.error(f.line_of("url"), f"'url' must start with http:// or https://, not '{url}'")
+    verdict = check_site_url(url) if url else None
+    if verdict is not None and not verdict.ok:
+        f.error(f.line_of("url"), url_message("site url", url, verdict))
+        url = ""
     kinds: list[tuple[str, str]] = []
     raw_kinds = f.raw("kinds")
     if raw_kinds is None:
@@ -279,13 +286,15 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         source=Source(
             source.text("title", required=True),
             source.text("reference"),
-            source.text("url"),
+            source.url("url", "source url"),
             source.text("note"),
         )
         if source
         else Source("", "", "", ""),
         licence=Licence(
-            licence.text("name", required=True), licence.text("url"), licence.text("text")
+            licence.text("name", required=True),
+            licence.url("url", "licence url"),
+            licence.text("text"),
         )
         if licence
         else Licence("", "", ""),

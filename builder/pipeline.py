@@ -10,6 +10,7 @@ from .memo import Memo
 from .publish import write_site_atomically
 from .render import render_site
 from .site import build_model
+from .text import check_content_links
 
 Cache = Memo  # the name the preview and older callers know
 
@@ -31,6 +32,7 @@ def build(
     if diagnostics.has_errors():
         return None
     site = build_model(content, diagnostics, memo.bodies)  # model
+    check_content_links(content, site.rendered, sources.files, diagnostics)
     if diagnostics.has_errors():
         return None
     memo.base_path = site.settings.base_path

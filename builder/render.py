@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .data import data_files
 from .diagnostics import Diagnostics
-from .feeds import atom_feed, robots_txt, sitemap
+from .feeds import structured_contexts, xml_environment
 from .load import Templates, display_path
 from .memo import Memo, key_of
 from .model import STATUS_LABELS, STATUSES
@@ -168,9 +168,12 @@ def render_site(
         files[urls.output_file("data_file", name)] = blob
     for name, blob in assets.items():
         files[urls.output_file("asset", name)] = blob
-    files[urls.output_file("feed")] = atom_feed(site, urls)
-    files[urls.output_file("sitemap")] = sitemap(site, urls, sorted(files))
-    files[urls.output_file("robots")] = robots_txt(urls)
+    xml = xml_environment(templates)
+    for name, context in structured_contexts(site, urls, sorted(files)).items():
+        try:
+            files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
+        except TemplateProblem:
+            pass
     return files, pages
 
 
