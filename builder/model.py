@@ -13,10 +13,10 @@ STATUS_LABELS = {
     "met": "Met",
     "positive": "Positive mention",
     "not-mentioned": "Not mentioned",
+    "not-known": "Not known",
 }
 # When one report has several annotations for one recommendation, the most serious wins.
 STATUS_SEVERITY = {"raised-again": 5, "raised": 4, "progress": 3, "met": 2, "positive": 1}
-OPEN_STATUSES = ("raised", "raised-again", "progress")
 BASES = ("stated", "inferred", "elsewhere")
 
 
@@ -208,6 +208,9 @@ class Report:
     body: str
     body_line: int  # the file line the body starts on
     where: Where
+    edition: str = (
+        "full"  # "full", or "summary": the body is the editors' summary, not the document
+    )
 
     @property
     def date(self) -> PartialDate:

@@ -22,7 +22,7 @@ from .model import Theme as ThemeRecord
 from .model import TrackedRecommendation as RecRecord
 from .site import Site
 from .urls import Urls
-from .views import History, Passage, ReportView, standing
+from .views import History, Passage, ReportView
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 
@@ -54,6 +54,7 @@ class ReportHeader:
     source: Source
     licence: Licence
     headline: Judgement | None
+    edition: str  # "full", or "summary" when the words shown are the editors'
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,11 @@ class HistorySummary:
     times_raised: int
     recurring: bool
     strip: tuple[StripCell, ...]
+    standing: str  # a key of derive.STANDINGS, or "" when no report speaks of it
+    is_open: bool
+    last_assessed_year: int  # 0 when no report speaks of it
+    silent_since: int  # later reports that do not mention it
+    unknown_since: int  # of those, editors' summaries, whose silence says nothing
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ class HomeView:
     latest_judgements: tuple[Judgement, ...]
     chart: ChartView
     timeline: tuple[TimelineEntry, ...]
-    open_or_recurring: tuple[HistorySummary, ...]
+    open: tuple[HistorySummary, ...]  # exactly the recommendations index's "still open" group
     report_list: tuple[ReportHeader, ...]
 
 
@@ -323,11 +329,7 @@ def plan_pages(
                 p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
                 chart,
                 timeline,
-                tuple(
-                    p.summary(rid)
-                    for rid, h in site.histories.items()
-                    if p.standing[rid].open or p.standing[rid].recurring
-                ),
+                p.open_group().members,
                 p.report_list,
             ),
         ),
@@ -366,7 +368,7 @@ class _Planner:
         self.views = {v.report.id: v for v in site.reports}
         self.headers = {rid: self._header(v) for rid, v in self.views.items()}
         self.report_list = tuple(self.headers.values())
-        self.standing = {rid: standing(h) for rid, h in site.histories.items()}
+        self.standing = {rid: h.standing for rid, h in site.histories.items()}
         self.summaries = {rid: self._summary(rid) for rid in site.histories}
         self.entry_of = {rid: {e.report: e for e in h.entries} for rid, h in site.histories.items()}
         self.neighbours = {rid: _neighbour_map(h, self.views) for rid, h in site.histories.items()}
@@ -397,6 +399,7 @@ class _Planner:
             r.source,
             r.licence,
             self.judgements(r.framework, (head,))[0] if head else None,
+            r.edition,
         )
 
     def header(self, report_id: str) -> ReportHeader:
@@ -416,6 +419,11 @@ class _Planner:
                 StripCell(e.report, self.headers[e.report].date.year, e.status)
                 for e in history.entries
             ),
+            s.standing,
+            s.is_open,
+            self.headers[s.last_assessed].date.year if s.last_assessed else 0,
+            s.silent_since,
+            s.unknown_since,
         )
 
     def summary(self, rid: str) -> HistorySummary:
@@ -541,10 +549,12 @@ class _Planner:
         )
 
     def groups(self) -> tuple[RecommendationGroup, ...]:
+        """The recommendations index's groups, by the one derived standing of each."""
         titles = (
-            ("open", "Still open"),
-            ("closed", "Met or praised since"),
-            ("never", "Never raised as a concern"),
+            ("open", "Still open", ("open", "progress")),
+            ("met", "Met", ("met",)),
+            ("strength", "Never raised as a concern", ("strength",)),
+            ("unassessed", "Not yet spoken of by any report", ("",)),
         )
         return tuple(
             RecommendationGroup(
@@ -555,14 +565,17 @@ class _Planner:
                         (
                             self.summaries[rid]
                             for rid, s in self.standing.items()
-                            if s.group == group
+                            if s.standing in standings
                         ),
                         key=lambda h: h.title,
                     )
                 ),
             )
-            for group, title in titles
+            for group, title, standings in titles
         )
+
+    def open_group(self) -> RecommendationGroup:
+        return self.groups()[0]
 
     def recommendation_page(self, rid: str) -> RecommendationPageView:
         site = self.site
@@ -573,7 +586,7 @@ class _Planner:
             rec,
             self.summaries[rid],
             self.headers[s.first_raised].date.label if s.first_raised else "",
-            self.headers[s.latest_report].date.year if s.latest_report else 0,
+            self.headers[s.last_assessed].date.year if s.last_assessed else 0,
             tuple(Link(t, site.themes[t].title) for t in rec.themes),
             tuple(
                 HistoryEntryView(self.headers[e.report], e.status, e.own, e.evidence)

@@ -47,7 +47,9 @@ REPORT_KEYS = (
     "judgements",
     "recommendations",
     "annotations",
+    "edition",
 )
+EDITIONS = ("full", "summary")
 SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
 
 
@@ -305,7 +307,14 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         body=body,
         body_line=body_line,
         where=Where(path, 1, tuple(f.mapping.key_lines.items())),
+        edition=f.ident("edition") or "full",
     )
+    if report.edition not in EDITIONS:
+        f.error(
+            f.line_of("edition"),
+            f"unknown edition '{report.edition}' (hint: 'full', or 'summary' when the body is the "
+            "editors' summary of a document that cannot be reproduced in full)",
+        )
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if report.id and report.id != stem:
         f.error(

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from .data import data_files
+from .derive import STANDING_RULES, STANDINGS
 from .diagnostics import Diagnostics
 from .feeds import structured_contexts, xml_environment
 from .load import Templates, display_path
@@ -57,7 +58,14 @@ def set_globals(env: jinja2.Environment, urls: Urls) -> None:
         """`2013 ¶27`, or `2011` for an unnumbered passage."""
         return f"{passage.year} ¶{passage.number}" if passage.number else str(passage.year)
 
-    env.globals.update(url_for=urls, statuses=STATUSES, status_labels=STATUS_LABELS, cite=cite)
+    env.globals.update(
+        url_for=urls,
+        statuses=STATUSES,
+        status_labels=STATUS_LABELS,
+        standing_labels=STANDINGS,
+        standing_rules=STANDING_RULES,
+        cite=cite,
+    )
     # Notes link to the site's own pages from its root; the base path goes in front of them.
     env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
 

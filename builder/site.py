@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from .anchoring import Anchor, Target
+from .derive import CONCERNS, Standing, derive_all
 from .diagnostics import Diagnostics
 from .model import (
     STATUS_SEVERITY,
@@ -158,15 +159,14 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         current = set(used_keys)
         for stale in [k for k in cache if k not in current]:
             del cache[stale]
-    for index in range(1, len(views)):
-        before, view = views[index - 1].statuses, views[index]
-        dropped = sorted(
-            rid
-            for rid, status in before.items()
-            if status in ("raised", "raised-again") and rid not in view.statuses
-        )
-        views[index] = dataclasses.replace(view, unmentioned=tuple(dropped))
-    histories = _histories(recs, views)
+    standings = derive_all(
+        [v.report.id for v in views],
+        {v.report.id: v.statuses for v in views},
+        frozenset(v.report.id for v in views if v.report.edition == "summary"),
+        list(recs),
+    )
+    views = _with_derived_statuses(views, standings)
+    histories = _histories(recs, views, standings)
     return Site(
         content,
         frameworks,
@@ -293,12 +293,47 @@ def _statuses(passages: tuple[Passage, ...]) -> dict[str, str]:
     return out
 
 
+def _with_derived_statuses(
+    views: list[ReportView], standings: dict[str, Standing]
+) -> list[ReportView]:
+    """Each report's statuses as derived (a concern an earlier report raised is raised again), on
+    the report and on each of its passages, and what the previous report raised that it is silent on."""
+    out = []
+    for index, view in enumerate(views):
+        rid_status = {
+            rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
+        }
+        passages = tuple(
+            dataclasses.replace(p, status="raised-again")
+            if p.status in CONCERNS and rid_status.get(p.tracks) == "raised-again"
+            else dataclasses.replace(p, status="raised")
+            if p.status == "raised-again"
+            else p
+            for p in view.passages
+        )
+        unmentioned = tuple(
+            sorted(
+                rid
+                for rid, s in standings.items()
+                if index and s.cells[index - 1].status in CONCERNS and not s.cells[index].assessed
+            )
+        )
+        out.append(
+            dataclasses.replace(
+                view, passages=passages, statuses=rid_status, unmentioned=unmentioned
+            )
+        )
+    return out
+
+
 def _histories(
-    recs: dict[str, TrackedRecommendation], views: list[ReportView]
+    recs: dict[str, TrackedRecommendation],
+    views: list[ReportView],
+    standings: dict[str, Standing],
 ) -> dict[str, History]:
     """Every recommendation's history, one entry per report, in one pass over the passages."""
     entries: dict[str, list[HistoryEntry]] = {rid: [] for rid in recs}
-    for view in views:
+    for index, view in enumerate(views):
         mine: dict[str, list[Passage]] = {}
         for p in view.passages:
             if p.tracks:
@@ -308,12 +343,12 @@ def _histories(
             entries[rid].append(
                 HistoryEntry(
                     report=view.report.id,
-                    status=view.statuses.get(rid, "not-mentioned"),
+                    status=standings[rid].cells[index].status,
                     own=tuple(p for p in passages if p.kind == "recommendation"),
                     evidence=tuple(p for p in passages if p.kind == "annotation"),
                 )
             )
-    return {rid: History(rec, tuple(entries[rid])) for rid, rec in recs.items()}
+    return {rid: History(rec, tuple(entries[rid]), standings[rid]) for rid, rec in recs.items()}
 
 
 def _timeline(reports: list[Report], events: tuple[Event, ...]) -> list[TimelineItem]:

@@ -221,7 +221,7 @@ def test_a_report_added_in_content_appears_everywhere_without_code(
         re.DOTALL,
     ).group(0)
     assert re.findall(r'<td class="cell status-([a-z-]+)">', strip)[-1] == "met"
-    assert "Met or praised since" in text(files["recommendations/index.html"])
+    assert "Met (1)" in text(files["recommendations/index.html"])
     assert 'rel="next" href="/reports/2024-03-third/"' in page(
         files, "reports/2022-01-visit/index.html"
     )
