@@ -79,11 +79,19 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--root",
             default=".",
-            help="project folder holding content/, templates/, assets/ (default: .)",
+            help="project folder holding content/ and any templates/, assets/ (default: .)",
         )
         p.add_argument("--content", help="content folder (default: ROOT/content)")
-        p.add_argument("--templates", help="templates folder (default: ROOT/templates)")
-        p.add_argument("--assets", help="assets folder (default: ROOT/assets)")
+        p.add_argument(
+            "--templates",
+            help="the project's templates, each replacing the default theme's file of that name"
+            " (default: ROOT/templates)",
+        )
+        p.add_argument(
+            "--assets",
+            help="the project's assets, each replacing the default theme's file of that name"
+            " (default: ROOT/assets)",
+        )
 
     b = commands.add_parser(
         "build",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .content import parse_content
 from .diagnostics import Diagnostics
 from .linkcheck import check_links
-from .load import Project, display_path, read_assets, read_sources, read_templates
+from .load import Project, Templates, display_path, read_assets, read_sources, read_templates
 from .publish import write_site_atomically
 from .render import PageCache, render_site
 from .site import Site, build_model
@@ -39,8 +39,8 @@ def build(
     """Build the site; write it only when there are no errors. Returns the files, or None."""
     cache = cache or Cache()
     sources = read_sources(project.content, diagnostics)  # load
-    templates = read_templates(project.templates, diagnostics)
-    assets = read_assets(project.assets)
+    templates = read_templates(project.templates, diagnostics, project.theme)
+    assets = read_assets(project.assets, project.theme)
     content = parse_content(sources, diagnostics, display_path(project.content), cache.parsed)
     if diagnostics.has_errors():
         return None
@@ -51,11 +51,11 @@ def build(
     files = render_site(site, templates, assets, diagnostics, cache.pages)  # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
-    texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
+    texts = {**sources.files, **{templates.path(n): t for n, t in templates.texts.items()}}
     check_links(
         files,
         site.settings.base_path,
-        page_sources(site, project),
+        page_sources(site, templates),
         diagnostics,
         strict,
         cache.links,
@@ -68,21 +68,20 @@ def build(
     return files
 
 
-def page_sources(site: Site, project: Project) -> dict[str, str]:
+def page_sources(site: Site, templates: Templates) -> dict[str, str]:
     """Which source file produced each page, so a broken link names a file an editor can open."""
-    templates = display_path(project.templates)
     sources = {
         f"reports/{view.report.id}/index.html": view.report.where.path for view in site.reports
     }
-    sources.update({f"themes/{t}/index.html": f"{templates}/theme.html" for t in site.themes})
+    sources.update({f"themes/{t}/index.html": templates.path("theme.html") for t in site.themes})
     sources.update(
         {
-            f"recommendations/{r}/index.html": f"{templates}/recommendation.html"
+            f"recommendations/{r}/index.html": templates.path("recommendation.html")
             for r in site.recommendations
         }
     )
     for page, template in (("index.html", "home"), ("404.html", "404")):
-        sources[page] = f"{templates}/{template}.html"
+        sources[page] = templates.path(f"{template}.html")
     for section in ("timeline", "reports", "themes", "recommendations", "about", "data"):
-        sources[f"{section}/index.html"] = f"{templates}/{section}.html"
+        sources[f"{section}/index.html"] = templates.path(f"{section}.html")
     return sources

@@ -101,10 +101,10 @@ def test_header_edit_rerenders_every_page(fixture_copy: Path):
 def test_template_edit_rerenders_every_page(fixture_copy: Path, tmp_path: Path):
     import shutil
 
-    from conftest import ROOT
+    from conftest import THEME
 
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(THEME / "templates", templates)
     project = fixture_project(Path("/nonexistent"), fixture_copy)
     project = type(project)(project.content, templates, project.assets, project.out)
     cache = Cache()
