@@ -1,8 +1,9 @@
-"""The command line: `python -m builder build|check|serve`."""
+"""The command line: `python -m builder build|check|serve|init|new`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 
@@ -57,6 +58,51 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(
         f"content is valid: {len(files)} files would be written"
         + (f", {len(diagnostics.warnings)} warnings" if diagnostics.warnings else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldProblem, init_project
+
+    folder = Path(args.dir)
+    try:
+        written = init_project(folder)
+    except ScaffoldProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    shown = display_path(folder)
+    print(f"{len(written)} files written to {shown}; next:", file=sys.stderr)
+    print(f"  cd {shown} && python -m builder serve", file=sys.stderr)
+    return 0
+
+
+def cmd_new_report(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldProblem, new_report
+
+    try:
+        # Today's date is read here, at the edge, so the scaffold itself stays deterministic.
+        date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
+    except ValueError:
+        print(
+            f"error: --date must be a date such as 2024-03-15, not '{args.date}'", file=sys.stderr
+        )
+        return 2
+    content = Path(args.content) if args.content else Path(args.root) / "content"
+    try:
+        path = new_report(content, date, args.id or "", args.title or "", args.kind or "")
+    except ScaffoldProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"{display_path(path)} written: fill in its front matter and paste the text",
         file=sys.stderr,
     )
     return 0
@@ -125,6 +171,37 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.set_defaults(run=cmd_serve)
+
+    i = commands.add_parser(
+        "init",
+        help="start a new history in a new folder",
+        description="Write a new history that builds at once: settings, the English children's"
+        " services frameworks, example vocabularies and one example report.",
+    )
+    i.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
+    i.set_defaults(run=cmd_init)
+
+    n = commands.add_parser(
+        "new",
+        help="add a new file to the content: `new report`",
+        description="Write a new content file with every required key, never overwriting one.",
+    )
+    things = n.add_subparsers(dest="thing", required=True, metavar="THING")
+    r = things.add_parser(
+        "report",
+        help="write content/reports/<id>.md with every required key",
+        description="Write a report file with every required key and the next free id.",
+    )
+    r.add_argument("--root", default=".", help="project folder (default: .)")
+    r.add_argument("--content", help="content folder (default: ROOT/content)")
+    r.add_argument("--id", help="the report's id, or its name after the year-month prefix")
+    r.add_argument("--title", help="the document's title (also names the id)")
+    r.add_argument("--kind", help="one of the kinds in site.yml (default: inspection-report)")
+    r.add_argument(
+        "--date",
+        help="the document's date, YYYY-MM-DD: gives the id's year-month prefix (default: today)",
+    )
+    r.set_defaults(run=cmd_new_report)
     return top
 
 

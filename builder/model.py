@@ -18,6 +18,11 @@ STATUS_LABELS = {
 STATUS_SEVERITY = {"raised-again": 5, "raised": 4, "progress": 3, "met": 2, "positive": 1}
 OPEN_STATUSES = ("raised", "raised-again", "progress")
 BASES = ("stated", "inferred", "elsewhere")
+# Content rules a site may turn on in site.yml (`rules:`), enforced by `check --strict`.
+RULES = {
+    "every_numbered_paragraph_themed": "every numbered paragraph carries a theme",
+    "every_listed_finding_themed": "every listed finding (a bullet in the text) carries a theme",
+}
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,7 @@ class Settings:
     footer: str
     kinds: tuple[tuple[str, str], ...]
     where: Where
+    rules: frozenset[str] = frozenset()  # the content rules this site turns on (see rules.py)
 
     def kind_label(self, kind: str) -> str:
         return dict(self.kinds).get(kind, kind)

@@ -10,6 +10,7 @@ from .linkcheck import check_links
 from .load import Project, Templates, display_path, read_assets, read_sources, read_templates
 from .publish import write_site_atomically
 from .render import PageCache, render_site
+from .rules import check_rules
 from .site import Site, build_model
 
 
@@ -45,6 +46,7 @@ def build(
     if diagnostics.has_errors():
         return None
     site = build_model(content, diagnostics, cache.bodies)  # model
+    check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
     if diagnostics.has_errors():
         return None
     cache.base_path = site.settings.base_path
