@@ -21,6 +21,7 @@ LIST_FILES = (
     ("recommendations.yml", "tracked recommendation", parse_tracked),
     ("events.yml", "event", parse_event),
 )
+VOCABULARIES = ("frameworks", "themes", "recommendations", "events")  # in LIST_FILES' order
 
 
 def parse_content(
@@ -34,14 +35,24 @@ def parse_content(
     With a cache, a report file whose text is unchanged is not parsed again: its record and its
     diagnostics are replayed from the last time.
     """
+    partial: set[str] = set()
+    errors = len(diagnostics.errors)
+
+    def had_errors(kind: str) -> None:
+        nonlocal errors
+        if len(diagnostics.errors) > errors:
+            partial.add(kind)
+        errors = len(diagnostics.errors)
+
     site = sources.get("site.yml")
     if site is None:
         diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
         settings = Settings("", "", "", "", "/", "en", "", (), Where(f"{content_dir}/site.yml", 0))
     else:
         settings = parse_settings(site[1], site[0], diagnostics)
+    had_errors("settings")
     lists = []
-    for name, what, parse_item in LIST_FILES:
+    for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)
         if found is None:
             if name != "events.yml":
@@ -58,6 +69,7 @@ def parse_content(
                     ),
                 )
             )
+        had_errors(kind)
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
@@ -71,6 +83,7 @@ def parse_content(
             continue
         seen[report.id] = path
         reports.append(report)
+    had_errors("reports")
     if not sources.reports():
         diagnostics.error(
             f"{content_dir}/reports",
@@ -83,7 +96,9 @@ def parse_content(
         for key in [k for k in cache if k not in current]:
             del cache[key]
     frameworks, themes, recommendations, events = lists
-    return Content(settings, frameworks, themes, recommendations, events, tuple(reports))
+    return Content(
+        settings, frameworks, themes, recommendations, events, tuple(reports), frozenset(partial)
+    )
 
 
 def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):

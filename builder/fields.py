@@ -45,7 +45,9 @@ class Fields:
             return
         for key in mapping:
             if key not in allowed:
-                hint = did_you_mean(key, allowed)
+                # A stricter cutoff for keys than for ids: keys are few and long, and a loose match
+                # answers `organisation` with 'annotations' (0.61 alike).
+                hint = did_you_mean(key, allowed, cutoff=0.7)
                 if not hint and " " in key.strip():
                     hint = " (hint: inside { }, a value that contains a comma must be in quotes)"
                 self.error(mapping.line_of(key), f"unknown key '{key}' in {what}{hint}")

@@ -269,3 +269,7 @@ class Content:
     recommendations: tuple[TrackedRecommendation, ...]
     events: tuple[Event, ...]
     reports: tuple[Report, ...]
+    # The files of these kinds ("settings", "frameworks", "themes", "recommendations", "events",
+    # "reports") had errors, so some of their ids may be missing: an unknown id of that kind
+    # may be a follow-on of the error already reported, and is not reported again.
+    partial: frozenset[str] = frozenset()

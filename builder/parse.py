@@ -91,7 +91,11 @@ def parse_list(
 
 def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     """Read `site.yml`."""
+    before = len(diagnostics.items)
     data = read_yaml(text, path, diagnostics)
+    if data is None and len(diagnostics.items) > before:
+        # Unreadable YAML has been reported; its keys are unknown, not missing.
+        return Settings("", "", "", "", "/", "en", "", (), Where(path, 1))
     f = Fields(
         data if data is not None else LineDict(),
         path,

@@ -43,8 +43,8 @@ def build(
     templates = read_templates(project.templates, diagnostics, project.theme)
     assets = read_assets(project.assets, project.theme)
     content = parse_content(sources, diagnostics, display_path(project.content), cache.parsed)
-    if diagnostics.has_errors():
-        return None
+    # On to the model even after parse errors: reference and quote problems in the files that
+    # did parse are independent of them, and an editor should see every problem in one run.
     site = build_model(content, diagnostics, cache.bodies)  # model
     check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
     if diagnostics.has_errors():
