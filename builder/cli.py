@@ -47,9 +47,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     diagnostics = Diagnostics()
-    files = build(_project(args), diagnostics, strict=args.strict, write=False)
+    project = _project(args)
+    files = build(project, diagnostics, strict=args.strict, write=False)
     for item in diagnostics.sorted():
         print(item.format(), file=sys.stderr)
+    if args.todo:
+        print_todo(project, diagnostics)
     if files is None:
         print(
             summary(diagnostics, written=False).replace("; site not written", ""), file=sys.stderr
@@ -108,6 +111,20 @@ def cmd_new_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> None:
+    """Print what is left to do, from the content as it stands (the files that parsed)."""
+    from .content import parse_content
+    from .load import read_sources
+    from .site import build_model
+    from .todo import format_todo, todo_items
+
+    quiet = Diagnostics()  # the check has printed every problem already
+    sources = read_sources(project.content, quiet)
+    site = build_model(parse_content(sources, quiet, display_path(project.content)), quiet)
+    for line in format_todo(todo_items(site, checked)):
+        print(line, file=stream)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -158,6 +175,12 @@ def parser() -> argparse.ArgumentParser:
     )
     common(c)
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument(
+        "--todo",
+        action="store_true",
+        help="also list what is left to do: passages without a theme, vocabulary never used,"
+        " events that now have a report, notes linking to anchors that are gone",
+    )
     c.set_defaults(run=cmd_check)
 
     s = commands.add_parser(
