@@ -105,7 +105,8 @@ def find_quote(blocks: list[Block], selector: Selector) -> tuple[list[tuple[Bloc
     if hits:
         return hits, ""
     lowered = quote.lower()
-    if any(lowered in fold(b.text)[0].lower() for b in pool):
+    exact = any(quote in fold(b.text)[0] for b in pool)  # then the prefix or suffix is at fault
+    if not exact and any(lowered in fold(b.text)[0].lower() for b in pool):
         return [], "case"
     return [], ""
 

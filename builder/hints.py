@@ -12,7 +12,7 @@ from .anchoring import Block, fold
 
 # How alike a passage's words must be to a quote's to be offered as "closest" (difflib's ratio).
 PASSAGE_CUTOFF = 0.6
-ID_CUTOFF = 0.6
+ID_CUTOFF = 0.75  # 'private-fostering' is not a plausible 'arrangement-for-private-fostering'
 _PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 
 
