@@ -229,7 +229,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    for option in ("templates", "assets"):
+        # Without the option a project may have no folder of its own; named, it must exist.
+        folder = getattr(args, option, None)
+        if folder and not Path(folder).is_dir():
+            top.error(f"--{option} {folder}: no such folder")
     try:
         return args.run(args)
     except KeyboardInterrupt:

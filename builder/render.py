@@ -154,7 +154,12 @@ def render_site(
     cache = cache if cache is not None else PageCache()
     cache.rendered = []
     urls = Urls(site.settings.base_path, site.settings.url)
-    env_key = (templates.folder, tuple(sorted(templates.texts.items())))
+    # The paths too: a message must name the file a template now comes from, own or theme's.
+    env_key = (
+        templates.folder,
+        tuple(sorted(templates.texts.items())),
+        tuple(sorted(templates.paths.items())),
+    )
     if cache.env is None or cache.env_key != env_key:
         cache.env, cache.env_key, cache.pages, cache.asides = (
             make_environment(templates),

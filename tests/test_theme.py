@@ -62,3 +62,16 @@ def test_an_error_in_the_theme_names_the_theme_file_and_line(tmp_path: Path):
         f"{timeline}:21: error: template error: the template '_macros.html' (imported on line 2"
         " in 'timeline.html') does not export the requested name 'passage_link'"
     ]
+
+
+def test_a_named_override_folder_must_exist(tmp_path: Path, capsys):
+    import pytest
+
+    from builder.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(["check", "--root", str(tmp_path), "--templates", str(tmp_path / "nope")])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        f"error: --templates {tmp_path / 'nope'}: no such folder\n"
+    )
