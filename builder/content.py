@@ -51,6 +51,8 @@ def parse_content(
     else:
         settings = parse_settings(site[1], site[0], diagnostics)
     had_errors("settings")
+    if settings.kinds:
+        partial.discard("settings")  # its kinds were read, so kind ids can still be checked
     lists = []
     for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)

@@ -38,6 +38,7 @@ class Fields:
         self.diagnostics = diagnostics
         self.what = what
         self.ok = isinstance(mapping, LineDict)
+        self.readable = self.ok  # stays True after later errors: keys can be looked for
         self.mapping: LineDict = mapping if self.ok else LineDict()
         self.line = self.mapping.line if self.ok else line
         if not self.ok:
@@ -67,7 +68,7 @@ class Fields:
 
     def _typed(self, key: str, kind: type, required: bool) -> Any:
         if not self.has(key):
-            if required:
+            if required and self.readable:  # keys of a value that was no mapping are unknown
                 self.error(self.line, f"{self.what} is missing required key '{key}'")
             return None
         value = self.mapping[key]
@@ -148,7 +149,7 @@ class Fields:
     def date_fact(self, key: str, required: bool = False) -> DateFact | None:
         """A date, a partial date, or `{start|date, end, basis, note}`."""
         if not self.has(key):
-            if required:
+            if required and self.readable:
                 self.error(self.line, f"{self.what} is missing required key '{key}'")
             return None
         value = self.mapping[key]

@@ -293,7 +293,9 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     for entry, line in f.items("authors"):
         a = Fields(entry, path, diagnostics, "author", ("name", "role"), line)
         authors.append(Person(a.text("name", required=True), a.text("role")))
-    if not authors:
+    if not authors and isinstance(
+        f.raw("authors"), (list, type(None))
+    ):  # not after "must be a list"
         f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
     report = Report(
         id=f.ident("id", required=True),
