@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 
 from .anchoring import Block, fold
 
@@ -35,15 +36,18 @@ def closest_passage(blocks: list[Block], quote: str) -> tuple[Block, str] | None
     if not wanted:
         return None
     keys = [_key(w) for w in wanted]
+    wanted_counts = Counter(keys)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(keys)
     best: tuple[tuple[float, int], Block, list[str]] | None = None
     for block in blocks:
         words = _words(block.text)
         block_keys = [_key(w) for w in words]
-        if not set(keys) & set(block_keys):
-            continue
         n = len(keys)
+        # A window alike enough shares at least PASSAGE_CUTOFF * n of the quote's words: a block
+        # that has fewer in all is passed over without trying its windows.
+        if sum((wanted_counts & Counter(block_keys)).values()) < PASSAGE_CUTOFF * n:
+            continue
         # Windows no shorter than the quote, since a shorter one scores higher by dropping the
         # very word that differs; the words the text adds at either end are trimmed below.
         for size in (n, n + 1, n + 2):
