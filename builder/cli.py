@@ -121,7 +121,7 @@ def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> Non
     quiet = Diagnostics()  # the check has printed every problem already
     sources = read_sources(project.content, quiet)
     site = build_model(parse_content(sources, quiet, display_path(project.content)), quiet)
-    for line in format_todo(todo_items(site, checked)):
+    for line in format_todo(todo_items(site, checked, sources.files)):
         print(line, file=stream)
 
 

@@ -13,11 +13,20 @@ from .rules import unthemed_blocks
 from .site import Site
 
 _BROKEN_ANCHOR = re.compile(r"^broken link on /\S+: (\S+) \((no element with id '[^']*')\)$")
+# The marks an imported draft leaves in a report's front matter for the editor: a value found in
+# the document, to check against it ("# confirm: page 1, …"), and one to fill in ("# to do: …").
+MARKS = ("# confirm:", "# to do:")
 
 
-def todo_items(site: Site, checked: Diagnostics) -> list[tuple[str, list[Diagnostic]]]:
-    """The open items, grouped under a heading each, in file and line order within a group."""
+def todo_items(
+    site: Site, checked: Diagnostics, texts: dict[str, str] | None = None
+) -> list[tuple[str, list[Diagnostic]]]:
+    """The open items, grouped under a heading each, in file and line order within a group.
+
+    `texts` are the content files' texts by path, for the marks an import leaves to confirm.
+    """
     groups = [
+        ("imported values to confirm or fill in", _marked_values(texts or {})),
         ("numbered paragraphs and listed findings without a theme", _unthemed(site)),
         ("themes never used", _unused_themes(site)),
         ("tracked recommendations never used", _unused_recommendations(site)),
@@ -81,6 +90,24 @@ def _events_with_reports(site: Site) -> list[Diagnostic]:
                         f" '{report.id}': if so, remove the event and point its mentions at the report",
                     )
                 )
+    return out
+
+
+def _marked_values(texts: dict[str, str]) -> list[Diagnostic]:
+    out = []
+    for path, text in texts.items():
+        lines = text.split("\n")
+        if not path.endswith(".md") or not lines or lines[0].strip() != "---":
+            continue
+        for number, line in enumerate(lines[1:], 2):
+            if line.strip() == "---":
+                break  # the end of the front matter
+            for mark in MARKS:
+                at = line.find(mark)
+                # A mark quoted in an explanatory comment ('# confirm:') is not itself a mark.
+                if at != -1 and line[at - 1 : at] != "'":
+                    out.append(_item(path, number, f"{mark[2:]} {line[at + len(mark) :].strip()}"))
+                    break
     return out
 
 

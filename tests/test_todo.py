@@ -64,6 +64,31 @@ def test_todo_lists_every_kind_of_open_item(fixture_copy: Path):
     ]
 
 
+def test_todo_lists_values_an_import_marked_for_the_editor(fixture_copy: Path):
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    text = visit.read_text()
+    text = text.replace(
+        "---\nid:",
+        "---\n# Check each value marked '# confirm:' against the document; fill in each '# to do:'.\nid:",
+        1,
+    )
+    text = text.replace(
+        "published: 2022-02-28\n",
+        "published: 2022-02-28  # confirm: page 1, 'Date: 28 February 2022'\n",
+    )
+    text = text.replace(
+        "publisher: Ofsted\n", "publisher: Ofsted\n# to do: framework: an id from frameworks.yml\n"
+    )
+    visit.write_text(text)
+    result = check_todo(fixture_copy.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "imported values to confirm or fill in (2):",
+        "content/reports/2022-01-visit.md:8: todo: confirm: page 1, 'Date: 28 February 2022'",
+        "content/reports/2022-01-visit.md:12: todo: to do: framework: an id from frameworks.yml",
+    ]
+
+
 def test_todo_says_when_nothing_is_left(tmp_path: Path):
     subprocess.run(
         [sys.executable, "-m", "builder", "init", "history"],
