@@ -18,6 +18,7 @@ from .site import Site
 
 _LIST_ITEM = re.compile(r'<li id="([^"]+)"')
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_EMPHASIS = re.compile(r"[*_`]")  # Markdown's marks, which the rendered text no longer has
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,10 @@ def block_lines(
         head = fold(" ".join(block.text.split()[:4]))[0]
         for index in range(start, len(source)):
             bullet = _BULLET.match(source[index])
-            if bullet and fold(source[index][bullet.end() :])[0].startswith(head):
+            if not bullet:
+                continue
+            written = _EMPHASIS.sub("", source[index][bullet.end() :])
+            if fold(written)[0].startswith(head):
                 out[block.id] = body_line + index
                 start = index + 1
                 break

@@ -166,7 +166,7 @@ def test_the_installed_wheel_starts_and_builds_a_history(tmp_path: Path):
     env_dir = tmp_path / "venv"
     # The system's site-packages supply Jinja and the rest without a network; the builder itself
     # must come from the wheel.
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, system_site_packages=True)  # pip too comes from the system
     python = str(env_dir / "bin" / "python")
     subprocess.run(
         [python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
