@@ -68,7 +68,7 @@ class Fields:
 
     def _typed(self, key: str, kind: type, required: bool) -> Any:
         if not self.has(key):
-            if required and self.readable:  # keys of a value that was no mapping are unknown
+            if required and self.readable:  # keys of a value that is not a mapping are unknown
                 self.error(self.line, f"{self.what} is missing required key '{key}'")
             return None
         value = self.mapping[key]
