@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .anchoring import Anchor, Target
 from .diagnostics import Diagnostics
+from .hints import closest_ids
 from .model import (
     STATUS_SEVERITY,
     Content,
@@ -165,8 +166,12 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
     ids = {b.id for b in result.blocks}
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
+            close = closest_ids(j.paragraph, [b.id for b in result.blocks])
+            hint = f" (closest: {', '.join(close)})" if close else ""
             diagnostics.error(
-                j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report"
+                j.where.path,
+                j.where.line,
+                f"paragraph '{j.paragraph}' not found in this report{hint}",
             )
 
 
