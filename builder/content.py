@@ -14,6 +14,7 @@ from .parse import (
     parse_theme,
     parse_tracked,
 )
+from .yamlread import YamlProblem, load_yaml
 
 LIST_FILES = (
     ("frameworks.yml", "framework", parse_framework),
@@ -36,13 +37,13 @@ def parse_content(
     diagnostics are replayed from the last time.
     """
     partial: set[str] = set()
+    lost: set[tuple[str, str]] = set()
     errors = len(diagnostics.errors)
 
-    def had_errors(kind: str) -> None:
+    def had_errors(kind: str) -> bool:
         nonlocal errors
-        if len(diagnostics.errors) > errors:
-            partial.add(kind)
-        errors = len(diagnostics.errors)
+        found, errors = len(diagnostics.errors) > errors, len(diagnostics.errors)
+        return found
 
     site = sources.get("site.yml")
     if site is None:
@@ -50,15 +51,15 @@ def parse_content(
         settings = Settings("", "", "", "", "/", "en", "", (), Where(f"{content_dir}/site.yml", 0))
     else:
         settings = parse_settings(site[1], site[0], diagnostics)
-    had_errors("settings")
-    if settings.kinds:
-        partial.discard("settings")  # its kinds were read, so kind ids can still be checked
+    if had_errors("settings") and not settings.kinds:
+        partial.add("settings")  # no kinds were read, so no kind id can be checked
     lists = []
     for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)
         if found is None:
             if name != "events.yml":
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
+                partial.add(kind)
             lists.append(())
         else:
             lists.append(
@@ -71,12 +72,18 @@ def parse_content(
                     ),
                 )
             )
-        had_errors(kind)
+            if had_errors(kind):
+                written = _written_ids(found[1])
+                if written is None:
+                    partial.add(kind)  # unreadable: any id of this kind may be defined there
+                else:
+                    lost.update((kind, i) for i in written - {r.id for r in lists[-1]})
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
         report = _cached(cache, (path, text), diagnostics, parse_report)
         if report is None:
+            lost.add(("reports", path.rsplit("/", 1)[-1].removesuffix(".md")))
             continue
         if report.id in seen:
             diagnostics.error(
@@ -85,7 +92,6 @@ def parse_content(
             continue
         seen[report.id] = path
         reports.append(report)
-    had_errors("reports")
     if not sources.reports():
         diagnostics.error(
             f"{content_dir}/reports",
@@ -99,8 +105,29 @@ def parse_content(
             del cache[key]
     frameworks, themes, recommendations, events = lists
     return Content(
-        settings, frameworks, themes, recommendations, events, tuple(reports), frozenset(partial)
+        settings,
+        frameworks,
+        themes,
+        recommendations,
+        events,
+        tuple(reports),
+        frozenset(partial),
+        frozenset(lost),
     )
+
+
+def _written_ids(text: str) -> set[str] | None:
+    """The ids a list file defines, as written, even those whose records had errors; None if the
+    file is not a readable list."""
+    try:
+        data = load_yaml(text)
+    except YamlProblem:
+        return None
+    if not isinstance(data, list):
+        return None
+    return {
+        item["id"] for item in data if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
 
 
 def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):

@@ -269,7 +269,8 @@ class Content:
     recommendations: tuple[TrackedRecommendation, ...]
     events: tuple[Event, ...]
     reports: tuple[Report, ...]
-    # The files of these kinds ("settings", "frameworks", "themes", "recommendations", "events",
-    # "reports") had errors, so some of their ids may be missing: an unknown id of that kind
-    # may be a follow-on of the error already reported, and is not reported again.
+    # Ids lost to errors already reported, so that a reference to one is not reported again as
+    # unknown: whole kinds ("settings" for kinds, "frameworks", "themes", "recommendations",
+    # "events", "reports") whose file could not be read, and (kind, id) of records dropped.
     partial: frozenset[str] = frozenset()
+    lost: frozenset[tuple[str, str]] = frozenset()

@@ -18,8 +18,9 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
     }
 
     def known(value: str, choices, what: str, where: Where) -> bool:
-        if vocabulary.get(what) in content.partial:
-            return True  # its file had errors: an unknown id may only be a follow-on of them
+        kind = vocabulary.get(what)
+        if kind in content.partial or (kind, value) in content.lost:
+            return True  # defined where an error was reported: not unknown, only unreadable
         if value and value not in choices:
             diagnostics.error(
                 where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"

@@ -98,7 +98,8 @@ def block_lines(
 def check_rules(site: Site, diagnostics: Diagnostics) -> None:
     """Warn, with file and line, wherever the content breaks a rule the site turned on."""
     rules = site.settings.rules
-    if not rules or {"themes", "recommendations"} & site.content.partial:
+    lost = {kind for kind, _ in site.content.lost} | site.content.partial
+    if not rules or {"themes", "recommendations"} & lost:
         return  # a theme lost to an error in its file would make false "no theme" warnings
     wanted = {
         "paragraph": "every_numbered_paragraph_themed" in rules,
