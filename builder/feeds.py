@@ -12,7 +12,6 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -109,7 +108,11 @@ def structured_contexts(site, urls: Urls, files: list[str]) -> dict[str, dict[st
 def xml_environment(templates: Templates) -> jinja2.Environment:
     """A strict Jinja environment that escapes every value in `.xml` templates for XML."""
     texts = tuple(
-        sorted((n, t) for n, t in templates.texts.items() if n.endswith((".xml", ".txt")))
+        sorted(
+            (n, t, templates.path(n))
+            for n, t in templates.texts.items()
+            if n.endswith((".xml", ".txt"))
+        )
     )
     return _xml_environment(templates.folder, texts)
 
@@ -117,13 +120,14 @@ def xml_environment(templates: Templates) -> jinja2.Environment:
 # Kept between builds in one process, keyed by the templates' own text, so a rebuild reuses the
 # compiled templates (no bytecode files: nothing is written outside the output folder).
 @lru_cache(maxsize=8)
-def _xml_environment(folder: str, texts: tuple[tuple[str, str], ...]) -> jinja2.Environment:
-    sources = dict(texts)
+def _xml_environment(folder: str, texts: tuple[tuple[str, str, str], ...]) -> jinja2.Environment:
+    sources = {name: (text, path) for name, text, path in texts}
 
     def load(name: str):
         if name not in sources:
             return None
-        return sources[name], str(Path(folder) / name), lambda: True
+        text, path = sources[name]
+        return text, path, lambda: True
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
@@ -135,6 +139,8 @@ def _xml_environment(folder: str, texts: tuple[tuple[str, str], ...]) -> jinja2.
         finalize=_xml_text,
     )
     env.globals["templates_folder"] = folder
+    # Where each template was read from (the project's own file or the theme's), for messages.
+    env.globals["template_paths"] = {name: path for name, _, path in texts}
     return env
 
 

@@ -18,6 +18,11 @@ STATUS_LABELS = {
 # When one report has several annotations for one recommendation, the most serious wins.
 STATUS_SEVERITY = {"raised-again": 5, "raised": 4, "progress": 3, "met": 2, "positive": 1}
 BASES = ("stated", "inferred", "elsewhere")
+# Content rules a site may turn on in site.yml (`rules:`), enforced by `check --strict`.
+RULES = {
+    "every_numbered_paragraph_themed": "every numbered paragraph carries a theme",
+    "every_listed_finding_themed": "every listed finding (a bullet in the text) carries a theme",
+}
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,7 @@ class Settings:
     footer: str
     kinds: tuple[tuple[str, str], ...]
     where: Where
+    rules: frozenset[str] = frozenset()  # the content rules this site turns on (see rules.py)
 
     def kind_label(self, kind: str) -> str:
         return dict(self.kinds).get(kind, kind)
@@ -266,3 +272,8 @@ class Content:
     recommendations: tuple[TrackedRecommendation, ...]
     events: tuple[Event, ...]
     reports: tuple[Report, ...]
+    # Ids lost to errors already reported, so that a reference to one is not reported again as
+    # unknown: whole kinds ("settings" for kinds, "frameworks", "themes", "recommendations",
+    # "events", "reports") whose file could not be read, and (kind, id) of records dropped.
+    partial: frozenset[str] = frozenset()
+    lost: frozenset[tuple[str, str]] = frozenset()

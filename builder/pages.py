@@ -9,6 +9,7 @@ never in templates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,7 +300,10 @@ class Page:
 
 
 def plan_pages(
-    site: Site, urls: Urls, templates_folder: str, data_names: tuple[str, ...]
+    site: Site,
+    urls: Urls,
+    template_path: Callable[[str], str],
+    data_names: tuple[str, ...],
 ) -> list[Page]:
     """Every HTML page of the site, each with the view its template shows."""
     p = _Planner(site, urls)
@@ -312,7 +316,7 @@ def plan_pages(
             id,
             template,
             urls.output_file(kind, id),
-            source or f"{templates_folder}/{template}",
+            source or template_path(template),
             view,
         )
 

@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields
 from .model import (
+    RULES,
     Annotation,
     Event,
     Framework,
@@ -93,13 +94,18 @@ def parse_list(
 
 def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     """Read `site.yml`."""
+    before = len(diagnostics.items)
     data = read_yaml(text, path, diagnostics)
+    if data is None and len(diagnostics.items) > before:
+        # Unreadable YAML has been reported; its keys are unknown, not missing.
+        return Settings("", "", "", "", "/", "en", "", (), Where(path, 1))
     f = Fields(
         data if data is not None else LineDict(),
         path,
         diagnostics,
         "site settings",
-        ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds"),
+        ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds")
+        + ("rules",),
         1,
     )
     base_path = f.text("base_path", default="/")
@@ -139,7 +145,30 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         footer=f.text("footer"),
         kinds=tuple(kinds),
         where=Where(path, 1),
+        rules=parse_rules(f),
     )
+
+
+def parse_rules(f: Fields) -> frozenset[str]:
+    """The content rules a site turns on: `rules: {every_numbered_paragraph_themed: true}`."""
+    raw = f.raw("rules")
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, LineDict):
+        f.error(f.line_of("rules"), "'rules' must map each rule's name to true or false")
+        return frozenset()
+    on = set()
+    for name, value in raw.items():
+        if name not in RULES:
+            f.error(
+                raw.line_of(name),
+                f"unknown rule '{name}'{did_you_mean(name, RULES)} (rules: {', '.join(RULES)})",
+            )
+        elif not isinstance(value, bool):
+            f.error(raw.line_of(name), f"rule '{name}' must be true or false")
+        elif value:
+            on.add(name)
+    return frozenset(on)
 
 
 def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Framework | None:
@@ -273,7 +302,9 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     for entry, line in f.items("authors"):
         a = Fields(entry, path, diagnostics, "author", ("name", "role"), line)
         authors.append(Person(a.text("name", required=True), a.text("role")))
-    if not authors:
+    if not authors and isinstance(
+        f.raw("authors"), (list, type(None))
+    ):  # not after "must be a list"
         f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
     report = Report(
         id=f.ident("id", required=True),

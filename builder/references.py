@@ -9,8 +9,18 @@ from .model import STATUSES, Framework, Where
 def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics) -> None:
     """Every id an editor writes must name something defined in content."""
     kinds = dict(content.settings.kinds)
+    vocabulary = {
+        "kind": "settings",
+        "framework": "frameworks",
+        "theme": "themes",
+        "tracked recommendation": "recommendations",
+        "report": "reports",
+    }
 
     def known(value: str, choices, what: str, where: Where) -> bool:
+        kind = vocabulary.get(what)
+        if kind in content.partial or (kind, value) in content.lost:
+            return True  # defined where an error was reported: not unknown, only unreadable
         if value and value not in choices:
             diagnostics.error(
                 where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"

@@ -231,7 +231,7 @@ def serve(
             file=sys.stderr,
         )
         return 1
-    watched = [project.content, project.templates, project.assets]
+    watched = [project.content, project.templates, project.assets, project.theme]
     reloader = Reloader(preview, watched)
     ReloadSocket.watcher = reloader.watcher
     ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()

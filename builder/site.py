@@ -14,6 +14,7 @@ from html import unescape
 from .anchoring import Anchor, Target
 from .derive import CONCERNS, Standing, derive_all
 from .diagnostics import Diagnostics
+from .hints import closest_ids
 from .model import (
     STATUS_SEVERITY,
     Content,
@@ -219,8 +220,12 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
     ids = {b.id for b in result.blocks}
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
+            close = closest_ids(j.paragraph, [b.id for b in result.blocks])
+            hint = f" (closest: {', '.join(close)})" if close else ""
             diagnostics.error(
-                j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report"
+                j.where.path,
+                j.where.line,
+                f"paragraph '{j.paragraph}' not found in this report{hint}",
             )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import FIXTURE, ROOT, build_files
+from conftest import FIXTURE, THEME, build_files
 
 from builder.load import Project
 from builder.urlpolicy import IMAGE_HINT, LINK_HINT
@@ -313,7 +313,7 @@ def copy_fixture(tmp_path: Path) -> Path:
 
 
 def build(content: Path, tmp_path: Path):
-    return build_files(Project(content, ROOT / "templates", ROOT / "assets", tmp_path / "out"))
+    return build_files(Project(content, THEME / "templates", THEME / "assets", tmp_path / "out"))
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, ROOT
+from conftest import FIXTURE, ROOT, THEME
 
 from builder.load import Project
 from builder.serve import Preview, error_page
@@ -29,8 +29,8 @@ def site(tmp_path: Path) -> Path:
     """A private copy of the fixture site to edit."""
     for sub, source in (
         ("content", FIXTURE / "content"),
-        ("templates", ROOT / "templates"),
-        ("assets", ROOT / "assets"),
+        ("templates", THEME / "templates"),
+        ("assets", THEME / "assets"),
     ):
         shutil.copytree(source, tmp_path / sub)
     return tmp_path

@@ -8,7 +8,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import ROOT, build_files
+from conftest import THEME, build_files
 
 from builder.data import spreadsheet_safe
 from builder.feeds import Feed, FeedEntry, feed_date, xml_environment
@@ -26,7 +26,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def build_copy(content: Path, tmp_path: Path, templates: Path | None = None) -> dict[str, bytes]:
-    project = Project(content, templates or ROOT / "templates", ROOT / "assets", tmp_path / "out")
+    project = Project(content, templates or THEME / "templates", THEME / "assets", tmp_path / "out")
     files, diagnostics = build_files(project)
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     return files
@@ -66,7 +66,7 @@ def test_quotes_angle_brackets_and_ampersands_never_break_the_xml(
 
 def test_the_feed_template_can_be_overridden(fixture_copy: Path, tmp_path: Path):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(THEME / "templates", templates)
     edit(
         templates / "feed.xml",
         "<title>{{ feed.title }}</title>",
@@ -112,7 +112,7 @@ def test_feed_date_of_a_partial_date_is_the_last_day_it_can_be():
 
 def test_characters_xml_cannot_hold_are_left_out_of_the_feed():
     templates = Templates(
-        str(ROOT / "templates"), {"feed.xml": (ROOT / "templates" / "feed.xml").read_text()}
+        str(THEME / "templates"), {"feed.xml": (THEME / "templates" / "feed.xml").read_text()}
     )
     entry = FeedEntry(
         "A\x01B\x1b\ufffe", "2013", "https://x.example/", "", "2013-12-31T00:00:00Z", "O\x08", "S"

@@ -20,7 +20,10 @@ def plan(content: Path = FIXTURE / "content"):
     parsed = parse_content(read_sources(content, diagnostics), diagnostics, display_path(content))
     site = build_model(parsed, diagnostics)
     assert not diagnostics.has_errors()
-    return {(p.kind, p.id): p for p in plan_pages(site, Urls(), "templates", ("a.json",))}
+    return {
+        (p.kind, p.id): p
+        for p in plan_pages(site, Urls(), lambda name: f"templates/{name}", ("a.json",))
+    }
 
 
 @pytest.fixture(scope="module")
