@@ -19,12 +19,14 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
             "in_collection": item.report is not None,
             "date": item.sort_key[0].iso,
             "framework": item.framework,
+            "scope": _scope(site, item.framework, j.scope),
             "area": j.area,
             "series": j.series,
             "grade": j.grade,
             "grade_label": _grade(site, item.framework, j.grade).label,
             "ordinal": _grade(site, item.framework, j.grade).ordinal,
             "headline": j.headline,
+            "basis": j.basis,
             "note": j.note,
         }
         for item in site.timeline
@@ -131,7 +133,10 @@ def _report(view, site, urls: Urls) -> dict[str, Any]:
         "kind": r.kind,
         "framework": r.framework,
         "inspected": _range(r.inspected),
+        "inspected_basis": r.inspected.basis if r.inspected else "",
         "published": r.published.start.iso,
+        "published_basis": r.published.basis,
+        "edition": r.edition,
         "publisher": r.publisher,
         "authors": [{"name": a.name, "role": a.role} for a in r.authors],
         "source": r.source.title,
@@ -159,6 +164,7 @@ def _passage(p, urls: Urls) -> dict[str, Any]:
         "themes": " ".join(p.themes),
         "tracks": p.tracks,
         "status": p.status,
+        "status_basis": p.status_basis if p.status else "",
         "timescale": p.timescale,
         "url": urls.absolute("report", p.report, p.block_id),
     }
@@ -241,3 +247,9 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     for row in rows:
         writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8")
+
+
+def _scope(site, framework_id: str, scope_id: str) -> str:
+    framework = site.frameworks.get(framework_id)
+    scope = framework.scope(scope_id) if framework else None
+    return scope.id if scope else ""

@@ -100,6 +100,14 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a framework's judgements cover: only judgements of one scope are joined as a series."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
@@ -107,9 +115,18 @@ class Framework:
     description: str
     scale: tuple[Grade, ...]
     where: Where
+    scopes: tuple[Scope, ...] = ()
 
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.scale if g.grade == grade_id), None)
+
+    def scope(self, scope_id: str) -> Scope | None:
+        """A scope this framework declares; a framework that declares none covers one scope of its own."""
+        if not self.scopes:
+            return Scope(self.id, self.title) if scope_id in ("", self.id) else None
+        if not scope_id and len(self.scopes) == 1:
+            return self.scopes[0]
+        return next((s for s in self.scopes if s.id == scope_id), None)
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,8 @@ class Judgement:
     paragraph: str
     note: str
     where: Where
+    scope: str = ""  # a scope of the framework; "" when it declares one or none
+    basis: str = "stated"  # where the grade comes from: stated, inferred or elsewhere (see `note`)
 
 
 @dataclass(frozen=True)
@@ -170,6 +189,9 @@ class Annotation:
     status: str
     note: str
     where: Where
+    basis: str = (
+        "stated"  # the status: stated by the passage, or inferred by the editors (see note)
+    )
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ class Judgement:
     grade: Grade | None
     paragraph: str
     note: str
+    scope: str  # the title of what it covers
+    basis: str  # stated, inferred or elsewhere
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,27 @@ class HistorySummary:
 
 
 @dataclass(frozen=True)
-class ChartView:
+class LegendEntry:
+    title: str
+    colour: str
+    dash: str
+    marker: str
+
+
+@dataclass(frozen=True)
+class ChartPanel:
+    """One scope's small chart and its legend."""
+
+    scope: str
+    title: str
     svg: Markup
+    legend: tuple[LegendEntry, ...]
+    hollow: bool  # some grade in it is not stated in its own document
+
+
+@dataclass(frozen=True)
+class ChartView:
+    panels: tuple[ChartPanel, ...]
     summary: str
     levels: tuple[tuple[int, str], ...]
 
@@ -384,10 +405,21 @@ class _Planner:
     def judgements(
         self, framework_id: str, judgements: tuple[JudgementRecord, ...]
     ) -> tuple[Judgement, ...]:
-        return tuple(
-            Judgement(j.area, self.grade(framework_id, j.grade), j.paragraph, j.note)
-            for j in judgements
-        )
+        framework = self.site.frameworks.get(framework_id)
+        out = []
+        for j in judgements:
+            scope = framework.scope(j.scope) if framework else None
+            out.append(
+                Judgement(
+                    j.area,
+                    self.grade(framework_id, j.grade),
+                    j.paragraph,
+                    j.note,
+                    scope.title if scope else "",
+                    j.basis,
+                )
+            )
+        return tuple(out)
 
     def _header(self, view: ReportView) -> ReportHeader:
         r = view.report
@@ -435,7 +467,20 @@ class _Planner:
 
     def chart(self) -> ChartView:
         chart = grade_chart(self.site, self.urls)
-        return ChartView(chart.svg, chart.summary, chart.levels)
+        panels = tuple(
+            ChartPanel(
+                p.scope,
+                p.title,
+                p.svg,
+                tuple(
+                    LegendEntry(s.title, *style)
+                    for s, style in zip(p.series, p.styles, strict=True)
+                ),
+                any(pt.basis != "stated" for s in p.series for pt in s.points),
+            )
+            for p in chart.panels
+        )
+        return ChartView(panels, chart.summary, chart.levels)
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
         site = self.site

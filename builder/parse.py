@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields
 from .model import (
+    BASES,
     RULES,
     Annotation,
     Event,
@@ -20,6 +21,7 @@ from .model import (
     OwnRecommendation,
     Person,
     Report,
+    Scope,
     Selector,
     Settings,
     Source,
@@ -173,10 +175,21 @@ def parse_rules(f: Fields) -> frozenset[str]:
 
 def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Framework | None:
     f = Fields(
-        item, path, diagnostics, "framework", ("id", "title", "years", "description", "scale"), line
+        item,
+        path,
+        diagnostics,
+        "framework",
+        ("id", "title", "years", "description", "scale", "scopes"),
+        line,
     )
     if not f.ok:
         return None
+    scopes: list[Scope] = []
+    for entry, entry_line in f.items("scopes"):
+        s = Fields(entry, path, diagnostics, "scope", ("id", "title"), entry_line)
+        scope_id, title = s.ident("id", required=True), s.text("title", required=True)
+        if s.ok:
+            scopes.append(Scope(scope_id, title))
     scale: list[Grade] = []
     for entry, entry_line in f.items("scale"):
         g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
@@ -191,6 +204,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         f.text("description"),
         tuple(scale),
         _where(f),
+        tuple(scopes),
     )
 
 
@@ -380,6 +394,18 @@ def _selector(f: Fields) -> Selector | None:
     return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
 
 
+def _basis(f: Fields) -> str:
+    """Where a value comes from: stated in the document (the default), inferred, or elsewhere."""
+    basis = f.ident("basis") or "stated"
+    if basis not in BASES:
+        f.error(
+            f.line_of("basis"),
+            f"unknown basis '{basis}'{did_you_mean(basis, BASES)} (use one of: {', '.join(BASES)})",
+        )
+        return "stated"
+    return basis
+
+
 def _judgements(f: Fields) -> tuple[Judgement, ...]:
     out = []
     for entry, line in f.items("judgements"):
@@ -388,7 +414,7 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
             f.path,
             f.diagnostics,
             "judgement",
-            ("area", "grade", "series", "headline", "paragraph", "note"),
+            ("area", "grade", "series", "headline", "paragraph", "note", "scope", "basis"),
             line,
         )
         area = j.text("area", required=True)
@@ -405,6 +431,8 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
                     paragraph_id,
                     j.text("note"),
                     Where(f.path, j.line_of("grade")),
+                    j.ident("scope"),
+                    _basis(j),
                 )
             )
     return tuple(out)
@@ -447,7 +475,7 @@ def _annotations(f: Fields) -> tuple[Annotation, ...]:
             f.path,
             f.diagnostics,
             "annotation",
-            SELECTOR_KEYS + ("themes", "tracks", "status", "note"),
+            SELECTOR_KEYS + ("themes", "tracks", "status", "note", "basis"),
             line,
         )
         selector = _selector(a)
@@ -468,5 +496,12 @@ def _annotations(f: Fields) -> tuple[Annotation, ...]:
         if not themes and not tracks and not a.has("note"):
             a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
         if selector:
-            out.append(Annotation(selector, themes, tracks, status, a.text("note"), _where(a)))
+            basis = _basis(a)
+            if a.has("basis") and not status:
+                a.error(
+                    a.line_of("basis"), "'basis' says where a status comes from: add a 'status'"
+                )
+            out.append(
+                Annotation(selector, themes, tracks, status, a.text("note"), _where(a), basis)
+            )
     return tuple(out)

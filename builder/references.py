@@ -76,7 +76,20 @@ def _check_judgements(
                 j.where.line,
                 f"framework '{framework.id}' has no grade scale, so it cannot grade '{j.area}'",
             )
-        elif j.grade and not framework.grade(j.grade):
+        if framework.scope(j.scope) is None:
+            declared = [s.id for s in framework.scopes]
+            if j.scope:
+                message = (
+                    f"unknown scope '{j.scope}' for framework '{framework.id}'"
+                    f"{did_you_mean(j.scope, declared)} (use one of: {', '.join(declared) or framework.id})"
+                )
+            else:
+                message = (
+                    f"framework '{framework.id}' judges more than one scope: say which this "
+                    f"judgement covers with 'scope' (one of: {', '.join(declared)})"
+                )
+            diagnostics.error(j.where.path, j.where.line, message)
+        if framework.scale and j.grade and not framework.grade(j.grade):
             grades = [g.grade for g in framework.scale]
             diagnostics.error(
                 j.where.path,

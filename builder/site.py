@@ -266,6 +266,7 @@ def _passages(
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
+                status_basis=getattr(item, "basis", "stated"),
                 year=report.date.year,
             )
         )

@@ -38,6 +38,7 @@ class Passage:
     timescale: str
     wording: str  # an own recommendation's full wording
     where: Where
+    status_basis: str = "stated"  # the status: stated by the passage, or inferred by the editors
     year: int = 0  # its report's year, for citations such as `2013 ¶27`
 
 
