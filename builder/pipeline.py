@@ -8,7 +8,7 @@ from .content import parse_content
 from .diagnostics import Diagnostics
 from .linkcheck import check_links
 from .load import Project, display_path, read_assets, read_sources, read_templates
-from .publish import write_site_atomically
+from .publish import publish_site
 from .render import PageCache, render_site
 from .site import Site, build_model
 
@@ -63,8 +63,8 @@ def build(
     )
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
-    if write:
-        write_site_atomically(files, project.out)  # publish
+    if write and not publish_site(files, project, diagnostics):  # publish
+        return None
     return files
 
 
