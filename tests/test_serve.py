@@ -59,6 +59,15 @@ def start_preview(
     pytest.fail("the preview server did not start: " + "".join(seen))
 
 
+def rest_of_output(process: subprocess.Popen, timeout: float = 10) -> str:
+    """What the process prints until it ends, including what reading the ready line buffered.
+
+    (`communicate` with a timeout reads the pipe itself and would miss that buffered text.)
+    """
+    process.wait(timeout=timeout)
+    return process.stdout.read()
+
+
 @pytest.fixture
 def server(site: Path):
     process, port = start_preview(site)
@@ -133,7 +142,7 @@ def test_ctrl_c_stops_cleanly(site: Path):
     process, _ = start_preview(site)
     assert "rebuilt in" in process.before_ready[0]
     process.send_signal(signal.SIGINT)
-    output = process.communicate(timeout=10)[0]
+    output = rest_of_output(process)
     assert process.returncode == 0
     assert "stopped" in output and "Traceback" not in output
 
@@ -209,7 +218,7 @@ def test_a_burst_of_saves_gives_one_rebuild(site: Path):
         time.sleep(2)
     finally:
         process.terminate()
-        output = process.communicate(timeout=10)[0]
+        output = rest_of_output(process)
     assert output.count("rebuilt in") == 1, output
 
 
@@ -448,7 +457,7 @@ def test_ctrl_c_stops_at_once_during_a_slow_build(site: Path):
         if line == "slow build started\n":
             break
     process.send_signal(signal.SIGINT)
-    output = process.communicate(timeout=10)[0]
+    output = rest_of_output(process)
     assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
 
 
@@ -462,5 +471,5 @@ sys.exit(main())
 
 def test_ctrl_c_the_instant_the_ready_line_is_out_stops_cleanly(site: Path):
     process, _ = start_preview(site, "--open", program=[sys.executable, "-c", INTERRUPTED_AT_READY])
-    output = process.communicate(timeout=10)[0]
+    output = rest_of_output(process)
     assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
