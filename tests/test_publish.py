@@ -364,16 +364,36 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from builder.publish import write_site_atomically
+    from builder import publish
 
+    def announcing(name, function):
+        def announced(*args, **kwargs):
+            print(name, flush=True)  # the test kills the process as soon as it reads this
+            return function(*args, **kwargs)
+        return announced
+
+    writes = 0
+    real_write = publish._write_file
+
+    def write(path, data):
+        global writes
+        writes += 1
+        if writes % 50 == 0:
+            print("write", flush=True)
+        real_write(path, data)
+
+    publish._write_file = write
+    publish.exchange_folders = announcing("exchange", publish.exchange_folders)
+    publish.os.rename = announcing("rename", publish.os.rename)
+    publish.shutil.rmtree = announcing("remove", publish.shutil.rmtree)
+    publish.remove_leftovers = announcing("tidy", publish.remove_leftovers)
     out = Path(sys.argv[1])
     sites = [
         {f"{d}/{n}.html": f"{g} {d} {n}\\n".encode() * 50 for d in range(20) for n in range(20)}
         for g in "AB"
     ]
     for number in range(10**6):
-        print(number, flush=True)
-        write_site_atomically(sites[number % 2], out)
+        publish.write_site_atomically(sites[number % 2], out)
     """
 )
 
@@ -388,25 +408,46 @@ def whole_site(out: Path) -> str:
     return generations.pop().decode()
 
 
+# Where to kill the writer: the n-th time it announces a step (the first publish makes the folder).
+KILL_AT = [
+    ("tidy", 2),
+    ("write", 3),
+    ("write", 9),
+    ("exchange", 1),
+    ("exchange", 2),
+    ("remove", 1),
+    ("remove", 2),
+    ("tidy", 3),
+    ("write", 14),
+    ("exchange", 3),
+    ("remove", 3),
+    ("write", 20),
+]
+
+
 def test_a_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path):
     out = tmp_path / "site"
     seen: set[str] = set()
-    for attempt in range(12):
+    for step, count in KILL_AT:
         writer = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(out)],
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdout=subprocess.PIPE,
             text=True,
         )
-        # Each publish announces itself: kill during the one after a few others, a different
-        # phase of it each time since the publish runs on while the line travels here.
-        for _ in range(2 + attempt % 3):
-            assert writer.stdout.readline()
+        # The writer runs on while the line travels here, so the kill lands just after the step
+        # begins: somewhere inside it or just beyond.
+        announced = 0
+        for line in writer.stdout:
+            announced += line == f"{step}\n"
+            if announced == count:
+                break
         writer.kill()
         writer.wait(timeout=30)
         writer.stdout.close()
+        assert announced == count
         seen.add(whole_site(out))
-    assert seen <= {"A", "B"}
+    assert seen == {"A", "B"}
     write_site_atomically({"index.html": b"C"}, out)
     assert leftovers(out) == []
 
