@@ -378,7 +378,7 @@ WRITER = textwrap.dedent(
     def write(path, data):
         global writes
         writes += 1
-        if writes % 50 == 0:
+        if writes % 20 == 0:
             print("write", flush=True)
         real_write(path, data)
 
@@ -389,7 +389,7 @@ WRITER = textwrap.dedent(
     publish.remove_leftovers = announcing("tidy", publish.remove_leftovers)
     out = Path(sys.argv[1])
     sites = [
-        {f"{d}/{n}.html": f"{g} {d} {n}\\n".encode() * 50 for d in range(20) for n in range(20)}
+        {f"{d}/{n}.html": f"{g} {d} {n}\\n".encode() * 50 for d in range(10) for n in range(10)}
         for g in "AB"
     ]
     for number in range(10**6):
@@ -402,7 +402,7 @@ def whole_site(out: Path) -> str:
     """Which generation `out` holds, asserting that it is complete and not a mixture."""
     files = tree(out)
     files.pop(MARKER, None)
-    assert len(files) == 400, sorted(files)[:5]
+    assert len(files) == 100, sorted(files)[:5]
     generations = {data[:1] for data in files.values()}
     assert len(generations) == 1, generations
     return generations.pop().decode()
@@ -485,7 +485,7 @@ def test_a_reader_during_repeated_builds_always_finds_a_whole_site(tmp_path: Pat
         [sys.executable, "-c", READER, str(out), str(stop)], stdout=subprocess.PIPE, text=True
     )
     assert reader.stdout.readline() == "reading\n"
-    for number in range(60):
+    for number in range(40):
         write_site_atomically(sites[number % 2], out)
     stop.touch()
     reads, misses = map(int, reader.communicate(timeout=60)[0].split())
