@@ -61,6 +61,13 @@ def input_folders(project: Project) -> dict[str, Path]:
 
 def output_problem(out: Path, inputs: Mapping[str, Path], root: Path | None = None) -> str | None:
     """Why a build may not replace `out`, or None when it is missing, empty or an earlier output."""
+    try:
+        return _output_problem(out, inputs, root)
+    except OSError as exc:  # a folder on the way that this user may not look into
+        return f"cannot read the output folder: {exc.strerror or exc}"
+
+
+def _output_problem(out: Path, inputs: Mapping[str, Path], root: Path | None) -> str | None:
     folder = out.resolve()
     if folder.exists() and not folder.is_dir():
         return "the output folder is a file, not a folder " + _HINT_OWN_FOLDER
@@ -87,10 +94,7 @@ def output_problem(out: Path, inputs: Mapping[str, Path], root: Path | None = No
             )
     if not folder.is_dir():
         return None
-    try:
-        strangers = _not_written_by_the_builder(folder)
-    except OSError as exc:
-        return f"cannot read the output folder: {exc.strerror}"
+    strangers = _not_written_by_the_builder(folder)
     if strangers is None:
         return (
             f"the output folder is not empty and was not written by this builder (it has no "

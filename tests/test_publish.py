@@ -309,6 +309,25 @@ def test_an_unwritable_parent_is_one_line(
     assert "Permission denied" in capsys.readouterr().err.splitlines()[0]
 
 
+def test_an_output_folder_that_cannot_be_looked_into_is_one_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+):
+    monkeypatch.chdir(project)
+    real_exists = Path.exists
+
+    def exists(self: Path) -> bool:
+        if self.name == "_site":  # as for a folder on the way that this user may not enter
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_exists(self)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    assert run("build") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "_site: error: cannot read the output folder: Permission denied",
+        "1 error; site not written",
+    ]
+
+
 # One atomic step: the old site or the new one, whole, whatever happens.
 
 
