@@ -148,13 +148,16 @@ class Authorities:
             return False
         if port != self.port or not name or parts.username is not None or parts.password:
             return False
-        if name == "localhost":
-            return True
+        if name in ("localhost", self.listening.lower()):
+            return True  # loopback, or the name the server was told to listen on
         try:
             address = ipaddress.ip_address(name)
         except ValueError:
             return False  # any other name may be a rebinding attacker's own domain
-        listening = ipaddress.ip_address(self.listening) if self.listening != "localhost" else None
+        try:
+            listening = ipaddress.ip_address(self.listening)
+        except ValueError:
+            listening = None
         if listening is not None and listening.is_unspecified:
             return True  # listening everywhere: any literal address reaches this server
         return address.is_loopback or address == listening

@@ -312,6 +312,9 @@ def test_the_origin_is_compared_with_the_servers_own_names_not_the_request():
     on_lan = Authorities(8000, "192.168.1.20")
     assert on_lan.allows("192.168.1.20:8000") and on_lan.allows("127.0.0.1:8000")
     assert not on_lan.allows("192.168.1.21:8000") and not on_lan.allows("lan.example:8000")
+    named = Authorities(8000, "preview.lan")
+    assert named.allows("preview.lan:8000") and named.allows("localhost:8000")
+    assert not named.allows("attacker.example:8000")
     everywhere = Authorities(8000, "0.0.0.0")
     assert everywhere.allows("192.168.1.21:8000") and not everywhere.allows("lan.example:8000")
 
