@@ -369,6 +369,22 @@ def test_leftovers_of_interrupted_builds_are_removed(
     assert leftovers(out) == [".other.new-abc", ".site.new-notours"]
 
 
+def test_the_folder_of_a_build_still_running_is_not_removed(
+    tmp_path: Path, fixture_files: dict[str, bytes]
+):
+    out = tmp_path / "site"
+    write_site_atomically(fixture_files, out)
+    running = tmp_path / ".site.new-running"
+    running.mkdir()
+    (running / MARKER).write_text("")
+    with publish._held(running) as held:  # another build, writing there right now
+        assert held
+        write_site_atomically(fixture_files, out)
+        assert leftovers(out) == [".site.new-running"]
+    write_site_atomically(fixture_files, out)
+    assert leftovers(out) == []
+
+
 def test_an_output_left_retired_by_a_crash_is_put_back(
     tmp_path: Path, fixture_files: dict[str, bytes]
 ):
