@@ -226,27 +226,24 @@ def test_a_failure_at_any_page_write_leaves_the_old_site_whole(
     assert calls == len(names)
 
 
-@pytest.mark.parametrize(
-    ("error", "hint"),
-    [
-        (errno.ENOSPC, "No space left on device (hint: free some disk space)"),
-        (
-            errno.EROFS,
-            "Read-only file system (hint: the file system is read-only; choose another folder "
-            "with --out)",
-        ),
-        (
-            errno.EACCES,
-            "Permission denied (hint: the builder needs permission to write the output folder "
-            "and the folder it is in)",
-        ),
-    ],
-)
-@pytest.mark.parametrize("where", ["page", "folder", "swap"])
+WRITE_FAILURES = {
+    errno.ENOSPC: "No space left on device); the last good output is unchanged (hint: free some "
+    "disk space)",
+    errno.EROFS: "Read-only file system); the last good output is unchanged (hint: the file "
+    "system is read-only; choose another folder with --out)",
+    errno.EACCES: "Permission denied); the last good output is unchanged (hint: the builder needs "
+    "permission to write the output folder and the folder it is in)",
+}
+# Where the failure strikes, and what the message names: a page, the folder the output is in
+# (where the new site is staged), or the output itself (the swap).
+FAILING_STEPS = {"page": "404.html", "staging": ".", "swap": "_site"}
+
+
+@pytest.mark.parametrize("error", sorted(WRITE_FAILURES))
+@pytest.mark.parametrize("step", sorted(FAILING_STEPS))
 def test_cli_reports_a_write_failure_in_one_line(
     error: int,
-    hint: str,
-    where: str,
+    step: str,
     project: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
@@ -254,30 +251,25 @@ def test_cli_reports_a_write_failure_in_one_line(
     monkeypatch.chdir(project)
     assert run("build") == 0
     before = snapshot(project / "_site")
-    (project / "content" / "site.yml").write_text(
-        (project / "content" / "site.yml").read_text().replace("title:", "title: New", 1)
-    )
+    settings = project / "content" / "site.yml"
+    settings.write_text(settings.read_text().replace("title:", "title: New", 1))
+    real_write = publish._write_file
 
     def fail(*args, **kwargs):
-        if where != "page" or Path(args[0]).name == "404.html":
-            raise OSError(error, os.strerror(error))
-        return real_write(*args, **kwargs)
+        if step == "page" and Path(args[0]).name != "404.html":
+            return real_write(*args, **kwargs)
+        raise OSError(error, os.strerror(error))
 
-    real_write = publish._write_file
-    target, what = {
-        "page": ("_write_file", "404.html"),
-        "folder": ("tempfile", "."),
-        "swap": ("exchange_folders", "_site"),
-    }[where]
-    if target == "tempfile":
+    if step == "page":
+        monkeypatch.setattr(publish, "_write_file", fail)
+    elif step == "staging":
         monkeypatch.setattr(publish.tempfile, "mkdtemp", fail)
     else:
-        monkeypatch.setattr(publish, target, fail)
+        monkeypatch.setattr(publish, "exchange_folders", fail)
     capsys.readouterr()
     assert run("build") == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"_site: error: cannot write the site ({what}: {hint.split(' (hint')[0]}); the last "
-        f"good output is unchanged ({hint.split(' (', 1)[1]}",
+        f"_site: error: cannot write the site ({FAILING_STEPS[step]}: {WRITE_FAILURES[error]}",
         "1 error; site not written",
     ]
     assert snapshot(project / "_site") == before
