@@ -54,6 +54,20 @@ class PublishError(Exception):
         self.message = message
 
 
+def shown_path(path: Path) -> str:
+    """A path as the user typed it, relative to the working folder where possible.
+
+    Unlike `display_path` it does not follow links: `--out public` is shown as `public` even
+    when it is a link to another folder.
+    """
+    if not path.is_absolute():
+        return Path(os.path.normpath(path)).as_posix()
+    try:
+        return path.relative_to(os.getcwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def input_folders(project: Project) -> dict[str, Path]:
     """The folders a build reads, by the name messages give them."""
     return {"content": project.content, "templates": project.templates, "assets": project.assets}
@@ -144,7 +158,7 @@ def check_output_folder(
     """Record an error if a build may not replace the project's output folder."""
     problem = output_problem(project.out, input_folders(project), root)
     if problem:
-        diagnostics.error(display_path(project.out), 0, problem)
+        diagnostics.error(shown_path(project.out), 0, problem)
 
 
 def publish_site(
@@ -170,7 +184,7 @@ def write_site_atomically(
     Raises PublishError, leaving the previous output exactly as it was, when the folder is not the
     builder's to replace or when anything fails before the swap.
     """
-    shown = display_path(out)
+    shown = shown_path(out)
     problem = output_problem(out, inputs or {}, root)
     if problem:
         raise PublishError(shown, problem)
@@ -186,16 +200,36 @@ def write_site_atomically(
             _write_tree(staging, files)
             retired = _swap(staging, out)
         except _PageError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_folder(staging)
             raise PublishError(shown, _cannot_write(exc.error, exc.name)) from None
         except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_folder(staging)
             raise PublishError(shown, _cannot_write(exc, shown)) from None
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_folder(staging)
             raise
     if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
+        remove_folder(retired)
+
+
+def remove_folder(folder: Path) -> None:
+    """Delete a staging or retired folder, its marker last, ignoring errors.
+
+    Killed halfway, it leaves a folder that still carries the marker, or an empty one: either is
+    recognisably the builder's, and the next build finishes the job.
+    """
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name == MARKER)
+    except OSError:
+        return
+    for entry in entries:
+        with suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    with suppress(OSError):
+        folder.rmdir()
 
 
 class _PageError(Exception):
@@ -324,7 +358,7 @@ def remove_leftovers(out: Path) -> None:
             if path.name.startswith(f".{out.name}.old-") and not out.exists():
                 os.rename(path, out)  # killed between two renames: the old site goes back
             else:
-                shutil.rmtree(path, ignore_errors=True)
+                remove_folder(path)
 
 
 try:

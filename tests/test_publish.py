@@ -21,10 +21,12 @@ from builder.publish import MARKER, PublishError, write_site_atomically
 HINT = "(hint: give the site a folder of its own, such as --out _site)"
 
 
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file and folder under `folder` (folders as None), to prove nothing was touched."""
+def snapshot(folder: Path) -> dict[str, bytes | str | None]:
+    """Every file, folder and link under `folder`, to prove nothing was touched."""
     return {
-        p.relative_to(folder).as_posix(): (None if p.is_dir() else p.read_bytes())
+        p.relative_to(folder).as_posix(): (
+            os.readlink(p) if p.is_symlink() else None if p.is_dir() else p.read_bytes()
+        )
         for p in sorted(folder.rglob("*"))
     }
 
@@ -47,6 +49,7 @@ def project(tmp_path: Path) -> Path:
     (root / ".git").mkdir()
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (root / "README.md").write_text("# A project\n")
+    (root / "public").symlink_to(root / "content")  # a link is judged by where it leads
     (tmp_path / "sibling").mkdir()
     (tmp_path / "sibling" / "notes.txt").write_text("not the builder's\n")
     return root
@@ -73,6 +76,7 @@ REFUSED = {
     f"has no {MARKER} file), so it is left as it is (hint: delete or empty it, or choose another "
     "folder with --out)",
     "README.md": f"README.md: error: the output folder is a file, not a folder {HINT}",
+    "public": f"public: error: the output folder cannot be the content folder {HINT}",
 }
 
 
@@ -361,6 +365,27 @@ def test_leftovers_of_interrupted_builds_are_removed(
     assert leftovers(out) == [".other.new-abc", ".site.new-notours"]
 
 
+def test_a_leftover_removal_cut_short_keeps_the_marker_till_last(
+    tmp_path: Path, fixture_files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+):
+    out = tmp_path / "site"
+    write_site_atomically(fixture_files, out)
+    shutil.copytree(out, tmp_path / ".site.old-cut")
+    real_rmtree = shutil.rmtree
+
+    def killed_after_one(path, *args, **kwargs):
+        real_rmtree(path, *args, **kwargs)
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(publish.shutil, "rmtree", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        publish.remove_folder(tmp_path / ".site.old-cut")
+    monkeypatch.undo()
+    assert (tmp_path / ".site.old-cut" / MARKER).is_file()
+    write_site_atomically(fixture_files, out)
+    assert leftovers(out) == []
+
+
 def test_the_folder_of_a_build_still_running_is_not_removed(
     tmp_path: Path, fixture_files: dict[str, bytes]
 ):
@@ -412,7 +437,8 @@ WRITER = textwrap.dedent(
     publish._write_file = write
     publish.exchange_folders = announcing("exchange", publish.exchange_folders)
     publish.os.rename = announcing("rename", publish.os.rename)
-    publish.shutil.rmtree = announcing("remove", publish.shutil.rmtree)
+    publish.remove_folder = announcing("remove", publish.remove_folder)
+    publish.shutil.rmtree = announcing("remove part", publish.shutil.rmtree)
     publish.remove_leftovers = announcing("tidy", publish.remove_leftovers)
     out = Path(sys.argv[1])
     sites = [
@@ -443,7 +469,9 @@ KILL_AT = [
     ("exchange", 1),
     ("exchange", 2),
     ("remove", 1),
+    ("remove part", 3),
     ("remove", 2),
+    ("remove part", 20),
     ("tidy", 3),
     ("write", 14),
     ("exchange", 3),
