@@ -140,7 +140,9 @@ def parser() -> argparse.ArgumentParser:
         description="Build, serve on 127.0.0.1 and reload the browser on every save.",
     )
     common(s)
-    s.add_argument("--out", help="output folder (default: ROOT/_site)")
+    s.add_argument(
+        "--out", help="output folder, checked as build would (default: ROOT/_site); not written"
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")

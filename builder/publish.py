@@ -36,6 +36,7 @@ FILE_MODE = 0o644
 FOLDER_MODE = 0o755
 
 MARKER = ".inspection-history"
+# Earlier outputs are recognised by this exact text: changing it makes them foreign folders.
 _MARKER_HEAD = (
     "This folder is the output of the inspection-history site builder.\n"
     "Every build replaces it whole: keep nothing else here. The files it wrote:\n"
