@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -292,17 +293,44 @@ def test_an_output_under_a_file_is_one_line(
     ]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not bind the superuser")
-def test_an_unwritable_parent_is_one_line(
+@contextlib.contextmanager
+def unwritable(folder: Path):
+    """Make a folder truly unwritable for this process: a mode for a user, immutable for root."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield "Permission denied"
+        finally:
+            folder.chmod(0o755)
+        return
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is needed to make a folder unwritable for the superuser")
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("this file system does not let the superuser mark a folder immutable")
+    try:
+        yield "Operation not permitted"
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_an_unwritable_folder_around_the_output_is_one_line(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ):
     monkeypatch.chdir(project)
-    (project / "locked").mkdir(mode=0o555)
-    try:
-        assert run("build", "--out", "locked/site") == 1
-    finally:
-        (project / "locked").chmod(0o755)
-    assert "Permission denied" in capsys.readouterr().err.splitlines()[0]
+    (project / "public").unlink()
+    (project / "public").mkdir()
+    assert run("build", "--out", "public/site") == 0
+    before = snapshot(project / "public")
+    capsys.readouterr()
+    with unwritable(project / "public") as reason:
+        assert run("build", "--out", "public/site") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"public/site: error: cannot write the site (public: {reason}); the last good output is "
+        "unchanged (hint: the builder needs permission to write the output folder and the "
+        "folder it is in)",
+        "1 error; site not written",
+    ]
+    assert snapshot(project / "public") == before
 
 
 def test_an_output_folder_that_cannot_be_looked_into_is_one_line(
