@@ -21,20 +21,33 @@ def _project(args: argparse.Namespace) -> Project:
     )
 
 
-def report(diagnostics: Diagnostics, written: bool, stream=sys.stderr) -> None:
+def report(diagnostics: Diagnostics, written: bool, stream=None) -> None:
     """Print every diagnostic, sorted, then the count line."""
+    stream = stream or sys.stderr  # looked up now, so that a caller's redirection applies
     for item in diagnostics.sorted():
         print(item.format(), file=stream)
     print(summary(diagnostics, written), file=stream)
+
+
+def output_folder_problems(args: argparse.Namespace, project: Project) -> Diagnostics:
+    """Whether a build may replace the output folder, checked before anything is built."""
+    from .publish import check_output_folder
+
+    problems = Diagnostics()
+    check_output_folder(project, problems, root=Path(args.root))
+    return problems
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     project = _project(args)
+    refused = output_folder_problems(args, project)
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, strict=args.strict)
-    if files is None:
+    # A refused folder is not written, but the build still runs: every problem in one run.
+    files = build(project, diagnostics, strict=args.strict, write=not refused.has_errors())
+    diagnostics.extend(refused)
+    if files is None or refused.has_errors():
         report(diagnostics, written=False)
         return 1
     for item in diagnostics.sorted():
@@ -46,9 +59,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    diagnostics = Diagnostics()
     project = _project(args)
+    diagnostics = Diagnostics()
     files = build(project, diagnostics, strict=args.strict, write=False)
+    diagnostics.extend(output_folder_problems(args, project))  # what `build` would refuse
+    if diagnostics.has_errors():
+        files = None
     for item in diagnostics.sorted():
         print(item.format(), file=sys.stderr)
     if args.todo:
@@ -128,7 +144,17 @@ def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> Non
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(_project(args), host=args.host, port=args.port, open_browser=args.open)
+    project = _project(args)
+    refused = output_folder_problems(args, project)
+    if refused.has_errors():
+        for item in refused.sorted():
+            print(item.format(), file=sys.stderr)
+        print(
+            summary(refused, written=False).replace("site not written", "preview not started"),
+            file=sys.stderr,
+        )
+        return 1
+    return serve(project, host=args.host, port=args.port, open_browser=args.open)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -174,6 +200,7 @@ def parser() -> argparse.ArgumentParser:
         description="Validate everything a build would; exit 1 on any error.",
     )
     common(c)
+    c.add_argument("--out", help="output folder a build would replace (default: ROOT/_site)")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument(
         "--todo",
@@ -189,7 +216,9 @@ def parser() -> argparse.ArgumentParser:
         description="Build, serve on 127.0.0.1 and reload the browser on every save.",
     )
     common(s)
-    s.add_argument("--out", help="output folder (default: ROOT/_site)")
+    s.add_argument(
+        "--out", help="output folder, checked as build would (default: ROOT/_site); not written"
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")

@@ -7,7 +7,7 @@ from .diagnostics import Diagnostics
 from .linkcheck import check_links
 from .load import Project, display_path, read_assets, read_sources, read_templates
 from .memo import Memo
-from .publish import write_site_atomically
+from .publish import publish_site
 from .render import render_site
 from .rules import check_rules
 from .site import build_model
@@ -55,6 +55,6 @@ def build(
     )
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
-    if write:
-        write_site_atomically(files, project.out)  # publish
+    if write and not publish_site(files, project, diagnostics):  # publish
+        return None
     return files

@@ -16,6 +16,7 @@ from builder.diagnostics import Diagnostics
 from builder.load import Project
 from builder.memo import Memo
 from builder.pipeline import build
+from builder.publish import MARKER
 
 
 def memo_build(project: Project, memo: Memo) -> dict[str, bytes]:
@@ -44,7 +45,11 @@ def fresh_build_in_new_process(project: Project, out: Path) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [str(project.content), str(project.templates), str(project.assets), str(out)]
     subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
-    return {str(f.relative_to(out)): f.read_bytes() for f in sorted(out.rglob("*")) if f.is_file()}
+    return {
+        str(f.relative_to(out)): f.read_bytes()
+        for f in sorted(out.rglob("*"))
+        if f.is_file() and f.name != MARKER  # the marker is the publisher's, not the site's
+    }
 
 
 def edit(path: Path, old: str, new: str) -> None:
