@@ -117,6 +117,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.set_defaults(run=cmd_serve)
+
+    from . import compare
+
+    compare.register(commands)
     return top
 
 
