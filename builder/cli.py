@@ -118,9 +118,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.set_defaults(run=cmd_serve)
 
-    from . import compare
+    from . import compare, importpdf
 
     compare.register(commands)
+    importpdf.register(commands)
     return top
 
 

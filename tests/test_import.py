@@ -1,0 +1,257 @@
+"""`import FILE.pdf`: a draft edition from PDFs laid out from real report text, measured by compare."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from pdfgen import make_pdf, source_text
+from pdfminer.high_level import extract_text
+from reportlab.pdfgen.canvas import Canvas
+
+from builder import cli, importpdf
+from builder.compare import edition_tokens, measure, text_tokens
+from builder.importpdf import _bullet, _join, unconfirmed
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+REPORT_HEADER = (
+    "Inspection of local authority arrangements for the protection of children: Wiltshire"
+)
+REPORT_FOOTER = "Ofsted inspection report, July 2013"
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """Two published documents laid out as PDFs: a report (with a two-column page) and a letter."""
+    folder = tmp_path_factory.mktemp("pdfs")
+    report = (FIXTURES / "protection-2013.txt").read_text(encoding="utf-8")
+    letter = (FIXTURES / "focused-visit-2022.txt").read_text(encoding="utf-8")
+    return {
+        "report": make_pdf(report, folder / "protection.pdf", REPORT_HEADER, REPORT_FOOTER),
+        "letter": make_pdf(letter, folder / "visit.pdf", "Focused visit to Wiltshire", "Ofsted"),
+    }
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    status = cli.main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def imported(pdf: Path, out: Path, capsys) -> str:
+    status, _, err = run(["import", str(pdf), "--out", str(out)], capsys)
+    assert status == 0, err
+    return out.read_text(encoding="utf-8")
+
+
+def fidelity(draft: str, layout: Path) -> tuple[float, float]:
+    source = source_text(layout.read_text(encoding="utf-8"))
+    result = measure(text_tokens(source, "source"), edition_tokens(draft, "draft"))
+    return result.recall, result.precision
+
+
+def body(draft: str) -> str:
+    return draft.split("\n---\n", 1)[1]
+
+
+def test_the_generated_report_pdf_has_what_the_import_must_undo(pdfs):
+    # Without these the tests below would prove nothing.
+    raw = extract_text(str(pdfs["report"]))
+    assert raw.count(REPORT_HEADER) == 5
+    assert raw.count(REPORT_FOOTER) == 6
+    assert len(re.findall(r"[a-z]-\n[a-z]", raw)) >= 10  # words broken across lines
+    assert "(cid:127)" in raw  # bullets, as a PDF without a character map gives them
+
+
+def test_report_draft_is_faithful_to_the_source(pdfs, tmp_path, capsys):
+    draft = imported(pdfs["report"], tmp_path / "2013-07-protection.md", capsys)
+    recall, precision = fidelity(draft, FIXTURES / "protection-2013.txt")
+    # Measured: recall 1.000, precision 1.000.
+    assert recall >= 0.99
+    assert precision >= 0.99
+
+
+def test_report_draft_structure(pdfs, tmp_path, capsys):
+    text = body(imported(pdfs["report"], tmp_path / "2013-07-protection.md", capsys))
+    lines = text.splitlines()
+    # Numbered paragraphs keep their numbers, set as the product's numbered paragraphs.
+    numbers = [int(m.group(1)) for line in lines if (m := re.match(r"(\d+)\. \S", line))]
+    assert numbers == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 26, 27]
+    assert "## Overall effectiveness" in lines
+    assert "## Inspection of local authority arrangements for the protection of children" in lines
+    assert "Immediately:" in lines
+    assert (
+        "- Strengthen planning arrangements for children assessed by social workers as being in "
+        "need, so that a detailed plan is in place for each eligible child, with clear measurable "
+        "outcomes." in lines
+    )
+    assert sum(line.startswith("- ") for line in lines) == 5
+    # Running headers, footers and page numbers are gone.
+    assert REPORT_HEADER not in text
+    assert REPORT_FOOTER not in text
+    assert not any(re.fullmatch(r"\d+", line) for line in lines)
+    # The two-column page reads column by column: every paragraph whole, in order.
+    source = (FIXTURES / "protection-2013.txt").read_text(encoding="utf-8")
+    for number in range(9, 15):
+        paragraph = next(b for b in source.split("\n\n") if b.startswith(f"{number}. "))
+        assert paragraph in lines
+    # Words broken at line ends are whole again; compounds keep their hyphen.
+    assert not re.search(r"[a-z]- [a-z]", text)
+    assert "multi-agency arrangements" in text
+
+
+def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
+    draft = imported(pdfs["report"], tmp_path / "2013-07-protection.md", capsys)
+    head = draft.split("\n---\n", 1)[0] + "\n"
+    data = yaml.safe_load(head.removeprefix("---\n"))
+    assert data["id"] == "2013-07-protection"
+    assert data["title"] == (
+        "Inspection of local authority arrangements for the protection of children"
+    )
+    assert str(data["inspected"]["start"]) == "2013-07-08"
+    assert str(data["inspected"]["end"]) == "2013-07-17"
+    assert data["authors"] == [{"name": "Ian Young", "role": "Lead inspector"}]
+    assert data["publisher"] == "Ofsted"
+    assert data["licence"] == {"name": "Crown copyright"}
+    assert data["published"] is None  # the document states none: the builder reports it missing
+    assert (
+        "inspected: {start: 2013-07-08, end: 2013-07-17}  "
+        "# confirm: page 1, 'Inspection dates: 8 – 17 July 2013'" in head
+    )
+    assert (
+        '  - {name: "Ian Young", role: Lead inspector}  '
+        "# confirm: page 1, 'Lead inspector: Ian Young HMI'" in head
+    )
+    assert unconfirmed(draft) == [
+        (6, "confirm: page 1, the largest type on the first page"),
+        (7, "to do: one of the kinds in content/site.yml"),
+        (8, "to do: framework: an id from content/frameworks.yml, if the report has one"),
+        (9, "confirm: page 1, 'Inspection dates: 8 – 17 July 2013'"),
+        (10, "to do: the document's date (not found in the document)"),
+        (12, "confirm: page 1, 'Lead inspector: Ian Young HMI'"),
+        (13, "confirm: page 5, the document names Ofsted"),
+        (15, "to do: the document's title and where it is published"),
+        (17, "confirm: page 1, '© Crown copyright 2013'"),
+    ]
+
+
+def test_the_builder_reports_what_the_draft_still_lacks(pdfs, tmp_path, capsys, fixture_copy):
+    imported(pdfs["report"], fixture_copy / "reports" / "2013-07-protection.md", capsys)
+    status, _, err = run(
+        [
+            "check",
+            "--content",
+            str(fixture_copy),
+            "--templates",
+            str(ROOT / "templates"),
+            "--assets",
+            str(ROOT / "assets"),
+        ],
+        capsys,
+    )
+    assert status == 1
+    problems = [line.split(": error: ")[1] for line in err.splitlines() if ": error: " in line]
+    assert problems == [
+        "report front matter is missing required key 'kind'",
+        "report front matter is missing required key 'published'",
+    ]
+
+
+def test_letter_draft(pdfs, tmp_path, capsys):
+    draft = imported(pdfs["letter"], tmp_path / "2022-01-visit.md", capsys)
+    recall, precision = fidelity(draft, FIXTURES / "focused-visit-2022.txt")
+    # Measured: recall 1.000, precision 1.000.
+    assert recall >= 0.99
+    assert precision >= 0.99
+    head, text = draft.split("\n---\n", 1)
+    data = yaml.safe_load(head.removeprefix("---\n"))
+    assert data["title"] == "Focused visit to Wiltshire children's services"
+    assert str(data["published"]) == "2022-02-28"
+    assert str(data["inspected"]["start"]) == "2022-01-24"
+    assert str(data["inspected"]["end"]) == "2022-01-25"
+    assert data["authors"] == [{"name": "Kendra Bell", "role": "Lead inspector"}]
+    assert "published: 2022-02-28  # confirm: page 1, the date line '28 February 2022'" in head
+    # An address keeps its lines.
+    assert "Lucy Townsend  \nCorporate Director of People  \nWiltshire Council  \n" in text
+    assert "## What needs to improve in this area of social work practice?" in text
+
+
+def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys):
+    draft = tmp_path / "2013-07-protection.md"
+    imported(pdfs["report"], draft, capsys)
+    status, out, _ = run(["compare", str(draft), str(pdfs["report"])], capsys)
+    assert status == 0
+    assert ": recall 1.000 precision 1.000 (word 5-grams; source 1492 words" in out
+
+
+def test_default_path_and_no_overwrite(pdfs, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(pdfs["letter"], tmp_path / "Wiltshire focused visit.pdf")
+    status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
+    assert status == 0
+    assert err == (
+        "content/reports/2022-01-wiltshire-focused-visit.md: draft written from 3 pages: "
+        "0 numbered paragraphs, 5 headings, 2 list items; 9 front-matter values to confirm or "
+        "fill in\n"
+    )
+    target = tmp_path / "content" / "reports" / "2022-01-wiltshire-focused-visit.md"
+    target.write_text("edited", encoding="utf-8")
+    status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
+    assert status == 1
+    assert err == (
+        "content/reports/2022-01-wiltshire-focused-visit.md: error: the file already exists; "
+        "not overwritten (hint: add --force to replace it)\n"
+    )
+    assert target.read_text(encoding="utf-8") == "edited"
+    status, _, _ = run(["import", "Wiltshire focused visit.pdf", "--force"], capsys)
+    assert status == 0
+    assert target.read_text(encoding="utf-8").startswith("---\n# Draft imported from")
+
+
+def test_unreadable_pdfs_are_one_error_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.pdf").write_text("Inspection report, as text", encoding="utf-8")
+    secret = Canvas("secret.pdf", encrypt="password")
+    secret.drawString(100, 700, "Inspection report")
+    secret.save()
+    scan = Canvas("scan.pdf")
+    scan.rect(100, 100, 300, 500, fill=1)
+    scan.save()
+    expected = {
+        "report.pdf": "report.pdf: error: not a PDF file (it does not begin with '%PDF')",
+        "secret.pdf": "secret.pdf: error: the PDF is encrypted and cannot be read without its "
+        "password (hint: open it and save or print an unprotected copy)",
+        "scan.pdf": "scan.pdf: error: the PDF has no text layer: its pages are images (hint: run "
+        "it through OCR first, for example 'ocrmypdf IN.pdf OUT.pdf')",
+        "missing.pdf": "missing.pdf: error: no such file",
+    }
+    for name, message in expected.items():
+        status, out, err = run(["import", name, "--out", "draft.md"], capsys)
+        assert (status, out, err) == (1, "", message + "\n")
+    assert not (tmp_path / "draft.md").exists()
+
+
+def test_without_pdfminer_the_command_says_what_to_install(pdfs, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(importpdf, "_pdfminer", lambda: None)
+    status, _, err = run(["import", str(pdfs["letter"]), "--out", str(tmp_path / "d.md")], capsys)
+    assert status == 1
+    assert err.endswith(
+        "visit.pdf: error: reading PDFs needs pdfminer.six "
+        "(hint: pip install 'inspection-history[import]')\n"
+    )
+
+
+def test_line_joining_and_bullet_glyphs():
+    assert _join("the arrange-", "ments made") == "the arrangements made"
+    assert _join("a multi-", "agency team") == "a multi-agency team"
+    assert _join("ends with a hyphen -", "and more") == "ends with a hyphen - and more"
+    assert _join("Early Years-", "Foundation") == "Early Years- Foundation"
+    assert _bullet("\uf0b7 Strengthen planning") == "Strengthen planning"
+    assert _bullet("• Strengthen planning") == "Strengthen planning"
+    assert _bullet("(cid:127) Strengthen planning") == "Strengthen planning"
+    assert _bullet("- Strengthen planning") == "Strengthen planning"
+    assert _bullet("-2 degrees") is None
