@@ -33,6 +33,10 @@ MONTHS = {
 CONFIRM = "# confirm:"
 TODO = "# to do:"
 
+# Typeset ligatures (U+FB00-FB06) back to their letters, so that 'ﬁnding' is a word again.
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
 _NUMBERED = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 _CID = re.compile(r"^\(cid:\d+\)\s*")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?#+(\s*(of|/)\s*#+)?$")
@@ -106,7 +110,7 @@ def _pdfminer():
 def _line_from(layout_line, page_number: int, height: float) -> Line | None:
     from pdfminer.layout import LTChar
 
-    text = " ".join(layout_line.get_text().split())
+    text = " ".join(layout_line.get_text().translate(_LIGATURES).split())
     if not text:
         return None
     chars = [c for c in layout_line if isinstance(c, LTChar) and c.get_text().strip()]
@@ -340,8 +344,8 @@ def _join(text: str, more: str) -> str:
     """Append a line to a paragraph, rejoining a word broken across the two lines."""
     if text.endswith("\xad"):
         return text[:-1] + more
-    if re.search(r"[A-Za-z]-$", text) and more[:1].islower():
-        head = re.search(r"([A-Za-z]+)-$", text)
+    if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
+        head = re.search(r"([A-Za-z]+)[-‐]$", text)
         if head and head.group(1).lower() in COMPOUND_PREFIXES:
             return text + more
         return text[:-1] + more
@@ -389,6 +393,11 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 last.text = _join(last.text, line.text)
                 rows[-1].append(line)
             previous = line
+    for block in blocks:
+        # Bold body text that runs on or ends a sentence is a paragraph, not a heading.
+        if block.kind == "heading" and block.size < body_size * 1.15:
+            if len(block.text.split()) > 20 or re.search(r"[.;,]$", block.text):
+                block.kind = "paragraph"
     _keep_short_lines(pages, blocks, rows)
     return blocks
 

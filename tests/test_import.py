@@ -178,6 +178,12 @@ def test_letter_draft(pdfs, tmp_path, capsys):
     # An address keeps its lines.
     assert "Lucy Townsend  \nCorporate Director of People  \nWiltshire Council  \n" in text
     assert "## What needs to improve in this area of social work practice?" in text
+    # A bold sentence over two lines is a paragraph; a bold line on its own is a heading.
+    assert (
+        "\nOfsted will take the findings from this focused visit into account when planning the "
+        "next inspection or visit.\n" in text
+    )
+    assert text.endswith("\nKendra Bell\n\n### Her Majesty's Inspector\n")
 
 
 def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys):
@@ -250,8 +256,11 @@ def test_line_joining_and_bullet_glyphs():
     assert _join("a multi-", "agency team") == "a multi-agency team"
     assert _join("ends with a hyphen -", "and more") == "ends with a hyphen - and more"
     assert _join("Early Years-", "Foundation") == "Early Years- Foundation"
+    assert _join("the arrange\u2010", "ments made") == "the arrangements made"
+    assert _join("soft hyph\xad", "enation") == "soft hyphenation"
     assert _bullet("\uf0b7 Strengthen planning") == "Strengthen planning"
     assert _bullet("• Strengthen planning") == "Strengthen planning"
     assert _bullet("(cid:127) Strengthen planning") == "Strengthen planning"
     assert _bullet("- Strengthen planning") == "Strengthen planning"
     assert _bullet("-2 degrees") is None
+    assert "ﬁnding ﬂows".translate(importpdf._LIGATURES) == "finding flows"
