@@ -187,6 +187,7 @@ def read_pdf(pdf: Path, name: str) -> Document:
     _remove_furniture(pages)
     for page in pages:
         page.clean_lines = _reading_order(page)
+    _remove_contents(pages)
     body_size = _body_size(pages)
     return Document(name, pages, _blocks(pages, body_size), body_size)
 
@@ -223,6 +224,32 @@ def _remove_furniture(pages: list[Page]) -> None:
                 continue
             kept.append(line)
         page.lines = kept
+
+
+_CONTENTS_ENTRY = re.compile(r"\S.*?(\s*\.{3,}\s*|\s+)\d{1,3}$")
+
+
+def _remove_contents(pages: list[Page]) -> None:
+    """Drop a contents list: a 'Contents' line and the entries after it that end in page numbers."""
+    for page in pages:
+        lines = page.clean_lines
+        start = next(
+            (i for i, line in enumerate(lines) if line.text.strip().lower() == "contents"), None
+        )
+        if start is None:
+            continue
+        end = start + 1
+        # An entry may wrap: a line without a number is kept in only when the next one has one.
+        while end < len(lines):
+            if _CONTENTS_ENTRY.fullmatch(lines[end].text):
+                end += 1
+            elif end + 1 < len(lines) and _CONTENTS_ENTRY.fullmatch(lines[end + 1].text):
+                end += 2
+            else:
+                break
+        if end - start > 2:  # a heading and at least two entries
+            del lines[start:end]
+            return
 
 
 # -- reading order ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The layout is read from a small text format: blocks separated by blank lines; `# ` a title,
 `## ` a heading, `**…**` a bold line, `- ` list items (one a line), `14. ` a numbered paragraph
 set with a hanging number, a block of several lines kept line by line (an address); a line
-`=== page ===` starts a new page and `=== columns ===` a new page set in two columns. Every
+`=== page ===` starts a new page and `=== columns ===` a new page set in two columns; a block
+that begins `=== contents ===` is a contents list of `title|page` lines. Every
 page carries a running header and a footer with the page number; long words that do not fit
 at a line's end are hyphenated, as typesetting does.
 """
@@ -26,8 +27,9 @@ GUTTER = 18
 
 
 def source_text(layout: str) -> str:
-    """The words of a layout file as a reader sees them: markers and markup left out."""
-    return "\n".join(line for line in layout.splitlines() if not line.startswith("=== "))
+    """The text an edition of the layout keeps: markers and the contents list left out."""
+    blocks = re.split(r"\n\s*\n", layout.strip())
+    return "\n\n".join(b for b in blocks if not b.startswith("=== ")) + "\n"
 
 
 class Writer:
@@ -137,6 +139,14 @@ class Writer:
         if block == "=== columns ===":
             self.new_page(columns=True)
             self.column = -1  # full width until the first paragraph
+            return
+        if block.startswith("=== contents ==="):
+            self.lines("Contents", "Helvetica-Bold", 13, 16)
+            self.y -= 6
+            for entry in block.split("\n")[1:]:
+                title, page = entry.rsplit("|", 1)
+                self.lines(title, "Helvetica", BODY, LEADING)
+                self.canvas.drawRightString(WIDTH - MARGIN, self.y, page)
             return
         if block.startswith("# "):
             self.lines(block[2:], "Helvetica-Bold", 18, 22)

@@ -65,6 +65,7 @@ def test_the_generated_report_pdf_has_what_the_import_must_undo(pdfs):
     assert raw.count(REPORT_FOOTER) == 6
     assert len(re.findall(r"[a-z]-\n[a-z]", raw)) >= 10  # words broken across lines
     assert "(cid:127)" in raw  # bullets, as a PDF without a character map gives them
+    assert "Contents\n" in raw
 
 
 def test_report_draft_is_faithful_to_the_source(pdfs, tmp_path, capsys):
@@ -99,6 +100,9 @@ def test_report_draft_structure(pdfs, tmp_path, capsys):
     for number in range(9, 15):
         paragraph = next(b for b in source.split("\n\n") if b.startswith(f"{number}. "))
         assert paragraph in lines
+    # The contents list with its page numbers is left out.
+    assert "Contents" not in lines
+    assert "Areas for improvement 2" not in text
     # Words broken at line ends are whole again; compounds keep their hyphen.
     assert not re.search(r"[a-z]- [a-z]", text)
     assert "multi-agency arrangements" in text
