@@ -367,16 +367,36 @@ def _bullet(text: str) -> str | None:
     return None
 
 
-def _join(text: str, more: str) -> str:
-    """Append a line to a paragraph, rejoining a word broken across the two lines."""
+def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """Append a line to a paragraph, rejoining a word broken across the two lines.
+
+    A hyphen at a line's end is either the typesetter's (dropped: 'arrange-' 'ments') or part of
+    a compound (kept: 'multi-' 'agency'). The document's own use decides where it can: a form
+    that appears whole elsewhere in it wins; otherwise common prefixes and '-ly' adverbs
+    ('jointly-owned') keep the hyphen.
+    """
     if text.endswith("\xad"):
         return text[:-1] + more
     if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
-        head = re.search(r"([A-Za-z]+)[-‐]$", text)
-        if head and head.group(1).lower() in COMPOUND_PREFIXES:
+        head = re.search(r"([A-Za-z]+)[-‐]$", text).group(1).lower()  # type: ignore[union-attr]
+        tail = re.match(r"[a-z]+", more).group(0)  # type: ignore[union-attr]
+        if f"{head}-{tail}" in vocabulary:
+            return text + more
+        if f"{head}{tail}" in vocabulary:
+            return text[:-1] + more
+        if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
             return text + more
         return text[:-1] + more
     return f"{text} {more}"
+
+
+def _vocabulary(pages: list[Page]) -> frozenset[str]:
+    """Every word of the document as written within a line, hyphenated compounds included."""
+    found: set[str] = set()
+    for page in pages:
+        for line in page.clean_lines:
+            found.update(re.findall(r"[a-z]+(?:-[a-z]+)*", line.text.lower().replace("‐", "-")))
+    return frozenset(found)
 
 
 def _leading(pages: list[Page]) -> float:
@@ -393,6 +413,8 @@ def _leading(pages: list[Page]) -> float:
 
 def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     leading = _leading(pages)
+    edges = _edges(pages)
+    vocabulary = _vocabulary(pages)
     blocks: list[Block] = []
     rows: list[list[Line]] = []
     previous: Line | None = None
@@ -405,9 +427,12 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
             if previous is None or last is None or not same_style or _starts_item(line.text):
                 starts = True
             elif previous.page != line.page or previous.column != line.column:
-                # A paragraph runs on over a page or column break unless it had ended.
+                # A paragraph runs on over a page or column break unless it had ended: its last
+                # line ends a sentence and stops short of the margin.
+                left, right = edges[(previous.page, previous.column)]
+                short = previous.x1 < right - 0.1 * (right - left)
                 starts = last.kind == "heading" or (
-                    bool(re.search(r"[.!?:]$", last.text)) and not line.text[:1].islower()
+                    short and bool(re.search(r"[.!?:]$", last.text)) and not line.text[:1].islower()
                 )
             else:
                 # Larger type has larger leading: scale the paragraph gap with the type size.
@@ -417,7 +442,7 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 blocks.append(_new_block(line, body_size))
                 rows.append([line])
             else:
-                last.text = _join(last.text, line.text)
+                last.text = _join(last.text, line.text, vocabulary)
                 rows[-1].append(line)
             previous = line
     for block in blocks:
@@ -425,17 +450,26 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
         if block.kind == "heading" and block.size < body_size * 1.15:
             if len(block.text.split()) > 20 or re.search(r"[.;,]$", block.text):
                 block.kind = "paragraph"
-    _keep_short_lines(pages, blocks, rows)
+    _keep_short_lines(edges, blocks, rows)
     return blocks
 
 
-def _keep_short_lines(pages: list[Page], blocks: list[Block], rows: list[list[Line]]) -> None:
-    """Keep line by line a paragraph whose lines all stop short of the margin (an address)."""
+def _edges(pages: list[Page]) -> dict[tuple[int, int], tuple[float, float]]:
+    """The left and right margins of the text on each page and in each column."""
     edges: dict[tuple[int, int], tuple[float, float]] = {}
     for page in pages:
         for line in page.clean_lines:
             x0, x1 = edges.get((line.page, line.column), (line.x0, line.x1))
             edges[(line.page, line.column)] = (min(x0, line.x0), max(x1, line.x1))
+    return edges
+
+
+def _keep_short_lines(
+    edges: dict[tuple[int, int], tuple[float, float]],
+    blocks: list[Block],
+    rows: list[list[Line]],
+) -> None:
+    """Keep line by line a paragraph whose lines all stop short of the margin (an address)."""
     for block, lines in zip(blocks, rows, strict=True):
         if block.kind != "paragraph" or len(lines) < 2:
             continue
