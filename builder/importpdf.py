@@ -152,7 +152,11 @@ def read_pdf(pdf: Path, name: str) -> Document:
     except OSError as error:
         raise PdfError(name, f"cannot read the file: {error.strerror or error}") from None
     if b"%PDF" not in head:
-        raise PdfError(name, "not a PDF file (it does not begin with '%PDF')")
+        raise PdfError(
+            name,
+            "not a PDF file (it does not begin with '%PDF'; hint: for a text extraction, paste "
+            "it under a report's front matter and measure it with 'compare')",
+        )
     modules = _pdfminer()
     if modules is None:
         raise PdfError(name, HINT_INSTALL)

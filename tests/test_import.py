@@ -239,7 +239,9 @@ def test_unreadable_pdfs_are_one_error_line(tmp_path, capsys, monkeypatch):
     scan.rect(100, 100, 300, 500, fill=1)
     scan.save()
     expected = {
-        "report.pdf": "report.pdf: error: not a PDF file (it does not begin with '%PDF')",
+        "report.pdf": "report.pdf: error: not a PDF file (it does not begin with '%PDF'; hint: "
+        "for a text extraction, paste it under a report's front matter and measure it with "
+        "'compare')",
         "secret.pdf": "secret.pdf: error: the PDF is encrypted and cannot be read without its "
         "password (hint: open it and save or print an unprotected copy)",
         "scan.pdf": "scan.pdf: error: the PDF has no text layer: its pages are images (hint: run "
@@ -250,6 +252,18 @@ def test_unreadable_pdfs_are_one_error_line(tmp_path, capsys, monkeypatch):
         status, out, err = run(["import", name, "--out", "draft.md"], capsys)
         assert (status, out, err) == (1, "", message + "\n")
     assert not (tmp_path / "draft.md").exists()
+
+
+def test_a_pdf_restricted_only_by_its_owner_password_is_read(tmp_path, capsys):
+    # Published reports often forbid editing with an owner password but open without one.
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    layout = (FIXTURES / "focused-visit-2022.txt").read_text(encoding="utf-8")
+    locked = StandardEncryption("", ownerPassword="owner", canModify=0, canCopy=0)
+    pdf = make_pdf(layout, tmp_path / "locked.pdf", "Focused visit", "Ofsted", encrypt=locked)
+    assert b"/Encrypt" in pdf.read_bytes()
+    draft = imported(pdf, tmp_path / "2022-01-visit.md", capsys)
+    assert fidelity(draft, FIXTURES / "focused-visit-2022.txt") == (1.0, 1.0)
 
 
 def test_without_pdfminer_the_command_says_what_to_install(pdfs, tmp_path, capsys, monkeypatch):
