@@ -454,8 +454,22 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
         if block.kind == "heading" and block.size < body_size * 1.15:
             if len(block.text.split()) > 20 or re.search(r"[.;,]$", block.text):
                 block.kind = "paragraph"
+    _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _heading_levels(blocks: list[Block]) -> None:
+    """Number heading levels by type size, largest '##'; a cover title's size does not count."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    uses = Counter(b.size for b in headings)
+    title = next(iter(headings), None)
+    sizes = sorted(
+        {b.size for b in headings if not (b is title and uses[b.size] == 1 and b.page == 1)},
+        reverse=True,
+    )
+    for block in headings:
+        block.level = min(2 + sizes.index(block.size), 4) if block.size in sizes else 2
 
 
 def _edges(pages: list[Page]) -> dict[tuple[int, int], tuple[float, float]]:
@@ -490,8 +504,7 @@ def _new_block(line: Line, body_size: float) -> Block:
         return Block("numbered", text, line.page, line.size, line.bold)
     big = line.size >= body_size * 1.15
     if big or (line.bold and not re.search(r"[.;,]$", text)):
-        level = 2 if big or line.size > body_size * 1.05 else 3
-        return Block("heading", text, line.page, line.size, line.bold, level)
+        return Block("heading", text, line.page, line.size, line.bold)
     return Block("paragraph", text, line.page, line.size, line.bold)
 
 
@@ -601,22 +614,7 @@ def find_facts(document: Document) -> dict[str, Found]:
         )
         if sentence and (found := _date_range(sentence.group(3))):
             facts["inspected"] = Found(found, page, _quote(sentence.group(0)))
-    for page, text in texts:
-        label = re.search(
-            rf"(publication date|published|date of (publication|letter|report))\s*:?\s*(on\s+)?{_DATE}",
-            text,
-            re.I,
-        )
-        if label:
-            if day := _iso(*label.groups()[-3:]):
-                facts["published"] = Found(day, page, _quote(label.group(0)))
-                break
-    if "published" not in facts:
-        # A letter is dated on a line of its own near the top of its first page.
-        for block in blocks[:15]:
-            if (m := re.fullmatch(_DATE, block.text, re.I)) and (day := _iso(*m.groups())):
-                facts["published"] = Found(day, block.page, f"the date line {block.text!r}")
-                break
+    facts.update(_published(blocks, texts))
     for i, (page, text) in enumerate(texts):
         m = re.search(
             r"(?i:lead inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)(?=\s+HMI\b|\s*$|\s*\(|,)",
@@ -648,6 +646,29 @@ def find_facts(document: Document) -> dict[str, Found]:
             facts["licence"] = Found("Crown copyright", page, _quote(m.group(0)))
             break
     return facts
+
+
+def _published(blocks: list[Block], texts: list[tuple[int, str]]) -> dict[str, Found]:
+    """The document's date: a labelled date, else a date on a line of its own near the top (a
+    letter's), else a sentence saying when it was published."""
+    for page, text in texts:
+        label = re.search(
+            rf"(publication date|date of (publication|letter|report)|published)\s*:\s*{_DATE}",
+            text,
+            re.I,
+        )
+        if label and (day := _iso(*label.groups()[-3:])):
+            return {"published": Found(day, page, _quote(label.group(0)))}
+    for block in blocks[:15]:
+        for line in block.lines or [block.text]:
+            m = re.fullmatch(_DATE, line.strip(), re.I)
+            if m and (day := _iso(*m.groups())):
+                return {"published": Found(day, block.page, f"the date line {line.strip()!r}")}
+    for page, text in texts:
+        sentence = re.search(rf"\bpublished\s+(on\s+)?{_DATE}", text, re.I)
+        if sentence and (day := _iso(*sentence.groups()[-3:])):
+            return {"published": Found(day, page, _quote(sentence.group(0)))}
+    return {}
 
 
 def _quote(text: str, most: int = 60) -> str:

@@ -199,3 +199,56 @@ def make_pdf(layout: str, path: Path, header: str, footer: str, **options) -> Pa
         writer.block(block.strip())
     writer.save()
     return path
+
+
+def make_flowing_pdf(layout: str, path: Path, header: str, footer: str) -> Path:
+    """Lay the text out as a word processor would: justified, no hyphenation, numbers hung.
+
+    `## `, `### ` and `#### ` are headings in falling sizes, `14. ` a numbered paragraph, a
+    block of several lines keeps them; the header is set right-aligned and the footer carries
+    'Page N'.
+    """
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    body = ParagraphStyle(
+        "body", fontName="Times-Roman", fontSize=11, leading=14, alignment=TA_JUSTIFY, spaceAfter=8
+    )
+    numbered = ParagraphStyle("numbered", parent=body, leftIndent=28, bulletIndent=0)
+    headings = {
+        "## ": ParagraphStyle(
+            "h2", fontName="Times-Bold", fontSize=14, leading=18, spaceBefore=6, spaceAfter=8
+        ),
+        "### ": ParagraphStyle("h3", fontName="Times-Bold", fontSize=12, leading=15, spaceAfter=6),
+        "#### ": ParagraphStyle("h4", fontName="Times-Bold", fontSize=11, leading=14, spaceAfter=6),
+    }
+
+    def furniture(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont("Times-Italic", 9)
+        canvas.drawRightString(WIDTH - MARGIN, HEIGHT - 40, header)
+        canvas.drawString(MARGIN, 36, footer)
+        canvas.drawCentredString(WIDTH / 2, 24, f"Page {document.page}")
+        canvas.restoreState()
+
+    story = []
+    for block in re.split(r"\n\s*\n", layout.strip()):
+        block = block.strip()
+        prefix = next((p for p in ("#### ", "### ", "## ") if block.startswith(p)), None)
+        if prefix:
+            story.append(Paragraph(escape(block[len(prefix) :]), headings[prefix]))
+        elif m := re.match(r"(\d+)\. ", block):
+            story.append(
+                Paragraph(escape(block[m.end() :]), numbered, bulletText=m.group(0).strip())
+            )
+        else:
+            story.append(Paragraph("<br/>".join(escape(x) for x in block.split("\n")), body))
+    story.append(Spacer(1, 1))
+    document = SimpleDocTemplate(
+        str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=80, bottomMargin=80
+    )
+    document.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return path
