@@ -71,7 +71,7 @@ class Page:
     number: int
     width: float
     height: float
-    lines: list[Line] = field(default_factory=list)  # everything, as extracted
+    lines: list[Line] = field(default_factory=list)  # as extracted, then without furniture
     clean_lines: list[Line] = field(default_factory=list)  # furniture removed, reading order
 
 
@@ -94,6 +94,7 @@ class Document:
     pages: list[Page]
     blocks: list[Block]
     body_size: float
+    imageonly: list[int] = field(default_factory=list)  # pages without any text
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -188,12 +189,13 @@ def read_pdf(pdf: Path, name: str) -> Document:
             "the PDF has no text layer: its pages are images "
             "(hint: run it through OCR first, for example 'ocrmypdf IN.pdf OUT.pdf')",
         )
+    imageonly = [page.number for page in pages if not page.lines]
     _remove_furniture(pages)
     for page in pages:
         page.clean_lines = _reading_order(page)
     _remove_contents(pages)
     body_size = _body_size(pages)
-    return Document(name, pages, _blocks(pages, body_size), body_size)
+    return Document(name, pages, _blocks(pages, body_size), body_size, imageonly)
 
 
 # -- page furniture --------------------------------------------------------------------------
@@ -777,6 +779,17 @@ def unconfirmed(text: str) -> list[tuple[int, str]]:
 # -- the command -----------------------------------------------------------------------------
 
 
+def _exists(out: Path) -> int:
+    from .load import display_path
+
+    print(
+        f"{display_path(out)}: error: the file already exists; not overwritten "
+        "(hint: add --force to replace it)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def run(args) -> int:
     """The `import` command: write the draft; one `path: error: message` line and exit 1 on error."""
     from .load import display_path
@@ -785,6 +798,8 @@ def run(args) -> int:
     name = display_path(pdf)
     out = Path(args.out) if args.out else None
     report_id = out.stem if out else None
+    if out and out.exists() and not args.force:
+        return _exists(out)
     try:
         text, document = draft(pdf, name, report_id)
     except PdfError as error:
@@ -796,17 +811,20 @@ def run(args) -> int:
         out = Path(args.root) / "content" / "reports" / f"{report_id}.md"
     shown = display_path(out)
     if out.exists() and not args.force:
-        print(
-            f"{shown}: error: the file already exists; not overwritten (hint: add --force to replace it)",
-            file=sys.stderr,
-        )
-        return 1
+        return _exists(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as error:
         print(f"{shown}: error: cannot write the draft: {error.strerror or error}", file=sys.stderr)
         return 1
+    if document.imageonly:
+        numbers = ", ".join(str(n) for n in document.imageonly)
+        print(
+            f"{name}: warning: no text on page{'s' if len(document.imageonly) > 1 else ''} "
+            f"{numbers} (scanned images?): the draft lacks their words",
+            file=sys.stderr,
+        )
     marks = len(unconfirmed(text))
     counts = Counter(block.kind for block in document.blocks)
     print(

@@ -281,6 +281,23 @@ def test_unreadable_pdfs_are_one_error_line(tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "draft.md").exists()
 
 
+def test_pages_without_text_are_named(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    mixed = Canvas("mixed.pdf")
+    for page in range(3):
+        if page == 1:
+            mixed.rect(100, 100, 300, 500, fill=1)  # a scanned page: an image, no text
+        else:
+            mixed.drawString(100, 700, f"This inspection was unannounced, page {page + 1}.")
+        mixed.showPage()
+    mixed.save()
+    status, _, err = run(["import", "mixed.pdf", "--out", "2013-07-x.md"], capsys)
+    assert status == 0
+    assert err.splitlines()[0] == (
+        "mixed.pdf: warning: no text on page 2 (scanned images?): the draft lacks their words"
+    )
+
+
 def test_a_pdf_restricted_only_by_its_owner_password_is_read(tmp_path, capsys):
     # Published reports often forbid editing with an owner password but open without one.
     from reportlab.lib.pdfencrypt import StandardEncryption
