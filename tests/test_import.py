@@ -230,6 +230,15 @@ def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys
     status, out, _ = run(["compare", str(draft), str(pdfs["report"])], capsys)
     assert status == 0
     assert ": recall 1.000 precision 1.000 (word 5-grams; source 1578 words" in out
+    # A paragraph left out is named by its page in the PDF.
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("4. This inspection was unannounced.\n", ""), encoding="utf-8")
+    status, out, _ = run(["compare", str(draft), str(pdfs["report"]), "--show", "1"], capsys)
+    assert status == 0
+    assert out.splitlines()[1:3] == [
+        "dropped: 5 words in 1 run (in the source, not in the edition):",
+        f"  {pdfs['report']} (page 2): 5 words: 4 This inspection was unannounced",
+    ]
 
 
 def test_default_path_and_no_overwrite(pdfs, tmp_path, capsys, monkeypatch):
