@@ -42,6 +42,10 @@ class Token:
     word: str
     text: str
     place: str
+    # The text the word was read from and where in it, to quote a run with its punctuation.
+    document: str = field(default="", repr=False, compare=False)
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,18 @@ class Run:
         return self.tokens[0].place
 
     def excerpt(self, most: int = 12) -> str:
-        """The run's words as written, shortened to `most` words."""
-        words = [t.text for t in self.tokens[:most]]
-        return " ".join(words) + (" …" if len(self.tokens) > most else "")
+        """The run's words as written, with their punctuation, shortened to `most` words."""
+        pieces: list[str] = []
+        shown = self.tokens[:most]
+        i = 0
+        while i < len(shown):
+            j = i
+            while j + 1 < len(shown) and shown[j + 1].document is shown[i].document:
+                j += 1
+            pieces.append(shown[i].document[shown[i].start : shown[j].end] or shown[i].text)
+            i = j + 1
+        text = " ".join(" ".join(pieces).split())
+        return text + (" …" if len(self.tokens) > most else "")
 
 
 @dataclass
@@ -88,7 +101,7 @@ def tokenize(text: str, place: Callable[[int], str]) -> list[Token]:
     def close(end: int) -> None:
         nonlocal start
         if word:
-            tokens.append(Token("".join(word), text[start:end], place(start)))
+            tokens.append(Token("".join(word), text[start:end], place(start), text, start, end))
             word.clear()
         start = -1
 

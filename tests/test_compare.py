@@ -110,7 +110,7 @@ def test_the_command_prints_figures_and_the_longest_runs(capsys):
         "dropped: 47 words in 6 runs (in the source, not in the edition); the longest 3:"
     )
     assert lines[2].endswith(
-        "protection-2013-source.txt:29: 23 words: provided to children young people families "
+        "protection-2013-source.txt:29: 23 words: provided to children, young people, families "
         "and carers 8 The quality of …"
     )
     assert lines[3].endswith(
@@ -119,7 +119,7 @@ def test_the_command_prints_figures_and_the_longest_runs(capsys):
     )
     assert lines[4].endswith("protection-2013-source.txt:7: 2 words: 2013Lead inspectorIan")
     assert lines[5] == "added: 4 words in 1 run (in the edition, not in the source):"
-    assert lines[6].endswith("protection-2013-edition.md:61: 4 words: 2013 Lead inspector Ian")
+    assert lines[6].endswith("protection-2013-edition.md:61: 4 words: 2013 Lead inspector: Ian")
     assert len(lines) == 7
 
 
@@ -144,7 +144,7 @@ def test_a_changed_word_and_a_dropped_sentence_are_shown_in_place(tmp_path, caps
     assert out == (
         "edition.md: recall 0.409 precision 0.600 (word 5-grams; source 26 words, edition 19 words)\n"
         "dropped: 9 words in 1 run (in the source, not in the edition):\n"
-        "  source.txt:1: 9 words: high This is having a positive impact on practice\n"
+        "  source.txt:1: 9 words: high. This is having a positive impact on practice\n"
         "added: 2 words in 1 run (in the edition, not in the source):\n"
         "  edition.md:5: 2 words: very high\n"
     )

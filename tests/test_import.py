@@ -237,7 +237,7 @@ def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys
     assert status == 0
     assert out.splitlines()[1:3] == [
         "dropped: 5 words in 1 run (in the source, not in the edition):",
-        f"  {pdfs['report']} (page 2): 5 words: 4 This inspection was unannounced",
+        f"  {pdfs['report']} (page 2): 5 words: 4. This inspection was unannounced",
     ]
 
 
