@@ -290,9 +290,9 @@ def format_comparison(result: Comparison, edition_name: str, show: int = 10) -> 
             lines.append(f"{label}: nothing ({where})")
             continue
         plural = "s" if count != 1 else ""
-        shown = f"; the longest {min(show, len(runs))}" if show < len(runs) else ""
+        shown = "" if show == 0 else ":" if show >= len(runs) else f"; the longest {show}:"
         lines.append(
-            f"{label}: {count} word{plural} in {len(runs)} run{'s' if len(runs) != 1 else ''} ({where}){shown}:"
+            f"{label}: {count} word{plural} in {len(runs)} run{'s' if len(runs) != 1 else ''} ({where}){shown}"
         )
         for run in runs[:show]:
             n = len(run.tokens)
@@ -351,7 +351,15 @@ def register(commands) -> None:
     c.add_argument(
         "--min-precision", type=share, metavar="P", help="exit 1 when precision is under P"
     )
+
+    def count(text: str) -> int:
+        value = int(text)
+        if value < 0:
+            raise ValueError(text)
+        return value
+
+    count.__name__ = "count of 0 or more"
     c.add_argument(
-        "--show", type=int, default=10, metavar="N", help="runs to list each way (default: 10)"
+        "--show", type=count, default=10, metavar="N", help="runs to list each way (default: 10)"
     )
     c.set_defaults(run=run)

@@ -150,6 +150,14 @@ def test_a_changed_word_and_a_dropped_sentence_are_shown_in_place(tmp_path, caps
     )
 
 
+def test_show_0_prints_the_counts_only(capsys):
+    status, out, _ = run(["compare", str(EDITION), str(SOURCE), "--show", "0"], capsys)
+    assert out.splitlines()[1:] == [
+        "dropped: 47 words in 6 runs (in the source, not in the edition)",
+        "added: 4 words in 1 run (in the edition, not in the source)",
+    ]
+
+
 def test_thresholds_fail_the_command_for_ci(capsys):
     status, _, err = run(
         ["compare", str(EDITION), str(SOURCE), "--min-recall", "0.95", "--min-precision", "0.95"],
