@@ -293,24 +293,31 @@ def _gutter(lines: list[Line], width: float) -> float | None:
 
 def _rows(lines: list[Line]) -> list[Line]:
     """Join pieces of one line set apart on the same baseline (a paragraph number and its text)."""
-    rows: list[Line] = []
+    groups: list[list[Line]] = []
     for line in lines:
-        last = rows[-1] if rows else None
-        if last and abs(last.bottom - line.bottom) < 0.4 * min(last.size, line.size):
-            joined = Line(
-                text=f"{last.text} {line.text}",
-                x0=min(last.x0, line.x0),
-                x1=max(last.x1, line.x1),
-                top=min(last.top, line.top),
-                bottom=max(last.bottom, line.bottom),
-                size=max(last.size, line.size) if last.size != line.size else last.size,
-                bold=last.bold and line.bold,
-                page=line.page,
-                column=line.column,
-            )
-            rows[-1] = joined
+        first = groups[-1][0] if groups else None
+        if first and abs(first.bottom - line.bottom) < 0.4 * min(first.size, line.size):
+            groups[-1].append(line)
         else:
-            rows.append(line)
+            groups.append([line])
+    rows = []
+    for group in groups:
+        group.sort(key=lambda line: line.x0)
+        rows.append(
+            Line(
+                text=" ".join(line.text for line in group),
+                x0=group[0].x0,
+                x1=max(line.x1 for line in group),
+                top=min(line.top for line in group),
+                bottom=max(line.bottom for line in group),
+                size=max(line.size for line in group),
+                bold=all(line.bold for line in group),
+                page=group[0].page,
+                column=group[0].column,
+            )
+            if len(group) > 1
+            else group[0]
+        )
     return rows
 
 
@@ -385,7 +392,7 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
         return text[:-1] + more
     if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
         head = re.search(r"([A-Za-z]+)[-‐]$", text).group(1).lower()  # type: ignore[union-attr]
-        tail = re.match(r"[a-z]+", more).group(0)  # type: ignore[union-attr]
+        tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
         if f"{head}-{tail}" in vocabulary:
             return text + more
         if f"{head}{tail}" in vocabulary:

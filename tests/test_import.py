@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from builder import cli, importpdf
 from builder.compare import edition_tokens, measure, text_tokens
-from builder.importpdf import _bullet, _join, unconfirmed
+from builder.importpdf import Line, _bullet, _join, _rows, unconfirmed
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -329,6 +329,16 @@ def test_without_pdfminer_the_command_says_what_to_install(pdfs, tmp_path, capsy
     )
 
 
+def test_pieces_of_one_line_join_left_to_right():
+    # A hanging number sits a hair lower than its text, so it sorts after it.
+    text = Line("The inspection was unannounced.", 84, 300, 110, 120.9, 10.5, False, 1)
+    number = Line("4.", 56, 66, 110, 121.1, 10.5, False, 1)
+    following = Line("It looked at", 84, 300, 124, 134.9, 10.5, False, 1)
+    rows = _rows([text, number, following])
+    assert [row.text for row in rows] == ["4. The inspection was unannounced.", "It looked at"]
+    assert (rows[0].x0, rows[0].x1) == (56, 300)
+
+
 def test_line_joining_and_bullet_glyphs():
     assert _join("the arrange-", "ments made") == "the arrangements made"
     assert _join("a multi-", "agency team") == "a multi-agency team"
@@ -337,6 +347,7 @@ def test_line_joining_and_bullet_glyphs():
     assert _join("the arrange\u2010", "ments made") == "the arrangements made"
     assert _join("soft hyph\xad", "enation") == "soft hyphenation"
     assert _join("a jointly-", "owned plan") == "a jointly-owned plan"
+    assert _join("the caf-", "é opened") == "the café opened"
     # The document's own spelling elsewhere decides.
     assert _join("child-", "centred", frozenset({"child-centred"})) == "child-centred"
     assert _join("co-", "ordinate", frozenset({"coordinate"})) == "coordinate"
