@@ -252,3 +252,40 @@ def make_flowing_pdf(layout: str, path: Path, header: str, footer: str) -> Path:
     )
     document.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return path
+
+
+def layout_html(layout: str) -> str:
+    """The layout as an HTML page to print: `=== columns ===` pages in CSS columns."""
+    from html import escape
+
+    out: list[str] = []
+    columns = False
+    for block in re.split(r"\n\s*\n", layout.strip()):
+        block = block.strip()
+        if block.startswith("=== contents"):
+            continue
+        if block in ("=== page ===", "=== columns ==="):
+            if columns:
+                out.append("</div>")
+            columns = block == "=== columns ==="
+            out.append('<div class="page"></div>' + ('<div class="columns">' if columns else ""))
+            continue
+        if m := re.match(r"(#+) ", block):
+            level = len(m.group(1))
+            out.append(f"<h{level}>{escape(block[m.end() :])}</h{level}>")
+        elif block.startswith("- "):
+            items = "".join(f"<li>{escape(item[2:])}</li>" for item in block.split("\n"))
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append(f"<p>{'<br>'.join(escape(x) for x in block.split(chr(10)))}</p>")
+    if columns:
+        out.append("</div>")
+    style = (
+        "body{font:11pt/1.4 serif;text-align:justify}h1{font-size:20pt}h2{font-size:14pt}"
+        ".page{break-before:page}.columns{column-count:2;column-gap:1.5em}"
+        'ul{list-style-type:"•  "}'
+    )
+    return (
+        f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><style>{style}</style>'
+        f"</head><body>{''.join(out)}</body></html>"
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pdfgen import make_flowing_pdf, make_pdf, source_text
+from pdfgen import layout_html, make_flowing_pdf, make_pdf, source_text
 from pdfminer.high_level import extract_pages, extract_text
 from reportlab.pdfgen.canvas import Canvas
 
@@ -222,6 +222,40 @@ def test_word_processor_layout_draft(pdfs, tmp_path, capsys):
     assert "Page " not in text
     assert text.startswith("\nWiltshire Council  \nChildren’s Select Committee  \n31st May 2012\n")
     assert "published: 2012-05-31  # confirm: page 1, the date line '31st May 2012'" in draft
+
+
+def test_browser_printed_draft(browser, tmp_path, capsys):
+    # Another producer: Chromium prints the report with CSS columns, a running header and a
+    # 'Page N of M' footer, subset TrueType fonts and justified text.
+    layout = (FIXTURES / "protection-2013.txt").read_text(encoding="utf-8")
+    page = browser.new_page()
+    page.set_content(layout_html(layout))
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(
+        path=str(pdf),
+        format="A4",
+        display_header_footer=True,
+        header_template=f'<div style="font-size:8pt;width:100%;text-align:center">{REPORT_HEADER}</div>',
+        footer_template='<div style="font-size:8pt;width:100%;text-align:right;margin-right:2cm">'
+        'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+        margin={"top": "2cm", "bottom": "2cm", "left": "2cm", "right": "2cm"},
+    )
+    page.close()
+    raw = extract_text(str(pdf))
+    assert REPORT_HEADER in raw and "Page 2 of 5" in raw
+    draft = imported(pdf, tmp_path / "2013-07-printed.md", capsys)
+    recall, precision = fidelity(draft, FIXTURES / "protection-2013.txt")
+    # Measured: recall 1.000, precision 1.000.
+    assert recall >= 0.99
+    assert precision >= 0.99
+    text = body(draft)
+    assert REPORT_HEADER not in text and "Page " not in text
+    assert re.findall(r"^(\d+)\. ", text, re.M) == [str(n) for n in [*range(1, 19), 26, 27]]
+    assert len(re.findall(r"^- ", text, re.M)) == 5
+    assert (
+        'title: "Inspection of local authority arrangements for the protection of children"'
+        in draft
+    )
 
 
 def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys):
