@@ -10,7 +10,9 @@ reported as dropped (from the source) or added (in the edition), in runs with th
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,8 +133,6 @@ def _line_places(text: str, first_line: int, prefix: str) -> Callable[[int], str
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def place(offset: int) -> str:
-        import bisect
-
         return f"{prefix}:{first_line + bisect.bisect_right(starts, offset) - 1}"
 
     return place
@@ -302,8 +302,6 @@ def format_comparison(result: Comparison, edition_name: str, show: int = 10) -> 
 
 def run(args) -> int:
     """The `compare` command: print the figures and runs; exit 1 under a threshold or on error."""
-    import sys
-
     from .load import display_path
 
     edition_name, source_name = display_path(Path(args.edition)), display_path(Path(args.source))
