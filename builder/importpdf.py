@@ -720,8 +720,14 @@ def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: 
         out.append(f"title: {_yaml_string(str(title.value))}{confirm(title)}")
     else:
         out.append(f"title: {TODO} the document's own title")
-    out.append(f"kind: {TODO} one of the kinds in content/site.yml")
-    out.append(f"{TODO} framework: an id from content/frameworks.yml, if the report has one")
+    if kind := facts.get("kind"):
+        out.append(f"kind: {kind.value}{confirm(kind)}")
+    else:
+        out.append(f"kind: {TODO} one of the kinds in content/site.yml")
+    if framework := facts.get("framework"):
+        out.append(f"framework: {framework.value}{confirm(framework)}")
+    else:
+        out.append(f"{TODO} framework: an id from content/frameworks.yml, if the report has one")
     if inspected := facts.get("inspected"):
         start, end = inspected.value  # type: ignore[misc]
         dates = f"{{start: {start}, end: {end}}}" if start != end else start
@@ -756,10 +762,69 @@ def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: 
     return "\n".join(out) + "\n"
 
 
-def draft(pdf: Path, name: str, report_id: str | None = None) -> tuple[str, Document]:
+def project_vocabulary(content: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The project's report kinds (id -> label) and frameworks (id -> title), where readable."""
+    import yaml
+
+    def load(name: str):
+        try:
+            return yaml.safe_load((content / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return None
+
+    site = load("site.yml")
+    kinds = site.get("kinds") if isinstance(site, dict) else None
+    frameworks = load("frameworks.yml")
+    return (
+        {str(k): str(v) for k, v in kinds.items()} if isinstance(kinds, dict) else {},
+        {
+            str(f["id"]): str(f["title"])
+            for f in frameworks
+            if isinstance(f, dict) and f.get("id") and f.get("title")
+        }
+        if isinstance(frameworks, list)
+        else {},
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def match_vocabulary(
+    document: Document, facts: dict[str, Found], kinds: dict[str, str], frameworks: dict[str, str]
+) -> dict[str, Found]:
+    """The kind whose label the title holds, and the framework whose title the text names."""
+    found: dict[str, Found] = {}
+    if title := facts.get("title"):
+        for kind, label in kinds.items():
+            if label and _plain(label) in _plain(str(title.value)):
+                found["kind"] = Found(kind, title.page, f"the title says {label!r}")
+                break
+    # The longest framework title named in the first pages (without a parenthesised acronym).
+    names = sorted(
+        ((fid, _plain(re.sub(r"\s*\([^)]*\)", "", t))) for fid, t in frameworks.items()),
+        key=lambda item: -len(item[1]),
+    )
+    for block in document.blocks:
+        if block.page > 3:
+            break
+        text = _plain(block.text)
+        hit = next(((fid, n) for fid, n in names if len(n) > 12 and n in text), None)
+        if hit:
+            found["framework"] = Found(hit[0], block.page, f"the text names {hit[1]!r}")
+            break
+    return found
+
+
+def draft(
+    pdf: Path, name: str, report_id: str | None = None, content: Path | None = None
+) -> tuple[str, Document]:
     """The draft edition of a PDF as text, and the document read from it."""
     document = read_pdf(pdf, name)
     facts = find_facts(document)
+    if content is not None:
+        facts.update(match_vocabulary(document, facts, *project_vocabulary(content)))
     head = front_matter(
         facts, report_id or default_id(facts, pdf), Path(name).name, len(document.pages)
     )
@@ -808,7 +873,7 @@ def run(args) -> int:
     if out and out.exists() and not args.force:
         return _exists(out)
     try:
-        text, document = draft(pdf, name, report_id)
+        text, document = draft(pdf, name, report_id, Path(args.root) / "content")
     except PdfError as error:
         print(f"{error.path}: error: {error.message}", file=sys.stderr)
         return 1
@@ -858,6 +923,11 @@ def register(commands) -> None:
         help="the draft's path (default: ROOT/content/reports/ID.md, the id made from the "
         "inspection's year and month and the file's name)",
     )
-    i.add_argument("--root", default=".", help="project folder holding content/ (default: .)")
+    i.add_argument(
+        "--root",
+        default=".",
+        help="project folder holding content/, whose report kinds and frameworks the draft "
+        "may name (default: .)",
+    )
     i.add_argument("--force", action="store_true", help="replace the file at --out if it exists")
     i.set_defaults(run=run)

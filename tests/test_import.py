@@ -18,6 +18,7 @@ from builder.importpdf import Line, _bullet, _join, _rows, unconfirmed
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"  # its kinds and frameworks, for the drafts
 REPORT_HEADER = (
     "Inspection of local authority arrangements for the protection of children: Wiltshire"
 )
@@ -48,8 +49,8 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
     return status, out, err
 
 
-def imported(pdf: Path, out: Path, capsys) -> str:
-    status, _, err = run(["import", str(pdf), "--out", str(out)], capsys)
+def imported(pdf: Path, out: Path, capsys, root: Path = FIXTURE_SITE) -> str:
+    status, _, err = run(["import", str(pdf), "--out", str(out), "--root", str(root)], capsys)
     assert status == 0, err
     return out.read_text(encoding="utf-8")
 
@@ -191,6 +192,7 @@ def test_letter_draft(pdfs, tmp_path, capsys):
     assert str(data["inspected"]["start"]) == "2022-01-24"
     assert str(data["inspected"]["end"]) == "2022-01-25"
     assert data["authors"] == [{"name": "Kendra Bell", "role": "Lead inspector"}]
+    assert "kind: focused-visit  # confirm: page 1, the title says 'Focused visit'" in head
     assert "published: 2022-02-28  # confirm: page 1, the date line '28 February 2022'" in head
     # An address keeps its lines.
     assert "Lucy Townsend  \nCorporate Director of People  \nWiltshire Council  \n" in text
@@ -256,6 +258,23 @@ def test_browser_printed_draft(browser, tmp_path, capsys):
         'title: "Inspection of local authority arrangements for the protection of children"'
         in draft
     )
+
+
+def test_framework_named_in_the_text_is_proposed(pdfs, tmp_path, capsys):
+    content = tmp_path / "project" / "content"
+    content.mkdir(parents=True)
+    (content / "frameworks.yml").write_text(
+        "- id: cra\n  title: Annual unannounced inspection of contact and referral\n"
+        "- id: ilacs\n  title: Inspection of local authority children's services (ILACS)\n",
+        encoding="utf-8",
+    )
+    (content / "site.yml").write_text("kinds: [not, a, mapping]\n", encoding="utf-8")
+    draft = imported(pdfs["letter"], tmp_path / "2022-01-visit.md", capsys, root=content.parent)
+    assert (
+        "\nframework: ilacs  # confirm: page 1, the text names "
+        '"inspection of local authority children\'s services"\n' in draft
+    )
+    assert "\nkind: # to do: one of the kinds in content/site.yml\n" in draft
 
 
 def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys):
