@@ -410,3 +410,34 @@ def test_line_joining_and_bullet_glyphs():
     assert _bullet("- Strengthen planning") == "Strengthen planning"
     assert _bullet("-2 degrees") is None
     assert "ﬁnding ﬂows".translate(importpdf._LIGATURES) == "finding flows"
+
+
+@pytest.mark.parametrize(
+    "text, key, value",
+    [
+        (
+            "Inspection dates: 8 – 17 July 2013 Lead inspector Ian Young HMI",
+            "inspected",
+            ("2013-07-08", "2013-07-17"),
+        ),
+        (
+            "Inspection dates: 8 – 17 July 2013 Lead inspector Ian Young HMI",
+            "lead",
+            "Ian Young",
+        ),
+        ("Inspection dates: 28 June – 2 July 2021", "inspected", ("2021-06-28", "2021-07-02")),
+        (
+            "Dates of inspection: 5 March 2012 to 16 March 2012",
+            "inspected",
+            ("2012-03-05", "2012-03-16"),
+        ),
+        ("Publication date: 24 April 2012", "published", "2012-04-24"),
+        ("Lead inspector: Jane Smith, Her Majesty's Inspector", "lead", "Jane Smith"),
+        ("Inspection dates: 31 February 2013", "inspected", None),  # not a real date
+    ],
+)
+def test_facts_stated_in_the_text(text, key, value):
+    block = importpdf.Block("paragraph", text, 1, 10.0, False)
+    document = importpdf.Document("x.pdf", [], [block], 10.0)
+    found = importpdf.find_facts(document).get(key)
+    assert (found.value if found else None) == value
