@@ -19,6 +19,8 @@ from pathlib import Path
 HINT_INSTALL = "reading PDFs needs pdfminer.six (hint: pip install 'inspection-history[import]')"
 
 BULLETS = "•\uf0b7▪◦‣●■∙·\uf0a7\uf076\uf0d8"
+# Glyphs that are bullets only when they stand apart, before the text of their line.
+STANDALONE_BULLETS = frozenset({"o", "§", "Ø", "ü", "➢", "✓"})
 # A hyphen at a line's end after one of these is part of a compound (multi-agency), not a break.
 COMPOUND_PREFIXES = frozenset(
     "multi self well non cross co pre post full part ex anti semi inter intra".split()
@@ -303,6 +305,9 @@ def _rows(lines: list[Line]) -> list[Line]:
     rows = []
     for group in groups:
         group.sort(key=lambda line: line.x0)
+        if len(group) > 1 and group[0].text in STANDALONE_BULLETS:
+            # A Wingdings or Courier 'o' bullet set apart from its text is a bullet too.
+            group[0] = Line(**{**group[0].__dict__, "text": "•"})
         rows.append(
             Line(
                 text=" ".join(line.text for line in group),

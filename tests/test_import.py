@@ -390,6 +390,11 @@ def test_pieces_of_one_line_join_left_to_right():
     rows = _rows([text, number, following])
     assert [row.text for row in rows] == ["4. The inspection was unannounced.", "It looked at"]
     assert (rows[0].x0, rows[0].x1) == (56, 300)
+    # A Courier 'o' or a Wingdings glyph set apart before its text is a bullet.
+    sub = Line("o", 84, 90, 140, 148.9, 10.5, False, 1)
+    item = Line("improve private fostering", 102, 300, 138, 148.9, 10.5, False, 1)
+    word = Line("o", 84, 90, 160, 168.9, 10.5, False, 1)
+    assert [row.text for row in _rows([sub, item, word])] == ["• improve private fostering", "o"]
 
 
 def test_line_joining_and_bullet_glyphs():
