@@ -336,25 +336,36 @@ def _reading_order(page: Page) -> list[Line]:
     gutter = _gutter(lines, page.width)
     if gutter is None:
         return _rows(lines)
+    crossing = [line for line in lines if line.x0 < gutter < line.x1]
+
+    def full_width(line: Line) -> bool:
+        # A line across the gutter, or a piece on its baseline (the number of its paragraph).
+        return line in crossing or any(
+            abs(other.bottom - line.bottom) < 0.4 * min(other.size, line.size) for other in crossing
+        )
+
     ordered: list[Line] = []
-    stretch: list[Line] = []
+    stretch: list[Line] = []  # two-column lines since the last full-width one
+    full: list[Line] = []  # full-width lines since the last two-column one
 
     def flush() -> None:
+        ordered.extend(_rows(full))
+        full.clear()
         for column in (1, 2):
             part = [line for line in stretch if line.column == column]
             ordered.extend(_rows(sorted(part, key=by_position)))
         stretch.clear()
 
     for line in lines:
-        if line.x1 <= gutter:
-            line.column = 1
-            stretch.append(line)
-        elif line.x0 >= gutter:
-            line.column = 2
-            stretch.append(line)
+        if full_width(line):
+            if stretch:
+                flush()
+            full.append(line)
         else:
-            flush()
-            ordered.extend(_rows([line]))
+            if full:
+                flush()
+            line.column = 1 if line.x1 <= gutter else 2
+            stretch.append(line)
     flush()
     return ordered
 

@@ -3,7 +3,7 @@
 The layout is read from a small text format: blocks separated by blank lines; `# ` a title,
 `## ` a heading, `**…**` a bold line, `- ` list items (one a line), `14. ` a numbered paragraph
 set with a hanging number, a block of several lines kept line by line (an address); a line
-`=== page ===` starts a new page and `=== columns ===` a new page set in two columns; a block
+`=== page ===` starts a new page and `=== columns ===` a new page set in two columns (`=== columns here ===`: from here on the same page); a block
 that begins `=== contents ===` is a contents list of `title|page` lines. Every
 page carries a running header and a footer with the page number; long words that do not fit
 at a line's end are hyphenated, as typesetting does.
@@ -139,6 +139,10 @@ class Writer:
         if block == "=== columns ===":
             self.new_page(columns=True)
             self.column = -1  # full width until the first paragraph
+            return
+        if block == "=== columns here ===":
+            self.columns = True
+            self.start_columns()
             return
         if block.startswith("=== contents ==="):
             self.lines("Contents", "Helvetica-Bold", 13, 16)

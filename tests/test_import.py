@@ -122,6 +122,34 @@ def test_report_draft_structure(pdfs, tmp_path, capsys):
     assert "multi-agency arrangements" in text
 
 
+def test_a_page_that_turns_to_two_columns_halfway(tmp_path, capsys):
+    layout = (FIXTURES / "protection-2013.txt").read_text(encoding="utf-8")
+    blocks = layout.split("\n\n")
+    about = blocks.index("## About this inspection")
+    service = blocks.index("## Service information")
+    # A long introduction runs full width, then paragraphs 9 to 12 in two columns below it.
+    part = blocks[about : about + 6] + ["=== columns here ==="] + blocks[service + 1 : service + 5]
+    # Two more pages, so that the running header and footer repeat.
+    part += ["=== page ===", blocks[service + 5], "=== page ===", blocks[service + 6]]
+    pdf = make_pdf("\n\n".join(part), tmp_path / "mixed.pdf", REPORT_HEADER, REPORT_FOOTER)
+    first = list(extract_pages(str(pdf)))[0]
+    lines = [line for box in first if hasattr(box, "get_text") for line in box]
+    assert sum(line.x0 > first.width / 2 for line in lines) >= 3  # the right column is used
+    draft = imported(pdf, tmp_path / "2013-07-mixed.md", capsys)
+    source = source_text("\n\n".join(part))
+    result = measure(text_tokens(source, "s"), edition_tokens(draft, "d"))
+    assert (result.recall, result.precision) == (1.0, 1.0)
+    assert re.findall(r"^(\d+)\. ", body(draft), re.M) == [
+        *"45678",
+        "9",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+    ]
+
+
 def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
     draft = imported(pdfs["report"], tmp_path / "2013-07-protection.md", capsys)
     head = draft.split("\n---\n", 1)[0] + "\n"
