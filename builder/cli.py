@@ -254,6 +254,11 @@ def parser() -> argparse.ArgumentParser:
         help="the document's date, YYYY-MM-DD: gives the id's year-month prefix (default: today)",
     )
     r.set_defaults(run=cmd_new_report)
+
+    from . import compare, importpdf
+
+    compare.register(commands)
+    importpdf.register(commands)
     return top
 
 
