@@ -235,9 +235,9 @@ class Report:
     body: str
     body_line: int  # the file line the body starts on
     where: Where
-    edition: str = (
-        "full"  # "full", or "summary": the body is the editors' summary, not the document
-    )
+    # "full", or "summary": the body is the editors' summary, not the document.
+    edition: str = "full"
+    mentions: tuple[Mention, ...] = ()  # passages of this report that speak of another report
 
     @property
     def date(self) -> PartialDate:

@@ -176,6 +176,7 @@ class AsideView:
     themes: tuple[Link, ...]
     earlier: Neighbour | None
     later: Neighbour | None
+    mentions: ReportHeader | None = None  # the report a mention speaks of
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ class ReportPageView:
     previous: ReportHeader | None
     next: ReportHeader | None
     body: tuple[BodyPart, ...]
+    mentioned_by: tuple[Passage, ...] = ()  # passages of other reports that speak of this one
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,11 @@ class _Planner:
         self.summaries = {rid: self._summary(rid) for rid in site.histories}
         self.entry_of = {rid: {e.report: e for e in h.entries} for rid, h in site.histories.items()}
         self.neighbours = {rid: _neighbour_map(h, self.views) for rid, h in site.histories.items()}
+        self.mentioned_by: dict[str, tuple[Passage, ...]] = {}
+        for v in site.reports:
+            for p in v.passages:
+                if p.mentions:
+                    self.mentioned_by[p.mentions] = (*self.mentioned_by.get(p.mentions, ()), p)
 
     def grade(self, framework_id: str, grade_id: str) -> Grade | None:
         framework = self.site.frameworks.get(framework_id)
@@ -536,6 +543,7 @@ class _Planner:
             self.headers.get(view.previous),
             self.headers.get(view.next),
             self.body(view),
+            self.mentioned_by.get(r.id, ()),
         )
 
     def body(self, view: ReportView) -> tuple[BodyPart, ...]:
@@ -564,6 +572,7 @@ class _Planner:
             tuple(Link(t, site.themes[t].title) for t in passage.themes),
             earlier,
             later,
+            self.headers.get(passage.mentions) if passage.mentions else None,
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:

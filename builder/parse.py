@@ -51,6 +51,7 @@ REPORT_KEYS = (
     "recommendations",
     "annotations",
     "edition",
+    "mentions",
 )
 EDITIONS = ("full", "summary")
 SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
@@ -353,6 +354,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         body_line=body_line,
         where=Where(path, 1, tuple(f.mapping.key_lines.items())),
         edition=f.ident("edition") or "full",
+        mentions=_report_mentions(f),
     )
     if report.edition not in EDITIONS:
         f.error(
@@ -392,6 +394,18 @@ def _selector(f: Fields) -> Selector | None:
     if not quote and (f.has("prefix") or f.has("suffix")):
         f.error(f.line, f"{f.what} has a 'prefix' or 'suffix' but no 'quote'")
     return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
+
+
+def _report_mentions(f: Fields) -> tuple[Mention, ...]:
+    """Passages of this report that speak of another report in the collection."""
+    out = []
+    for entry, line in f.items("mentions"):
+        m = Fields(entry, f.path, f.diagnostics, "mention", ("report",) + SELECTOR_KEYS, line)
+        selector = _selector(m)
+        report = m.ident("report", required=True)
+        if m.ok and selector:
+            out.append(Mention(report, selector, _where(m)))
+    return tuple(out)
 
 
 def _basis(f: Fields) -> str:

@@ -52,6 +52,36 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
     for event in content.events:
         for mention in event.mentions:
             known(mention.report, report_ids, "report", mention.where.of("report"))
+    for report in content.reports:
+        for mention in report.mentions:
+            where = mention.where.of("report")
+            if mention.report == report.id:
+                diagnostics.error(
+                    where.path, where.line, "a report cannot mention itself: name another report"
+                )
+            else:
+                known(mention.report, report_ids, "report", where)
+    _events_that_are_reports(content, diagnostics)
+
+
+def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:
+    """An event describes an inspection whose document is not in the collection: once the
+    document is added as a report, the event repeats it, and its mentions belong to the report."""
+    for event in content.events:
+        for report in content.reports:
+            same_time = report.date.year == event.date.start.year and (
+                not event.date.start.month
+                or not report.date.month
+                or report.date.month == event.date.start.month
+            )
+            if same_time and report.kind == event.kind and report.framework == event.framework:
+                diagnostics.warning(
+                    event.where.path,
+                    event.where.line,
+                    f"event '{event.id}' looks like the inspection of report '{report.id}' (same "
+                    "kind, framework and date) (hint: remove the event, and move its mentions to "
+                    "the reports that mention it, as 'mentions' naming the report)",
+                )
 
 
 def _check_judgements(

@@ -195,6 +195,9 @@ def _targets(report: Report) -> list[Target]:
     targets += [
         Target(f"note-{i + 1}", a.selector, a.where) for i, a in enumerate(report.annotations)
     ]
+    targets += [
+        Target(f"cites-{i + 1}", m.selector, m.where) for i, m in enumerate(report.mentions)
+    ]
     return targets
 
 
@@ -236,6 +239,7 @@ def _passages(
     out = []
     items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
     items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
+    items += [(f"cites-{i + 1}", "mention", m) for i, m in enumerate(report.mentions)]
     for key, kind, item in items:
         anchor = anchors.get(key)
         if anchor is None:
@@ -245,8 +249,9 @@ def _passages(
         before, quote, after = (
             context(text, anchor.start, anchor.end) if not whole else ("", text, "")
         )
-        item_themes = tuple(item.themes) or (
-            recs[item.tracks].themes if item.tracks in recs else ()
+        tracks = getattr(item, "tracks", "")
+        item_themes = tuple(getattr(item, "themes", ())) or (
+            recs[tracks].themes if tracks in recs else ()
         )
         out.append(
             Passage(
@@ -260,13 +265,14 @@ def _passages(
                 after=after,
                 whole=whole,
                 themes=tuple(t for t in item_themes if t in themes),
-                tracks=item.tracks if item.tracks in recs else "",
-                status=item.status,
+                tracks=tracks if tracks in recs else "",
+                status=getattr(item, "status", ""),
                 note_html=render_note(getattr(item, "note", ""), base_path),
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
                 status_basis=getattr(item, "basis", "stated"),
+                mentions=item.report if kind == "mention" else "",
                 year=report.date.year,
             )
         )

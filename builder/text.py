@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,10 +43,11 @@ class _LinkPolicy(Treeprocessor):
     """Apply the URL policy to every link and image: a refused URL is removed and recorded; a link
     to the site's own pages, written from its root (`/reports/…`), gets the base path in front."""
 
-    def __init__(self, md: markdown.Markdown, base_path: str = "/") -> None:
+    def __init__(self, md: markdown.Markdown, base_path: str = "/", shared: bool = False) -> None:
         super().__init__(md)
         self.refused: list[tuple[str, str]] = []  # (url as written, message)
         self.base_path = base_path
+        self.shared = shared  # the text shows on several pages (a note, a description)
 
     def run(self, root: etree.Element) -> None:
         self.refused = []
@@ -61,18 +63,42 @@ class _LinkPolicy(Treeprocessor):
             if not verdict.ok:
                 del element.attrib[attribute]
                 self.refused.append((url, url_message("image" if image else "link", url, verdict)))
+            elif self.shared and (problem := _page_relative(url)):
+                del element.attrib[attribute]
+                self.refused.append((url, problem))
             elif url.startswith("/") and not url.startswith("//") and self.base_path != "/":
                 element.set(attribute, self.base_path + url[1:])
 
 
+def _page_relative(url: str) -> str:
+    """Why a link in a note or description cannot be relative to the page, or "" when it is not.
+
+    A note shows on its report's page, on theme pages and on recommendation histories: a link
+    written relative to one of those pages leads somewhere else from the others.
+    """
+    url = html.unescape(url)  # an e-mail autolink's address comes entity-encoded
+    if url.startswith(("/", "http://", "https://", "mailto:")) or "://" in url:
+        return ""
+    example = "/reports/2019-06-ilacs/#p48"
+    if url.startswith("#"):
+        return (
+            f"link '{url}' points into whichever page shows the note (hint: link to a paragraph "
+            f"from the site's root, with its report's id, like {example})"
+        )
+    return (
+        f"link '{url}' is relative to the page, and a note shows on several pages (hint: write "
+        f"it from the site's root, like {example}; the builder adds the base path and checks it)"
+    )
+
+
 def _markdown(
-    *extensions: markdown.Extension, base_path: str = "/"
+    *extensions: markdown.Extension, base_path: str = "/", shared: bool = False
 ) -> tuple[markdown.Markdown, _LinkPolicy]:
     md = markdown.Markdown(extensions=["tables", *extensions], output_format="html")
     # Content is text, never markup: raw HTML is shown as written rather than passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    policy = _LinkPolicy(md, base_path)
+    policy = _LinkPolicy(md, base_path, shared)
     md.treeprocessors.register(policy, "link_policy", -10)
     return md, policy
 
@@ -107,7 +133,7 @@ def refused_links(text: str) -> tuple[RefusedLink, ...]:
 def _note(text: str, base_path: str = "/") -> tuple[str, tuple[RefusedLink, ...]]:
     if not text:
         return "", ()
-    md, policy = _markdown(base_path=base_path)
+    md, policy = _markdown(base_path=base_path, shared=True)
     return md.convert(text), _located(policy.refused, text)
 
 

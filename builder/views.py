@@ -39,6 +39,7 @@ class Passage:
     wording: str  # an own recommendation's full wording
     where: Where
     status_basis: str = "stated"  # the status: stated by the passage, or inferred by the editors
+    mentions: str = ""  # for a passage that speaks of another report: that report's id
     year: int = 0  # its report's year, for citations such as `2013 ¶27`
 
 

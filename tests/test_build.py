@@ -91,10 +91,13 @@ def test_site_links_in_notes_follow_the_base_path(fixture_copy: Path, tmp_path: 
     settings = fixture_copy / "site.yml"
     settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
     report = fixture_copy / "reports" / "2022-01-visit.md"
+    text = report.read_text()
+    assert "    themes: [supervision]\n" in text
     report.write_text(
-        report.read_text().replace(
-            "    themes: [supervision]\n---",
-            "    themes: [supervision]\n    note: See [2019](/reports/2019-06-second/#p1).\n---",
+        text.replace(
+            "    themes: [supervision]\n",
+            "    themes: [supervision]\n    note: See [2019](/reports/2019-06-second/#p1).\n",
+            1,
         )
     )
     diagnostics = Diagnostics()

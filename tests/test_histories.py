@@ -81,3 +81,37 @@ def test_an_editors_summary_is_silent_as_not_known(fixture_copy, tmp_path):
     assert "These are the editors’ words, not the document’s." in report
     theme = files["themes/supervision/index.html"].decode()
     assert "Quoted from the editors’ summary of this report" in theme
+
+
+def test_a_report_that_speaks_of_another_links_both_ways(fixture_files):
+    visit = fixture_files["reports/2022-01-visit/index.html"].decode()
+    aside = re.search(r'<p class="tags-inline mention">(.*?)</p>', visit, re.S).group(1)
+    assert 'href="/reports/2019-06-second/"' in aside
+    mentioned = fixture_files["reports/2019-06-second/index.html"].decode()
+    section = re.search(r'id="report-mentioned-by">(.*?)</section>', mentioned, re.S).group(1)
+    assert 'href="/reports/2022-01-visit/#' in section
+    assert "the inspection in 2019" in section
+
+
+def test_a_mention_of_an_unknown_report_and_an_event_that_is_a_report(fixture_copy, tmp_path):
+    from conftest import build_files
+
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    visit.write_text(visit.read_text().replace("report: 2019-06-second", "report: 2019-06-secnd"))
+    events = fixture_copy / "events.yml"
+    events.write_text(
+        events.read_text()
+        + '\n- id: 2013-again\n  title: Inspection\n  date: "2013-07"\n'
+        + "  kind: inspection-report\n  framework: old\n"
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", fixture_copy))
+    assert files is None
+    messages = [d.format() for d in diagnostics.sorted()]
+    assert (
+        "content/reports/2022-01-visit.md:19: error: unknown report '2019-06-secnd'"
+        " (did you mean '2019-06-second'?)"
+    ) in [m.replace(str(fixture_copy.parent) + "/", "") for m in messages]
+    assert any(
+        "warning: event '2013-again' looks like the inspection of report '2013-07-first'" in m
+        for m in messages
+    )

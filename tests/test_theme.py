@@ -60,10 +60,11 @@ def test_an_error_in_the_theme_names_the_theme_file_and_line(tmp_path: Path):
     timeline = display_path(THEME / "templates" / "timeline.html")
     lines = (THEME / "templates" / "timeline.html").read_text().splitlines()
     used = next(i for i, line in enumerate(lines, 1) if "passage_link(" in line)
-    assert [d.format() for d in diagnostics.sorted()] == [
+    # Every theme template that uses the macro says so at its own line; the timeline is one.
+    assert (
         f"{timeline}:{used}: error: template error: the template '_macros.html' (imported on line 2"
         " in 'timeline.html') does not export the requested name 'passage_link'"
-    ]
+    ) in [d.format() for d in diagnostics.sorted()]
 
 
 def test_a_named_override_folder_must_exist(tmp_path: Path, capsys):

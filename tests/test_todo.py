@@ -38,10 +38,12 @@ def test_todo_lists_every_kind_of_open_item(fixture_copy: Path):
         '\n- id: 2022-visit\n  title: A visit\n  date: "2022-01"\n  kind: focused-visit\n',
     )
     visit = content / "reports" / "2022-01-visit.md"
+    assert "    themes: [supervision]\n" in visit.read_text()
     visit.write_text(
         visit.read_text().replace(
-            "    themes: [supervision]\n---",
-            "    themes: [supervision]\n    note: See [2019](/reports/2019-06-second/#gone).\n---",
+            "    themes: [supervision]\n",
+            "    themes: [supervision]\n    note: See [2019](/reports/2019-06-second/#gone).\n",
+            1,
         )
     )
     result = check_todo(content.parent)
