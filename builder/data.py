@@ -19,12 +19,14 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
             "in_collection": item.report is not None,
             "date": item.sort_key[0].iso,
             "framework": item.framework,
+            "scope": _scope(site, item.framework, j.scope),
             "area": j.area,
             "series": j.series,
             "grade": j.grade,
             "grade_label": _grade(site, item.framework, j.grade).label,
             "ordinal": _grade(site, item.framework, j.grade).ordinal,
             "headline": j.headline,
+            "basis": j.basis,
             "note": j.note,
         }
         for item in site.timeline
@@ -39,6 +41,11 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
             "themes": list(h.recommendation.themes),
             "url": urls.absolute("recommendation", h.recommendation.id),
             "latest_status": h.latest_status,
+            "open": h.is_open,
+            "standing": h.standing.standing,
+            "first_raised": h.standing.first_raised,
+            "last_assessed": h.standing.last_assessed,
+            "later_reports_silent": h.standing.silent_since,
             "recurring": h.recurring,
             "times_raised": h.times_raised,
             "statuses": {e.report: e.status for e in h.entries},
@@ -126,7 +133,10 @@ def _report(view, site, urls: Urls) -> dict[str, Any]:
         "kind": r.kind,
         "framework": r.framework,
         "inspected": _range(r.inspected),
+        "inspected_basis": r.inspected.basis if r.inspected else "",
         "published": r.published.start.iso,
+        "published_basis": r.published.basis,
+        "edition": r.edition,
         "publisher": r.publisher,
         "authors": [{"name": a.name, "role": a.role} for a in r.authors],
         "source": r.source.title,
@@ -154,6 +164,7 @@ def _passage(p, urls: Urls) -> dict[str, Any]:
         "themes": " ".join(p.themes),
         "tracks": p.tracks,
         "status": p.status,
+        "status_basis": p.status_basis if p.status else "",
         "timescale": p.timescale,
         "url": urls.absolute("report", p.report, p.block_id),
     }
@@ -218,13 +229,30 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# A cell a spreadsheet would run as a formula begins with one of these (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text that begins like one gets a `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8")
+
+
+def _scope(site, framework_id: str, scope_id: str) -> str:
+    framework = site.frameworks.get(framework_id)
+    scope = framework.scope(scope_id) if framework else None
+    return scope.id if scope else ""
 
 
 # What each data file holds and what each of its columns or keys means, in the order the files
@@ -235,7 +263,10 @@ _REPORT_KEYS = (
     ("kind", "the kind of document: inspection-letter, inspection-report, focused-visit, …"),
     ("framework", "the id of the inspection framework it was made under (empty if none)"),
     ("inspected", "the inspection's dates, ISO 8601: a day, or start/end (empty if not inspected)"),
+    ("inspected_basis", "how the inspection dates are known: stated, inferred or elsewhere"),
     ("published", "the date the document bears: a day, a month or only a year"),
+    ("published_basis", "how the document's date is known: stated, inferred or elsewhere"),
+    ("edition", "full (the document's own text) or summary (the editors' summary of it)"),
     ("publisher", "who published it"),
     ("authors", "its authors, each with a name and a role"),
     ("source", "the title of the published source it is transcribed from"),
@@ -249,12 +280,14 @@ _JUDGEMENT_KEYS = (
     ("in_collection", "whether that document is published on this site"),
     ("date", "the inspection's date, ISO 8601"),
     ("framework", "the id of the framework that graded it"),
+    ("scope", "the id of what the judgement covers, in its framework (empty if not given)"),
     ("area", "the area judged, in the framework's words"),
     ("series", "the line of the grade chart the judgement belongs to"),
     ("grade", "the grade's id in its framework"),
     ("grade_label", "the grade as the framework words it"),
     ("ordinal", "its place on the shared scale: 4 best, 1 worst"),
     ("headline", "whether it is the document's headline judgement"),
+    ("basis", "how the grade is known: stated in the document, inferred, or taken from elsewhere"),
     ("note", "the editors' note on the judgement"),
 )
 _THEME_KEYS = (
@@ -271,6 +304,11 @@ _RECOMMENDATION_KEYS = (
     ("themes", "the ids of its themes"),
     ("url", "the address of its history page"),
     ("latest_status", "the status the latest report that speaks of it gives it"),
+    ("open", "whether it is still open: raised, or progress but not met, at its latest word"),
+    ("standing", "its standing in words, from its history (empty when no report speaks of it)"),
+    ("first_raised", "the id of the first report that raised it"),
+    ("last_assessed", "the id of the latest report that speaks of it"),
+    ("later_reports_silent", "how many later reports do not mention it"),
     ("recurring", "whether two or more reports raise it"),
     ("times_raised", "how many reports raise it"),
     (
@@ -296,12 +334,16 @@ _ANNOTATION_KEYS = (
     ("themes", "the ids of its themes, separated by spaces"),
     ("tracks", "the id of the tracked recommendation it is evidence on (empty if none)"),
     ("status", "what it says of that recommendation"),
+    ("status_basis", "how the status is known: stated, inferred or elsewhere"),
     ("timescale", "an own recommendation's timescale, as printed"),
     ("url", "the address of the passage on its report's page"),
 )
 _REPORT_CSV = tuple(
-    k for k in _REPORT_KEYS if k[0] not in ("authors", "source", "licence", "statuses")
+    k
+    for k in _REPORT_KEYS
+    if k[0] in "id title kind framework inspected published publisher headline_grade url".split()
 )
+_ANNOTATION_CSV = tuple(k for k in _ANNOTATION_KEYS if k[0] != "status_basis")
 DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "reports.json": ("Every report, one object each.", _REPORT_KEYS),
     "reports.csv": (
@@ -323,7 +365,7 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "Every anchored passage: the editors' annotations and the reports' own recommendations.",
         _ANNOTATION_KEYS,
     ),
-    "annotations.csv": ("The passages, one row each.", _ANNOTATION_KEYS),
+    "annotations.csv": ("The passages, one row each.", _ANNOTATION_CSV),
     "annotations.jsonld": (
         "The passages as a W3C Web Annotation collection (JSON-LD).",
         (

@@ -24,7 +24,7 @@ STANDINGS = {
 }
 STANDING_RULES = {
     "open": "the latest report that speaks of it raised it",
-    "progress": "the latest report that speaks of it found progress, but not that it was met",
+    "progress": "the latest report that speaks of it found progress, but not that it was met: still open",
     "met": "the latest report that speaks of it found it met",
     "strength": "no report raised it as a concern; reports speak of it as a strength",
 }
@@ -70,7 +70,8 @@ class Standing:
 
     @property
     def is_open(self) -> bool:
-        return self.standing == "open"
+        """Open: the latest report that speaks of it raised it, or found only progress."""
+        return self.standing in ("open", "progress")
 
     def cell(self, report: str) -> Cell | None:
         return next((c for c in self.cells if c.report == report), None)

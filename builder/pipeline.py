@@ -7,9 +7,11 @@ from .diagnostics import Diagnostics
 from .linkcheck import check_links
 from .load import Project, display_path, read_assets, read_sources, read_templates
 from .memo import Memo
-from .publish import write_site_atomically
+from .publish import publish_site
 from .render import render_site
+from .rules import check_rules
 from .site import build_model
+from .text import check_content_links
 
 Cache = Memo  # the name the preview and older callers know
 
@@ -25,19 +27,21 @@ def build(
     """Build the site; write it only when there are no errors. Returns the files, or None."""
     memo = cache if cache is not None else Memo()
     sources = read_sources(project.content, diagnostics)  # load
-    templates = read_templates(project.templates, diagnostics)
-    assets = read_assets(project.assets)
+    templates = read_templates(project.templates, diagnostics, project.theme)
+    assets = read_assets(project.assets, project.theme)
     content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
-    if diagnostics.has_errors():
-        return None
+    # On to the model even after parse errors: reference and quote problems in the files that
+    # did parse are independent of them, and an editor should see every problem in one run.
     site = build_model(content, diagnostics, memo.bodies)  # model
+    check_content_links(content, site.rendered, sources.files, diagnostics)
+    check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
     if diagnostics.has_errors():
         return None
     memo.base_path = site.settings.base_path
     files, pages = render_site(site, templates, assets, diagnostics, memo)  # views and render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
-    texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
+    texts = {**sources.files, **{templates.path(n): t for n, t in templates.texts.items()}}
     sources_of = {page.output: page.source for page in pages}
     check_links(
         files,
@@ -51,6 +55,6 @@ def build(
     )
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
-    if write:
-        write_site_atomically(files, project.out)  # publish
+    if write and not publish_site(files, project, diagnostics):  # publish
+        return None
     return files

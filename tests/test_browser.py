@@ -58,7 +58,7 @@ def test_pages_work_without_javascript(browser, fixture_site_url):
     assert page.locator("mark.annotated").count() >= 2
     assert page.locator("aside.note").first.is_visible()
     page.goto(f"{fixture_site_url}/timeline/")
-    assert page.locator("svg.grade-chart").is_visible()
+    assert page.locator("svg.grade-chart").first.is_visible()
     context.close()
 
 
@@ -84,4 +84,5 @@ def test_reader_path_on_the_bundled_site(page, real_site_url):
     page.locator("#notes-p27 .tags-inline").get_by_role("link", name="Private fostering").click()
     assert page.url.endswith("/themes/private-fostering/")
     headings = page.locator("section.theme-report h2").all_inner_texts()
-    assert [h.split(":")[0][-4:] for h in headings] == ["2012", "2013", "2019"]
+    years = [h.split(":")[0][-4:] for h in headings]
+    assert "2013" in years and years == sorted(years)  # in date order, whatever reports are added

@@ -42,9 +42,10 @@ def test_open_means_the_latest_word_is_a_concern():
     assert derive_standing(words("", "")).standing == ""
 
 
-def test_progress_last_is_not_open():
+def test_progress_last_is_still_open_and_says_how_long_the_reports_were_silent():
     standing = derive_standing(words("raised", "progress", "", ""))
-    assert not standing.is_open
+    assert standing.is_open
+    assert not derive_standing(words("raised", "met", "")).is_open
     assert standing.last_assessed == "r1"
     assert standing.silent_since == 2
 
