@@ -26,6 +26,7 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
+from .urls import split_address
 from .yamlread import LineDict, YamlProblem, load_yaml
 
 T = TypeVar("T")
@@ -108,6 +109,18 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     url = f.text("url", default="")
     if url and not re.match(r"^https?://", url):
         f.error(f.line_of("url"), f"'url' must start with http:// or https://, not '{url}'")
+    elif url:
+        try:
+            origin, sub_path = split_address(url)
+        except ValueError as exc:
+            f.error(f.line_of("url"), f"'url': {exc}")
+        else:
+            if sub_path != "/":  # the sub-path is base_path's alone, so it is never written twice
+                f.error(
+                    f.line_of("url"),
+                    f"'url' is the site's origin only, without a path (hint: write 'url: {origin}' and 'base_path: {sub_path}')",
+                )
+            url = origin
     kinds: list[tuple[str, str]] = []
     raw_kinds = f.raw("kinds")
     if raw_kinds is None:
@@ -129,7 +142,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         language=f.text("language", default="en"),
         footer=f.text("footer"),
         kinds=tuple(kinds),
-        where=Where(path, 1),
+        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from .content import parse_content
@@ -10,7 +11,9 @@ from .linkcheck import check_links
 from .load import Project, display_path, read_assets, read_sources, read_templates
 from .publish import write_site_atomically
 from .render import PageCache, render_site
+from .search import SearchUnavailable, records, search_files
 from .site import Site, build_model
+from .urls import Urls, is_placeholder, split_address
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Cache:
     pages: PageCache = field(default_factory=PageCache)
     links: dict = field(default_factory=dict)
     base_path: str = "/"  # the last good build's, for the preview server
+    search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
 
 
 def build(
@@ -35,13 +39,21 @@ def build(
     strict: bool = False,
     write: bool = True,
     cache: Cache | None = None,
+    base_url: str = "",
 ) -> dict[str, bytes] | None:
-    """Build the site; write it only when there are no errors. Returns the files, or None."""
+    """Build the site; write it only when there are no errors. Returns the files, or None.
+
+    `base_url` is the full public address the site is built for; it replaces the `url` and
+    `base_path` of the site's settings.
+    """
     cache = cache or Cache()
     sources = read_sources(project.content, diagnostics)  # load
     templates = read_templates(project.templates, diagnostics)
     assets = read_assets(project.assets)
     content = parse_content(sources, diagnostics, display_path(project.content), cache.parsed)
+    if diagnostics.has_errors():
+        return None
+    content = with_address(content, base_url, strict, diagnostics)
     if diagnostics.has_errors():
         return None
     site = build_model(content, diagnostics, cache.bodies)  # model
@@ -51,6 +63,9 @@ def build(
     files = render_site(site, templates, assets, diagnostics, cache.pages)  # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
+    files.update(search_index(site, diagnostics, cache))
+    if diagnostics.has_errors():
+        return None
     texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
     check_links(
         files,
@@ -65,6 +80,45 @@ def build(
         return None
     if write:
         write_site_atomically(files, project.out)  # publish
+    return files
+
+
+def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics):
+    """The content with `--base-url` applied; under `strict`, an error for a missing or placeholder address."""
+    settings = content.settings
+    if base_url:
+        try:
+            origin, base_path = split_address(base_url)
+        except ValueError as exc:
+            diagnostics.error("--base-url", 0, str(exc))
+            return content
+        settings = dataclasses.replace(settings, url=origin + "/", base_path=base_path)
+        content = dataclasses.replace(content, settings=settings)
+    if strict and is_placeholder(settings.url):
+        where = settings.where.of("url")
+        state = f"is a placeholder ({settings.url.rstrip('/')})" if settings.url else "is not set"
+        diagnostics.error(
+            where.path,
+            where.line,
+            f"the site's address {state}: the feed, sitemap and data need its public address "
+            "(hint: set 'url' in site.yml, or build with --base-url https://…/)",
+        )
+    return content
+
+
+def search_index(site: Site, diagnostics: Diagnostics, cache: Cache) -> dict[str, bytes]:
+    """The search index files; made again only when the records or the base path change."""
+    urls = Urls(site.settings.base_path, site.settings.url)
+    items = records(site, urls)
+    key = (items, site.settings.base_path, site.settings.language)
+    if cache.search is not None and cache.search[0] == key:
+        return cache.search[1]
+    try:
+        files = search_files(items, site.settings.language, urls)
+    except SearchUnavailable as exc:
+        diagnostics.error(site.settings.where.path, 0, f"search index not made: {exc}")
+        return {}
+    cache.search = (key, files)
     return files
 
 
@@ -83,6 +137,6 @@ def page_sources(site: Site, project: Project) -> dict[str, str]:
     )
     for page, template in (("index.html", "home"), ("404.html", "404")):
         sources[page] = f"{templates}/{template}.html"
-    for section in ("timeline", "reports", "themes", "recommendations", "about", "data"):
+    for section in ("timeline", "reports", "themes", "recommendations", "about", "data", "search"):
         sources[f"{section}/index.html"] = f"{templates}/{section}.html"
     return sources

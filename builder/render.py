@@ -212,6 +212,7 @@ def render_site(
     for history in site.histories.values():
         page("recommendation", history.recommendation.id, "recommendation.html", history=history)
     page("about", "", "about.html")
+    page("search", "", "search.html")
     data_key = (shared, tuple(v.passages for v in site.reports), tuple(site.histories.values()))
     if cache.data is None or cache.data[0] != data_key:
         cache.data = (data_key, data_files(site, urls))
