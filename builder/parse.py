@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .diagnostics import Diagnostics
 from .fields import Fields
 from .model import (
     Annotation,
+    DateFact,
     Event,
     Framework,
     Grade,
@@ -17,6 +18,7 @@ from .model import (
     Licence,
     Mention,
     OwnRecommendation,
+    PartialDate,
     Person,
     Report,
     Selector,
@@ -27,9 +29,19 @@ from .model import (
     Where,
 )
 from .urls import split_address
-from .yamlread import LineDict, YamlProblem, load_yaml
+from .yamlread import LineDict, LineList, YamlProblem, load_yaml
 
-T = TypeVar("T")
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def where(self) -> Where: ...
+
+
+T = TypeVar("T", bound=_Record)
+# Stands in for a required date that is missing; the record holding it is then dropped.
+_NO_DATE = DateFact(PartialDate(0))
 
 REPORT_KEYS = (
     "id",
@@ -67,7 +79,7 @@ def parse_list(
     data = read_yaml(text, path, diagnostics)
     if data is None:
         return ()
-    if not isinstance(data, list):
+    if not isinstance(data, LineList):
         diagnostics.error(path, getattr(data, "line", 1), f"{path} must hold a list of {what}s")
         return ()
     records: list[T] = []
@@ -157,7 +169,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
         grade, label = g.ident("grade", required=True), g.text("label", required=True)
         ordinal = g.whole_number("ordinal", required=True)
-        if g.ok:
+        if g.ok and ordinal is not None:
             scale.append(Grade(grade, label, ordinal))
     return Framework(
         f.ident("id", required=True),
@@ -227,7 +239,7 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
     record = Event(
         f.ident("id", required=True),
         f.text("title", required=True),
-        date,
+        date or _NO_DATE,
         f.ident("kind", required=True),
         f.ident("framework"),
         _judgements(f),
@@ -235,7 +247,7 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
         f.text("note"),
         _where(f),
     )
-    return record if f.ok and date else None
+    return record if f.ok and date else None  # never with _NO_DATE
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -285,7 +297,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         kind=f.ident("kind", required=True),
         framework=f.ident("framework"),
         inspected=f.date_fact("inspected"),
-        published=f.date_fact("published", required=True),
+        published=f.date_fact("published", required=True) or _NO_DATE,
         presented=f.date_fact("presented"),
         authors=tuple(authors),
         publisher=f.text("publisher", required=True),
@@ -322,7 +334,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
             f.line_of("id"),
             f"a report id must begin with its year and month, like '2013-07-{report.id}'",
         )
-    return report if f.ok and report.published else None
+    return report if f.ok and report.published is not _NO_DATE else None
 
 
 def _where(f: Fields) -> Where:

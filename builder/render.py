@@ -91,7 +91,7 @@ def render_template(
     env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any
 ) -> str:
     """Render one template; a template error becomes a `file:line` diagnostic, never a traceback."""
-    templates_dir = Path(env.globals["templates_folder"])
+    templates_dir = Path(str(env.globals["templates_folder"]))
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -230,7 +230,7 @@ def render_site(
 
 
 def _body_with_asides(
-    env: jinja2.Environment, site: Site, view, diagnostics: Diagnostics, cache: dict, shared: object
+    env: jinja2.Environment, site: Site, view, diagnostics: Diagnostics, cache: dict, shared: tuple
 ) -> Markup:
     """Put each passage's note and tags beside it, where the anchoring left a placeholder."""
     html = view.body_html

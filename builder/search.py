@@ -17,6 +17,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 from .urls import Urls
 
@@ -211,7 +212,7 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
                         self._answer(json.loads(base64.b64decode(message)))
 
         def _answer(self, response: dict) -> None:
-            future = self._responses.pop(response.get("message_id"), None)
+            future = self._responses.pop(int(response.get("message_id") or 0), None)
             if future is None or future.done():
                 return
             payload = response["payload"]
@@ -283,7 +284,7 @@ def _pack(data: object) -> bytes:
     return gzip.compress(SIGNATURE + _encode(data), compresslevel=9, mtime=0)
 
 
-def _decode(data: bytes) -> object:
+def _decode(data: bytes) -> Any:
     """Decode the CBOR that Pagefind writes: integers, strings, byte strings, arrays and maps."""
     value, end = _item(data, 0)
     if end != len(data):
@@ -291,7 +292,7 @@ def _decode(data: bytes) -> object:
     return value
 
 
-def _item(data: bytes, at: int) -> tuple[object, int]:
+def _item(data: bytes, at: int) -> tuple[Any, int]:
     major, info = data[at] >> 5, data[at] & 31
     at += 1
     if info < 24:

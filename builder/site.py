@@ -14,10 +14,12 @@ from .anchoring import Anchor, Target
 from .diagnostics import Diagnostics
 from .model import (
     STATUS_SEVERITY,
+    Annotation,
     Content,
     Event,
     Framework,
     Judgement,
+    OwnRecommendation,
     Report,
     Theme,
     TrackedRecommendation,
@@ -173,7 +175,9 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
 def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
-    items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
+    items: list[tuple[str, str, OwnRecommendation | Annotation]] = [
+        (f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)
+    ]
     items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
     for key, kind, item in items:
         anchor = anchors.get(key)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import markdown
+from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .anchoring import Anchor, AnchorProblem, AnnotationAnchors, Block, Target
@@ -37,7 +38,7 @@ class _SafeLinks(Treeprocessor):
                 del element.attrib["href"]
 
 
-def _markdown(*extensions: object) -> markdown.Markdown:
+def _markdown(*extensions: Extension) -> markdown.Markdown:
     md = markdown.Markdown(extensions=["tables", *extensions], output_format="html")
     # Content is text, never markup: raw HTML is shown as written rather than passed through.
     md.preprocessors.deregister("html_block")

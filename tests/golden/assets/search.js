@@ -66,8 +66,8 @@ function excerptInto(element, excerpt) {
 }
 
 function place(meta) {
-  const where = meta.number ? `¶${meta.number}` : "passage";
-  return meta.type === "note" ? `Editors’ note on ${where}` : where;
+  if (meta.type === "note") return meta.number ? `Editors’ note on ¶${meta.number}` : "Editors’ note";
+  return meta.number ? `¶${meta.number}` : "passage";
 }
 
 async function showMore() {
