@@ -20,6 +20,15 @@ def _project(args: argparse.Namespace) -> Project:
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("inspection-history")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
 def report(diagnostics: Diagnostics, written: bool, stream=sys.stderr) -> None:
     """Print every diagnostic, sorted, then the count line."""
     for item in diagnostics.sorted():
@@ -32,7 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, strict=args.strict)
+    files = build(project, diagnostics, strict=args.strict, base_url=args.base_url)
     if files is None:
         report(diagnostics, written=False)
         return 1
@@ -46,7 +55,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     diagnostics = Diagnostics()
-    files = build(_project(args), diagnostics, strict=args.strict, write=False)
+    files = build(
+        _project(args), diagnostics, strict=args.strict, write=False, base_url=args.base_url
+    )
     for item in diagnostics.sorted():
         print(item.format(), file=sys.stderr)
     if files is None:
@@ -65,7 +76,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(_project(args), host=args.host, port=args.port, open_browser=args.open)
+    return serve(
+        _project(args),
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        base_url=args.base_url,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -73,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m builder",
         description="Build an annotated inspection history site from content/, templates/ and assets/.",
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -84,6 +102,13 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--content", help="content folder (default: ROOT/content)")
         p.add_argument("--templates", help="templates folder (default: ROOT/templates)")
         p.add_argument("--assets", help="assets folder (default: ROOT/assets)")
+        p.add_argument(
+            "--base-url",
+            default="",
+            metavar="URL",
+            help="the full public address to build for, such as https://someone.github.io/history/"
+            " (sets the origin and the sub-path; overrides url and base_path in site.yml)",
+        )
 
     b = commands.add_parser(
         "build",

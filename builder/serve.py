@@ -43,13 +43,16 @@ class Preview:
     base_path: str = "/"
     cache: Cache = field(default_factory=Cache)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    base_url: str = ""  # --base-url: preview under the sub-path the site will be published at
 
     def rebuild(self) -> tuple[float, bool]:
         """Build once; keep the last good files if it fails. Returns (seconds, succeeded)."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
         try:
-            files = build(self.project, diagnostics, write=False, cache=self.cache)
+            files = build(
+                self.project, diagnostics, write=False, cache=self.cache, base_url=self.base_url
+            )
         except Exception as exc:  # noqa: BLE001 - the preview must outlive any failure
             diagnostics.error("builder", 0, f"internal error: {type(exc).__name__}: {exc}")
             files = None
@@ -212,7 +215,11 @@ def make_app(preview: Preview) -> web.Application:
 
 
 def serve(
-    project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False
+    project: Project,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    base_url: str = "",
 ) -> int:
     """Build, serve and watch until Ctrl-C."""
     if host not in LOOPBACK:
@@ -220,7 +227,7 @@ def serve(
             f"warning: listening on {host}: anyone who can reach this machine can see the preview",
             file=sys.stderr,
         )
-    preview = Preview(project)
+    preview = Preview(project, base_url=base_url)
     preview.rebuild()
     app = make_app(preview)
     try:
