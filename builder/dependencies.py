@@ -39,7 +39,13 @@ def page_inputs(site: Site, shared: tuple) -> dict[str, object]:
         "themes/index.html": (shared, theme_counts),
         "recommendations/index.html": (shared, outlines),
     }
-    for name in ("reports/index.html", "about/index.html", "data/index.html", "404.html"):
+    for name in (
+        "reports/index.html",
+        "about/index.html",
+        "data/index.html",
+        "404.html",
+        "search/index.html",
+    ):
         inputs[name] = shared
     for view in site.reports:
         neighbours = tuple(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .content import parse_content
@@ -30,6 +32,11 @@ class Cache:
     links: dict = field(default_factory=dict)
     base_path: str = "/"  # the last good build's, for the preview server
     search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
+    # Set by the preview: a changed index is then made in the background and handed to this, while
+    # the build goes on with the previous one, so a save shows at once. Builds that write never defer.
+    search_later: Callable[[dict[str, bytes]], None] | None = None
+    search_worker: ThreadPoolExecutor | None = None
+    search_wanted: object = None
 
 
 def build(
@@ -113,6 +120,13 @@ def search_index(site: Site, diagnostics: Diagnostics, cache: Cache) -> dict[str
     key = (items, site.settings.base_path, site.settings.language)
     if cache.search is not None and cache.search[0] == key:
         return cache.search[1]
+    if cache.search_later is not None and cache.search is not None:
+        cache.search_wanted = key
+        cache.search_worker = cache.search_worker or ThreadPoolExecutor(1)
+        cache.search_worker.submit(
+            _search_in_background, items, site.settings.language, urls, key, cache
+        )
+        return cache.search[1]
     try:
         files = search_files(items, site.settings.language, urls)
     except SearchUnavailable as exc:
@@ -120,6 +134,18 @@ def search_index(site: Site, diagnostics: Diagnostics, cache: Cache) -> dict[str
         return {}
     cache.search = (key, files)
     return files
+
+
+def _search_in_background(items, language: str, urls: Urls, key: object, cache: Cache) -> None:
+    if cache.search_wanted != key:
+        return  # a later save has asked for a newer index already
+    try:
+        files = search_files(items, language, urls)
+    except SearchUnavailable:
+        return  # the next build in the foreground reports it
+    if cache.search_wanted == key and cache.search_later is not None:
+        cache.search = (key, files)
+        cache.search_later(files)
 
 
 def page_sources(site: Site, project: Project) -> dict[str, str]:

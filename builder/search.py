@@ -16,6 +16,7 @@ import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -100,6 +101,15 @@ class _Words(HTMLParser):
             self.words.append(" ")  # so that the last word of one paragraph and the next stay apart
 
 
+@lru_cache(maxsize=256)
+def _blocks_of(body_html: str) -> tuple[tuple[str, str, str], ...]:
+    """(block id, paragraph number, text) of each anchored block; kept, as the preview asks often."""
+    parser = _Blocks()
+    parser.feed(body_html)
+    parser.close()
+    return tuple(parser.blocks)
+
+
 def _text(html: str) -> str:
     """The words of an HTML fragment, without its tags."""
     parser = _Words()
@@ -124,10 +134,7 @@ def records(site, urls: Urls) -> tuple[Record, ...]:
         block_themes: dict[str, set[str]] = {}
         for passage in view.passages:
             block_themes.setdefault(passage.block_id, set()).update(passage.themes)
-        parser = _Blocks()
-        parser.feed(view.body_html)
-        parser.close()
-        for block_id, number, text in parser.blocks:
+        for block_id, number, text in _blocks_of(view.body_html):
             titles = sorted(themes[t].title for t in block_themes.get(block_id, ()) if t in themes)
             out.append(
                 Record(

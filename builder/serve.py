@@ -45,6 +45,14 @@ class Preview:
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""  # --base-url: preview under the sub-path the site will be published at
 
+    def __post_init__(self) -> None:
+        self.cache.search_later = self.swap_search
+
+    def swap_search(self, index: dict[str, bytes]) -> None:
+        """Serve a search index made in the background since the last build."""
+        with self.lock:
+            self.files = _with_search(self.files, index)
+
     def rebuild(self) -> tuple[float, bool]:
         """Build once; keep the last good files if it fails. Returns (seconds, succeeded)."""
         started = time.perf_counter()
@@ -59,7 +67,8 @@ class Preview:
         lines = [d.format() for d in diagnostics.sorted()]
         with self.lock:
             if files is not None:
-                self.files = files
+                latest = self.cache.search  # an index finished while this build ran is newer
+                self.files = _with_search(files, latest[1]) if latest else files
                 self.base_path = self.cache.base_path
                 self.problems = []
             else:
@@ -100,6 +109,11 @@ class Preview:
         ):
             kind += "; charset=utf-8"
         return 200, files[name], kind
+
+
+def _with_search(files: dict[str, bytes], index: dict[str, bytes]) -> dict[str, bytes]:
+    kept = {n: b for n, b in files.items() if not n.startswith("pagefind/")}
+    return {**kept, **index} if any(n.startswith("pagefind/") for n in files) else files
 
 
 def error_page(problems: list[str]) -> str:

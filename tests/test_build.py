@@ -82,12 +82,11 @@ def test_failure_during_swap_restores_the_old_site(tmp_path: Path, monkeypatch: 
     build(fixture_project(out), Diagnostics())
     before = tree(out)
     real_replace = os.replace
-    calls = 0
 
     def failing_replace(src, dst):
-        nonlocal calls
-        calls += 1
-        if calls == 2:  # the new site moving into place
+        # The new site moving into place; counting calls alone would also count Jinja's bytecode
+        # cache, which writes with os.replace whenever another checkout's templates displaced it.
+        if Path(src).name.startswith(".out.new-"):
             raise OSError(5, "Input/output error")
         return real_replace(src, dst)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,35 @@ def test_a_missing_pagefind_binary_is_one_clear_error(
         "content/site.yml: error: search index not made: the Pagefind binary is not installed "
         "(pip install 'pagefind[bin]')"
     ]
+
+
+def test_the_preview_makes_the_index_and_follows_each_save(fixture_copy: Path, tmp_path: Path):
+    from builder.serve import Preview
+
+    preview = Preview(fixture_project(tmp_path / "out", fixture_copy))
+    assert preview.rebuild()[1]
+    assert "pagefind/pagefind.js" in preview.files
+    swapped = threading.Event()
+    swap = preview.swap_search
+
+    def swap_and_tell(index: dict[str, bytes]) -> None:
+        swap(index)
+        swapped.set()
+
+    preview.cache.search_later = swap_and_tell
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    text = report.read_text()
+    report.write_text(text.replace("should take the following", "should now take the following"))
+    assert preview.rebuild()[1]  # the page shows at once; its index follows in the background
+    assert swapped.wait(timeout=60)
+    fresh, _ = build_files(fixture_project(tmp_path / "fresh", fixture_copy))
+    assert fresh is not None
+
+    def index(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {n: b for n, b in files.items() if n.startswith("pagefind/")}
+
+    assert index(preview.files) == index(fresh)
+    assert index(preview.files) != index(build_files(fixture_project(tmp_path / "old"))[0] or {})
 
 
 def test_every_page_has_a_search_box_that_works_without_javascript(fixture_files):
