@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .content import parse_content
@@ -13,7 +13,7 @@ from .linkcheck import check_links
 from .load import Project, display_path, read_assets, read_sources, read_templates
 from .publish import write_site_atomically
 from .render import PageCache, render_site
-from .search import SearchUnavailable, records, search_files
+from .search import SearchUnavailable, records, search_files, start_search_files
 from .site import Site, build_model
 from .urls import Urls, is_placeholder, split_address
 
@@ -67,12 +67,10 @@ def build(
     if diagnostics.has_errors():
         return None
     cache.base_path = site.settings.base_path
+    search = start_search_index(site, cache)  # Pagefind works in its own process meanwhile
     files = render_site(site, templates, assets, diagnostics, cache.pages)  # render
     if diagnostics.has_errors():
         return None  # a page is missing: checking links to it would only repeat the error
-    files.update(search_index(site, diagnostics, cache))
-    if diagnostics.has_errors():
-        return None
     texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
     check_links(
         files,
@@ -83,6 +81,7 @@ def build(
         cache.links,
         texts,
     )
+    files.update(finish_search_index(search, site, cache, diagnostics))
     if diagnostics.has_errors() or (strict and diagnostics.warnings):
         return None
     if write:
@@ -113,26 +112,44 @@ def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics)
     return content
 
 
-def search_index(site: Site, diagnostics: Diagnostics, cache: Cache) -> dict[str, bytes]:
-    """The search index files; made again only when the records or the base path change."""
+@dataclass
+class SearchJob:
+    """The search index of one build: ready already, or being made while the pages render."""
+
+    key: object
+    ready: dict[str, bytes] | None = None
+    future: Future[dict[str, bytes]] | None = None
+
+
+def start_search_index(site: Site, cache: Cache) -> SearchJob:
+    """Start making the search index; made again only when the records or the base path change."""
     urls = Urls(site.settings.base_path, site.settings.url)
     items = records(site, urls)
     key = (items, site.settings.base_path, site.settings.language)
     if cache.search is not None and cache.search[0] == key:
-        return cache.search[1]
+        return SearchJob(key, ready=cache.search[1])
     if cache.search_later is not None and cache.search is not None:
         cache.search_wanted = key
         cache.search_worker = cache.search_worker or ThreadPoolExecutor(1)
         cache.search_worker.submit(
             _search_in_background, items, site.settings.language, urls, key, cache
         )
-        return cache.search[1]
+        return SearchJob(key, ready=cache.search[1])
+    return SearchJob(key, future=start_search_files(items, site.settings.language, urls))
+
+
+def finish_search_index(
+    job: SearchJob, site: Site, cache: Cache, diagnostics: Diagnostics
+) -> dict[str, bytes]:
+    """The search index files, once made; a diagnostic when Pagefind could not run."""
+    if job.ready is not None or job.future is None:
+        return job.ready or {}
     try:
-        files = search_files(items, site.settings.language, urls)
+        files = job.future.result()
     except SearchUnavailable as exc:
         diagnostics.error(site.settings.where.path, 0, f"search index not made: {exc}")
         return {}
-    cache.search = (key, files)
+    cache.search = (job.key, files)
     return files
 
 

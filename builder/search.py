@@ -14,7 +14,7 @@ import base64
 import gzip
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -182,11 +182,27 @@ def records(site, urls: Urls) -> tuple[Record, ...]:
 
 def search_files(items: tuple[Record, ...], language: str, urls: Urls) -> dict[str, bytes]:
     """Index the records with Pagefind; its files, made reproducible, keyed by output path."""
+    return start_search_files(items, language, urls).result()
+
+
+def start_search_files(
+    items: tuple[Record, ...], language: str, urls: Urls
+) -> Future[dict[str, bytes]]:
+    """`search_files` in a thread of its own, so the caller can render pages meanwhile.
+
+    The result raises SearchUnavailable when Pagefind cannot be run.
+    """
+    worker = ThreadPoolExecutor(1, thread_name_prefix="search-index")
+    # A thread also keeps asyncio.run away from a caller's own event loop (the preview server).
+    future = worker.submit(_search_files, items, language, urls)
+    worker.shutdown(wait=False)
+    return future
+
+
+def _search_files(items: tuple[Record, ...], language: str, urls: Urls) -> dict[str, bytes]:
     language = language.split("-")[0].lower() or "en"
     try:
-        # In a thread of its own: the caller may be running an event loop (the preview server).
-        with ThreadPoolExecutor(1) as worker:
-            written = worker.submit(asyncio.run, _index(items, language)).result()
+        written = asyncio.run(_index(items, language))
     except (TimeoutError, OSError, RuntimeError, ValueError) as exc:
         raise SearchUnavailable(str(exc) or type(exc).__name__) from exc
     bundle = {
