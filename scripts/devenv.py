@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -41,6 +42,7 @@ def environment(extra: str = "") -> Path:
                 # The system's packages stay visible, so whatever is installed already is reused.
                 venv.EnvBuilder(with_pip=True, system_site_packages=True).create(VENV)
             except (subprocess.CalledProcessError, OSError) as exc:
+                shutil.rmtree(VENV, ignore_errors=True)  # half made: the next run starts afresh
                 fail(
                     f"cannot make .venv/ ({exc}); on Debian or Ubuntu install venv support with "
                     "`sudo apt-get install python3-venv`, then run this again"
