@@ -3,8 +3,8 @@
 Pagefind splits a page only at its headings, so a hit on a whole report page could not say which
 paragraph it came from. Each numbered paragraph (and every other block that has an anchor) and each
 editors' note is therefore given to Pagefind as a record of its own, with the URL of its paragraph.
-The index files are read back into the build's file dict, so the atomic publish and the
-reproducibility of the output cover them too.
+The index files join the build's file dict, so the atomic publish and the reproducibility of the
+output cover them too; `canonical` puts right the parts Pagefind writes in a random order.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
+from .site import Site
 from .urls import Urls
 
 # The parts of Pagefind's output the site's own search script uses; its ready-made UIs are left out.
@@ -45,7 +46,7 @@ class Record:
 
 
 class _Blocks(HTMLParser):
-    """Collect the text of each block with an id (a paragraph, list item, heading) in a report body."""
+    """Collect the text of each block with an id (a paragraph, a list item) in a report body."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -118,7 +119,7 @@ def _text(html: str) -> str:
     return " ".join("".join(parser.words).split())
 
 
-def records(site, urls: Urls) -> tuple[Record, ...]:
+def records(site: Site, urls: Urls) -> tuple[Record, ...]:
     """The search records of every report: its anchored blocks, then its editors' notes."""
     out: list[Record] = []
     themes = site.themes
