@@ -217,6 +217,26 @@ def test_results_are_counted_aloud_and_filtered(page, sub_path_site):
         assert status.inner_text() == "1 result for “supervision”"
 
 
+def test_markup_in_the_text_reaches_the_results_as_text(page, fixture_copy: Path, tmp_path: Path):
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    attack = '<img src=x onerror="document.body.dataset.owned=1"> zanzibar'
+    report.write_text(report.read_text().replace("and clear.", f"and clear. {attack}"))
+    diagnostics = Diagnostics()
+    assert build(fixture_project(tmp_path / "out", fixture_copy), diagnostics), messages(diagnostics)
+    with serve_folder(tmp_path / "out") as base:
+        page.goto(f"{base}/search/?q=zanzibar")
+        page.wait_for_selector("body[data-search-ready]")
+        excerpt = page.locator("#search-results .search-excerpt").first
+        assert f"and clear. {attack}" in excerpt.inner_text()  # shown as the text it is
+        assert excerpt.locator("mark").inner_text() == "zanzibar"
+        assert page.locator("#search-results img").count() == 0
+        assert page.evaluate("document.body.dataset.owned") is None
+
+
+def messages(diagnostics: Diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics.sorted()]
+
+
 def test_search_page_passes_automated_accessibility_checks(page, sub_path_site):
     from axe_playwright_python.sync_playwright import Axe
 
