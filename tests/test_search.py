@@ -222,7 +222,9 @@ def test_markup_in_the_text_reaches_the_results_as_text(page, fixture_copy: Path
     attack = '<img src=x onerror="document.body.dataset.owned=1"> zanzibar'
     report.write_text(report.read_text().replace("and clear.", f"and clear. {attack}"))
     diagnostics = Diagnostics()
-    assert build(fixture_project(tmp_path / "out", fixture_copy), diagnostics), messages(diagnostics)
+    assert build(fixture_project(tmp_path / "out", fixture_copy), diagnostics), messages(
+        diagnostics
+    )
     with serve_folder(tmp_path / "out") as base:
         page.goto(f"{base}/search/?q=zanzibar")
         page.wait_for_selector("body[data-search-ready]")
