@@ -257,10 +257,10 @@ def serve(
     ReloadSocket.watcher = reloader.watcher
     ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{preview.base_path}"
-    print(f"serving {display_path(project.content)} at {url} (Ctrl-C to stop)", file=sys.stderr)
-    if open_browser:
-        webbrowser.open(url)
-    try:
+    try:  # from the line that invites Ctrl-C on, Ctrl-C stops cleanly
+        print(f"serving {display_path(project.content)} at {url} (Ctrl-C to stop)", file=sys.stderr)
+        if open_browser:
+            webbrowser.open(url)
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
