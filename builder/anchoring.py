@@ -136,10 +136,10 @@ class _Anchorer(Treeprocessor):
         for element in root.iter():
             if not is_leaf_block(element):
                 continue
-            owner = element
+            owner: etree.Element | None = element
             while owner is not None and not owner.get("id"):
                 owner = parents.get(owner)
-            block_id = owner.get("id") if owner is not None else ""
+            block_id = owner.get("id", "") if owner is not None else ""
             number = owner.get("data-number", "") if owner is not None else ""
             elements.append((element, Block(block_id, number, "".join(element.itertext()))))
         ext.blocks = [b for _, b in elements]
@@ -227,7 +227,7 @@ def wrap_range(element: etree.Element, start: int, end: int, key: str) -> None:
 
     walk(element)
     for kind, node, parent, seg_start in reversed(segments):
-        value = node.text if kind == "text" else node.tail
+        value = (node.text if kind == "text" else node.tail) or ""
         seg_end = seg_start + len(value)
         lo, hi = max(start, seg_start), min(end, seg_end)
         if lo >= hi:

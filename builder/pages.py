@@ -383,6 +383,7 @@ def plan_pages(
         page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
     )
     pages.append(page("data", "", DataView(settings, data_names)))
+    pages.append(page("search", "", PlainView(settings)))
     pages.append(page("not_found", "", PlainView(settings), template="404.html"))
     return pages
 

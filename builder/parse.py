@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields
@@ -12,6 +12,7 @@ from .model import (
     BASES,
     RULES,
     Annotation,
+    DateFact,
     Event,
     Framework,
     Grade,
@@ -19,6 +20,7 @@ from .model import (
     Licence,
     Mention,
     OwnRecommendation,
+    PartialDate,
     Person,
     Report,
     Scope,
@@ -30,9 +32,20 @@ from .model import (
     Where,
 )
 from .urlpolicy import check_base_path, check_site_url, url_message
-from .yamlread import LineDict, YamlProblem, load_yaml
+from .urls import split_address
+from .yamlread import LineDict, LineList, YamlProblem, load_yaml
 
-T = TypeVar("T")
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def where(self) -> Where: ...
+
+
+T = TypeVar("T", bound=_Record)
+# Stands in for a required date that is missing; the record holding it is then dropped.
+_NO_DATE = DateFact(PartialDate(0))
 
 REPORT_KEYS = (
     "id",
@@ -73,7 +86,7 @@ def parse_list(
     data = read_yaml(text, path, diagnostics)
     if data is None:
         return ()
-    if not isinstance(data, list):
+    if not isinstance(data, LineList):
         diagnostics.error(path, getattr(data, "line", 1), f"{path} must hold a list of {what}s")
         return ()
     records: list[T] = []
@@ -126,6 +139,18 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     if verdict is not None and not verdict.ok:
         f.error(f.line_of("url"), url_message("site url", url, verdict))
         url = ""
+    elif url:
+        try:
+            origin, sub_path = split_address(url)
+        except ValueError as exc:
+            f.error(f.line_of("url"), f"'url': {exc}")
+        else:
+            if sub_path != "/":  # the sub-path is base_path's alone, so it is never written twice
+                f.error(
+                    f.line_of("url"),
+                    f"'url' is the site's origin only, without a path (hint: write 'url: {origin}' and 'base_path: {sub_path}')",
+                )
+            url = origin
     kinds: list[tuple[str, str]] = []
     raw_kinds = f.raw("kinds")
     if raw_kinds is None:
@@ -147,7 +172,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         language=f.text("language", default="en"),
         footer=f.text("footer"),
         kinds=tuple(kinds),
-        where=Where(path, 1),
+        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
         rules=parse_rules(f),
     )
 
@@ -196,7 +221,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
         grade, label = g.ident("grade", required=True), g.text("label", required=True)
         ordinal = g.whole_number("ordinal", required=True)
-        if g.ok:
+        if g.ok and ordinal is not None:
             scale.append(Grade(grade, label, ordinal))
     return Framework(
         f.ident("id", required=True),
@@ -267,7 +292,7 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
     record = Event(
         f.ident("id", required=True),
         f.text("title", required=True),
-        date,
+        date or _NO_DATE,
         f.ident("kind", required=True),
         f.ident("framework"),
         _judgements(f),
@@ -275,7 +300,7 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
         f.text("note"),
         _where(f),
     )
-    return record if f.ok and date else None
+    return record if f.ok and date else None  # never with _NO_DATE
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -327,7 +352,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         kind=f.ident("kind", required=True),
         framework=f.ident("framework"),
         inspected=f.date_fact("inspected"),
-        published=f.date_fact("published", required=True),
+        published=f.date_fact("published", required=True) or _NO_DATE,
         presented=f.date_fact("presented"),
         authors=tuple(authors),
         publisher=f.text("publisher", required=True),
@@ -374,7 +399,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
             f.line_of("id"),
             f"a report id must begin with its year and month, like '2013-07-{report.id}'",
         )
-    return report if f.ok and report.published else None
+    return report if f.ok and report.published is not _NO_DATE else None
 
 
 def _where(f: Fields) -> Where:
