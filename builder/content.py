@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
 from .load import Sources
 from .model import Content, Settings, Where
 from .parse import (
@@ -58,6 +58,7 @@ def parse_content(
                     ),
                 )
             )
+    _unexpected_files(sources, diagnostics, content_dir)
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
@@ -84,6 +85,27 @@ def parse_content(
             del cache[key]
     frameworks, themes, recommendations, events = lists
     return Content(settings, frameworks, themes, recommendations, events, tuple(reports))
+
+
+SETTINGS_FILES = ("site.yml",) + tuple(name for name, _, _ in LIST_FILES)
+
+
+def _unexpected_files(sources: Sources, diagnostics: Diagnostics, content_dir: str) -> None:
+    """Report YAML files the builder would not read, so an editor's work is never silently ignored."""
+    expected = {f"{content_dir}/{name}" for name in SETTINGS_FILES}
+    for path in sorted(sources.files):
+        if path in expected or not path.endswith((".yml", ".yaml")):
+            continue
+        if path.startswith(f"{content_dir}/reports/"):
+            continue
+        name = path.rsplit("/", 1)[-1]
+        hint = did_you_mean(name, SETTINGS_FILES) if "/" not in path[len(content_dir) + 1 :] else ""
+        diagnostics.error(
+            path,
+            0,
+            f"unexpected YAML file: the builder reads only {', '.join(SETTINGS_FILES)} "
+            f"at the top of {content_dir}/, and reports in {content_dir}/reports/{hint}",
+        )
 
 
 def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):

@@ -26,6 +26,7 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
+from .text import body_problem
 from .yamlread import LineDict, YamlProblem, load_yaml
 
 T = TypeVar("T")
@@ -53,10 +54,19 @@ SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
 def read_yaml(text: str, path: str, diagnostics: Diagnostics, first_line: int = 1) -> Any:
     """Parse YAML, turning a syntax problem into one diagnostic."""
     try:
-        return load_yaml(text, first_line)
+        return load_yaml(normalise(text), first_line)
     except YamlProblem as problem:
         diagnostics.error(path, problem.line, problem.message)
         return None
+
+
+def _failed(diagnostics: Diagnostics, path: str) -> bool:
+    return any(d.path == path and d.severity == "error" for d in diagnostics.items)
+
+
+def normalise(text: str) -> str:
+    """One kind of line break and no byte-order mark, whatever the editor saved."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_list(
@@ -65,6 +75,10 @@ def parse_list(
     """Parse a YAML file that holds a list of records, checking ids are unique."""
     data = read_yaml(text, path, diagnostics)
     if data is None:
+        if not _failed(diagnostics, path):
+            diagnostics.error(
+                path, 1, f"the file is empty (hint: list the {what}s, or write [] for none)"
+            )
         return ()
     if not isinstance(data, list):
         diagnostics.error(path, getattr(data, "line", 1), f"{path} must hold a list of {what}s")
@@ -226,22 +240,26 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Split a report file into (front matter, body, first body line), or None without `---`."""
+    """Split a report file into (front matter, body, first body line), or None without `---`.
+
+    As in YAML, only a `---` at the start of a line marks the end: an indented one belongs to a
+    block of text such as a note.
+    """
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].rstrip() != "---":
         return None
     for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
+        if lines[index].rstrip() == "---":
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     return None
 
 
 def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | None:
     """Read one report file: YAML front matter between `---` lines, then Markdown."""
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = normalise(text)
     parts = split_front_matter(text)
     if parts is None:
-        if text.split("\n", 1)[0].strip() == "---":
+        if text.split("\n", 1)[0].rstrip() == "---":
             message = "the front matter that starts on line 1 has no closing '---' line"
         else:
             message = "a report must begin with YAML front matter between two '---' lines"
@@ -250,6 +268,17 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     front, body, body_line = parts
     data = read_yaml(front, path, diagnostics, first_line=2)
     if data is None:
+        if not _failed(diagnostics, path):
+            diagnostics.error(
+                path,
+                1,
+                "the front matter is empty (hint: a report needs its id, title, kind, "
+                "published, authors, publisher, source and licence between the '---' lines)",
+            )
+        return None
+    problem = body_problem(body)
+    if problem:
+        diagnostics.error(path, body_line + problem[0], problem[1])
         return None
     f = Fields(data, path, diagnostics, "report front matter", REPORT_KEYS, 2)
     if not f.ok and not isinstance(data, LineDict):

@@ -40,7 +40,7 @@ def build(
     cache = cache or Cache()
     sources = read_sources(project.content, diagnostics)  # load
     templates = read_templates(project.templates, diagnostics)
-    assets = read_assets(project.assets)
+    assets = read_assets(project.assets, diagnostics)
     content = parse_content(sources, diagnostics, display_path(project.content), cache.parsed)
     if diagnostics.has_errors():
         return None

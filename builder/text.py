@@ -77,3 +77,61 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
             seen.add(match.group(1))
         previous_blank = not line.strip()
     return duplicates
+
+
+# Budgets for what Python-Markdown cannot bound itself. Its link pattern scans from every '[' to the
+# end of the paragraph, so unclosed brackets cost (brackets x paragraph length); nested lists and
+# quotes recurse once per level.
+MAX_BRACKET_WORK = 2_000_000  # about a fifth of a second of scanning, per file or text
+MAX_INDENT = 64  # columns: sixteen list levels
+MAX_QUOTE_LEVELS = 16
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BRACKET = re.compile(r"(?<!\\)\[")
+_BLOCK = re.compile(r"\n[ \t]*\n")  # a blank line; separators are kept out of the blocks
+_QUOTE_MARKS = re.compile(r"[> \t]*")
+
+
+def markdown_problem(text: str) -> tuple[int, str] | None:
+    """The first thing in Markdown text that would make rendering slow or deep, as (line index, message).
+
+    The line index counts from 0; the message says how to write the text instead.
+    """
+    work = 0
+    line_index = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(stripped)].expandtabs(4))
+        if indent > MAX_INDENT:
+            return line_index, (
+                f"line indented by {indent} columns (at most {MAX_INDENT}): "
+                "lists cannot nest that deep"
+            )
+        marks = _QUOTE_MARKS.match(stripped)
+        levels = marks.group().count(">") if marks else 0
+        if levels > MAX_QUOTE_LEVELS:
+            return line_index, (
+                f"quotes nested {levels} levels deep with '>' (at most {MAX_QUOTE_LEVELS})"
+            )
+        line_index += 1
+    line_index = 0
+    for block in _BLOCK.split(text):
+        brackets = len(_BRACKET.findall(block))
+        work += brackets * len(block)
+        if work > MAX_BRACKET_WORK:
+            return line_index, (
+                f"too many '[' in one paragraph ({brackets:,} in {len(block):,} characters) "
+                "for the Markdown renderer (hint: write \\[ for a bracket that is not a link)"
+            )
+        line_index += block.count("\n") + 2
+    return None
+
+
+def body_problem(body: str) -> tuple[int, str] | None:
+    """The first control character or rendering hazard in a report body, as (line index, message)."""
+    control = _CONTROL.search(body)
+    if control:
+        return body.count("\n", 0, control.start()), (
+            f"control character U+{ord(control.group()):04X} in the text (hint: remove it; "
+            "it is invisible in most editors)"
+        )
+    return markdown_problem(body)
