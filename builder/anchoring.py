@@ -187,7 +187,8 @@ class _Anchorer(Treeprocessor):
             hits, hint = find_quote(ext.blocks, target.selector, index)
             problem = self._problem(target, hits, hint)
             if problem:
-                ext.problems.append(AnchorProblem(target.where, problem))
+                key = "paragraph" if hint == "paragraph" or not target.selector.quote else "quote"
+                ext.problems.append(AnchorProblem(target.where.of(key), problem))
                 continue
             block, start, end = hits[0]
             ext.anchors[target.key] = Anchor(target.key, block, start, end)

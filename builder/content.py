@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostics, did_you_mean
+import difflib
+
+from .diagnostics import Diagnostics
 from .load import Sources
 from .model import Content, Settings, Where
 from .parse import (
@@ -34,9 +36,14 @@ def parse_content(
     With a cache, a report file whose text is unchanged is not parsed again: its record and its
     diagnostics are replayed from the last time.
     """
+
+    def refused(name: str) -> bool:  # already reported: a link, unreadable, not UTF-8
+        return any(d.path == f"{content_dir}/{name}" for d in diagnostics.items)
+
     site = sources.get("site.yml")
     if site is None:
-        diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
+        if not refused("site.yml"):
+            diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
         settings = Settings("", "", "", "", "/", "en", "", (), Where(f"{content_dir}/site.yml", 0))
     else:
         settings = parse_settings(site[1], site[0], diagnostics)
@@ -44,7 +51,7 @@ def parse_content(
     for name, what, parse_item in LIST_FILES:
         found = sources.get(name)
         if found is None:
-            if name != "events.yml":
+            if name != "events.yml" and not refused(name):
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
             lists.append(())
         else:
@@ -67,7 +74,9 @@ def parse_content(
             continue
         if report.id in seen:
             diagnostics.error(
-                path, 2, f"duplicate report id '{report.id}' (also in {seen[report.id]})"
+                path,
+                report.where.of("id").line,
+                f"duplicate report id '{report.id}' (also in {seen[report.id]})",
             )
             continue
         seen[report.id] = path
@@ -98,8 +107,11 @@ def _unexpected_files(sources: Sources, diagnostics: Diagnostics, content_dir: s
             continue
         if path.startswith(f"{content_dir}/reports/"):
             continue
-        name = path.rsplit("/", 1)[-1]
-        hint = did_you_mean(name, SETTINGS_FILES) if "/" not in path[len(content_dir) + 1 :] else ""
+        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        nested = "/" in path[len(content_dir) + 1 :]
+        close = difflib.get_close_matches(name, [n[:-4] for n in SETTINGS_FILES], 1, 0.8)
+        close = [] if nested else close
+        hint = f" (did you mean '{close[0]}.yml'?)" if close else ""
         diagnostics.error(
             path,
             0,

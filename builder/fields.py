@@ -41,7 +41,7 @@ class Fields:
         self.what = what
         self.ok = isinstance(mapping, LineDict)
         self.mapping: LineDict = mapping if self.ok else LineDict()
-        self.line = self.mapping.line if self.ok else line
+        self.line = (self.mapping.line if self.ok else 0) or line
         if not self.ok:
             self.error(0, f"{what} must be a mapping of keys to values, not {_describe(mapping)}")
             return

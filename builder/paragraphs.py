@@ -15,7 +15,7 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
 
-NUMBERED = re.compile(r"^(\d{1,3})\.[ \t]+")
+NUMBERED = re.compile(r"^(\d{1,4})\.[ \t]+")  # up to paragraph 9999
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 

@@ -93,11 +93,11 @@ def parse_list(
         if record.id in seen:
             diagnostics.error(
                 path,
-                record.where.line,
+                record.where.of("id").line,
                 f"duplicate {what} id '{record.id}' (first defined on line {seen[record.id]})",
             )
             continue
-        seen[record.id] = record.where.line
+        seen[record.id] = record.where.of("id").line
         records.append(record)
     return tuple(records)
 
@@ -356,7 +356,10 @@ def _selector(f: Fields) -> Selector | None:
         f.error(f.line, f"{f.what} needs a 'quote' or a 'paragraph' to anchor it to the text")
         return None
     if not quote and (f.has("prefix") or f.has("suffix")):
-        f.error(f.line, f"{f.what} has a 'prefix' or 'suffix' but no 'quote'")
+        f.error(
+            f.line_of("prefix" if f.has("prefix") else "suffix"),
+            f"{f.what} has a 'prefix' or 'suffix' but no 'quote'",
+        )
     return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
 
 
@@ -384,7 +387,7 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
                     j.flag("headline"),
                     paragraph_id,
                     j.text("note"),
-                    Where(f.path, j.line_of("grade")),
+                    Where(f.path, j.line_of("grade"), tuple(j.mapping.key_lines.items())),
                 )
             )
     return tuple(out)

@@ -49,7 +49,9 @@ def _check_judgements(
 ) -> None:
     if judgements and sum(j.headline for j in judgements) > 1:
         j = [j for j in judgements if j.headline][1]
-        diagnostics.error(j.where.path, j.where.line, "only one judgement can be the headline")
+        diagnostics.error(
+            j.where.path, j.where.of("headline").line, "only one judgement can be the headline"
+        )
     for j in judgements:
         if framework is None:
             if not framework_id:

@@ -166,7 +166,9 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
             diagnostics.error(
-                j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report"
+                j.where.path,
+                j.where.of("paragraph").line,
+                f"paragraph '{j.paragraph}' not found in this report",
             )
 
 

@@ -278,6 +278,10 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and (
+            "end of stream" in str(exc.problem) or "could not find expected ':'" in str(exc.problem)
+        ):
+            mark = exc.context_mark  # where the unfinished value began, not where the file ended
         line = (mark.line + 1 if mark else 1) + offset
         what = short(exc.problem or exc.context or "not valid YAML", 100)
         context = str(exc.context or "")
@@ -286,6 +290,8 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
             hint = " (hint: put quotes around a value that contains ': ')"
         elif "found character '\\t'" in what:
             hint = " (hint: indent with spaces, not tabs)"
+        elif "while scanning a quoted scalar" in context:
+            what = "a quoted value has no closing quote"
         elif "expected a single document" in context:
             what = "a line '---' starts a second document"
             hint = " (hint: indent it, or put it in quotes)"

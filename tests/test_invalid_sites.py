@@ -21,10 +21,24 @@ def prepare(case: Path, tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE / "content", tmp_path / "content")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copytree(ROOT / "assets", tmp_path / "assets")
-    for sub in ("content", "templates"):
+    for sub in ("content", "templates", "assets"):
         if (case / sub).exists():
-            shutil.copytree(case / sub, tmp_path / sub, dirs_exist_ok=True)
+            overlay(case / sub, tmp_path / sub)
     return tmp_path
+
+
+def overlay(source: Path, target: Path) -> None:
+    """Copy a case's files over the site; a symbolic link is copied as a link, never followed."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_symlink():
+            if dest.is_symlink() or dest.is_file():
+                dest.unlink()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(path), dest)
+        elif path.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
