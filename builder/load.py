@@ -80,10 +80,16 @@ def _walk(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | No
             path = base / name
             if path.is_symlink():
                 _refuse_link(path, diagnostics)
-            elif (suffixes is None or path.suffix in suffixes) and stat.S_ISREG(
-                path.lstat().st_mode
-            ):
-                found.append(path)
+            elif suffixes is None or path.suffix in suffixes:
+                try:
+                    regular = stat.S_ISREG(path.lstat().st_mode)
+                except OSError as exc:
+                    diagnostics.error(display_path(path), 0, f"cannot read file: {exc.strerror}")
+                    continue
+                if regular:
+                    found.append(path)
+                else:  # a pipe or a device would block the build or never end
+                    diagnostics.error(display_path(path), 0, "is not a regular file")
     return sorted(found)
 
 
