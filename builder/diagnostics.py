@@ -33,11 +33,11 @@ class Diagnostics:
 
     def error(self, path: str, line: int, message: str) -> None:
         """Record an error."""
-        self.items.append(Diagnostic(str(path), line or 0, "error", one_line(message)))
+        self.items.append(Diagnostic(one_line(str(path)), line or 0, "error", one_line(message)))
 
     def warning(self, path: str, line: int, message: str) -> None:
         """Record a warning."""
-        self.items.append(Diagnostic(str(path), line or 0, "warning", one_line(message)))
+        self.items.append(Diagnostic(one_line(str(path)), line or 0, "warning", one_line(message)))
 
     @property
     def errors(self) -> list[Diagnostic]:

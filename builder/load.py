@@ -147,7 +147,7 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
         )
         return Sources(files, folder)
     for path in _walk(content, diagnostics, (".yml", ".yaml", ".md")):
-        name = display_path(path)
+        name = f"{folder}/{path.relative_to(content).as_posix()}"  # always under the folder's name
         data = _read_bytes(path, diagnostics)
         text = decode(data, name, diagnostics) if data is not None else None
         if text is not None:
