@@ -13,6 +13,11 @@ from .yamlread import LineDict, LineList, short
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Keys whose text may run over several lines; every other text is a single line (a title, a name,
+# an address), where a line break would only ever be a mistake.
+MULTILINE_KEYS = frozenset(
+    {"note", "description", "summary", "text", "footer", "quote", "prefix", "suffix"}
+)
 MAX_ID = 80  # ids name files and folders of the site: well under any file system's limit
 
 _TYPE_NAMES = {
@@ -89,6 +94,9 @@ class Fields:
         value = value.strip()
         if required and not value:
             self.error(self.line_of(key), f"'{key}' must not be empty")
+        if "\n" in value and key not in MULTILINE_KEYS:
+            self.error(self.line_of(key), f"'{key}' must be one line of text")
+            return default
         problem = markdown_problem(value)
         if problem:
             self.error(self.line_of(key), f"'{key}': {problem[1]}")

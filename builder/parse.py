@@ -27,7 +27,7 @@ from .model import (
     Where,
 )
 from .text import body_problem
-from .yamlread import LineDict, YamlProblem, load_yaml
+from .yamlread import LineDict, LineList, YamlProblem, load_yaml
 
 T = TypeVar("T")
 
@@ -342,7 +342,14 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
 
 
 def _where(f: Fields) -> Where:
-    return Where(f.path, f.line, tuple(f.mapping.key_lines.items()))
+    """Where a record was written, with the line of each key and of each item of a list (`themes.1`)."""
+    items = [
+        (f"{key}.{i}", line)
+        for key, value in f.mapping.items()
+        if isinstance(value, LineList)
+        for i, line in enumerate(value.item_lines)
+    ]
+    return Where(f.path, f.line, tuple(f.mapping.key_lines.items()) + tuple(items))
 
 
 def _selector(f: Fields) -> Selector | None:

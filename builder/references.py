@@ -19,8 +19,8 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
         return True
 
     for rec in content.recommendations:
-        for theme in rec.themes:
-            known(theme, themes, "theme", rec.where.of("themes"))
+        for i, theme in enumerate(rec.themes):
+            known(theme, themes, "theme", _item(rec.where, "themes", i))
     for item in (*content.reports, *content.events):
         known(item.kind, kinds, "kind", item.where.of("kind"))
         framework = frameworks.get(item.framework)
@@ -28,8 +28,8 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
         _check_judgements(item.judgements, framework, item.framework, diagnostics)
     for report in content.reports:
         for passage in (*report.annotations, *report.recommendations):
-            for theme in passage.themes:
-                known(theme, themes, "theme", passage.where.of("themes"))
+            for i, theme in enumerate(passage.themes):
+                known(theme, themes, "theme", _item(passage.where, "themes", i))
             known(passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
             if passage.status and passage.status not in STATUSES:
                 diagnostics.error(
@@ -42,6 +42,12 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
     for event in content.events:
         for mention in event.mentions:
             known(mention.report, report_ids, "report", mention.where.of("report"))
+
+
+def _item(where: Where, key: str, index: int) -> Where:
+    """Where item `index` of a list was written; the key's own line for a one-line list."""
+    keys = dict(where.keys)
+    return Where(where.path, keys.get(f"{key}.{index}", keys.get(key, where.line)))
 
 
 def _check_judgements(
