@@ -383,7 +383,8 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
         )
         area = j.text("area", required=True)
         paragraph = j.raw("paragraph")
-        paragraph_id = f"p{paragraph}" if isinstance(paragraph, int) else j.text("paragraph")
+        numbered = isinstance(paragraph, int) and not isinstance(paragraph, bool)
+        paragraph_id = f"p{paragraph}" if numbered else j.text("paragraph")
         series = j.ident("series") or re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-")
         if j.ok or area:
             out.append(
