@@ -16,7 +16,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 MAX_DEPTH = 40  # far beyond any real front matter; keeps recursion bounded
-MAX_NODES = 100_000  # values that aliases may add (the bundled site's largest file has ~3,000 in all)
+MAX_NODES = 100_000  # values aliases may add (the largest bundled file has ~3,000 in all)
 MAX_DIGITS = 18
 
 # Control characters other than tab, line feed and carriage return: never meant, often invisible.
