@@ -1,6 +1,6 @@
 """Property-based tests: random and structured bad documents end in diagnostics, never in an exception.
 
-About 5,000 examples per run, derandomized so that a failure is reproducible, with no deadline
+About 5,600 examples per run, derandomized so that a failure is reproducible, with no deadline
 because the machine is shared. Every outcome must be the builder's own: a value, or messages of the
 form `path:line: error: ...` on one line each.
 """
@@ -8,9 +8,9 @@ form `path:line: error: ...` on one line each.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,13 +108,13 @@ def _one_line_each(diagnostics: Diagnostics, path: str) -> None:
         assert text.startswith(f"{path}") and "\n" not in text and len(text) < 600, text
 
 
-@FAST
+@settings(FAST, max_examples=2300)
 @given(yaml_text)
 def test_random_text_through_the_loader(text: str):
     _only_own_problems(lambda: load_yaml(text, first_line=2))
 
 
-@FAST
+@settings(FAST, max_examples=1000)
 @given(structured_yaml)
 def test_structured_yaml_through_the_loader(items: list[tuple[str, str]]):
     text = "\n".join(f"{k}: {v}" for k, v in items)
@@ -170,9 +170,12 @@ def test_list_files_with_structured_items(items: list[tuple[str, str]]):
     _one_line_each(diagnostics, "themes.yml")
 
 
-_SITE = Path(tempfile.mkdtemp(prefix="fuzz-site-"))
-shutil.copytree(FIXTURE / "content", _SITE / "content", dirs_exist_ok=True)
-_CACHE = Cache()
+@pytest.fixture(scope="module")
+def fuzz_site(tmp_path_factory) -> tuple[Path, Cache]:
+    """A copy of the fixture site, and one cache shared by its builds (keyed by exact inputs)."""
+    site = tmp_path_factory.mktemp("fuzz-site")
+    shutil.copytree(FIXTURE / "content", site / "content")
+    return site, Cache()
 
 
 @settings(
@@ -188,19 +191,20 @@ _CACHE = Cache()
     st.sampled_from(["report", "themes"]),
 )
 def test_whole_build_of_a_small_site_with_a_hostile_line(
-    position: int, line: str, replace: bool, target: str
+    fuzz_site: tuple[Path, Cache], position: int, line: str, replace: bool, target: str
 ):
+    site, cache = fuzz_site
     source = VISIT if target == "report" else THEMES
     lines = source.split("\n")
     position = min(position, len(lines))
     lines[position : position + int(replace)] = [line]
     name = "reports/2022-01-visit.md" if target == "report" else "themes.yml"
-    (_SITE / "content" / "reports" / "2022-01-visit.md").write_text(VISIT)
-    (_SITE / "content" / "themes.yml").write_text(THEMES)
-    (_SITE / "content" / name).write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
-    project = Project(_SITE / "content", ROOT / "templates", ROOT / "assets", _SITE / "out")
+    (site / "content" / "reports" / "2022-01-visit.md").write_text(VISIT)
+    (site / "content" / "themes.yml").write_text(THEMES)
+    (site / "content" / name).write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+    project = Project(site / "content", ROOT / "templates", ROOT / "assets", site / "out")
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, write=False, cache=_CACHE)
+    files = build(project, diagnostics, write=False, cache=cache)
     assert files is not None or diagnostics.has_errors()
     for item in diagnostics.sorted():
         assert "\n" not in item.format()
