@@ -78,6 +78,8 @@ def _walk(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | No
         dirs.sort()
         for name in sorted(files):
             path = base / name
+            if path.is_symlink() and name.startswith(".#"):
+                continue  # an editor's lock file (Emacs makes them as links): never followed
             if path.is_symlink():
                 _refuse_link(path, diagnostics)
             elif suffixes is None or path.suffix in suffixes:

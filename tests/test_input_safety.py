@@ -248,3 +248,11 @@ def test_project_at_reads_nothing_outside_when_content_holds_a_link_to_a_folder(
     assert not any("secrets" in name for name in sources.files)
     assert len(diagnostics.errors) == 1
     assert Project.at(tmp_path).content == content
+
+
+def test_an_editors_lock_link_is_ignored_not_followed(tmp_path: Path):
+    content = _site(tmp_path)
+    (content / ".#themes.yml").symlink_to("user@host.1234:1700000000")
+    diagnostics = Diagnostics()
+    sources = read_sources(content, diagnostics)
+    assert diagnostics.items == [] and not any(".#" in name for name in sources.files)
