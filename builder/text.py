@@ -79,14 +79,15 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
     return duplicates
 
 
-# Budgets for what Python-Markdown cannot bound itself. Its link pattern scans from every '[' to the
-# end of the paragraph, so unclosed brackets cost (brackets x paragraph length); nested lists and
-# quotes recurse once per level.
+# Budgets for what Python-Markdown cannot bound itself. Its link and code-span patterns scan from
+# every '[' and every run of '`' to the end of the paragraph, so unclosed ones cost (count x
+# paragraph length); nested lists and quotes recurse once per level.
 MAX_BRACKET_WORK = 2_000_000  # about a fifth of a second of scanning, per file or text
 MAX_INDENT = 64  # columns: sixteen list levels
 MAX_QUOTE_LEVELS = 16
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BRACKET = re.compile(r"(?<!\\)\[")
+_TICKS = re.compile(r"(?<!\\)`+")  # a code span's pattern scans on from every run it cannot close
 _BLOCK = re.compile(r"\n[ \t]*\n")  # a blank line; separators are kept out of the blocks
 _QUOTE_MARKS = re.compile(r"[> \t]*")
 
@@ -116,7 +117,14 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
     line_index = 0
     for block in _BLOCK.split(text):
         brackets = len(_BRACKET.findall(block))
-        work += brackets * len(block)
+        ticks = len(_TICKS.findall(block))
+        work += (brackets + ticks) * len(block)
+        if work > MAX_BRACKET_WORK and ticks > brackets:
+            return line_index, (
+                f"too many '`' in one paragraph ({ticks:,} runs in {len(block):,} characters) "
+                "for the Markdown renderer (hint: close each code span, or write \\` for a "
+                "backtick that is not code)"
+            )
         if work > MAX_BRACKET_WORK:
             return line_index, (
                 f"too many '[' in one paragraph ({brackets:,} in {len(block):,} characters) "
