@@ -276,10 +276,9 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
                 "published, authors, publisher, source and licence between the '---' lines)",
             )
         return None
-    problem = body_problem(body)
+    problem = body_problem(body)  # reported here, before Markdown ever sees the text
     if problem:
         diagnostics.error(path, body_line + problem[0], problem[1])
-        return None
     f = Fields(data, path, diagnostics, "report front matter", REPORT_KEYS, 2)
     if not f.ok and not isinstance(data, LineDict):
         return None
@@ -338,7 +337,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
             f.line_of("id"),
             f"a report id must begin with its year and month, like '2013-07-{report.id}'",
         )
-    return report if f.ok and report.published else None
+    return report if f.ok and report.published and not problem else None
 
 
 def _where(f: Fields) -> Where:
