@@ -18,6 +18,8 @@ from markdown.treeprocessors import Treeprocessor
 from .model import Selector, Where
 from .paragraphs import is_leaf_block
 
+MAX_HIGHLIGHTS = 200  # per paragraph; the most in the bundled reports is 6
+
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "\u00a0": " "})
 
 
@@ -183,6 +185,7 @@ class _Anchorer(Treeprocessor):
         by_block = {id(b): el for el, b in elements}
         index = BlockIndex(ext.blocks)
         asides: dict[etree.Element, list[str]] = {}  # element -> keys of the notes after it
+        marks: dict[int, int] = {}  # id(block) -> highlights in it
         for target in ext.targets:
             hits, hint = find_quote(ext.blocks, target.selector, index)
             problem = self._problem(target, hits, hint)
@@ -191,10 +194,23 @@ class _Anchorer(Treeprocessor):
                 ext.problems.append(AnchorProblem(target.where.of(key), problem))
                 continue
             block, start, end = hits[0]
-            ext.anchors[target.key] = Anchor(target.key, block, start, end)
             element = by_block[id(block)]
             if target.highlight and target.selector.quote:
+                # Highlights may nest, and each one walks its block: a bound keeps both in check.
+                count = marks[id(block)] = marks.get(id(block), 0) + 1
+                if count > MAX_HIGHLIGHTS:
+                    if count == MAX_HIGHLIGHTS + 1:
+                        ext.problems.append(
+                            AnchorProblem(
+                                target.where.of("quote"),
+                                f"more than {MAX_HIGHLIGHTS} quotes are highlighted in one "
+                                "paragraph (hint: annotate the whole paragraph with 'paragraph' "
+                                "and no 'quote')",
+                            )
+                        )
+                    continue
                 wrap_range(element, start, end, target.key)
+            ext.anchors[target.key] = Anchor(target.key, block, start, end)
             if target.aside:
                 asides.setdefault(element, []).append(target.key)
         place_asides(asides, parents)

@@ -256,3 +256,18 @@ def test_an_editors_lock_link_is_ignored_not_followed(tmp_path: Path):
     diagnostics = Diagnostics()
     sources = read_sources(content, diagnostics)
     assert diagnostics.items == [] and not any(".#" in name for name in sources.files)
+
+
+def test_a_thousand_highlights_of_one_passage_end_in_one_error_not_a_recursion_error():
+    targets = [
+        Target(f"a{k}", Selector("the same words", "", "", ""), Where("x", k, (("quote", k),)))
+        for k in range(1, 1001)
+    ]
+    result = render_body("1. Here are the same words again.\n", targets)
+    assert [(p.where.line, p.message) for p in result.problems] == [
+        (
+            201,
+            "more than 200 quotes are highlighted in one paragraph (hint: annotate the whole "
+            "paragraph with 'paragraph' and no 'quote')",
+        )
+    ]
