@@ -85,7 +85,7 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
 MAX_BRACKET_WORK = 2_000_000  # about a fifth of a second of scanning, per file or text
 MAX_INDENT = 64  # columns: sixteen list levels
 MAX_QUOTE_LEVELS = 16
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _BRACKET = re.compile(r"(?<!\\)\[")
 _TICKS = re.compile(r"(?<!\\)`+")  # a code span's pattern scans on from every run it cannot close
 _BLOCK = re.compile(r"\n[ \t]*\n")  # a blank line; separators are kept out of the blocks
@@ -138,8 +138,9 @@ def body_problem(body: str) -> tuple[int, str] | None:
     """The first control character or rendering hazard in a report body, as (line index, message)."""
     control = _CONTROL.search(body)
     if control:
+        code = ord(control.group())
+        kind = "non-character" if code > 0x9F else "control character"
         return body.count("\n", 0, control.start()), (
-            f"control character U+{ord(control.group()):04X} in the text (hint: remove it; "
-            "it is invisible in most editors)"
+            f"{kind} U+{code:04X} in the text (hint: remove it; it is invisible in most editors)"
         )
     return markdown_problem(body)

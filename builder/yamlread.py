@@ -19,8 +19,9 @@ MAX_DEPTH = 40  # far beyond any real front matter; keeps recursion bounded
 MAX_NODES = 100_000  # values aliases may add (the largest bundled file has ~3,000 in all)
 MAX_DIGITS = 18
 
-# Control characters other than tab, line feed and carriage return: never meant, often invisible.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters other than tab, line feed and carriage return, and Unicode non-characters:
+# never meant, often invisible, and not allowed in the XML of the feed.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class LineDict(dict):
@@ -64,16 +65,18 @@ def short(text: Any, limit: int = 40) -> str:
     text = str(text)
     first = text.split("\n", 1)[0]
     cut = len(first) < len(text) or len(first) > limit
-    first = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", first[:limit])
+    first = CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", first[:limit])
     return first + ("…" if cut else "")
 
 
 def control_character(text: str) -> tuple[int, str] | None:
-    """The 1-based line and `U+XXXX` name of the first control character in text, if any."""
+    """The 1-based line and name (`control character U+0007`) of the first bad character, if any."""
     found = CONTROL.search(text)
     if not found:
         return None
-    return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group()):04X}"
+    code = ord(found.group())
+    kind = "non-character" if code > 0x9F else "control character"
+    return text.count("\n", 0, found.start()) + 1, f"{kind} U+{code:04X}"
 
 
 def _tag_name(tag: str) -> str:
@@ -202,8 +205,7 @@ def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     if found:
         raise YamlProblem(
             loader.line_at(node),
-            f"control character {found[1]} in text (hint: remove it; only tabs and line breaks "
-            "may appear in text)",
+            f"{found[1]} in text (hint: remove it; only tabs and line breaks may appear in text)",
         )
     return value
 
@@ -270,8 +272,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
     if found:
         raise YamlProblem(
             found[0] + offset,
-            f"control character {found[1]} in the file (hint: remove it; "
-            "it is invisible in most editors)",
+            f"{found[1]} in the file (hint: remove it; it is invisible in most editors)",
         )
     loader = _LineLoader(text)
     loader.line_offset = offset
