@@ -100,12 +100,15 @@ SETTINGS_FILES = ("site.yml",) + tuple(name for name, _, _ in LIST_FILES)
 
 
 def _unexpected_files(sources: Sources, diagnostics: Diagnostics, content_dir: str) -> None:
-    """Report YAML files the builder would not read, so an editor's work is never silently ignored."""
+    """Report files the builder would not read, so an editor's work is never silently ignored."""
     expected = {f"{content_dir}/{name}" for name in SETTINGS_FILES}
     for path in sorted(sources.files):
-        if path in expected or not path.endswith((".yml", ".yaml")):
+        if path in expected or path.startswith(f"{content_dir}/reports/"):
             continue
-        if path.startswith(f"{content_dir}/reports/"):
+        if path.endswith(".md"):
+            diagnostics.error(
+                path, 0, f"unexpected Markdown file: reports go in {content_dir}/reports/"
+            )
             continue
         name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         nested = "/" in path[len(content_dir) + 1 :]
