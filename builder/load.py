@@ -57,11 +57,14 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def _walk(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | None) -> list[Path]:
+def _walk(
+    folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | None, hidden: bool = False
+) -> list[Path]:
     """Every regular file under folder with one of the suffixes, in order; symlinks are refused.
 
     A link may lead out of the project (to a secrets file, say), so it is reported and never
-    followed or read, whatever it points to.
+    followed or read, whatever it points to. Hidden files and folders (an editor's lock and swap
+    files, a Mac's `._` copies) are skipped unless `hidden` is true.
     """
     found: list[Path] = []
 
@@ -72,14 +75,16 @@ def _walk(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | No
     for here, dirs, files in os.walk(folder, onerror=unreadable):
         base = Path(here)
         for name in sorted(dirs):
-            if (base / name).is_symlink():
+            if name.startswith(".") and not hidden:
+                dirs.remove(name)
+            elif (base / name).is_symlink():
                 _refuse_link(base / name, diagnostics)
                 dirs.remove(name)
         dirs.sort()
         for name in sorted(files):
             path = base / name
-            if path.is_symlink() and name.startswith(".#"):
-                continue  # an editor's lock file (Emacs makes them as links): never followed
+            if name.startswith(".#") or (name.startswith(".") and not hidden):
+                continue  # an editor's lock file (Emacs makes them as links), or hidden: not read
             if path.is_symlink():
                 _refuse_link(path, diagnostics)
             elif suffixes is None or path.suffix in suffixes:
@@ -163,7 +168,7 @@ def read_assets(assets: Path, diagnostics: Diagnostics | None = None) -> dict[st
         return {}
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     out = {}
-    for path in _walk(assets, diagnostics, None):
+    for path in _walk(assets, diagnostics, None, hidden=True):
         try:
             out[path.relative_to(assets).as_posix()] = path.read_bytes()
         except OSError as exc:

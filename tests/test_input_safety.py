@@ -271,3 +271,14 @@ def test_a_thousand_highlights_of_one_passage_end_in_one_error_not_a_recursion_e
             "paragraph with 'paragraph' and no 'quote')",
         )
     ]
+
+
+def test_hidden_files_in_content_are_skipped(tmp_path: Path):
+    content = _site(tmp_path)
+    (content / "reports" / "._2022-01-visit.md").write_bytes(b"\x00\x05\x16\x07Mac OS X\xff")
+    (content / ".git").mkdir()
+    (content / ".git" / "config.yml").write_text("a: 1\n")
+    diagnostics = Diagnostics()
+    sources = read_sources(content, diagnostics)
+    assert diagnostics.items == []
+    assert not any("/." in name for name in sources.files)
