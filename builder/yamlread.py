@@ -178,10 +178,11 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = loader.line_at(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int)) or isinstance(key, bool):
+        key = loader.construct_object(key_node, deep=True)  # a bad tag on a key is refused here
+        if not isinstance(key_node, yaml.ScalarNode):
             raise YamlProblem(loader.line_at(key_node), "a key must be a plain word")
-        key = str(key)
+        if not isinstance(key, str):  # `on:` or `01:` stay as written, not True or 1
+            key = str(key_node.value)
         if key in result:
             raise YamlProblem(
                 loader.line_at(key_node),
