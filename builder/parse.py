@@ -143,7 +143,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         language=f.text("language", default="en"),
         footer=f.text("footer"),
         kinds=tuple(kinds),
-        where=Where(path, 1),
+        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
     )
 
 
