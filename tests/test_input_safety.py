@@ -282,3 +282,24 @@ def test_hidden_files_in_content_are_skipped(tmp_path: Path):
     sources = read_sources(content, diagnostics)
     assert diagnostics.items == []
     assert not any("/." in name for name in sources.files)
+
+
+def test_ids_for_many_identical_paragraphs_are_found_in_linear_time():
+    from builder.paragraphs import free_id
+
+    class Counting(set):
+        checks = 0
+
+        def __contains__(self, item):
+            Counting.checks += 1
+            return super().__contains__(item)
+
+    taken, tried = Counting(), {}
+    ids = [free_id("same-words", taken, tried) for _ in range(10_000)]
+    assert ids[:3] == ["same-words", "same-words-2", "same-words-3"] and len(set(ids)) == 10_000
+    assert Counting.checks < 3 * 10_000
+
+
+def test_ten_thousand_identical_paragraphs_render():
+    result = render_body("Same words.\n\n" * 10_000, [])
+    assert result.blocks[-1].id == "same-words-10000"
