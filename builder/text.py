@@ -79,14 +79,14 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
     return duplicates
 
 
-# Budgets for what Python-Markdown cannot bound itself. Its link and code-span patterns scan from
-# every '[' and every run of '`' to the end of the paragraph, so unclosed ones cost (count x
-# paragraph length); nested lists and quotes recurse once per level.
+# Budgets for what Python-Markdown cannot bound itself. Its link and code-span patterns scan on from
+# every '[' and every run of '`' they cannot close to the end of the paragraph, so unclosed ones
+# cost (count x paragraph length); nested lists and quotes recurse once per level.
 MAX_BRACKET_WORK = 2_000_000  # about a fifth of a second of scanning, per file or text
 MAX_INDENT = 64  # columns: sixteen list levels
 MAX_QUOTE_LEVELS = 16
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
-_BRACKET = re.compile(r"(?<!\\)\[")
+_BRACKET_OR_CLOSE = re.compile(r"(?<!\\)[\[\]]")
 _TICKS = re.compile(r"(?<!\\)`+")  # a code span's pattern scans on from every run it cannot close
 _BLOCK = re.compile(r"\n[ \t]*\n")  # a blank line; separators are kept out of the blocks
 _QUOTE_MARKS = re.compile(r"[> \t]*")
@@ -116,22 +116,47 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
         line_index += 1
     line_index = 0
     for block in _BLOCK.split(text):
-        brackets = len(_BRACKET.findall(block))
-        ticks = len(_TICKS.findall(block))
+        brackets, ticks = _unclosed_brackets(block), _unclosed_ticks(block)
         work += (brackets + ticks) * len(block)
         if work > MAX_BRACKET_WORK and ticks > brackets:
             return line_index, (
-                f"too many '`' in one paragraph ({ticks:,} runs in {len(block):,} characters) "
-                "for the Markdown renderer (hint: close each code span, or write \\` for a "
-                "backtick that is not code)"
+                f"too many unclosed code spans in one paragraph ({ticks:,} in {len(block):,} "
+                "characters) for the Markdown renderer (hint: close each '`' run with one of the "
+                "same length, or write \\` for a backtick that is not code)"
             )
         if work > MAX_BRACKET_WORK:
             return line_index, (
-                f"too many '[' in one paragraph ({brackets:,} in {len(block):,} characters) "
-                "for the Markdown renderer (hint: write \\[ for a bracket that is not a link)"
+                f"too many unclosed links in one paragraph ({brackets:,} in {len(block):,} "
+                "characters) for the Markdown renderer (hint: close each '[' with ']' and each "
+                "'](' with ')', or write \\[ for a bracket that is not a link)"
             )
         line_index += block.count("\n") + 2
     return None
+
+
+def _unclosed_brackets(block: str) -> int:
+    """Brackets the link pattern scans on from to the end: an unmatched `[`, or `](` with no `)` after."""
+    if "[" not in block:
+        return 0
+    open_brackets = 0
+    for match in _BRACKET_OR_CLOSE.finditer(block):
+        if match.group() == "]":
+            open_brackets = max(open_brackets - 1, 0)
+        else:
+            open_brackets += 1
+    last_close = block.rfind(")")
+    unclosed_links = sum(1 for m in re.finditer(r"\]\(", block) if m.start() > last_close)
+    return open_brackets + unclosed_links
+
+
+def _unclosed_ticks(block: str) -> int:
+    """Runs of backticks with no later run of the same length: each scans to the end."""
+    if "`" not in block:
+        return 0
+    lengths: dict[int, int] = {}
+    for run in _TICKS.findall(block):
+        lengths[len(run)] = lengths.get(len(run), 0) + 1
+    return sum(count % 2 for count in lengths.values())
 
 
 def body_problem(body: str) -> tuple[int, str] | None:

@@ -20,7 +20,7 @@ from builder.diagnostics import Diagnostics, summary
 from builder.load import MAX_FILE_BYTES, Project, read_sources
 from builder.model import Selector, Where
 from builder.parse import parse_report
-from builder.text import render_body
+from builder.text import markdown_problem, render_body
 from builder.yamlread import YamlProblem, load_yaml
 
 VISIT = "reports/2022-01-visit.md"
@@ -63,14 +63,20 @@ def test_two_hundred_kilobytes_of_brackets_end_in_one_error(tmp_path: Path):
     files, messages = _check(content, tmp_path)
     assert files is None
     assert messages == [
-        f"content/{VISIT}:23: error: too many '[' in one paragraph (200,000 in 200,001 "
-        "characters) for the Markdown renderer (hint: write \\[ for a bracket that is not a link)"
+        f"content/{VISIT}:23: error: too many unclosed links in one paragraph (200,000 in "
+        "200,001 characters) for the Markdown renderer (hint: close each '[' with ']' and each "
+        "'](' with ')', or write \\[ for a bracket that is not a link)"
     ]
 
 
 def test_escaped_brackets_and_ordinary_links_are_within_budget():
     body = "A paragraph with [a link](https://example.org) and " + "\\[" * 5000 + "\n"
+    assert markdown_problem(body) is None
     assert render_body(body, []).html.count("[") == 5000
+
+
+def test_a_long_paragraph_of_closed_links_and_code_is_within_budget():
+    assert markdown_problem("[a](/b) [c] `d` ``e`` " * 10_000) is None
 
 
 def test_an_alias_bomb_in_front_matter_is_refused_whole_build(tmp_path: Path):
