@@ -83,6 +83,10 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
 # every '[' and every run of '`' they cannot close to the end of the paragraph, so unclosed ones
 # cost (count x paragraph length); nested lists and quotes recurse once per level.
 MAX_BRACKET_WORK = 2_000_000  # about a fifth of a second of scanning, per file or text
+# Every inline match rebuilds the rest of its paragraph's text: (marks x length) in C, so cheap
+# per mark but quadratic for a long paragraph thick with markup.
+MAX_INLINE_WORK = 2_500_000_000  # about half a second
+_INLINE_MARKS = "*_`[]\\<&!"
 MAX_INDENT = 64  # columns: sixteen list levels
 MAX_QUOTE_LEVELS = 16
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
@@ -115,7 +119,16 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
             )
         line_index += 1
     line_index = 0
+    inline_work = 0
     for block in _BLOCK.split(text):
+        marks = sum(block.count(c) for c in _INLINE_MARKS)
+        inline_work += marks * len(block)
+        if inline_work > MAX_INLINE_WORK:
+            return line_index, (
+                f"too much inline markup in one paragraph ({marks:,} marks in {len(block):,} "
+                "characters) for the Markdown renderer (hint: split the paragraph, or remove "
+                "stray '*', '_' or '\\' characters)"
+            )
         brackets, ticks = _unclosed_brackets(block), _unclosed_ticks(block)
         work += (brackets + ticks) * len(block)
         if work > MAX_BRACKET_WORK and ticks > brackets:

@@ -309,3 +309,16 @@ def test_ids_for_many_identical_paragraphs_are_found_in_linear_time():
 def test_ten_thousand_identical_paragraphs_render():
     result = render_body("Same words.\n\n" * 10_000, [])
     assert result.blocks[-1].id == "same-words-10000"
+
+
+def test_a_paragraph_thick_with_markup_is_refused_before_markdown_sees_it(tmp_path: Path):
+    content = _site(tmp_path)
+    report = content / VISIT
+    report.write_text(report.read_text() + "\n" + "*a* " * 30_000 + "\n")
+    files, messages = _check(content, tmp_path)
+    assert files is None
+    assert messages == [
+        f"content/{VISIT}:23: error: too much inline markup in one paragraph (60,000 marks in "
+        "120,001 characters) for the Markdown renderer (hint: split the paragraph, or remove "
+        "stray '*', '_' or '\\' characters)"
+    ]
