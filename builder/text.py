@@ -121,14 +121,6 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
     line_index = 0
     inline_work = 0
     for block in _BLOCK.split(text):
-        marks = sum(block.count(c) for c in _INLINE_MARKS)
-        inline_work += marks * len(block)
-        if inline_work > MAX_INLINE_WORK:
-            return line_index, (
-                f"too much inline markup in one paragraph ({marks:,} marks in {len(block):,} "
-                "characters) for the Markdown renderer (hint: split the paragraph, or remove "
-                "stray '*', '_' or '\\' characters)"
-            )
         brackets, ticks = _unclosed_brackets(block), _unclosed_ticks(block)
         work += (brackets + ticks) * len(block)
         if work > MAX_BRACKET_WORK and ticks > brackets:
@@ -142,6 +134,14 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
                 f"too many unclosed links in one paragraph ({brackets:,} in {len(block):,} "
                 "characters) for the Markdown renderer (hint: close each '[' with ']' and each "
                 "'](' with ')', or write \\[ for a bracket that is not a link)"
+            )
+        marks = sum(block.count(c) for c in _INLINE_MARKS)
+        inline_work += marks * len(block)
+        if inline_work > MAX_INLINE_WORK:
+            return line_index, (
+                f"too much inline markup in one paragraph ({marks:,} marks in {len(block):,} "
+                "characters) for the Markdown renderer (hint: split the paragraph, or remove "
+                "stray '*', '_' or '\\' characters)"
             )
         line_index += block.count("\n") + 2
     return None
