@@ -37,7 +37,7 @@ def build(
     memo = cache if cache is not None else Memo()
     sources = read_sources(project.content, diagnostics)  # load
     templates = read_templates(project.templates, diagnostics, project.theme)
-    assets = read_assets(project.assets, project.theme)
+    assets = read_assets(project.assets, project.theme, diagnostics)
     content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
     content = with_address(content, base_url, strict, diagnostics)
     # On to the model even after parse errors: reference and quote problems in the files that

@@ -229,7 +229,7 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
             hint = f" (closest: {', '.join(close)})" if close else ""
             diagnostics.error(
                 j.where.path,
-                j.where.line,
+                j.where.of("paragraph").line,
                 f"paragraph '{j.paragraph}' not found in this report{hint}",
             )
 
