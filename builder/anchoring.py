@@ -7,6 +7,7 @@ runs of white space count as equal, so an editor can type a quote from the keybo
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from .model import Selector, Where
 from .paragraphs import is_leaf_block
+
+MAX_HIGHLIGHTS = 200  # per paragraph; the most in the bundled reports is 6
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "\u00a0": " "})
 
@@ -79,34 +82,71 @@ def _folded(text: str) -> str:
     return fold(text)[0].strip()
 
 
-def find_quote(blocks: list[Block], selector: Selector) -> tuple[list[tuple[Block, int, int]], str]:
+_WORD = re.compile(r"\w+")
+
+
+class BlockIndex:
+    """The blocks of one text, folded once and indexed by id and by word.
+
+    Finding a quote then looks only at the blocks that contain its rarest whole word, so anchoring
+    many annotations costs time in proportion to their number, not to their number times the text.
+    """
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self.folded = [fold(b.text) for b in blocks]
+        self.by_id: dict[str, list[int]] = {}
+        self.by_word: dict[str, list[int]] = {}
+        for i, block in enumerate(blocks):
+            self.by_id.setdefault(block.id, []).append(i)
+            for word in set(_WORD.findall(self.folded[i][0])):
+                self.by_word.setdefault(word, []).append(i)
+
+    def candidates(self, quote: str, paragraph: str) -> list[int]:
+        """Indexes of the blocks that may hold the quote, in document order."""
+        if paragraph:
+            return self.by_id.get(paragraph, [])
+        # A word touching either end of the quote may be part of a longer word in the text.
+        inner = [m.group() for m in _WORD.finditer(quote) if 0 < m.start() and m.end() < len(quote)]
+        if not inner:
+            return list(range(len(self.blocks)))
+        return min((self.by_word.get(w, []) for w in inner), key=len)
+
+
+def find_quote(
+    blocks: list[Block], selector: Selector, index: BlockIndex | None = None
+) -> tuple[list[tuple[Block, int, int]], str]:
     """Every place the selector matches, as (block, start, end); and a hint when there is none."""
-    pool = [b for b in blocks if not selector.paragraph or b.id == selector.paragraph]
-    if selector.paragraph and not pool:
+    index = index or BlockIndex(blocks)
+    if selector.paragraph and selector.paragraph not in index.by_id:
         return [], "paragraph"
     if not selector.quote:
         # A whole-paragraph annotation: the first block with that id (a table's first cell).
-        return [(pool[0], 0, len(pool[0].text))], ""
+        first = index.blocks[index.by_id[selector.paragraph][0]]
+        return [(first, 0, len(first.text))], ""
     quote, prefix, suffix = (
         _folded(selector.quote),
         _folded(selector.prefix),
         _folded(selector.suffix),
     )
     hits: list[tuple[Block, int, int]] = []
-    for block in pool:
-        folded, index = fold(block.text)
+    for i in index.candidates(quote, selector.paragraph):
+        block = index.blocks[i]
+        folded, positions = index.folded[i]
         at = folded.find(quote)
         while at != -1:
             end_at = at + len(quote)
-            before, after = folded[:at].rstrip(), folded[end_at:].lstrip()
-            if (not prefix or before.endswith(prefix)) and (not suffix or after.startswith(suffix)):
-                hits.append((block, index[at], index[end_at - 1] + 1))
+            if (not prefix or folded[:at].rstrip().endswith(prefix)) and (
+                not suffix or folded[end_at:].lstrip().startswith(suffix)
+            ):
+                hits.append((block, positions[at], positions[end_at - 1] + 1))
             at = folded.find(quote, at + 1)
     if hits:
         return hits, ""
     lowered = quote.lower()
-    exact = any(quote in fold(b.text)[0] for b in pool)  # then the prefix or suffix is at fault
-    if not exact and any(lowered in fold(b.text)[0].lower() for b in pool):
+    pool = index.by_id.get(selector.paragraph, []) if selector.paragraph else range(len(blocks))
+    exact = any(quote in index.folded[i][0] for i in pool)  # then the prefix or suffix is at fault
+    if not exact and any(lowered in index.folded[i][0].lower() for i in pool):
         return [], "case"
     return [], ""
 
@@ -136,27 +176,45 @@ class _Anchorer(Treeprocessor):
         for element in root.iter():
             if not is_leaf_block(element):
                 continue
-            owner = element
+            owner: etree.Element | None = element
             while owner is not None and not owner.get("id"):
                 owner = parents.get(owner)
-            block_id = owner.get("id") if owner is not None else ""
+            block_id = owner.get("id", "") if owner is not None else ""
             number = owner.get("data-number", "") if owner is not None else ""
             elements.append((element, Block(block_id, number, "".join(element.itertext()))))
         ext.blocks = [b for _, b in elements]
         by_block = {id(b): el for el, b in elements}
+        index = BlockIndex(ext.blocks)
+        asides: dict[etree.Element, list[str]] = {}  # element -> keys of the notes after it
+        marks: dict[int, int] = {}  # id(block) -> highlights in it
         for target in ext.targets:
-            hits, hint = find_quote(ext.blocks, target.selector)
+            hits, hint = find_quote(ext.blocks, target.selector, index)
             problem = self._problem(target, hits, hint)
             if problem:
-                ext.problems.append(AnchorProblem(target.where, problem))
+                key = "paragraph" if hint == "paragraph" or not target.selector.quote else "quote"
+                ext.problems.append(AnchorProblem(target.where.of(key), problem))
                 continue
             block, start, end = hits[0]
-            ext.anchors[target.key] = Anchor(target.key, block, start, end)
             element = by_block[id(block)]
             if target.highlight and target.selector.quote:
+                # Highlights may nest, and each one walks its block: a bound keeps both in check.
+                count = marks[id(block)] = marks.get(id(block), 0) + 1
+                if count > MAX_HIGHLIGHTS:
+                    if count == MAX_HIGHLIGHTS + 1:
+                        ext.problems.append(
+                            AnchorProblem(
+                                target.where.of("quote"),
+                                f"more than {MAX_HIGHLIGHTS} quotes are highlighted in one "
+                                "paragraph (hint: annotate the whole paragraph with 'paragraph' "
+                                "and no 'quote')",
+                            )
+                        )
+                    continue
                 wrap_range(element, start, end, target.key)
+            ext.anchors[target.key] = Anchor(target.key, block, start, end)
             if target.aside:
-                place_aside(element, parents, target.key)
+                asides.setdefault(element, []).append(target.key)
+        place_asides(asides, parents)
 
     def _problem(self, target: Target, hits: list, hint: str) -> str:
         sel = target.selector
@@ -227,7 +285,7 @@ def wrap_range(element: etree.Element, start: int, end: int, key: str) -> None:
 
     walk(element)
     for kind, node, parent, seg_start in reversed(segments):
-        value = node.text if kind == "text" else node.tail
+        value = (node.text if kind == "text" else node.tail) or ""
         seg_end = seg_start + len(value)
         lo, hi = max(start, seg_start), min(end, seg_end)
         if lo >= hi:
@@ -250,19 +308,25 @@ def wrap_range(element: etree.Element, start: int, end: int, key: str) -> None:
             mark.set("id", key)
 
 
-def place_aside(element: etree.Element, parents: dict, key: str) -> None:
-    """Leave `<!--aside:key-->` where the note belongs: after a paragraph or heading, inside an item or cell."""
-    comment = etree.Comment(f"aside:{key}")
-    if element.tag in ("li", "td", "th"):
-        element.append(comment)
-        return
-    parent = parents[element]
-    siblings = list(parent)
-    position = siblings.index(element) + 1
-    # Keep several notes on one paragraph in the order they were written.
-    while position < len(siblings) and siblings[position].tag is etree.Comment:
-        position += 1
-    parent.insert(position, comment)
+def place_asides(asides: dict[etree.Element, list[str]], parents: dict) -> None:
+    """Leave `<!--aside:key-->` where each note belongs: after a paragraph or heading, inside an item or cell.
+
+    Several notes on one passage keep the order they were written in. Each parent's children are
+    rebuilt once, so placing many notes costs time in proportion to their number.
+    """
+    after: dict[etree.Element, dict[etree.Element, list[str]]] = {}
+    for element, keys in asides.items():
+        if element.tag in ("li", "td", "th"):
+            for key in keys:
+                element.append(etree.Comment(f"aside:{key}"))
+        else:
+            after.setdefault(parents[element], {})[element] = keys
+    for parent, by_child in after.items():
+        children: list[etree.Element] = []
+        for child in list(parent):
+            children.append(child)
+            children.extend(etree.Comment(f"aside:{key}") for key in by_child.get(child, ()))
+        parent[:] = children
 
 
 class _Furniture(Treeprocessor):

@@ -21,6 +21,15 @@ def _project(args: argparse.Namespace) -> Project:
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("inspection-history")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
 def report(diagnostics: Diagnostics, written: bool, stream=None) -> None:
     """Print every diagnostic, sorted, then the count line."""
     stream = stream or sys.stderr  # looked up now, so that a caller's redirection applies
@@ -45,7 +54,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     refused = output_folder_problems(args, project)
     diagnostics = Diagnostics()
     # A refused folder is not written, but the build still runs: every problem in one run.
-    files = build(project, diagnostics, strict=args.strict, write=not refused.has_errors())
+    files = build(
+        project,
+        diagnostics,
+        strict=args.strict,
+        write=not refused.has_errors(),
+        base_url=args.base_url,
+    )
     diagnostics.extend(refused)
     if files is None or refused.has_errors():
         report(diagnostics, written=False)
@@ -61,7 +76,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     project = _project(args)
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, strict=args.strict, write=False)
+    files = build(project, diagnostics, strict=args.strict, write=False, base_url=args.base_url)
     diagnostics.extend(output_folder_problems(args, project))  # what `build` would refuse
     if diagnostics.has_errors():
         files = None
@@ -154,7 +169,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    return serve(project, host=args.host, port=args.port, open_browser=args.open)
+    return serve(
+        project,
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        base_url=args.base_url,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -162,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m builder",
         description="Build an annotated inspection history site from content/, templates/ and assets/.",
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -180,6 +202,13 @@ def parser() -> argparse.ArgumentParser:
             "--assets",
             help="the project's assets, each replacing the default theme's file of that name"
             " (default: ROOT/assets)",
+        )
+        p.add_argument(
+            "--base-url",
+            default="",
+            metavar="URL",
+            help="the full public address to build for, such as https://someone.github.io/history/"
+            " (sets the origin and the sub-path; overrides url and base_path in site.yml)",
         )
 
     b = commands.add_parser(

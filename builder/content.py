@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from .diagnostics import Diagnostics
 from .load import Sources
 from .model import Content, Settings, Where
@@ -45,9 +47,13 @@ def parse_content(
         found, errors = len(diagnostics.errors) > errors, len(diagnostics.errors)
         return found
 
+    def refused(name: str) -> bool:  # already reported: a link, unreadable, not UTF-8
+        return any(d.path == f"{content_dir}/{name}" for d in diagnostics.items)
+
     site = sources.get("site.yml")
     if site is None:
-        diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
+        if not refused("site.yml"):
+            diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
         settings = Settings("", "", "", "", "/", "en", "", (), Where(f"{content_dir}/site.yml", 0))
     else:
         settings = parse_settings(site[1], site[0], diagnostics)
@@ -57,9 +63,10 @@ def parse_content(
     for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)
         if found is None:
-            if name != "events.yml":
+            if name != "events.yml" and not refused(name):
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
-                partial.add(kind)
+            if name != "events.yml":
+                partial.add(kind)  # missing or unreadable: its ids cannot be checked
             lists.append(())
         else:
             lists.append(
@@ -78,6 +85,7 @@ def parse_content(
                     partial.add(kind)  # unreadable: any id of this kind may be defined there
                 else:
                     lost.update((kind, i) for i in written - {r.id for r in lists[-1]})
+    _unexpected_files(sources, diagnostics, content_dir)
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
@@ -87,7 +95,9 @@ def parse_content(
             continue
         if report.id in seen:
             diagnostics.error(
-                path, 2, f"duplicate report id '{report.id}' (also in {seen[report.id]})"
+                path,
+                report.where.of("id").line,
+                f"duplicate report id '{report.id}' (also in {seen[report.id]})",
             )
             continue
         seen[report.id] = path
@@ -128,6 +138,33 @@ def _written_ids(text: str) -> set[str] | None:
     return {
         item["id"] for item in data if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
+
+
+SETTINGS_FILES = ("site.yml",) + tuple(name for name, _, _ in LIST_FILES)
+
+
+def _unexpected_files(sources: Sources, diagnostics: Diagnostics, content_dir: str) -> None:
+    """Report files the builder would not read, so an editor's work is never silently ignored."""
+    expected = {f"{content_dir}/{name}" for name in SETTINGS_FILES}
+    for path in sorted(sources.files):
+        if path in expected or path.startswith(f"{content_dir}/reports/"):
+            continue
+        if path.endswith(".md"):
+            diagnostics.error(
+                path, 0, f"unexpected Markdown file: reports go in {content_dir}/reports/"
+            )
+            continue
+        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        nested = "/" in path[len(content_dir) + 1 :]
+        close = difflib.get_close_matches(name, [n[:-4] for n in SETTINGS_FILES], 1, 0.8)
+        close = [] if nested else close
+        hint = f" (did you mean '{close[0]}.yml'?)" if close else ""
+        diagnostics.error(
+            path,
+            0,
+            f"unexpected YAML file: the builder reads only {', '.join(SETTINGS_FILES)} "
+            f"at the top of {content_dir}/, and reports in {content_dir}/reports/{hint}",
+        )
 
 
 def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):

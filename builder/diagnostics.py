@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -30,19 +33,21 @@ class Diagnostics:
 
     def error(self, path: str, line: int, message: str) -> None:
         """Record an error."""
-        self.items.append(Diagnostic(str(path), line or 0, "error", message))
+        self.items.append(Diagnostic(one_line(str(path)), line or 0, "error", one_line(message)))
 
     def warning(self, path: str, line: int, message: str) -> None:
         """Record a warning."""
-        self.items.append(Diagnostic(str(path), line or 0, "warning", message))
+        self.items.append(Diagnostic(one_line(str(path)), line or 0, "warning", one_line(message)))
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "error"]
+        """Distinct errors: the same problem found twice is one problem."""
+        return [d for d in self.sorted() if d.severity == "error"]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
+        """Distinct warnings."""
+        return [d for d in self.sorted() if d.severity == "warning"]
 
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.items)
@@ -53,6 +58,15 @@ class Diagnostics:
 
     def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)
+
+
+MAX_MESSAGE = 400
+
+
+def one_line(message: str) -> str:
+    """A message as one line of bounded length, so no message can carry a chunk of a file to a log."""
+    message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], message)
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
 def summary(diagnostics: Diagnostics, written: bool) -> str:
@@ -67,5 +81,7 @@ def summary(diagnostics: Diagnostics, written: bool) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.55) -> str:
     """A ` (did you mean 'x'?)` hint, or an empty string when nothing is close enough."""
+    if len(str(word)) > 60:  # nothing that long is a typo of a short word; difflib is slow on it
+        return ""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""

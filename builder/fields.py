@@ -8,11 +8,18 @@ from typing import Any
 
 from .diagnostics import Diagnostics, did_you_mean
 from .model import BASES, DateFact, PartialDate
+from .text import markdown_problem
 from .urlpolicy import check_url, url_message
-from .yamlread import LineDict, LineList
+from .yamlread import LineDict, LineList, short
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Keys whose text may run over several lines; every other text is a single line (a title, a name,
+# an address), where a line break would only ever be a mistake.
+MULTILINE_KEYS = frozenset(
+    {"note", "description", "summary", "text", "footer", "quote", "prefix", "suffix"}
+)
+MAX_ID = 80  # ids name files and folders of the site: well under any file system's limit
 
 _TYPE_NAMES = {
     str: "text",
@@ -41,7 +48,7 @@ class Fields:
         self.ok = isinstance(mapping, LineDict)
         self.readable = self.ok  # stays True after later errors: keys can be looked for
         self.mapping: LineDict = mapping if self.ok else LineDict()
-        self.line = self.mapping.line if self.ok else line
+        self.line = (self.mapping.line if self.ok else 0) or line
         if not self.ok:
             self.error(0, f"{what} must be a mapping of keys to values, not {_describe(mapping)}")
             return
@@ -52,7 +59,7 @@ class Fields:
                 hint = did_you_mean(key, allowed, cutoff=0.7)
                 if not hint and " " in key.strip():
                     hint = " (hint: inside { }, a value that contains a comma must be in quotes)"
-                self.error(mapping.line_of(key), f"unknown key '{key}' in {what}{hint}")
+                self.error(mapping.line_of(key), f"unknown key '{short(key)}' in {what}{hint}")
 
     def error(self, line: int, message: str) -> None:
         self.diagnostics.error(self.path, line or self.line, message)
@@ -91,6 +98,13 @@ class Fields:
         value = value.strip()
         if required and not value:
             self.error(self.line_of(key), f"'{key}' must not be empty")
+        if "\n" in value and key not in MULTILINE_KEYS:
+            self.error(self.line_of(key), f"'{key}' must be one line of text")
+            return default
+        problem = markdown_problem(value)
+        if problem:
+            self.error(self.line_of(key), f"'{key}': {problem[1]}")
+            return default
         return value
 
     def url(self, key: str, label: str) -> str:
@@ -116,7 +130,13 @@ class Fields:
         if value and not _ID.match(value):
             self.error(
                 self.line_of(key),
-                f"'{key}' must be lower-case letters, digits and hyphens, not '{value}'",
+                f"'{key}' must be lower-case letters, digits and hyphens, not '{short(value)}'",
+            )
+            return ""
+        if len(value) > MAX_ID:
+            self.error(
+                self.line_of(key),
+                f"'{key}' is too long ({len(value)} characters; at most {MAX_ID})",
             )
             return ""
         return value
@@ -132,9 +152,15 @@ class Fields:
             self.error(self.line_of(key), f"'{key}' must be a list of ids, not {_describe(value)}")
             return ()
         out = []
-        for item in value:
-            if not isinstance(item, str) or not _ID.match(item):
-                self.error(self.line_of(key), f"'{key}' has an invalid id {item!r}")
+        lines = value.item_lines if isinstance(value, LineList) else []
+        for index, item in enumerate(value):
+            line = lines[index] if index < len(lines) else self.line_of(key)
+            if isinstance(item, (dict, list)):
+                self.error(line, f"'{key}' has {_describe(item)} where an id belongs")
+            elif not isinstance(item, str) or not _ID.match(item):
+                self.error(line, f"'{key}' has an invalid id '{short(item)}'")
+            elif len(item) > MAX_ID:
+                self.error(line, f"'{key}' has an id that is too long ({len(item)} characters)")
             else:
                 out.append(item)
         return tuple(out)
@@ -187,15 +213,16 @@ class Fields:
         if basis not in BASES:
             sub.error(
                 sub.line_of("basis"),
-                f"'basis' must be one of {', '.join(BASES)}, not '{basis}'{did_you_mean(basis, BASES)}",
+                f"'basis' must be one of {', '.join(BASES)}, not '{short(basis)}'{did_you_mean(basis, BASES)}",
             )
-        if start and end and end < start:
+        if start and end and _before(end, start):
             sub.error(
                 sub.line_of("end"), f"'{key}' ends ({end.iso}) before it starts ({start.iso})"
             )
         if basis != "stated" and not sub.has("note"):
             sub.error(
-                line, f"'{key}' has basis '{basis}' but no 'note' saying where the date comes from"
+                line,
+                f"'{key}' has basis '{short(basis)}' but no 'note' saying where the date comes from",
             )
         if not start:
             return None
@@ -207,20 +234,32 @@ def parse_date(value: Any, key: str, line: int, fields: Fields) -> PartialDate |
     match = _DATE.match(str(value).strip())
     if not match:
         fields.error(
-            line, f"'{key}' must be a date like 2013-07-08, 2019-06 or 2015, not '{value}'"
+            line, f"'{key}' must be a date like 2013-07-08, 2019-06 or 2015, not '{short(value)}'"
         )
         return None
     year, month, day = (int(g) if g else 0 for g in match.groups())
     try:
-        if month:
-            datetime.date(year, month, day or 1)
+        datetime.date(year, month or 1, day or 1)  # year 0000 and month or day 00 fail here too
+        if (match.group(2) and not month) or (match.group(3) and not day):
+            raise ValueError("month or day 00")
     except ValueError:
-        fields.error(line, f"'{key}' is not a real date: '{value}'")
+        fields.error(line, f"'{key}' is not a real date: '{short(value)}'")
         return None
     return PartialDate(year, month, day)
 
 
+def _before(end: PartialDate, start: PartialDate) -> bool:
+    """Whether `end` is before `start`, at the precision of the less precise of the two.
+
+    A partial end contains every day in it, so `{start: 2022-01-24, end: 2022-01}` is fine.
+    """
+    precision = min(2 if d.day else 1 if d.month else 0 for d in (start, end)) + 1
+    key = (end.year, end.month, end.day)[:precision]
+    return key < (start.year, start.month, start.day)[:precision]
+
+
 def _describe(value: Any) -> str:
+    """A value as a message may show it: a kind for structures, a short quote for the rest."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -229,4 +268,4 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    return f"'{short(value)}'"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,63 +37,170 @@ class Sources:
     """The text of every content file, keyed by the path shown in diagnostics."""
 
     files: dict[str, str]
+    folder: str = "content"  # the content folder's display path
 
     def get(self, name: str) -> tuple[str, str] | None:
         """The (display path, text) of a top-level content file such as `themes.yml`."""
-        for path, text in self.files.items():
-            if path.endswith("/" + name) and "/reports/" not in path:
-                return path, text
-        return None
+        path = f"{self.folder}/{name}"
+        return (path, self.files[path]) if path in self.files else None
 
     def reports(self) -> list[tuple[str, str]]:
         return sorted(
-            (p, t) for p, t in self.files.items() if "/reports/" in p and p.endswith(".md")
+            (p, t)
+            for p, t in self.files.items()
+            if p.startswith(f"{self.folder}/reports/") and p.endswith(".md")
         )
+
+
+MAX_FILE_BYTES = 1_000_000  # per content file; the largest bundled report is 64 KB
 
 
 def display_path(path: Path) -> str:
     """A path as an editor would type it: relative to the working folder where possible."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+        # A link is shown as itself, never as where it leads.
+        full = path.parent.resolve() / path.name if path.is_symlink() else path.resolve()
+        return full.relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
         return path.as_posix()
+
+
+def _walk(
+    folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | None, hidden: bool = False
+) -> list[Path]:
+    """Every regular file under folder with one of the suffixes, in order; symlinks are refused.
+
+    A link may lead out of the project (to a secrets file, say), so it is reported and never
+    followed or read, whatever it points to. Hidden files and folders (an editor's lock and swap
+    files, a Mac's `._` copies) are skipped unless `hidden` is true.
+    """
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        diagnostics.error(display_path(where), 0, f"cannot read folder: {error.strerror}")
+
+    for here, dirs, files in os.walk(folder, onerror=unreadable):
+        base = Path(here)
+        for name in sorted(dirs):
+            if name.startswith(".") and not hidden:
+                dirs.remove(name)
+            elif (base / name).is_symlink():
+                _refuse_link(base / name, diagnostics)
+                dirs.remove(name)
+        dirs.sort()
+        for name in sorted(files):
+            path = base / name
+            if name.startswith(".#") or (name.startswith(".") and not hidden):
+                continue  # an editor's lock file (Emacs makes them as links), or hidden: not read
+            if path.is_symlink():
+                _refuse_link(path, diagnostics)
+            elif suffixes is None or path.suffix in suffixes:
+                try:
+                    regular = stat.S_ISREG(path.lstat().st_mode)
+                except OSError as exc:
+                    diagnostics.error(display_path(path), 0, f"cannot read file: {exc.strerror}")
+                    continue
+                if regular:
+                    found.append(path)
+                else:  # a pipe or a device would block the build or never end
+                    diagnostics.error(display_path(path), 0, "is not a regular file")
+    return sorted(found)
+
+
+def _refuse_link(path: Path, diagnostics: Diagnostics) -> None:
+    diagnostics.error(
+        display_path(path),
+        0,
+        "is a symbolic link, which the builder does not follow "
+        "(hint: replace it with a copy of the file or folder)",
+    )
+
+
+def _read_bytes(path: Path, diagnostics: Diagnostics) -> bytes | None:
+    """A file's bytes, or None after reporting why it cannot be used."""
+    name = display_path(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        diagnostics.error(name, 0, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        diagnostics.error(
+            name,
+            data.count(b"\n", 0, MAX_FILE_BYTES) + 1,
+            f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes "
+            "(the limit is reached on this line)",
+        )
+        return None
+    return data
+
+
+def decode(data: bytes, name: str, diagnostics: Diagnostics) -> str | None:
+    """UTF-8 text, with any byte-order mark dropped; or None after reporting what is wrong."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diagnostics.error(name, 1, "the file is saved as UTF-16; save it as UTF-8")
+        return None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diagnostics.error(name, line, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        return None
 
 
 def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
     """Read every YAML and Markdown file under the content folder."""
     files: dict[str, str] = {}
+    folder = display_path(content)
     if not content.is_dir():
         diagnostics.error(
-            display_path(content),
+            folder,
             0,
             "content folder not found (hint: run from the project folder, or pass --content DIR)",
         )
-        return Sources(files)
-    for path in sorted(content.rglob("*")):
-        if path.suffix not in (".yml", ".yaml", ".md") or not path.is_file():
-            continue
-        name = display_path(path)
-        try:
-            files[name] = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            diagnostics.error(name, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
-        except OSError as exc:
-            diagnostics.error(name, 0, f"cannot read file: {exc.strerror}")
-    return Sources(files)
+        return Sources(files, folder)
+    for path in _walk(content, diagnostics, (".yml", ".yaml", ".md")):
+        name = f"{folder}/{path.relative_to(content).as_posix()}"  # always under the folder's name
+        data = _read_bytes(path, diagnostics)
+        text = decode(data, name, diagnostics) if data is not None else None
+        if text is not None:
+            files[name] = text
+    return Sources(files, folder)
 
 
-def _files_under(folder: Path) -> dict[str, Path]:
-    """Every file under a folder, keyed by its path inside it; nothing if the folder is absent."""
+def _files_under(
+    folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | None, hidden: bool = False
+) -> dict[str, Path]:
+    """Every regular file under a folder, keyed by its path inside it; nothing if it is absent."""
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in _walk(folder, diagnostics, suffixes, hidden=hidden)
+    }
 
 
-def read_assets(assets: Path, theme: Path | None = THEME) -> dict[str, bytes]:
-    """Every asset, keyed by its path: the theme's, with the project's own files in their place."""
-    found = _files_under(theme / "assets") if theme else {}
-    found.update(_files_under(assets))
-    return {name: found[name].read_bytes() for name in sorted(found)}
+def read_assets(
+    assets: Path, theme: Path | None = THEME, diagnostics: Diagnostics | None = None
+) -> dict[str, bytes]:
+    """Every asset, keyed by its path: the theme's, with the project's own files in their place.
+
+    Symbolic links are refused, never followed: nothing outside the project is published.
+    """
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    found = _files_under(theme / "assets", diagnostics, None, hidden=True) if theme else {}
+    found.update(_files_under(assets, diagnostics, None, hidden=True))
+    out = {}
+    for name in sorted(found):
+        try:
+            out[name] = found[name].read_bytes()
+        except OSError as exc:
+            diagnostics.error(
+                display_path(found[name]), 0, f"cannot read file: {exc.strerror or exc}"
+            )
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,14 +222,14 @@ class Templates:
 
 def read_templates(folder: Path, diagnostics: Diagnostics, theme: Path | None = THEME) -> Templates:
     """Read every template: the theme's, with the project's own files in their place."""
-    found = _files_under(theme / "templates") if theme else {}
-    found.update(_files_under(folder))
+    suffixes = (".html", ".xml", ".txt")
+    found = _files_under(theme / "templates", diagnostics, suffixes) if theme else {}
+    found.update(_files_under(folder, diagnostics, suffixes))
     texts, paths = {}, {}
-    for name, path in found.items():
-        if path.suffix in (".html", ".xml", ".txt"):
-            paths[name] = display_path(path)
-            try:
-                texts[name] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                diagnostics.error(paths[name], 0, f"cannot read template: {exc}")
+    for name in sorted(found):
+        paths[name] = display_path(found[name])
+        data = _read_bytes(found[name], diagnostics)
+        text = decode(data, paths[name], diagnostics) if data is not None else None
+        if text is not None:
+            texts[name] = text
     return Templates(display_path(folder), texts, paths)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,3 +48,9 @@ class Memo:
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
     base_path: str = "/"  # the last good build's, for the preview server
+    search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
+    # Set by the preview: a changed index is then made in the background and handed to this, while
+    # the build goes on with the previous one, so a save shows at once. Builds that write never defer.
+    search_later: Callable[[dict[str, bytes]], None] | None = None
+    search_worker: ThreadPoolExecutor | None = None
+    search_wanted: object = None

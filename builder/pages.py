@@ -427,6 +427,7 @@ def plan_pages(
     files = tuple(DataFile(n, *DICTIONARY.get(n, ("", ()))) for n in data_names)
     pages.append(page("data", "", DataView(settings, data_names, files)))
     pages.append(page("accessibility", "", PlainView(settings)))
+    pages.append(page("search", "", PlainView(settings)))
     pages.append(page("not_found", "", PlainView(settings), template="404.html"))
     return pages
 

@@ -15,7 +15,7 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
 
-NUMBERED = re.compile(r"^(\d{1,3})\.[ \t]+")
+NUMBERED = re.compile(r"^(\d{1,4})\.[ \t]+")  # up to paragraph 9999
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -65,6 +65,8 @@ class BlockIdTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         taken = {el.get("id") for el in root.iter() if el.get("id")}
+        # The next number to try for each base, so many identical paragraphs cost linear time.
+        tried: dict[str, int] = {}
         for element in root.iter():
             if element.get("id"):
                 continue
@@ -76,12 +78,22 @@ class BlockIdTreeprocessor(Treeprocessor):
                 continue
             if re.fullmatch(r"p\d+", base):
                 base += "-text"
-            candidate, n = base, 1
-            while candidate in taken:
-                n += 1
-                candidate = f"{base}-{n}"
-            taken.add(candidate)
-            element.set("id", candidate)
+            element.set("id", free_id(base, taken, tried))
+
+
+def free_id(base: str, taken: set[str], tried: dict[str, int]) -> str:
+    """`base`, or `base-2`, `base-3`…: the first not taken, which is then taken.
+
+    `tried` remembers where each base's search ended, so n identical paragraphs cost O(n).
+    """
+    n = tried.get(base, 1)
+    candidate = base if n == 1 else f"{base}-{n}"
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    tried[base] = n
+    taken.add(candidate)
+    return candidate
 
 
 class ParagraphAnchors(Extension):

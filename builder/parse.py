@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields
@@ -13,6 +13,7 @@ from .model import (
     RULES,
     Annotation,
     Contact,
+    DateFact,
     Event,
     Framework,
     Grade,
@@ -20,6 +21,7 @@ from .model import (
     Licence,
     Mention,
     OwnRecommendation,
+    PartialDate,
     Person,
     Report,
     Scope,
@@ -30,10 +32,22 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
+from .text import body_problem
 from .urlpolicy import check_base_path, check_site_url, url_message
-from .yamlread import LineDict, YamlProblem, load_yaml
+from .urls import split_address
+from .yamlread import LineDict, LineList, YamlProblem, load_yaml
 
-T = TypeVar("T")
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def where(self) -> Where: ...
+
+
+T = TypeVar("T", bound=_Record)
+# Stands in for a required date that is missing; the record holding it is then dropped.
+_NO_DATE = DateFact(PartialDate(0))
 
 REPORT_KEYS = (
     "id",
@@ -62,10 +76,19 @@ SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
 def read_yaml(text: str, path: str, diagnostics: Diagnostics, first_line: int = 1) -> Any:
     """Parse YAML, turning a syntax problem into one diagnostic."""
     try:
-        return load_yaml(text, first_line)
+        return load_yaml(normalise(text), first_line)
     except YamlProblem as problem:
         diagnostics.error(path, problem.line, problem.message)
         return None
+
+
+def _failed(diagnostics: Diagnostics, path: str) -> bool:
+    return any(d.path == path and d.severity == "error" for d in diagnostics.items)
+
+
+def normalise(text: str) -> str:
+    """One kind of line break and no byte-order mark, whatever the editor saved."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_list(
@@ -74,8 +97,12 @@ def parse_list(
     """Parse a YAML file that holds a list of records, checking ids are unique."""
     data = read_yaml(text, path, diagnostics)
     if data is None:
+        if not _failed(diagnostics, path):
+            diagnostics.error(
+                path, 1, f"the file is empty (hint: list the {what}s, or write [] for none)"
+            )
         return ()
-    if not isinstance(data, list):
+    if not isinstance(data, LineList):
         diagnostics.error(path, getattr(data, "line", 1), f"{path} must hold a list of {what}s")
         return ()
     records: list[T] = []
@@ -88,11 +115,11 @@ def parse_list(
         if record.id in seen:
             diagnostics.error(
                 path,
-                record.where.line,
+                record.where.of("id").line,
                 f"duplicate {what} id '{record.id}' (first defined on line {seen[record.id]})",
             )
             continue
-        seen[record.id] = record.where.line
+        seen[record.id] = record.where.of("id").line
         records.append(record)
     return tuple(records)
 
@@ -140,6 +167,18 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     if verdict is not None and not verdict.ok:
         f.error(f.line_of("url"), url_message("site url", url, verdict))
         url = ""
+    elif url:
+        try:
+            origin, sub_path = split_address(url)
+        except ValueError as exc:
+            f.error(f.line_of("url"), f"'url': {exc}")
+        else:
+            if sub_path != "/":  # the sub-path is base_path's alone, so it is never written twice
+                f.error(
+                    f.line_of("url"),
+                    f"'url' is the site's origin only, without a path (hint: write 'url: {origin}' and 'base_path: {sub_path}')",
+                )
+            url = origin
     kinds: list[tuple[str, str]] = []
     raw_kinds = f.raw("kinds")
     if raw_kinds is None:
@@ -174,7 +213,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         language=f.text("language", default="en"),
         footer=f.text("footer"),
         kinds=tuple(kinds),
-        where=Where(path, 1),
+        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
         rules=parse_rules(f),
         contact=Contact(contact.text("email"), contact.text("corrections"))
         if contact
@@ -234,7 +273,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
         grade, label = g.ident("grade", required=True), g.text("label", required=True)
         ordinal = g.whole_number("ordinal", required=True)
-        if g.ok:
+        if g.ok and ordinal is not None:
             scale.append(Grade(grade, label, ordinal))
     return Framework(
         f.ident("id", required=True),
@@ -305,7 +344,7 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
     record = Event(
         f.ident("id", required=True),
         f.text("title", required=True),
-        date,
+        date or _NO_DATE,
         f.ident("kind", required=True),
         f.ident("framework"),
         _judgements(f),
@@ -313,26 +352,30 @@ def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Ev
         f.text("note"),
         _where(f),
     )
-    return record if f.ok and date else None
+    return record if f.ok and date else None  # never with _NO_DATE
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
-    """Split a report file into (front matter, body, first body line), or None without `---`."""
+    """Split a report file into (front matter, body, first body line), or None without `---`.
+
+    As in YAML, only a `---` at the start of a line marks the end: an indented one belongs to a
+    block of text such as a note.
+    """
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].rstrip() != "---":
         return None
     for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
+        if lines[index].rstrip() == "---":
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     return None
 
 
 def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | None:
     """Read one report file: YAML front matter between `---` lines, then Markdown."""
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = normalise(text)
     parts = split_front_matter(text)
     if parts is None:
-        if text.split("\n", 1)[0].strip() == "---":
+        if text.split("\n", 1)[0].rstrip() == "---":
             message = "the front matter that starts on line 1 has no closing '---' line"
         else:
             message = "a report must begin with YAML front matter between two '---' lines"
@@ -341,7 +384,17 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     front, body, body_line = parts
     data = read_yaml(front, path, diagnostics, first_line=2)
     if data is None:
+        if not _failed(diagnostics, path):
+            diagnostics.error(
+                path,
+                1,
+                "the front matter is empty (hint: a report needs its id, title, kind, "
+                "published, authors, publisher, source and licence between the '---' lines)",
+            )
         return None
+    problem = body_problem(body)  # reported here, before Markdown ever sees the text
+    if problem:
+        diagnostics.error(path, body_line + problem[0], problem[1])
     f = Fields(data, path, diagnostics, "report front matter", REPORT_KEYS, 2)
     if not f.ok and not isinstance(data, LineDict):
         return None
@@ -370,7 +423,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         kind=f.ident("kind", required=True),
         framework=f.ident("framework"),
         inspected=f.date_fact("inspected"),
-        published=f.date_fact("published", required=True),
+        published=f.date_fact("published", required=True) or _NO_DATE,
         presented=f.date_fact("presented"),
         authors=tuple(authors),
         publisher=f.text("publisher", required=True),
@@ -419,11 +472,18 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
             f.line_of("id"),
             f"a report id must begin with its year and month, like '2013-07-{report.id}'",
         )
-    return report if f.ok and report.published else None
+    return report if f.ok and report.published is not _NO_DATE and not problem else None
 
 
 def _where(f: Fields) -> Where:
-    return Where(f.path, f.line, tuple(f.mapping.key_lines.items()))
+    """Where a record was written, with the line of each key and of each item of a list (`themes.1`)."""
+    items = [
+        (f"{key}.{i}", line)
+        for key, value in f.mapping.items()
+        if isinstance(value, LineList)
+        for i, line in enumerate(value.item_lines)
+    ]
+    return Where(f.path, f.line, tuple(f.mapping.key_lines.items()) + tuple(items))
 
 
 def _selector(f: Fields) -> Selector | None:
@@ -437,7 +497,10 @@ def _selector(f: Fields) -> Selector | None:
         f.error(f.line, f"{f.what} needs a 'quote' or a 'paragraph' to anchor it to the text")
         return None
     if not quote and (f.has("prefix") or f.has("suffix")):
-        f.error(f.line, f"{f.what} has a 'prefix' or 'suffix' but no 'quote'")
+        f.error(
+            f.line_of("prefix" if f.has("prefix") else "suffix"),
+            f"{f.what} has a 'prefix' or 'suffix' but no 'quote'",
+        )
     return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
 
 
@@ -478,7 +541,8 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
         )
         area = j.text("area", required=True)
         paragraph = j.raw("paragraph")
-        paragraph_id = f"p{paragraph}" if isinstance(paragraph, int) else j.text("paragraph")
+        numbered = isinstance(paragraph, int) and not isinstance(paragraph, bool)
+        paragraph_id = f"p{paragraph}" if numbered else j.text("paragraph")
         series = j.ident("series") or re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-")
         if j.ok or area:
             out.append(
@@ -489,7 +553,7 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
                     j.flag("headline"),
                     paragraph_id,
                     j.text("note"),
-                    Where(f.path, j.line_of("grade")),
+                    Where(f.path, j.line_of("grade"), tuple(j.mapping.key_lines.items())),
                     j.ident("scope"),
                     _basis(j),
                 )

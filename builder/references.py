@@ -29,8 +29,8 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
         return True
 
     for rec in content.recommendations:
-        for theme in rec.themes:
-            known(theme, themes, "theme", rec.where.of("themes"))
+        for i, theme in enumerate(rec.themes):
+            known(theme, themes, "theme", _item(rec.where, "themes", i))
     for item in (*content.reports, *content.events):
         known(item.kind, kinds, "kind", item.where.of("kind"))
         framework = frameworks.get(item.framework)
@@ -38,8 +38,8 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
         _check_judgements(item.judgements, framework, item.framework, diagnostics)
     for report in content.reports:
         for passage in (*report.annotations, *report.recommendations):
-            for theme in passage.themes:
-                known(theme, themes, "theme", passage.where.of("themes"))
+            for i, theme in enumerate(passage.themes):
+                known(theme, themes, "theme", _item(passage.where, "themes", i))
             known(passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
             if passage.status and passage.status not in STATUSES:
                 diagnostics.error(
@@ -84,12 +84,20 @@ def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:
                 )
 
 
+def _item(where: Where, key: str, index: int) -> Where:
+    """Where item `index` of a list was written; the key's own line for a one-line list."""
+    keys = dict(where.keys)
+    return Where(where.path, keys.get(f"{key}.{index}", keys.get(key, where.line)))
+
+
 def _check_judgements(
     judgements, framework: Framework | None, framework_id: str, diagnostics
 ) -> None:
     if judgements and sum(j.headline for j in judgements) > 1:
         j = [j for j in judgements if j.headline][1]
-        diagnostics.error(j.where.path, j.where.line, "only one judgement can be the headline")
+        diagnostics.error(
+            j.where.path, j.where.of("headline").line, "only one judgement can be the headline"
+        )
     for j in judgements:
         if framework is None:
             if not framework_id:

@@ -55,6 +55,15 @@ class Preview:
     base_path: str = "/"
     cache: Cache = field(default_factory=Cache)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    base_url: str = ""  # --base-url: preview under the sub-path the site will be published at
+
+    def __post_init__(self) -> None:
+        self.cache.search_later = self.swap_search
+
+    def swap_search(self, index: dict[str, bytes]) -> None:
+        """Serve a search index made in the background since the last build."""
+        with self.lock:
+            self.files = _with_search(self.files, index)
 
     def rebuild(self, show_failure: bool = True) -> tuple[float, bool]:
         """Build once; keep the last good files if it fails. Returns (seconds, succeeded).
@@ -65,7 +74,9 @@ class Preview:
         started = time.perf_counter()
         diagnostics = Diagnostics()
         try:
-            files = build(self.project, diagnostics, write=False, cache=self.cache)
+            files = build(
+                self.project, diagnostics, write=False, cache=self.cache, base_url=self.base_url
+            )
         except Exception as exc:  # noqa: BLE001 - the preview must outlive any failure
             diagnostics.error("builder", 0, f"internal error: {type(exc).__name__}: {exc}")
             files = None
@@ -76,7 +87,8 @@ class Preview:
             return elapsed, False
         with self.lock:
             if files is not None:
-                self.files = files
+                latest = self.cache.search  # an index finished while this build ran is newer
+                self.files = _with_search(files, latest[1]) if latest else files
                 self.base_path = self.cache.base_path
                 self.problems = []
             else:
@@ -116,6 +128,11 @@ class Preview:
         ):
             kind += "; charset=utf-8"
         return 200, files[name], kind
+
+
+def _with_search(files: dict[str, bytes], index: dict[str, bytes]) -> dict[str, bytes]:
+    kept = {n: b for n, b in files.items() if not n.startswith("pagefind/")}
+    return {**kept, **index} if any(n.startswith("pagefind/") for n in files) else files
 
 
 def error_page(problems: list[str]) -> str:
@@ -336,7 +353,11 @@ def make_app(preview: Preview, authorities: Authorities) -> web.Application:
 
 
 def serve(
-    project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False
+    project: Project,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    base_url: str = "",
 ) -> int:
     """Build, serve and watch until Ctrl-C."""
     if host not in LOOPBACK:
@@ -344,7 +365,7 @@ def serve(
             f"warning: listening on {host}: anyone who can reach this machine can see the preview",
             file=sys.stderr,
         )
-    preview = Preview(project)
+    preview = Preview(project, base_url=base_url)
     preview.rebuild()
     try:
         sockets = bind_sockets(port, address=host)

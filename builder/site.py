@@ -17,10 +17,12 @@ from .diagnostics import Diagnostics
 from .hints import closest_ids
 from .model import (
     STATUS_SEVERITY,
+    Annotation,
     Content,
     Event,
     Framework,
     Judgement,
+    OwnRecommendation,
     Report,
     Theme,
     TrackedRecommendation,
@@ -227,7 +229,7 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
             hint = f" (closest: {', '.join(close)})" if close else ""
             diagnostics.error(
                 j.where.path,
-                j.where.line,
+                j.where.of("paragraph").line,
                 f"paragraph '{j.paragraph}' not found in this report{hint}",
             )
 
@@ -237,7 +239,9 @@ def _passages(
 ) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
-    items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
+    items: list[tuple[str, str, OwnRecommendation | Annotation]] = [
+        (f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)
+    ]
     items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
     items += [(f"cites-{i + 1}", "mention", m) for i, m in enumerate(report.mentions)]
     for key, kind, item in items:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+# Hosts reserved for examples: a site published with one of these has no real address.
+PLACEHOLDER_HOSTS = {"example.org", "example.com", "example.net"}
+
 ROUTES = {
     "home": "",
     "timeline": "timeline/",
@@ -20,15 +25,42 @@ ROUTES = {
     "sitemap": "sitemap.xml",
     "robots": "robots.txt",
     "not_found": "404.html",
+    "search": "search/",
+    "search_bundle": "pagefind/{id}",
 }
 
 
-class Urls:
-    """Make site URLs under a base path (`/` or `/history/`), and the files they are written to."""
+def split_address(address: str) -> tuple[str, str]:
+    """Split a full public address into the origin and the base path.
 
-    def __init__(self, base_path: str = "/", absolute_base: str = "") -> None:
+    `https://someone.github.io/history` -> (`https://someone.github.io`, `/history/`). Raises
+    ValueError with a message for anything that is not an http(s) address.
+    """
+    parts = urlsplit(address.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"the site address must start with http:// or https://, not '{address}'")
+    if parts.query or parts.fragment:
+        raise ValueError(f"the site address must not have a query or #fragment: '{address}'")
+    path = parts.path if parts.path.startswith("/") else "/" + parts.path
+    return f"{parts.scheme}://{parts.netloc}", path.rstrip("/") + "/"
+
+
+def is_placeholder(origin: str) -> bool:
+    """Whether an origin is missing or a reserved example host, not a real public address."""
+    host = (urlsplit(origin).hostname or "").removeprefix("www.")
+    return not host or host in PLACEHOLDER_HOSTS
+
+
+class Urls:
+    """Make site URLs under a base path (`/` or `/history/`), and the files they are written to.
+
+    The public address is `origin + base_path`: the origin (`https://someone.github.io`) never
+    carries a path, so the sub-path is written once.
+    """
+
+    def __init__(self, base_path: str = "/", origin: str = "") -> None:
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
-        self.absolute_base = absolute_base.rstrip("/")
+        self.absolute_base = origin.rstrip("/")  # the origin only: the path is base_path
 
     def path(self, kind: str, id: str = "") -> str:
         """The site-relative path, without the base path: `reports/2013-07-x/`."""

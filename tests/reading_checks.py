@@ -138,12 +138,13 @@ def focus_rows(page) -> list[dict]:
     """The page's focusable elements in Tab order, each with the top of the layout row it is in.
 
     A row is a child of a two-column grid (the report's blocks and note groups, the header and
-    contents); elsewhere the element itself. Tab order is document order: no positive tabindex.
+    contents), or the site header's bar (title, menu and search box side by side); elsewhere the
+    element itself. Tab order is document order: no positive tabindex.
     """
     return page.evaluate(
         """() => {
           const sel = 'a[href], button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])';
-          const rowOf = el => { let row = el;
+          const rowOf = el => { let row = el.closest('.site-header') || el;
             for (let e = el; e && e !== document.body; e = e.parentElement)
               if (e.parentElement && e.parentElement.matches('.report-body, .report-top')) row = e;
             return row; };

@@ -19,10 +19,24 @@ CASES = sorted(p for p in (ROOT / "tests" / "invalid").iterdir() if p.is_dir())
 
 def prepare(case: Path, tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE / "content", tmp_path / "content")
-    for sub in ("content", "templates"):  # a case's templates override the theme's, file by file
+    for sub in ("content", "templates", "assets"):  # a case's own files override the theme's
         if (case / sub).exists():
-            shutil.copytree(case / sub, tmp_path / sub, dirs_exist_ok=True)
+            overlay(case / sub, tmp_path / sub)
     return tmp_path
+
+
+def overlay(source: Path, target: Path) -> None:
+    """Copy a case's files over the site; a symbolic link is copied as a link, never followed."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_symlink():
+            if dest.is_symlink() or dest.is_file():
+                dest.unlink()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(path), dest)
+        elif path.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:

@@ -542,7 +542,7 @@ REFUSED = [
         "url: https://history.example.org/",
         'url: "https://history.example.org/\\nDisallow: /"',
         "Disallow",
-        "site url 'https://history.example.org/\\x0aDisallow: /' " + INVISIBLE,
+        "'url' must be one line of text",
     ),
     _refused(
         "javascript: site url",

@@ -362,7 +362,7 @@ def test_tab_order_follows_the_page_with_real_key_presses(contexts, fixture_site
         page.keyboard.press("Tab")
         at = page.evaluate(
             """() => { const el = document.activeElement; if (el === document.body) return null;
-                       let row = el;
+                       let row = el.closest('.site-header') || el;
                        for (let e = el; e && e !== document.body; e = e.parentElement)
                          if (e.parentElement && e.parentElement.matches('.report-body, .report-top'))
                            row = e;

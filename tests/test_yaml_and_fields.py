@@ -93,3 +93,7 @@ def test_date_labels():
     assert PartialDate(2013, 7, 8).label == "8 July 2013"
     assert PartialDate(2019, 6).label == "June 2019"
     assert PartialDate(2015).label == "2015"
+
+
+def test_keys_stay_as_written():
+    assert list(load_yaml("on: 1\n01: x\n2013-07: z\n")) == ["on", "01", "2013-07"]

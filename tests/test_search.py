@@ -1,0 +1,267 @@
+"""Search: paragraph-level Pagefind records, a reproducible index, and the search page in a browser."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE, build_files, fixture_project, serve_folder
+
+from builder import search
+from builder.diagnostics import Diagnostics
+from builder.pipeline import build
+
+
+@pytest.fixture(scope="module")
+def sub_path_site(tmp_path_factory) -> Path:
+    """The fixture site built for https://history.example.org/history/, in ROOT/history."""
+    root = tmp_path_factory.mktemp("served")
+    diagnostics = Diagnostics()
+    files = build(
+        fixture_project(root / "history"),
+        diagnostics,
+        base_url="https://history.example.org/history/",
+    )
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    return root
+
+
+def test_every_numbered_paragraph_and_note_is_a_record_of_its_own(fixture_files):
+    from builder.content import parse_content
+    from builder.load import read_sources
+    from builder.site import build_model
+    from builder.urls import Urls
+
+    diagnostics = Diagnostics()
+    content = parse_content(
+        read_sources(FIXTURE / "content", diagnostics), diagnostics, "content", {}
+    )
+    site = build_model(content, diagnostics, {})
+    items = {(r.url, dict(r.meta)["type"]): r for r in search.records(site, Urls("/history/"))}
+    paragraph = items[("/history/reports/2013-07-first/#p4", "paragraph")]
+    assert (
+        paragraph.content == "Some records are up to date. Most records are up to date and clear."
+    )
+    assert dict(paragraph.meta)["number"] == "4"
+    assert dict(paragraph.filters) == {
+        "kind": ("Inspection report",),
+        "report": ("2013 · Inspection of arrangements for the protection of children",),
+        "theme": ("Records",),
+        "year": ("2013",),
+    }
+    note = items[("/history/reports/2013-07-first/#p2", "note")]
+    assert note.content == "Supervision was praised."
+    assert dict(note.meta)["quote"] == "Supervision is regular"
+    assert dict(note.filters)["recommendation"] == ("Regular supervision",)
+
+
+def test_the_index_is_part_of_the_build_and_reproducible(tmp_path: Path):
+    first, _ = build_files(fixture_project(tmp_path / "a"))
+    second, _ = build_files(fixture_project(tmp_path / "b"))
+    assert first is not None and second is not None
+    index = sorted(n for n in first if n.startswith("pagefind/"))
+    assert "pagefind/pagefind.js" in index
+    assert any(n.startswith("pagefind/filter/") for n in index)
+    assert not any("-ui." in n for n in index)  # Pagefind's ready-made UIs are not shipped
+    assert {n: first[n] for n in index} == {n: second[n] for n in index}
+
+
+def test_filter_files_are_put_in_one_order_whatever_order_pagefind_wrote():
+    """Pagefind writes a filter's values in hash-map order; the bundle must not depend on it."""
+    values = [["2013", [0, 1]], ["2019", [2]], ["2022", [3, 4]]]
+
+    def bundle(order: list[int]) -> dict[str, bytes]:
+        name = search._hashed("en", ["year", [values[i] for i in order]], 7)
+        meta = ["1.5.2", [], [], [["year", name], ["kind", "en_1234567"]], [], []]
+        kind = ["kind", [["Inspection report", [0, 1, 2, 3, 4]]]]
+        return {
+            f"filter/{name}.pf_filter": search._pack(["year", [values[i] for i in order]]),
+            "filter/en_1234567.pf_filter": search._pack(kind),
+            "pagefind.en_0000000000.pf_meta": search._pack(meta),
+            "pagefind-entry.json": b'{"version":"1.5.2","languages":{"en":{"hash":"en_0000000000","wasm":"en","page_count":5}}}',
+        }
+
+    one, other = search.canonical(bundle([2, 0, 1])), search.canonical(bundle([1, 2, 0]))
+    assert one == other
+    decoded = {
+        n: search._decode(gzip.decompress(b)[len(search.SIGNATURE) :])
+        for n, b in one.items()
+        if n.endswith((".pf_filter", ".pf_meta"))
+    }
+    assert ["year", values] in decoded.values()
+    (meta,) = [d for n, d in decoded.items() if n.endswith(".pf_meta")]
+    assert [name for name, _ in meta[3]] == ["kind", "year"]
+    assert all(f"filter/{h}.pf_filter" in one for _, h in meta[3])
+
+
+def test_a_missing_pagefind_binary_is_one_clear_error(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    monkeypatch.chdir(tmp_path)
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", fixture_copy))
+    assert files is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        "content/site.yml: error: search index not made: the Pagefind binary is not installed "
+        "(pip install 'pagefind[bin]')"
+    ]
+
+
+def test_the_preview_makes_the_index_and_follows_each_save(fixture_copy: Path, tmp_path: Path):
+    from builder.serve import Preview
+
+    preview = Preview(fixture_project(tmp_path / "out", fixture_copy))
+    assert preview.rebuild()[1]
+    assert "pagefind/pagefind.js" in preview.files
+    swapped = threading.Event()
+    swap = preview.swap_search
+
+    def swap_and_tell(index: dict[str, bytes]) -> None:
+        swap(index)
+        swapped.set()
+
+    preview.cache.search_later = swap_and_tell
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    text = report.read_text()
+    report.write_text(text.replace("should take the following", "should now take the following"))
+    assert preview.rebuild()[1]  # the page shows at once; its index follows in the background
+    assert swapped.wait(timeout=60)
+    fresh, _ = build_files(fixture_project(tmp_path / "fresh", fixture_copy))
+    assert fresh is not None
+
+    def index(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {n: b for n, b in files.items() if n.startswith("pagefind/")}
+
+    assert index(preview.files) == index(fresh)
+    assert index(preview.files) != index(build_files(fixture_project(tmp_path / "old"))[0] or {})
+
+
+def test_every_page_has_a_search_box_that_works_without_javascript(fixture_files):
+    form = (
+        '<form class="search-box" role="search" aria-label="Site" action="/search/" method="get">'
+    )
+    for name, blob in fixture_files.items():
+        if name.endswith(".html"):
+            assert form in blob.decode(), name
+            assert '<label for="site-search">Search</label>' in blob.decode()
+    page = fixture_files["search/index.html"].decode()
+    assert 'href="/themes/">themes</a>' in page and 'href="/reports/">every report</a>' in page
+    assert 'role="status" aria-live="polite"' in page
+    assert page.count("<script") == 1  # the search page's own script; no other page has one
+    assert sum(b.count(b"<script") for b in fixture_files.values() if b.startswith(b"<!doc")) == 1
+
+
+def test_the_not_found_page_offers_search(fixture_files):
+    page = fixture_files["404.html"].decode()
+    assert '<label for="not-found-search">Search</label>' in page
+    assert 'aria-label="Search for the missing page" action="/search/"' in page
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "target", "text"),
+    [
+        ("records are up to date and clear", "/history/reports/2013-07-first/#p4", "Most records"),
+        ("arrangements are not yet effective", "/history/reports/2019-06-second/#p1", "Private"),
+        ("report is not in the collection", "", "since the last inspection in 2015"),
+    ],
+    ids=["first-report", "second-report", "note"],
+)
+def test_reader_types_a_phrase_and_follows_the_first_hit(page, sub_path_site, phrase, target, text):
+    with serve_folder(sub_path_site) as base:
+        page.goto(f"{base}/history/reports/2013-07-first/")
+        page.get_by_role("searchbox", name="Search").fill(phrase)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/history/search/?q=*")
+        page.wait_for_selector("body[data-search-ready]")
+        first = page.locator("#search-results li").first
+        if not target:
+            assert first.locator(".search-place").inner_text().strip() == "Editors’ note"
+        first.get_by_role("link").click()
+        page.wait_for_load_state()
+        if target:
+            assert page.url == base + target
+        assert page.url.startswith(base + "/history/reports/")
+        assert text in page.evaluate("document.querySelector(':target').textContent")
+
+
+def test_results_are_counted_aloud_and_filtered(page, sub_path_site):
+    with serve_folder(sub_path_site) as base:
+        page.goto(f"{base}/history/search/?q=supervision")
+        page.wait_for_selector("body[data-search-ready]")
+        status = page.get_by_role("status")
+        assert status.inner_text().endswith("results for “supervision”")
+        everything = page.locator("#search-results li").count()
+        page.get_by_label("Year").select_option("2022")
+        page.wait_for_function(
+            "n => document.querySelectorAll('#search-results li').length < n", arg=everything
+        )
+        assert page.url.endswith("?q=supervision&year=2022")
+        years = page.locator("#search-results .search-title a").all_inner_texts()
+        assert years and all(y.startswith("2022 · ") for y in years)
+        page.get_by_label("Year").select_option("")
+        page.wait_for_function("document.querySelectorAll('#search-results li').length > 1")
+        page.get_by_label("Tracked recommendation (editors’ notes)").select_option(
+            "Regular supervision"
+        )
+        page.wait_for_function("document.querySelectorAll('#search-results li').length == 1")
+        assert page.locator(".search-hit-note").count() == 1
+        assert status.inner_text() == "1 result for “supervision”"
+
+
+def test_markup_in_the_text_reaches_the_results_as_text(page, fixture_copy: Path, tmp_path: Path):
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    attack = '<img src=x onerror="document.body.dataset.owned=1"> zanzibar'
+    report.write_text(report.read_text().replace("and clear.", f"and clear. {attack}"))
+    diagnostics = Diagnostics()
+    assert build(fixture_project(tmp_path / "out", fixture_copy), diagnostics), messages(
+        diagnostics
+    )
+    with serve_folder(tmp_path / "out") as base:
+        page.goto(f"{base}/search/?q=zanzibar")
+        page.wait_for_selector("body[data-search-ready]")
+        excerpt = page.locator("#search-results .search-excerpt").first
+        assert f"and clear. {attack}" in excerpt.inner_text()  # shown as the text it is
+        assert excerpt.locator("mark").inner_text() == "zanzibar"
+        assert page.locator("#search-results img").count() == 0
+        assert page.evaluate("document.body.dataset.owned") is None
+
+
+def messages(diagnostics: Diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics.sorted()]
+
+
+def test_search_page_passes_automated_accessibility_checks(page, sub_path_site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    with serve_folder(sub_path_site) as base:
+        page.goto(f"{base}/history/search/?q=private+fostering")
+        page.wait_for_selector("body[data-search-ready]")
+        assert page.locator("#search-fallback").is_hidden()
+        results = Axe().run(
+            page,
+            options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}},
+        )
+        assert results.violations_count == 0, results.generate_report()
+
+
+def test_without_javascript_the_search_page_explains_and_links(browser, sub_path_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    with serve_folder(sub_path_site) as base:
+        page.goto(f"{base}/history/")
+        page.get_by_role("searchbox", name="Search").fill("fostering")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/history/search/?q=fostering")
+        assert page.locator("#search-fallback").is_visible()
+        page.locator("#search-fallback").get_by_role("link", name="themes").click()
+        assert page.url == f"{base}/history/themes/"
+    context.close()
