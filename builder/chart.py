@@ -179,7 +179,7 @@ def _panel(
     summary = _summary(title, series)
     label_id = f"chart-{scope}"
     out = [
-        f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" role="group" '
         f'aria-labelledby="{label_id}-title {label_id}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{label_id}-title">{escape(title)}: grades over time</title>',
         f'<desc id="{label_id}-desc">{escape(summary)}</desc>',

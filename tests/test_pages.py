@@ -103,7 +103,7 @@ def test_chart_draws_one_small_chart_per_scope_and_never_joins_scopes(fixture_fi
     old, new = (svg for _, svg in panels)
     for svg in (old, new):
         ET.fromstring(svg)  # well-formed
-        assert "<desc" in svg and 'role="img"' in svg
+        assert "<desc" in svg and 'role="group"' in svg
     assert "8 to 17 July 2013: Overall effectiveness: Adequate" in re.findall(
         r"<title>([^<]+)</title>", old
     )
