@@ -279,6 +279,7 @@ class Settings:
     kinds: tuple[tuple[str, str], ...]
     where: Where
     rules: frozenset[str] = frozenset()  # the content rules this site turns on (see rules.py)
+    method: str = ""  # Markdown: how this history was made and its limits, on the about page
 
     def kind_label(self, kind: str) -> str:
         return dict(self.kinds).get(kind, kind)

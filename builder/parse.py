@@ -135,7 +135,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         diagnostics,
         "site settings",
         ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds")
-        + ("rules",),
+        + ("rules", "method"),
         1,
     )
     base_path = f.text("base_path", default="/")
@@ -188,6 +188,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         kinds=tuple(kinds),
         where=Where(path, 1, tuple(f.mapping.key_lines.items())),
         rules=parse_rules(f),
+        method=f.text("method"),
     )
 
 
