@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -322,7 +323,8 @@ def place_asides(asides: dict[etree.Element, list[str]], parents: dict) -> None:
         else:
             after.setdefault(parents[element], {})[element] = keys
     for parent, by_child in after.items():
-        children: list[etree.Element] = []
+        # Any: the comments are Elements too, whose tag is the Comment factory rather than a str.
+        children: list[etree.Element[Any]] = []
         for child in list(parent):
             children.append(child)
             children.extend(etree.Comment(f"aside:{key}") for key in by_child.get(child, ()))

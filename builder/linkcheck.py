@@ -76,12 +76,12 @@ def check_links(
             line = _line_of(link.href, link.where, texts or {})
             report(link.where.path, line, f"broken link: {link.href} ({problem})")
     for name, parser in sorted(pages.items()):
-        for link in sorted(set(parser.links) - from_content):
-            problem = _resolve(link, name, base_path, files, pages)
+        for href in sorted(set(parser.links) - from_content):
+            problem = _resolve(href, name, base_path, files, pages)
             if problem:
                 broken += 1
-                message = f"broken link on /{name}: {link} ({problem})"
-                source, line = _locate(link, sources.get(name, name), texts or {})
+                message = f"broken link on /{name}: {href} ({problem})"
+                source, line = _locate(href, sources.get(name, name), texts or {})
                 report(source, line, message)
     return broken
 

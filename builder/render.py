@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
@@ -76,7 +76,8 @@ def render_template(
     env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any
 ) -> str:
     """Render one template; a template error becomes a `file:line` diagnostic, never a traceback."""
-    paths = env.globals["template_paths"]
+    # cast: Jinja types globals as object; this is the dict[str, str] set where env was made.
+    paths = cast("dict[str, str]", env.globals["template_paths"])
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -97,17 +98,20 @@ def render_template(
 
 
 def _fallback_path(env: jinja2.Environment, name: str) -> str:
-    return display_path(Path(env.globals["templates_folder"]) / name)
+    # cast: Jinja types globals as object; this is the str set where env was made.
+    return display_path(Path(cast(str, env.globals["templates_folder"])) / name)
 
 
 def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple[str, int]:
     # Jinja names each compiled template's frames after the file its loader returned, so the
     # innermost frame with one of those names is the line in the override or theme file at fault.
-    known = set(env.globals["template_paths"].values())
+    # cast: Jinja types globals as object; this is the dict[str, str] set where env was made.
+    paths = cast("dict[str, str]", env.globals["template_paths"])
+    known = set(paths.values())
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename in known:
             return frame.filename, frame.lineno or 0
-    return env.globals["template_paths"].get(name) or _fallback_path(env, name), 0
+    return paths.get(name) or _fallback_path(env, name), 0
 
 
 def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -> bytes:

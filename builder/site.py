@@ -22,6 +22,7 @@ from .model import (
     Event,
     Framework,
     Judgement,
+    Mention,
     OwnRecommendation,
     Report,
     Theme,
@@ -95,7 +96,8 @@ def _content_links(content: Content, views: list[ReportView]) -> tuple[SourceLin
     s = content.settings
     out += links_in(render_note(s.description), s.where.of("description"))
     out += links_in(render_note(s.footer), s.where.of("footer"))
-    for record in (*content.themes, *content.recommendations):
+    records: tuple[Theme | TrackedRecommendation, ...] = (*content.themes, *content.recommendations)
+    for record in records:
         out += links_in(render_note(record.description), record.where.of("description"))
     for event in content.events:
         out += links_in(render_note(event.note), event.where.of("note"))
@@ -239,7 +241,7 @@ def _passages(
 ) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
-    items: list[tuple[str, str, OwnRecommendation | Annotation]] = [
+    items: list[tuple[str, str, OwnRecommendation | Annotation | Mention]] = [
         (f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)
     ]
     items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
@@ -276,7 +278,7 @@ def _passages(
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
                 status_basis=getattr(item, "basis", "stated"),
-                mentions=item.report if kind == "mention" else "",
+                mentions=item.report if isinstance(item, Mention) else "",
                 year=report.date.year,
             )
         )
