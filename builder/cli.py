@@ -32,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, strict=args.strict)
+    files = build(project, diagnostics, strict=args.strict, cache_root=Path(args.root))
     if files is None:
         report(diagnostics, written=False)
         return 1
@@ -46,7 +46,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     diagnostics = Diagnostics()
-    files = build(_project(args), diagnostics, strict=args.strict, write=False)
+    files = build(
+        _project(args), diagnostics, strict=args.strict, write=False, cache_root=Path(args.root)
+    )
     for item in diagnostics.sorted():
         print(item.format(), file=sys.stderr)
     if files is None:

@@ -16,8 +16,8 @@ from typing import Any
 import jinja2
 
 
-def key_of(*parts: Any) -> str:
-    """A content hash of values made of records, tuples, dicts and strings (computed once per use).
+def serialise(value: Any) -> bytes:
+    """Values made of records, tuples, dicts and strings as bytes that depend only on the values.
 
     The pickler runs in fast mode (no memo of shared objects), so equal values always serialise
     alike, whichever objects they happen to share.
@@ -25,16 +25,26 @@ def key_of(*parts: Any) -> str:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # identity must not change the bytes
-    pickler.dump(parts)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def hash_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def key_of(*parts: Any) -> str:
+    """A content hash of values (computed once per use, never per nested record)."""
+    return hash_of(serialise(parts))
 
 
 @dataclass
 class Memo:
     """What one build hands the next in the same process.
 
-    `parsed`: content files by (path, text); `bodies`: rendered report bodies by their text and
-    anchoring targets; `pages`: each output file's key and bytes; `links`: each page's scanned links.
+    `parsed`: content files by (path, text); `bodies`: rendered report bodies by a hash of their
+    text and anchoring targets; `pages`: each output file's key and bytes; `links`: each page's
+    scanned links. `save` and `restore` carry it to a new process through the on-disk cache.
     """
 
     parsed: dict = field(default_factory=dict)
@@ -46,3 +56,31 @@ class Memo:
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
     base_path: str = "/"  # the last good build's, for the preview server
+
+    def save(self) -> dict:
+        """What the on-disk cache keeps: every entry by a content hash of what it was made from."""
+        from .diskcache import text_key
+
+        return {
+            "parsed": {(path, text_key(text)): v for (path, text), v in self.parsed.items()},
+            "bodies": self.bodies,
+            "pages": self.pages,
+            "data": self.data,
+            "links": self.links,
+            "templates_key": self.templates_key,
+        }
+
+    def restore(self, state: dict, files: dict[str, str]) -> None:
+        """Take up a saved state, for the content files as they are now."""
+        from .diskcache import text_key
+
+        parsed = state.get("parsed", {})
+        for path, text in files.items():
+            found = parsed.get((path, text_key(text)))
+            if found is not None:
+                self.parsed[(path, text)] = found
+        self.bodies.update(state.get("bodies", {}))
+        self.pages.update(state.get("pages", {}))
+        self.data = state.get("data")
+        self.links.update(state.get("links", {}))
+        self.templates_key = state.get("templates_key", "")

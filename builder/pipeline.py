@@ -1,7 +1,11 @@
-"""The whole builder as one readable function: load, model, render, check, publish."""
+"""The whole builder as one readable function: load, parse, model, views and render, check, publish."""
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
+from . import diskcache
 from .content import parse_content
 from .diagnostics import Diagnostics
 from .linkcheck import check_links
@@ -10,6 +14,7 @@ from .memo import Memo
 from .publish import write_site_atomically
 from .render import render_site
 from .site import build_model
+from .workers import Workers, parse_reports, render_bodies
 
 Cache = Memo  # the name the preview and older callers know
 
@@ -21,36 +26,64 @@ def build(
     strict: bool = False,
     write: bool = True,
     cache: Memo | None = None,
+    cache_root: Path | None = None,
+    jobs: int | None = None,
+    workers: Workers | None = None,
 ) -> dict[str, bytes] | None:
-    """Build the site; write it only when there are no errors. Returns the files, or None."""
+    """Build the site; write it only when there are no errors. Returns the files, or None.
+
+    `cache` carries work to the next build in this process; `cache_root` keeps it on disk under
+    that project folder for the next process; `jobs` processes share the work (default: all cores).
+    """
     memo = cache if cache is not None else Memo()
-    sources = read_sources(project.content, diagnostics)  # load
-    templates = read_templates(project.templates, diagnostics)
-    assets = read_assets(project.assets)
-    content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
-    if diagnostics.has_errors():
-        return None
-    site = build_model(content, diagnostics, memo.bodies)  # model
-    if diagnostics.has_errors():
-        return None
-    memo.base_path = site.settings.base_path
-    files, pages = render_site(site, templates, assets, diagnostics, memo)  # views and render
-    if diagnostics.has_errors():
-        return None  # a page is missing: checking links to it would only repeat the error
-    texts = {**sources.files, **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()}}
-    sources_of = {page.output: page.source for page in pages}
-    check_links(
-        files,
-        site.settings.base_path,
-        sources_of,
-        diagnostics,
-        strict,
-        memo.links,
-        texts,
-        site.links,
-    )
-    if diagnostics.has_errors() or (strict and diagnostics.warnings):
-        return None
-    if write:
-        write_site_atomically(files, project.out)  # publish
-    return files
+    pool = workers or Workers(jobs)
+    try:
+        sources = read_sources(project.content, diagnostics)  # load
+        templates = read_templates(project.templates, diagnostics)
+        assets = read_assets(project.assets)
+        saved = diskcache.cache_file(cache_root) if cache_root else None
+        if saved and not memo.pages and (state := diskcache.load(saved)):
+            memo.restore(state, sources.files)
+        _parse_reports(sources.reports(), memo, pool)  # parse
+        content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
+        if diagnostics.has_errors():
+            return None
+        site = build_model(content, diagnostics, memo.bodies, partial(pool.map, render_bodies))
+        if diagnostics.has_errors():
+            return None
+        memo.base_path = site.settings.base_path
+        files, pages = render_site(site, templates, assets, diagnostics, memo, pool)  # render
+        if diagnostics.has_errors():
+            return None  # a page is missing: checking links to it would only repeat the error
+        if saved:
+            diskcache.save(saved, memo.save())
+        texts = {
+            **sources.files,
+            **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()},
+        }
+        sources_of = {page.output: page.source for page in pages}
+        check_links(
+            files,
+            site.settings.base_path,
+            sources_of,
+            diagnostics,
+            strict,
+            memo.links,
+            texts,
+            site.links,
+        )  # check
+        if diagnostics.has_errors() or (strict and diagnostics.warnings):
+            return None
+        if write:
+            write_site_atomically(files, project.out)  # publish
+        return files
+    finally:
+        if workers is None:
+            pool.close()
+
+
+def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) -> None:
+    """Parse the report files the memo does not have, over the workers when there are many."""
+    missing = [source for source in reports if source not in memo.parsed]
+    if pool.parallel(len(missing)):
+        memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))

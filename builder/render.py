@@ -14,17 +14,30 @@ from .data import data_files
 from .diagnostics import Diagnostics
 from .feeds import atom_feed, robots_txt, sitemap
 from .load import Templates, display_path
-from .memo import Memo, key_of
+from .memo import Memo, hash_of, key_of, serialise
 from .model import STATUS_LABELS, STATUSES
 from .pages import Page, ReportPageView, plan_pages
 from .site import Site
 from .text import render_note
 from .urls import Urls
 from .views import Passage
+from .workers import Workers, render_pages
 
 
 class TemplateProblem(Exception):
     """A template failed; already reported to diagnostics."""
+
+
+class _Bytecode(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, keyed by the templates folder's full path as well as the name,
+    so projects whose templates share a relative path never overwrite each other's entries."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.folder = str(Path(folder).resolve())
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name, f"{self.folder}|{filename}")
 
 
 def make_environment(templates: Templates) -> jinja2.Environment:
@@ -39,7 +52,7 @@ def make_environment(templates: Templates) -> jinja2.Environment:
         loader=jinja2.FunctionLoader(load),
         # Compiled templates are kept in the system's temporary folder, keyed by their source's hash,
         # so a fresh process skips Jinja's compiler for templates it has seen before.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=_Bytecode(templates.folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -125,23 +138,27 @@ def render_site(
     assets: dict[str, bytes],
     diagnostics: Diagnostics,
     memo: Memo | None = None,
+    workers: Workers | None = None,
 ) -> tuple[dict[str, bytes], list[Page]]:
     """Every output file of the site, keyed by its path in the output folder, and the page plan.
 
-    A page found in the memo under the hash of its view and the templates is reused as it was.
+    A page found in the memo under the hash of its view and the templates is reused as it was;
+    the others are rendered, over several processes when there are many.
     """
     memo = memo if memo is not None else Memo()
+    workers = workers or Workers(1)
     memo.rendered = []
     urls = Urls(site.settings.base_path, site.settings.url)
     # Jinja keeps imported macro modules with the globals they were loaded with, so an environment
     # serves one set of templates and one base URL; a new one starts the page memo afresh.
-    templates_key = key_of(
+    env_key = key_of(
         templates.folder, sorted(templates.texts.items()), urls.base_path, urls.absolute_base
     )
-    if memo.env is None or memo.templates_key != templates_key:
-        memo.env, memo.templates_key, memo.pages = make_environment(templates), templates_key, {}
+    if memo.templates_key != env_key:
+        memo.env, memo.templates_key, memo.pages = None, env_key, {}
+    if memo.env is None:
+        memo.env = make_environment(templates)
         set_globals(memo.env, urls)
-    env = memo.env
     data_key = key_of(
         site.content.settings,
         site.content.frameworks,
@@ -154,20 +171,28 @@ def render_site(
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
     pages = plan_pages(site, urls, templates.folder, tuple(sorted(data)))
+    todo: list[tuple[Page, str, bytes]] = []
+    keys: dict[str, str] = {}
+    for page in pages:
+        blob = serialise(page)
+        keys[page.output] = key = hash_of(blob)
+        cached = memo.pages.get(page.output)
+        if cached is None or cached[0] != key:
+            todo.append((page, key, blob))
+    made = _render_all(todo, memo.env, env_key, templates, urls, diagnostics, workers)
     files: dict[str, bytes] = {}
     kept: dict[str, tuple[str, bytes]] = {}
     for page in pages:
-        key = key_of(page.kind, page.id, page.template, page.view)
-        cached = memo.pages.get(page.output)
-        if cached is not None and cached[0] == key:
-            files[page.output] = cached[1]
+        html = made.get(page.output)
+        if html is None:
+            cached = memo.pages.get(page.output)
+            if cached is None or cached[0] != keys[page.output]:
+                continue  # its template failed, and said so
+            html = cached[1]
         else:
-            try:
-                files[page.output] = render_page(env, page, diagnostics)
-            except TemplateProblem:
-                continue
             memo.rendered.append(page.output)
-        kept[page.output] = (key, files[page.output])
+        files[page.output] = html
+        kept[page.output] = (keys[page.output], html)
     memo.pages = kept  # pages no longer in the site are forgotten, so memory stays flat
     for name, blob in data.items():
         files[urls.output_file("data_file", name)] = blob
@@ -177,6 +202,44 @@ def render_site(
     files[urls.output_file("sitemap")] = sitemap(site, urls, sorted(files))
     files[urls.output_file("robots")] = robots_txt(urls)
     return files, pages
+
+
+def _render_all(
+    todo: list[tuple[Page, str, bytes]],
+    env: jinja2.Environment,
+    env_key: str,
+    templates: Templates,
+    urls: Urls,
+    diagnostics: Diagnostics,
+    workers: Workers,
+) -> dict[str, bytes]:
+    """Render the pages not in the memo: here, or over the workers when there are many."""
+    if workers.parallel(len(todo)):
+        size = max(1, -(-len(todo) // (workers.jobs * 4)))
+        chunks = [
+            (
+                env_key,
+                templates,
+                urls.base_path,
+                urls.absolute_base,
+                [b for _, _, b in todo[i : i + size]],
+            )
+            for i in range(0, len(todo), size)
+        ]
+        results = workers.map(render_pages, chunks, chunk=1)
+        out = {}
+        for (page, _, _), (html, items) in zip(todo, results, strict=True):
+            diagnostics.items.extend(items)
+            if html is not None:
+                out[page.output] = html
+        return out
+    out = {}
+    for page, _, _ in todo:
+        try:
+            out[page.output] = render_page(env, page, diagnostics)
+        except TemplateProblem:
+            continue
+    return out
 
 
 def _header_fields(report) -> tuple:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 
 from .anchoring import Anchor, Target
 from .diagnostics import Diagnostics
+from .memo import key_of
 from .model import (
     STATUS_SEVERITY,
     Content,
@@ -119,26 +121,37 @@ def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ..
     return {t: tuple(ps) for t, ps in out.items()}
 
 
-def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None = None) -> Site:
-    """Check every cross-reference, render and anchor every report, and derive the history."""
+def build_model(
+    content: Content,
+    diagnostics: Diagnostics,
+    cache: dict | None = None,
+    render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
+) -> Site:
+    """Check every cross-reference, render and anchor every report, and derive the history.
+
+    `cache` keeps rendered bodies by their text and targets; `render_many` renders the bodies
+    not found there (all at once, so a caller can spread them over processes).
+    """
     frameworks = {f.id: f for f in content.frameworks}
     themes = {t.id: t for t in content.themes}
     recs = {r.id: r for r in content.recommendations}
     check_references(content, frameworks, themes, recs, diagnostics)
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     mentions = _mention_targets(content, diagnostics)
+    cache = cache if cache is not None else {}
+    inputs = [(r.body, tuple(_targets(r) + mentions.get(r.id, []))) for r in ordered]
+    keys = [key_of(*i) for i in inputs]  # a content hash: cheap to keep, and on disk
+    missing = {k: i for k, i in zip(keys, inputs, strict=True) if k not in cache}
+    if missing:
+        made = (render_many or _render_each)(list(missing.values()))
+        cache.update(zip(missing, made, strict=True))
+    current = set(keys)
+    for stale in [k for k in cache if k not in current]:
+        del cache[stale]  # forget old versions, so memory stays flat
     rendered: dict[str, RenderedText] = {}
-    used_keys = []
     views: list[ReportView] = []
     for index, report in enumerate(ordered):
-        targets = _targets(report) + mentions.get(report.id, [])
-        key = (report.body, tuple(targets))
-        used_keys.append(key)
-        result = cache.get(key) if cache is not None else None
-        if result is None:
-            result = render_body(report.body, targets)
-            if cache is not None:
-                cache[key] = result
+        result = cache[keys[index]]
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
         passages = _passages(report, result, recs, themes)
@@ -154,10 +167,6 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
             )
         )
-    if cache is not None:
-        current = set(used_keys)
-        for stale in [k for k in cache if k not in current]:
-            del cache[stale]
     for index in range(1, len(views)):
         before, view = views[index - 1].statuses, views[index]
         dropped = sorted(
@@ -180,6 +189,10 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         by_theme=_theme_index(views, themes),
         links=_content_links(content, views),
     )
+
+
+def _render_each(keys: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
+    return [render_body(body, list(targets)) for body, targets in keys]
 
 
 def headline(judgements: tuple[Judgement, ...]) -> Judgement | None:
