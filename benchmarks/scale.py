@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -218,9 +219,8 @@ def measure(command: list[str], cwd: Path) -> dict:
     return result
 
 
-def ours(project: Path, cache: bool = True) -> list[str]:
-    command = [sys.executable, "-m", "builder", "build", "--root", str(project)]
-    return command
+def ours(project: Path) -> list[str]:
+    return [sys.executable, "-m", "builder", "build", "--root", str(project)]
 
 
 def run_size(n: int, work: Path, compare: bool) -> dict[str, dict | None]:
@@ -262,7 +262,8 @@ def _versions() -> str:
         if shutil.which(name):
             try:
                 out = subprocess.run([name, "--version"], capture_output=True, text=True)
-                found.append(out.stdout.strip().splitlines()[0] if out.stdout else name)
+                line = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout.strip().splitlines()[0])
+                found.append(f"{name} {line}" if name not in line.lower() else line)
             except OSError:
                 pass
     return "; ".join(found)

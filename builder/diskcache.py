@@ -65,3 +65,22 @@ def save(path: Path, state: dict) -> None:
 def text_key(text: str) -> str:
     """A short content hash of a file's text."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def build_file(root: Path) -> Path:
+    """Where the last good build's output is kept, with the hash of every input it was made from."""
+    return cache_file(root).with_name("build.pickle")
+
+
+def inputs_key(*parts: object) -> str:
+    """A content hash of a whole build's inputs: every file's path and text, and the options."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, dict):
+            for name in sorted(part):
+                value = part[name]
+                digest.update(f"\0{name}\0{len(value)}\0".encode())
+                digest.update(value if isinstance(value, bytes) else value.encode("utf-8"))
+        else:
+            digest.update(f"\0{part!r}\0".encode())
+    return digest.hexdigest()

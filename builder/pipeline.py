@@ -42,8 +42,22 @@ def build(
         templates = read_templates(project.templates, diagnostics)
         assets = read_assets(project.assets)
         saved = diskcache.cache_file(cache_root) if cache_root else None
-        if saved and not memo.pages and (state := diskcache.load(saved)):
-            memo.restore(state, sources.files)
+        if saved:  # the whole build is a pure function of its inputs: unchanged, reuse its output
+            inputs = diskcache.inputs_key(
+                sources.files,
+                {f"{templates.folder}/{n}": t for n, t in templates.texts.items()},
+                assets,
+                display_path(project.content),
+                strict,
+            )
+            last = diskcache.load(diskcache.build_file(cache_root))
+            if last and last.get("inputs") == inputs:
+                diagnostics.items.extend(last["diagnostics"])
+                if write:
+                    write_site_atomically(last["files"], project.out)  # publish
+                return last["files"]
+            if not memo.pages and (state := diskcache.load(saved)):
+                memo.restore(state, sources.files)
         _parse_reports(sources.reports(), memo, pool)  # parse
         content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
         if diagnostics.has_errors():
@@ -76,6 +90,9 @@ def build(
             return None
         if write:
             write_site_atomically(files, project.out)  # publish
+        if saved:
+            state = {"inputs": inputs, "files": files, "diagnostics": diagnostics.items}
+            diskcache.save(diskcache.build_file(cache_root), state)
         return files
     finally:
         if workers is None:

@@ -41,6 +41,8 @@ def test_a_warm_build_from_the_disk_cache_renders_nothing_and_equals_a_cold_one(
     cold = run(fixture_copy, cache_root=root, jobs=1)
     assert diskcache.cache_file(root).is_file()
     assert diskcache.cache_file(root).is_relative_to(root / ".cache" / "inspection-history")
+    assert run(fixture_copy, cache_root=root, jobs=1) == cold  # nothing changed: the last output
+    diskcache.build_file(root).unlink()  # so the build goes through the memo
     memo = Memo()  # as in a new process: nothing in memory, all from disk
     warm = run(fixture_copy, cache_root=root, cache=memo, jobs=1)
     assert memo.rendered == []
@@ -57,4 +59,21 @@ def test_an_unreadable_disk_cache_is_rebuilt(fixture_copy: Path, tmp_path: Path)
     root = tmp_path / "project"
     cold = run(fixture_copy, cache_root=root, jobs=1)
     diskcache.cache_file(root).write_bytes(b"not a pickle")
+    diskcache.build_file(root).write_bytes(b"")
     assert run(fixture_copy, cache_root=root, cache=Memo(), jobs=1) == cold
+
+
+def test_an_unchanged_build_replays_its_warnings(fixture_copy: Path, tmp_path: Path):
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    report.write_text(
+        report.read_text().replace(
+            "status: raised-again", "status: raised-again\n    note: See [it](/nowhere/)."
+        )
+    )
+    first, second = Diagnostics(), Diagnostics()
+    project = fixture_project(Path("/nonexistent"), fixture_copy)
+    a = build(project, first, write=False, cache_root=tmp_path, jobs=1)
+    b = build(project, second, write=False, cache_root=tmp_path, jobs=1)
+    assert a == b
+    assert [d.format() for d in second.items] == [d.format() for d in first.items]
+    assert any("broken link: /nowhere/" in d.message for d in second.items)
