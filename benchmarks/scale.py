@@ -54,7 +54,7 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 def _paragraph(rng: random.Random, number: int) -> str:
     # "finding 12 of the inspection" is unique in its report, so a quote of it anchors once.
-    sentences = [_sentence(rng, rng.randint(12, 24)) for _ in range(rng.randint(5, 8))]
+    sentences = [_sentence(rng, rng.randint(10, 20)) for _ in range(rng.randint(4, 7))]
     sentences.insert(1, f"This is finding {number} of the inspection and it matters.")
     return f"{number}. " + " ".join(sentences)
 
