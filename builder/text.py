@@ -62,7 +62,16 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
 @lru_cache(maxsize=4096)
 def render_note(text: str) -> str:
     """Render an editor's note or description (Markdown, no raw HTML)."""
-    return _markdown().convert(text) if text else ""
+    if not text:
+        return ""
+    md = _note_markdown()  # building a Markdown converter costs far more than a short note
+    md.reset()
+    return md.convert(text)
+
+
+@lru_cache(maxsize=1)
+def _note_markdown() -> markdown.Markdown:
+    return _markdown()
 
 
 def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
