@@ -66,7 +66,7 @@ def build(
         if diagnostics.has_errors():
             return None
         memo.base_path = site.settings.base_path
-        files, pages = render_site(site, templates, assets, diagnostics, memo, pool)  # render
+        files, sources_of = render_site(site, templates, assets, diagnostics, memo, pool)  # render
         if diagnostics.has_errors():
             return None  # a page is missing: checking links to it would only repeat the error
         if saved:
@@ -75,7 +75,6 @@ def build(
             **sources.files,
             **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()},
         }
-        sources_of = {page.output: page.source for page in pages}
         check_links(
             files,
             site.settings.base_path,

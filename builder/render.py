@@ -139,8 +139,9 @@ def render_site(
     diagnostics: Diagnostics,
     memo: Memo | None = None,
     workers: Workers | None = None,
-) -> tuple[dict[str, bytes], list[Page]]:
-    """Every output file of the site, keyed by its path in the output folder, and the page plan.
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every output file of the site, keyed by its path in the output folder, and each page's
+    source file (its report, or its template) for messages about it.
 
     A page found in the memo under the hash of its view and the templates is reused as it was;
     the others are rendered, over several processes when there are many.
@@ -171,15 +172,17 @@ def render_site(
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
     pages = plan_pages(site, urls, templates.folder, tuple(sorted(data)))
-    todo: list[tuple[Page, str, bytes]] = []
     keys: dict[str, str] = {}
+    renderer = _Renderer(
+        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers
+    )
     for page in pages:
         blob = serialise(page)
         keys[page.output] = key = hash_of(blob)
         cached = memo.pages.get(page.output)
         if cached is None or cached[0] != key:
-            todo.append((page, key, blob))
-    made = _render_all(todo, memo.env, env_key, templates, urls, diagnostics, workers)
+            renderer.add(page, blob)
+    made = renderer.finish(diagnostics)
     files: dict[str, bytes] = {}
     kept: dict[str, tuple[str, bytes]] = {}
     for page in pages:
@@ -201,45 +204,56 @@ def render_site(
     files[urls.output_file("feed")] = atom_feed(site, urls)
     files[urls.output_file("sitemap")] = sitemap(site, urls, sorted(files))
     files[urls.output_file("robots")] = robots_txt(urls)
-    return files, pages
+    return files, {page.output: page.source for page in pages}
 
 
-def _render_all(
-    todo: list[tuple[Page, str, bytes]],
-    env: jinja2.Environment,
-    env_key: str,
-    templates: Templates,
-    urls: Urls,
-    diagnostics: Diagnostics,
-    workers: Workers,
-) -> dict[str, bytes]:
-    """Render the pages not in the memo: here, or over the workers when there are many."""
-    if workers.parallel(len(todo)):
-        size = max(1, -(-len(todo) // (workers.jobs * 4)))
-        chunks = [
-            (
-                env_key,
-                templates,
-                urls.base_path,
-                urls.absolute_base,
-                [b for _, _, b in todo[i : i + size]],
-            )
-            for i in range(0, len(todo), size)
-        ]
-        results = workers.map(render_pages, chunks, chunk=1)
-        out = {}
-        for (page, _, _), (html, items) in zip(todo, results, strict=True):
+class _Renderer:
+    """Renders the pages not in the memo, in page order: here when they are few, else over the
+    workers in chunks sent as they fill, so only a few chunks of pickled views exist at once."""
+
+    def __init__(self, env: jinja2.Environment, setup: tuple, workers: Workers) -> None:
+        self.env, self.setup, self.workers = env, setup, workers
+        self.waiting: list[tuple[Page, bytes]] = []
+        self.sent: list[tuple[list[Page], Any]] = []
+        self.done: list[tuple[Page, bytes | None, list]] = []
+        self.chunk = 8
+
+    def add(self, page: Page, blob: bytes) -> None:
+        self.waiting.append((page, blob))
+        if self.sent or self.workers.parallel(len(self.waiting)):
+            while len(self.waiting) >= self.chunk:
+                self._send(self.waiting[: self.chunk])
+                del self.waiting[: self.chunk]
+
+    def _send(self, batch: list[tuple[Page, bytes]]) -> None:
+        while len(self.sent) >= self.workers.jobs * 3:  # bound what is in flight
+            self._collect(self.sent.pop(0))
+        future = self.workers.submit(render_pages, [(*self.setup, [b for _, b in batch])])
+        self.sent.append(([p for p, _ in batch], future))
+
+    def _collect(self, item: tuple[list[Page], Any]) -> None:
+        pages, future = item
+        for page, (html, items) in zip(pages, future.result(), strict=True):
+            self.done.append((page, html, items))
+
+    def finish(self, diagnostics: Diagnostics) -> dict[str, bytes]:
+        """Every rendered page's bytes by output file; template problems go to diagnostics."""
+        if self.sent and self.waiting:
+            self._send(self.waiting)
+            self.waiting = []
+        for item in self.sent:
+            self._collect(item)
+        out: dict[str, bytes] = {}
+        for page, html, items in self.done:
             diagnostics.items.extend(items)
             if html is not None:
                 out[page.output] = html
+        for page, _ in self.waiting:  # too few for the workers
+            try:
+                out[page.output] = render_page(self.env, page, diagnostics)
+            except TemplateProblem:
+                continue
         return out
-    out = {}
-    for page, _, _ in todo:
-        try:
-            out[page.output] = render_page(env, page, diagnostics)
-        except TemplateProblem:
-            continue
-    return out
 
 
 def _header_fields(report) -> tuple:

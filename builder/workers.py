@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 import jinja2
@@ -42,15 +42,23 @@ class Workers:
         """`function` over chunks of `items`, results flattened in input order."""
         if not self.parallel(len(items)) and chunk != 1:
             return function(list(items))
-        if self._pool is None:
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+        pool = self._start()
         size = chunk or max(1, -(-len(items) // (self.jobs * 4)))
         chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
         out: list = []
-        for part in self._pool.map(function, chunks):
+        for part in pool.map(function, chunks):
             out.extend(part)
         return out
+
+    def submit(self, function: Callable[[list], list], items: list) -> Future:
+        """Start `function(items)` in the pool; its result comes back as a future."""
+        return self._start().submit(function, items)
+
+    def _start(self) -> Executor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+        return self._pool
 
     def close(self) -> None:
         """Stop the pool's processes."""
