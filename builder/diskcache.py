@@ -56,7 +56,9 @@ def save(path: Path, state: dict) -> None:
                 old.rmdir()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".memo-")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True  # no table of every object written: memory stays low
+            pickler.dump(state)
         os.replace(tmp, path)
     except OSError:
         pass

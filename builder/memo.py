@@ -66,7 +66,12 @@ class Memo:
             "bodies": self.bodies,
             "pages": self.pages,
             "data": self.data,
-            "links": self.links,
+            # A page's scanned links, kept only where they were scanned from the page kept here.
+            "links": {
+                name: scanned
+                for name, (blob, scanned) in self.links.items()
+                if name in self.pages and self.pages[name][1] is blob
+            },
             "templates_key": self.templates_key,
         }
 
@@ -82,5 +87,7 @@ class Memo:
         self.bodies.update(state.get("bodies", {}))
         self.pages.update(state.get("pages", {}))
         self.data = state.get("data")
-        self.links.update(state.get("links", {}))
+        for name, scanned in state.get("links", {}).items():
+            if name in self.pages:
+                self.links[name] = (self.pages[name][1], scanned)
         self.templates_key = state.get("templates_key", "")

@@ -69,8 +69,6 @@ def build(
         files, sources_of = render_site(site, templates, assets, diagnostics, memo, pool)  # render
         if diagnostics.has_errors():
             return None  # a page is missing: checking links to it would only repeat the error
-        if saved:
-            diskcache.save(saved, memo.save())
         texts = {
             **sources.files,
             **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()},
@@ -85,6 +83,8 @@ def build(
             texts,
             site.links,
         )  # check
+        if saved:
+            diskcache.save(saved, memo.save())
         if diagnostics.has_errors() or (strict and diagnostics.warnings):
             return None
         if write:

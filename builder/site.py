@@ -276,8 +276,11 @@ def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passa
             )
         )
     # Reading order: by place in the text, then as written.
-    block_order = {id(b): i for i, b in enumerate(result.blocks)}
-    position = {key: (block_order.get(id(a.block), 0), a.start) for key, a in anchors.items()}
+    # By value, not identity: a result read back from the on-disk cache holds equal copies.
+    block_order: dict = {}
+    for i, b in enumerate(result.blocks):
+        block_order.setdefault(b, i)
+    position = {key: (block_order.get(a.block, 0), a.start) for key, a in anchors.items()}
     return tuple(sorted(out, key=lambda p: position[p.key]))
 
 
