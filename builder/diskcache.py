@@ -8,6 +8,7 @@ made from, so a warm build writes the same bytes as a cold one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -39,10 +40,10 @@ def load(path: Path) -> dict | None:
     """The saved state, or None when there is none or it cannot be read (then it is rebuilt)."""
     try:
         with path.open("rb") as f:
-            state = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+            count = pickle.load(f)
+            return dict(pickle.load(f) for _ in range(count))
+    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
         return None
-    return state if isinstance(state, dict) else None
 
 
 def save(path: Path, state: dict) -> None:
@@ -56,12 +57,15 @@ def save(path: Path, state: dict) -> None:
                 old.rmdir()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".memo-")
         with os.fdopen(fd, "wb") as f:
-            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True  # no table of every object written: memory stays low
-            pickler.dump(state)
+            # One pickle per part, so the pickler's table of objects written is never the whole
+            # state's at once: memory stays low.
+            pickle.dump(len(state), f, protocol=pickle.HIGHEST_PROTOCOL)
+            for name, value in state.items():
+                pickle.dump((name, value), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
-        pass
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
 
 
 def text_key(text: str) -> str:
