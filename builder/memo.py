@@ -49,6 +49,7 @@ class Memo:
 
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # Markdown notes' HTML by their text
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     data: tuple[str, dict[str, bytes]] | None = None
     links: dict = field(default_factory=dict)
@@ -64,6 +65,7 @@ class Memo:
         return {
             "parsed": {(path, text_key(text)): v for (path, text), v in self.parsed.items()},
             "bodies": self.bodies,
+            "notes": self.notes,
             "pages": self.pages,
             "data": self.data,
             # A page's scanned links, kept only where they were scanned from the page kept here.
@@ -85,6 +87,7 @@ class Memo:
             if found is not None:
                 self.parsed[(path, text)] = found
         self.bodies.update(state.get("bodies", {}))
+        self.notes.update(state.get("notes", {}))
         self.pages.update(state.get("pages", {}))
         self.data = state.get("data")
         for name, scanned in state.get("links", {}).items():

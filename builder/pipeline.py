@@ -62,7 +62,9 @@ def build(
         content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
         if diagnostics.has_errors():
             return None
-        site = build_model(content, diagnostics, memo.bodies, partial(pool.map, render_bodies))
+        site = build_model(
+            content, diagnostics, memo.bodies, partial(pool.map, render_bodies), memo.notes
+        )
         if diagnostics.has_errors():
             return None
         memo.base_path = site.settings.base_path

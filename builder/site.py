@@ -87,7 +87,9 @@ def links_in(html: str, where: Where) -> list[SourceLink]:
     return [SourceLink(unescape(href), where) for href in _HREF.findall(html)]
 
 
-def _content_links(content: Content, views: list[ReportView]) -> tuple[SourceLink, ...]:
+def _content_links(
+    content: Content, views: list[ReportView], render_note: Callable[[str], str]
+) -> tuple[SourceLink, ...]:
     """Every link made from content Markdown, once each: notes, descriptions, summaries, footer."""
     out: list[SourceLink] = []
     s = content.settings
@@ -126,12 +128,24 @@ def build_model(
     diagnostics: Diagnostics,
     cache: dict | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
+    notes: dict[str, str] | None = None,
 ) -> Site:
     """Check every cross-reference, render and anchor every report, and derive the history.
 
     `cache` keeps rendered bodies by their text and targets; `render_many` renders the bodies
-    not found there (all at once, so a caller can spread them over processes).
+    not found there (all at once, so a caller can spread them over processes); `notes` keeps
+    rendered notes and descriptions by their text.
     """
+    notes = notes if notes is not None else {}
+    used: dict[str, str] = {}
+
+    def note(text: str) -> str:
+        html = notes.get(text)
+        if html is None:
+            html = render_note(text)
+        used[text] = html
+        return html
+
     frameworks = {f.id: f for f in content.frameworks}
     themes = {t.id: t for t in content.themes}
     recs = {r.id: r for r in content.recommendations}
@@ -154,7 +168,7 @@ def build_model(
         result = cache[keys[index]]
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
-        passages = _passages(report, result, recs, themes)
+        passages = _passages(report, result, recs, themes, note)
         views.append(
             ReportView(
                 report=report,
@@ -187,8 +201,10 @@ def build_model(
         event_mentions=_event_passages(content, rendered),
         rendered=rendered,
         by_theme=_theme_index(views, themes),
-        links=_content_links(content, views),
+        links=_content_links(content, views, note),
     )
+    notes.clear()
+    notes.update(used)  # only what this build used, so memory stays flat
 
 
 def _render_each(keys: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
@@ -237,7 +253,9 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
             )
 
 
-def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passage, ...]:
+def _passages(
+    report: Report, result: RenderedText, recs, themes, note: Callable[[str], str]
+) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
     items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
@@ -268,7 +286,7 @@ def _passages(report: Report, result: RenderedText, recs, themes) -> tuple[Passa
                 themes=tuple(t for t in item_themes if t in themes),
                 tracks=item.tracks if item.tracks in recs else "",
                 status=item.status,
-                note_html=render_note(getattr(item, "note", "")),
+                note_html=note(getattr(item, "note", "")),
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
