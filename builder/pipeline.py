@@ -13,8 +13,8 @@ from .load import Project, display_path, read_assets, read_sources, read_templat
 from .memo import Memo
 from .publish import write_site_atomically
 from .render import render_site
-from .site import build_model
-from .workers import Workers, parse_reports, render_bodies
+from .site import build_model, note_texts
+from .workers import Workers, parse_reports, render_bodies, render_notes
 
 Cache = Memo  # the name the preview and older callers know
 
@@ -62,6 +62,7 @@ def build(
         content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
         if diagnostics.has_errors():
             return None
+        _render_notes(note_texts(content), memo, pool)
         site = build_model(
             content, diagnostics, memo.bodies, partial(pool.map, render_bodies), memo.notes
         )
@@ -105,3 +106,10 @@ def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) ->
     missing = [source for source in reports if source not in memo.parsed]
     if pool.parallel(len(missing)):
         memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))
+
+
+def _render_notes(texts: list[str], memo: Memo, pool: Workers) -> None:
+    """Render the notes the memo does not have, over the workers when there are many."""
+    missing = [text for text in texts if text not in memo.notes]
+    if pool.parallel(len(missing)):
+        memo.notes.update(zip(missing, pool.map(render_notes, missing), strict=True))

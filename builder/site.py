@@ -107,6 +107,17 @@ def _content_links(
     return tuple(out)
 
 
+def note_texts(content: Content) -> list[str]:
+    """Every Markdown note, description and summary the model renders, once each."""
+    texts = [content.settings.description, content.settings.footer]
+    texts += [r.description for r in (*content.themes, *content.recommendations)]
+    texts += [e.note for e in content.events]
+    for report in content.reports:
+        texts.append(report.summary)
+        texts += [a.note for a in report.annotations]
+    return [t for t in dict.fromkeys(texts) if t]
+
+
 def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ...]]:
     """Every theme's passages in date order, in one pass over the passages."""
     out: dict[str, list[Passage]] = {t: [] for t in themes}

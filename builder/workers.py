@@ -19,7 +19,7 @@ import jinja2
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Templates
 from .parse import parse_report
-from .text import RenderedText, render_body
+from .text import RenderedText, render_body, render_note
 from .urls import Urls
 
 # Below this many tasks a pool costs more to start than it saves.
@@ -79,6 +79,11 @@ def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnost
 def render_bodies(batch: list[tuple[str, tuple]]) -> list[RenderedText]:
     """Render and anchor report bodies: each (body, targets) to its RenderedText."""
     return [render_body(body, list(targets)) for body, targets in batch]
+
+
+def render_notes(batch: list[str]) -> list[str]:
+    """Render Markdown notes: each text to its HTML."""
+    return [render_note(text) for text in batch]
 
 
 _ENV: dict[str, Any] = {}
