@@ -75,9 +75,13 @@ def check_links(
             broken += 1
             line = _line_of(link.href, link.where, texts or {})
             report(link.where.path, line, f"broken link: {link.href} ({problem})")
+    resolved: dict = {}  # a link not relative to its page resolves alike on every page
     for name, parser in sorted(pages.items()):
         for link in sorted(set(parser.links) - from_content):
-            problem = _resolve(link, name, base_path, files, pages)
+            key = link if link.startswith(("/", "http:", "https:", "mailto:")) else (name, link)
+            problem = resolved.get(key)
+            if problem is None:
+                problem = resolved[key] = _resolve(link, name, base_path, files, pages)
             if problem:
                 broken += 1
                 message = f"broken link on /{name}: {link} ({problem})"
