@@ -33,7 +33,8 @@ from builder.pipeline import Cache, build
 def copy_site(content: Path, target: Path) -> None:
     shutil.copytree(content, target / "content")
     for sub in ("templates", "assets"):
-        shutil.copytree(ROOT / sub, target / sub)
+        if (ROOT / sub).is_dir():  # the bundled site's own overrides of the package's theme
+            shutil.copytree(ROOT / sub, target / sub)
 
 
 def pick_report(content: Path) -> tuple[Path, str]:

@@ -149,8 +149,9 @@ def write_project(folder: Path, n: int) -> Path:
     for i, rid in enumerate(ids):
         front, body = generate_report(i, ids)
         (content / "reports" / f"{rid}.md").write_text(f"---\n{front}\n---\n{body}")
-    for sub in ("templates", "assets"):
-        shutil.copytree(ROOT / sub, folder / sub)
+    for sub in ("templates", "assets"):  # a project's own; without them the theme's are used
+        if (ROOT / sub).is_dir():
+            shutil.copytree(ROOT / sub, folder / sub)
     return content
 
 

@@ -133,7 +133,8 @@ def find_quote(blocks: list[Block], selector: Selector) -> tuple[list[tuple[Bloc
     if hits:
         return hits, ""
     lowered = quote.lower()
-    if any(lowered in fold(b.text)[0].lower() for b in pool):
+    exact = any(quote in fold(b.text)[0] for b in pool)  # then the prefix or suffix is at fault
+    if not exact and any(lowered in fold(b.text)[0].lower() for b in pool):
         return [], "case"
     return [], ""
 
@@ -188,14 +189,16 @@ class _Anchorer(Treeprocessor):
     def _problem(self, target: Target, hits: list, hint: str) -> str:
         sel = target.selector
         if hint == "paragraph":
-            return f"paragraph '{sel.paragraph}' not found in this report"
+            return f"paragraph '{sel.paragraph}' not found in this report" + _closest_ids(
+                sel.paragraph, self.extension.blocks
+            )
         if not hits:
             where = f" in paragraph '{sel.paragraph}'" if sel.paragraph else ""
             narrowed = " with the given prefix/suffix" if sel.prefix or sel.suffix else ""
             extra = (
                 " (it appears with different capitals: quotes are case-sensitive)"
                 if hint == "case"
-                else ""
+                else _closest_passage(self.extension.blocks, sel)
             )
             return f"quote not found{where}{narrowed}: '{_short(sel.quote)}'{extra}"
         if len(hits) > 1:
@@ -204,6 +207,29 @@ class _Anchorer(Treeprocessor):
                 f"({describe_blocks(hits)}); add 'prefix', 'suffix' or 'paragraph' to choose one"
             )
         return ""
+
+
+def _closest_ids(wanted: str, blocks: list[Block]) -> str:
+    from .hints import closest_ids
+
+    close = closest_ids(wanted, [b.id for b in blocks])
+    return f" (closest: {', '.join(close)})" if close else ""
+
+
+def _closest_passage(blocks: list[Block], selector: Selector) -> str:
+    from .hints import closest_passage
+
+    if selector.prefix or selector.suffix:
+        found, _ = find_quote(blocks, Selector(selector.quote, "", "", selector.paragraph))
+        if found:
+            return ""  # the quote is there: it is the prefix or suffix that does not match
+    pool = [b for b in blocks if not selector.paragraph or b.id == selector.paragraph]
+    close = closest_passage(pool, selector.quote)
+    if close is None:
+        return ""
+    block, marked = close
+    name = f"¶{block.number}" if block.number else f"#{block.id}"
+    return f' (closest, in {name}: "{marked}")'
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -1,8 +1,9 @@
-"""The command line: `python -m builder build|check|serve`."""
+"""The command line: `python -m builder build|check|serve|init|new`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 
@@ -20,20 +21,41 @@ def _project(args: argparse.Namespace) -> Project:
     )
 
 
-def report(diagnostics: Diagnostics, written: bool, stream=sys.stderr) -> None:
+def report(diagnostics: Diagnostics, written: bool, stream=None) -> None:
     """Print every diagnostic, sorted, then the count line."""
+    stream = stream or sys.stderr  # looked up now, so that a caller's redirection applies
     for item in diagnostics.sorted():
         print(item.format(), file=stream)
     print(summary(diagnostics, written), file=stream)
+
+
+def output_folder_problems(args: argparse.Namespace, project: Project) -> Diagnostics:
+    """Whether a build may replace the output folder, checked before anything is built."""
+    from .publish import check_output_folder
+
+    problems = Diagnostics()
+    check_output_folder(project, problems, root=Path(args.root))
+    return problems
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     project = _project(args)
+    refused = output_folder_problems(args, project)
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, strict=args.strict, cache_root=Path(args.root))
-    if files is None:
+    # A refused folder is not written, but the build still runs: every problem in one run.
+    files = build(
+        project,
+        diagnostics,
+        strict=args.strict,
+        write=not refused.has_errors(),
+        # The work is kept for the next build only where the build may write: `check` and a
+        # refused folder leave the project as they found it.
+        cache_root=None if refused.has_errors() else Path(args.root),
+    )
+    diagnostics.extend(refused)
+    if files is None or refused.has_errors():
         report(diagnostics, written=False)
         return 1
     for item in diagnostics.sorted():
@@ -45,12 +67,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import build
 
+    project = _project(args)
     diagnostics = Diagnostics()
-    files = build(
-        _project(args), diagnostics, strict=args.strict, write=False, cache_root=Path(args.root)
-    )
+    files = build(project, diagnostics, strict=args.strict, write=False)
+    diagnostics.extend(output_folder_problems(args, project))  # what `build` would refuse
+    if diagnostics.has_errors():
+        files = None
     for item in diagnostics.sorted():
         print(item.format(), file=sys.stderr)
+    if args.todo:
+        print_todo(project, diagnostics)
     if files is None:
         print(
             summary(diagnostics, written=False).replace("; site not written", ""), file=sys.stderr
@@ -64,10 +90,79 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldProblem, init_project
+
+    folder = Path(args.dir)
+    try:
+        written = init_project(folder)
+    except ScaffoldProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    shown = display_path(folder)
+    print(f"{len(written)} files written to {shown}; next:", file=sys.stderr)
+    print(f"  cd {shown} && python -m builder serve", file=sys.stderr)
+    return 0
+
+
+def cmd_new_report(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldProblem, new_report
+
+    try:
+        # Today's date is read here, at the edge, so the scaffold itself stays deterministic.
+        date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
+    except ValueError:
+        print(
+            f"error: --date must be a date such as 2024-03-15, not '{args.date}'", file=sys.stderr
+        )
+        return 2
+    content = Path(args.content) if args.content else Path(args.root) / "content"
+    try:
+        path = new_report(content, date, args.id or "", args.title or "", args.kind or "")
+    except ScaffoldProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"{display_path(path)} written: fill in its front matter and paste the text",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> None:
+    """Print what is left to do, from the content as it stands (the files that parsed)."""
+    from .content import parse_content
+    from .load import read_sources
+    from .site import build_model
+    from .todo import format_todo, todo_items
+
+    quiet = Diagnostics()  # the check has printed every problem already
+    sources = read_sources(project.content, quiet)
+    site = build_model(parse_content(sources, quiet, display_path(project.content)), quiet)
+    for line in format_todo(todo_items(site, checked, sources.files)):
+        print(line, file=stream)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(_project(args), host=args.host, port=args.port, open_browser=args.open)
+    project = _project(args)
+    refused = output_folder_problems(args, project)
+    if refused.has_errors():
+        for item in refused.sorted():
+            print(item.format(), file=sys.stderr)
+        print(
+            summary(refused, written=False).replace("site not written", "preview not started"),
+            file=sys.stderr,
+        )
+        return 1
+    return serve(project, host=args.host, port=args.port, open_browser=args.open)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -81,11 +176,19 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--root",
             default=".",
-            help="project folder holding content/, templates/, assets/ (default: .)",
+            help="project folder holding content/ and any templates/, assets/ (default: .)",
         )
         p.add_argument("--content", help="content folder (default: ROOT/content)")
-        p.add_argument("--templates", help="templates folder (default: ROOT/templates)")
-        p.add_argument("--assets", help="assets folder (default: ROOT/assets)")
+        p.add_argument(
+            "--templates",
+            help="the project's templates, each replacing the default theme's file of that name"
+            " (default: ROOT/templates)",
+        )
+        p.add_argument(
+            "--assets",
+            help="the project's assets, each replacing the default theme's file of that name"
+            " (default: ROOT/assets)",
+        )
 
     b = commands.add_parser(
         "build",
@@ -105,7 +208,14 @@ def parser() -> argparse.ArgumentParser:
         description="Validate everything a build would; exit 1 on any error.",
     )
     common(c)
+    c.add_argument("--out", help="output folder a build would replace (default: ROOT/_site)")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument(
+        "--todo",
+        action="store_true",
+        help="also list what is left to do: passages without a theme, vocabulary never used,"
+        " events that now have a report, notes linking to anchors that are gone",
+    )
     c.set_defaults(run=cmd_check)
 
     s = commands.add_parser(
@@ -114,16 +224,60 @@ def parser() -> argparse.ArgumentParser:
         description="Build, serve on 127.0.0.1 and reload the browser on every save.",
     )
     common(s)
-    s.add_argument("--out", help="output folder (default: ROOT/_site)")
+    s.add_argument(
+        "--out", help="output folder, checked as build would (default: ROOT/_site); not written"
+    )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.set_defaults(run=cmd_serve)
+
+    i = commands.add_parser(
+        "init",
+        help="start a new history in a new folder",
+        description="Write a new history that builds at once: settings, the English children's"
+        " services frameworks, example vocabularies and one example report.",
+    )
+    i.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
+    i.set_defaults(run=cmd_init)
+
+    n = commands.add_parser(
+        "new",
+        help="add a new file to the content: `new report`",
+        description="Write a new content file with every required key, never overwriting one.",
+    )
+    things = n.add_subparsers(dest="thing", required=True, metavar="THING")
+    r = things.add_parser(
+        "report",
+        help="write content/reports/<id>.md with every required key",
+        description="Write a report file with every required key and the next free id.",
+    )
+    r.add_argument("--root", default=".", help="project folder (default: .)")
+    r.add_argument("--content", help="content folder (default: ROOT/content)")
+    r.add_argument("--id", help="the report's id, or its name after the year-month prefix")
+    r.add_argument("--title", help="the document's title (also names the id)")
+    r.add_argument("--kind", help="one of the kinds in site.yml (default: inspection-report)")
+    r.add_argument(
+        "--date",
+        help="the document's date, YYYY-MM-DD: gives the id's year-month prefix (default: today)",
+    )
+    r.set_defaults(run=cmd_new_report)
+
+    from . import compare, importpdf
+
+    compare.register(commands)
+    importpdf.register(commands)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    for option in ("templates", "assets"):
+        # Without the option a project may have no folder of its own; named, it must exist.
+        folder = getattr(args, option, None)
+        if folder and not Path(folder).is_dir():
+            top.error(f"--{option} {folder}: no such folder")
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ from .parse import (
     parse_theme,
     parse_tracked,
 )
+from .yamlread import YamlProblem, load_yaml
 
 LIST_FILES = (
     ("frameworks.yml", "framework", parse_framework),
@@ -21,6 +22,7 @@ LIST_FILES = (
     ("recommendations.yml", "tracked recommendation", parse_tracked),
     ("events.yml", "event", parse_event),
 )
+VOCABULARIES = ("frameworks", "themes", "recommendations", "events")  # in LIST_FILES' order
 
 
 def parse_content(
@@ -34,18 +36,30 @@ def parse_content(
     With a cache, a report file whose text is unchanged is not parsed again: its record and its
     diagnostics are replayed from the last time.
     """
+    partial: set[str] = set()
+    lost: set[tuple[str, str]] = set()
+    errors = len(diagnostics.errors)
+
+    def had_errors(kind: str) -> bool:
+        nonlocal errors
+        found, errors = len(diagnostics.errors) > errors, len(diagnostics.errors)
+        return found
+
     site = sources.get("site.yml")
     if site is None:
         diagnostics.error(f"{content_dir}/site.yml", 0, "site settings file is missing")
         settings = Settings("", "", "", "", "/", "en", "", (), Where(f"{content_dir}/site.yml", 0))
     else:
         settings = parse_settings(site[1], site[0], diagnostics)
+    if had_errors("settings") and not settings.kinds:
+        partial.add("settings")  # no kinds were read, so no kind id can be checked
     lists = []
-    for name, what, parse_item in LIST_FILES:
+    for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)
         if found is None:
             if name != "events.yml":
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
+                partial.add(kind)
             lists.append(())
         else:
             lists.append(
@@ -58,11 +72,18 @@ def parse_content(
                     ),
                 )
             )
+            if had_errors(kind):
+                written = _written_ids(found[1])
+                if written is None:
+                    partial.add(kind)  # unreadable: any id of this kind may be defined there
+                else:
+                    lost.update((kind, i) for i in written - {r.id for r in lists[-1]})
     reports = []
     seen: dict[str, str] = {}
     for path, text in sources.reports():
         report = _cached(cache, (path, text), diagnostics, parse_report)
         if report is None:
+            lost.add(("reports", path.rsplit("/", 1)[-1].removesuffix(".md")))
             continue
         if report.id in seen:
             diagnostics.error(
@@ -83,7 +104,30 @@ def parse_content(
         for key in [k for k in cache if k not in current]:
             del cache[key]
     frameworks, themes, recommendations, events = lists
-    return Content(settings, frameworks, themes, recommendations, events, tuple(reports))
+    return Content(
+        settings,
+        frameworks,
+        themes,
+        recommendations,
+        events,
+        tuple(reports),
+        frozenset(partial),
+        frozenset(lost),
+    )
+
+
+def _written_ids(text: str) -> set[str] | None:
+    """The ids a list file defines, as written, even those whose records had errors; None if the
+    file is not a readable list."""
+    try:
+        data = load_yaml(text)
+    except YamlProblem:
+        return None
+    if not isinstance(data, list):
+        return None
+    return {
+        item["id"] for item in data if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
 
 
 def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):

@@ -19,12 +19,14 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
             "in_collection": item.report is not None,
             "date": item.sort_key[0].iso,
             "framework": item.framework,
+            "scope": _scope(site, item.framework, j.scope),
             "area": j.area,
             "series": j.series,
             "grade": j.grade,
             "grade_label": _grade(site, item.framework, j.grade).label,
             "ordinal": _grade(site, item.framework, j.grade).ordinal,
             "headline": j.headline,
+            "basis": j.basis,
             "note": j.note,
         }
         for item in site.timeline
@@ -39,6 +41,11 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
             "themes": list(h.recommendation.themes),
             "url": urls.absolute("recommendation", h.recommendation.id),
             "latest_status": h.latest_status,
+            "open": h.is_open,
+            "standing": h.standing.standing,
+            "first_raised": h.standing.first_raised,
+            "last_assessed": h.standing.last_assessed,
+            "later_reports_silent": h.standing.silent_since,
             "recurring": h.recurring,
             "times_raised": h.times_raised,
             "statuses": {e.report: e.status for e in h.entries},
@@ -126,7 +133,10 @@ def _report(view, site, urls: Urls) -> dict[str, Any]:
         "kind": r.kind,
         "framework": r.framework,
         "inspected": _range(r.inspected),
+        "inspected_basis": r.inspected.basis if r.inspected else "",
         "published": r.published.start.iso,
+        "published_basis": r.published.basis,
+        "edition": r.edition,
         "publisher": r.publisher,
         "authors": [{"name": a.name, "role": a.role} for a in r.authors],
         "source": r.source.title,
@@ -154,6 +164,7 @@ def _passage(p, urls: Urls) -> dict[str, Any]:
         "themes": " ".join(p.themes),
         "tracks": p.tracks,
         "status": p.status,
+        "status_basis": p.status_basis if p.status else "",
         "timescale": p.timescale,
         "url": urls.absolute("report", p.report, p.block_id),
     }
@@ -218,10 +229,27 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# A cell a spreadsheet would run as a formula begins with one of these (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text that begins like one gets a `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8")
+
+
+def _scope(site, framework_id: str, scope_id: str) -> str:
+    framework = site.frameworks.get(framework_id)
+    scope = framework.scope(scope_id) if framework else None
+    return scope.id if scope else ""

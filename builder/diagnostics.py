@@ -65,7 +65,7 @@ def summary(diagnostics: Diagnostics, written: bool) -> str:
     return f"{counts}; site {'written' if written else 'not written'}"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ` (did you mean 'x'?)` hint, or an empty string when nothing is close."""
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.55)
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.55) -> str:
+    """A ` (did you mean 'x'?)` hint, or an empty string when nothing is close enough."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,64 +1,149 @@
-"""The Atom feed of reports, the sitemap and robots.txt."""
+"""The Atom feed, the sitemap and robots.txt: views for their templates, and an XML-escaping Jinja.
+
+The files are templates (`feed.xml`, `sitemap.xml`, `robots.txt`) a site can change like any other,
+rendered by an environment that escapes every value in an `.xml` template for XML, so no title,
+address or base path can break the markup. Pure: the site in, views out.
+"""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import calendar
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+import jinja2
+
+from .load import Templates
+from .model import PartialDate
+from .text import render_note
 from .urls import Urls
 
+STRUCTURED_FILES = ("feed.xml", "sitemap.xml", "robots.txt")
 
-def _stamp(date) -> str:
-    return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
+# Characters XML 1.0 cannot hold at all, escaped or not: C0 controls other than tab and line
+# breaks, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def atom_feed(site, urls: Urls) -> bytes:
-    """One entry per report, newest first, dated by publication."""
+@dataclass(frozen=True)
+class FeedEntry:
+    """One report in the feed, with its dates in RFC 3339 form."""
+
+    title: str
+    date_label: str
+    url: str
+    published: str  # the publication day, or "" when only the month or year is known
+    updated: str
+    author: str
+    summary_html: str  # HTML, which the template escapes once more, as Atom's type="html" wants
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    self_url: str
+    home_url: str
+    updated: str
+    entries: tuple[FeedEntry, ...]
+
+
+def feed_date(date: PartialDate) -> str:
+    """A feed timestamp for a date: the day itself, or the last day of a month or year known only
+    that far, the day by which the document certainly existed (never a made-up 1 January)."""
+    month = date.month or 12
+    day = date.day or calendar.monthrange(date.year, month)[1]
+    return f"{date.year:04d}-{month:02d}-{day:02d}T00:00:00Z"
+
+
+def feed_view(site, urls: Urls) -> Feed:
+    """One entry per report, newest first, dated by the content alone so builds are reproducible."""
     views = sorted(
         site.reports, key=lambda v: (v.report.published.start, v.report.id), reverse=True
     )
-    updated = _stamp(views[0].report.published.start) if views else "1970-01-01T00:00:00Z"
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(site.settings.title)}</title>",
-        f'  <link rel="self" href="{escape(urls.absolute("feed"))}"/>',
-        f'  <link href="{escape(urls.absolute("home"))}"/>',
-        f"  <id>{escape(urls.absolute('home'))}</id>",
-        f"  <updated>{updated}</updated>",
-    ]
+    entries = []
     for view in views:
         r = view.report
-        link = urls.absolute("report", r.id)
-        summary = r.summary or r.title
-        lines += [
-            "  <entry>",
-            f"    <title>{escape(r.title)} ({escape(r.published.start.label)})</title>",
-            f'    <link href="{escape(link)}"/>',
-            f"    <id>{escape(link)}</id>",
-            f"    <updated>{_stamp(r.published.start)}</updated>",
-            f"    <author><name>{escape(r.publisher)}</name></author>",
-            f"    <summary>{escape(summary)}</summary>",
-            "  </entry>",
-        ]
-    lines.append("</feed>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def sitemap(site, urls: Urls, files: list[str]) -> bytes:
-    """Every HTML page but the not-found page."""
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for name in files:
-        if name.endswith("index.html"):
-            path = name[: -len("index.html")]
-            lines.append(
-                f"  <url><loc>{escape(urls.absolute_base + urls.base_path + path)}</loc></url>"
+        date = r.published.start
+        entries.append(
+            FeedEntry(
+                title=r.title,
+                date_label=date.label,
+                url=urls.absolute("report", r.id),
+                published=feed_date(date) if date.day else "",
+                updated=feed_date(date),
+                author=r.publisher,
+                summary_html=render_note(r.summary)
+                if r.summary
+                else html.escape(r.title, quote=False),
             )
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        )
+    return Feed(
+        title=site.settings.title,
+        self_url=urls.absolute("feed"),
+        home_url=urls.absolute("home"),
+        updated=max((e.updated for e in entries), default="1970-01-01T00:00:00Z"),
+        entries=tuple(entries),
+    )
 
 
-def robots_txt(urls: Urls) -> bytes:
-    return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap')}\n".encode()
+def structured_contexts(site, urls: Urls, files: list[str]) -> dict[str, dict[str, Any]]:
+    """What each of the feed, sitemap and robots.txt templates is given, keyed by file name."""
+    pages = [
+        urls.absolute_base + urls.base_path + name[: -len("index.html")]
+        for name in files
+        if name.endswith("index.html")
+    ]
+    return {
+        "feed.xml": {"feed": feed_view(site, urls)},
+        "sitemap.xml": {"pages": pages},
+        # The site address is refused at input if it holds a line break; this makes sure no
+        # value can start a line of its own in robots.txt whatever reaches it.
+        "robots.txt": {"sitemap_url": "".join(urls.absolute("sitemap").split())},
+    }
+
+
+def xml_environment(templates: Templates) -> jinja2.Environment:
+    """A strict Jinja environment that escapes every value in `.xml` templates for XML."""
+    texts = tuple(
+        sorted(
+            (n, t, templates.path(n))
+            for n, t in templates.texts.items()
+            if n.endswith((".xml", ".txt"))
+        )
+    )
+    return _xml_environment(templates.folder, texts)
+
+
+# Kept between builds in one process, keyed by the templates' own text, so a rebuild reuses the
+# compiled templates (no bytecode files: nothing is written outside the output folder).
+@lru_cache(maxsize=8)
+def _xml_environment(folder: str, texts: tuple[tuple[str, str, str], ...]) -> jinja2.Environment:
+    sources = {name: (text, path) for name, text, path in texts}
+
+    def load(name: str):
+        if name not in sources:
+            return None
+        text, path = sources[name]
+        return text, path, lambda: True
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("xml",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_xml_text,
+    )
+    env.globals["templates_folder"] = folder
+    # Where each template was read from (the project's own file or the theme's), for messages.
+    env.globals["template_paths"] = {name: path for name, _, path in texts}
+    return env
+
+
+def _xml_text(value: Any) -> Any:
+    # Escaping cannot make a control character legal in XML: leave it out.
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value

@@ -8,6 +8,7 @@ from typing import Any
 
 from .diagnostics import Diagnostics, did_you_mean
 from .model import BASES, DateFact, PartialDate
+from .urlpolicy import check_url, url_message
 from .yamlread import LineDict, LineList
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -38,6 +39,7 @@ class Fields:
         self.diagnostics = diagnostics
         self.what = what
         self.ok = isinstance(mapping, LineDict)
+        self.readable = self.ok  # stays True after later errors: keys can be looked for
         self.mapping: LineDict = mapping if self.ok else LineDict()
         self.line = self.mapping.line if self.ok else line
         if not self.ok:
@@ -45,7 +47,9 @@ class Fields:
             return
         for key in mapping:
             if key not in allowed:
-                hint = did_you_mean(key, allowed)
+                # A stricter cutoff for keys than for ids: keys are few and long, and a loose match
+                # answers `organisation` with 'annotations' (0.61 alike).
+                hint = did_you_mean(key, allowed, cutoff=0.7)
                 if not hint and " " in key.strip():
                     hint = " (hint: inside { }, a value that contains a comma must be in quotes)"
                 self.error(mapping.line_of(key), f"unknown key '{key}' in {what}{hint}")
@@ -65,7 +69,7 @@ class Fields:
 
     def _typed(self, key: str, kind: type, required: bool) -> Any:
         if not self.has(key):
-            if required:
+            if required and self.readable:  # keys of a value that is not a mapping are unknown
                 self.error(self.line, f"{self.what} is missing required key '{key}'")
             return None
         value = self.mapping[key]
@@ -87,6 +91,15 @@ class Fields:
         value = value.strip()
         if required and not value:
             self.error(self.line_of(key), f"'{key}' must not be empty")
+        return value
+
+    def url(self, key: str, label: str) -> str:
+        """A URL a reader may follow, checked by the URL policy; `label` names it in messages."""
+        value = self.text(key)
+        verdict = check_url(value) if value else None
+        if verdict is not None and not verdict.ok:
+            self.error(self.line_of(key), url_message(label, value, verdict))
+            return ""
         return value
 
     def whole_number(self, key: str, required: bool = False) -> int | None:
@@ -146,7 +159,7 @@ class Fields:
     def date_fact(self, key: str, required: bool = False) -> DateFact | None:
         """A date, a partial date, or `{start|date, end, basis, note}`."""
         if not self.has(key):
-            if required:
+            if required and self.readable:
                 self.error(self.line, f"{self.what} is missing required key '{key}'")
             return None
         value = self.mapping[key]

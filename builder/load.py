@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics
 
+# The default look, installed with the package: a project's own files override it one by one.
+THEME = Path(__file__).resolve().parent / "theme"
+
 
 @dataclass(frozen=True)
 class Project:
-    """Where a site's content, templates and assets live, and where it is written."""
+    """Where a site's content and its own templates and assets live, and where it is written.
+
+    `templates` and `assets` are the project's override folders: a file there replaces the theme's
+    file of the same name, and every other file comes from the theme (the package's default look).
+    """
 
     content: Path
     templates: Path
     assets: Path
     out: Path
+    theme: Path = THEME
 
     @classmethod
     def at(cls, root: Path, out: Path | None = None) -> Project:
@@ -72,37 +80,47 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
     return Sources(files)
 
 
-def read_assets(assets: Path) -> dict[str, bytes]:
-    """Every file under the assets folder, keyed by its path inside it."""
-    if not assets.is_dir():
+def _files_under(folder: Path) -> dict[str, Path]:
+    """Every file under a folder, keyed by its path inside it; nothing if the folder is absent."""
+    if not folder.is_dir():
         return {}
-    return {
-        p.relative_to(assets).as_posix(): p.read_bytes()
-        for p in sorted(assets.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read_assets(assets: Path, theme: Path | None = THEME) -> dict[str, bytes]:
+    """Every asset, keyed by its path: the theme's, with the project's own files in their place."""
+    found = _files_under(theme / "assets") if theme else {}
+    found.update(_files_under(assets))
+    return {name: found[name].read_bytes() for name in sorted(found)}
 
 
 @dataclass(frozen=True)
 class Templates:
-    """The text of every template, and the folder it came from (for error messages)."""
+    """The text of every template, and the file each came from (for error messages).
+
+    `folder` is the project's override folder as displayed; `paths` names the file each template
+    was read from, the project's own or the theme's, so a message points at the file to open.
+    """
 
     folder: str
     texts: dict[str, str]
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def path(self, name: str) -> str:
+        """The displayed path of the file a template comes from."""
+        return self.paths.get(name) or f"{self.folder}/{name}"
 
 
-def read_templates(folder: Path, diagnostics: Diagnostics) -> Templates:
-    """Read every template under the templates folder."""
-    if not folder.is_dir():
-        diagnostics.error(
-            display_path(folder), 0, "templates folder not found (hint: pass --templates DIR)"
-        )
-        return Templates(display_path(folder), {})
-    texts = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in (".html", ".xml", ".txt"):
+def read_templates(folder: Path, diagnostics: Diagnostics, theme: Path | None = THEME) -> Templates:
+    """Read every template: the theme's, with the project's own files in their place."""
+    found = _files_under(theme / "templates") if theme else {}
+    found.update(_files_under(folder))
+    texts, paths = {}, {}
+    for name, path in found.items():
+        if path.suffix in (".html", ".xml", ".txt"):
+            paths[name] = display_path(path)
             try:
-                texts[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+                texts[name] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                diagnostics.error(display_path(path), 0, f"cannot read template: {exc}")
-    return Templates(display_path(folder), texts)
+                diagnostics.error(paths[name], 0, f"cannot read template: {exc}")
+    return Templates(display_path(folder), texts, paths)

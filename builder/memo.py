@@ -49,7 +49,7 @@ class Memo:
 
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)  # Markdown notes' HTML by their text
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)  # HTML by (base path, text)
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     data: tuple[str, dict[str, bytes]] | None = None
     links: dict = field(default_factory=dict)

@@ -13,11 +13,16 @@ STATUS_LABELS = {
     "met": "Met",
     "positive": "Positive mention",
     "not-mentioned": "Not mentioned",
+    "not-known": "Not known",
 }
 # When one report has several annotations for one recommendation, the most serious wins.
 STATUS_SEVERITY = {"raised-again": 5, "raised": 4, "progress": 3, "met": 2, "positive": 1}
-OPEN_STATUSES = ("raised", "raised-again", "progress")
 BASES = ("stated", "inferred", "elsewhere")
+# Content rules a site may turn on in site.yml (`rules:`), enforced by `check --strict`.
+RULES = {
+    "every_numbered_paragraph_themed": "every numbered paragraph carries a theme",
+    "every_listed_finding_themed": "every listed finding (a bullet in the text) carries a theme",
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,14 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a framework's judgements cover: only judgements of one scope are joined as a series."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
@@ -102,9 +115,18 @@ class Framework:
     description: str
     scale: tuple[Grade, ...]
     where: Where
+    scopes: tuple[Scope, ...] = ()
 
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.scale if g.grade == grade_id), None)
+
+    def scope(self, scope_id: str) -> Scope | None:
+        """A scope this framework declares; a framework that declares none covers one scope of its own."""
+        if not self.scopes:
+            return Scope(self.id, self.title) if scope_id in ("", self.id) else None
+        if not scope_id and len(self.scopes) == 1:
+            return self.scopes[0]
+        return next((s for s in self.scopes if s.id == scope_id), None)
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,8 @@ class Judgement:
     paragraph: str
     note: str
     where: Where
+    scope: str = ""  # a scope of the framework; "" when it declares one or none
+    basis: str = "stated"  # where the grade comes from: stated, inferred or elsewhere (see `note`)
 
 
 @dataclass(frozen=True)
@@ -165,6 +189,9 @@ class Annotation:
     status: str
     note: str
     where: Where
+    basis: str = (
+        "stated"  # the status: stated by the passage, or inferred by the editors (see note)
+    )
 
 
 @dataclass(frozen=True)
@@ -208,6 +235,9 @@ class Report:
     body: str
     body_line: int  # the file line the body starts on
     where: Where
+    # "full", or "summary": the body is the editors' summary, not the document.
+    edition: str = "full"
+    mentions: tuple[Mention, ...] = ()  # passages of this report that speak of another report
 
     @property
     def date(self) -> PartialDate:
@@ -248,6 +278,7 @@ class Settings:
     footer: str
     kinds: tuple[tuple[str, str], ...]
     where: Where
+    rules: frozenset[str] = frozenset()  # the content rules this site turns on (see rules.py)
 
     def kind_label(self, kind: str) -> str:
         return dict(self.kinds).get(kind, kind)
@@ -263,3 +294,8 @@ class Content:
     recommendations: tuple[TrackedRecommendation, ...]
     events: tuple[Event, ...]
     reports: tuple[Report, ...]
+    # Ids lost to errors already reported, so that a reference to one is not reported again as
+    # unknown: whole kinds ("settings" for kinds, "frameworks", "themes", "recommendations",
+    # "events", "reports") whose file could not be read, and (kind, id) of records dropped.
+    partial: frozenset[str] = frozenset()
+    lost: frozenset[tuple[str, str]] = frozenset()

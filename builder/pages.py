@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from .model import Theme as ThemeRecord
 from .model import TrackedRecommendation as RecRecord
 from .site import Site
 from .urls import Urls
-from .views import History, Passage, ReportView, standing
+from .views import History, Passage, ReportView
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 
@@ -39,6 +40,8 @@ class Judgement:
     grade: Grade | None
     paragraph: str
     note: str
+    scope: str  # the title of what it covers
+    basis: str  # stated, inferred or elsewhere
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class ReportHeader:
     source: Source
     licence: Licence
     headline: Judgement | None
+    edition: str  # "full", or "summary" when the words shown are the editors'
 
 
 @dataclass(frozen=True)
@@ -81,11 +85,35 @@ class HistorySummary:
     times_raised: int
     recurring: bool
     strip: tuple[StripCell, ...]
+    standing: str  # a key of derive.STANDINGS, or "" when no report speaks of it
+    is_open: bool
+    last_assessed_year: int  # 0 when no report speaks of it
+    silent_since: int  # later reports that do not mention it
+    unknown_since: int  # of those, editors' summaries, whose silence says nothing
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    title: str
+    colour: str
+    dash: str
+    marker: str
+
+
+@dataclass(frozen=True)
+class ChartPanel:
+    """One scope's small chart and its legend."""
+
+    scope: str
+    title: str
+    svg: Markup
+    legend: tuple[LegendEntry, ...]
+    hollow: bool  # some grade in it is not stated in its own document
 
 
 @dataclass(frozen=True)
 class ChartView:
-    svg: Markup
+    panels: tuple[ChartPanel, ...]
     summary: str
     levels: tuple[tuple[int, str], ...]
 
@@ -114,7 +142,7 @@ class HomeView:
     latest_judgements: tuple[Judgement, ...]
     chart: ChartView
     timeline: tuple[TimelineEntry, ...]
-    open_or_recurring: tuple[HistorySummary, ...]
+    open: tuple[HistorySummary, ...]  # exactly the recommendations index's "still open" group
     report_list: tuple[ReportHeader, ...]
 
 
@@ -149,6 +177,7 @@ class AsideView:
     themes: tuple[Link, ...]
     earlier: Neighbour | None
     later: Neighbour | None
+    mentions: ReportHeader | None = None  # the report a mention speaks of
 
 
 @dataclass(frozen=True)
@@ -187,6 +216,7 @@ class ReportPageView:
     previous: ReportHeader | None
     next: ReportHeader | None
     body: tuple[BodyPart, ...]
+    mentioned_by: tuple[Passage, ...] = ()  # passages of other reports that speak of this one
 
 
 @dataclass(frozen=True)
@@ -294,7 +324,10 @@ class Page:
 
 
 def plan_pages(
-    site: Site, urls: Urls, templates_folder: str, data_names: tuple[str, ...]
+    site: Site,
+    urls: Urls,
+    template_path: Callable[[str], str],
+    data_names: tuple[str, ...],
 ) -> list[Page]:
     """Every HTML page of the site, each with the view its template shows."""
     p = _Planner(site, urls)
@@ -307,7 +340,7 @@ def plan_pages(
             id,
             template,
             urls.output_file(kind, id),
-            source or f"{templates_folder}/{template}",
+            source or template_path(template),
             view,
         )
 
@@ -324,11 +357,7 @@ def plan_pages(
                 p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
                 chart,
                 timeline,
-                tuple(
-                    p.summary(rid)
-                    for rid, h in site.histories.items()
-                    if p.standing[rid].open or p.standing[rid].recurring
-                ),
+                p.open_group().members,
                 p.report_list,
             ),
         ),
@@ -367,10 +396,15 @@ class _Planner:
         self.views = {v.report.id: v for v in site.reports}
         self.headers = {rid: self._header(v) for rid, v in self.views.items()}
         self.report_list = tuple(self.headers.values())
-        self.standing = {rid: standing(h) for rid, h in site.histories.items()}
+        self.standing = {rid: h.standing for rid, h in site.histories.items()}
         self.summaries = {rid: self._summary(rid) for rid in site.histories}
         self.entry_of = {rid: {e.report: e for e in h.entries} for rid, h in site.histories.items()}
         self.neighbours = {rid: _neighbour_map(h, self.views) for rid, h in site.histories.items()}
+        self.mentioned_by: dict[str, tuple[Passage, ...]] = {}
+        for v in site.reports:
+            for p in v.passages:
+                if p.mentions:
+                    self.mentioned_by[p.mentions] = (*self.mentioned_by.get(p.mentions, ()), p)
 
     def grade(self, framework_id: str, grade_id: str) -> Grade | None:
         framework = self.site.frameworks.get(framework_id)
@@ -379,10 +413,21 @@ class _Planner:
     def judgements(
         self, framework_id: str, judgements: tuple[JudgementRecord, ...]
     ) -> tuple[Judgement, ...]:
-        return tuple(
-            Judgement(j.area, self.grade(framework_id, j.grade), j.paragraph, j.note)
-            for j in judgements
-        )
+        framework = self.site.frameworks.get(framework_id)
+        out = []
+        for j in judgements:
+            scope = framework.scope(j.scope) if framework else None
+            out.append(
+                Judgement(
+                    j.area,
+                    self.grade(framework_id, j.grade),
+                    j.paragraph,
+                    j.note,
+                    scope.title if scope else "",
+                    j.basis,
+                )
+            )
+        return tuple(out)
 
     def _header(self, view: ReportView) -> ReportHeader:
         r = view.report
@@ -398,6 +443,7 @@ class _Planner:
             r.source,
             r.licence,
             self.judgements(r.framework, (head,))[0] if head else None,
+            r.edition,
         )
 
     def header(self, report_id: str) -> ReportHeader:
@@ -417,6 +463,11 @@ class _Planner:
                 StripCell(e.report, self.headers[e.report].date.year, e.status)
                 for e in history.entries
             ),
+            s.standing,
+            s.is_open,
+            self.headers[s.last_assessed].date.year if s.last_assessed else 0,
+            s.silent_since,
+            s.unknown_since,
         )
 
     def summary(self, rid: str) -> HistorySummary:
@@ -424,7 +475,20 @@ class _Planner:
 
     def chart(self) -> ChartView:
         chart = grade_chart(self.site, self.urls)
-        return ChartView(chart.svg, chart.summary, chart.levels)
+        panels = tuple(
+            ChartPanel(
+                p.scope,
+                p.title,
+                p.svg,
+                tuple(
+                    LegendEntry(s.title, *style)
+                    for s, style in zip(p.series, p.styles, strict=True)
+                ),
+                any(pt.basis != "stated" for s in p.series for pt in s.points),
+            )
+            for p in chart.panels
+        )
+        return ChartView(panels, chart.summary, chart.levels)
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
         site = self.site
@@ -481,6 +545,7 @@ class _Planner:
             self.headers.get(view.previous),
             self.headers.get(view.next),
             self.body(view),
+            self.mentioned_by.get(r.id, ()),
         )
 
     def body(self, view: ReportView) -> tuple[BodyPart, ...]:
@@ -509,6 +574,7 @@ class _Planner:
             tuple(Link(t, site.themes[t].title) for t in passage.themes),
             earlier,
             later,
+            self.headers.get(passage.mentions) if passage.mentions else None,
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -543,10 +609,12 @@ class _Planner:
         )
 
     def groups(self) -> tuple[RecommendationGroup, ...]:
+        """The recommendations index's groups, by the one derived standing of each."""
         titles = (
-            ("open", "Still open"),
-            ("closed", "Met or praised since"),
-            ("never", "Never raised as a concern"),
+            ("open", "Still open", ("open", "progress")),
+            ("met", "Met", ("met",)),
+            ("strength", "Never raised as a concern", ("strength",)),
+            ("unassessed", "Not yet spoken of by any report", ("",)),
         )
         return tuple(
             RecommendationGroup(
@@ -557,14 +625,17 @@ class _Planner:
                         (
                             self.summaries[rid]
                             for rid, s in self.standing.items()
-                            if s.group == group
+                            if s.standing in standings
                         ),
                         key=lambda h: h.title,
                     )
                 ),
             )
-            for group, title in titles
+            for group, title, standings in titles
         )
+
+    def open_group(self) -> RecommendationGroup:
+        return self.groups()[0]
 
     def recommendation_page(self, rid: str) -> RecommendationPageView:
         site = self.site
@@ -575,7 +646,7 @@ class _Planner:
             rec,
             self.summaries[rid],
             self.headers[s.first_raised].date.label if s.first_raised else "",
-            self.headers[s.latest_report].date.year if s.latest_report else 0,
+            self.headers[s.last_assessed].date.year if s.last_assessed else 0,
             tuple(Link(t, site.themes[t].title) for t in rec.themes),
             tuple(
                 HistoryEntryView(self.headers[e.report], e.status, e.own, e.evidence)

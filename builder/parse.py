@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
 from .fields import Fields
 from .model import (
+    BASES,
+    RULES,
     Annotation,
     Event,
     Framework,
@@ -19,6 +21,7 @@ from .model import (
     OwnRecommendation,
     Person,
     Report,
+    Scope,
     Selector,
     Settings,
     Source,
@@ -26,6 +29,7 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
+from .urlpolicy import check_base_path, check_site_url, url_message
 from .yamlread import LineDict, YamlProblem, load_yaml
 
 T = TypeVar("T")
@@ -46,7 +50,10 @@ REPORT_KEYS = (
     "judgements",
     "recommendations",
     "annotations",
+    "edition",
+    "mentions",
 )
+EDITIONS = ("full", "summary")
 SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
 
 
@@ -90,13 +97,18 @@ def parse_list(
 
 def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
     """Read `site.yml`."""
+    before = len(diagnostics.items)
     data = read_yaml(text, path, diagnostics)
+    if data is None and len(diagnostics.items) > before:
+        # Unreadable YAML has been reported; its keys are unknown, not missing.
+        return Settings("", "", "", "", "/", "en", "", (), Where(path, 1))
     f = Fields(
         data if data is not None else LineDict(),
         path,
         diagnostics,
         "site settings",
-        ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds"),
+        ("title", "organisation", "description", "url", "base_path", "language", "footer", "kinds")
+        + ("rules",),
         1,
     )
     base_path = f.text("base_path", default="/")
@@ -105,9 +117,15 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         base_path = "/"
     if not base_path.endswith("/"):
         base_path += "/"
+    base_verdict = check_base_path(base_path)
+    if not base_verdict.ok:
+        f.error(f.line_of("base_path"), url_message("base_path", base_path, base_verdict))
+        base_path = "/"
     url = f.text("url", default="")
-    if url and not re.match(r"^https?://", url):
-        f.error(f.line_of("url"), f"'url' must start with http:// or https://, not '{url}'")
+    verdict = check_site_url(url) if url else None
+    if verdict is not None and not verdict.ok:
+        f.error(f.line_of("url"), url_message("site url", url, verdict))
+        url = ""
     kinds: list[tuple[str, str]] = []
     raw_kinds = f.raw("kinds")
     if raw_kinds is None:
@@ -130,15 +148,49 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         footer=f.text("footer"),
         kinds=tuple(kinds),
         where=Where(path, 1),
+        rules=parse_rules(f),
     )
+
+
+def parse_rules(f: Fields) -> frozenset[str]:
+    """The content rules a site turns on: `rules: {every_numbered_paragraph_themed: true}`."""
+    raw = f.raw("rules")
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, LineDict):
+        f.error(f.line_of("rules"), "'rules' must map each rule's name to true or false")
+        return frozenset()
+    on = set()
+    for name, value in raw.items():
+        if name not in RULES:
+            f.error(
+                raw.line_of(name),
+                f"unknown rule '{name}'{did_you_mean(name, RULES)} (rules: {', '.join(RULES)})",
+            )
+        elif not isinstance(value, bool):
+            f.error(raw.line_of(name), f"rule '{name}' must be true or false")
+        elif value:
+            on.add(name)
+    return frozenset(on)
 
 
 def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Framework | None:
     f = Fields(
-        item, path, diagnostics, "framework", ("id", "title", "years", "description", "scale"), line
+        item,
+        path,
+        diagnostics,
+        "framework",
+        ("id", "title", "years", "description", "scale", "scopes"),
+        line,
     )
     if not f.ok:
         return None
+    scopes: list[Scope] = []
+    for entry, entry_line in f.items("scopes"):
+        s = Fields(entry, path, diagnostics, "scope", ("id", "title"), entry_line)
+        scope_id, title = s.ident("id", required=True), s.text("title", required=True)
+        if s.ok:
+            scopes.append(Scope(scope_id, title))
     scale: list[Grade] = []
     for entry, entry_line in f.items("scale"):
         g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
@@ -153,6 +205,7 @@ def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -
         f.text("description"),
         tuple(scale),
         _where(f),
+        tuple(scopes),
     )
 
 
@@ -264,7 +317,9 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     for entry, line in f.items("authors"):
         a = Fields(entry, path, diagnostics, "author", ("name", "role"), line)
         authors.append(Person(a.text("name", required=True), a.text("role")))
-    if not authors:
+    if not authors and isinstance(
+        f.raw("authors"), (list, type(None))
+    ):  # not after "must be a list"
         f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
     report = Report(
         id=f.ident("id", required=True),
@@ -279,13 +334,15 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         source=Source(
             source.text("title", required=True),
             source.text("reference"),
-            source.text("url"),
+            source.url("url", "source url"),
             source.text("note"),
         )
         if source
         else Source("", "", "", ""),
         licence=Licence(
-            licence.text("name", required=True), licence.text("url"), licence.text("text")
+            licence.text("name", required=True),
+            licence.url("url", "licence url"),
+            licence.text("text"),
         )
         if licence
         else Licence("", "", ""),
@@ -296,7 +353,15 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         body=body,
         body_line=body_line,
         where=Where(path, 1, tuple(f.mapping.key_lines.items())),
+        edition=f.ident("edition") or "full",
+        mentions=_report_mentions(f),
     )
+    if report.edition not in EDITIONS:
+        f.error(
+            f.line_of("edition"),
+            f"unknown edition '{report.edition}' (hint: 'full', or 'summary' when the body is the "
+            "editors' summary of a document that cannot be reproduced in full)",
+        )
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if report.id and report.id != stem:
         f.error(
@@ -331,6 +396,30 @@ def _selector(f: Fields) -> Selector | None:
     return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
 
 
+def _report_mentions(f: Fields) -> tuple[Mention, ...]:
+    """Passages of this report that speak of another report in the collection."""
+    out = []
+    for entry, line in f.items("mentions"):
+        m = Fields(entry, f.path, f.diagnostics, "mention", ("report",) + SELECTOR_KEYS, line)
+        selector = _selector(m)
+        report = m.ident("report", required=True)
+        if m.ok and selector:
+            out.append(Mention(report, selector, _where(m)))
+    return tuple(out)
+
+
+def _basis(f: Fields) -> str:
+    """Where a value comes from: stated in the document (the default), inferred, or elsewhere."""
+    basis = f.ident("basis") or "stated"
+    if basis not in BASES:
+        f.error(
+            f.line_of("basis"),
+            f"unknown basis '{basis}'{did_you_mean(basis, BASES)} (use one of: {', '.join(BASES)})",
+        )
+        return "stated"
+    return basis
+
+
 def _judgements(f: Fields) -> tuple[Judgement, ...]:
     out = []
     for entry, line in f.items("judgements"):
@@ -339,7 +428,7 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
             f.path,
             f.diagnostics,
             "judgement",
-            ("area", "grade", "series", "headline", "paragraph", "note"),
+            ("area", "grade", "series", "headline", "paragraph", "note", "scope", "basis"),
             line,
         )
         area = j.text("area", required=True)
@@ -356,6 +445,8 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
                     paragraph_id,
                     j.text("note"),
                     Where(f.path, j.line_of("grade")),
+                    j.ident("scope"),
+                    _basis(j),
                 )
             )
     return tuple(out)
@@ -398,7 +489,7 @@ def _annotations(f: Fields) -> tuple[Annotation, ...]:
             f.path,
             f.diagnostics,
             "annotation",
-            SELECTOR_KEYS + ("themes", "tracks", "status", "note"),
+            SELECTOR_KEYS + ("themes", "tracks", "status", "note", "basis"),
             line,
         )
         selector = _selector(a)
@@ -419,5 +510,12 @@ def _annotations(f: Fields) -> tuple[Annotation, ...]:
         if not themes and not tracks and not a.has("note"):
             a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
         if selector:
-            out.append(Annotation(selector, themes, tracks, status, a.text("note"), _where(a)))
+            basis = _basis(a)
+            if a.has("basis") and not status:
+                a.error(
+                    a.line_of("basis"), "'basis' says where a status comes from: add a 'status'"
+                )
+            out.append(
+                Annotation(selector, themes, tracks, status, a.text("note"), _where(a), basis)
+            )
     return tuple(out)

@@ -11,9 +11,11 @@ from .diagnostics import Diagnostics
 from .linkcheck import check_links
 from .load import Project, display_path, read_assets, read_sources, read_templates
 from .memo import Memo
-from .publish import write_site_atomically
+from .publish import publish_site
 from .render import render_site
+from .rules import check_rules
 from .site import build_model, note_texts
+from .text import check_content_links
 from .workers import Workers, parse_reports, render_bodies, render_notes
 
 Cache = Memo  # the name the preview and older callers know
@@ -39,43 +41,39 @@ def build(
     pool = workers or Workers(jobs)
     try:
         sources = read_sources(project.content, diagnostics)  # load
-        templates = read_templates(project.templates, diagnostics)
-        assets = read_assets(project.assets)
+        templates = read_templates(project.templates, diagnostics, project.theme)
+        assets = read_assets(project.assets, project.theme)
+        template_texts = {templates.path(n): t for n, t in templates.texts.items()}
         saved = diskcache.cache_file(cache_root) if cache_root else None
         if saved:  # the whole build is a pure function of its inputs: unchanged, reuse its output
             inputs = diskcache.inputs_key(
-                sources.files,
-                {f"{templates.folder}/{n}": t for n, t in templates.texts.items()},
-                assets,
-                display_path(project.content),
-                strict,
+                sources.files, template_texts, assets, display_path(project.content), strict
             )
             last = diskcache.load(diskcache.build_file(cache_root))
-            if last and last.get("inputs") == inputs:
+            if last and last.get("inputs") == inputs and not diagnostics.has_errors():
                 diagnostics.items.extend(last["diagnostics"])
-                if write:
-                    write_site_atomically(last["files"], project.out)  # publish
+                if write and not publish_site(last["files"], project, diagnostics):  # publish
+                    return None
                 return last["files"]
             if not memo.pages and (state := diskcache.load(saved)):
                 memo.restore(state, sources.files)
         _parse_reports(sources.reports(), memo, pool)  # parse
         content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
-        if diagnostics.has_errors():
-            return None
-        _render_notes(note_texts(content), memo, pool)
-        site = build_model(
+        # On to the model even after parse errors: reference and quote problems in the files that
+        # did parse are independent of them, and an editor should see every problem in one run.
+        _render_notes(note_texts(content), content.settings.base_path, memo, pool)
+        site = build_model(  # model
             content, diagnostics, memo.bodies, partial(pool.map, render_bodies), memo.notes
         )
+        check_content_links(content, site.rendered, sources.files, diagnostics)
+        check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
         if diagnostics.has_errors():
             return None
         memo.base_path = site.settings.base_path
         files, sources_of = render_site(site, templates, assets, diagnostics, memo, pool)  # render
         if diagnostics.has_errors():
             return None  # a page is missing: checking links to it would only repeat the error
-        texts = {
-            **sources.files,
-            **{f"{templates.folder}/{n}": t for n, t in templates.texts.items()},
-        }
+        texts = {**sources.files, **template_texts}
         check_links(
             files,
             site.settings.base_path,
@@ -90,8 +88,8 @@ def build(
             diskcache.save(saved, memo.save())
         if diagnostics.has_errors() or (strict and diagnostics.warnings):
             return None
-        if write:
-            write_site_atomically(files, project.out)  # publish
+        if write and not publish_site(files, project, diagnostics):  # publish
+            return None
         if saved:
             state = {"inputs": inputs, "files": files, "diagnostics": diagnostics.items}
             diskcache.save(diskcache.build_file(cache_root), state)
@@ -108,8 +106,8 @@ def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) ->
         memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))
 
 
-def _render_notes(texts: list[str], memo: Memo, pool: Workers) -> None:
+def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:
     """Render the notes the memo does not have, over the workers when there are many."""
-    missing = [text for text in texts if text not in memo.notes]
+    missing = [(base_path, text) for text in texts if (base_path, text) not in memo.notes]
     if pool.parallel(len(missing)):
         memo.notes.update(zip(missing, pool.map(render_notes, missing), strict=True))

@@ -9,8 +9,18 @@ from .model import STATUSES, Framework, Where
 def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics) -> None:
     """Every id an editor writes must name something defined in content."""
     kinds = dict(content.settings.kinds)
+    vocabulary = {
+        "kind": "settings",
+        "framework": "frameworks",
+        "theme": "themes",
+        "tracked recommendation": "recommendations",
+        "report": "reports",
+    }
 
     def known(value: str, choices, what: str, where: Where) -> bool:
+        kind = vocabulary.get(what)
+        if kind in content.partial or (kind, value) in content.lost:
+            return True  # defined where an error was reported: not unknown, only unreadable
         if value and value not in choices:
             diagnostics.error(
                 where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"
@@ -42,6 +52,36 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
     for event in content.events:
         for mention in event.mentions:
             known(mention.report, report_ids, "report", mention.where.of("report"))
+    for report in content.reports:
+        for mention in report.mentions:
+            where = mention.where.of("report")
+            if mention.report == report.id:
+                diagnostics.error(
+                    where.path, where.line, "a report cannot mention itself: name another report"
+                )
+            else:
+                known(mention.report, report_ids, "report", where)
+    _events_that_are_reports(content, diagnostics)
+
+
+def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:
+    """An event describes an inspection whose document is not in the collection: once the
+    document is added as a report, the event repeats it, and its mentions belong to the report."""
+    for event in content.events:
+        for report in content.reports:
+            same_time = report.date.year == event.date.start.year and (
+                not event.date.start.month
+                or not report.date.month
+                or report.date.month == event.date.start.month
+            )
+            if same_time and report.kind == event.kind and report.framework == event.framework:
+                diagnostics.warning(
+                    event.where.path,
+                    event.where.line,
+                    f"event '{event.id}' looks like the inspection of report '{report.id}' (same "
+                    "kind, framework and date) (hint: remove the event, and move its mentions to "
+                    "the reports that mention it, as 'mentions' naming the report)",
+                )
 
 
 def _check_judgements(
@@ -66,7 +106,20 @@ def _check_judgements(
                 j.where.line,
                 f"framework '{framework.id}' has no grade scale, so it cannot grade '{j.area}'",
             )
-        elif j.grade and not framework.grade(j.grade):
+        if framework.scope(j.scope) is None:
+            declared = [s.id for s in framework.scopes]
+            if j.scope:
+                message = (
+                    f"unknown scope '{j.scope}' for framework '{framework.id}'"
+                    f"{did_you_mean(j.scope, declared)} (use one of: {', '.join(declared) or framework.id})"
+                )
+            else:
+                message = (
+                    f"framework '{framework.id}' judges more than one scope: say which this "
+                    f"judgement covers with 'scope' (one of: {', '.join(declared)})"
+                )
+            diagnostics.error(j.where.path, j.where.line, message)
+        if framework.scale and j.grade and not framework.grade(j.grade):
             grades = [g.grade for g in framework.scale]
             diagnostics.error(
                 j.where.path,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import traceback
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,9 @@ import jinja2
 from markupsafe import Markup
 
 from .data import data_files
+from .derive import STANDING_RULES, STANDINGS
 from .diagnostics import Diagnostics
-from .feeds import atom_feed, robots_txt, sitemap
+from .feeds import structured_contexts, xml_environment
 from .load import Templates, display_path
 from .memo import Memo, hash_of, key_of, serialise
 from .model import STATUS_LABELS, STATUSES
@@ -46,7 +46,7 @@ def make_environment(templates: Templates) -> jinja2.Environment:
     def load(name: str):
         if name not in templates.texts:
             return None
-        return templates.texts[name], str(Path(templates.folder) / name), lambda: True
+        return templates.texts[name], templates.path(name), lambda: True
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
@@ -60,7 +60,8 @@ def make_environment(templates: Templates) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["templates_folder"] = templates.folder
-    env.filters["markdown"] = lambda text: Markup(_note(text))
+    # Where each template was read from (the project's own file or the theme's), for messages.
+    env.globals["template_paths"] = {name: templates.path(name) for name in templates.texts}
     env.tests["contains"] = lambda sequence, item: item in sequence
     return env
 
@@ -72,29 +73,33 @@ def set_globals(env: jinja2.Environment, urls: Urls) -> None:
         """`2013 ¶27`, or `2011` for an unnumbered passage."""
         return f"{passage.year} ¶{passage.number}" if passage.number else str(passage.year)
 
-    env.globals.update(url_for=urls, statuses=STATUSES, status_labels=STATUS_LABELS, cite=cite)
-
-
-@lru_cache(maxsize=4096)
-def _note(text: str) -> str:
-    return render_note(text)
+    env.globals.update(
+        url_for=urls,
+        statuses=STATUSES,
+        status_labels=STATUS_LABELS,
+        standing_labels=STANDINGS,
+        standing_rules=STANDING_RULES,
+        cite=cite,
+    )
+    # Notes link to the site's own pages from its root; the base path goes in front of them.
+    env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
 
 
 def render_template(
     env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any
 ) -> str:
     """Render one template; a template error becomes a `file:line` diagnostic, never a traceback."""
-    templates_dir = Path(env.globals["templates_folder"])
+    paths = env.globals["template_paths"]
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        path = display_path(templates_dir / (exc.name or name))
+        path = exc.filename or paths.get(exc.name or name) or _fallback_path(env, name)
         diagnostics.error(path, exc.lineno, f"template syntax error: {exc.message}")
     except jinja2.TemplateNotFound as exc:
-        path, line = _template_frame(exc, templates_dir, name)  # the template that asked for it
+        path, line = _template_frame(exc, env, name)  # the template that asked for it
         diagnostics.error(path, line, f"template not found: {exc.name}")
     except Exception as exc:  # noqa: BLE001 - any runtime failure in a template is the template's
-        path, line = _template_frame(exc, templates_dir, name)
+        path, line = _template_frame(exc, env, name)
         message = (
             exc.message
             if isinstance(exc, jinja2.UndefinedError)
@@ -104,12 +109,18 @@ def render_template(
     raise TemplateProblem(name)
 
 
-def _template_frame(exc: Exception, templates_dir: Path, name: str) -> tuple[str, int]:
-    root = str(templates_dir.resolve())
+def _fallback_path(env: jinja2.Environment, name: str) -> str:
+    return display_path(Path(env.globals["templates_folder"]) / name)
+
+
+def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple[str, int]:
+    # Jinja names each compiled template's frames after the file its loader returned, so the
+    # innermost frame with one of those names is the line in the override or theme file at fault.
+    known = set(env.globals["template_paths"].values())
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
-            return display_path(Path(frame.filename)), frame.lineno or 0
-    return display_path(templates_dir / name), 0
+        if frame.filename in known:
+            return frame.filename, frame.lineno or 0
+    return env.globals["template_paths"].get(name) or _fallback_path(env, name), 0
 
 
 def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -> bytes:
@@ -152,8 +163,13 @@ def render_site(
     urls = Urls(site.settings.base_path, site.settings.url)
     # Jinja keeps imported macro modules with the globals they were loaded with, so an environment
     # serves one set of templates and one base URL; a new one starts the page memo afresh.
+    # The paths too: a message must name the file a template now comes from, own or theme's.
     env_key = key_of(
-        templates.folder, sorted(templates.texts.items()), urls.base_path, urls.absolute_base
+        templates.folder,
+        sorted(templates.texts.items()),
+        sorted(templates.paths.items()),
+        urls.base_path,
+        urls.absolute_base,
     )
     if memo.templates_key != env_key:
         memo.env, memo.templates_key, memo.pages = None, env_key, {}
@@ -171,7 +187,7 @@ def render_site(
     if memo.data is None or memo.data[0] != data_key:
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
-    pages = plan_pages(site, urls, templates.folder, tuple(sorted(data)))
+    pages = plan_pages(site, urls, templates.path, tuple(sorted(data)))
     keys: dict[str, str] = {}
     renderer = _Renderer(
         memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers
@@ -201,9 +217,12 @@ def render_site(
         files[urls.output_file("data_file", name)] = blob
     for name, blob in assets.items():
         files[urls.output_file("asset", name)] = blob
-    files[urls.output_file("feed")] = atom_feed(site, urls)
-    files[urls.output_file("sitemap")] = sitemap(site, urls, sorted(files))
-    files[urls.output_file("robots")] = robots_txt(urls)
+    xml = xml_environment(templates)
+    for name, context in structured_contexts(site, urls, sorted(files)).items():
+        try:
+            files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
+        except TemplateProblem:
+            pass
     return files, {page.output: page.source for page in pages}
 
 

@@ -5,30 +5,42 @@ next build runs in a worker thread, so a request never waits on a build and a br
 kills the server. Changes are found by livereload's watcher, polled every 25 ms rather than
 livereload's 800 ms, and the browser is told to refresh only once a build has finished: a small
 livereload.js plugin then swaps the page's body in place, keeping the reader's scroll position.
+
+The server answers only requests addressed to itself by its loopback name and port, so a web page
+that rebinds its own domain name to 127.0.0.1 can neither read the preview nor open its reload
+socket. A build that fails right after a save is not shown at once: an editor may still be writing
+the file, so the build is tried again on the next save or after a short settle interval, and only
+then is the error page shown. Builds run in a daemon thread, so Ctrl-C stops the server at once.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
 import sys
 import threading
 import time
 import webbrowser
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
 
 from .diagnostics import Diagnostics, summary
 from .load import Project, display_path
 from .pipeline import Cache, build
 
 POLL_MS = 25
+SETTLE_S = 0.3  # how long a failed build waits for the rest of a save before it is shown
 CLIENT = (Path(__file__).parent / "preview_client.js").read_text(encoding="utf-8")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -44,8 +56,12 @@ class Preview:
     cache: Cache = field(default_factory=Cache)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def rebuild(self) -> tuple[float, bool]:
-        """Build once; keep the last good files if it fails. Returns (seconds, succeeded)."""
+    def rebuild(self, show_failure: bool = True) -> tuple[float, bool]:
+        """Build once; keep the last good files if it fails. Returns (seconds, succeeded).
+
+        With `show_failure` False a failed build leaves the page as it was and prints nothing but
+        its time: the save may be half written, and the caller will try again.
+        """
         started = time.perf_counter()
         diagnostics = Diagnostics()
         try:
@@ -54,6 +70,10 @@ class Preview:
             diagnostics.error("builder", 0, f"internal error: {type(exc).__name__}: {exc}")
             files = None
         lines = [d.format() for d in diagnostics.sorted()]
+        elapsed = time.perf_counter() - started
+        if files is None and not show_failure:
+            print(f"build failed in {elapsed * 1000:.0f} ms; trying again", file=sys.stderr)
+            return elapsed, False
         with self.lock:
             if files is not None:
                 self.files = files
@@ -67,7 +87,6 @@ class Preview:
                 ]
         for line in lines if files is not None else self.problems:
             print(line, file=sys.stderr)
-        elapsed = time.perf_counter() - started
         state = "rebuilt" if files is not None else "build failed"
         print(f"{state} in {elapsed * 1000:.0f} ms", file=sys.stderr)
         return elapsed, files is not None
@@ -113,15 +132,68 @@ def error_page(problems: list[str]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Authorities:
+    """The `host:port` names by which a browser may address this server, and nothing else."""
+
+    port: int
+    listening: str = "127.0.0.1"
+
+    def allows(self, authority: str) -> bool:
+        """Whether a Host header (or an origin's host) names this server."""
+        try:
+            parts = urlsplit("//" + authority)
+            port, name = parts.port, parts.hostname
+        except ValueError:
+            return False
+        if port != self.port or not name or parts.username is not None or parts.password:
+            return False
+        if name in ("localhost", self.listening.lower()):
+            return True  # loopback, or the name the server was told to listen on
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return False  # any other name may be a rebinding attacker's own domain
+        try:
+            listening = ipaddress.ip_address(self.listening)
+        except ValueError:
+            listening = None
+        if listening is not None and listening.is_unspecified:
+            return True  # listening everywhere: any literal address reaches this server
+        return address.is_loopback or address == listening
+
+    def allows_origin(self, origin: str) -> bool:
+        """Whether a websocket's Origin is a page this server itself served."""
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and parts.path == "" and self.allows(parts.netloc)
+
+
+class OwnHostOnly(web.RequestHandler):
+    """Answer 403 to any request whose Host is not this server's own name (DNS rebinding)."""
+
+    def prepare(self) -> None:
+        authorities: Authorities = self.application.settings["authorities"]
+        if not authorities.allows(self.request.headers.get("Host", "")):
+            raise web.HTTPError(403, reason="Unknown Host")
+
+
 class ReloadSocket(LiveReloadHandler):
-    """livereload's websocket, refusing pages from any origin but the preview's own."""
+    """livereload's websocket, for pages this server served and no other origin."""
+
+    def prepare(self) -> None:
+        OwnHostOnly.prepare(self)  # type: ignore[arg-type]
 
     def check_origin(self, origin: str) -> bool:
-        parts = urlsplit(origin)
-        return parts.scheme in ("http", "https") and parts.netloc == self.request.host
+        # Compared with the server's own names, never with the request's Host, which a page
+        # on a rebound domain chooses itself.
+        return self.application.settings["authorities"].allows_origin(origin)
 
 
-class SiteHandler(web.RequestHandler):
+class ReloadScript(OwnHostOnly, LiveReloadJSHandler):
+    """livereload.js, for requests addressed to this server."""
+
+
+class SiteHandler(OwnHostOnly):
     """Serve the in-memory site, with the reload script added to every HTML page."""
 
     def initialize(self, preview: Preview) -> None:
@@ -148,19 +220,35 @@ class SiteHandler(web.RequestHandler):
 
 
 class Reloader:
-    """Poll for saves, coalesce a burst into one build, and reload browsers when it is done."""
+    """Poll for saves, coalesce a burst into one build, and reload browsers when it is done.
 
-    def __init__(self, preview: Preview, paths: list[Path]) -> None:
+    `loop` schedules callbacks (the running IOLoop), `run` runs a build off the loop and `reload`
+    tells browsers; tests pass their own to drive every step without waiting on a clock.
+    """
+
+    def __init__(
+        self,
+        preview: Preview,
+        paths: list[Path],
+        *,
+        loop: Any = None,
+        run: Callable[[Callable[[], Any]], Future] | None = None,
+        reload: Callable[[str], None] | None = None,
+    ) -> None:
         self.preview = preview
         self.watcher = Watcher()
         for path in paths:
             if path.exists():
                 self.watcher.watch(str(path))
         self.watcher.examine()  # take the first snapshot of modification times
-        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.loop = loop or ioloop.IOLoop.current()
+        self.run = run or run_in_daemon_thread
+        self.reload = reload or ReloadSocket.reload_waiters
         self.building = False
         self.pending: set[str] = set()
         self.quiet_ticks = 0
+        self.retry: Any = None  # the settle timer of a failed build, while one waits
+        self.retry_paths: set[str] = set()
 
     def tick(self) -> None:
         changed = self._changed_paths()
@@ -170,7 +258,7 @@ class Reloader:
             return
         self.quiet_ticks += 1
         if self.pending and not self.building:
-            self._start_build()
+            self._start_build(show_failure=False)
 
     def _changed_paths(self) -> set[str]:
         changed = set()
@@ -181,33 +269,69 @@ class Reloader:
             changed.add(path)
         return changed
 
-    def _start_build(self) -> None:
-        paths, self.pending = self.pending, set()
+    def _start_build(self, show_failure: bool) -> None:
+        paths, self.pending = self.pending | self.retry_paths, set()
+        self.retry_paths = set()
+        if self.retry is not None:  # a new save replaces the wait for the last one to finish
+            self.loop.remove_timeout(self.retry)
+            self.retry = None
         self.building = True
-        loop = ioloop.IOLoop.current()
-        future = self.pool.submit(self.preview.rebuild)
-        future.add_done_callback(lambda f: loop.add_callback(self._finished, paths, f))
+        future = self.run(lambda: self.preview.rebuild(show_failure=show_failure))
+        future.add_done_callback(
+            lambda f: self.loop.add_callback(self._finished, paths, f, show_failure)
+        )
 
-    def _finished(self, paths: set[str], future) -> None:
+    def _finished(self, paths: set[str], future: Future, shown: bool) -> None:
         self.building = False
         if self.pending:  # saved again while building: build again before reloading
-            self._start_build()
+            self.retry_paths |= paths
+            self._start_build(show_failure=False)
+            return
+        succeeded = future.result()[1] if future.exception() is None else False
+        if not succeeded and not shown:
+            # Perhaps a save still being written: try again once the files settle.
+            self.retry_paths |= paths
+            self.retry = self.loop.call_later(SETTLE_S, self._settled)
             return
         css_only = all(p.endswith(".css") for p in paths) and not self.preview.problems
         target = (
             "/" + "assets/" + Path(next(iter(paths))).name if css_only and len(paths) == 1 else "*"
         )
-        ReloadSocket.reload_waiters(target)
+        self.reload(target)
+
+    def _settled(self) -> None:
+        self.retry = None
+        if self.building or self.pending:
+            return  # a build for a newer save is under way or about to start
+        self._start_build(show_failure=True)
 
 
-def make_app(preview: Preview) -> web.Application:
+def run_in_daemon_thread(work: Callable[[], Any]) -> Future:
+    """Run one build in a daemon thread: Ctrl-C need not wait for it to end."""
+    future: Future = Future()
+
+    def target() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to the loop, which reports it
+            future.set_exception(exc)
+
+    threading.Thread(target=target, name="preview-build", daemon=True).start()
+    return future
+
+
+def make_app(preview: Preview, authorities: Authorities) -> web.Application:
+    """The preview's routes: the reload socket, its script, and the site itself."""
     ReloadSocket.live_css = True
     return web.Application(
         [
             (r"/livereload", ReloadSocket),
-            (r"/livereload.js", LiveReloadJSHandler),
+            (r"/livereload.js", ReloadScript),
             (r"/(.*)", SiteHandler, {"preview": preview}),
-        ]
+        ],
+        authorities=authorities,
     )
 
 
@@ -222,28 +346,31 @@ def serve(
         )
     preview = Preview(project)
     preview.rebuild()
-    app = make_app(preview)
     try:
-        server = app.listen(port, address=host)
+        sockets = bind_sockets(port, address=host)
     except OSError as exc:
         print(
             f"error: cannot listen on {host}:{port}: {exc.strerror} (hint: try --port {port + 1})",
             file=sys.stderr,
         )
         return 1
-    watched = [project.content, project.templates, project.assets]
-    reloader = Reloader(preview, watched)
-    ReloadSocket.watcher = reloader.watcher
-    ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{preview.base_path}"
-    print(f"serving {display_path(project.content)} at {url} (Ctrl-C to stop)", file=sys.stderr)
-    if open_browser:
-        webbrowser.open(url)
+    port = sockets[0].getsockname()[1]  # the one the system chose, for --port 0
+    server = HTTPServer(make_app(preview, Authorities(port, host)))
+    server.add_sockets(sockets)
+    # Everything from here on is inside the try, so a Ctrl-C the instant the ready line is out
+    # still stops cleanly.
     try:
+        watched = [project.content, project.templates, project.assets, project.theme]
+        reloader = Reloader(preview, watched)
+        ReloadSocket.watcher = reloader.watcher
+        ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{preview.base_path}"
+        print(f"serving {display_path(project.content)} at {url} (Ctrl-C to stop)", file=sys.stderr)
+        if open_browser:
+            webbrowser.open(url)
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
     finally:
         server.stop()
-        reloader.pool.shutdown(wait=False, cancel_futures=True)
     return 0

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from .anchoring import Anchor, Target
+from .derive import CONCERNS, Standing, derive_all
 from .diagnostics import Diagnostics
+from .hints import closest_ids
 from .memo import key_of
 from .model import (
     STATUS_SEVERITY,
@@ -139,7 +141,7 @@ def build_model(
     diagnostics: Diagnostics,
     cache: dict | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
-    notes: dict[str, str] | None = None,
+    notes: dict[tuple[str, str], str] | None = None,
 ) -> Site:
     """Check every cross-reference, render and anchor every report, and derive the history.
 
@@ -148,13 +150,15 @@ def build_model(
     rendered notes and descriptions by their text.
     """
     notes = notes if notes is not None else {}
-    used: dict[str, str] = {}
+    used: dict[tuple[str, str], str] = {}
+
+    base_path = content.settings.base_path
 
     def note(text: str) -> str:
-        html = notes.get(text)
+        html = notes.get((base_path, text))
         if html is None:
-            html = render_note(text)
-        used[text] = html
+            html = render_note(text, base_path)
+        used[(base_path, text)] = html
         return html
 
     frameworks = {f.id: f for f in content.frameworks}
@@ -192,15 +196,14 @@ def build_model(
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
             )
         )
-    for index in range(1, len(views)):
-        before, view = views[index - 1].statuses, views[index]
-        dropped = sorted(
-            rid
-            for rid, status in before.items()
-            if status in ("raised", "raised-again") and rid not in view.statuses
-        )
-        views[index] = dataclasses.replace(view, unmentioned=tuple(dropped))
-    histories = _histories(recs, views)
+    standings = derive_all(
+        [v.report.id for v in views],
+        {v.report.id: v.statuses for v in views},
+        frozenset(v.report.id for v in views if v.report.edition == "summary"),
+        list(recs),
+    )
+    views = _with_derived_statuses(views, standings)
+    histories = _histories(recs, views, standings)
     return Site(
         content,
         frameworks,
@@ -234,6 +237,9 @@ def _targets(report: Report) -> list[Target]:
     targets += [
         Target(f"note-{i + 1}", a.selector, a.where) for i, a in enumerate(report.annotations)
     ]
+    targets += [
+        Target(f"cites-{i + 1}", m.selector, m.where) for i, m in enumerate(report.mentions)
+    ]
     return targets
 
 
@@ -259,8 +265,12 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
     ids = {b.id for b in result.blocks}
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
+            close = closest_ids(j.paragraph, [b.id for b in result.blocks])
+            hint = f" (closest: {', '.join(close)})" if close else ""
             diagnostics.error(
-                j.where.path, j.where.line, f"paragraph '{j.paragraph}' not found in this report"
+                j.where.path,
+                j.where.line,
+                f"paragraph '{j.paragraph}' not found in this report{hint}",
             )
 
 
@@ -271,6 +281,7 @@ def _passages(
     out = []
     items = [(f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)]
     items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
+    items += [(f"cites-{i + 1}", "mention", m) for i, m in enumerate(report.mentions)]
     for key, kind, item in items:
         anchor = anchors.get(key)
         if anchor is None:
@@ -280,8 +291,9 @@ def _passages(
         before, quote, after = (
             context(text, anchor.start, anchor.end) if not whole else ("", text, "")
         )
-        item_themes = tuple(item.themes) or (
-            recs[item.tracks].themes if item.tracks in recs else ()
+        tracks = getattr(item, "tracks", "")
+        item_themes = tuple(getattr(item, "themes", ())) or (
+            recs[tracks].themes if tracks in recs else ()
         )
         out.append(
             Passage(
@@ -295,12 +307,14 @@ def _passages(
                 after=after,
                 whole=whole,
                 themes=tuple(t for t in item_themes if t in themes),
-                tracks=item.tracks if item.tracks in recs else "",
-                status=item.status,
+                tracks=tracks if tracks in recs else "",
+                status=getattr(item, "status", ""),
                 note_html=note(getattr(item, "note", "")),
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
+                status_basis=getattr(item, "basis", "stated"),
+                mentions=item.report if kind == "mention" else "",
                 year=report.date.year,
             )
         )
@@ -336,12 +350,47 @@ def _statuses(passages: tuple[Passage, ...]) -> dict[str, str]:
     return out
 
 
+def _with_derived_statuses(
+    views: list[ReportView], standings: dict[str, Standing]
+) -> list[ReportView]:
+    """Each report's statuses as derived (a concern an earlier report raised is raised again), on
+    the report and on each of its passages, and what the previous report raised that it is silent on."""
+    out = []
+    for index, view in enumerate(views):
+        rid_status = {
+            rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
+        }
+        passages = tuple(
+            dataclasses.replace(p, status="raised-again")
+            if p.status in CONCERNS and rid_status.get(p.tracks) == "raised-again"
+            else dataclasses.replace(p, status="raised")
+            if p.status == "raised-again"
+            else p
+            for p in view.passages
+        )
+        unmentioned = tuple(
+            sorted(
+                rid
+                for rid, s in standings.items()
+                if index and s.cells[index - 1].status in CONCERNS and not s.cells[index].assessed
+            )
+        )
+        out.append(
+            dataclasses.replace(
+                view, passages=passages, statuses=rid_status, unmentioned=unmentioned
+            )
+        )
+    return out
+
+
 def _histories(
-    recs: dict[str, TrackedRecommendation], views: list[ReportView]
+    recs: dict[str, TrackedRecommendation],
+    views: list[ReportView],
+    standings: dict[str, Standing],
 ) -> dict[str, History]:
     """Every recommendation's history, one entry per report, in one pass over the passages."""
     entries: dict[str, list[HistoryEntry]] = {rid: [] for rid in recs}
-    for view in views:
+    for index, view in enumerate(views):
         mine: dict[str, list[Passage]] = {}
         for p in view.passages:
             if p.tracks:
@@ -351,12 +400,12 @@ def _histories(
             entries[rid].append(
                 HistoryEntry(
                     report=view.report.id,
-                    status=view.statuses.get(rid, "not-mentioned"),
+                    status=standings[rid].cells[index].status,
                     own=tuple(p for p in passages if p.kind == "recommendation"),
                     evidence=tuple(p for p in passages if p.kind == "annotation"),
                 )
             )
-    return {rid: History(rec, tuple(entries[rid])) for rid, rec in recs.items()}
+    return {rid: History(rec, tuple(entries[rid]), standings[rid]) for rid, rec in recs.items()}
 
 
 def _timeline(reports: list[Report], events: tuple[Event, ...]) -> list[TimelineItem]:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-import re
+import html
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from .anchoring import Anchor, AnchorProblem, AnnotationAnchors, Block, Target
+from .diagnostics import Diagnostics
+from .model import Content, Where
 from .paragraphs import NUMBERED, ParagraphAnchors
+from .urlpolicy import check_url, url_message
 
-_SAFE_URL = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class RefusedLink:
+    """A link or image the URL policy refused: its URL as written, the line it is on, and why."""
+
+    url: str
+    line: int  # within the Markdown text, counting from 0
+    message: str
 
 
 @dataclass(frozen=True)
@@ -25,53 +36,125 @@ class RenderedText:
     anchors: dict[str, Anchor]
     problems: tuple[AnchorProblem, ...]
     duplicate_numbers: tuple[tuple[str, int], ...]  # (number, line within the body)
+    refused_links: tuple[RefusedLink, ...] = ()
 
 
-class _SafeLinks(Treeprocessor):
-    """Drop link targets that could run script (`javascript:` and friends)."""
+class _LinkPolicy(Treeprocessor):
+    """Apply the URL policy to every link and image: a refused URL is removed and recorded; a link
+    to the site's own pages, written from its root (`/reports/…`), gets the base path in front."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str = "/", shared: bool = False) -> None:
+        super().__init__(md)
+        self.refused: list[tuple[str, str]] = []  # (url as written, message)
+        self.base_path = base_path
+        self.shared = shared  # the text shows on several pages (a note, a description)
 
     def run(self, root: etree.Element) -> None:
-        for element in root.iter("a"):
-            href = element.get("href", "")
-            if href and not _SAFE_URL.match(href):
-                del element.attrib["href"]
+        self.refused = []
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute is None or attribute not in element.attrib:
+                continue
+            # Entities in a link stay entities in the page, where the browser decodes them: judge
+            # the URL with them decoded, as the browser will.
+            url = element.attrib[attribute].replace(AMP_SUBSTITUTE, "&")
+            image = element.tag == "img"
+            verdict = check_url(url, image=image)
+            if not verdict.ok:
+                del element.attrib[attribute]
+                self.refused.append((url, url_message("image" if image else "link", url, verdict)))
+            elif self.shared and (problem := _page_relative(url)):
+                del element.attrib[attribute]
+                self.refused.append((url, problem))
+            elif url.startswith("/") and not url.startswith("//") and self.base_path != "/":
+                element.set(attribute, self.base_path + url[1:])
 
 
-def _markdown(*extensions: object) -> markdown.Markdown:
+def _page_relative(url: str) -> str:
+    """Why a link in a note or description cannot be relative to the page, or "" when it is not.
+
+    A note shows on its report's page, on theme pages and on recommendation histories: a link
+    written relative to one of those pages leads somewhere else from the others.
+    """
+    url = html.unescape(url)  # an e-mail autolink's address comes entity-encoded
+    if url.startswith(("/", "http://", "https://", "mailto:")) or "://" in url:
+        return ""
+    example = "/reports/2019-06-ilacs/#p48"
+    if url.startswith("#"):
+        return (
+            f"link '{url}' points into whichever page shows the note (hint: link to a paragraph "
+            f"from the site's root, with its report's id, like {example})"
+        )
+    return (
+        f"link '{url}' is relative to the page, and a note shows on several pages (hint: write "
+        f"it from the site's root, like {example}; the builder adds the base path and checks it)"
+    )
+
+
+def _markdown(
+    *extensions: markdown.Extension, base_path: str = "/", shared: bool = False
+) -> tuple[markdown.Markdown, _LinkPolicy]:
     md = markdown.Markdown(extensions=["tables", *extensions], output_format="html")
     # Content is text, never markup: raw HTML is shown as written rather than passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SafeLinks(md), "safe_links", -10)
-    return md
+    policy = _LinkPolicy(md, base_path, shared)
+    md.treeprocessors.register(policy, "link_policy", -10)
+    return md, policy
 
 
 def render_body(body: str, targets: list[Target]) -> RenderedText:
     """Render a report body, anchoring every target; pure: text in, HTML and findings out."""
     anchors = AnnotationAnchors(targets)
-    html = _markdown(ParagraphAnchors(), anchors).convert(body)
+    md, policy = _markdown(ParagraphAnchors(), anchors)
+    html = md.convert(body)
     return RenderedText(
         html,
         tuple(anchors.blocks),
         dict(anchors.anchors),
         tuple(anchors.problems),
         tuple(_duplicate_numbers(body)),
+        _located(policy.refused, body),
     )
 
 
+def render_note(text: str, base_path: str = "/") -> str:
+    """Render an editor's note or description (Markdown, no raw HTML); links to the site's own
+    pages are written from its root (`/reports/2019-06-ilacs/#p48`) and get the base path."""
+    return _note(text, base_path)[0]
+
+
+def refused_links(text: str) -> tuple[RefusedLink, ...]:
+    """The links and images in a note or description that the URL policy refuses."""
+    return _note(text)[1]
+
+
 @lru_cache(maxsize=4096)
-def render_note(text: str) -> str:
-    """Render an editor's note or description (Markdown, no raw HTML)."""
+def _note(text: str, base_path: str = "/") -> tuple[str, tuple[RefusedLink, ...]]:
     if not text:
-        return ""
-    md = _note_markdown()  # building a Markdown converter costs far more than a short note
-    md.reset()
-    return md.convert(text)
+        return "", ()
+    md, policy = _markdown(base_path=base_path, shared=True)
+    return md.convert(text), _located(policy.refused, text)
 
 
-@lru_cache(maxsize=1)
-def _note_markdown() -> markdown.Markdown:
-    return _markdown()
+def _located(refused: list[tuple[str, str]], text: str) -> tuple[RefusedLink, ...]:
+    return tuple(RefusedLink(url, line_of(url, text), message) for url, message in refused)
+
+
+def line_of(url: str, text: str, start: int = 0) -> int:
+    """The line (from 0) of `text` where `url` is written as a link, searching from offset `start`.
+
+    Python-Markdown keeps no source lines, so the URL is looked for as Markdown writes a link's
+    address, then anywhere (a tab comes out of Markdown as spaces); when it cannot be found, the
+    line `start` is on.
+    """
+    candidates = [f"]({url}", f"](<{url}>", f"]: {url}", f"<{url}>", url]
+    candidates += [url.replace("    ", "\t"), url[:12]]
+    for candidate in candidates:
+        at = text.find(candidate, start) if url else -1
+        if at != -1:
+            return text.count("\n", 0, at)
+    return text.count("\n", 0, start)
 
 
 def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
@@ -86,3 +169,46 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
             seen.add(match.group(1))
         previous_blank = not line.strip()
     return duplicates
+
+
+def check_content_links(
+    content: Content,
+    rendered: dict[str, RenderedText],
+    files: dict[str, str],
+    diagnostics: Diagnostics,
+) -> None:
+    """Report, at its file and line, every link or image in content that the URL policy refuses.
+
+    `rendered` holds the report bodies as the model rendered them; notes and descriptions are
+    rendered here (and memoised, so the pages reuse them); `files` are the content files' texts.
+    """
+    for report in content.reports:
+        result = rendered.get(report.id)
+        for refused in result.refused_links if result else ():
+            diagnostics.error(report.where.path, report.body_line + refused.line, refused.message)
+    settings = content.settings
+    fields: list[tuple[str, Where]] = [
+        (settings.description, settings.where),
+        (settings.footer, settings.where),
+    ]
+    fields += [(t.description, t.where.of("description")) for t in content.themes]
+    fields += [(r.description, r.where.of("description")) for r in content.recommendations]
+    fields += [(e.note, e.where.of("note")) for e in content.events]
+    for report in content.reports:
+        fields.append((report.summary, report.where.of("summary")))
+        fields += [(a.note, a.where.of("note")) for a in report.annotations]
+    for text, where in fields:
+        for refused in refused_links(text):
+            source = files.get(where.path, "")
+            start = _offset_of_line(source, where.line)
+            line = line_of(refused.url, source, start) + 1 if source else where.line
+            diagnostics.error(where.path, line, refused.message)
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(max(line - 1, 0)):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return 0
+    return offset

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .derive import Standing
 from .model import (
-    OPEN_STATUSES,
     Event,
     Framework,
     Judgement,
@@ -38,6 +38,8 @@ class Passage:
     timescale: str
     wording: str  # an own recommendation's full wording
     where: Where
+    status_basis: str = "stated"  # the status: stated by the passage, or inferred by the editors
+    mentions: str = ""  # for a passage that speaks of another report: that report's id
     year: int = 0  # its report's year, for citations such as `2013 ¶27`
 
 
@@ -72,72 +74,40 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class History:
+    """A tracked recommendation's entries, one per report in date order, and its derived standing."""
+
     recommendation: TrackedRecommendation
     entries: tuple[HistoryEntry, ...]  # one per report, in date order
+    standing: Standing  # derived once, in `derive.py`: every page, count and export reads it
 
     @property
     def mentioned(self) -> tuple[HistoryEntry, ...]:
-        return tuple(e for e in self.entries if e.status != "not-mentioned")
+        return tuple(e for e in self.entries if e.status not in ("not-mentioned", "not-known"))
 
     @property
     def first_raised(self) -> HistoryEntry | None:
-        return next((e for e in self.entries if e.report == standing(self).first_raised), None)
+        return next((e for e in self.entries if e.report == self.standing.first_raised), None)
 
     @property
     def times_raised(self) -> int:
-        return standing(self).times_raised
+        return self.standing.times_raised
 
     @property
     def latest(self) -> HistoryEntry | None:
         """The latest report that speaks of the recommendation."""
-        return next((e for e in self.entries if e.report == standing(self).latest_report), None)
+        return next((e for e in self.entries if e.report == self.standing.last_assessed), None)
 
     @property
     def latest_status(self) -> str:
-        return standing(self).latest_status
+        return self.standing.latest_status
 
     @property
     def is_open(self) -> bool:
-        return standing(self).open
+        return self.standing.is_open
 
     @property
     def recurring(self) -> bool:
-        return standing(self).recurring
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where a tracked recommendation stands after every report: what lists and pages show of it."""
-
-    latest_status: str  # the status of the latest report that speaks of it, or "not-mentioned"
-    latest_report: str  # that report's id, or ""
-    first_raised: str  # the first report that raised it, or ""
-    times_raised: int
-    open: bool
-    recurring: bool
-
-    @property
-    def group(self) -> str:
-        """`open`, `closed` (raised once, met or praised since) or `never` (never raised)."""
-        if self.open:
-            return "open"
-        return "closed" if self.times_raised else "never"
-
-
-def standing(history: History) -> Standing:
-    """The one derivation of a recommendation's standing from its history (open, recurring, latest)."""
-    raised = [e.report for e in history.entries if e.status in ("raised", "raised-again")]
-    mentioned = [e for e in history.entries if e.status != "not-mentioned"]
-    latest = mentioned[-1] if mentioned else None
-    latest_status = latest.status if latest else "not-mentioned"
-    return Standing(
-        latest_status=latest_status,
-        latest_report=latest.report if latest else "",
-        first_raised=raised[0] if raised else "",
-        times_raised=len(raised),
-        open=latest_status in OPEN_STATUSES,
-        recurring=len(raised) >= 2,
-    )
+        return self.standing.recurring
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,9 @@ def render_bodies(batch: list[tuple[str, tuple]]) -> list[RenderedText]:
     return [render_body(body, list(targets)) for body, targets in batch]
 
 
-def render_notes(batch: list[str]) -> list[str]:
-    """Render Markdown notes: each text to its HTML."""
-    return [render_note(text) for text in batch]
+def render_notes(batch: list[tuple[str, str]]) -> list[str]:
+    """Render Markdown notes: each (base path, text) to its HTML."""
+    return [render_note(text, base_path) for base_path, text in batch]
 
 
 _ENV: dict[str, Any] = {}

@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
+THEME = ROOT / "builder" / "theme"  # the package's default templates and assets
 sys.path.insert(0, str(ROOT))
 
 from builder.diagnostics import Diagnostics
@@ -19,8 +20,8 @@ from builder.pipeline import build
 
 
 def fixture_project(out: Path, content: Path | None = None) -> Project:
-    """The fixture site's content with the repository's templates and assets."""
-    return Project(content or FIXTURE / "content", ROOT / "templates", ROOT / "assets", out)
+    """The fixture site's content with the package's default templates and assets."""
+    return Project(content or FIXTURE / "content", FIXTURE / "templates", FIXTURE / "assets", out)
 
 
 def build_files(project: Project) -> tuple[dict[str, bytes] | None, Diagnostics]:

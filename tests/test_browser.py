@@ -105,7 +105,8 @@ def test_reader_path_on_the_bundled_site(page, real_site_url):
     page.locator("#p27 + .tags-inline").get_by_role("link", name="Private fostering").click()
     assert page.url.endswith("/themes/private-fostering/")
     headings = page.locator("section.theme-report h2").all_inner_texts()
-    assert [h.split(":")[0][-4:] for h in headings] == ["2012", "2013", "2019"]
+    years = [h.split(":")[0][-4:] for h in headings]
+    assert "2013" in years and years == sorted(years)  # in date order, whatever reports are added
 
 
 @pytest.mark.parametrize(

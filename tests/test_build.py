@@ -48,53 +48,6 @@ def test_builds_are_reproducible_byte_for_byte(tmp_path: Path):
     assert stamps == {publish._EPOCH}
 
 
-def test_failure_mid_write_leaves_the_old_site_identical(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    out = tmp_path / "out"
-    build(fixture_project(out), Diagnostics())
-    before = tree(out)
-    writes = 0
-    real_write = Path.write_bytes
-
-    def failing_write(self: Path, data: bytes) -> int:
-        nonlocal writes
-        writes += 1
-        if writes == 10:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
-
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
-    with pytest.raises(OSError):
-        build(fixture_project(out), Diagnostics())
-    monkeypatch.undo()
-    assert writes == 10
-    assert tree(out) == before
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "out"]
-    assert leftovers == []
-
-
-def test_failure_during_swap_restores_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    out = tmp_path / "out"
-    build(fixture_project(out), Diagnostics())
-    before = tree(out)
-    real_replace = os.replace
-    calls = 0
-
-    def failing_replace(src, dst):
-        nonlocal calls
-        calls += 1
-        if calls == 2:  # the new site moving into place
-            raise OSError(5, "Input/output error")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(publish.os, "replace", failing_replace)
-    with pytest.raises(OSError):
-        build(fixture_project(out), Diagnostics())
-    monkeypatch.undo()
-    assert tree(out) == before
-
-
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "builder", *args],
@@ -132,3 +85,23 @@ def test_base_path_prefixes_every_internal_url(fixture_copy: Path, tmp_path: Pat
     assert 'href="/history/assets/site.css"' in page
     assert 'href="/history/reports/2019-06-second/"' in page
     assert 'href="/reports/' not in page
+
+
+def test_site_links_in_notes_follow_the_base_path(fixture_copy: Path, tmp_path: Path):
+    settings = fixture_copy / "site.yml"
+    settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    text = report.read_text()
+    assert "    themes: [supervision]\n" in text
+    report.write_text(
+        text.replace(
+            "    themes: [supervision]\n",
+            "    themes: [supervision]\n    note: See [2019](/reports/2019-06-second/#p1).\n",
+            1,
+        )
+    )
+    diagnostics = Diagnostics()
+    files = build(fixture_project(tmp_path / "out", fixture_copy), diagnostics, strict=True)
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    page = files["reports/2022-01-visit/index.html"].decode()
+    assert '<a href="/history/reports/2019-06-second/#p1">2019</a>' in page

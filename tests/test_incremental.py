@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, fixture_project
+from conftest import ROOT, THEME, fixture_project
 
 from builder.diagnostics import Diagnostics
 from builder.load import Project
 from builder.memo import Memo
 from builder.pipeline import build
+from builder.publish import MARKER
 
 
 def memo_build(project: Project, memo: Memo) -> dict[str, bytes]:
@@ -44,7 +45,11 @@ def fresh_build_in_new_process(project: Project, out: Path) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [str(project.content), str(project.templates), str(project.assets), str(out)]
     subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
-    return {str(f.relative_to(out)): f.read_bytes() for f in sorted(out.rglob("*")) if f.is_file()}
+    return {
+        str(f.relative_to(out)): f.read_bytes()
+        for f in sorted(out.rglob("*"))
+        if f.is_file() and f.name != MARKER  # the marker is the publisher's, not the site's
+    }
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -128,7 +133,7 @@ def test_header_edit_rerenders_the_pages_that_show_the_header(fixture_copy: Path
 
 def test_template_edit_rerenders_every_page(fixture_copy: Path, tmp_path: Path):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(THEME / "templates", templates)
     project = fixture_project(Path("/nonexistent"), fixture_copy)
     project = type(project)(project.content, templates, project.assets, project.out)
     memo = Memo()
@@ -162,8 +167,8 @@ def test_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
     """After every edit in turn, the memoised build equals a fresh build in a new process."""
     root = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "content", root / "content")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    project = Project(root / "content", root / "templates", ROOT / "assets", tmp_path / "out")
+    shutil.copytree(THEME / "templates", root / "templates")
+    project = Project(root / "content", root / "templates", THEME / "assets", tmp_path / "out")
     memo = Memo()
     memo_build(project, memo)
     for i, (what, file, old, new) in enumerate(edits):

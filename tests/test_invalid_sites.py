@@ -19,9 +19,7 @@ CASES = sorted(p for p in (ROOT / "tests" / "invalid").iterdir() if p.is_dir())
 
 def prepare(case: Path, tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    shutil.copytree(ROOT / "assets", tmp_path / "assets")
-    for sub in ("content", "templates"):
+    for sub in ("content", "templates"):  # a case's templates override the theme's, file by file
         if (case / sub).exists():
             shutil.copytree(case / sub, tmp_path / sub, dirs_exist_ok=True)
     return tmp_path

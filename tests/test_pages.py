@@ -94,20 +94,36 @@ def test_timeline_lists_reports_and_mentioned_inspections_in_date_order(fixture_
     )
 
 
-def test_chart_maps_frameworks_onto_one_scale_and_marks_ungraded_visits(fixture_files):
-    svg = re.search(r"<svg.*?</svg>", page(fixture_files, "timeline/index.html"), re.DOTALL).group(
-        0
+def test_chart_draws_one_small_chart_per_scope_and_never_joins_scopes(fixture_files):
+    html = page(fixture_files, "timeline/index.html")
+    panels = re.findall(
+        r'<figcaption class="chart-title">([^<]+)</figcaption>\s*(<svg.*?</svg>)', html, re.S
     )
-    ET.fromstring(svg)  # well-formed
-    labels = re.findall(r"<title>([^<]+)</title>", svg)
-    assert "8 to 17 July 2013: Overall effectiveness: Adequate" in labels
+    assert [title for title, _ in panels] == ["Old framework", "New framework"]
+    old, new = (svg for _, svg in panels)
+    for svg in (old, new):
+        ET.fromstring(svg)  # well-formed
+        assert "<desc" in svg and 'role="img"' in svg
+    assert "8 to 17 July 2013: Overall effectiveness: Adequate" in re.findall(
+        r"<title>([^<]+)</title>", old
+    )
+    # The 2013 overall grade (old framework) is never joined to the 2015 and 2019 ones (new).
+    assert "<polyline" not in old
+    lines = re.findall(r'<polyline class="series" points="([^"]+)"', new)
+    assert len(lines) == 1 and len(lines[0].split()) == 2
+    labels = re.findall(r"<title>([^<]+)</title>", new)
     assert "2015: Overall effectiveness: Requires improvement to be good" in labels
     assert "June 2019: Overall effectiveness: Good" in labels
-    assert "24 to 25 January 2022: Focused visit (no grade)" in labels
-    assert "2 = Adequate / Requires improvement to be good" in page(
-        fixture_files, "timeline/index.html"
-    )
-    assert 'aria-labelledby="chart-title chart-desc"' in svg and "<desc" in svg
+    assert "2 = Adequate / Requires improvement to be good" in html
+
+
+def test_chart_text_is_drawn_large_enough_for_a_phone(fixture_files):
+    # A chart is 360 units wide and its text 13 units: at 343 px (a 375 px phone) that is 12.4 px.
+    html = page(fixture_files, "timeline/index.html")
+    for width in re.findall(r'class="grade-chart" viewBox="0 0 (\d+) ', html):
+        assert int(width) <= 360
+    css = fixture_files["assets/site.css"].decode()
+    assert ".grade-chart text { font-size: 13px;" in css
 
 
 def test_recommendation_strip_matches_the_content(fixture_files):
@@ -221,7 +237,7 @@ def test_a_report_added_in_content_appears_everywhere_without_code(
         re.DOTALL,
     ).group(0)
     assert re.findall(r'<td class="cell status-([a-z-]+)">', strip)[-1] == "met"
-    assert "Met or praised since" in text(files["recommendations/index.html"])
+    assert "Met (1)" in text(files["recommendations/index.html"])
     assert 'rel="next" href="/reports/2024-03-third/"' in page(
         files, "reports/2022-01-visit/index.html"
     )

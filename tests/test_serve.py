@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, ROOT
+from conftest import FIXTURE, ROOT, THEME
 
 from builder.load import Project
-from builder.serve import Preview, error_page
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from builder.serve import Authorities, Preview, Reloader, error_page
 
 
 @pytest.fixture
@@ -29,18 +25,22 @@ def site(tmp_path: Path) -> Path:
     """A private copy of the fixture site to edit."""
     for sub, source in (
         ("content", FIXTURE / "content"),
-        ("templates", ROOT / "templates"),
-        ("assets", ROOT / "assets"),
+        ("templates", THEME / "templates"),
+        ("assets", THEME / "assets"),
     ):
         shutil.copytree(source, tmp_path / sub)
     return tmp_path
 
 
-def start_preview(site: Path, *args: str) -> tuple[subprocess.Popen, int]:
-    """`python -m builder serve` on a free port in the site's folder, its output readable as text."""
-    port = free_port()
+def start_preview(
+    site: Path, *args: str, program: list[str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    """`python -m builder serve` on a port the system chooses, in the site's folder, once ready.
+
+    Returns the process, its output readable as text after the ready line, and the port.
+    """
     process = subprocess.Popen(
-        [sys.executable, "-m", "builder", "serve", "--port", str(port), *args],
+        [*(program or [sys.executable, "-m", "builder"]), "serve", "--port", "0", *args],
         cwd=site,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.DEVNULL,
@@ -48,24 +48,29 @@ def start_preview(site: Path, *args: str) -> tuple[subprocess.Popen, int]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    return process, port
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        found = re.search(r"at http://[^ ]*:(\d+)/.* \(Ctrl-C to stop\)$", line)
+        if found:
+            process.before_ready = seen  # type: ignore[attr-defined]
+            return process, int(found.group(1))
+    process.wait(timeout=10)
+    pytest.fail("the preview server did not start: " + "".join(seen))
+
+
+def rest_of_output(process: subprocess.Popen, timeout: float = 10) -> str:
+    """What the process prints until it ends, including what reading the ready line buffered.
+
+    (`communicate` with a timeout reads the pipe itself and would miss that buffered text.)
+    """
+    process.wait(timeout=timeout)
+    return process.stdout.read()
 
 
 @pytest.fixture
 def server(site: Path):
     process, port = start_preview(site)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail(
-            "the preview server did not start: " + (process.stdout.read() if process.stdout else "")
-        )
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
@@ -128,20 +133,16 @@ def test_foreign_origin_websocket_is_refused(server: str):
 
 def test_listening_beyond_loopback_warns(site: Path):
     process, _ = start_preview(site, "--host", "0.0.0.0")
-    try:
-        line = process.stdout.readline()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    assert line.startswith("warning: listening on 0.0.0.0")
+    process.terminate()
+    process.wait(timeout=10)
+    assert process.before_ready[0].startswith("warning: listening on 0.0.0.0")
 
 
 def test_ctrl_c_stops_cleanly(site: Path):
     process, _ = start_preview(site)
-    assert "rebuilt in" in process.stdout.readline()
-    assert "(Ctrl-C to stop)" in process.stdout.readline()
+    assert "rebuilt in" in process.before_ready[0]
     process.send_signal(signal.SIGINT)
-    output = process.communicate(timeout=10)[0]
+    output = rest_of_output(process)
     assert process.returncode == 0
     assert "stopped" in output and "Traceback" not in output
 
@@ -211,15 +212,13 @@ def test_stylesheet_change_applies(browser, server: str, site: Path):
 def test_a_burst_of_saves_gives_one_rebuild(site: Path):
     process, _ = start_preview(site)
     try:
-        assert "rebuilt in" in process.stdout.readline()
-        process.stdout.readline()  # "serving ... at http://..."
         time.sleep(0.3)
         for report in sorted((site / "content" / "reports").glob("*.md")):  # like a `git checkout`
             report.write_text(report.read_text() + "\nAdded in a burst.\n")
         time.sleep(2)
     finally:
         process.terminate()
-        output = process.communicate(timeout=10)[0]
+        output = rest_of_output(process)
     assert output.count("rebuilt in") == 1, output
 
 
@@ -230,8 +229,7 @@ def test_preview_serves_under_the_configured_base_path(site: Path):
     settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
     process, port = start_preview(site)
     try:
-        process.stdout.readline()
-        assert f"http://127.0.0.1:{port}/history/" in process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/history/" in process.before_ready[-1]
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/"
         ) as response:  # follows the redirect
@@ -240,3 +238,241 @@ def test_preview_serves_under_the_configured_base_path(site: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# Only this server's own names: a DNS-rebinding page gets nothing.
+
+
+def raw_request(port: int, request: str) -> str:
+    """Send one raw HTTP request to the preview; return its status line."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request.encode())
+        return connection.recv(4096).decode().split("\r\n", 1)[0]
+
+
+def get_status(port: int, path: str, host: str | None) -> str:
+    header = f"Host: {host}\r\n" if host is not None else ""
+    return raw_request(port, f"GET {path} HTTP/1.1\r\n{header}Connection: close\r\n\r\n")
+
+
+def test_only_requests_addressed_to_the_preview_itself_are_answered(server: str):
+    port = int(server.rsplit(":", 1)[1])
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert get_status(port, "/", host) == "HTTP/1.1 200 OK", host
+    for host in (
+        f"attacker.example:{port}",  # a page whose domain now resolves to 127.0.0.1
+        f"127.0.0.1.attacker.example:{port}",
+        "127.0.0.1",
+        f"127.0.0.1:{port + 1}",
+        "",
+    ):
+        for path in ("/", "/reports/2013-07-first/", "/livereload.js", "/data/reports.json"):
+            assert get_status(port, path, host) == "HTTP/1.1 403 Unknown Host", (host, path)
+    assert raw_request(port, "GET / HTTP/1.0\r\n\r\n") == "HTTP/1.1 403 Unknown Host"
+    assert get_status(port, "/", f"user@127.0.0.1:{port}") == "HTTP/1.1 400 Bad Request"
+
+
+def websocket_from(port: int, host: str, origin: str) -> str:
+    return raw_request(
+        port,
+        f"GET /livereload HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n",
+    )
+
+
+def test_a_rebinding_page_cannot_open_the_reload_socket(server: str):
+    port = int(server.rsplit(":", 1)[1])
+    rebound = f"attacker.example:{port}"
+    assert websocket_from(port, rebound, f"http://{rebound}") == "HTTP/1.1 403 Unknown Host"
+    own = f"127.0.0.1:{port}"
+    assert websocket_from(port, own, f"http://{rebound}") == "HTTP/1.1 403 Forbidden"
+    assert websocket_from(port, own, "null") == "HTTP/1.1 403 Forbidden"
+    # Its own page under its other loopback name is the same server.
+    assert websocket_from(port, own, f"http://localhost:{port}") == (
+        "HTTP/1.1 101 Switching Protocols"
+    )
+
+
+def test_the_origin_is_compared_with_the_servers_own_names_not_the_request():
+    on_loopback = Authorities(8000, "127.0.0.1")
+    assert on_loopback.allows_origin("http://127.0.0.1:8000")
+    assert on_loopback.allows_origin("http://localhost:8000")
+    assert on_loopback.allows_origin("http://[::1]:8000")
+    for origin in (
+        "http://attacker.example:8000",
+        "https://127.0.0.1:8000",
+        "http://127.0.0.1:8001",
+        "http://127.0.0.1",
+        "http://10.0.0.5:8000",
+        "null",
+        "",
+    ):
+        assert not on_loopback.allows_origin(origin), origin
+    on_lan = Authorities(8000, "192.168.1.20")
+    assert on_lan.allows("192.168.1.20:8000") and on_lan.allows("127.0.0.1:8000")
+    assert not on_lan.allows("192.168.1.21:8000") and not on_lan.allows("lan.example:8000")
+    named = Authorities(8000, "preview.lan")
+    assert named.allows("preview.lan:8000") and named.allows("localhost:8000")
+    assert not named.allows("attacker.example:8000")
+    everywhere = Authorities(8000, "0.0.0.0")
+    assert everywhere.allows("192.168.1.21:8000") and not everywhere.allows("lan.example:8000")
+
+
+# A save still being written: tried again before the error page shows.
+
+
+class ManualLoop:
+    """The three IOLoop calls the reloader makes, run only when the test says so."""
+
+    def __init__(self) -> None:
+        self.callbacks: list = []
+        self.timers: dict[object, object] = {}
+
+    def add_callback(self, callback, *args) -> None:
+        self.callbacks.append((callback, args))
+
+    def call_later(self, delay: float, callback) -> object:
+        handle = object()
+        self.timers[handle] = callback
+        return handle
+
+    def remove_timeout(self, handle: object) -> None:
+        del self.timers[handle]
+
+    def run_callbacks(self) -> None:
+        while self.callbacks:
+            callback, args = self.callbacks.pop(0)
+            callback(*args)
+
+    def settle(self) -> None:
+        """The settle interval passes with no further save."""
+        timers, self.timers = list(self.timers.values()), {}
+        for callback in timers:
+            callback()
+        self.run_callbacks()
+
+
+def run_now(work) -> Future:
+    future: Future = Future()
+    future.set_result(work())
+    return future
+
+
+class Editor:
+    """Saves a file with a distinct modification time each time, as a real save would have."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.stamp = path, path.stat().st_mtime
+
+    def save(self, text: str) -> None:
+        self.path.write_text(text)
+        self.stamp += 1
+        os.utime(self.path, (self.stamp, self.stamp))
+
+
+@pytest.fixture
+def watched(site: Path, monkeypatch: pytest.MonkeyPatch):
+    """A preview of the site with a reloader driven by hand: (preview, reloader, loop, reloads)."""
+    monkeypatch.chdir(site)  # messages name files as an editor there would type them
+    preview = Preview(Project.at(site))
+    assert preview.rebuild()[1]
+    loop, reloads = ManualLoop(), []
+    reloader = Reloader(preview, [site / "content"], loop=loop, run=run_now, reload=reloads.append)
+    return preview, reloader, loop, reloads
+
+
+def notice_saves(reloader: Reloader, loop: ManualLoop) -> None:
+    reloader.tick()  # sees the save
+    reloader.tick()  # a quiet tick: builds
+    loop.run_callbacks()
+
+
+def test_a_half_saved_file_is_retried_on_the_next_save(watched, site: Path):
+    preview, reloader, loop, reloads = watched
+    report = site / "content" / "reports" / "2022-01-visit.md"
+    whole = report.read_text().replace("gaps in the frequency", "gaps in the regularity")
+    editor = Editor(report)
+    editor.save(whole[: whole.index("\n", 20)])  # the editor has written its first line only
+    notice_saves(reloader, loop)
+    assert preview.problems == [] and reloads == [] and len(loop.timers) == 1
+    assert b"gaps in the frequency" in preview.lookup("/reports/2022-01-visit/")[1]
+    editor.save(whole)
+    notice_saves(reloader, loop)
+    assert loop.timers == {} and reloads == ["*"] and preview.problems == []
+    assert b"gaps in the regularity" in preview.lookup("/reports/2022-01-visit/")[1]
+
+
+def test_a_broken_save_shows_its_error_page_once_the_files_settle(watched, site: Path):
+    preview, reloader, loop, reloads = watched
+    report = site / "content" / "reports" / "2013-07-first.md"
+    Editor(report).save(
+        report.read_text().replace(
+            "title: Inspection of arrangements", "title: Inspection: of arrangements"
+        )
+    )
+    notice_saves(reloader, loop)
+    assert preview.problems == [] and reloads == []
+    loop.settle()
+    assert reloads == ["*"] and loop.timers == {}
+    assert preview.problems[0].startswith("content/reports/2013-07-first.md:3: error: invalid YAML")
+    assert preview.lookup("/reports/2013-07-first/")[0] == 500
+
+
+def test_a_save_during_the_settle_interval_replaces_the_retry(watched, site: Path):
+    preview, reloader, loop, reloads = watched
+    report = site / "content" / "reports" / "2022-01-visit.md"
+    whole, editor = report.read_text(), Editor(report)
+    editor.save(whole[:30])
+    notice_saves(reloader, loop)
+    editor.save(whole[:60])  # still half written: a new wait begins, the old one is dropped
+    notice_saves(reloader, loop)
+    assert len(loop.timers) == 1 and reloads == [] and preview.problems == []
+    loop.settle()
+    assert reloads == ["*"] and preview.problems
+
+
+# Ctrl-C stops at once, whenever it comes.
+
+SLOW_BUILDS = """
+import sys, threading
+import builder.serve
+real_build, builds = builder.serve.build, []
+
+def build(*args, **kwargs):
+    builds.append(1)
+    if len(builds) > 1:
+        print("slow build started", flush=True)
+        threading.Event().wait()  # a build that does not end by itself
+    return real_build(*args, **kwargs)
+
+builder.serve.build = build
+from builder.cli import main
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_stops_at_once_during_a_slow_build(site: Path):
+    process, _ = start_preview(site, program=[sys.executable, "-c", SLOW_BUILDS])
+    report = site / "content" / "reports" / "2022-01-visit.md"
+    report.write_text(report.read_text() + "\nOne more line.\n")
+    for line in process.stdout:
+        if line == "slow build started\n":
+            break
+    process.send_signal(signal.SIGINT)
+    output = rest_of_output(process)
+    assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
+
+
+INTERRUPTED_AT_READY = """
+import os, signal, sys, webbrowser
+webbrowser.open = lambda url: os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right after ready
+from builder.cli import main
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_the_instant_the_ready_line_is_out_stops_cleanly(site: Path):
+    process, _ = start_preview(site, "--open", program=[sys.executable, "-c", INTERRUPTED_AT_READY])
+    output = rest_of_output(process)
+    assert process.returncode == 0 and "stopped" in output and "Traceback" not in output

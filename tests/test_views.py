@@ -13,7 +13,6 @@ from builder.load import display_path, read_sources
 from builder.pages import Neighbour, plan_pages
 from builder.site import build_model
 from builder.urls import Urls
-from builder.views import History, HistoryEntry, standing
 
 
 def plan(content: Path = FIXTURE / "content"):
@@ -21,7 +20,10 @@ def plan(content: Path = FIXTURE / "content"):
     parsed = parse_content(read_sources(content, diagnostics), diagnostics, display_path(content))
     site = build_model(parsed, diagnostics)
     assert not diagnostics.has_errors()
-    return {(p.kind, p.id): p for p in plan_pages(site, Urls(), "templates", ("a.json",))}
+    return {
+        (p.kind, p.id): p
+        for p in plan_pages(site, Urls(), lambda name: f"templates/{name}", ("a.json",))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -39,18 +41,21 @@ def test_every_page_has_its_output_path_and_source(pages):
     assert pages[("data", "")].view.data_names == ("a.json",)
 
 
-def test_recommendations_are_grouped_open_closed_never(pages):
+def test_recommendations_are_grouped_by_their_derived_standing(pages):
     groups = pages[("recommendations", "")].view.groups
     assert [(g.id, [m.id for m in g.members]) for g in groups] == [
         ("open", ["private-fostering", "supervision"]),  # by title: "Identify…", "Regular…"
-        ("closed", []),
-        ("never", ["records"]),
+        ("met", []),
+        ("strength", ["records"]),
+        ("unassessed", []),
     ]
 
 
-def test_home_lists_open_or_recurring_recommendations(pages):
+def test_home_lists_exactly_the_open_group(pages):
     home = pages[("home", "")].view
-    assert [h.id for h in home.open_or_recurring] == ["supervision", "private-fostering"]
+    index = pages[("recommendations", "")].view.groups[0]
+    assert home.open == index.members
+    assert [h.id for h in home.open] == ["private-fostering", "supervision"]
     assert home.latest.id == "2019-06-second"  # the 2022 visit gives no grade
     assert [r.id for r in home.report_list] == ["2013-07-first", "2019-06-second", "2022-01-visit"]
 
@@ -93,15 +98,8 @@ def test_theme_entries_count_concerns_and_strengths(pages):
     ]
 
 
-def test_standing_is_derived_in_one_place():
-    def history(*statuses: str) -> History:
-        return History(
-            None,  # type: ignore[arg-type]
-            tuple(HistoryEntry(f"r{i}", s, (), ()) for i, s in enumerate(statuses)),
-        )
-
-    s = standing(history("raised", "not-mentioned", "met", "not-mentioned"))
-    assert (s.latest_status, s.latest_report, s.open, s.group) == ("met", "r2", False, "closed")
-    s = standing(history("positive", "raised", "raised-again"))
-    assert (s.first_raised, s.times_raised, s.recurring, s.group) == ("r1", 2, True, "open")
-    assert standing(history("not-mentioned", "positive")).group == "never"
+def test_silence_after_the_last_assessment_is_counted_not_read_as_open(pages):
+    fostering = pages[("recommendation", "private-fostering")].view.summary
+    assert (fostering.last_assessed_year, fostering.silent_since) == (2019, 1)
+    assert [c.status for c in fostering.strip] == ["raised", "raised-again", "not-mentioned"]
+    assert fostering.first_raised_year == 2013 and fostering.recurring and fostering.is_open

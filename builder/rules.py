@@ -1,0 +1,120 @@
+"""Content rules a site chooses in `site.yml`, checked on the model (pure: site in, warnings out).
+
+A rule is the site's editorial standard, not the builder's: it is off unless `site.yml` turns it
+on, and a broken rule is a warning, so `check --strict` and `build --strict` enforce it while the
+preview still shows the page being worked on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .anchoring import Block, fold
+from .diagnostics import Diagnostics
+from .model import RULES  # noqa: F401 - the vocabulary, re-exported for callers
+from .paragraphs import NUMBERED
+from .site import Site
+
+_LIST_ITEM = re.compile(r'<li id="([^"]+)"')
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_EMPHASIS = re.compile(r"[*_`]")  # Markdown's marks, which the rendered text no longer has
+
+
+@dataclass(frozen=True)
+class Unthemed:
+    """A numbered paragraph or listed finding that no annotation or recommendation gives a theme."""
+
+    report: str
+    path: str
+    line: int
+    kind: str  # "paragraph" or "finding"
+    block: Block
+
+    @property
+    def label(self) -> str:
+        if self.kind == "paragraph":
+            return f"paragraph {self.block.number}"
+        words = " ".join(self.block.text.split())
+        return f"finding '{words if len(words) <= 50 else words[:49] + '…'}'"
+
+
+def unthemed_blocks(site: Site) -> list[Unthemed]:
+    """Every numbered paragraph and listed finding without a theme, in report and text order."""
+    out = []
+    for view in site.reports:
+        rendered = site.rendered.get(view.report.id)
+        if rendered is None:
+            continue
+        themed = {p.block_id for p in view.passages if p.themes}
+        items = set(_LIST_ITEM.findall(view.body_html))
+        lines = block_lines(view.report.body, view.report.body_line, rendered.blocks, items)
+        seen = set()
+        for block in rendered.blocks:
+            kind = "paragraph" if block.number else "finding" if block.id in items else ""
+            if not kind or block.id in themed or block.id in seen:
+                continue
+            seen.add(block.id)
+            line = lines.get(block.id, view.report.where.line)
+            out.append(Unthemed(view.report.id, view.report.where.path, line, kind, block))
+    return out
+
+
+def block_lines(
+    body: str, body_line: int, blocks: tuple[Block, ...], items: set[str]
+) -> dict[str, int]:
+    """The file line each numbered paragraph and list item starts on, found in the body's text."""
+    source = body.split("\n")
+    out: dict[str, int] = {}
+    numbered: dict[str, int] = {}
+    previous_blank = True
+    for index, text in enumerate(source):
+        match = NUMBERED.match(text)
+        if match and previous_blank:
+            numbered.setdefault(match.group(1), body_line + index)
+        previous_blank = not text.strip()
+    start = 0
+    for block in blocks:
+        if block.number:
+            if block.number in numbered:
+                out.setdefault(block.id, numbered[block.number])
+            continue
+        if block.id not in items:
+            continue
+        # A list item: the next bullet line, in order, that begins with the item's first words.
+        head = fold(" ".join(block.text.split()[:4]))[0]
+        for index in range(start, len(source)):
+            bullet = _BULLET.match(source[index])
+            if not bullet:
+                continue
+            written = _EMPHASIS.sub("", source[index][bullet.end() :])
+            if fold(written)[0].startswith(head):
+                out[block.id] = body_line + index
+                start = index + 1
+                break
+    return out
+
+
+def check_rules(site: Site, diagnostics: Diagnostics) -> None:
+    """Warn, with file and line, wherever the content breaks a rule the site turned on."""
+    rules = site.settings.rules
+    lost = {kind for kind, _ in site.content.lost} | site.content.partial
+    if not rules or {"themes", "recommendations"} & lost:
+        return  # a theme lost to an error in its file would make false "no theme" warnings
+    wanted = {
+        "paragraph": "every_numbered_paragraph_themed" in rules,
+        "finding": "every_listed_finding_themed" in rules,
+    }
+    for item in unthemed_blocks(site):
+        if wanted[item.kind]:
+            rule = (
+                "every_numbered_paragraph_themed"
+                if item.kind == "paragraph"
+                else "every_listed_finding_themed"
+            )
+            diagnostics.warning(
+                item.path,
+                item.line,
+                f"{item.label} has no theme (rule '{rule}' in site.yml; hint: annotate it"
+                f" with themes: [...])",
+            )

@@ -1,0 +1,72 @@
+"""The assistant's hints: closest passages and ids, given only when plausible; exact messages."""
+
+from __future__ import annotations
+
+from builder.anchoring import Block, Target
+from builder.diagnostics import Diagnostics, did_you_mean
+from builder.fields import Fields
+from builder.hints import closest_ids, closest_passage, mark_differences
+from builder.model import Selector, Where
+from builder.text import render_body
+from builder.yamlread import load_yaml
+
+BLOCKS = [
+    Block("p14", "14", "Most children are seen alone, and their wishes and feelings are recorded."),
+    Block("p15", "15", "Supervision of social workers is regular and reflective."),
+]
+
+
+def problems(body: str, selector: Selector) -> list[str]:
+    rendered = render_body(body, [Target("note-1", selector, Where("r.md", 9))])
+    return [p.message for p in rendered.problems]
+
+
+def test_a_changed_word_is_marked_in_the_closest_passage():
+    block, marked = closest_passage(BLOCKS, "their wishes and views are recorded")
+    assert block.id == "p14"
+    assert marked == "their wishes and [-views-]{+feelings+} are recorded."
+
+
+def test_added_and_dropped_words_are_marked():
+    assert mark_differences(["a", "b", "c"], ["a", "x", "b"]) == "a {+x+} b [-c-]"
+
+
+def test_no_closest_passage_when_nothing_is_alike():
+    assert closest_passage(BLOCKS, "the budget for school transport was overspent") is None
+
+
+def test_quote_not_found_message_shows_the_closest_passage():
+    body = "14. Most children are seen alone, and their wishes and feelings are recorded.\n"
+    assert problems(
+        body, Selector("children are seen alone, and their wishes and views", "", "", "")
+    ) == [
+        "quote not found: 'children are seen alone, and their wishes and views' (closest, in ¶14:"
+        ' "children are seen alone, and their wishes and [-views-]{+feelings+}")'
+    ]
+
+
+def test_quote_not_found_with_a_prefix_does_not_suggest_the_quote_itself():
+    body = "14. Most children are seen alone.\n"
+    assert problems(body, Selector("children are seen", "Few", "", "")) == [
+        "quote not found with the given prefix/suffix: 'children are seen'"
+    ]
+
+
+def test_unknown_paragraph_names_the_closest_ids():
+    body = "## Private fostering\n\nArrangements for private fostering are weak.\n"
+    assert problems(body, Selector("", "", "", "arrangement-for-private-fostering-are")) == [
+        "paragraph 'arrangement-for-private-fostering-are' not found in this report"
+        " (closest: arrangements-for-private-fostering-are-weak)"
+    ]
+    assert closest_ids("p99", ["p1", "p2"]) == []
+
+
+def test_a_key_from_another_file_gets_no_misleading_hint():
+    diagnostics = Diagnostics()
+    data = load_yaml("id: x\norganisation: Example Council\nsumary: short\n")
+    Fields(data, "r.md", diagnostics, "report front matter", ("id", "summary", "annotations"))
+    assert [d.format() for d in diagnostics.sorted()] == [
+        "r.md:2: error: unknown key 'organisation' in report front matter",
+        "r.md:3: error: unknown key 'sumary' in report front matter (did you mean 'summary'?)",
+    ]
+    assert did_you_mean("gud", ["good", "inadequate"]) == " (did you mean 'good'?)"

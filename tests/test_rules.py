@@ -1,0 +1,40 @@
+"""Content rules from site.yml: off unless turned on, warnings with the paragraph's file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_files, fixture_project
+
+from builder.anchoring import Block
+from builder.rules import block_lines
+
+
+def test_rules_are_off_unless_the_site_turns_them_on(fixture_copy: Path):
+    files, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    assert files is not None and not diagnostics.items  # the fixture has an un-themed paragraph
+
+
+def test_an_unthemed_finding_is_named_with_its_line(fixture_copy: Path):
+    site = fixture_copy / "site.yml"
+    site.write_text(site.read_text() + "rules:\n  every_listed_finding_themed: true\n")
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    visit.write_text(visit.read_text() + "\n- **Audits** are not yet used well.\n")
+    files, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    line = visit.read_text().split("\n").index("- **Audits** are not yet used well.") + 1
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"{fixture_copy}/reports/2022-01-visit.md:{line}: warning: finding 'Audits are not yet"
+        " used well.' has no theme (rule 'every_listed_finding_themed' in site.yml; hint:"
+        " annotate it with themes: [...])"
+    ]
+    assert files is not None  # a warning: only --strict refuses it
+
+
+def test_block_lines_find_items_written_with_emphasis():
+    body = "## A\n\n- **Strengths**: many things\n- _Weak_ areas remain\n\n3. A paragraph.\n"
+    blocks = (
+        Block("a", "", "Strengths: many things"),
+        Block("b", "", "Weak areas remain"),
+        Block("p3", "3", "A paragraph."),
+    )
+    assert block_lines(body, 10, blocks, {"a", "b"}) == {"a": 12, "b": 13, "p3": 15}

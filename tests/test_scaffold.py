@@ -1,0 +1,208 @@
+"""`init` starts a history that builds at once, `new report` adds one, and both work from the wheel."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from builder.scaffold import ScaffoldProblem, init_project, new_report, report_id
+
+
+def run(args: list[str], cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [python, "-m", "builder", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
+def test_init_writes_a_history_that_builds_strict(tmp_path: Path):
+    result = run(["init", "history"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "history"
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
+        "content/events.yml",
+        "content/frameworks.yml",
+        "content/recommendations.yml",
+        "content/reports/2019-06-example-inspection.md",
+        "content/site.yml",
+        "content/themes.yml",
+    ]
+    built = run(["build", "--strict"], site)
+    assert built.returncode == 0, built.stderr
+    page = (site / "_site" / "reports" / "2019-06-example-inspection" / "index.html").read_text()
+    assert 'id="p1"' in page and 'id="p2"' in page  # numbered paragraphs
+    assert "Requires improvement to be good" in page  # a judgement on the ILACS scale
+    assert "Within three months" in page  # the report's own recommendation
+    assert "Recorded supervision is what the inspectors could check." in page  # a note
+    assert (site / "_site" / "recommendations" / "regular-supervision" / "index.html").exists()
+
+
+def test_init_starts_with_the_frameworks_of_english_childrens_services(tmp_path: Path):
+    init_project(tmp_path / "h")
+    text = (tmp_path / "h" / "content" / "frameworks.yml").read_text()
+    for framework in ("safeguarding-lac", "child-protection", "sif", "ilacs"):
+        assert f"- id: {framework}\n" in text
+    assert "{grade: adequate, label: Adequate, ordinal: 2}" in text
+    assert (
+        "{grade: requires-improvement, label: Requires improvement to be good, ordinal: 2}" in text
+    )
+    focused = text.split("- id: ilacs-focused-visit")[1].split("- id: ")[0]
+    monitoring = text.split("- id: monitoring-visit")[1]
+    assert "scale" not in focused and "scale" not in monitoring  # ungraded visits
+
+
+def test_init_refuses_a_folder_that_holds_anything(tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run(["init", str(tmp_path)], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: {tmp_path} is not empty; choose a new folder"
+        " (init never writes over existing files)\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_new_report_takes_the_month_from_the_given_date(tmp_path: Path):
+    init_project(tmp_path)
+    result = run(
+        ["new", "report", "--title", "Focused visit: care leavers", "--date", "2024-03-15"],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "content" / "reports" / "2024-03-focused-visit-care-leavers.md"
+    assert (
+        result.stderr
+        == f"{path.relative_to(tmp_path).as_posix()} written: fill in its front matter and paste the text\n"
+    )
+    text = path.read_text()
+    for key in ("id", "title", "kind", "published", "authors", "publisher", "source", "licence"):
+        assert f"\n{key}:" in text
+    assert 'title: "Focused visit: care leavers"' in text
+    assert "published: 2024-03-15" in text
+    # As written, the new report passes the site's checks and rules.
+    checked = run(["check", "--strict"], tmp_path)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_new_report_takes_the_next_free_id_and_never_overwrites(tmp_path: Path):
+    reports = tmp_path / "content" / "reports"
+    reports.mkdir(parents=True)
+    day = datetime.date(2024, 3, 15)
+    first = new_report(tmp_path / "content", day, title="Monitoring visit")
+    second = new_report(tmp_path / "content", day, title="Monitoring visit")
+    assert [first.name, second.name] == [
+        "2024-03-monitoring-visit.md",
+        "2024-03-monitoring-visit-2.md",
+    ]
+    assert report_id(reports, day) == "2024-03-report"
+    assert report_id(reports, day, "ilacs") == "2024-03-ilacs"
+    assert report_id(reports, day, "2023-11-ilacs") == "2023-11-ilacs"
+    first.write_text("edited")
+    with pytest.raises(ScaffoldProblem) as problem:
+        new_report(tmp_path / "content", day, wanted_id="monitoring-visit")
+    assert str(problem.value) == (
+        f"{reports / '2024-03-monitoring-visit.md'} already exists; choose another --id"
+    )
+    assert first.read_text() == "edited"
+
+
+def test_new_report_refuses_a_bad_date(tmp_path: Path):
+    result = run(["new", "report", "--date", "2024-02-30"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "error: --date must be a date such as 2024-03-15, not '2024-02-30'\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to copy the source tree")
+def test_the_installed_wheel_starts_and_builds_a_history(tmp_path: Path):
+    """The wheel, not the source tree, carries the theme and the starter history."""
+    source = tmp_path / "source"
+    # A clean copy of the tracked files, so building the wheel leaves the checkout untouched.
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (n.decode() for n in listed)):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PIP_REQUIRE_VIRTUALENV")
+    }
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(wheels),
+            str(source),
+        ],
+        check=True,
+        env=clean,
+        capture_output=True,
+        timeout=300,
+    )
+    wheel = next(wheels.glob("inspection_history-*.whl"))
+    env_dir = tmp_path / "venv"
+    # The system's site-packages supply Jinja and the rest without a network; the builder itself
+    # must come from the wheel.
+    venv.create(env_dir, system_site_packages=True)  # pip too comes from the system
+    python = str(env_dir / "bin" / "python")
+    subprocess.run(
+        [python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True,
+        env=clean,
+        capture_output=True,
+        timeout=300,
+    )
+    where = subprocess.run(
+        [python, "-c", "import builder; print(builder.__file__)"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(env_dir)), where
+
+    def installed(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [python, "-m", "builder", *args],
+            cwd=cwd,
+            env=clean,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    made = installed("init", "history", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    built = installed("build", "--strict", cwd=tmp_path / "history")
+    assert built.returncode == 0, built.stderr
+    out = tmp_path / "history" / "_site"
+    assert (out / "assets" / "site.css").read_bytes() == (
+        ROOT / "builder" / "theme" / "assets" / "site.css"
+    ).read_bytes()
+    home = (out / "index.html").read_text()
+    assert "Example Council children&#39;s services" in home
+    assert "2019-06-example-inspection" in home
