@@ -141,12 +141,12 @@ def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics)
 def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) -> None:
     """Parse the report files the memo does not have, over the workers when there are many."""
     missing = [source for source in reports if source not in memo.parsed]
-    if pool.parallel(len(missing)):
+    if pool.parallel(len(missing) // 8):  # parsing a file is quick: the pool pays off for many
         memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))
 
 
 def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:
     """Render the notes the memo does not have, over the workers when there are many."""
     missing = [(base_path, text) for text in texts if (base_path, text) not in memo.notes]
-    if pool.parallel(len(missing)):
+    if pool.parallel(len(missing) // 16):  # a note is small: starting the pool pays off for many
         memo.notes.update(zip(missing, pool.map(render_notes, missing), strict=True))

@@ -243,7 +243,8 @@ class _Renderer:
 
     def add(self, page: Page, blob: bytes) -> None:
         self.waiting.append((page, blob))
-        if self.sent or self.workers.parallel(len(self.waiting)):
+        # Starting the pool costs about a second: it pays off for hundreds of pages, not dozens.
+        if self.sent or self.workers.parallel(len(self.waiting) // 8):
             while len(self.waiting) >= self.chunk:
                 self._send(self.waiting[: self.chunk])
                 del self.waiting[: self.chunk]
