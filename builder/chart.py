@@ -119,14 +119,14 @@ def chart_panels(site) -> tuple[list[PanelData], list, list[tuple[int, str]]]:
             ungraded.append(item)
     panels = []
     for scope_id, (title, grouped) in scopes.items():
-        series = [
+        lines = [
             Series(sid, titles[f"{scope_id}/{sid}"], tuple(sorted(pts, key=lambda p: p.position)))
             for sid, pts in grouped.items()
         ]
         # The overall judgement first, then the longest series.
-        series.sort(key=lambda s: (s.id != "overall-effectiveness", -len(s.points), s.id))
+        lines.sort(key=lambda s: (s.id != "overall-effectiveness", -len(s.points), s.id))
         own = sorted(((o, " / ".join(w)) for o, w in scope_words[scope_id].items()), reverse=True)
-        panels.append((scope_id, title, series, own))
+        panels.append((scope_id, title, lines, own))
     panels.sort(key=lambda p: min(pt.position for s in p[2] for pt in s.points))
     levels = sorted(((o, " / ".join(w)) for o, w in words.items()), reverse=True)
     return panels, ungraded, levels

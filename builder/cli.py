@@ -60,6 +60,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         strict=args.strict,
         write=not refused.has_errors(),
         base_url=args.base_url,
+        # The work is kept for the next build only where the build may write: `check` and a
+        # refused folder leave the project as they found it.
+        cache_root=None if refused.has_errors() else Path(args.root),
     )
     diagnostics.extend(refused)
     if files is None or refused.has_errors():

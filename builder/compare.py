@@ -124,6 +124,11 @@ def tokenize(text: str, place: Callable[[int], str]) -> list[Token]:
     return tokens
 
 
+def _everywhere(place: str) -> Callable[[int], str]:
+    """A `place` for tokenize that names the same place for every offset."""
+    return lambda _offset: place
+
+
 def words(text: str) -> list[str]:
     """The normalised words of a text, as the fidelity measure counts them."""
     return [t.word for t in tokenize(text, lambda _: "")]
@@ -194,7 +199,7 @@ def pdf_tokens(pdf: Path, path: str) -> list[Token]:
     tokens: list[Token] = []
     for block in document.blocks:
         where = f"{path} (page {block.page})"
-        tokens.extend(tokenize(block.text, lambda _offset, where=where: where))
+        tokens.extend(tokenize(block.text, _everywhere(where)))
     return tokens
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from .diagnostics import Diagnostics
 from .load import Sources
@@ -59,7 +60,8 @@ def parse_content(
         settings = parse_settings(site[1], site[0], diagnostics)
     if had_errors("settings") and not settings.kinds:
         partial.add("settings")  # no kinds were read, so no kind id can be checked
-    lists = []
+    # One tuple of records per list file; each file has its own record type (see Content).
+    lists: list[tuple[Any, ...]] = []
     for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)
         if found is None:

@@ -17,7 +17,7 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Keys whose text may run over several lines; every other text is a single line (a title, a name,
 # an address), where a line break would only ever be a mistake.
 MULTILINE_KEYS = frozenset(
-    {"note", "description", "summary", "text", "footer", "quote", "prefix", "suffix"}
+    {"note", "description", "summary", "text", "footer", "method", "quote", "prefix", "suffix"}
 )
 MAX_ID = 80  # ids name files and folders of the site: well under any file system's limit
 

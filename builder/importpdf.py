@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 HINT_INSTALL = "reading PDFs needs pdfminer.six (hint: pip install 'inspection-history[import]')"
 
@@ -471,6 +472,7 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 blocks.append(_new_block(line, body_size))
                 rows.append([line])
             else:
+                assert last is not None  # a line joins a block only once one has started
                 last.text = _join(last.text, line.text, vocabulary)
                 rows[-1].append(line)
             previous = line
@@ -745,7 +747,8 @@ def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: 
     else:
         out.append(f"{TODO} framework: an id from content/frameworks.yml, if the report has one")
     if inspected := facts.get("inspected"):
-        start, end = inspected.value  # type: ignore[misc]
+        # cast: find_facts stores the inspection dates as the (start, end) pair of _date_range.
+        start, end = cast("tuple[str, str]", inspected.value)
         dates = f"{{start: {start}, end: {end}}}" if start != end else start
         out.append(f"inspected: {dates}{confirm(inspected)}")
     else:

@@ -75,13 +75,18 @@ def check_links(
             broken += 1
             line = _line_of(link.href, link.where, texts or {})
             report(link.where.path, line, f"broken link: {link.href} ({problem})")
+    # A link not relative to its page resolves alike on every page: resolve it once.
+    resolved: dict[str | tuple[str, str], str] = {}
     for name, parser in sorted(pages.items()):
-        for link in sorted(set(parser.links) - from_content):
-            problem = _resolve(link, name, base_path, files, pages)
+        for href in sorted(set(parser.links) - from_content):
+            key = href if href.startswith(("/", "http:", "https:", "mailto:")) else (name, href)
+            known = resolved.get(key)
+            problem = known if known is not None else _resolve(href, name, base_path, files, pages)
+            resolved[key] = problem
             if problem:
                 broken += 1
-                message = f"broken link on /{name}: {link} ({problem})"
-                source, line = _locate(link, sources.get(name, name), texts or {})
+                message = f"broken link on /{name}: {href} ({problem})"
+                source, line = _locate(href, sources.get(name, name), texts or {})
                 report(source, line, message)
     return broken
 

@@ -18,8 +18,8 @@ from typing import Any
 import jinja2
 
 
-def key_of(*parts: Any) -> str:
-    """A content hash of values made of records, tuples, dicts and strings (computed once per use).
+def serialise(value: Any) -> bytes:
+    """Values made of records, tuples, dicts and strings as bytes that depend only on the values.
 
     The pickler runs in fast mode (no memo of shared objects), so equal values always serialise
     alike, whichever objects they happen to share.
@@ -27,20 +27,31 @@ def key_of(*parts: Any) -> str:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True  # identity must not change the bytes
-    pickler.dump(parts)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def hash_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def key_of(*parts: Any) -> str:
+    """A content hash of values (computed once per use, never per nested record)."""
+    return hash_of(serialise(parts))
 
 
 @dataclass
 class Memo:
     """What one build hands the next in the same process.
 
-    `parsed`: content files by (path, text); `bodies`: rendered report bodies by their text and
-    anchoring targets; `pages`: each output file's key and bytes; `links`: each page's scanned links.
+    `parsed`: content files by (path, text); `bodies`: rendered report bodies by a hash of their
+    text and anchoring targets; `pages`: each output file's key and bytes; `links`: each page's
+    scanned links. `save` and `restore` carry it to a new process through the on-disk cache.
     """
 
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)  # HTML by (base path, text)
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     data: tuple[str, dict[str, bytes]] | None = None
     links: dict = field(default_factory=dict)
@@ -54,3 +65,40 @@ class Memo:
     search_later: Callable[[dict[str, bytes]], None] | None = None
     search_worker: ThreadPoolExecutor | None = None
     search_wanted: object = None
+
+    def save(self) -> dict:
+        """What the on-disk cache keeps: every entry by a content hash of what it was made from."""
+        from .diskcache import text_key
+
+        return {
+            "parsed": {(path, text_key(text)): v for (path, text), v in self.parsed.items()},
+            "bodies": self.bodies,
+            "notes": self.notes,
+            "pages": self.pages,
+            "data": self.data,
+            # A page's scanned links, kept only where they were scanned from the page kept here.
+            "links": {
+                name: scanned
+                for name, (blob, scanned) in self.links.items()
+                if name in self.pages and self.pages[name][1] is blob
+            },
+            "templates_key": self.templates_key,
+        }
+
+    def restore(self, state: dict, files: dict[str, str]) -> None:
+        """Take up a saved state, for the content files as they are now."""
+        from .diskcache import text_key
+
+        parsed = state.get("parsed", {})
+        for path, text in files.items():
+            found = parsed.get((path, text_key(text)))
+            if found is not None:
+                self.parsed[(path, text)] = found
+        self.bodies.update(state.get("bodies", {}))
+        self.notes.update(state.get("notes", {}))
+        self.pages.update(state.get("pages", {}))
+        self.data = state.get("data")
+        for name, scanned in state.get("links", {}).items():
+            if name in self.pages:
+                self.links[name] = (self.pages[name][1], scanned)
+        self.templates_key = state.get("templates_key", "")

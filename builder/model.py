@@ -294,6 +294,7 @@ class Settings:
     kinds: tuple[tuple[str, str], ...]
     where: Where
     rules: frozenset[str] = frozenset()  # the content rules this site turns on (see rules.py)
+    method: str = ""  # Markdown: how this history was made and its limits, on the about page
     contact: Contact = field(default_factory=Contact)
     updated: PartialDate | None = None  # when the site's content last changed, as the editors say
     data_licence: Licence | None = None  # the reuse terms of the editors' own data

@@ -8,6 +8,7 @@ never in templates.
 
 from __future__ import annotations
 
+import dataclasses
 import html as htmllib
 import re
 from collections.abc import Callable
@@ -587,7 +588,8 @@ class _Planner:
         )
         return ReportPageView(
             self.settings,
-            r,
+            # The page shows the header; its text comes in `body`, its annotations in the asides.
+            dataclasses.replace(r, body="", annotations=(), recommendations=()),
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             tuple((p, recs[p.tracks].title if p.tracks else "") for p in view.own),

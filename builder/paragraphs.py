@@ -64,7 +64,7 @@ class BlockIdTreeprocessor(Treeprocessor):
     """Give every paragraph, tight list item, heading and table a stable id."""
 
     def run(self, root: etree.Element) -> None:
-        taken = {el.get("id") for el in root.iter() if el.get("id")}
+        taken = {i for el in root.iter() if (i := el.get("id"))}
         # The next number to try for each base, so many identical paragraphs cost linear time.
         tried: dict[str, int] = {}
         for element in root.iter():

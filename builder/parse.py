@@ -146,6 +146,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
             "footer",
             "kinds",
             "rules",
+            "method",
             "contact",
             "updated",
             "data_licence",
@@ -215,6 +216,7 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         kinds=tuple(kinds),
         where=Where(path, 1, tuple(f.mapping.key_lines.items())),
         rules=parse_rules(f),
+        method=f.text("method"),
         contact=Contact(contact.text("email"), contact.text("corrections"))
         if contact
         else Contact(),

@@ -1,9 +1,12 @@
-"""The whole builder as one readable function: load, model, render, check, publish."""
+"""The whole builder as one readable function: load, parse, model, views and render, check, publish."""
 
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
+from pathlib import Path
 
+from . import diskcache
 from .content import parse_content
 from .diagnostics import Diagnostics
 from .linkcheck import check_links
@@ -13,9 +16,10 @@ from .publish import publish_site
 from .render import render_site
 from .rules import check_rules
 from .search import finish_search_index, start_search_index
-from .site import build_model
+from .site import build_model, note_texts
 from .text import check_content_links
 from .urls import is_placeholder, split_address
+from .workers import Workers, parse_reports, render_bodies, render_notes
 
 Cache = Memo  # the name the preview and older callers know
 
@@ -28,48 +32,87 @@ def build(
     write: bool = True,
     cache: Memo | None = None,
     base_url: str = "",
+    cache_root: Path | None = None,
+    jobs: int | None = None,
+    workers: Workers | None = None,
 ) -> dict[str, bytes] | None:
     """Build the site; write it only when there are no errors. Returns the files, or None.
 
     `base_url` is the full public address the site is built for; it replaces the `url` and
-    `base_path` of the site's settings.
+    `base_path` of the site's settings. `cache` carries work to the next build in this process;
+    `cache_root` keeps it on disk under that project folder for the next process; `jobs`
+    processes share the work (default: all cores).
     """
     memo = cache if cache is not None else Memo()
-    sources = read_sources(project.content, diagnostics)  # load
-    templates = read_templates(project.templates, diagnostics, project.theme)
-    assets = read_assets(project.assets, project.theme, diagnostics)
-    content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
-    content = with_address(content, base_url, strict, diagnostics)
-    # On to the model even after parse errors: reference and quote problems in the files that
-    # did parse are independent of them, and an editor should see every problem in one run.
-    site = build_model(content, diagnostics, memo.bodies)  # model
-    check_content_links(content, site.rendered, sources.files, diagnostics)
-    check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
-    if diagnostics.has_errors():
-        return None
-    memo.base_path = site.settings.base_path
-    search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
-    files, pages = render_site(site, templates, assets, diagnostics, memo)  # views and render
-    if diagnostics.has_errors():
-        return None  # a page is missing: checking links to it would only repeat the error
-    texts = {**sources.files, **{templates.path(n): t for n, t in templates.texts.items()}}
-    sources_of = {page.output: page.source for page in pages}
-    check_links(
-        files,
-        site.settings.base_path,
-        sources_of,
-        diagnostics,
-        strict,
-        memo.links,
-        texts,
-        site.links,
-    )
-    files.update(finish_search_index(search, site, memo, diagnostics))
-    if diagnostics.has_errors() or (strict and diagnostics.warnings):
-        return None
-    if write and not publish_site(files, project, diagnostics):  # publish
-        return None
-    return files
+    pool = workers or Workers(jobs)
+    try:
+        sources = read_sources(project.content, diagnostics)  # load
+        templates = read_templates(project.templates, diagnostics, project.theme)
+        assets = read_assets(project.assets, project.theme, diagnostics)
+        template_texts = {templates.path(n): t for n, t in templates.texts.items()}
+        saved = diskcache.cache_file(cache_root) if cache_root else None
+        if (
+            saved and cache_root
+        ):  # the whole build is a pure function of its inputs: unchanged, reuse its output
+            inputs = diskcache.inputs_key(
+                sources.files,
+                template_texts,
+                assets,
+                display_path(project.content),
+                strict,
+                base_url,
+            )
+            last = diskcache.load(diskcache.build_file(cache_root))
+            if last and last.get("inputs") == inputs and not diagnostics.has_errors():
+                diagnostics.items.extend(last["diagnostics"])
+                if write and not publish_site(last["files"], project, diagnostics):  # publish
+                    return None
+                return last["files"]
+            if not memo.pages and (state := diskcache.load(saved)):
+                memo.restore(state, sources.files)
+        _parse_reports(sources.reports(), memo, pool)  # parse
+        content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
+        content = with_address(content, base_url, strict, diagnostics)
+        # On to the model even after parse errors: reference and quote problems in the files that
+        # did parse are independent of them, and an editor should see every problem in one run.
+        _render_notes(note_texts(content), content.settings.base_path, memo, pool)
+        site = build_model(  # model
+            content, diagnostics, memo.bodies, partial(pool.map, render_bodies), memo.notes
+        )
+        check_content_links(content, site.rendered, sources.files, diagnostics)
+        check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
+        if diagnostics.has_errors():
+            return None
+        memo.base_path = site.settings.base_path
+        search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
+        files, sources_of = render_site(site, templates, assets, diagnostics, memo, pool)  # render
+        if diagnostics.has_errors():
+            return None  # a page is missing: checking links to it would only repeat the error
+        texts = {**sources.files, **template_texts}
+        check_links(
+            files,
+            site.settings.base_path,
+            sources_of,
+            diagnostics,
+            strict,
+            memo.links,
+            texts,
+            site.links,
+        )  # check
+        files.update(finish_search_index(search, site, memo, diagnostics))
+        if saved:
+            diskcache.save(saved, memo.save())
+        if diagnostics.has_errors() or (strict and diagnostics.warnings):
+            return None
+        if write and not publish_site(files, project, diagnostics):  # publish
+            return None
+        if saved and cache_root:
+            state = {"inputs": inputs, "files": files, "diagnostics": diagnostics.items}
+            diskcache.save(diskcache.build_file(cache_root), state)
+        return files
+    finally:
+        if workers is None:
+            pool.close()
 
 
 def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics):
@@ -93,3 +136,17 @@ def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics)
             "(hint: set 'url' in site.yml, or build with --base-url https://…/)",
         )
     return content
+
+
+def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) -> None:
+    """Parse the report files the memo does not have, over the workers when there are many."""
+    missing = [source for source in reports if source not in memo.parsed]
+    if pool.parallel(len(missing) // 8):  # parsing a file is quick: the pool pays off for many
+        memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))
+
+
+def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:
+    """Render the notes the memo does not have, over the workers when there are many."""
+    missing = [(base_path, text) for text in texts if (base_path, text) not in memo.notes]
+    if pool.parallel(len(missing) // 16):  # a note is small: starting the pool pays off for many
+        memo.notes.update(zip(missing, pool.map(render_notes, missing), strict=True))

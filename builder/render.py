@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
@@ -14,17 +14,30 @@ from .derive import STANDING_RULES, STANDINGS
 from .diagnostics import Diagnostics
 from .feeds import structured_contexts, xml_environment
 from .load import Templates, display_path
-from .memo import Memo, key_of
+from .memo import Memo, hash_of, key_of, serialise
 from .model import STATUS_LABELS, STATUSES
 from .pages import Page, ReportPageView, plan_pages
 from .site import Site
 from .text import render_note
 from .urls import Urls
 from .views import Passage
+from .workers import Workers, render_pages
 
 
 class TemplateProblem(Exception):
     """A template failed; already reported to diagnostics."""
+
+
+class _Bytecode(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, keyed by the templates folder's full path as well as the name,
+    so projects whose templates share a relative path never overwrite each other's entries."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.folder = str(Path(folder).resolve())
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name, f"{self.folder}|{filename}")
 
 
 def make_environment(templates: Templates) -> jinja2.Environment:
@@ -39,7 +52,7 @@ def make_environment(templates: Templates) -> jinja2.Environment:
         loader=jinja2.FunctionLoader(load),
         # Compiled templates are kept in the system's temporary folder, keyed by their source's hash,
         # so a fresh process skips Jinja's compiler for templates it has seen before.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=_Bytecode(templates.folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -76,7 +89,8 @@ def render_template(
     env: jinja2.Environment, name: str, diagnostics: Diagnostics, **context: Any
 ) -> str:
     """Render one template; a template error becomes a `file:line` diagnostic, never a traceback."""
-    paths = env.globals["template_paths"]
+    # cast: Jinja types globals as object; this is the dict[str, str] set where env was made.
+    paths = cast("dict[str, str]", env.globals["template_paths"])
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -97,17 +111,20 @@ def render_template(
 
 
 def _fallback_path(env: jinja2.Environment, name: str) -> str:
-    return display_path(Path(env.globals["templates_folder"]) / name)
+    # cast: Jinja types globals as object; this is the str set where env was made.
+    return display_path(Path(cast(str, env.globals["templates_folder"])) / name)
 
 
 def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple[str, int]:
     # Jinja names each compiled template's frames after the file its loader returned, so the
     # innermost frame with one of those names is the line in the override or theme file at fault.
-    known = set(env.globals["template_paths"].values())
+    # cast: Jinja types globals as object; this is the dict[str, str] set where env was made.
+    paths = cast("dict[str, str]", env.globals["template_paths"])
+    known = set(paths.values())
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename in known:
             return frame.filename, frame.lineno or 0
-    return env.globals["template_paths"].get(name) or _fallback_path(env, name), 0
+    return paths.get(name) or _fallback_path(env, name), 0
 
 
 def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -> bytes:
@@ -134,28 +151,33 @@ def render_site(
     assets: dict[str, bytes],
     diagnostics: Diagnostics,
     memo: Memo | None = None,
-) -> tuple[dict[str, bytes], list[Page]]:
-    """Every output file of the site, keyed by its path in the output folder, and the page plan.
+    workers: Workers | None = None,
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every output file of the site, keyed by its path in the output folder, and each page's
+    source file (its report, or its template) for messages about it.
 
-    A page found in the memo under the hash of its view and the templates is reused as it was.
+    A page found in the memo under the hash of its view and the templates is reused as it was;
+    the others are rendered, over several processes when there are many.
     """
     memo = memo if memo is not None else Memo()
+    workers = workers or Workers(1)
     memo.rendered = []
     urls = Urls(site.settings.base_path, site.settings.url)
     # Jinja keeps imported macro modules with the globals they were loaded with, so an environment
     # serves one set of templates and one base URL; a new one starts the page memo afresh.
     # The paths too: a message must name the file a template now comes from, own or theme's.
-    templates_key = key_of(
+    env_key = key_of(
         templates.folder,
         sorted(templates.texts.items()),
         sorted(templates.paths.items()),
         urls.base_path,
         urls.absolute_base,
     )
-    if memo.env is None or memo.templates_key != templates_key:
-        memo.env, memo.templates_key, memo.pages = make_environment(templates), templates_key, {}
+    if memo.templates_key != env_key:
+        memo.env, memo.templates_key, memo.pages = None, env_key, {}
+    if memo.env is None:
+        memo.env = make_environment(templates)
         set_globals(memo.env, urls)
-    env = memo.env
     data_key = key_of(
         site.content.settings,
         site.content.frameworks,
@@ -168,20 +190,30 @@ def render_site(
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
     pages = plan_pages(site, urls, templates.path, tuple(data))  # in the order they are written
+    keys: dict[str, str] = {}
+    renderer = _Renderer(
+        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers
+    )
+    for page in pages:
+        blob = serialise(page)
+        keys[page.output] = key = hash_of(blob)
+        cached = memo.pages.get(page.output)
+        if cached is None or cached[0] != key:
+            renderer.add(page, blob)
+    made = renderer.finish(diagnostics)
     files: dict[str, bytes] = {}
     kept: dict[str, tuple[str, bytes]] = {}
     for page in pages:
-        key = key_of(page.kind, page.id, page.template, page.view)
-        cached = memo.pages.get(page.output)
-        if cached is not None and cached[0] == key:
-            files[page.output] = cached[1]
+        html = made.get(page.output)
+        if html is None:
+            cached = memo.pages.get(page.output)
+            if cached is None or cached[0] != keys[page.output]:
+                continue  # its template failed, and said so
+            html = cached[1]
         else:
-            try:
-                files[page.output] = render_page(env, page, diagnostics)
-            except TemplateProblem:
-                continue
             memo.rendered.append(page.output)
-        kept[page.output] = (key, files[page.output])
+        files[page.output] = html
+        kept[page.output] = (keys[page.output], html)
     memo.pages = kept  # pages no longer in the site are forgotten, so memory stays flat
     for name, blob in data.items():
         files[urls.output_file("data_file", name)] = blob
@@ -193,7 +225,57 @@ def render_site(
             files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
         except TemplateProblem:
             pass
-    return files, pages
+    return files, {page.output: page.source for page in pages}
+
+
+class _Renderer:
+    """Renders the pages not in the memo, in page order: here when they are few, else over the
+    workers in chunks sent as they fill, so only a few chunks of pickled views exist at once."""
+
+    def __init__(self, env: jinja2.Environment, setup: tuple, workers: Workers) -> None:
+        self.env, self.setup, self.workers = env, setup, workers
+        self.waiting: list[tuple[Page, bytes]] = []
+        self.sent: list[tuple[list[Page], Any]] = []
+        self.done: list[tuple[Page, bytes | None, list]] = []
+        self.chunk = 8
+
+    def add(self, page: Page, blob: bytes) -> None:
+        self.waiting.append((page, blob))
+        # Starting the pool costs about a second: it pays off for hundreds of pages, not dozens.
+        if self.sent or self.workers.parallel(len(self.waiting) // 8):
+            while len(self.waiting) >= self.chunk:
+                self._send(self.waiting[: self.chunk])
+                del self.waiting[: self.chunk]
+
+    def _send(self, batch: list[tuple[Page, bytes]]) -> None:
+        while len(self.sent) >= self.workers.jobs * 3:  # bound what is in flight
+            self._collect(self.sent.pop(0))
+        future = self.workers.submit(render_pages, [(*self.setup, [b for _, b in batch])])
+        self.sent.append(([p for p, _ in batch], future))
+
+    def _collect(self, item: tuple[list[Page], Any]) -> None:
+        pages, future = item
+        for page, (html, items) in zip(pages, future.result(), strict=True):
+            self.done.append((page, html, items))
+
+    def finish(self, diagnostics: Diagnostics) -> dict[str, bytes]:
+        """Every rendered page's bytes by output file; template problems go to diagnostics."""
+        if self.sent and self.waiting:
+            self._send(self.waiting)
+            self.waiting = []
+        for item in self.sent:
+            self._collect(item)
+        out: dict[str, bytes] = {}
+        for page, html, items in self.done:
+            diagnostics.items.extend(items)
+            if html is not None:
+                out[page.output] = html
+        for page, _ in self.waiting:  # too few for the workers
+            try:
+                out[page.output] = render_page(self.env, page, diagnostics)
+            except TemplateProblem:
+                continue
+        return out
 
 
 def _header_fields(report) -> tuple:

@@ -198,7 +198,7 @@ class ReloadSocket(LiveReloadHandler):
     """livereload's websocket, for pages this server served and no other origin."""
 
     def prepare(self) -> None:
-        OwnHostOnly.prepare(self)  # type: ignore[arg-type]
+        OwnHostOnly.prepare(self)
 
     def check_origin(self, origin: str) -> bool:
         # Compared with the server's own names, never with the request's Host, which a page

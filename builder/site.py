@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -15,6 +16,7 @@ from .anchoring import Anchor, Target
 from .derive import CONCERNS, Standing, derive_all
 from .diagnostics import Diagnostics
 from .hints import closest_ids
+from .memo import key_of
 from .model import (
     STATUS_SEVERITY,
     Annotation,
@@ -22,6 +24,7 @@ from .model import (
     Event,
     Framework,
     Judgement,
+    Mention,
     OwnRecommendation,
     Report,
     Theme,
@@ -89,13 +92,16 @@ def links_in(html: str, where: Where) -> list[SourceLink]:
     return [SourceLink(unescape(href), where) for href in _HREF.findall(html)]
 
 
-def _content_links(content: Content, views: list[ReportView]) -> tuple[SourceLink, ...]:
+def _content_links(
+    content: Content, views: list[ReportView], render_note: Callable[[str], str]
+) -> tuple[SourceLink, ...]:
     """Every link made from content Markdown, once each: notes, descriptions, summaries, footer."""
     out: list[SourceLink] = []
     s = content.settings
     out += links_in(render_note(s.description), s.where.of("description"))
     out += links_in(render_note(s.footer), s.where.of("footer"))
-    for record in (*content.themes, *content.recommendations):
+    records: tuple[Theme | TrackedRecommendation, ...] = (*content.themes, *content.recommendations)
+    for record in records:
         out += links_in(render_note(record.description), record.where.of("description"))
     for event in content.events:
         out += links_in(render_note(event.note), event.where.of("note"))
@@ -105,6 +111,18 @@ def _content_links(content: Content, views: list[ReportView]) -> tuple[SourceLin
         for p in view.passages:
             out += links_in(p.note_html, p.where.of("note"))
     return tuple(out)
+
+
+def note_texts(content: Content) -> list[str]:
+    """Every Markdown note, description and summary the model renders, once each."""
+    texts = [content.settings.description, content.settings.footer]
+    texts += [t.description for t in content.themes]
+    texts += [r.description for r in content.recommendations]
+    texts += [e.note for e in content.events]
+    for report in content.reports:
+        texts.append(report.summary)
+        texts += [a.note for a in report.annotations]
+    return [t for t in dict.fromkeys(texts) if t]
 
 
 def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ...]]:
@@ -123,29 +141,54 @@ def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ..
     return {t: tuple(ps) for t, ps in out.items()}
 
 
-def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None = None) -> Site:
-    """Check every cross-reference, render and anchor every report, and derive the history."""
+def build_model(
+    content: Content,
+    diagnostics: Diagnostics,
+    cache: dict | None = None,
+    render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
+    notes: dict[tuple[str, str], str] | None = None,
+) -> Site:
+    """Check every cross-reference, render and anchor every report, and derive the history.
+
+    `cache` keeps rendered bodies by their text and targets; `render_many` renders the bodies
+    not found there (all at once, so a caller can spread them over processes); `notes` keeps
+    rendered notes and descriptions by their text.
+    """
+    notes = notes if notes is not None else {}
+    used: dict[tuple[str, str], str] = {}
+
+    base_path = content.settings.base_path
+
+    def note(text: str) -> str:
+        html = notes.get((base_path, text))
+        if html is None:
+            html = render_note(text, base_path)
+        used[(base_path, text)] = html
+        return html
+
     frameworks = {f.id: f for f in content.frameworks}
     themes = {t.id: t for t in content.themes}
     recs = {r.id: r for r in content.recommendations}
     check_references(content, frameworks, themes, recs, diagnostics)
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     mentions = _mention_targets(content, diagnostics)
+    cache = cache if cache is not None else {}
+    inputs = [(r.body, tuple(_targets(r) + mentions.get(r.id, []))) for r in ordered]
+    keys = [key_of(*i) for i in inputs]  # a content hash: cheap to keep, and on disk
+    missing = {k: i for k, i in zip(keys, inputs, strict=True) if k not in cache}
+    if missing:
+        made = (render_many or _render_each)(list(missing.values()))
+        cache.update(zip(missing, made, strict=True))
+    current = set(keys)
+    for stale in [k for k in cache if k not in current]:
+        del cache[stale]  # forget old versions, so memory stays flat
     rendered: dict[str, RenderedText] = {}
-    used_keys = []
     views: list[ReportView] = []
     for index, report in enumerate(ordered):
-        targets = _targets(report) + mentions.get(report.id, [])
-        key = (report.body, tuple(targets))
-        used_keys.append(key)
-        result = cache.get(key) if cache is not None else None
-        if result is None:
-            result = render_body(report.body, targets)
-            if cache is not None:
-                cache[key] = result
+        result = cache[keys[index]]
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
-        passages = _passages(report, result, recs, themes, content.settings.base_path)
+        passages = _passages(report, result, recs, themes, note)
         views.append(
             ReportView(
                 report=report,
@@ -158,10 +201,6 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
             )
         )
-    if cache is not None:
-        current = set(used_keys)
-        for stale in [k for k in cache if k not in current]:
-            del cache[stale]
     standings = derive_all(
         [v.report.id for v in views],
         {v.report.id: v.statuses for v in views},
@@ -181,8 +220,14 @@ def build_model(content: Content, diagnostics: Diagnostics, cache: dict | None =
         event_mentions=_event_passages(content, rendered),
         rendered=rendered,
         by_theme=_theme_index(views, themes),
-        links=_content_links(content, views),
+        links=_content_links(content, views, note),
     )
+    notes.clear()
+    notes.update(used)  # only what this build used, so memory stays flat
+
+
+def _render_each(keys: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
+    return [render_body(body, list(targets)) for body, targets in keys]
 
 
 def headline(judgements: tuple[Judgement, ...]) -> Judgement | None:
@@ -235,11 +280,11 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
 
 
 def _passages(
-    report: Report, result: RenderedText, recs, themes, base_path: str = "/"
+    report: Report, result: RenderedText, recs, themes, note: Callable[[str], str]
 ) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
-    items: list[tuple[str, str, OwnRecommendation | Annotation]] = [
+    items: list[tuple[str, str, OwnRecommendation | Annotation | Mention]] = [
         (f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)
     ]
     items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
@@ -271,18 +316,21 @@ def _passages(
                 themes=tuple(t for t in item_themes if t in themes),
                 tracks=tracks if tracks in recs else "",
                 status=getattr(item, "status", ""),
-                note_html=render_note(getattr(item, "note", ""), base_path),
+                note_html=note(getattr(item, "note", "")),
                 timescale=getattr(item, "timescale", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
                 status_basis=getattr(item, "basis", "stated"),
-                mentions=item.report if kind == "mention" else "",
+                mentions=item.report if isinstance(item, Mention) else "",
                 year=report.date.year,
             )
         )
     # Reading order: by place in the text, then as written.
-    block_order = {id(b): i for i, b in enumerate(result.blocks)}
-    position = {key: (block_order.get(id(a.block), 0), a.start) for key, a in anchors.items()}
+    # By value, not identity: a result read back from the on-disk cache holds equal copies.
+    block_order: dict = {}
+    for i, b in enumerate(result.blocks):
+        block_order.setdefault(b, i)
+    position = {key: (block_order.get(a.block, 0), a.start) for key, a in anchors.items()}
     return tuple(sorted(out, key=lambda p: position[p.key]))
 
 

@@ -247,8 +247,8 @@ def markdown_problem(text: str) -> tuple[int, str] | None:
                 f"line indented by {indent} columns (at most {MAX_INDENT}): "
                 "lists cannot nest that deep"
             )
-        marks = _QUOTE_MARKS.match(stripped)
-        levels = marks.group().count(">") if marks else 0
+        quote = _QUOTE_MARKS.match(stripped)
+        levels = quote.group().count(">") if quote else 0
         if levels > MAX_QUOTE_LEVELS:
             return line_index, (
                 f"quotes nested {levels} levels deep with '>' (at most {MAX_QUOTE_LEVELS})"

@@ -8,11 +8,11 @@ expanding to at most MAX_NODES values, so an alias bomb is refused before it is 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, Event
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 MAX_DEPTH = 40  # far beyond any real front matter; keeps recursion bounded
@@ -85,10 +85,13 @@ def _tag_name(tag: str) -> str:
 
 # libyaml's parser when PyYAML was built with it (several times faster), the pure-Python one
 # otherwise; the composer is always PyYAML's own so that depth and aliases can be bounded.
+# yaml.cyaml takes CParser from yaml._yaml too, but does not export it.
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser
+
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - PyYAML without libyaml
-    _Parser = None
+    _LIBYAML = False
 
 
 class _Bounded(Composer):
@@ -101,10 +104,18 @@ class _Bounded(Composer):
         self.weights: dict[int, int] = {}  # id(node) -> values it stands for, aliases expanded
         self.composed = 0  # values actually written in the text so far
 
+    if TYPE_CHECKING:
+        # Supplied by the parser this composer is combined with (libyaml's or PyYAML's own).
+        def peek_event(self) -> Event: ...
+        def check_event(self, *choices: Any) -> bool: ...
+
     def compose_node(self, parent: Node | None, index: Any) -> Node:
-        line = self.peek_event().start_mark.line + 1 + self.line_offset
+        mark = self.peek_event().start_mark
+        assert mark is not None  # both parsers give every event its position
+        line = mark.line + 1 + self.line_offset
         if self.check_event(AliasEvent):
             node = super().compose_node(parent, index)
+            assert node is not None  # PyYAML's composer returns a node or raises
             if id(node) not in self.weights:
                 raise YamlProblem(line, "an alias cannot refer to the value it is inside")
             return node
@@ -115,6 +126,7 @@ class _Bounded(Composer):
             node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
+        assert node is not None  # PyYAML's composer returns a node or raises
         if isinstance(node, SequenceNode):
             children: list[Node] = node.value
         elif isinstance(node, MappingNode):
@@ -134,11 +146,11 @@ class _Bounded(Composer):
         return node
 
 
-if _Parser is not None:
+if _LIBYAML:
 
-    class _Reader(_Bounded, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc, valid-type]
+    class _Reader(_Bounded, CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
+            CParser.__init__(self, stream)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             _Bounded.__init__(self)

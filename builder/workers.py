@@ -1,0 +1,111 @@
+"""Spread the work that dominates a large build (parsing, Markdown with anchoring, rendering pages)
+over all cores, with output identical to a serial build.
+
+Every task is a pure function of its arguments, and results are put back in input order, so the
+pool changes how long a build takes and nothing else. Workers are started with `spawn`, so they
+share no state with the parent but what each task is given.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+import jinja2
+
+from .diagnostics import Diagnostic, Diagnostics
+from .load import Templates
+from .parse import parse_report
+from .text import RenderedText, render_body, render_note
+from .urls import Urls
+
+# Below this many tasks a pool costs more to start than it saves.
+MIN_TASKS = 64
+
+
+class Workers:
+    """A lazily started process pool, or none at all for small jobs and `jobs=1`."""
+
+    def __init__(self, jobs: int | None = None, min_tasks: int = MIN_TASKS) -> None:
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.min_tasks = min_tasks
+        self._pool: Executor | None = None
+
+    def parallel(self, tasks: int) -> bool:
+        """Whether this many tasks are worth the pool."""
+        return self.jobs > 1 and tasks >= self.min_tasks
+
+    def map(self, function: Callable[[list], list], items: Sequence, chunk: int = 0) -> list:
+        """`function` over chunks of `items`, results flattened in input order."""
+        if not self.parallel(len(items)) and chunk != 1:
+            return function(list(items))
+        pool = self._start()
+        size = chunk or max(1, -(-len(items) // (self.jobs * 4)))
+        chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+        out: list = []
+        for part in pool.map(function, chunks):
+            out.extend(part)
+        return out
+
+    def submit(self, function: Callable[[list], list], items: list) -> Future:
+        """Start `function(items)` in the pool; its result comes back as a future."""
+        return self._start().submit(function, items)
+
+    def _start(self) -> Executor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the pool's processes."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
+    """Parse report files: each (path, text) to (record, its diagnostics)."""
+    out = []
+    for path, text in batch:
+        found = Diagnostics()
+        out.append((parse_report(text, path, found), found.items))
+    return out
+
+
+def render_bodies(batch: list[tuple[str, tuple]]) -> list[RenderedText]:
+    """Render and anchor report bodies: each (body, targets) to its RenderedText."""
+    return [render_body(body, list(targets)) for body, targets in batch]
+
+
+def render_notes(batch: list[tuple[str, str]]) -> list[str]:
+    """Render Markdown notes: each (base path, text) to its HTML."""
+    return [render_note(text, base_path) for base_path, text in batch]
+
+
+_ENV: dict[str, Any] = {}
+
+
+def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> list:
+    """Render chunks of pickled pages; each page's result is (bytes or None, its diagnostics)."""
+    import pickle
+
+    from .render import TemplateProblem, make_environment, render_page, set_globals
+
+    out = []
+    for env_key, templates, base_path, absolute, blobs in batch:
+        if _ENV.get("key") != env_key:
+            env: jinja2.Environment = make_environment(templates)
+            set_globals(env, Urls(base_path, absolute))
+            _ENV.update(key=env_key, env=env)
+        for blob in blobs:
+            diagnostics = Diagnostics()
+            try:
+                html = render_page(_ENV["env"], pickle.loads(blob), diagnostics)
+            except TemplateProblem:
+                html = None
+            out.append((html, diagnostics.items))
+    return out

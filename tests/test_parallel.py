@@ -1,0 +1,79 @@
+"""A build over several processes, and a build from the on-disk cache, equal a serial cold build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixture_project
+
+from builder import diskcache
+from builder.diagnostics import Diagnostics
+from builder.memo import Memo
+from builder.pipeline import build
+from builder.workers import Workers
+
+
+def run(content: Path, **options) -> dict[str, bytes]:
+    diagnostics = Diagnostics()
+    files = build(
+        fixture_project(Path("/nonexistent"), content), diagnostics, write=False, **options
+    )
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    return files
+
+
+def test_serial_equals_parallel_byte_for_byte(fixture_copy: Path):
+    serial = run(fixture_copy, jobs=1)
+    workers = Workers(2, min_tasks=0)  # use the pool even for the small fixture site
+    try:
+        parallel = run(fixture_copy, workers=workers)
+        assert workers._pool is not None  # the pool really did the work
+    finally:
+        workers.close()
+    assert sorted(parallel) == sorted(serial)
+    assert [n for n in serial if serial[n] != parallel[n]] == []
+
+
+def test_a_warm_build_from_the_disk_cache_renders_nothing_and_equals_a_cold_one(
+    fixture_copy: Path, tmp_path: Path
+):
+    root = tmp_path / "project"
+    cold = run(fixture_copy, cache_root=root, jobs=1)
+    assert diskcache.cache_file(root).is_file()
+    assert diskcache.cache_file(root).is_relative_to(root / ".cache" / "inspection-history")
+    assert run(fixture_copy, cache_root=root, jobs=1) == cold  # nothing changed: the last output
+    diskcache.build_file(root).unlink()  # so the build goes through the memo
+    memo = Memo()  # as in a new process: nothing in memory, all from disk
+    warm = run(fixture_copy, cache_root=root, cache=memo, jobs=1)
+    assert memo.rendered == []
+    assert warm == cold
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    report.write_text(report.read_text().replace("3. The council should", "3. The council must"))
+    memo = Memo()
+    edited = run(fixture_copy, cache_root=root, cache=memo, jobs=1)
+    assert memo.rendered == ["reports/2013-07-first/index.html"]
+    assert edited == run(fixture_copy, jobs=1)
+
+
+def test_an_unreadable_disk_cache_is_rebuilt(fixture_copy: Path, tmp_path: Path):
+    root = tmp_path / "project"
+    cold = run(fixture_copy, cache_root=root, jobs=1)
+    diskcache.cache_file(root).write_bytes(b"not a pickle")
+    diskcache.build_file(root).write_bytes(b"")
+    assert run(fixture_copy, cache_root=root, cache=Memo(), jobs=1) == cold
+
+
+def test_an_unchanged_build_replays_its_warnings(fixture_copy: Path, tmp_path: Path):
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    report.write_text(
+        report.read_text().replace(
+            "status: raised-again", "status: raised-again\n    note: See [it](/nowhere/)."
+        )
+    )
+    first, second = Diagnostics(), Diagnostics()
+    project = fixture_project(Path("/nonexistent"), fixture_copy)
+    a = build(project, first, write=False, cache_root=tmp_path, jobs=1)
+    b = build(project, second, write=False, cache_root=tmp_path, jobs=1)
+    assert a == b
+    assert [d.format() for d in second.items] == [d.format() for d in first.items]
+    assert any("broken link: /nowhere/" in d.message for d in second.items)
