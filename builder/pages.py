@@ -371,8 +371,8 @@ def plan_pages(
     p = _Planner(site, urls)
     settings = site.settings
     if settings.updated is None and site.reports:  # from the content, never the clock
-        latest = max(v.report.published.start for v in site.reports)
-        settings = replace(settings, updated=latest)
+        updated = max(v.report.published.start for v in site.reports)
+        settings = replace(settings, updated=updated)
     p.settings = settings
 
     def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
@@ -822,13 +822,14 @@ def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
 
 def _contents(text: str) -> tuple[ContentsEntry, ...]:
     """The report's headings as a nested list, from the heading tags of its HTML."""
-    root: list = []
-    stack: list[tuple[int, list]] = [(0, root)]
+    Node = tuple[str, str, list]  # (id, title, children)
+    root: list[Node] = []
+    stack: list[tuple[int, list[Node]]] = [(0, root)]
     for m in _HEADING_TEXT.finditer(text):
         level = int(m.group(1))
         while stack[-1][0] >= level:
             stack.pop()
-        node = (m.group(2), htmllib.unescape(_TAG.sub("", m.group(3))).strip(), [])
+        node: Node = (m.group(2), htmllib.unescape(_TAG.sub("", m.group(3))).strip(), [])
         stack[-1][1].append(node)
         stack.append((level, node[2]))
 
