@@ -131,7 +131,15 @@ def cmd_new_report(args: argparse.Namespace) -> int:
         return 2
     content = Path(args.content) if args.content else Path(args.root) / "content"
     try:
-        path = new_report(content, date, args.id or "", args.title or "", args.kind or "")
+        # The edition joins the collection today, whatever the document's own date.
+        path = new_report(
+            content,
+            date,
+            args.id or "",
+            args.title or "",
+            args.kind or "",
+            added=datetime.date.today(),
+        )
     except ScaffoldProblem as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1

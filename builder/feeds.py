@@ -59,27 +59,30 @@ def feed_date(date: PartialDate) -> str:
 
 
 def feed_view(site, urls: Urls) -> Feed:
-    """One entry per report, newest first, dated by the content alone so builds are reproducible."""
-    views = sorted(
-        site.reports, key=lambda v: (v.report.published.start, v.report.id), reverse=True
-    )
+    """One entry per report, newest first, dated by the content alone so builds are reproducible.
+
+    An entry is as new as the later of its document's date and the day its edition was added to
+    the collection (`added`), so a 2013 report added today reaches feed readers as new.
+    """
     entries = []
-    for view in views:
+    for view in site.reports:
         r = view.report
         date = r.published.start
+        updated = max(feed_date(date), feed_date(r.added) if r.added else "")
         entries.append(
             FeedEntry(
                 title=r.title,
                 date_label=date.label,
                 url=urls.absolute("report", r.id),
                 published=feed_date(date) if date.day else "",
-                updated=feed_date(date),
+                updated=updated,
                 author=r.publisher,
                 summary_html=render_note(r.summary)
                 if r.summary
                 else html.escape(r.title, quote=False),
             )
         )
+    entries.sort(key=lambda e: (e.updated, e.url), reverse=True)
     return Feed(
         title=site.settings.title,
         self_url=urls.absolute("feed"),

@@ -239,6 +239,7 @@ class Report:
     # "full", or "summary": the body is the editors' summary, not the document.
     edition: str = "full"
     mentions: tuple[Mention, ...] = ()  # passages of this report that speak of another report
+    added: PartialDate | None = None  # when this edition joined the collection (the feed's "new")
     short_title: str = ""  # for headings, strips and links where space is tight
 
     @property

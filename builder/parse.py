@@ -68,6 +68,7 @@ REPORT_KEYS = (
     "annotations",
     "edition",
     "mentions",
+    "added",
 )
 EDITIONS = ("full", "summary")
 SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
@@ -455,6 +456,7 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         edition=f.ident("edition") or "full",
         mentions=_report_mentions(f),
         short_title=f.text("short_title"),
+        added=added.start if (added := f.date_fact("added")) else None,
     )
     if report.edition not in EDITIONS:
         f.error(

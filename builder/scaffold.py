@@ -78,8 +78,13 @@ def new_report(
     wanted_id: str = "",
     title: str = "",
     kind: str = "",
+    added: datetime.date | None = None,
 ) -> Path:
-    """Write `content/reports/<id>.md` with every required key to fill in; return its path."""
+    """Write `content/reports/<id>.md` with every required key to fill in; return its path.
+
+    `added` (default: `date`) is the day the edition joins the collection: the feed shows the
+    report as new from that day.
+    """
     reports = content / "reports"
     if not content.is_dir():
         raise ScaffoldProblem(
@@ -95,6 +100,7 @@ def new_report(
         kind=kind,
         kinds=", ".join(kinds) if kinds else "see site.yml",
         date=date.isoformat(),
+        added=(added or date).isoformat(),
     )
     reports.mkdir(parents=True, exist_ok=True)
     path = reports / f"{chosen}.md"
@@ -118,6 +124,7 @@ kind: {kind}   # one of: {kinds}
 # framework: ilacs   # an id from frameworks.yml (needed for judgements)
 # inspected: {{start: {date}, end: {date}}}   # when the inspection or visit took place
 published: {date}   # the document's date
+added: {added}   # the day this edition joined the collection: the feed shows it as new from then
 authors:
   - {{name: "Name of the lead inspector or author", role: Lead inspector}}
 publisher: Ofsted

@@ -141,3 +141,18 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(fixture_copy: Path
     for value in ("=1", "+1", "-1", "@x", "\tx", "\rx"):
         assert spreadsheet_safe(value) == "'" + value
     assert spreadsheet_safe("2013-07") == "2013-07" and spreadsheet_safe(3) == 3
+
+
+def test_a_report_added_later_is_new_in_the_feed(fixture_copy: Path, tmp_path: Path):
+    # An old report added to the collection today must reach feed readers as new: its entry is
+    # dated by the day it was added (from the content, never the clock), and comes first.
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    text = report.read_text()
+    assert "\nkind:" in text
+    report.write_text(text.replace("\nkind:", "\nadded: 2026-11-01\nkind:", 1))
+    files = build_copy(fixture_copy, tmp_path)
+    feed = ET.fromstring(files["feed.xml"])
+    entries = list(feed.iter(f"{ATOM}entry"))
+    assert entries[0].find(f"{ATOM}link").get("href").endswith("/reports/2013-07-first/")
+    assert entries[0].find(f"{ATOM}updated").text == "2026-11-01T00:00:00Z"
+    assert feed.find(f"{ATOM}updated").text == "2026-11-01T00:00:00Z"
