@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from builder.diagnostics import Diagnostics
-from builder.load import Project
+from builder.load.load import Project
 from builder.pipeline import Cache, build
 
 

@@ -7,8 +7,8 @@ import datetime
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostics, summary
-from .load import Project, display_path
+from builder.diagnostics import Diagnostics, summary
+from builder.load.load import Project, display_path
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -40,7 +40,7 @@ def report(diagnostics: Diagnostics, written: bool, stream=None) -> None:
 
 def output_folder_problems(args: argparse.Namespace, project: Project) -> Diagnostics:
     """Whether a build may replace the output folder, checked before anything is built."""
-    from .publish import check_output_folder
+    from builder.publish.publish import check_output_folder
 
     problems = Diagnostics()
     check_output_folder(project, problems, root=Path(args.root))
@@ -48,7 +48,7 @@ def output_folder_problems(args: argparse.Namespace, project: Project) -> Diagno
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import build
+    from builder.pipeline import build
 
     project = _project(args)
     refused = output_folder_problems(args, project)
@@ -75,7 +75,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .pipeline import build
+    from builder.pipeline import build
 
     project = _project(args)
     diagnostics = Diagnostics()
@@ -101,7 +101,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldProblem, init_project
+    from builder.scaffold import ScaffoldProblem, init_project
 
     folder = Path(args.dir)
     try:
@@ -119,7 +119,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldProblem, new_report
+    from builder.scaffold import ScaffoldProblem, new_report
 
     try:
         # Today's date is read here, at the edge, so the scaffold itself stays deterministic.
@@ -155,10 +155,10 @@ def cmd_new_report(args: argparse.Namespace) -> int:
 
 def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> None:
     """Print what is left to do, from the content as it stands (the files that parsed)."""
-    from .content import parse_content
-    from .load import read_sources
-    from .site import build_model
-    from .todo import format_todo, todo_items
+    from builder.check.todo import format_todo, todo_items
+    from builder.load.load import read_sources
+    from builder.model.site import build_model
+    from builder.parse.content import parse_content
 
     quiet = Diagnostics()  # the check has printed every problem already
     sources = read_sources(project.content, quiet)
@@ -168,7 +168,7 @@ def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> Non
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from builder.publish.serve import serve
 
     project = _project(args)
     refused = output_folder_problems(args, project)
@@ -295,7 +295,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(run=cmd_new_report)
 
-    from . import compare, importpdf
+    from builder import compare, importpdf
 
     compare.register(commands)
     importpdf.register(commands)

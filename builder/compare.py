@@ -190,7 +190,7 @@ def text_tokens(text: str, path: str) -> list[Token]:
 
 def pdf_tokens(pdf: Path, path: str) -> list[Token]:
     """The words of a PDF source, page furniture left out and broken words rejoined."""
-    from .importpdf import PdfError, read_pdf
+    from builder.importpdf import PdfError, read_pdf
 
     try:
         document = read_pdf(pdf, path)
@@ -307,7 +307,7 @@ def format_comparison(result: Comparison, edition_name: str, show: int = 10) -> 
 
 def run(args) -> int:
     """The `compare` command: print the figures and runs; exit 1 under a threshold or on error."""
-    from .load import display_path
+    from builder.load.load import display_path
 
     edition_name, source_name = display_path(Path(args.edition)), display_path(Path(args.source))
     try:

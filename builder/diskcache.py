@@ -16,7 +16,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from builder import __version__
 
 FOLDER = Path(".cache") / "inspection-history"
 
@@ -26,8 +26,9 @@ def builder_fingerprint() -> str:
     """The builder's version and a hash of its source files."""
     digest = hashlib.blake2b(digest_size=8)
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")) + sorted(package.glob("*.js")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*.py")) + sorted(package.glob("*.js")):
+        name = path.relative_to(package).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return f"{__version__}-{digest.hexdigest()}"
 
 

@@ -871,7 +871,7 @@ def unconfirmed(text: str) -> list[tuple[int, str]]:
 
 
 def _exists(out: Path) -> int:
-    from .load import display_path
+    from builder.load.load import display_path
 
     print(
         f"{display_path(out)}: error: the file already exists; not overwritten "
@@ -883,7 +883,7 @@ def _exists(out: Path) -> int:
 
 def run(args) -> int:
     """The `import` command: write the draft; one `path: error: message` line and exit 1 on error."""
-    from .load import display_path
+    from builder.load.load import display_path
 
     pdf = Path(args.pdf)
     name = display_path(pdf)

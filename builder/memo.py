@@ -68,7 +68,7 @@ class Memo:
 
     def save(self) -> dict:
         """What the on-disk cache keeps: every entry by a content hash of what it was made from."""
-        from .diskcache import text_key
+        from builder.diskcache import text_key
 
         return {
             "parsed": {(path, text_key(text)): v for (path, text), v in self.parsed.items()},
@@ -87,7 +87,7 @@ class Memo:
 
     def restore(self, state: dict, files: dict[str, str]) -> None:
         """Take up a saved state, for the content files as they are now."""
-        from .diskcache import text_key
+        from builder.diskcache import text_key
 
         parsed = state.get("parsed", {})
         for path, text in files.items():

@@ -6,20 +6,20 @@ import dataclasses
 from functools import partial
 from pathlib import Path
 
-from . import diskcache
-from .content import parse_content
-from .diagnostics import Diagnostics
-from .linkcheck import check_links
-from .load import Project, display_path, read_assets, read_sources, read_templates
-from .memo import Memo
-from .publish import publish_site
-from .render import render_site
-from .rules import check_rules
-from .search import finish_search_index, start_search_index
-from .site import build_model, note_texts
-from .text import check_content_links
-from .urls import is_placeholder, split_address
-from .workers import Workers, parse_reports, render_bodies, render_notes
+from builder import diskcache
+from builder.check.linkcheck import check_links
+from builder.diagnostics import Diagnostics
+from builder.load.load import Project, display_path, read_assets, read_sources, read_templates
+from builder.memo import Memo
+from builder.model.rules import check_rules
+from builder.model.site import build_model, note_texts
+from builder.model.text import check_content_links
+from builder.parse.content import parse_content
+from builder.publish.publish import publish_site
+from builder.render.render import render_site
+from builder.render.search import finish_search_index, start_search_index
+from builder.urls import is_placeholder, split_address
+from builder.workers import Workers, parse_reports, render_bodies, render_notes
 
 Cache = Memo  # the name the preview and older callers know
 

@@ -10,8 +10,8 @@ import datetime
 import re
 from pathlib import Path
 
-from .paragraphs import slugify
-from .yamlread import LineDict, YamlProblem, load_yaml
+from builder.load.yamlread import LineDict, YamlProblem, load_yaml
+from builder.model.paragraphs import slugify
 
 STARTER = Path(__file__).resolve().parent / "starter"
 _ID_PREFIX = re.compile(r"^\d{4}-\d{2}-")

@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
-from .diagnostics import Diagnostic, Diagnostics
-from .load import Templates
-from .parse import parse_report
-from .text import RenderedText, render_body, render_note
-from .urls import Urls
+from builder.diagnostics import Diagnostic, Diagnostics
+from builder.load.load import Templates
+from builder.model.text import RenderedText, render_body, render_note
+from builder.parse.parse import parse_report
+from builder.urls import Urls
 
 # Below this many tasks a pool costs more to start than it saves.
 MIN_TASKS = 64
@@ -93,7 +93,7 @@ def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> l
     """Render chunks of pickled pages; each page's result is (bytes or None, its diagnostics)."""
     import pickle
 
-    from .render import TemplateProblem, make_environment, render_page, set_globals
+    from builder.render.render import TemplateProblem, make_environment, render_page, set_globals
 
     out = []
     for env_key, templates, base_path, absolute, blobs in batch:

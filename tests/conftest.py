@@ -15,7 +15,7 @@ THEME = ROOT / "builder" / "theme"  # the package's default templates and assets
 sys.path.insert(0, str(ROOT))
 
 from builder.diagnostics import Diagnostics
-from builder.load import Project
+from builder.load.load import Project
 from builder.pipeline import build
 
 

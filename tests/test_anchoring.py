@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from builder.anchoring import Target
-from builder.model import Selector, Where
-from builder.paragraphs import slugify
-from builder.text import render_body
+from builder.model.anchoring import Target
+from builder.model.paragraphs import slugify
+from builder.model.text import render_body
+from builder.parse.records import Selector, Where
 
 BODY = """## Overall effectiveness
 

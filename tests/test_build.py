@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, ROOT, fixture_project
 
-from builder import publish
 from builder.diagnostics import Diagnostics
 from builder.pipeline import build
+from builder.publish import publish
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from builder.derive import ReportWord, derive_all, derive_standing
+from builder.model.derive import ReportWord, derive_all, derive_standing
 
 
 def words(*recorded: str, summaries: tuple[int, ...] = ()) -> list[ReportWord]:

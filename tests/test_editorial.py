@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from builder.diagnostics import Diagnostics
-from builder.load import Project
+from builder.load.load import Project
 from builder.pipeline import build
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from builder.anchoring import _FOLD, fold
+from builder.model.anchoring import _FOLD, fold
 
 
 def reference(text: str) -> tuple[str, tuple[int, ...]]:

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.diagnostics import Diagnostics
-from builder.load import Project
-from builder.parse import parse_list, parse_report, parse_theme
+from builder.load.load import Project
+from builder.load.yamlread import YamlProblem, load_yaml
+from builder.parse.parse import parse_list, parse_report, parse_theme
 from builder.pipeline import Cache, build
-from builder.yamlread import YamlProblem, load_yaml
 
 FAST = settings(
     max_examples=1500,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from builder.anchoring import Block, Target
 from builder.diagnostics import Diagnostics, did_you_mean
-from builder.fields import Fields
-from builder.hints import closest_ids, closest_passage, mark_differences
-from builder.model import Selector, Where
-from builder.text import render_body
-from builder.yamlread import load_yaml
+from builder.load.yamlread import load_yaml
+from builder.model.anchoring import Block, Target
+from builder.model.hints import closest_ids, closest_passage, mark_differences
+from builder.model.text import render_body
+from builder.parse.fields import Fields
+from builder.parse.records import Selector, Where
 
 BLOCKS = [
     Block("p14", "14", "Most children are seen alone, and their wishes and feelings are recorded."),

@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOT, THEME, fixture_project
 
 from builder.diagnostics import Diagnostics
-from builder.load import Project
+from builder.load.load import Project
 from builder.memo import Memo
 from builder.pipeline import build
-from builder.publish import MARKER
+from builder.publish.publish import MARKER
 
 
 def memo_build(project: Project, memo: Memo) -> dict[str, bytes]:
@@ -37,7 +37,7 @@ def fresh_build(content: Path) -> dict[str, bytes]:
 def fresh_build_in_new_process(project: Project, out: Path) -> dict[str, bytes]:
     """Build in a new interpreter, so no module-level cache can hide a stale result."""
     code = (
-        "import sys; from pathlib import Path; from builder.load import Project;"
+        "import sys; from pathlib import Path; from builder.load.load import Project;"
         "from builder.diagnostics import Diagnostics; from builder.pipeline import build;"
         "p = Project(*map(Path, sys.argv[1:5]));"
         "sys.exit(0 if build(p, Diagnostics()) is not None else 1)"

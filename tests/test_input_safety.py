@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, build_files, fixture_project
 
-from builder import anchoring
-from builder.anchoring import Target
 from builder.diagnostics import Diagnostics, summary
-from builder.load import MAX_FILE_BYTES, Project, read_sources
-from builder.model import Selector, Where
-from builder.parse import parse_report
-from builder.text import markdown_problem, render_body
-from builder.yamlread import YamlProblem, load_yaml
+from builder.load.load import MAX_FILE_BYTES, Project, read_sources
+from builder.load.yamlread import YamlProblem, load_yaml
+from builder.model import anchoring
+from builder.model.anchoring import Target
+from builder.model.text import markdown_problem, render_body
+from builder.parse.parse import parse_report
+from builder.parse.records import Selector, Where
 
 VISIT = "reports/2022-01-visit.md"
 
@@ -151,7 +151,7 @@ def test_a_symlinked_asset_is_not_published(tmp_path: Path):
     (assets / "site.css").write_text("body { color: black; }\n")
     (assets / "passwd").symlink_to("/etc/passwd")
     diagnostics = Diagnostics()
-    from builder.load import read_assets
+    from builder.load.load import read_assets
 
     assert "passwd" not in read_assets(assets, None, diagnostics)
     assert [d.format() for d in diagnostics.sorted()] == [
@@ -294,7 +294,7 @@ def test_hidden_files_in_content_are_skipped(tmp_path: Path):
 
 
 def test_ids_for_many_identical_paragraphs_are_found_in_linear_time():
-    from builder.paragraphs import free_id
+    from builder.model.paragraphs import free_id
 
     class Counting(set):
         checks = 0

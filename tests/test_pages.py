@@ -12,8 +12,8 @@ from pathlib import Path
 
 from conftest import build_files, fixture_project
 
+from builder.check.linkcheck import check_links
 from builder.diagnostics import Diagnostics
-from builder.linkcheck import check_links
 
 
 class Text(HTMLParser):

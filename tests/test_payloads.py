@@ -22,7 +22,7 @@ import html5lib
 import pytest
 from conftest import FIXTURE, THEME, build_files
 
-from builder.load import Project
+from builder.load.load import Project
 from builder.urlpolicy import IMAGE_HINT, LINK_HINT
 
 REPORT = "reports/2019-06-second.md"

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, ROOT, THEME, fixture_project
 
-from builder import cli, publish
+from builder import cli
 from builder.diagnostics import Diagnostics
 from builder.pipeline import build
-from builder.publish import MARKER, PublishError, write_site_atomically
+from builder.publish import publish
+from builder.publish.publish import MARKER, PublishError, write_site_atomically
 
 HINT = "(hint: give the site a folder of its own, such as --out _site)"
 
@@ -445,7 +446,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from builder import publish
+    from builder.publish import publish
 
     def announcing(name, function):
         def announced(*args, **kwargs):

@@ -26,9 +26,9 @@ from reading_checks import (
     tabs_before,
 )
 
-from builder.data import DICTIONARY
 from builder.diagnostics import Diagnostics
-from builder.parse import parse_settings
+from builder.parse.parse import parse_settings
+from builder.render.data import DICTIONARY
 
 SITES = ["fixture_site_url", "real_site_url"]
 

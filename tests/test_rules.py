@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import build_files, fixture_project
 
-from builder.anchoring import Block
-from builder.rules import block_lines
+from builder.model.anchoring import Block
+from builder.model.rules import block_lines
 
 
 def test_rules_are_off_unless_the_site_turns_them_on(fixture_copy: Path):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, build_files, fixture_project, serve_folder
 
-from builder import search
 from builder.diagnostics import Diagnostics
 from builder.pipeline import build
+from builder.render import search
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +29,9 @@ def sub_path_site(tmp_path_factory) -> Path:
 
 
 def test_every_numbered_paragraph_and_note_is_a_record_of_its_own(fixture_files):
-    from builder.content import parse_content
-    from builder.load import read_sources
-    from builder.site import build_model
+    from builder.load.load import read_sources
+    from builder.model.site import build_model
+    from builder.parse.content import parse_content
     from builder.urls import Urls
 
     diagnostics = Diagnostics()
@@ -110,7 +110,7 @@ def test_a_missing_pagefind_binary_is_one_clear_error(
 
 
 def test_the_preview_makes_the_index_and_follows_each_save(fixture_copy: Path, tmp_path: Path):
-    from builder.serve import Preview
+    from builder.publish.serve import Preview
 
     preview = Preview(fixture_project(tmp_path / "out", fixture_copy))
     assert preview.rebuild()[1]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, ROOT, THEME
 
-from builder.load import Project
-from builder.serve import Authorities, Preview, Reloader, error_page
+from builder.load.load import Project
+from builder.publish.serve import Authorities, Preview, Reloader, error_page
 
 
 @pytest.fixture
@@ -436,8 +436,8 @@ def test_a_save_during_the_settle_interval_replaces_the_retry(watched, site: Pat
 
 SLOW_BUILDS = """
 import sys, threading
-import builder.serve
-real_build, builds = builder.serve.build, []
+import builder.publish.serve
+real_build, builds = builder.publish.serve.build, []
 
 def build(*args, **kwargs):
     builds.append(1)
@@ -446,7 +446,7 @@ def build(*args, **kwargs):
         threading.Event().wait()  # a build that does not end by itself
     return real_build(*args, **kwargs)
 
-builder.serve.build = build
+builder.publish.serve.build = build
 from builder.cli import main
 sys.exit(main())
 """

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from conftest import THEME, build_files
 
-from builder.data import spreadsheet_safe
-from builder.feeds import Feed, FeedEntry, feed_date, xml_environment
-from builder.load import Project, Templates
-from builder.model import PartialDate
+from builder.load.load import Project, Templates
+from builder.parse.records import PartialDate
+from builder.render.data import spreadsheet_safe
+from builder.render.feeds import Feed, FeedEntry, feed_date, xml_environment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import FIXTURE, THEME, build_files
 
-from builder.load import Project, display_path
+from builder.load.load import Project, display_path
 
 
 def project_with(tmp_path: Path) -> Project:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import build_files, fixture_project
 
-from builder.text import render_body, render_note
+from builder.model.text import render_body, render_note
 from builder.urlpolicy import check_base_path, check_site_url, check_url
 
 REFUSED = [

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE
 
-from builder.content import parse_content
 from builder.diagnostics import Diagnostics
-from builder.load import display_path, read_sources
-from builder.pages import Neighbour, plan_pages
-from builder.site import build_model
+from builder.load.load import display_path, read_sources
+from builder.model.site import build_model
+from builder.parse.content import parse_content
 from builder.urls import Urls
+from builder.views.pages import Neighbour, plan_pages
 
 
 def plan(content: Path = FIXTURE / "content"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from builder.diagnostics import Diagnostics
-from builder.fields import Fields
-from builder.model import PartialDate
-from builder.yamlread import YamlProblem, load_yaml
+from builder.load.yamlread import YamlProblem, load_yaml
+from builder.parse.fields import Fields
+from builder.parse.records import PartialDate
 
 
 def test_lines_are_kept_for_keys_and_items():

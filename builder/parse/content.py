@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from .diagnostics import Diagnostics
-from .load import Sources
-from .model import Content, Settings, Where
-from .parse import (
+from builder.diagnostics import Diagnostics
+from builder.load.load import Sources
+from builder.load.yamlread import YamlProblem, load_yaml
+from builder.parse.parse import (
     parse_event,
     parse_framework,
     parse_list,
@@ -17,7 +17,7 @@ from .parse import (
     parse_theme,
     parse_tracked,
 )
-from .yamlread import YamlProblem, load_yaml
+from builder.parse.records import Content, Settings, Where
 
 LIST_FILES = (
     ("frameworks.yml", "framework", parse_framework),

@@ -35,13 +35,13 @@ from tornado import ioloop, web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from .diagnostics import Diagnostics, summary
-from .load import Project, display_path
-from .pipeline import Cache, build
+from builder.diagnostics import Diagnostics, summary
+from builder.load.load import Project, display_path
+from builder.pipeline import Cache, build
 
 POLL_MS = 25
 SETTLE_S = 0.3  # how long a failed build waits for the rest of a save before it is shown
-CLIENT = (Path(__file__).parent / "preview_client.js").read_text(encoding="utf-8")
+CLIENT = (Path(__file__).parent.parent / "preview_client.js").read_text(encoding="utf-8")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .derive import Standing
-from .model import (
+from builder.model.derive import Standing
+from builder.parse.records import (
     Event,
     Framework,
     Judgement,

@@ -6,11 +6,11 @@ import datetime
 import re
 from typing import Any
 
-from .diagnostics import Diagnostics, did_you_mean
-from .model import BASES, DateFact, PartialDate
-from .text import markdown_problem
-from .urlpolicy import check_url, url_message
-from .yamlread import LineDict, LineList, short
+from builder.diagnostics import Diagnostics, did_you_mean
+from builder.load.yamlread import LineDict, LineList, short
+from builder.model.text import markdown_problem
+from builder.parse.records import BASES, DateFact, PartialDate
+from builder.urlpolicy import check_url, url_message
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 
-from .anchoring import Anchor, Target
-from .derive import CONCERNS, Standing, derive_all
-from .diagnostics import Diagnostics
-from .hints import closest_ids
-from .memo import key_of
-from .model import (
+from builder.diagnostics import Diagnostics
+from builder.memo import key_of
+from builder.model.anchoring import Anchor, Target
+from builder.model.derive import CONCERNS, Standing, derive_all
+from builder.model.hints import closest_ids
+from builder.model.references import check_references
+from builder.model.text import RenderedText, render_body, render_note
+from builder.model.views import History, HistoryEntry, Passage, ReportView, ThemeEntry, TimelineItem
+from builder.parse.records import (
     STATUS_SEVERITY,
     Annotation,
     Content,
@@ -31,9 +34,6 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
-from .references import check_references
-from .text import RenderedText, render_body, render_note
-from .views import History, HistoryEntry, Passage, ReportView, ThemeEntry, TimelineItem
 
 
 @dataclass(frozen=True)

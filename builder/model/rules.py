@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .anchoring import Block, fold
-from .diagnostics import Diagnostics
-from .model import RULES  # noqa: F401 - the vocabulary, re-exported for callers
-from .paragraphs import NUMBERED
-from .site import Site
+from builder.diagnostics import Diagnostics
+from builder.model.anchoring import Block, fold
+from builder.model.paragraphs import NUMBERED
+from builder.model.site import Site
+from builder.parse.records import RULES  # noqa: F401 - the vocabulary, re-exported for callers
 
 _LIST_ITEM = re.compile(r'<li id="([^"]+)"')
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")

@@ -7,10 +7,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from builder.diagnostics import Diagnostics
 
 # The default look, installed with the package: a project's own files override it one by one.
-THEME = Path(__file__).resolve().parent / "theme"
+THEME = Path(__file__).resolve().parent.parent / "theme"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from .urls import Urls
+from builder.urls import Urls
 
 
 def data_files(site, urls: Urls) -> dict[str, bytes]:

@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from .diagnostics import Diagnostics, did_you_mean
-from .fields import Fields
-from .model import (
+from builder.diagnostics import Diagnostics, did_you_mean
+from builder.load.yamlread import LineDict, LineList, YamlProblem, load_yaml
+from builder.model.text import body_problem
+from builder.parse.fields import Fields
+from builder.parse.records import (
     BASES,
     RULES,
     Annotation,
@@ -32,10 +34,8 @@ from .model import (
     TrackedRecommendation,
     Where,
 )
-from .text import body_problem
-from .urlpolicy import check_base_path, check_site_url, url_message
-from .urls import split_address
-from .yamlread import LineDict, LineList, YamlProblem, load_yaml
+from builder.urlpolicy import check_base_path, check_site_url, url_message
+from builder.urls import split_address
 
 
 class _Record(Protocol):

@@ -9,19 +9,19 @@ from typing import Any, cast
 import jinja2
 from markupsafe import Markup
 
-from .data import data_files
-from .derive import STANDING_RULES, STANDINGS
-from .diagnostics import Diagnostics
-from .feeds import structured_contexts, xml_environment
-from .load import Templates, display_path
-from .memo import Memo, hash_of, key_of, serialise
-from .model import STATUS_LABELS, STATUSES
-from .pages import Page, ReportPageView, plan_pages
-from .site import Site
-from .text import render_note
-from .urls import Urls
-from .views import Passage
-from .workers import Workers, render_pages
+from builder.diagnostics import Diagnostics
+from builder.load.load import Templates, display_path
+from builder.memo import Memo, hash_of, key_of, serialise
+from builder.model.derive import STANDING_RULES, STANDINGS
+from builder.model.site import Site
+from builder.model.text import render_note
+from builder.model.views import Passage
+from builder.parse.records import STATUS_LABELS, STATUSES
+from builder.render.data import data_files
+from builder.render.feeds import structured_contexts, xml_environment
+from builder.urls import Urls
+from builder.views.pages import Page, ReportPageView, plan_pages
+from builder.workers import Workers, render_pages
 
 
 class TemplateProblem(Exception):

@@ -17,8 +17,8 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .model import Selector, Where
-from .paragraphs import is_leaf_block
+from builder.model.paragraphs import is_leaf_block
+from builder.parse.records import Selector, Where
 
 MAX_HIGHLIGHTS = 200  # per paragraph; the most in the bundled reports is 6
 
@@ -268,14 +268,14 @@ class _Anchorer(Treeprocessor):
 
 
 def _closest_ids(wanted: str, blocks: list[Block]) -> str:
-    from .hints import closest_ids
+    from builder.model.hints import closest_ids
 
     close = closest_ids(wanted, [b.id for b in blocks])
     return f" (closest: {', '.join(close)})" if close else ""
 
 
 def _closest_passage(blocks: list[Block], selector: Selector) -> str:
-    from .hints import closest_passage
+    from builder.model.hints import closest_passage
 
     if selector.prefix or selector.suffix:
         found, _ = find_quote(blocks, Selector(selector.quote, "", "", selector.paragraph))

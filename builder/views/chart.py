@@ -15,7 +15,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from .urls import Urls
+from builder.urls import Urls
 
 WIDTH = 360
 LEFT, RIGHT, TOP = 100, 30, 14

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .diagnostics import Diagnostic, Diagnostics
-from .rules import unthemed_blocks
-from .site import Site
+from builder.diagnostics import Diagnostic, Diagnostics
+from builder.model.rules import unthemed_blocks
+from builder.model.site import Site
 
 _BROKEN_ANCHOR = re.compile(r"^broken link(?: on /\S+)?: (\S+) \((no element with id '[^']*')\)$")
 # The marks an imported draft leaves in a report's front matter for the editor: a value found in

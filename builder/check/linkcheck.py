@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Diagnostics
-from .model import Where
+from builder.diagnostics import Diagnostics
+from builder.parse.records import Where
 
 if TYPE_CHECKING:
-    from .site import SourceLink
+    from builder.model.site import SourceLink
 
 # The builder writes every attribute double-quoted, so a scan of attributes finds every id and link
 # as an HTML parser would, many times faster. The tests check the pages with a real HTML5 parser.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostics, did_you_mean
-from .model import STATUSES, Framework, Where
+from builder.diagnostics import Diagnostics, did_you_mean
+from builder.parse.records import STATUSES, Framework, Where
 
 
 def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics) -> None:

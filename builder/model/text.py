@@ -12,11 +12,11 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from .anchoring import Anchor, AnchorProblem, AnnotationAnchors, Block, Target
-from .diagnostics import Diagnostics
-from .model import Content, Where
-from .paragraphs import NUMBERED, ParagraphAnchors
-from .urlpolicy import check_url, url_message
+from builder.diagnostics import Diagnostics
+from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Block, Target
+from builder.model.paragraphs import NUMBERED, ParagraphAnchors
+from builder.parse.records import Content, Where
+from builder.urlpolicy import check_url, url_message
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any
 
 import jinja2
 
-from .load import Templates
-from .model import PartialDate
-from .text import render_note
-from .urls import Urls
+from builder.load.load import Templates
+from builder.model.text import render_note
+from builder.parse.records import PartialDate
+from builder.urls import Urls
 
 STRUCTURED_FILES = ("feed.xml", "sitemap.xml", "robots.txt")
 

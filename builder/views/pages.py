@@ -17,16 +17,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .chart import grade_chart
-from .data import DICTIONARY
-from .model import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
-from .model import Judgement as JudgementRecord
-from .model import Report as ReportRecord
-from .model import Theme as ThemeRecord
-from .model import TrackedRecommendation as RecRecord
-from .site import Site
-from .urls import Urls
-from .views import History, Passage, ReportView
+from builder.model.site import Site
+from builder.model.views import History, Passage, ReportView
+from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
+from builder.parse.records import Judgement as JudgementRecord
+from builder.parse.records import Report as ReportRecord
+from builder.parse.records import Theme as ThemeRecord
+from builder.parse.records import TrackedRecommendation as RecRecord
+from builder.render.data import DICTIONARY
+from builder.urls import Urls
+from builder.views.chart import grade_chart
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")

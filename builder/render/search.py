@@ -20,10 +20,10 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-from .diagnostics import Diagnostics
-from .memo import Memo
-from .site import Site
-from .urls import Urls
+from builder.diagnostics import Diagnostics
+from builder.memo import Memo
+from builder.model.site import Site
+from builder.urls import Urls
 
 # The parts of Pagefind's output the site's own search script uses; its ready-made UIs are left out.
 BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")

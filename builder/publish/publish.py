@@ -26,8 +26,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .diagnostics import Diagnostics
-from .load import Project, display_path
+from builder.diagnostics import Diagnostics
+from builder.load.load import Project, display_path
 
 # Fixed timestamps and modes make the output folder reproducible byte for byte, metadata included,
 # whatever the clock, the time zone or the umask.

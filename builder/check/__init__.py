@@ -1,0 +1,1 @@
+"""Check: prove every link of the output, and list what is left to do."""

@@ -1,0 +1,1 @@
+"""Model: anchor passages, derive histories and statuses, and check every reference (pure)."""

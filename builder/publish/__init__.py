@@ -1,0 +1,1 @@
+"""Publish: write the output atomically, and the live preview."""

@@ -1,0 +1,1 @@
+"""Views: plan every page once as the frozen view its template shows (pure)."""
