@@ -14,6 +14,7 @@ import base64
 import gzip
 import hashlib
 import json
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -229,13 +230,32 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
 
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
-            buffer = b""
-            while chunk := await self._backend.stdout.read(1 << 16):
-                buffer += chunk
-                *messages, buffer = buffer.split(b",")  # base64 never contains a comma
-                for message in messages:
+            pending: list[bytes] = []  # the start of an answer not yet complete
+            while chunk := await self._backend.stdout.read(1 << 20):
+                # Only the new chunk is searched, and an answer's parts are joined once: a large
+                # answer (the index files) is read in time linear in its size.
+                *ends, rest = chunk.split(b",")  # base64 never contains a comma
+                for end in ends:
+                    message = b"".join(pending) + end
+                    pending = []
                     if message.strip():
                         self._answer(json.loads(base64.b64decode(message)))
+                pending.append(rest)
+
+        async def send_all(self, payloads: Iterable[dict]) -> None:
+            """Send many requests in order without waiting between them; then wait for every answer."""
+            assert self._backend.stdin is not None
+            waiting = []
+            for payload in payloads:
+                self._message_id += 1
+                future = self._loop.create_future()
+                self._responses[self._message_id] = future
+                waiting.append(future)
+                request = {"message_id": self._message_id, "payload": payload}
+                self._backend.stdin.write(base64.b64encode(json.dumps(request).encode()) + b",")
+                await self._backend.stdin.drain()
+            for future in waiting:
+                await future
 
         def _answer(self, response: dict) -> None:
             future = self._responses.pop(int(response.get("message_id") or 0), None)
@@ -253,14 +273,22 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
         raise OSError("the Pagefind binary is not installed (pip install 'pagefind[bin]')") from exc
     try:
         index = await service.create_index({"force_language": language})
-        for item in items:  # one at a time, in order: Pagefind numbers pages as they arrive
-            await index.add_custom_record(
-                url=item.url,
-                content=item.content,
-                language=language,
-                meta={k: v for k, v in item.meta if v},
-                filters={k: list(v) for k, v in item.filters if v},
-            )
+        # Pagefind's service handles its requests one at a time, in the order they arrive, and
+        # numbers pages as they come: every record is sent at once, in order, and the answers
+        # awaited together, rather than a round trip for each.
+        await service.send_all(
+            {
+                "type": "AddRecord",
+                "index_id": index._index_id,
+                "url": item.url,
+                "content": item.content,
+                "language": language,
+                "meta": {k: v for k, v in item.meta if v},
+                "filters": {k: list(v) for k, v in item.filters if v},
+                "sort": None,
+            }
+            for item in items
+        )
         # In memory rather than through write_files(): its answer can come before every file is
         # complete on disk, and a half-written file would make the output differ between builds.
         files = await asyncio.wait_for(index.get_files(), timeout=120)
