@@ -13,9 +13,12 @@ import pickle
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+
+if TYPE_CHECKING:
+    from builder.model.text import RenderedNote
 
 
 def serialise(value: Any) -> bytes:
@@ -51,7 +54,8 @@ class Memo:
 
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
-    notes: dict[tuple[str, str], str] = field(default_factory=dict)  # HTML by (base path, text)
+    # HTML and refused links by (base path, text)
+    notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     data: tuple[str, dict[str, bytes]] | None = None
     links: dict = field(default_factory=dict)

@@ -79,7 +79,7 @@ def build(
         site = build_model(  # model
             content, diagnostics, memo.bodies, partial(pool.map, render_bodies), memo.notes
         )
-        check_content_links(content, site.rendered, sources.files, diagnostics)
+        check_content_links(content, site.rendered, sources.files, diagnostics, memo.notes)
         check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
         if diagnostics.has_errors():
             return None
@@ -146,7 +146,11 @@ def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) ->
 
 
 def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:
-    """Render the notes the memo does not have, over the workers when there are many."""
-    missing = [(base_path, text) for text in texts if (base_path, text) not in memo.notes]
+    """Render the notes the memo does not have, over the workers when there are many; forget
+    the notes no longer in the content, so memory stays flat."""
+    wanted = {(base_path, text) for text in texts}
+    memo.notes = {key: made for key, made in memo.notes.items() if key in wanted}
+    missing = [key for key in wanted if key not in memo.notes]
+    missing.sort()  # the order of work never depends on the hash seed
     if pool.parallel(len(missing) // 16):  # a note is small: starting the pool pays off for many
         memo.notes.update(zip(missing, pool.map(render_notes, missing), strict=True))

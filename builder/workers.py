@@ -18,7 +18,7 @@ import jinja2
 
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.load.load import Templates
-from builder.model.text import RenderedText, render_body, render_note
+from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
 from builder.parse.parse import parse_report
 from builder.urls import Urls
 
@@ -81,9 +81,9 @@ def render_bodies(batch: list[tuple[str, tuple]]) -> list[RenderedText]:
     return [render_body(body, list(targets)) for body, targets in batch]
 
 
-def render_notes(batch: list[tuple[str, str]]) -> list[str]:
-    """Render Markdown notes: each (base path, text) to its HTML."""
-    return [render_note(text, base_path) for base_path, text in batch]
+def render_notes(batch: list[tuple[str, str]]) -> list[RenderedNote]:
+    """Render Markdown notes: each (base path, text) to its HTML and refused links."""
+    return [rendered_note(text, base_path) for base_path, text in batch]
 
 
 _ENV: dict[str, Any] = {}

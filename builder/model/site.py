@@ -18,7 +18,7 @@ from builder.model.anchoring import Anchor, Target
 from builder.model.derive import CONCERNS, Standing, derive_all
 from builder.model.hints import closest_ids
 from builder.model.references import check_references
-from builder.model.text import RenderedText, render_body, render_note
+from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
 from builder.model.views import History, HistoryEntry, Passage, ReportView, ThemeEntry, TimelineItem
 from builder.parse.records import (
     STATUS_SEVERITY,
@@ -146,7 +146,7 @@ def build_model(
     diagnostics: Diagnostics,
     cache: dict | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
-    notes: dict[tuple[str, str], str] | None = None,
+    notes: dict[tuple[str, str], RenderedNote] | None = None,
 ) -> Site:
     """Check every cross-reference, render and anchor every report, and derive the history.
 
@@ -155,16 +155,13 @@ def build_model(
     rendered notes and descriptions by their text.
     """
     notes = notes if notes is not None else {}
-    used: dict[tuple[str, str], str] = {}
-
     base_path = content.settings.base_path
 
     def note(text: str) -> str:
-        html = notes.get((base_path, text))
-        if html is None:
-            html = render_note(text, base_path)
-        used[(base_path, text)] = html
-        return html
+        made = notes.get((base_path, text))
+        if made is None:
+            made = notes[(base_path, text)] = rendered_note(text, base_path)
+        return made[0]
 
     frameworks = {f.id: f for f in content.frameworks}
     themes = {t.id: t for t in content.themes}
@@ -222,8 +219,6 @@ def build_model(
         by_theme=_theme_index(views, themes),
         links=_content_links(content, views, note),
     )
-    notes.clear()
-    notes.update(used)  # only what this build used, so memory stays flat
 
 
 def _render_each(keys: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:

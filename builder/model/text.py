@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,23 +120,47 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
     )
 
 
+# A note's HTML and the links in it that the URL policy refused (which do not depend on the
+# base path): made in one rendering, so a build renders each note once.
+RenderedNote = tuple[str, tuple[RefusedLink, ...]]
+
+
 def render_note(text: str, base_path: str = "/") -> str:
     """Render an editor's note or description (Markdown, no raw HTML); links to the site's own
     pages are written from its root (`/reports/2019-06-ilacs/#p48`) and get the base path."""
-    return _note(text, base_path)[0]
+    return rendered_note(text, base_path)[0]
 
 
 def refused_links(text: str) -> tuple[RefusedLink, ...]:
     """The links and images in a note or description that the URL policy refuses."""
-    return _note(text)[1]
+    return rendered_note(text)[1]
 
 
 @lru_cache(maxsize=4096)
-def _note(text: str, base_path: str = "/") -> tuple[str, tuple[RefusedLink, ...]]:
+def rendered_note(text: str, base_path: str = "/") -> RenderedNote:
+    """A note's HTML and its refused links, from one rendering."""
     if not text:
         return "", ()
-    md, policy = _markdown(base_path=base_path, shared=True)
-    return md.convert(text), _located(policy.refused, text)
+    md, policy = _note_markdown(base_path)
+    try:
+        return md.convert(text), _located(policy.refused, text)
+    finally:
+        md.reset()
+
+
+_local = threading.local()
+
+
+def _note_markdown(base_path: str) -> tuple[markdown.Markdown, _LinkPolicy]:
+    """This thread's Markdown converter for notes under a base path, made once and reused.
+
+    Making a converter costs more than converting a short note; `reset` after each note leaves
+    nothing of one note in the next.
+    """
+    made: dict[str, tuple[markdown.Markdown, _LinkPolicy]] = _local.__dict__.setdefault("md", {})
+    if base_path not in made:
+        made[base_path] = _markdown(base_path=base_path, shared=True)
+    return made[base_path]
 
 
 def _located(refused: list[tuple[str, str]], text: str) -> tuple[RefusedLink, ...]:
@@ -177,11 +202,13 @@ def check_content_links(
     rendered: dict[str, RenderedText],
     files: dict[str, str],
     diagnostics: Diagnostics,
+    notes: dict[tuple[str, str], RenderedNote] | None = None,
 ) -> None:
     """Report, at its file and line, every link or image in content that the URL policy refuses.
 
     `rendered` holds the report bodies as the model rendered them; notes and descriptions are
-    rendered here (and memoised, so the pages reuse them); `files` are the content files' texts.
+    taken from `notes` (the build's rendered notes) or rendered here; `files` are the content
+    files' texts.
     """
     for report in content.reports:
         result = rendered.get(report.id)
@@ -198,8 +225,11 @@ def check_content_links(
     for report in content.reports:
         fields.append((report.summary, report.where.of("summary")))
         fields += [(a.note, a.where.of("note")) for a in report.annotations]
+    made = {
+        text: found for (_, text), found in (notes or {}).items()
+    }  # refused whatever the base path
     for text, where in fields:
-        for refused in refused_links(text):
+        for refused in made[text][1] if text in made else refused_links(text):
             source = files.get(where.path, "")
             start = _offset_of_line(source, where.line)
             line = line_of(refused.url, source, start) + 1 if source else where.line

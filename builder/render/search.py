@@ -268,7 +268,8 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
                 future.set_result(payload)
 
     try:
-        service = await Service().launch()
+        service = Service()
+        await service.launch()
     except FileNotFoundError as exc:
         raise OSError("the Pagefind binary is not installed (pip install 'pagefind[bin]')") from exc
     try:
