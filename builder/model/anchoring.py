@@ -120,25 +120,37 @@ class BlockIndex:
     many annotations costs time in proportion to their number, not to their number times the text.
     """
 
+    # Below this many quotes, looking through every block costs less than indexing every word.
+    SCAN = 32
+
     def __init__(self, blocks: list[Block]) -> None:
         self.blocks = blocks
         self.folded = [fold(b.text) for b in blocks]
         self.by_id: dict[str, list[int]] = {}
-        self.by_word: dict[str, list[int]] = {}
         for i, block in enumerate(blocks):
             self.by_id.setdefault(block.id, []).append(i)
-            for word in set(_WORD.findall(self.folded[i][0])):
-                self.by_word.setdefault(word, []).append(i)
+        self._by_word: dict[str, list[int]] | None = None
+        self._asked = 0
+
+    def _words(self) -> dict[str, list[int]]:
+        if self._by_word is None:
+            self._by_word = {}
+            for i, (folded, _) in enumerate(self.folded):
+                for word in set(_WORD.findall(folded)):
+                    self._by_word.setdefault(word, []).append(i)
+        return self._by_word
 
     def candidates(self, quote: str, paragraph: str) -> list[int]:
         """Indexes of the blocks that may hold the quote, in document order."""
         if paragraph:
             return self.by_id.get(paragraph, [])
+        self._asked += 1
         # A word touching either end of the quote may be part of a longer word in the text.
         inner = [m.group() for m in _WORD.finditer(quote) if 0 < m.start() and m.end() < len(quote)]
-        if not inner:
+        if not inner or self._asked <= self.SCAN:
             return list(range(len(self.blocks)))
-        return min((self.by_word.get(w, []) for w in inner), key=len)
+        by_word = self._words()
+        return min((by_word.get(w, []) for w in inner), key=len)
 
 
 def find_quote(
