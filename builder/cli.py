@@ -53,6 +53,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     refused = output_folder_problems(args, project)
     diagnostics = Diagnostics()
+    timings: dict[str, float] = {}
     # A refused folder is not written, but the build still runs: every problem in one run.
     files = build(
         project,
@@ -63,7 +64,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         # The work is kept for the next build only where the build may write: `check` and a
         # refused folder leave the project as they found it.
         cache_root=None if refused.has_errors() else Path(args.root),
+        timings=timings,
     )
+    if args.timings:
+        for stage, seconds in timings.items():
+            print(f"{seconds:8.3f} s  {stage}", file=sys.stderr)
+        print(f"{sum(timings.values()):8.3f} s  in all", file=sys.stderr)
     diagnostics.extend(refused)
     if files is None or refused.has_errors():
         report(diagnostics, written=False)
@@ -231,6 +237,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output folder (default: ROOT/_site)")
     b.add_argument(
         "--strict", action="store_true", help="treat warnings (such as broken links) as errors"
+    )
+    b.add_argument(
+        "--timings",
+        action="store_true",
+        help="print the seconds each stage of the build took (load, parse, model, render, …)",
     )
     b.set_defaults(run=cmd_build)
 

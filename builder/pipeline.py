@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import partial
 from pathlib import Path
 
@@ -35,21 +36,24 @@ def build(
     cache_root: Path | None = None,
     jobs: int | None = None,
     workers: Workers | None = None,
+    timings: dict[str, float] | None = None,
 ) -> dict[str, bytes] | None:
     """Build the site; write it only when there are no errors. Returns the files, or None.
 
     `base_url` is the full public address the site is built for; it replaces the `url` and
     `base_path` of the site's settings. `cache` carries work to the next build in this process;
     `cache_root` keeps it on disk under that project folder for the next process; `jobs`
-    processes share the work (default: all cores).
+    processes share the work (default: all cores). `timings` receives the seconds each stage took.
     """
     memo = cache if cache is not None else Memo()
     pool = workers or Workers(jobs)
+    lap = Laps(timings if timings is not None else {})
     try:
         sources = read_sources(project.content, diagnostics)  # load
         templates = read_templates(project.templates, diagnostics, project.theme)
         assets = read_assets(project.assets, project.theme, diagnostics)
         template_texts = {templates.path(n): t for n, t in templates.texts.items()}
+        lap("load")
         saved = diskcache.cache_file(cache_root) if cache_root else None
         if (
             saved and cache_root
@@ -63,16 +67,20 @@ def build(
                 base_url,
             )
             last = diskcache.load(diskcache.build_file(cache_root))
+            lap("read cache")
             if last and last.get("inputs") == inputs and not diagnostics.has_errors():
                 diagnostics.items.extend(last["diagnostics"])
                 if write and not publish_site(last["files"], project, diagnostics):  # publish
                     return None
+                lap("publish")
                 return last["files"]
             if not memo.pages and (state := diskcache.load(saved)):
                 memo.restore(state, sources.files)
+            lap("read cache")
         _parse_reports(sources.reports(), memo, pool)  # parse
         content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
         content = with_address(content, base_url, strict, diagnostics)
+        lap("parse")
         # On to the model even after parse errors: reference and quote problems in the files that
         # did parse are independent of them, and an editor should see every problem in one run.
         _render_notes(note_texts(content), content.settings.base_path, memo, pool)
@@ -81,11 +89,14 @@ def build(
         )
         check_content_links(content, site.rendered, sources.files, diagnostics, memo.notes)
         check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
+        lap("model")
         if diagnostics.has_errors():
             return None
         memo.base_path = site.settings.base_path
         search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
+        lap("search records")
         files, sources_of = render_site(site, templates, assets, diagnostics, memo, pool)  # render
+        lap("views and render")
         if diagnostics.has_errors():
             return None  # a page is missing: checking links to it would only repeat the error
         texts = {**sources.files, **template_texts}
@@ -99,20 +110,38 @@ def build(
             texts,
             site.links,
         )  # check
+        lap("check links")
         files.update(finish_search_index(search, site, memo, diagnostics))
+        lap("search index (after render)")
         if saved:
             diskcache.save(saved, memo.save())
+            lap("write cache")
         if diagnostics.has_errors() or (strict and diagnostics.warnings):
             return None
         if write and not publish_site(files, project, diagnostics):  # publish
             return None
+        lap("publish")
         if saved and cache_root:
             state = {"inputs": inputs, "files": files, "diagnostics": diagnostics.items}
             diskcache.save(diskcache.build_file(cache_root), state)
+            lap("write cache")
         return files
     finally:
         if workers is None:
             pool.close()
+
+
+class Laps:
+    """The seconds each stage of a build took, each measured from the end of the one before."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = self.into.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics):

@@ -79,6 +79,31 @@ def test_cli_build_writes_the_site(tmp_path: Path):
     assert result.stderr.strip().endswith(f"files written to {tmp_path / 'site'}")
 
 
+def test_cli_build_prints_the_time_of_each_stage_when_asked(tmp_path: Path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE / "content", root / "content")
+    stages = ["load", "parse", "model", "views and render", "check links", "publish"]
+
+    def printed(result: subprocess.CompletedProcess) -> dict[str, float]:
+        assert result.returncode == 0, result.stderr
+        lines = [line.split(" s  ") for line in result.stderr.splitlines() if " s  " in line]
+        return {stage: float(seconds) for seconds, stage in lines}
+
+    first = printed(cli("build", "--root", str(root), "--timings"))
+    assert [s for s in first if s in stages] == stages  # in the order they ran
+    assert first["in all"] == pytest.approx(
+        sum(v for k, v in first.items() if k != "in all"), abs=0.01
+    )
+    # Unchanged, the next build reads the last output from the cache and publishes it again.
+    assert list(printed(cli("build", "--root", str(root), "--timings"))) == [
+        "load",
+        "read cache",
+        "publish",
+        "in all",
+    ]
+    assert "s  load" not in cli("build", "--root", str(root)).stderr  # only when asked
+
+
 def test_base_path_prefixes_every_internal_url(fixture_copy: Path, tmp_path: Path):
     settings = fixture_copy / "site.yml"
     settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
