@@ -202,7 +202,7 @@ done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, text=T
 wall = time.perf_counter() - start
 use = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": use.ru_utime + use.ru_stime, "rss": use.ru_maxrss / 1024,
-                  "code": done.returncode, "err": done.stderr[-2000:]}))
+                  "code": done.returncode, "err": done.stderr[-4000:]}))
 """
 
 
@@ -221,7 +221,17 @@ def measure(command: list[str], cwd: Path) -> dict:
 
 
 def ours(project: Path) -> list[str]:
-    return [sys.executable, "-m", "builder", "build", "--root", str(project)]
+    return [sys.executable, "-m", "builder", "build", "--root", str(project), "--timings"]
+
+
+def stages(measured: dict) -> dict[str, float]:
+    """The seconds of each stage a build printed with --timings."""
+    out = {}
+    for line in measured["err"].splitlines():
+        seconds, _, stage = line.strip().partition(" s  ")
+        if stage and stage != "in all":
+            out[stage] = float(seconds)
+    return out
 
 
 def run_size(n: int, work: Path, compare: bool) -> dict[str, dict | None]:
@@ -283,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{platform.machine()}, {os.cpu_count()} cores; {_versions()}")
     print("| reports | cold | warm | one edit | Pelican | Hugo | cold/Pelican | warm/Hugo |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    profiles: dict[int, dict] = {}
     try:
         for n in sizes:
             row = run_size(n, work, not args.no_compare)
@@ -291,6 +302,17 @@ def main(argv: list[str] | None = None) -> int:
             ratio_h = f"{row['warm']['wall'] / hugo['wall']:.2f}×" if hugo else "–"
             cells = [_cell(row[k]) for k in ("cold", "warm", "edit", "pelican", "hugo")]
             print(f"| {n:,} | " + " | ".join(cells) + f" | {ratio_p} | {ratio_h} |", flush=True)
+            profiles[n] = row
+        if profiles:  # where the time of the largest size went, stage by stage
+            n = max(profiles)
+            row = profiles[n]
+            print(f"\nStages at {n:,} reports (wall seconds, from build --timings):")
+            print("| stage | cold | warm | one edit |")
+            print("| --- | --- | --- | --- |")
+            cold, warm, edit = (stages(row[k]) for k in ("cold", "warm", "edit"))
+            for stage in dict.fromkeys([*cold, *warm, *edit]):
+                cells = [f"{t[stage]:.2f}" if stage in t else "–" for t in (cold, warm, edit)]
+                print(f"| {stage} | " + " | ".join(cells) + " |")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

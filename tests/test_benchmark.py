@@ -25,6 +25,11 @@ def test_the_scale_benchmark_runs_at_three_reports(tmp_path):
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("| 3 |")]
     assert len(rows) == 1, result.stdout
+    # The stages of the largest size's builds, as each build printed them with --timings.
+    stage_rows = {line.split(" | ")[0][2:]: line for line in result.stdout.splitlines()}
+    assert "Stages at 3 reports" in result.stdout
+    for stage in ("parse", "model", "views and render", "publish"):
+        assert stage in stage_rows, result.stdout
     assert (tmp_path / "n3" / "site" / "content" / "reports").is_dir()
     assert len(list((tmp_path / "n3" / "site" / "content" / "reports").glob("*.md"))) == 3
 
