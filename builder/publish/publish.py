@@ -15,7 +15,6 @@ names that an interrupted build left behind are removed by the next build.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import re
@@ -25,6 +24,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project, display_path
@@ -306,6 +306,8 @@ _RENAME_EXCHANGE = 2
 
 
 def _load_renameat2():
+    import ctypes  # here, not at the top: loading it costs a tenth of a second of every command
+
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -323,15 +325,21 @@ def _load_renameat2():
     return function
 
 
-_renameat2 = _load_renameat2()
+_UNLOADED = object()
+_renameat2: Any = _UNLOADED  # loaded at the first exchange
 
 
 def exchange_folders(a: Path, b: Path) -> bool:
     """Swap two folders' names in one atomic step; False where the system or file system cannot."""
+    global _renameat2
+    if _renameat2 is _UNLOADED:
+        _renameat2 = _load_renameat2()
     if _renameat2 is None:
         return False
     if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     error = ctypes.get_errno()
     if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
