@@ -208,3 +208,26 @@ def test_whole_build_of_a_small_site_with_a_hostile_line(
     assert files is not None or diagnostics.has_errors()
     for item in diagnostics.sorted():
         assert "\n" not in item.format()
+
+
+# Words, white space and every character an inline pattern may begin with.
+PROSE = st.lists(
+    st.sampled_from(
+        ["word", "text", " ", "  ", "\n", "\n\n", "1. ", "- ", "| a | b |\n|---|---|\n| c | d |\n"]
+        + list("`\\[]()!<>&;*_#:/.@x")
+        + ["http://a.b", "&amp;", "&#1;", "<a@b.c>", "    code\n"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@FAST
+@given(PROSE)
+def test_skipping_plain_text_in_the_inline_stage_changes_nothing(text: str):
+    """The plain-text shortcut gives the same HTML as running every inline pattern on every text."""
+    from builder.model import text as markdown_text
+
+    fast, _ = markdown_text._markdown()
+    full, _ = markdown_text._markdown()
+    full.treeprocessors.deregister("plain_text")
+    assert fast.convert(text) == full.convert(text)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE
+from markdown.util import AMP_SUBSTITUTE, AtomicString
 
 from builder.diagnostics import Diagnostics
 from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Block, Target
@@ -93,6 +93,25 @@ def _page_relative(url: str) -> str:
     )
 
 
+# Every inline pattern Python-Markdown has here begins at one of these (a code span, an escape,
+# a link or image, an autolink, an entity, emphasis, a line break) or at a placeholder it stashed.
+_INLINE_START = re.compile(r"[`\\\[!<&*_\x02\x03]|  \n")
+
+
+class _PlainText(Treeprocessor):
+    """Mark text in which no inline pattern can begin as final, so the inline stage skips it.
+
+    Trying each of a dozen patterns on every paragraph is most of the time Markdown takes on plain
+    prose; text without any character a pattern starts with comes out of that stage unchanged.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            text = element.text
+            if text and not isinstance(text, AtomicString) and not _INLINE_START.search(text):
+                element.text = AtomicString(text)
+
+
 def _markdown(
     *extensions: markdown.Extension, base_path: str = "/", shared: bool = False
 ) -> tuple[markdown.Markdown, _LinkPolicy]:
@@ -100,6 +119,7 @@ def _markdown(
     # Content is text, never markup: raw HTML is shown as written rather than passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_PlainText(md), "plain_text", 30)  # before "inline" (20)
     policy = _LinkPolicy(md, base_path, shared)
     md.treeprocessors.register(policy, "link_policy", -10)
     return md, policy
