@@ -156,3 +156,15 @@ def test_a_report_added_later_is_new_in_the_feed(fixture_copy: Path, tmp_path: P
     assert entries[0].find(f"{ATOM}link").get("href").endswith("/reports/2013-07-first/")
     assert entries[0].find(f"{ATOM}updated").text == "2026-11-01T00:00:00Z"
     assert feed.find(f"{ATOM}updated").text == "2026-11-01T00:00:00Z"
+
+
+def test_the_data_page_names_exactly_the_data_files_the_build_makes(fixture_files):
+    """The data page is planned before the data files are made, from the list of their names."""
+    from builder.render.data import DATA_NAMES
+
+    made = [n.removeprefix("data/") for n in fixture_files if n.startswith("data/")]
+    assert tuple(n for n in made if n != "index.html") == DATA_NAMES
+    page = fixture_files["data/index.html"].decode()
+    assert [page.index(f'href="/data/{n}"') for n in DATA_NAMES] == sorted(
+        page.index(f'href="/data/{n}"') for n in DATA_NAMES
+    )

@@ -9,9 +9,23 @@ from typing import Any
 
 from builder.urls import Urls
 
+# The data files, in the order they are written (the data page lists them before they are made).
+DATA_NAMES = (
+    "reports.json",
+    "reports.csv",
+    "judgements.json",
+    "judgements.csv",
+    "themes.json",
+    "recommendations.json",
+    "recommendations.csv",
+    "annotations.json",
+    "annotations.csv",
+    "annotations.jsonld",
+)
+
 
 def data_files(site, urls: Urls) -> dict[str, bytes]:
-    """Every data file, keyed by its name under /data/."""
+    """Every data file, keyed by its name under /data/ (the names and order of DATA_NAMES)."""
     reports = [_report(view, site, urls) for view in site.reports]
     judgements = [
         {

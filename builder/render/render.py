@@ -17,7 +17,7 @@ from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES
-from builder.render.data import data_files
+from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
 from builder.urls import Urls
 from builder.views.pages import Page, ReportPageView, plan_pages
@@ -178,7 +178,21 @@ def render_site(
     if memo.env is None:
         memo.env = make_environment(templates)
         set_globals(memo.env, urls)
-    data_key = key_of(
+    renderer = _Renderer(
+        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers
+    )
+    # Each page is sent to be rendered as soon as it is planned, and its view is let go once
+    # sent: the workers render while the rest are planned, and the views never all exist at once.
+    keys: dict[str, str] = {}  # each page's key, in the order the pages are written
+    sources_of: dict[str, str] = {}
+    for page in plan_pages(site, urls, templates.path, DATA_NAMES):
+        blob = serialise(page)
+        keys[page.output] = key = hash_of(blob)
+        sources_of[page.output] = page.source
+        cached = memo.pages.get(page.output)
+        if cached is None or cached[0] != key:
+            renderer.add(page, blob)
+    data_key = key_of(  # the data files are made meanwhile
         site.content.settings,
         site.content.frameworks,
         site.content.themes,
@@ -189,31 +203,20 @@ def render_site(
     if memo.data is None or memo.data[0] != data_key:
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
-    pages = plan_pages(site, urls, templates.path, tuple(data))  # in the order they are written
-    keys: dict[str, str] = {}
-    renderer = _Renderer(
-        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers
-    )
-    for page in pages:
-        blob = serialise(page)
-        keys[page.output] = key = hash_of(blob)
-        cached = memo.pages.get(page.output)
-        if cached is None or cached[0] != key:
-            renderer.add(page, blob)
     made = renderer.finish(diagnostics)
     files: dict[str, bytes] = {}
     kept: dict[str, tuple[str, bytes]] = {}
-    for page in pages:
-        html = made.get(page.output)
+    for output, key in keys.items():
+        html = made.get(output)
         if html is None:
-            cached = memo.pages.get(page.output)
-            if cached is None or cached[0] != keys[page.output]:
+            cached = memo.pages.get(output)
+            if cached is None or cached[0] != key:
                 continue  # its template failed, and said so
             html = cached[1]
         else:
-            memo.rendered.append(page.output)
-        files[page.output] = html
-        kept[page.output] = (keys[page.output], html)
+            memo.rendered.append(output)
+        files[output] = html
+        kept[output] = (key, html)
     memo.pages = kept  # pages no longer in the site are forgotten, so memory stays flat
     for name, blob in data.items():
         files[urls.output_file("data_file", name)] = blob
@@ -225,7 +228,7 @@ def render_site(
             files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
         except TemplateProblem:
             pass
-    return files, {page.output: page.source for page in pages}
+    return files, sources_of
 
 
 class _Renderer:
@@ -235,8 +238,8 @@ class _Renderer:
     def __init__(self, env: jinja2.Environment, setup: tuple, workers: Workers) -> None:
         self.env, self.setup, self.workers = env, setup, workers
         self.waiting: list[tuple[Page, bytes]] = []
-        self.sent: list[tuple[list[Page], Any]] = []
-        self.done: list[tuple[Page, bytes | None, list]] = []
+        self.sent: list[tuple[list[str], Any]] = []  # the output files of a chunk, and its future
+        self.done: list[tuple[str, bytes | None, list]] = []
         self.chunk = 8
 
     def add(self, page: Page, blob: bytes) -> None:
@@ -251,12 +254,12 @@ class _Renderer:
         while len(self.sent) >= self.workers.jobs * 3:  # bound what is in flight
             self._collect(self.sent.pop(0))
         future = self.workers.submit(render_pages, [(*self.setup, [b for _, b in batch])])
-        self.sent.append(([p for p, _ in batch], future))
+        self.sent.append(([p.output for p, _ in batch], future))
 
-    def _collect(self, item: tuple[list[Page], Any]) -> None:
-        pages, future = item
-        for page, (html, items) in zip(pages, future.result(), strict=True):
-            self.done.append((page, html, items))
+    def _collect(self, item: tuple[list[str], Any]) -> None:
+        outputs, future = item
+        for output, (html, items) in zip(outputs, future.result(), strict=True):
+            self.done.append((output, html, items))
 
     def finish(self, diagnostics: Diagnostics) -> dict[str, bytes]:
         """Every rendered page's bytes by output file; template problems go to diagnostics."""
@@ -266,10 +269,10 @@ class _Renderer:
         for item in self.sent:
             self._collect(item)
         out: dict[str, bytes] = {}
-        for page, html, items in self.done:
+        for output, html, items in self.done:
             diagnostics.items.extend(items)
             if html is not None:
-                out[page.output] = html
+                out[output] = html
         for page, _ in self.waiting:  # too few for the workers
             try:
                 out[page.output] = render_page(self.env, page, diagnostics)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html as htmllib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -366,8 +366,9 @@ def plan_pages(
     urls: Urls,
     template_path: Callable[[str], str],
     data_names: tuple[str, ...],
-) -> list[Page]:
-    """Every HTML page of the site, each with the view its template shows."""
+) -> Iterator[Page]:
+    """Every HTML page of the site, each with the view its template shows, one at a time in the
+    order they are written (so rendering can start while the rest are planned)."""
     p = _Planner(site, urls)
     settings = site.settings
     if settings.updated is None and site.reports:  # from the content, never the clock
@@ -389,48 +390,41 @@ def plan_pages(
     chart, timeline = p.chart(), p.timeline()
     graded = [v for v in site.reports if v.headline]
     latest = graded[-1] if graded else None
-    pages = [
-        page(
-            "home",
-            "",
-            HomeView(
-                settings,
-                p.header(latest.report.id) if latest else None,
-                p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
-                chart,
-                timeline,
-                p.open_group().members,
-                p.report_list,
-            ),
+    yield page(
+        "home",
+        "",
+        HomeView(
+            settings,
+            p.header(latest.report.id) if latest else None,
+            p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
+            chart,
+            timeline,
+            p.open_group().members,
+            p.report_list,
         ),
-        page("timeline", "", TimelineView(settings, chart, timeline)),
-        page("reports", "", ReportsView(settings, p.report_list)),
-    ]
-    for view in site.reports:
-        pages.append(
-            page(
-                "report",
-                view.report.id,
-                p.report_page(view),
-                template="report.html",
-                source=view.report.where.path,
-            )
-        )
-    pages.append(page("themes", "", ThemesView(settings, p.theme_rows())))
-    for theme in site.themes.values():
-        pages.append(page("theme", theme.id, p.theme_page(theme)))
-    pages.append(page("recommendations", "", RecommendationsView(settings, p.groups())))
-    for rid in site.histories:
-        pages.append(page("recommendation", rid, p.recommendation_page(rid)))
-    pages.append(
-        page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
     )
+    yield page("timeline", "", TimelineView(settings, chart, timeline))
+    yield page("reports", "", ReportsView(settings, p.report_list))
+    for view in site.reports:
+        yield page(
+            "report",
+            view.report.id,
+            p.report_page(view),
+            template="report.html",
+            source=view.report.where.path,
+        )
+    yield page("themes", "", ThemesView(settings, p.theme_rows()))
+    for theme in site.themes.values():
+        yield page("theme", theme.id, p.theme_page(theme))
+    yield page("recommendations", "", RecommendationsView(settings, p.groups()))
+    for rid in site.histories:
+        yield page("recommendation", rid, p.recommendation_page(rid))
+    yield page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
     files = tuple(DataFile(n, *DICTIONARY.get(n, ("", ()))) for n in data_names)
-    pages.append(page("data", "", DataView(settings, data_names, files)))
-    pages.append(page("accessibility", "", PlainView(settings)))
-    pages.append(page("search", "", PlainView(settings)))
-    pages.append(page("not_found", "", PlainView(settings), template="404.html"))
-    return pages
+    yield page("data", "", DataView(settings, data_names, files))
+    yield page("accessibility", "", PlainView(settings))
+    yield page("search", "", PlainView(settings))
+    yield page("not_found", "", PlainView(settings), template="404.html")
 
 
 class _Planner:
