@@ -399,7 +399,8 @@ def plan_pages(
             p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
             chart,
             timeline,
-            p.open_group().members,
+            # The home page lists them without their strips: a strip's change is not its change.
+            tuple(replace(h, strip=()) for h in p.open_group().members),
             p.report_list,
         ),
     )
