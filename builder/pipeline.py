@@ -20,11 +20,18 @@ from builder.publish.publish import publish_site
 from builder.render.render import render_site
 from builder.render.search import finish_search_index, start_search_index
 from builder.urls import is_placeholder, split_address
-from builder.workers import Workers, parse_reports, render_bodies, render_notes
+from builder.workers import (
+    Workers,
+    fewer_collections,
+    parse_reports,
+    render_bodies,
+    render_notes,
+)
 
 Cache = Memo  # the name the preview and older callers know
 
 
+@fewer_collections()
 def build(
     project: Project,
     diagnostics: Diagnostics,

@@ -8,9 +8,11 @@ share no state with the parent but what each task is given.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
@@ -24,6 +26,26 @@ from builder.urls import Urls
 
 # Below this many tasks a pool costs more to start than it saves.
 MIN_TASKS = 64
+
+# A build makes millions of small objects that live until its end and hold no cycles to speak of:
+# Python's default of a collection every 700 allocations spends a sixth of a large build looking
+# for garbage there is not. A build collects less often; memory stays about the same.
+GC_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while a build runs; the old setting afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _start_worker() -> None:
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 class Workers:
@@ -57,7 +79,9 @@ class Workers:
     def _start(self) -> Executor:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=_start_worker
+            )
         return self._pool
 
     def close(self) -> None:

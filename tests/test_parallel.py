@@ -77,3 +77,22 @@ def test_an_unchanged_build_replays_its_warnings(fixture_copy: Path, tmp_path: P
     assert a == b
     assert [d.format() for d in second.items] == [d.format() for d in first.items]
     assert any("broken link: /nowhere/" in d.message for d in second.items)
+
+
+def test_a_build_collects_garbage_less_often_and_then_as_before(monkeypatch, tmp_path):
+    import gc
+
+    from builder import pipeline
+    from builder.workers import GC_THRESHOLD
+
+    seen = []
+    real = pipeline.check_rules
+    monkeypatch.setattr(
+        pipeline, "check_rules", lambda *a: seen.append(gc.get_threshold()) or real(*a)
+    )
+    before = gc.get_threshold()
+    assert before[0] != GC_THRESHOLD
+    files = pipeline.build(fixture_project(tmp_path / "out"), Diagnostics(), write=False)
+    assert files is not None
+    assert seen == [(GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
