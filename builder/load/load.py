@@ -119,16 +119,15 @@ def _refuse_link(path: Path, diagnostics: Diagnostics) -> None:
 
 def _read_bytes(path: Path, diagnostics: Diagnostics) -> bytes | None:
     """A file's bytes, or None after reporting why it cannot be used."""
-    name = display_path(path)
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        diagnostics.error(name, 0, f"cannot read file: {exc.strerror or exc}")
+        diagnostics.error(display_path(path), 0, f"cannot read file: {exc.strerror or exc}")
         return None
     if len(data) > MAX_FILE_BYTES:
         diagnostics.error(
-            name,
+            display_path(path),
             data.count(b"\n", 0, MAX_FILE_BYTES) + 1,
             f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes "
             "(the limit is reached on this line)",
