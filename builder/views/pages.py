@@ -841,7 +841,7 @@ def _neighbour_map(history: History, views: dict[str, ReportView]):
     index = {e.report: i for i, e in enumerate(mentioned)}
 
     def cite(entry) -> Neighbour:
-        p = (entry.own + entry.evidence)[0]
+        p = entry.own[0] if entry.own else entry.evidence[0]  # without joining long tuples
         return Neighbour(p.report, p.block_id, f"{p.year} ¶{p.number}" if p.number else str(p.year))
 
     def find(report: str) -> tuple[Neighbour | None, Neighbour | None]:
