@@ -363,12 +363,9 @@ def _with_derived_statuses(
             rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
         }
         passages = tuple(
-            dataclasses.replace(p, status="raised-again")
-            if p.status in CONCERNS and rid_status.get(p.tracks) == "raised-again"
-            else dataclasses.replace(p, status="raised")
-            if p.status == "raised-again"
-            else p
+            p if status == p.status else dataclasses.replace(p, status=status)
             for p in view.passages
+            for status in [_derived(p, rid_status)]
         )
         unmentioned = tuple(
             sorted(
@@ -383,6 +380,13 @@ def _with_derived_statuses(
             )
         )
     return out
+
+
+def _derived(p: Passage, rid_status: dict[str, str]) -> str:
+    """A passage's status as derived: a concern is raised again where its report's is."""
+    if p.status in CONCERNS and rid_status.get(p.tracks) == "raised-again":
+        return "raised-again"
+    return "raised" if p.status == "raised-again" else p.status
 
 
 def _histories(
