@@ -231,3 +231,21 @@ def test_skipping_plain_text_in_the_inline_stage_changes_nothing(text: str):
     full, _ = markdown_text._markdown()
     full.treeprocessors.deregister("plain_text")
     assert fast.convert(text) == full.convert(text)
+
+
+# Lines of Markdown with what the budgets count: brackets, ticks, quote marks, deep indentation.
+BUDGETED_TEXT = st.lists(
+    st.sampled_from(
+        ["word ", "[", "]", "`", "``", ">", "> > ", "\n", "\n\n", " " * 17, "\t" * 16, "\t" * 17]
+        + ["*", "_", "\\", "<", "&", "!", " " * 65, "- ", "x" * 3000, "> " * 17, "\n" + ">" * 17]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@FAST
+@given(BUDGETED_TEXT)
+def test_the_markdown_budget_shortcut_agrees_with_the_full_scan(text: str):
+    from builder.model import text as markdown_text
+
+    assert markdown_text.markdown_problem(text) == markdown_text._scan_for_problem(text)

@@ -282,11 +282,24 @@ _BLOCK = re.compile(r"\n[ \t]*\n")  # a blank line; separators are kept out of t
 _QUOTE_MARKS = re.compile(r"[> \t]*")
 
 
+# Text shorter than this cannot pass the inline-markup budget: (marks x length) <= length squared.
+_SHORT = 50_000
+# What the budgets below count: brackets, code-span ticks, quote marks, and indentation deep
+# enough to pass MAX_INDENT (seventeen spaces or tabs; sixteen tabs are exactly 64 columns).
+_BUDGETED = re.compile(r"[\[\]`>]|(?:^|\n)[ \t]{17}")
+
+
 def markdown_problem(text: str) -> tuple[int, str] | None:
     """The first thing in Markdown text that would make rendering slow or deep, as (line index, message).
 
     The line index counts from 0; the message says how to write the text instead.
     """
+    if len(text) < _SHORT and not _BUDGETED.search(text):
+        return None  # nothing the budgets count: most notes and plain paragraphs
+    return _scan_for_problem(text)
+
+
+def _scan_for_problem(text: str) -> tuple[int, str] | None:
     work = 0
     line_index = 0
     for line in text.split("\n"):
