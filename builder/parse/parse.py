@@ -496,7 +496,7 @@ def _selector(f: Fields) -> Selector | None:
         paragraph_id = f"p{paragraph}"
     else:
         paragraph_id = f.text("paragraph")
-    quote = f.text("quote")
+    quote, prefix, suffix = f.text("quote"), f.text("prefix"), f.text("suffix")
     if not quote and not paragraph_id:
         f.error(f.line, f"{f.what} needs a 'quote' or a 'paragraph' to anchor it to the text")
         return None
@@ -505,7 +505,7 @@ def _selector(f: Fields) -> Selector | None:
             f.line_of("prefix" if f.has("prefix") else "suffix"),
             f"{f.what} has a 'prefix' or 'suffix' but no 'quote'",
         )
-    return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
+    return Selector(quote, prefix, suffix, paragraph_id)
 
 
 def _report_mentions(f: Fields) -> tuple[Mention, ...]:
@@ -548,20 +548,19 @@ def _judgements(f: Fields) -> tuple[Judgement, ...]:
         numbered = isinstance(paragraph, int) and not isinstance(paragraph, bool)
         paragraph_id = f"p{paragraph}" if numbered else j.text("paragraph")
         series = j.ident("series") or re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-")
+        judgement = Judgement(
+            area,
+            j.ident("grade", required=True),
+            series,
+            j.flag("headline"),
+            paragraph_id,
+            j.text("note"),
+            Where(f.path, j.line_of("grade"), tuple(j.mapping.key_lines.items())),
+            j.ident("scope"),
+            _basis(j),
+        )
         if j.ok or area:
-            out.append(
-                Judgement(
-                    area,
-                    j.ident("grade", required=True),
-                    series,
-                    j.flag("headline"),
-                    paragraph_id,
-                    j.text("note"),
-                    Where(f.path, j.line_of("grade"), tuple(j.mapping.key_lines.items())),
-                    j.ident("scope"),
-                    _basis(j),
-                )
-            )
+            out.append(judgement)
     return tuple(out)
 
 
@@ -585,12 +584,9 @@ def _own_recommendations(f: Fields) -> tuple[OwnRecommendation, ...]:
                 f"a report's own recommendation has status 'raised' or "
                 f"'raised-again', not '{status}'",
             )
+        timescale, themes = r.text("timescale"), r.idents("themes")
         if selector:
-            out.append(
-                OwnRecommendation(
-                    selector, r.text("timescale"), tracks, status, r.idents("themes"), _where(r)
-                )
-            )
+            out.append(OwnRecommendation(selector, timescale, tracks, status, themes, _where(r)))
     return tuple(out)
 
 
@@ -622,13 +618,9 @@ def _annotations(f: Fields) -> tuple[Annotation, ...]:
             )
         if not themes and not tracks and not a.has("note"):
             a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
+        basis, note = _basis(a), a.text("note")
+        if a.has("basis") and not status:
+            a.error(a.line_of("basis"), "'basis' says where a status comes from: add a 'status'")
         if selector:
-            basis = _basis(a)
-            if a.has("basis") and not status:
-                a.error(
-                    a.line_of("basis"), "'basis' says where a status comes from: add a 'status'"
-                )
-            out.append(
-                Annotation(selector, themes, tracks, status, a.text("note"), _where(a), basis)
-            )
+            out.append(Annotation(selector, themes, tracks, status, note, _where(a), basis))
     return tuple(out)
