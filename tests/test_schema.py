@@ -279,3 +279,34 @@ def test_a_value_that_is_not_a_mapping_has_no_missing_keys():
     record, messages = _read("[a, b]\n")
     assert messages == ["x.yml:1: error: thing must be a mapping of keys to values, not a list"]
     assert record is None
+
+
+@dataclass(frozen=True)
+class Letter:
+    body: str
+    note: str
+    owner: Part | None
+
+
+LETTER = Schema(
+    "letter",
+    Letter,
+    (
+        Field("body", Text(lines=True)),  # the schema says which texts run over lines, not the key
+        Field("note", Text()),
+        Field("owner", Nested(Schema("'owner'", Part, PART.fields, keep=always)), required=True),
+    ),
+    keep=always,
+)
+
+
+def test_the_schema_says_which_texts_may_run_over_lines():
+    record, messages = _read("body: |\n  a\n  b\nnote: |\n  c\n  d\nowner: {name: n}\n", LETTER)
+    assert messages == ["x.yml:4: error: 'note' must be one line of text"]
+    assert record == Letter("a\nb", "", Part("n", 1))
+
+
+def test_a_required_nested_record_that_is_missing():
+    record, messages = _read("body: b\n", LETTER)
+    assert messages == ["x.yml:1: error: letter is missing required key 'owner'"]
+    assert record == Letter("b", "", None)
