@@ -244,8 +244,6 @@ SETTINGS = Schema(
         Field("updated", DATE_START),
         Field("data_licence", Nested(DATA_LICENCE)),
     ),
-    where=_file_where,
-    keep=always,
 )
 
 # frameworks.yml, themes.yml, recommendations.yml
@@ -273,7 +271,7 @@ FRAMEWORK = Schema(
         Field("scopes", Items(SCOPE)),
     ),
     where=item_where,
-    keep=always,
+    keep=always,  # its problems are reported, and the reports that name it still find it
     strict=True,
 )
 THEME = Schema(
@@ -323,6 +321,7 @@ JUDGEMENT = Schema(
     ),
     where=lambda f: Where(f.path, f.line_of("grade"), tuple(f.mapping.key_lines.items())),
     check=_series,
+    # One that names its area is still checked against its framework (headline, scope, grade).
     keep=lambda f, v: f.ok or bool(v["area"]),
 )
 MENTION = Schema(

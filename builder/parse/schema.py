@@ -117,6 +117,7 @@ class Choice(Kind):
 
     `message` is said of any other value, with `{value}`, `{hint}` (did you mean) and `{choices}`
     filled in; the value is then replaced by `fallback`, or kept as written when there is none.
+    A field's default must be one of the choices: an absent key is not read at all.
     """
 
     empty = ""
