@@ -310,3 +310,9 @@ def test_a_required_nested_record_that_is_missing():
     record, messages = _read("body: b\n", LETTER)
     assert messages == ["x.yml:1: error: letter is missing required key 'owner'"]
     assert record == Letter("b", "", None)
+
+
+def test_an_id_is_taken_as_text_first_so_space_around_it_goes():
+    record, messages = _read('id: "a-thing\\n"\ntitle: t\ntags: a\n')
+    assert messages == []
+    assert (record.id, record.tags) == ("a-thing", ("a",))

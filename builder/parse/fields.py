@@ -133,6 +133,11 @@ class Fields:
 
     def ident(self, key: str, required: bool = False) -> str:
         """An id: lower-case words joined by hyphens."""
+        value = self.mapping.get(key)
+        if type(value) is str and len(value) <= MAX_ID and _ID.fullmatch(value):
+            # The common case, taken as it is: letters, digits and hyphens on one line hold no
+            # space to strip and nothing Markdown could trip on, so `text` has nothing to say.
+            return value
         value = self.text(key, required)
         if value and not _ID.match(value):
             self.error(
