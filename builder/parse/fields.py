@@ -15,7 +15,8 @@ from builder.urlpolicy import check_url, url_message
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Keys whose text may run over several lines; every other text is a single line (a title, a name,
-# an address), where a line break would only ever be a mistake.
+# an address), where a line break would only ever be a mistake. A schema says so per field
+# (`Text(lines=True)`); this serves the readers that name no schema (a date's 'note').
 MULTILINE_KEYS = frozenset(
     {"note", "description", "summary", "text", "footer", "method", "quote", "prefix", "suffix"}
 )
@@ -75,11 +76,13 @@ class Fields:
         return self.mapping.get(key)
 
     def _typed(self, key: str, kind: type, required: bool) -> Any:
-        if not self.has(key):
+        value = self.mapping.get(key)  # absent and empty (`key:`) alike: see `has`
+        if value is None:
             if required and self.readable:  # keys of a value that is not a mapping are unknown
                 self.error(self.line, f"{self.what} is missing required key '{key}'")
             return None
-        value = self.mapping[key]
+        if type(value) is str and kind is str:  # by far the most common case, checked first
+            return value
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -90,15 +93,19 @@ class Fields:
             return None
         return value
 
-    def text(self, key: str, required: bool = False, default: str = "") -> str:
-        """A string value, stripped of surrounding white space."""
+    def text(
+        self, key: str, required: bool = False, default: str = "", lines: bool | None = None
+    ) -> str:
+        """A string value, stripped of surrounding white space; one line unless `lines` (by default, MULTILINE_KEYS)."""
         value = self._typed(key, str, required)
         if value is None:
             return default
         value = value.strip()
         if required and not value:
             self.error(self.line_of(key), f"'{key}' must not be empty")
-        if "\n" in value and key not in MULTILINE_KEYS:
+        if lines is None:
+            lines = key in MULTILINE_KEYS
+        if "\n" in value and not lines:
             self.error(self.line_of(key), f"'{key}' must be one line of text")
             return default
         problem = markdown_problem(value)
@@ -126,6 +133,11 @@ class Fields:
 
     def ident(self, key: str, required: bool = False) -> str:
         """An id: lower-case words joined by hyphens."""
+        value = self.mapping.get(key)
+        if type(value) is str and len(value) <= MAX_ID and _ID.fullmatch(value):
+            # The common case, taken as it is: letters, digits and hyphens on one line hold no
+            # space to strip and nothing Markdown could trip on, so `text` has nothing to say.
+            return value
         value = self.text(key, required)
         if value and not _ID.match(value):
             self.error(

@@ -1,4 +1,9 @@
-"""Turn the text of content files into typed records: pure functions, strings in, records out."""
+"""Turn the text of content files into typed records: pure functions, strings in, records out.
+
+Each record is declared once as a schema (`schema.py`): the table of its keys, their kinds and
+defaults. What a table cannot say is a short rule beside it: checks across fields, the split of a
+report into front matter and body, the site's address and base path.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +39,28 @@ from builder.parse.records import (
     TrackedRecommendation,
     Where,
 )
+from builder.parse.schema import (
+    Choice,
+    Custom,
+    Date,
+    Field,
+    Flag,
+    Ident,
+    Idents,
+    Inline,
+    Items,
+    Nested,
+    Number,
+    Paragraph,
+    Schema,
+    Text,
+    Url,
+    Values,
+    always,
+    item_where,
+    read,
+    values,
+)
 from builder.urlpolicy import check_base_path, check_site_url, url_message
 from builder.urls import split_address
 
@@ -48,30 +75,428 @@ class _Record(Protocol):
 T = TypeVar("T", bound=_Record)
 # Stands in for a required date that is missing; the record holding it is then dropped.
 _NO_DATE = DateFact(PartialDate(0))
-
-REPORT_KEYS = (
-    "id",
-    "title",
-    "kind",
-    "framework",
-    "inspected",
-    "published",
-    "presented",
-    "authors",
-    "publisher",
-    "source",
-    "licence",
-    "summary",
-    "short_title",
-    "judgements",
-    "recommendations",
-    "annotations",
-    "edition",
-    "mentions",
-    "added",
-)
 EDITIONS = ("full", "summary")
-SELECTOR_KEYS = ("quote", "prefix", "suffix", "paragraph")
+
+# The kinds of value, shared by every schema below.
+TEXT = Text()  # one line: a title, a name, an address
+LINES = Text(lines=True)  # may run over several lines: a note, a description, a quote
+ID, IDS, FLAG, NUMBER, PARAGRAPH = Ident(), Idents(), Flag(), Number(), Paragraph()
+DATE = Date()  # a date fact: a date, a partial date or a range, with its basis
+DATE_START = Date(start_only=True)
+BASIS = Field(
+    "basis",
+    Choice(BASES, "unknown basis '{value}'{hint} (use one of: {choices})", fallback="stated"),
+    default="stated",
+)
+
+
+# A passage of a report's text: the quote, narrowed by prefix, suffix or paragraph. Its keys are
+# written among the keys of the record it anchors, and its messages name that record.
+def _check_anchor(f: Fields, v: Values) -> None:
+    if not v["quote"] and not v["paragraph"]:
+        f.error(f.line, f"{f.what} needs a 'quote' or a 'paragraph' to anchor it to the text")
+    elif not v["quote"] and (f.has("prefix") or f.has("suffix")):
+        f.error(
+            f.line_of("prefix" if f.has("prefix") else "suffix"),
+            f"{f.what} has a 'prefix' or 'suffix' but no 'quote'",
+        )
+
+
+SELECTOR = Schema(
+    "selector",
+    Selector,
+    (
+        Field("quote", LINES),
+        Field("prefix", LINES),
+        Field("suffix", LINES),
+        Field("paragraph", PARAGRAPH),
+    ),
+    check=_check_anchor,
+    keep=lambda f, v: bool(v["quote"] or v["paragraph"]),
+)
+ANCHOR = Field("selector", Inline(SELECTOR))
+
+
+def _anchored(f: Fields, v: Values) -> bool:
+    return v["selector"] is not None
+
+
+# site.yml
+def _base_path(f: Fields, key: str) -> str:
+    base_path = f.text(key, default="/")
+    if not base_path.startswith("/"):
+        f.error(f.line_of(key), f"'base_path' must start with '/', not '{base_path}'")
+        base_path = "/"
+    if not base_path.endswith("/"):
+        base_path += "/"
+    verdict = check_base_path(base_path)
+    if not verdict.ok:
+        f.error(f.line_of(key), url_message("base_path", base_path, verdict))
+        base_path = "/"
+    return base_path
+
+
+def _site_url(f: Fields, key: str) -> str:
+    """The site's origin, ending in '/'; its sub-path is base_path's alone, never written twice."""
+    url = f.text(key, default="")
+    verdict = check_site_url(url) if url else None
+    if verdict is not None and not verdict.ok:
+        f.error(f.line_of(key), url_message("site url", url, verdict))
+        url = ""
+    elif url:
+        try:
+            origin, sub_path = split_address(url)
+        except ValueError as exc:
+            f.error(f.line_of(key), f"'url': {exc}")
+        else:
+            if sub_path != "/":
+                f.error(
+                    f.line_of(key),
+                    f"'url' is the site's origin only, without a path (hint: write 'url: {origin}' and 'base_path: {sub_path}')",
+                )
+            url = origin
+    return url.rstrip("/") + "/" if url else ""
+
+
+def _kinds(f: Fields, key: str) -> tuple[tuple[str, str], ...]:
+    """`kinds:` maps each kind of report's id to its label; required even when nothing else is read."""
+    kinds: list[tuple[str, str]] = []
+    raw = f.raw(key)
+    if raw is None:
+        f.error(f.line, f"site settings is missing required key '{key}'")
+    elif not isinstance(raw, LineDict):
+        f.error(f.line_of(key), f"'{key}' must map each kind id to its label")
+    else:
+        for kind, label in raw.items():
+            if not isinstance(label, str):
+                f.error(raw.line_of(kind), f"the label of kind '{kind}' must be text")
+            else:
+                kinds.append((kind, label))
+    return tuple(kinds)
+
+
+def parse_rules(f: Fields, key: str = "rules") -> frozenset[str]:
+    """The content rules a site turns on: `rules: {every_numbered_paragraph_themed: true}`."""
+    raw = f.raw(key)
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, LineDict):
+        f.error(f.line_of(key), "'rules' must map each rule's name to true or false")
+        return frozenset()
+    on = set()
+    for name, value in raw.items():
+        if name not in RULES:
+            f.error(
+                raw.line_of(name),
+                f"unknown rule '{name}'{did_you_mean(name, RULES)} (rules: {', '.join(RULES)})",
+            )
+        elif not isinstance(value, bool):
+            f.error(raw.line_of(name), f"rule '{name}' must be true or false")
+        elif value:
+            on.add(name)
+    return frozenset(on)
+
+
+def _check_contact(f: Fields, v: Values) -> None:
+    email, corrections = v["email"], v["corrections"]
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        f.error(f.line_of("email"), f"'email' is not an e-mail address: '{email}'")
+    if corrections and not re.match(r"^(mailto:|https?://)", corrections):
+        f.error(
+            f.line_of("corrections"),
+            f"'corrections' must be an address starting with mailto:, http:// or https://, "
+            f"not '{corrections}'",
+        )
+
+
+def _file_where(f: Fields) -> Where:
+    return Where(f.path, 1, tuple(f.mapping.key_lines.items()))
+
+
+CONTACT = Schema(
+    "'contact'",
+    Contact,
+    (Field("email", TEXT), Field("corrections", TEXT)),
+    check=_check_contact,
+    keep=always,
+)
+DATA_LICENCE = Schema(
+    "'data_licence'",
+    Licence,
+    (Field("name", TEXT, required=True), Field("url", TEXT), Field("text", LINES)),
+    keep=always,
+)
+SETTINGS = Schema(
+    "site settings",
+    Settings,
+    (
+        Field("title", TEXT, required=True),
+        Field("organisation", TEXT, required=True),
+        Field("description", LINES),
+        Field("url", Custom(_site_url)),
+        Field("base_path", Custom(_base_path)),
+        Field("language", TEXT, default="en"),
+        Field("footer", LINES),
+        Field("kinds", Custom(_kinds)),
+        Field("rules", Custom(parse_rules)),
+        Field("method", LINES),
+        Field("contact", Nested(CONTACT), default=Contact()),
+        Field("updated", DATE_START),
+        Field("data_licence", Nested(DATA_LICENCE)),
+    ),
+)
+
+# frameworks.yml, themes.yml, recommendations.yml
+SCOPE = Schema(
+    "scope", Scope, (Field("id", ID, required=True), Field("title", TEXT, required=True))
+)
+GRADE = Schema(
+    "grade",
+    Grade,
+    (
+        Field("grade", ID, required=True),
+        Field("label", TEXT, required=True),
+        Field("ordinal", NUMBER, required=True),
+    ),
+)
+FRAMEWORK = Schema(
+    "framework",
+    Framework,
+    (
+        Field("id", ID, required=True),
+        Field("title", TEXT, required=True),
+        Field("years", TEXT),
+        Field("description", LINES),
+        Field("scale", Items(GRADE)),
+        Field("scopes", Items(SCOPE)),
+    ),
+    where=item_where,
+    keep=always,  # its problems are reported, and the reports that name it still find it
+    strict=True,
+)
+THEME = Schema(
+    "theme",
+    Theme,
+    (
+        Field("id", ID, required=True),
+        Field("title", TEXT, required=True),
+        Field("description", LINES, required=True),
+    ),
+    where=item_where,
+    strict=True,
+)
+TRACKED = Schema(
+    "tracked recommendation",
+    TrackedRecommendation,
+    (
+        Field("id", ID, required=True),
+        Field("title", TEXT, required=True),
+        Field("themes", IDS),
+        Field("description", LINES, required=True),
+    ),
+    where=item_where,
+    strict=True,
+)
+
+
+# What reports and events say: judgements and the passages that mention another report.
+def _series(f: Fields, v: Values) -> None:
+    """A judgement's series is named after its area unless it says otherwise."""
+    if not v["series"]:
+        v["series"] = re.sub(r"[^a-z0-9]+", "-", v["area"].lower()).strip("-")
+
+
+JUDGEMENT = Schema(
+    "judgement",
+    Judgement,
+    (
+        Field("area", TEXT, required=True),
+        Field("grade", ID, required=True),
+        Field("series", ID),
+        Field("headline", FLAG),
+        Field("paragraph", PARAGRAPH),
+        Field("note", LINES),
+        Field("scope", ID),
+        BASIS,
+    ),
+    where=lambda f: Where(f.path, f.line_of("grade"), tuple(f.mapping.key_lines.items())),
+    check=_series,
+    # One that names its area is still checked against its framework (headline, scope, grade).
+    keep=lambda f, v: f.ok or bool(v["area"]),
+)
+MENTION = Schema(
+    "mention",
+    Mention,
+    (Field("report", ID, required=True), ANCHOR),
+    where=item_where,
+    keep=lambda f, v: f.ok and v["selector"] is not None,
+)
+EVENT = Schema(
+    "event",
+    Event,
+    (
+        Field("id", ID, required=True),
+        Field("title", TEXT, required=True),
+        Field("date", DATE, required=True),
+        Field("kind", ID, required=True),
+        Field("framework", ID),
+        Field("judgements", Items(JUDGEMENT)),
+        Field("mentions", Items(MENTION)),
+        Field("note", LINES),
+    ),
+    where=item_where,
+    keep=lambda f, v: f.ok and v["date"] is not None,
+    strict=True,
+)
+
+
+# A report's front matter
+def _check_source(f: Fields, v: Values) -> None:
+    if v["original"] and not re.match(r"^https?://", v["original"]):
+        f.error(
+            f.line_of("original"),
+            f"'original' must start with http:// or https://, not '{v['original']}'",
+        )
+
+
+def _check_annotation(f: Fields, v: Values) -> None:
+    themes, tracks, status = v["themes"], v["tracks"], v["status"]
+    if tracks and not status:
+        f.error(
+            f.line_of("tracks"),
+            "an annotation with 'tracks' needs a 'status' "
+            "(raised, raised-again, progress, met or positive)",
+        )
+    if status and not tracks:
+        f.error(
+            f.line_of("status"),
+            "an annotation with a 'status' needs 'tracks' naming the "
+            "tracked recommendation it is evidence for",
+        )
+    if not themes and not tracks and not f.has("note"):
+        f.error(f.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
+    if f.has("basis") and not status:
+        f.error(f.line_of("basis"), "'basis' says where a status comes from: add a 'status'")
+
+
+def _check_report(f: Fields, v: Values) -> None:
+    if not v["authors"] and isinstance(f.raw("authors"), (list, type(None))):
+        # (not after "must be a list")
+        f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
+    report_id = v["id"]
+    stem = f.path.rsplit("/", 1)[-1].removesuffix(".md")
+    if report_id and report_id != stem:
+        f.error(
+            f.line_of("id"),
+            f"id '{report_id}' does not match the file name '{stem}.md'"
+            f" (hint: rename the file to '{report_id}.md' or change the id)",
+        )
+    if report_id and not re.match(r"^\d{4}-\d{2}-", report_id):
+        f.error(
+            f.line_of("id"),
+            f"a report id must begin with its year and month, like '2013-07-{report_id}'",
+        )
+
+
+AUTHOR = Schema(
+    "author",
+    Person,
+    (Field("name", TEXT, required=True), Field("role", TEXT)),
+    keep=always,
+)
+SOURCE = Schema(
+    "'source'",
+    Source,
+    (
+        Field("title", TEXT, required=True),
+        Field("reference", TEXT),
+        Field("url", Url("source url")),
+        Field("note", LINES),
+        Field("original", TEXT),
+    ),
+    check=_check_source,
+    keep=always,
+)
+LICENCE = Schema(
+    "'licence'",
+    Licence,
+    (
+        Field("name", TEXT, required=True),
+        Field("url", Url("licence url")),
+        Field("text", LINES),
+    ),
+    keep=always,
+)
+OWN_RECOMMENDATION = Schema(
+    "recommendation",
+    OwnRecommendation,
+    (
+        ANCHOR,
+        Field("timescale", TEXT),
+        Field("tracks", ID, required=True),
+        Field(
+            "status",
+            Choice(
+                ("raised", "raised-again"),
+                "a report's own recommendation has status 'raised' or 'raised-again', "
+                "not '{value}'",
+            ),
+            default="raised",
+        ),
+        Field("themes", IDS),
+    ),
+    where=item_where,
+    keep=_anchored,
+)
+ANNOTATION = Schema(
+    "annotation",
+    Annotation,
+    (
+        ANCHOR,
+        Field("themes", IDS),
+        Field("tracks", ID),
+        Field("status", ID),
+        Field("note", LINES),
+        BASIS,
+    ),
+    where=item_where,
+    check=_check_annotation,
+    keep=_anchored,
+)
+REPORT = Schema(
+    "report front matter",
+    Report,
+    (
+        Field("id", ID, required=True),
+        Field("title", TEXT, required=True),
+        Field("kind", ID, required=True),
+        Field("framework", ID),
+        Field("inspected", DATE),
+        Field("published", DATE, required=True, default=_NO_DATE),
+        Field("presented", DATE),
+        Field("authors", Items(AUTHOR)),
+        Field("publisher", TEXT, required=True),
+        Field("source", Nested(SOURCE), required=True, default=Source("", "", "", "")),
+        Field("licence", Nested(LICENCE), required=True, default=Licence("", "", "")),
+        Field("summary", LINES),
+        Field("short_title", TEXT),
+        Field("judgements", Items(JUDGEMENT)),
+        Field("recommendations", Items(OWN_RECOMMENDATION)),
+        Field("annotations", Items(ANNOTATION)),
+        Field(
+            "edition",
+            Choice(
+                EDITIONS,
+                "unknown edition '{value}' (hint: 'full', or 'summary' when the body is the "
+                "editors' summary of a document that cannot be reproduced in full)",
+            ),
+            default="full",
+        ),
+        Field("mentions", Items(MENTION)),
+        Field("added", DATE_START),
+    ),
+    check=_check_report,
+)
 
 
 def read_yaml(text: str, path: str, diagnostics: Diagnostics, first_line: int = 1) -> Any:
@@ -137,225 +562,32 @@ def parse_settings(text: str, path: str, diagnostics: Diagnostics) -> Settings:
         path,
         diagnostics,
         "site settings",
-        (
-            "title",
-            "organisation",
-            "description",
-            "url",
-            "base_path",
-            "language",
-            "footer",
-            "kinds",
-            "rules",
-            "method",
-            "contact",
-            "updated",
-            "data_licence",
-        ),
+        SETTINGS.keys,
         1,
     )
-    base_path = f.text("base_path", default="/")
-    if not base_path.startswith("/"):
-        f.error(f.line_of("base_path"), f"'base_path' must start with '/', not '{base_path}'")
-        base_path = "/"
-    if not base_path.endswith("/"):
-        base_path += "/"
-    base_verdict = check_base_path(base_path)
-    if not base_verdict.ok:
-        f.error(f.line_of("base_path"), url_message("base_path", base_path, base_verdict))
-        base_path = "/"
-    url = f.text("url", default="")
-    verdict = check_site_url(url) if url else None
-    if verdict is not None and not verdict.ok:
-        f.error(f.line_of("url"), url_message("site url", url, verdict))
-        url = ""
-    elif url:
-        try:
-            origin, sub_path = split_address(url)
-        except ValueError as exc:
-            f.error(f.line_of("url"), f"'url': {exc}")
-        else:
-            if sub_path != "/":  # the sub-path is base_path's alone, so it is never written twice
-                f.error(
-                    f.line_of("url"),
-                    f"'url' is the site's origin only, without a path (hint: write 'url: {origin}' and 'base_path: {sub_path}')",
-                )
-            url = origin
-    kinds: list[tuple[str, str]] = []
-    raw_kinds = f.raw("kinds")
-    if raw_kinds is None:
-        f.error(f.line, "site settings is missing required key 'kinds'")
-    elif not isinstance(raw_kinds, LineDict):
-        f.error(f.line_of("kinds"), "'kinds' must map each kind id to its label")
-    else:
-        for kind, label in raw_kinds.items():
-            if not isinstance(label, str):
-                f.error(raw_kinds.line_of(kind), f"the label of kind '{kind}' must be text")
-            else:
-                kinds.append((kind, label))
-    contact = f.sub("contact", "'contact'", ("email", "corrections"))
-    if contact:
-        email, corrections = contact.text("email"), contact.text("corrections")
-        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            contact.error(contact.line_of("email"), f"'email' is not an e-mail address: '{email}'")
-        if corrections and not re.match(r"^(mailto:|https?://)", corrections):
-            contact.error(
-                contact.line_of("corrections"),
-                f"'corrections' must be an address starting with mailto:, http:// or https://, "
-                f"not '{corrections}'",
-            )
-    updated = f.date_fact("updated")
-    data_licence = f.sub("data_licence", "'data_licence'", ("name", "url", "text"))
-    return Settings(
-        title=f.text("title", required=True),
-        organisation=f.text("organisation", required=True),
-        description=f.text("description"),
-        url=url.rstrip("/") + "/" if url else "",
-        base_path=base_path,
-        language=f.text("language", default="en"),
-        footer=f.text("footer"),
-        kinds=tuple(kinds),
-        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
-        rules=parse_rules(f),
-        method=f.text("method"),
-        contact=Contact(contact.text("email"), contact.text("corrections"))
-        if contact
-        else Contact(),
-        updated=updated.start if updated else None,
-        data_licence=Licence(
-            data_licence.text("name", required=True),
-            data_licence.text("url"),
-            data_licence.text("text"),
-        )
-        if data_licence
-        else None,
-    )
-
-
-def parse_rules(f: Fields) -> frozenset[str]:
-    """The content rules a site turns on: `rules: {every_numbered_paragraph_themed: true}`."""
-    raw = f.raw("rules")
-    if raw is None:
-        return frozenset()
-    if not isinstance(raw, LineDict):
-        f.error(f.line_of("rules"), "'rules' must map each rule's name to true or false")
-        return frozenset()
-    on = set()
-    for name, value in raw.items():
-        if name not in RULES:
-            f.error(
-                raw.line_of(name),
-                f"unknown rule '{name}'{did_you_mean(name, RULES)} (rules: {', '.join(RULES)})",
-            )
-        elif not isinstance(value, bool):
-            f.error(raw.line_of(name), f"rule '{name}' must be true or false")
-        elif value:
-            on.add(name)
-    return frozenset(on)
+    return Settings(**values(SETTINGS, f), where=_file_where(f))
 
 
 def parse_framework(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Framework | None:
-    f = Fields(
-        item,
-        path,
-        diagnostics,
-        "framework",
-        ("id", "title", "years", "description", "scale", "scopes"),
-        line,
-    )
-    if not f.ok:
-        return None
-    scopes: list[Scope] = []
-    for entry, entry_line in f.items("scopes"):
-        s = Fields(entry, path, diagnostics, "scope", ("id", "title"), entry_line)
-        scope_id, title = s.ident("id", required=True), s.text("title", required=True)
-        if s.ok:
-            scopes.append(Scope(scope_id, title))
-    scale: list[Grade] = []
-    for entry, entry_line in f.items("scale"):
-        g = Fields(entry, path, diagnostics, "grade", ("grade", "label", "ordinal"), entry_line)
-        grade, label = g.ident("grade", required=True), g.text("label", required=True)
-        ordinal = g.whole_number("ordinal", required=True)
-        if g.ok and ordinal is not None:
-            scale.append(Grade(grade, label, ordinal))
-    return Framework(
-        f.ident("id", required=True),
-        f.text("title", required=True),
-        f.text("years"),
-        f.text("description"),
-        tuple(scale),
-        _where(f),
-        tuple(scopes),
-    )
+    """One framework of `frameworks.yml`, with its scale of grades and its scopes."""
+    return read(FRAMEWORK, item, path, diagnostics, line)
 
 
 def parse_theme(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Theme | None:
-    f = Fields(item, path, diagnostics, "theme", ("id", "title", "description"), line)
-    if not f.ok:
-        return None
-    record = Theme(
-        f.ident("id", required=True),
-        f.text("title", required=True),
-        f.text("description", required=True),
-        _where(f),
-    )
-    return record if f.ok else None
+    """One theme of `themes.yml`."""
+    return read(THEME, item, path, diagnostics, line)
 
 
 def parse_tracked(
     item: Any, path: str, diagnostics: Diagnostics, line: int
 ) -> TrackedRecommendation | None:
-    f = Fields(
-        item,
-        path,
-        diagnostics,
-        "tracked recommendation",
-        ("id", "title", "themes", "description"),
-        line,
-    )
-    if not f.ok:
-        return None
-    record = TrackedRecommendation(
-        f.ident("id", required=True),
-        f.text("title", required=True),
-        f.idents("themes"),
-        f.text("description", required=True),
-        _where(f),
-    )
-    return record if f.ok else None
+    """One tracked recommendation of `recommendations.yml`."""
+    return read(TRACKED, item, path, diagnostics, line)
 
 
 def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Event | None:
-    f = Fields(
-        item,
-        path,
-        diagnostics,
-        "event",
-        ("id", "title", "date", "kind", "framework", "judgements", "mentions", "note"),
-        line,
-    )
-    if not f.ok:
-        return None
-    mentions = []
-    for entry, entry_line in f.items("mentions"):
-        m = Fields(entry, path, diagnostics, "mention", ("report",) + SELECTOR_KEYS, entry_line)
-        selector = _selector(m)
-        report = m.ident("report", required=True)
-        if m.ok and selector:
-            mentions.append(Mention(report, selector, _where(m)))
-    date = f.date_fact("date", required=True)
-    record = Event(
-        f.ident("id", required=True),
-        f.text("title", required=True),
-        date or _NO_DATE,
-        f.ident("kind", required=True),
-        f.ident("framework"),
-        _judgements(f),
-        tuple(mentions),
-        f.text("note"),
-        _where(f),
-    )
-    return record if f.ok and date else None  # never with _NO_DATE
+    """One event of `events.yml`: an inspection whose document is not in the collection."""
+    return read(EVENT, item, path, diagnostics, line)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -398,237 +630,8 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     problem = body_problem(body)  # reported here, before Markdown ever sees the text
     if problem:
         diagnostics.error(path, body_line + problem[0], problem[1])
-    f = Fields(data, path, diagnostics, "report front matter", REPORT_KEYS, 2)
+    f = Fields(data, path, diagnostics, REPORT.what, REPORT.keys, 2)
     if not f.ok and not isinstance(data, LineDict):
         return None
-    source = f.sub("source", "'source'", ("title", "reference", "url", "note", "original"))
-    licence = f.sub("licence", "'licence'", ("name", "url", "text"))
-    if source is None:
-        f.error(f.line, "report front matter is missing required key 'source'")
-    elif source.text("original") and not re.match(r"^https?://", source.text("original")):
-        source.error(
-            source.line_of("original"),
-            f"'original' must start with http:// or https://, not '{source.text('original')}'",
-        )
-    if licence is None:
-        f.error(f.line, "report front matter is missing required key 'licence'")
-    authors = []
-    for entry, line in f.items("authors"):
-        a = Fields(entry, path, diagnostics, "author", ("name", "role"), line)
-        authors.append(Person(a.text("name", required=True), a.text("role")))
-    if not authors and isinstance(
-        f.raw("authors"), (list, type(None))
-    ):  # not after "must be a list"
-        f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
-    report = Report(
-        id=f.ident("id", required=True),
-        title=f.text("title", required=True),
-        kind=f.ident("kind", required=True),
-        framework=f.ident("framework"),
-        inspected=f.date_fact("inspected"),
-        published=f.date_fact("published", required=True) or _NO_DATE,
-        presented=f.date_fact("presented"),
-        authors=tuple(authors),
-        publisher=f.text("publisher", required=True),
-        source=Source(
-            source.text("title", required=True),
-            source.text("reference"),
-            source.url("url", "source url"),
-            source.text("note"),
-            source.text("original"),
-        )
-        if source
-        else Source("", "", "", ""),
-        licence=Licence(
-            licence.text("name", required=True),
-            licence.url("url", "licence url"),
-            licence.text("text"),
-        )
-        if licence
-        else Licence("", "", ""),
-        summary=f.text("summary"),
-        judgements=_judgements(f),
-        recommendations=_own_recommendations(f),
-        annotations=_annotations(f),
-        body=body,
-        body_line=body_line,
-        where=Where(path, 1, tuple(f.mapping.key_lines.items())),
-        edition=f.ident("edition") or "full",
-        mentions=_report_mentions(f),
-        short_title=f.text("short_title"),
-        added=added.start if (added := f.date_fact("added")) else None,
-    )
-    if report.edition not in EDITIONS:
-        f.error(
-            f.line_of("edition"),
-            f"unknown edition '{report.edition}' (hint: 'full', or 'summary' when the body is the "
-            "editors' summary of a document that cannot be reproduced in full)",
-        )
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    if report.id and report.id != stem:
-        f.error(
-            f.line_of("id"),
-            f"id '{report.id}' does not match the file name '{stem}.md'"
-            f" (hint: rename the file to '{report.id}.md' or change the id)",
-        )
-    if report.id and not re.match(r"^\d{4}-\d{2}-", report.id):
-        f.error(
-            f.line_of("id"),
-            f"a report id must begin with its year and month, like '2013-07-{report.id}'",
-        )
+    report = Report(**values(REPORT, f), body=body, body_line=body_line, where=_file_where(f))
     return report if f.ok and report.published is not _NO_DATE and not problem else None
-
-
-def _where(f: Fields) -> Where:
-    """Where a record was written, with the line of each key and of each item of a list (`themes.1`)."""
-    items = [
-        (f"{key}.{i}", line)
-        for key, value in f.mapping.items()
-        if isinstance(value, LineList)
-        for i, line in enumerate(value.item_lines)
-    ]
-    return Where(f.path, f.line, tuple(f.mapping.key_lines.items()) + tuple(items))
-
-
-def _selector(f: Fields) -> Selector | None:
-    paragraph = f.raw("paragraph")
-    if isinstance(paragraph, int) and not isinstance(paragraph, bool):
-        paragraph_id = f"p{paragraph}"
-    else:
-        paragraph_id = f.text("paragraph")
-    quote = f.text("quote")
-    if not quote and not paragraph_id:
-        f.error(f.line, f"{f.what} needs a 'quote' or a 'paragraph' to anchor it to the text")
-        return None
-    if not quote and (f.has("prefix") or f.has("suffix")):
-        f.error(
-            f.line_of("prefix" if f.has("prefix") else "suffix"),
-            f"{f.what} has a 'prefix' or 'suffix' but no 'quote'",
-        )
-    return Selector(quote, f.text("prefix"), f.text("suffix"), paragraph_id)
-
-
-def _report_mentions(f: Fields) -> tuple[Mention, ...]:
-    """Passages of this report that speak of another report in the collection."""
-    out = []
-    for entry, line in f.items("mentions"):
-        m = Fields(entry, f.path, f.diagnostics, "mention", ("report",) + SELECTOR_KEYS, line)
-        selector = _selector(m)
-        report = m.ident("report", required=True)
-        if m.ok and selector:
-            out.append(Mention(report, selector, _where(m)))
-    return tuple(out)
-
-
-def _basis(f: Fields) -> str:
-    """Where a value comes from: stated in the document (the default), inferred, or elsewhere."""
-    basis = f.ident("basis") or "stated"
-    if basis not in BASES:
-        f.error(
-            f.line_of("basis"),
-            f"unknown basis '{basis}'{did_you_mean(basis, BASES)} (use one of: {', '.join(BASES)})",
-        )
-        return "stated"
-    return basis
-
-
-def _judgements(f: Fields) -> tuple[Judgement, ...]:
-    out = []
-    for entry, line in f.items("judgements"):
-        j = Fields(
-            entry,
-            f.path,
-            f.diagnostics,
-            "judgement",
-            ("area", "grade", "series", "headline", "paragraph", "note", "scope", "basis"),
-            line,
-        )
-        area = j.text("area", required=True)
-        paragraph = j.raw("paragraph")
-        numbered = isinstance(paragraph, int) and not isinstance(paragraph, bool)
-        paragraph_id = f"p{paragraph}" if numbered else j.text("paragraph")
-        series = j.ident("series") or re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-")
-        if j.ok or area:
-            out.append(
-                Judgement(
-                    area,
-                    j.ident("grade", required=True),
-                    series,
-                    j.flag("headline"),
-                    paragraph_id,
-                    j.text("note"),
-                    Where(f.path, j.line_of("grade"), tuple(j.mapping.key_lines.items())),
-                    j.ident("scope"),
-                    _basis(j),
-                )
-            )
-    return tuple(out)
-
-
-def _own_recommendations(f: Fields) -> tuple[OwnRecommendation, ...]:
-    out = []
-    for entry, line in f.items("recommendations"):
-        r = Fields(
-            entry,
-            f.path,
-            f.diagnostics,
-            "recommendation",
-            SELECTOR_KEYS + ("timescale", "tracks", "status", "themes"),
-            line,
-        )
-        selector = _selector(r)
-        tracks = r.ident("tracks", required=True)
-        status = r.ident("status") or "raised"
-        if status not in ("raised", "raised-again"):
-            r.error(
-                r.line_of("status"),
-                f"a report's own recommendation has status 'raised' or "
-                f"'raised-again', not '{status}'",
-            )
-        if selector:
-            out.append(
-                OwnRecommendation(
-                    selector, r.text("timescale"), tracks, status, r.idents("themes"), _where(r)
-                )
-            )
-    return tuple(out)
-
-
-def _annotations(f: Fields) -> tuple[Annotation, ...]:
-    out = []
-    for entry, line in f.items("annotations"):
-        a = Fields(
-            entry,
-            f.path,
-            f.diagnostics,
-            "annotation",
-            SELECTOR_KEYS + ("themes", "tracks", "status", "note", "basis"),
-            line,
-        )
-        selector = _selector(a)
-        themes, tracks = a.idents("themes"), a.ident("tracks")
-        status = a.ident("status")
-        if tracks and not status:
-            a.error(
-                a.line_of("tracks"),
-                "an annotation with 'tracks' needs a 'status' "
-                "(raised, raised-again, progress, met or positive)",
-            )
-        if status and not tracks:
-            a.error(
-                a.line_of("status"),
-                "an annotation with a 'status' needs 'tracks' naming the "
-                "tracked recommendation it is evidence for",
-            )
-        if not themes and not tracks and not a.has("note"):
-            a.error(a.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
-        if selector:
-            basis = _basis(a)
-            if a.has("basis") and not status:
-                a.error(
-                    a.line_of("basis"), "'basis' says where a status comes from: add a 'status'"
-                )
-            out.append(
-                Annotation(selector, themes, tracks, status, a.text("note"), _where(a), basis)
-            )
-    return tuple(out)
