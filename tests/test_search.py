@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 from pathlib import Path
 
@@ -28,33 +29,106 @@ def sub_path_site(tmp_path_factory) -> Path:
     return root
 
 
-def test_every_numbered_paragraph_and_note_is_a_record_of_its_own(fixture_files):
+def fixture_site():
     from builder.load.load import read_sources
     from builder.model.site import build_model
     from builder.parse.content import parse_content
-    from builder.urls import Urls
 
     diagnostics = Diagnostics()
     content = parse_content(
         read_sources(FIXTURE / "content", diagnostics), diagnostics, "content", {}
     )
-    site = build_model(content, diagnostics, {})
-    items = {(r.url, dict(r.meta)["type"]): r for r in search.records(site, Urls("/history/"))}
-    paragraph = items[("/history/reports/2013-07-first/#p4", "paragraph")]
-    assert (
-        paragraph.content == "Some records are up to date. Most records are up to date and clear."
-    )
-    assert dict(paragraph.meta)["number"] == "4"
-    assert dict(paragraph.filters) == {
+    return build_model(content, diagnostics, {})
+
+
+def test_each_report_is_one_record_whose_headings_are_its_paragraphs_and_notes():
+    from builder.urls import Urls
+
+    site = fixture_site()
+    items = {r.url: r for r in search.records(site, Urls("/history/"))}
+    assert len(items) == len(site.reports) == 3  # one record per report, not one per paragraph
+    record = items["/history/reports/2013-07-first/"]
+    blocks = {(b.kind, b.id): b for b in record.blocks}
+    paragraph = blocks[("paragraph", "p4")]
+    assert paragraph.text == "Some records are up to date. Most records are up to date and clear."
+    assert (paragraph.number, paragraph.themes) == ("4", ("Records",))
+    note = [b for b in record.blocks if b.kind == "note" and b.text == "Supervision was praised."]
+    assert [(n.id, n.quote, n.recommendation) for n in note] == [
+        ("p2", "Supervision is regular", "Regular supervision")
+    ]
+    assert dict(record.filters) == {
         "kind": ("Inspection report",),
+        "recommendation": ("Regular supervision",),
         "report": ("2013 · Inspection of arrangements for the protection of children",),
-        "theme": ("Records",),
+        "theme": ("Private fostering", "Records", "Supervision"),
         "year": ("2013",),
     }
-    note = items[("/history/reports/2013-07-first/#p2", "note")]
-    assert note.content == "Supervision was praised."
-    assert dict(note.meta)["quote"] == "Supervision is regular"
-    assert dict(note.filters)["recommendation"] == ("Regular supervision",)
+    # Each block follows a heading whose id is its anchor: Pagefind's sub-result of that heading
+    # is the report's URL with the anchor, `/history/reports/2013-07-first/#p4`.
+    page = record.html("en")
+    assert '<h2 id="p4">¶</h2><p>Some records are up to date.' in page
+    assert page.count("<h2 ") == len(record.blocks)
+    meta = json.loads(record.meta()["blocks"])
+    assert meta["blocks"][[b.id for b in record.blocks].index("p4")] == [
+        "paragraph",
+        "4",
+        [meta["themes"].index("Records")],
+        [],
+        "",
+    ]
+
+
+def test_each_heading_becomes_a_sub_result_at_its_paragraph(sub_path_site):
+    """What Pagefind itself makes of a record: sub-results with the paragraph's URL and excerpt."""
+    fragments = [
+        json.loads(search._unpack(blob))
+        for name, blob in sorted(_files(sub_path_site).items())
+        if name.endswith(".pf_fragment")
+    ]
+    (fragment,) = [f for f in fragments if f["url"] == "/history/reports/2013-07-first/"]
+    anchors = [(a["element"], a["id"], a["text"]) for a in fragment["anchors"]]
+    assert ("h2", "p4", "¶") in anchors
+    assert len(anchors) == len(json.loads(fragment["meta"]["blocks"])["blocks"])
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _sources(site, edit: str = ""):
+    sources = [search.source_of(view, site) for view in site.reports]
+    if edit:
+        sources = [
+            (*s[:4], s[4].replace("regular", "regular, and recorded"), s[5]) if s[0] == edit else s
+            for s in sources
+        ]
+    return sources
+
+
+def test_an_edit_changes_the_key_of_its_own_shard_only():
+    site = fixture_site()
+    limit = sum(search._size(s) for s in _sources(site)) // 200  # 256 shards: 3 are not empty
+    before = search.plan_shards(_sources(site), "en", "/", limit)
+    after = search.plan_shards(_sources(site, "2013-07-first"), "en", "/", limit)
+    assert len(before) == 3 and [s.number for s in before] == [s.number for s in after]
+    changed = [
+        [src[0] for src in b.sources] for b, a in zip(before, after, strict=True) if b.key != a.key
+    ]
+    assert changed == [["2013-07-first"]]
+
+
+def test_a_report_changes_shard_only_when_the_count_doubles():
+    ids = [f"2009-01-01-r{n:05}" for n in range(1000)]
+    for count in (1, 2, 4, 8, 16):
+        for report in ids:
+            old, new = search.shard_of(report, count), search.shard_of(report, 2 * count)
+            assert new in (old, old + count)
+    assert search.shard_count([100] * 1000, 30_000) == 4  # 100,000 bytes: under 30,000 on average
+    assert search.shard_count([100] * 3, 1_000) == 1
+    per_shard = [0] * 16
+    for report in ids:
+        per_shard[search.shard_of(report, 16)] += 1
+    assert min(per_shard) > 40 and max(per_shard) < 90  # the hash spreads reports evenly
 
 
 def test_the_index_is_part_of_the_build_and_reproducible(tmp_path: Path):
@@ -66,6 +140,51 @@ def test_the_index_is_part_of_the_build_and_reproducible(tmp_path: Path):
     assert any(n.startswith("pagefind/filter/") for n in index)
     assert not any("-ui." in n for n in index)  # Pagefind's ready-made UIs are not shipped
     assert {n: first[n] for n in index} == {n: second[n] for n in index}
+
+
+def test_a_sharded_index_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(search, "SHARD_BYTES", 1)  # the smallest shards: one report in each
+    first, _ = build_files(fixture_project(tmp_path / "a"))
+    second, _ = build_files(fixture_project(tmp_path / "b"))
+    assert first is not None and second is not None
+    index = {n: b for n, b in first.items() if n.startswith("pagefind/")}
+    folders = json.loads(index["pagefind/shards.json"])
+    assert len(folders) == 2 and all(f.startswith("shard-") for f in folders)
+    for folder in folders:  # a shard holds its index only, merged into the first one's
+        names = [n.split("/")[-1] for n in index if n.startswith(f"pagefind/{folder}")]
+        assert "pagefind-entry.json" in names and "pagefind.js" not in names
+        assert any(n.endswith(".pf_filter") for n in names)
+    assert index == {n: b for n, b in second.items() if n.startswith("pagefind/")}
+
+
+def test_an_edit_indexes_its_own_shard_again_even_in_a_new_process(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from builder.memo import Memo
+
+    monkeypatch.setattr(search, "SHARD_BYTES", 1)
+    indexed: list[list[str]] = []
+    index = search._index
+
+    async def counted(items, language):
+        items = list(items)
+        indexed.append([item.report for item in items])
+        return await index(items, language)
+
+    monkeypatch.setattr(search, "_index", counted)
+    root = tmp_path / "project"
+    options = {"write": False, "cache_root": root, "jobs": 1}
+    assert build(fixture_project(tmp_path / "out", fixture_copy), Diagnostics(), **options)
+    assert sorted(indexed) == [["2013-07-first"], ["2019-06-second"], ["2022-01-visit"]]
+    report = fixture_copy / "reports" / "2019-06-second.md"
+    report.write_text(report.read_text().replace("significant improvements", "real improvements"))
+    indexed.clear()
+    memo = Memo()  # as in a new process: the other shards come from the disk cache
+    project = fixture_project(tmp_path / "out", fixture_copy)
+    edited = build(project, Diagnostics(), cache=memo, **options)
+    assert indexed == [["2019-06-second"]]
+    fresh, _ = build_files(fixture_project(tmp_path / "fresh", fixture_copy))
+    assert edited == {n: b for n, b in (fresh or {}).items()}
 
 
 def test_filter_files_are_put_in_one_order_whatever_order_pagefind_wrote():
