@@ -322,8 +322,8 @@ def test_reader_types_a_phrase_and_follows_the_first_hit(
         page.wait_for_url("**/history/search/?q=*")
         page.wait_for_selector("body[data-search-ready]")
         first = page.locator("#search-results .search-hit").first
-        link = first.locator(".search-place a")
-        assert (link.text_content() or "").startswith(f"{place},")  # the place, then the report (unseen)
+        link = first.locator(".search-place a")  # the place, then the report (visually hidden)
+        assert (link.text_content() or "").startswith(f"{place},")
         assert first.locator(".search-excerpt mark").count() >= 1
         link.click()
         page.wait_for_load_state()

@@ -49,7 +49,7 @@ SIGNATURE = b"pagefind_dcd"
 VOID = {"br", "img", "hr", "wbr", "input"}
 BLOCKS = {"p", "li", "blockquote", "dd", "td", "th"}  # headings stay out: they only name sections
 # Report text and notes (as HTML) per shard, on average. Pagefind's memory grows with the words it
-# holds: at 1,000 synthetic reports a shard of this size peaks at about 200 MB in its process.
+# holds: at 1,000 synthetic reports (8 shards) each process peaks at about 130 MB.
 SHARD_BYTES = 6_000_000
 PARALLEL = 2  # Pagefind processes at once: the machine's cores are shared with the rendering
 MARK = "¶"  # a heading's text: Pagefind needs some to make a sub-result, and this is not a word
@@ -405,6 +405,14 @@ async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
         """
 
         async def _wait_for_responses(self) -> None:
+            try:
+                await self._read_all()
+            finally:  # Pagefind has stopped, or its answers cannot be read: nothing more comes
+                for future in self._responses.values():
+                    if not future.done():
+                        future.set_exception(RuntimeError("Pagefind stopped before it answered"))
+
+        async def _read_all(self) -> None:
             assert self._backend.stdout is not None
             pending: list[bytes] = []  # the start of an answer not yet complete
             while chunk := await self._backend.stdout.read(1 << 20):
@@ -414,9 +422,22 @@ async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
                 for end in ends:
                     message = b"".join(pending) + end
                     pending = []
-                    if message.strip():
-                        self._answer(json.loads(base64.b64decode(message)))
+                    self._read(message)
                 pending.append(rest)
+
+        def _read(self, message: bytes) -> None:
+            # Pagefind's warnings come on the same stream (its stderr is joined to its stdout):
+            # an answer is the base64 after the last line of other text, and what cannot be
+            # read as an answer is such text.
+            answer = message[message.rfind(b"\n") + 1 :].strip()
+            if not answer:
+                return
+            try:
+                response = json.loads(base64.b64decode(answer, validate=True))
+            except ValueError:
+                return
+            if isinstance(response, dict):
+                self._answer(response)
 
         async def send_all(self, payloads: Iterable[dict]) -> None:
             """Send many requests in order without waiting between them; then wait for every answer."""
@@ -444,7 +465,8 @@ async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
                 future.set_result(payload)
 
     try:
-        service = await Service().launch()
+        service = Service()
+        await service.launch()
     except FileNotFoundError as exc:
         raise OSError("the Pagefind binary is not installed (pip install 'pagefind[bin]')") from exc
     try:
@@ -599,10 +621,12 @@ def _folder_of(name: str, urls: Urls) -> str | None:
 
 def known_shards(memo: Memo, urls: Urls) -> dict[str, dict[str, bytes]]:
     """The files of each shard the memo's index was made of, by the shard's key."""
-    if memo.search is None or not isinstance(memo.search[0], tuple):
+    if memo.search is None:
         return {}
     key, files = memo.search
-    folders = dict(key)  # type: ignore[arg-type]
+    if not isinstance(key, tuple):
+        return {}
+    folders = dict(key)
     out: dict[str, dict[str, bytes]] = {k: {} for k in folders.values()}
     for name, blob in files.items():
         folder = _folder_of(name, urls)
