@@ -322,6 +322,7 @@ def test_reader_types_a_phrase_and_follows_the_first_hit(
         page.wait_for_url("**/history/search/?q=*")
         page.wait_for_selector("body[data-search-ready]")
         first = page.locator("#search-results .search-hit").first
+        assert phrase in first.locator(".search-excerpt").inner_text()  # spaces between marks
         link = first.locator(".search-place a")  # the place, then the report (visually hidden)
         assert (link.text_content() or "").startswith(f"{place},")
         assert first.locator(".search-excerpt mark").count() >= 1

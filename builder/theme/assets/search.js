@@ -55,11 +55,19 @@ async function buildFilters(params) {
   filterBox.hidden = false;
 }
 
-// Pagefind marks the matched words with <mark>; parse each piece as text so nothing runs.
+// Pagefind's excerpts are escaped text with the matched words in <mark>. A textarea's content is
+// parsed as text only (character references decoded, no elements made, so nothing runs), and
+// keeps the spaces between two marked words.
+const decoder = document.createElement("textarea");
+function decode(piece) {
+  decoder.innerHTML = piece;
+  return decoder.value;
+}
+
 function excerptInto(element, excerpt) {
   const trimmed = excerpt.replace(/^\s*¶\s*/, "").replace(/\s*¶\s*$/, ""); // the heading's mark
   for (const [i, piece] of trimmed.split(/<\/?mark>/).entries()) {
-    const text = new DOMParser().parseFromString(piece, "text/html").body.textContent;
+    const text = decode(piece);
     if (i % 2) {
       const mark = document.createElement("mark");
       mark.textContent = text;
