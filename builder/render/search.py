@@ -23,6 +23,7 @@ import asyncio
 import base64
 import gzip
 import hashlib
+import importlib.metadata
 import json
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -315,12 +316,21 @@ def plan_shards(
     return tuple(
         Shard(
             number,
-            key_of("search", language, base_path, count, number, i == 0, tuple(groups[number])),
+            key_of(_pagefind_version(), language, base_path, count, number, i == 0, groups[number]),
             tuple(groups[number]),
             first=i == 0,
         )
         for i, number in enumerate(numbers)
     )
+
+
+@lru_cache(maxsize=1)
+def _pagefind_version() -> str:
+    """The Pagefind package's version: a shard kept from another version is made again."""
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def search_files(
