@@ -87,6 +87,7 @@ class Memo:
                 if name in self.pages and self.pages[name][1] is blob
             },
             "templates_key": self.templates_key,
+            "search": self.search,  # the search index, by the key of each of its shards
         }
 
     def restore(self, state: dict, files: dict[str, str]) -> None:
@@ -106,3 +107,4 @@ class Memo:
             if name in self.pages:
                 self.links[name] = (self.pages[name][1], scanned)
         self.templates_key = state.get("templates_key", "")
+        self.search = self.search or state.get("search")

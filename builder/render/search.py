@@ -1,10 +1,20 @@
-"""The search index: every report's blocks and editors' notes as Pagefind records.
+"""The search index: one Pagefind record per report, in shards of bounded size.
 
-Pagefind splits a page only at its headings, so a hit on a whole report page could not say which
-paragraph it came from. Each numbered paragraph (and every other block that has an anchor) and each
-editors' note is therefore given to Pagefind as a record of its own, with the URL of its paragraph.
-The index files join the build's file dict, so the atomic publish and the reproducibility of the
-output cover them too; `canonical` puts right the parts Pagefind writes in a random order.
+Pagefind's cost in time and memory grows with the number of records it holds, and its memory with
+the words. So each report is one record, an HTML document in which every anchored block (a numbered
+paragraph, a list item) and every editors' note follows a heading whose id is the block's anchor:
+Pagefind makes a sub-result of each heading, with the URL of its paragraph and an excerpt of its
+own. What each heading stands for (paragraph or note, its number, themes, tracked recommendation,
+quote) goes with the record as one piece of metadata, so the search page names every hit and keeps
+only those that carry a chosen theme or recommendation.
+
+A large site's reports are split into shards by a stable hash of their id, each a bundle of its own
+made by its own Pagefind process and merged in the reader's browser (`mergeIndex`): each process's
+memory stays bounded, and an edit makes only its own shard again. The shard count is the smallest
+power of two that keeps the shards under SHARD_BYTES on average, so a report changes shard only when
+the count doubles. The files join the build's file dict, so the atomic publish and the
+reproducibility of the output cover them too; `canonical` puts right what Pagefind writes in a
+random order.
 """
 
 from __future__ import annotations
@@ -13,25 +23,37 @@ import asyncio
 import base64
 import gzip
 import hashlib
+import importlib.metadata
 import json
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
 from builder.diagnostics import Diagnostics
-from builder.memo import Memo
+from builder.memo import Memo, key_of
 from builder.model.site import Site
+from builder.model.views import ReportView
 from builder.urls import Urls
 
 # The parts of Pagefind's output the site's own search script uses; its ready-made UIs are left out.
 BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 BUNDLE_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+# A shard other than the first holds its index only: the merging script and its WebAssembly are
+# the first bundle's.
+SHARD_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+SHARDS_FILE = "shards.json"  # in the first bundle: the folders of the others, for the search page
 SIGNATURE = b"pagefind_dcd"
 VOID = {"br", "img", "hr", "wbr", "input"}
 BLOCKS = {"p", "li", "blockquote", "dd", "td", "th"}  # headings stay out: they only name sections
+# Report text and notes (as HTML) per shard, on average. Pagefind's memory grows with the words it
+# holds: at 1,000 synthetic reports (8 shards) each process peaks at about 130 MB.
+SHARD_BYTES = 6_000_000
+PARALLEL = 2  # Pagefind processes at once: the machine's cores are shared with the rendering
+MARK = "¶"  # a heading's text: Pagefind needs some to make a sub-result, and this is not a word
 
 
 class SearchUnavailable(Exception):
@@ -39,13 +61,71 @@ class SearchUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class Record:
-    """One search result as Pagefind stores it."""
+class Block:
+    """One place a hit can lead to: an anchored block of the text, or an editors' note on one."""
 
-    url: str
-    content: str
-    meta: tuple[tuple[str, str], ...]
+    id: str  # the anchor in the report page
+    kind: str  # "paragraph" or "note"
+    number: str  # the paragraph's number, or ""
+    text: str
+    themes: tuple[str, ...]  # theme titles
+    recommendation: str = ""  # a note's tracked recommendation, by title
+    quote: str = ""  # the words a note is anchored to
+
+
+@dataclass(frozen=True)
+class Record:
+    """One report as Pagefind stores it: its anchored blocks, then its editors' notes."""
+
+    report: str  # the report's id
+    url: str  # the report page's URL, base path included
+    title: str
+    year: str
     filters: tuple[tuple[str, tuple[str, ...]], ...]
+    blocks: tuple[Block, ...]
+
+    def meta(self) -> dict[str, str]:
+        """Pagefind metadata: the title, the year, and what each heading stands for, as JSON.
+
+        `blocks` lists, in the order of the headings, `[kind, number, theme indexes, recommendation
+        indexes, quote]`, the indexes into the record's own `themes` and `recommendations`.
+        """
+        themes = sorted({t for b in self.blocks for t in b.themes})
+        tracked = sorted({b.recommendation for b in self.blocks if b.recommendation})
+        blocks = [
+            [
+                b.kind,
+                b.number,
+                [themes.index(t) for t in b.themes],
+                [tracked.index(b.recommendation)] if b.recommendation else [],
+                b.quote,
+            ]
+            for b in self.blocks
+        ]
+        data = {"themes": themes, "recommendations": tracked, "blocks": blocks}
+        return {
+            "title": self.title,
+            "year": self.year,
+            "blocks": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        }
+
+    def html(self, language: str) -> str:
+        """The document Pagefind indexes: each block's text after a heading with its anchor."""
+        head = [f'<meta charset="utf-8"><title>{escape(self.title)}</title>']
+        for name, value in self.meta().items():
+            head.append(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">')
+        for name, values in self.filters:
+            for value in values:
+                head.append(
+                    f'<meta data-pagefind-filter="{name}[content]" content="{escape(value)}">'
+                )
+        body = "".join(
+            f'<h2 id="{escape(b.id)}">{MARK}</h2><p>{escape(b.text)}</p>' for b in self.blocks
+        )
+        return (
+            f'<!doctype html><html lang="{escape(language)}"><head>{"".join(head)}</head>'
+            f"<body>{body}</body></html>"
+        )
 
 
 class _Blocks(HTMLParser):
@@ -122,75 +202,152 @@ def _text(html: str) -> str:
     return " ".join("".join(parser.words).split())
 
 
+# What a report's record is made from, as plain values: its key is cheap to compute, and the record
+# itself (which means parsing the report's HTML) is made only when its shard must be indexed again.
+# (id, title, year, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...))
+Source = tuple[str, str, str, str, str, tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]]
+
+
+def source_of(view: ReportView, site: Site) -> Source:
+    """What the search record of a report is made from."""
+    report, themes, tracked = view.report, site.themes, site.recommendations
+    passages = tuple(
+        (
+            p.block_id,
+            p.number,
+            p.quote,
+            p.note_html,
+            tuple(sorted(themes[t].title for t in p.themes if t in themes)),
+            tracked[p.tracks].title if p.tracks in tracked else "",
+        )
+        for p in view.passages
+    )
+    year = str(report.date.year)
+    kind = site.settings.kind_label(report.kind)
+    return (report.id, report.title, year, kind, view.body_html, passages)
+
+
+def record_of(source: Source, urls: Urls) -> Record:
+    """The search record of one report."""
+    report, title, year, kind, body_html, passages = source
+    block_themes: dict[str, set[str]] = {}
+    for block_id, _, _, _, themes, _ in passages:
+        block_themes.setdefault(block_id, set()).update(themes)
+    blocks = [
+        Block(block_id, "paragraph", number, text, tuple(sorted(block_themes.get(block_id, ()))))
+        for block_id, number, text in _blocks_of(body_html)
+    ]
+    for block_id, number, quote, note_html, themes, recommendation in passages:
+        note = _text(note_html) if note_html else ""
+        if note:
+            blocks.append(Block(block_id, "note", number, note, themes, recommendation, quote))
+    filters = {
+        "kind": (kind,),
+        "recommendation": tuple(sorted({b.recommendation for b in blocks} - {""})),
+        "report": (f"{year} · {title}",),
+        "theme": tuple(sorted({t for b in blocks for t in b.themes})),
+        "year": (year,),
+    }
+    return Record(
+        report=report,
+        url=urls("report", report),
+        title=title,
+        year=year,
+        filters=tuple((k, v) for k, v in sorted(filters.items()) if v),
+        blocks=tuple(blocks),
+    )
+
+
 def records(site: Site, urls: Urls) -> tuple[Record, ...]:
-    """The search records of every report: its anchored blocks, then its editors' notes."""
-    out: list[Record] = []
-    themes = site.themes
-    recommendations = site.recommendations
-    for view in site.reports:
-        report = view.report
-        year = str(report.date.year)
-        common = {
-            "report": (f"{year} · {report.title}",),
-            "year": (year,),
-            "kind": (site.settings.kind_label(report.kind),),
-        }
-        block_themes: dict[str, set[str]] = {}
-        for passage in view.passages:
-            block_themes.setdefault(passage.block_id, set()).update(passage.themes)
-        for block_id, number, text in _blocks_of(view.body_html):
-            titles = sorted(themes[t].title for t in block_themes.get(block_id, ()) if t in themes)
-            out.append(
-                Record(
-                    url=urls("report", report.id, block_id),
-                    content=text,
-                    meta=(
-                        ("title", report.title),
-                        ("year", year),
-                        ("number", number),
-                        ("type", "paragraph"),
-                    ),
-                    filters=tuple(sorted({**common, "theme": tuple(titles)}.items())),
-                )
-            )
-        for passage in view.passages:
-            note = _text(passage.note_html) if passage.note_html else ""
-            if not note:
-                continue
-            titles = sorted(themes[t].title for t in passage.themes if t in themes)
-            tracked = recommendations.get(passage.tracks)
-            out.append(
-                Record(
-                    url=urls("report", report.id, passage.block_id),
-                    content=note,
-                    meta=(
-                        ("title", report.title),
-                        ("year", year),
-                        ("number", passage.number),
-                        ("type", "note"),
-                        ("quote", passage.quote),
-                    ),
-                    filters=tuple(
-                        sorted(
-                            {
-                                **common,
-                                "theme": tuple(titles),
-                                "recommendation": (tracked.title,) if tracked else (),
-                            }.items()
-                        )
-                    ),
-                )
-            )
-    return tuple(out)
+    """The search record of every report, in the site's order."""
+    return tuple(record_of(source_of(view, site), urls) for view in site.reports)
 
 
-def search_files(items: tuple[Record, ...], language: str, urls: Urls) -> dict[str, bytes]:
-    """Index the records with Pagefind; its files, made reproducible, keyed by output path."""
-    return start_search_files(items, language, urls).result()
+# ---- Shards ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A group of reports indexed together into one Pagefind bundle."""
+
+    number: int
+    key: str  # a content hash of everything its bundle is made from
+    sources: tuple[Source, ...]
+    first: bool  # the first shard's bundle is the search bundle itself, with Pagefind's script
+
+    @property
+    def folder(self) -> str:
+        """Its folder in the search bundle: the first shard's is the bundle's own."""
+        return "" if self.first else f"shard-{self.number}/"
+
+
+def _size(source: Source) -> int:
+    return len(source[4]) + sum(len(p[3]) for p in source[5])
+
+
+def shard_count(sizes: Iterable[int], limit: int) -> int:
+    """The number of shards: the smallest power of two that keeps them under `limit` on average."""
+    total, count = sum(sizes), 1
+    while total > count * limit:
+        count *= 2
+    return count
+
+
+def shard_of(report: str, count: int) -> int:
+    """A report's shard: a stable hash of its id, so it moves only when the count doubles.
+
+    Doubling the count splits each shard in two (shard i into i and i + the old count).
+    """
+    digest = hashlib.blake2b(report.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+def plan_shards(
+    sources: Iterable[Source], language: str, base_path: str, limit: int | None = None
+) -> tuple[Shard, ...]:
+    """The shards of a site's reports, each with the key of what its bundle is made from."""
+    sources = tuple(sources)
+    count = shard_count((_size(s) for s in sources), limit or SHARD_BYTES)
+    groups: list[list[Source]] = [[] for _ in range(count)]
+    for source in sources:
+        groups[shard_of(source[0], count)].append(source)
+    # Shards no report hashes to are left out; the first of the others holds Pagefind's script.
+    numbers = [number for number, group in enumerate(groups) if group] or [0]
+    return tuple(
+        Shard(
+            number,
+            key_of(_pagefind_version(), language, base_path, count, number, i == 0, groups[number]),
+            tuple(groups[number]),
+            first=i == 0,
+        )
+        for i, number in enumerate(numbers)
+    )
+
+
+@lru_cache(maxsize=1)
+def _pagefind_version() -> str:
+    """The Pagefind package's version: a shard kept from another version is made again."""
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def search_files(
+    shards: tuple[Shard, ...],
+    language: str,
+    urls: Urls,
+    known: dict[str, dict[str, bytes]] | None = None,
+) -> dict[str, bytes]:
+    """Index the shards with Pagefind (those not `known` already); the files, by output path."""
+    return start_search_files(shards, language, urls, known).result()
 
 
 def start_search_files(
-    items: tuple[Record, ...], language: str, urls: Urls
+    shards: tuple[Shard, ...],
+    language: str,
+    urls: Urls,
+    known: dict[str, dict[str, bytes]] | None = None,
 ) -> Future[dict[str, bytes]]:
     """`search_files` in a thread of its own, so the caller can render pages meanwhile.
 
@@ -198,26 +355,55 @@ def start_search_files(
     """
     worker = ThreadPoolExecutor(1, thread_name_prefix="search-index")
     # A thread also keeps asyncio.run away from a caller's own event loop (the preview server).
-    future = worker.submit(_search_files, items, language, urls)
+    future = worker.submit(_search_files, shards, language, urls, known or {})
     worker.shutdown(wait=False)
     return future
 
 
-def _search_files(items: tuple[Record, ...], language: str, urls: Urls) -> dict[str, bytes]:
+def _search_files(
+    shards: tuple[Shard, ...], language: str, urls: Urls, known: dict[str, dict[str, bytes]]
+) -> dict[str, bytes]:
     language = language.split("-")[0].lower() or "en"
+    todo = [shard for shard in shards if shard.key not in known]
     try:
-        written = asyncio.run(_index(items, language))
+        made = asyncio.run(_index_shards(todo, language, urls)) if todo else []
     except (TimeoutError, OSError, RuntimeError, ValueError) as exc:
         raise SearchUnavailable(str(exc) or type(exc).__name__) from exc
-    bundle = {
-        name: blob
-        for name, blob in sorted(written.items())
-        if name.split("/")[-1] in BUNDLE_FILES or name.endswith(BUNDLE_SUFFIXES)
-    }
-    return {urls.output_file("search_bundle", n): b for n, b in canonical(bundle).items()}
+    files = dict(known)
+    for shard, written in zip(todo, made, strict=True):
+        suffixes = BUNDLE_SUFFIXES if shard.first else SHARD_SUFFIXES
+        bundle = {
+            name: blob
+            for name, blob in sorted(written.items())
+            if (name.split("/")[-1] in BUNDLE_FILES and shard.first)
+            or name == "pagefind-entry.json"
+            or name.endswith(suffixes)
+        }
+        files[shard.key] = {
+            urls.output_file("search_bundle", shard.folder + n): b
+            for n, b in canonical(bundle).items()
+        }
+    folders = [shard.folder for shard in shards if not shard.first]
+    out = {urls.output_file("search_bundle", SHARDS_FILE): json.dumps(folders).encode()}
+    for shard in shards:
+        out.update(files[shard.key])
+    return dict(sorted(out.items()))
 
 
-async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
+async def _index_shards(shards: list[Shard], language: str, urls: Urls) -> list[dict[str, bytes]]:
+    """Each shard's files from a Pagefind process of its own, at most PARALLEL at a time."""
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one(shard: Shard) -> dict[str, bytes]:
+        async with gate:
+            # Made here, one shard at a time: only the shards indexed again are parsed at all.
+            items = [record_of(source, urls) for source in shard.sources]
+            return await _index(items, language)
+
+    return list(await asyncio.gather(*(one(shard) for shard in shards)))
+
+
+async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
     """Run Pagefind's service over the records; the files it makes, by path in its bundle."""
     from pagefind.service import PagefindService
 
@@ -229,6 +415,14 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
         """
 
         async def _wait_for_responses(self) -> None:
+            try:
+                await self._read_all()
+            finally:  # Pagefind has stopped, or its answers cannot be read: nothing more comes
+                for future in self._responses.values():
+                    if not future.done():
+                        future.set_exception(RuntimeError("Pagefind stopped before it answered"))
+
+        async def _read_all(self) -> None:
             assert self._backend.stdout is not None
             pending: list[bytes] = []  # the start of an answer not yet complete
             while chunk := await self._backend.stdout.read(1 << 20):
@@ -238,9 +432,22 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
                 for end in ends:
                     message = b"".join(pending) + end
                     pending = []
-                    if message.strip():
-                        self._answer(json.loads(base64.b64decode(message)))
+                    self._read(message)
                 pending.append(rest)
+
+        def _read(self, message: bytes) -> None:
+            # Pagefind's warnings come on the same stream (its stderr is joined to its stdout):
+            # an answer is the base64 after the last line of other text, and what cannot be
+            # read as an answer is such text.
+            answer = message[message.rfind(b"\n") + 1 :].strip()
+            if not answer:
+                return
+            try:
+                response = json.loads(base64.b64decode(answer, validate=True))
+            except ValueError:
+                return
+            if isinstance(response, dict):
+                self._answer(response)
 
         async def send_all(self, payloads: Iterable[dict]) -> None:
             """Send many requests in order without waiting between them; then wait for every answer."""
@@ -279,20 +486,17 @@ async def _index(items: tuple[Record, ...], language: str) -> dict[str, bytes]:
         # awaited together, rather than a round trip for each.
         await service.send_all(
             {
-                "type": "AddRecord",
+                "type": "AddFile",
                 "index_id": index._index_id,
                 "url": item.url,
-                "content": item.content,
-                "language": language,
-                "meta": {k: v for k, v in item.meta if v},
-                "filters": {k: list(v) for k, v in item.filters if v},
-                "sort": None,
+                "file_contents": item.html(language),
+                "file_path": None,
             }
             for item in items
         )
         # In memory rather than through write_files(): its answer can come before every file is
         # complete on disk, and a half-written file would make the output differ between builds.
-        files = await asyncio.wait_for(index.get_files(), timeout=120)
+        files = await asyncio.wait_for(index.get_files(), timeout=300)
         return {str(f["path"]).removeprefix("pagefind/"): bytes(f["content"]) for f in files}
     finally:
         await service.close()
@@ -411,26 +615,57 @@ def _encode(value: object) -> bytes:
 class SearchJob:
     """The search index of one build: ready already, or being made while the pages render."""
 
-    key: object
+    key: tuple[tuple[str, str], ...]  # each shard's folder and key
     ready: dict[str, bytes] | None = None
     future: Future[dict[str, bytes]] | None = None
 
 
-def start_search_index(site: Site, memo: Memo) -> SearchJob:
-    """Start making the search index; made again only when the records or the base path change."""
-    urls = Urls(site.settings.base_path, site.settings.url)
-    items = records(site, urls)
-    key = (items, site.settings.base_path, site.settings.language)
+def _folder_of(name: str, urls: Urls) -> str | None:
+    """The shard folder an index file is in ("" for the first); None for the list of shards."""
+    rest = name.removeprefix(urls.path("search_bundle", ""))
+    if rest == SHARDS_FILE:
+        return None
+    folder = rest.split("/")[0]
+    return folder + "/" if folder.startswith("shard-") else ""
+
+
+def known_shards(memo: Memo, urls: Urls) -> dict[str, dict[str, bytes]]:
+    """The files of each shard the memo's index was made of, by the shard's key."""
+    if memo.search is None:
+        return {}
+    key, files = memo.search
+    if not isinstance(key, tuple):
+        return {}
+    folders = dict(key)
+    out: dict[str, dict[str, bytes]] = {k: {} for k in folders.values()}
+    for name, blob in files.items():
+        folder = _folder_of(name, urls)
+        if folder in folders:
+            out[folders[folder]][name] = blob
+    return out
+
+
+def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -> SearchJob:
+    """Start making the search index; only the shards whose reports changed are made again.
+
+    `shard_bytes` sets the size of a shard (SHARD_BYTES when None).
+    """
+    settings = site.settings
+    urls = Urls(settings.base_path, settings.url)
+    sources = (source_of(view, site) for view in site.reports)
+    shards = plan_shards(sources, settings.language, settings.base_path, shard_bytes)
+    key = tuple((shard.folder, shard.key) for shard in shards)
     if memo.search is not None and memo.search[0] == key:
         return SearchJob(key, ready=memo.search[1])
+    known = known_shards(memo, urls)
     if memo.search_later is not None and memo.search is not None:
         memo.search_wanted = key
         memo.search_worker = memo.search_worker or ThreadPoolExecutor(1)
         memo.search_worker.submit(
-            _search_in_background, items, site.settings.language, urls, key, memo
+            _search_in_background, shards, settings.language, urls, known, key, memo
         )
         return SearchJob(key, ready=memo.search[1])
-    return SearchJob(key, future=start_search_files(items, site.settings.language, urls))
+    return SearchJob(key, future=start_search_files(shards, settings.language, urls, known))
 
 
 def finish_search_index(
@@ -448,11 +683,18 @@ def finish_search_index(
     return files
 
 
-def _search_in_background(items, language: str, urls: Urls, key: object, memo: Memo) -> None:
+def _search_in_background(
+    shards: tuple[Shard, ...],
+    language: str,
+    urls: Urls,
+    known: dict[str, dict[str, bytes]],
+    key: object,
+    memo: Memo,
+) -> None:
     if memo.search_wanted != key:
         return  # a later save has asked for a newer index already
     try:
-        files = search_files(items, language, urls)
+        files = search_files(shards, language, urls, known)
     except SearchUnavailable:
         return  # the next build in the foreground reports it
     if memo.search_wanted == key and memo.search_later is not None:
