@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 if TYPE_CHECKING:
+    import jinja2
+
     from builder.model.text import RenderedNote
 
 

@@ -8,17 +8,10 @@ from functools import partial
 from pathlib import Path
 
 from builder import diskcache
-from builder.check.linkcheck import check_links
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project, display_path, read_assets, read_sources, read_templates
 from builder.memo import Memo
-from builder.model.rules import check_rules
-from builder.model.site import build_model, note_texts
-from builder.model.text import check_content_links
-from builder.parse.content import parse_content
 from builder.publish.publish import publish_site
-from builder.render.render import render_site
-from builder.render.search import finish_search_index, start_search_index
 from builder.urls import is_placeholder, split_address
 from builder.workers import (
     Workers,
@@ -84,6 +77,15 @@ def build(
             if not memo.pages and (state := diskcache.load(saved)):
                 memo.restore(state, sources.files)
             lap("read cache")
+        # The stages that make a site, loaded only now: an unchanged project never needs them.
+        from builder.check.linkcheck import check_links
+        from builder.model.rules import check_rules
+        from builder.model.site import build_model, note_texts
+        from builder.model.text import check_content_links
+        from builder.parse.content import parse_content
+        from builder.render.render import render_site
+        from builder.render.search import finish_search_index, start_search_index
+
         _parse_reports(sources.reports(), memo, pool)  # parse
         content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
         content = with_address(content, base_url, strict, diagnostics)

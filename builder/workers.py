@@ -14,15 +14,18 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from builder.diagnostics import Diagnostic, Diagnostics
-from builder.load.load import Templates
-from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
-from builder.parse.parse import parse_report
-from builder.urls import Urls
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from builder.load.load import Templates
+    from builder.model.text import RenderedNote, RenderedText
+
+# The tasks import their stage when first run (in a worker, that is once): a build whose inputs
+# are unchanged, which never starts the pool, never loads Markdown, YAML or Jinja.
 
 # Below this many tasks a pool costs more to start than it saves.
 MIN_TASKS = 64
@@ -93,6 +96,8 @@ class Workers:
 
 def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
     """Parse report files: each (path, text) to (record, its diagnostics)."""
+    from builder.parse.parse import parse_report
+
     out = []
     for path, text in batch:
         found = Diagnostics()
@@ -102,11 +107,15 @@ def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnost
 
 def render_bodies(batch: list[tuple[str, tuple]]) -> list[RenderedText]:
     """Render and anchor report bodies: each (body, targets) to its RenderedText."""
+    from builder.model.text import render_body
+
     return [render_body(body, list(targets)) for body, targets in batch]
 
 
 def render_notes(batch: list[tuple[str, str]]) -> list[RenderedNote]:
     """Render Markdown notes: each (base path, text) to its HTML and refused links."""
+    from builder.model.text import rendered_note
+
     return [rendered_note(text, base_path) for base_path, text in batch]
 
 
@@ -118,6 +127,7 @@ def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> l
     import pickle
 
     from builder.render.render import TemplateProblem, make_environment, render_page, set_globals
+    from builder.urls import Urls
 
     out = []
     for env_key, templates, base_path, absolute, blobs in batch:

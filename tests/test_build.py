@@ -133,3 +133,24 @@ def test_site_links_in_notes_follow_the_base_path(fixture_copy: Path, tmp_path: 
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     page = files["reports/2022-01-visit/index.html"].decode()
     assert '<a href="/history/reports/2019-06-second/#p1">2019</a>' in page
+
+
+def test_an_unchanged_project_is_published_without_loading_the_stages(tmp_path: Path):
+    """The second build finds every input unchanged: it never imports Markdown, YAML or Jinja."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE / "content", root / "content")
+    assert cli("build", "--root", str(root)).returncode == 0
+    script = (
+        "import sys\n"
+        "from builder.cli import main\n"
+        f"code = main(['build', '--root', {str(root)!r}])\n"
+        "print(code, sorted(m for m in ('markdown', 'yaml', 'jinja2') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert result.stdout.split("\n")[0] == "0 []", result.stdout + result.stderr

@@ -83,12 +83,13 @@ def test_a_build_collects_garbage_less_often_and_then_as_before(monkeypatch, tmp
     import gc
 
     from builder import pipeline
+    from builder.model import rules
     from builder.workers import GC_THRESHOLD
 
     seen = []
-    real = pipeline.check_rules
+    real = rules.check_rules
     monkeypatch.setattr(
-        pipeline, "check_rules", lambda *a: seen.append(gc.get_threshold()) or real(*a)
+        rules, "check_rules", lambda *a: seen.append(gc.get_threshold()) or real(*a)
     )
     before = gc.get_threshold()
     assert before[0] != GC_THRESHOLD
