@@ -324,6 +324,8 @@ def test_an_unwritable_folder_around_the_output_is_one_line(
     assert run("build", "--out", "public/site") == 0
     before = snapshot(project / "public")
     capsys.readouterr()
+    report = sorted((project / "content" / "reports").glob("*.md"))[0]
+    report.write_text(report.read_text() + "\nA closing line, so the site must be written again.\n")
     with unwritable(project / "public") as reason:
         assert run("build", "--out", "public/site") == 1
     assert capsys.readouterr().err.splitlines() == [
@@ -624,3 +626,19 @@ def test_builds_in_different_surroundings_are_identical_with_modes_and_times(tmp
     modes = {mode for mode, _, data in outputs[0].values()}
     assert modes == {oct(0o100644), oct(0o40755)}
     assert {time for _, time, _ in outputs[0].values()} == {publish._EPOCH * 10**9}
+
+
+def test_a_folder_already_holding_the_site_is_left_as_it_is(tmp_path: Path, fixture_files):
+    out = tmp_path / "site"
+    write_site_atomically(fixture_files, out)
+    page = out / "reports" / "2013-07-first" / "index.html"
+    before = (out.stat().st_ino, page.stat().st_ino)
+    write_site_atomically(fixture_files, out)  # the same bytes: nothing to write
+    assert (out.stat().st_ino, page.stat().st_ino) == before
+    # Bytes changed by hand, with the size and the fixed time kept: the site is written again.
+    data = page.read_bytes()
+    page.write_bytes(data.replace(b"<main", b"<MAIN", 1))
+    os.utime(page, (publish._EPOCH, publish._EPOCH))
+    write_site_atomically(fixture_files, out)
+    assert page.read_bytes() == data
+    assert out.stat().st_ino != before[0]
