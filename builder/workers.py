@@ -123,13 +123,15 @@ _ENV: dict[str, Any] = {}
 
 
 def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> list:
-    """Render chunks of pickled pages; each page's result is (bytes or None, its diagnostics)."""
+    """Render chunks of pickled pages; each page's result is (bytes or None, its diagnostics,
+    the ids and links the link check reads in it, scanned here while the page is at hand)."""
     import pickle
 
+    from builder.check.linkcheck import scan
     from builder.render.render import TemplateProblem, make_environment, render_page, set_globals
     from builder.urls import Urls
 
-    out = []
+    out: list[tuple[bytes | None, list[Diagnostic], Any]] = []
     for env_key, templates, base_path, absolute, blobs in batch:
         if _ENV.get("key") != env_key:
             env: jinja2.Environment = make_environment(templates)
@@ -140,6 +142,7 @@ def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> l
             try:
                 html = render_page(_ENV["env"], pickle.loads(blob), diagnostics)
             except TemplateProblem:
-                html = None
-            out.append((html, diagnostics.items))
+                out.append((None, diagnostics.items, None))
+                continue
+            out.append((html, diagnostics.items, scan(html.decode("utf-8"))))
     return out

@@ -97,3 +97,24 @@ def test_a_build_collects_garbage_less_often_and_then_as_before(monkeypatch, tmp
     assert files is not None
     assert seen == [(GC_THRESHOLD, *before[1:])]
     assert gc.get_threshold() == before
+
+
+def test_pages_rendered_by_the_pool_come_back_with_their_link_scans(
+    fixture_copy: Path, monkeypatch
+):
+    """The workers scan each page they render for ids and links; the main process scans none."""
+    from builder.check import linkcheck
+
+    scanned_here = []
+    real = linkcheck.scan
+    monkeypatch.setattr(linkcheck, "scan", lambda page: scanned_here.append(page) or real(page))
+    memo = Memo()
+    workers = Workers(2, min_tasks=0)
+    try:
+        files = run(fixture_copy, workers=workers, cache=memo)
+    finally:
+        workers.close()
+    pages = sorted(n for n in files if n.endswith(".html"))
+    assert scanned_here == []
+    assert sorted(memo.links) == pages
+    assert all(memo.links[n] == (files[n], real(files[n].decode())) for n in pages)

@@ -27,7 +27,8 @@ class _Links:
     links: tuple[str, ...]
 
 
-def _scan(page: str) -> _Links:
+def scan(page: str) -> _Links:
+    """The ids and the links of a page's HTML."""
     ids, links = set(), []
     for name, value in _ATTRIBUTE.findall(page):
         value = html.unescape(value)
@@ -59,7 +60,7 @@ def check_links(
         if name.endswith(".html"):
             parsed = cache.get(name) if cache is not None else None
             if parsed is None or parsed[0] != blob:
-                parsed = (blob, _scan(blob.decode("utf-8")))
+                parsed = (blob, scan(blob.decode("utf-8")))
                 if cache is not None:
                     cache[name] = parsed
             pages[name] = parsed[1]

@@ -203,7 +203,7 @@ def render_site(
     if memo.data is None or memo.data[0] != data_key:
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
-    made = renderer.finish(diagnostics)
+    made = renderer.finish(diagnostics, memo.links)
     files: dict[str, bytes] = {}
     kept: dict[str, tuple[str, bytes]] = {}
     for output, key in keys.items():
@@ -239,7 +239,7 @@ class _Renderer:
         self.env, self.setup, self.workers = env, setup, workers
         self.waiting: list[tuple[Page, bytes]] = []
         self.sent: list[tuple[list[str], Any]] = []  # the output files of a chunk, and its future
-        self.done: list[tuple[str, bytes | None, list]] = []
+        self.done: list[tuple[str, bytes | None, list, Any]] = []
         self.chunk = 8
 
     def add(self, page: Page, blob: bytes) -> None:
@@ -258,21 +258,23 @@ class _Renderer:
 
     def _collect(self, item: tuple[list[str], Any]) -> None:
         outputs, future = item
-        for output, (html, items) in zip(outputs, future.result(), strict=True):
-            self.done.append((output, html, items))
+        for output, (html, items, scanned) in zip(outputs, future.result(), strict=True):
+            self.done.append((output, html, items, scanned))
 
-    def finish(self, diagnostics: Diagnostics) -> dict[str, bytes]:
-        """Every rendered page's bytes by output file; template problems go to diagnostics."""
+    def finish(self, diagnostics: Diagnostics, links: dict) -> dict[str, bytes]:
+        """Every rendered page's bytes by output file; template problems go to diagnostics, and
+        the link scans the workers made go to `links` (the memo's), for the link check."""
         if self.sent and self.waiting:
             self._send(self.waiting)
             self.waiting = []
         for item in self.sent:
             self._collect(item)
         out: dict[str, bytes] = {}
-        for output, html, items in self.done:
+        for output, html, items, scanned in self.done:
             diagnostics.items.extend(items)
             if html is not None:
                 out[output] = html
+                links[output] = (html, scanned)
         for page, _ in self.waiting:  # too few for the workers
             try:
                 out[page.output] = render_page(self.env, page, diagnostics)
