@@ -12,9 +12,12 @@ import contextlib
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from builder import __version__
 
@@ -53,9 +56,7 @@ def save(path: Path, state: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.parent.iterdir():  # older builders' caches are of no more use
             if old.is_dir() and old.name != path.parent.name:
-                for stale in old.iterdir():
-                    stale.unlink()
-                old.rmdir()
+                shutil.rmtree(old)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".memo-")
         with os.fdopen(fd, "wb") as f:
             # One pickle per part, so the pickler's table of objects written is never the whole
@@ -67,6 +68,120 @@ def save(path: Path, state: dict) -> None:
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(tmp)
+
+
+# The large parts of the memo are kept one file per entry, named by the key the entry was made
+# under (a content hash of what it was made from, so an entry's file never changes): a save writes
+# only the entries not written before, and after a one-report edit that is a few files, not the
+# whole memo again. The memo's own file holds the rest, and which entries it uses.
+ENTRY_PARTS = ("parsed", "bodies", "pages")
+_ENTRIES = "entries"
+_TAG = "in entry files"
+
+
+def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
+    """An entry's file name, and how to make its bytes (only called when the file is missing)."""
+    if part == "pages":  # output file -> (page key, bytes): the bytes as they are
+        return f"h-{value[0]}", lambda: value[1]
+    name = key if part == "bodies" else hash_key(repr(key))
+    return f"{part[0]}-{name}", lambda: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def save_memo(path: Path, state: dict) -> None:
+    """Save a memo's state: its large parts an entry per file, the rest and the index in `path`;
+    then remove the entry files no longer used. A failure to cache never fails a build."""
+    entries = path.parent / _ENTRIES
+    index, used = dict(state), set()
+    try:
+        entries.mkdir(parents=True, exist_ok=True)
+        for part in ENTRY_PARTS:
+            refs = {}
+            for key, value in state.get(part, {}).items():
+                name, make = _entry(part, key, value)
+                refs[key] = name
+                if name not in used and not (entries / name).exists():
+                    _write_atomically(entries / name, make())
+                used.add(name)
+            index[part] = (_TAG, refs)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
+        return
+    save(path, index)
+    with contextlib.suppress(OSError):
+        for stale in entries.iterdir():
+            if stale.name not in used:
+                stale.unlink()
+
+
+def load_memo(path: Path) -> dict | None:
+    """A memo's saved state with its entries read back; an entry whose file is gone is left out
+    (it is made again)."""
+    state = load(path)
+    if state is None:
+        return None
+    entries = path.parent / _ENTRIES
+    for part in ENTRY_PARTS:
+        tagged = state.get(part)
+        if not (isinstance(tagged, tuple) and len(tagged) == 2 and tagged[0] == _TAG):
+            state.pop(part, None)
+            continue
+        found = {}
+        for key, name in tagged[1].items():
+            try:
+                data = (entries / name).read_bytes()
+                found[key] = (name[2:], data) if part == "pages" else pickle.loads(data)
+            except Exception:  # noqa: BLE001, S112 - a damaged entry is made again
+                continue
+        state[part] = found
+    return state
+
+
+def page_refs(files: dict[str, bytes], pages: dict[str, tuple[str, bytes]]) -> dict:
+    """The output files with each page the memo keeps (in its entry files) given by its key."""
+    return {
+        name: _PageRef(pages[name][0]) if name in pages and pages[name][1] is blob else blob
+        for name, blob in files.items()
+    }
+
+
+def resolve_pages(files: dict, root: Path) -> dict[str, bytes] | None:
+    """The output files with each page read back from its entry file; None if one is missing."""
+    entries = cache_file(root).parent / _ENTRIES
+    out = {}
+    try:
+        for name, value in files.items():
+            out[name] = (
+                (entries / f"h-{value.key}").read_bytes() if isinstance(value, _PageRef) else value
+            )
+    except OSError:
+        return None
+    return out
+
+
+class _PageRef:
+    """A page of the output, kept in the memo's entry files under its key."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __reduce__(self) -> tuple:
+        return (_PageRef, (self.key,))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def hash_key(text: str) -> str:
+    """A short content hash of a key's text, for a file name."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def text_key(text: str) -> str:

@@ -67,14 +67,16 @@ def build(
                 base_url,
             )
             last = diskcache.load(diskcache.build_file(cache_root))
-            lap("read cache")
             if last and last.get("inputs") == inputs and not diagnostics.has_errors():
-                diagnostics.items.extend(last["diagnostics"])
-                if write and not publish_site(last["files"], project, diagnostics):  # publish
-                    return None
-                lap("publish")
-                return last["files"]
-            if not memo.pages and (state := diskcache.load(saved)):
+                kept = diskcache.resolve_pages(last["files"], cache_root)
+                lap("read cache")
+                if kept is not None:
+                    diagnostics.items.extend(last["diagnostics"])
+                    if write and not publish_site(kept, project, diagnostics):  # publish
+                        return None
+                    lap("publish")
+                    return kept
+            if not memo.pages and (state := diskcache.load_memo(saved)):
                 memo.restore(state, sources.files)
             lap("read cache")
         # The stages that make a site, loaded only now: an unchanged project never needs them.
@@ -123,7 +125,7 @@ def build(
         files.update(finish_search_index(search, site, memo, diagnostics))
         lap("search index (after render)")
         if saved:
-            diskcache.save(saved, memo.save())
+            diskcache.save_memo(saved, memo.save())
             lap("write cache")
         if diagnostics.has_errors() or (strict and diagnostics.warnings):
             return None
@@ -131,7 +133,8 @@ def build(
             return None
         lap("publish")
         if saved and cache_root:
-            state = {"inputs": inputs, "files": files, "diagnostics": diagnostics.items}
+            pages = diskcache.page_refs(files, memo.pages)  # the memo's entry files hold them
+            state = {"inputs": inputs, "files": pages, "diagnostics": diagnostics.items}
             diskcache.save(diskcache.build_file(cache_root), state)
             lap("write cache")
         return files
