@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from functools import lru_cache
@@ -70,17 +71,24 @@ def save(path: Path, state: dict) -> None:
             os.unlink(tmp)
 
 
-# The large parts of the memo are kept one file per entry, named by the key the entry was made
-# under (a content hash of what it was made from, so an entry's file never changes): a save writes
-# only the entries not written before, and after a one-report edit that is a few files, not the
-# whole memo again. The memo's own file holds the rest, and which entries it uses.
+# The large parts of the memo are kept as entries of one SQLite file, each named by the key it was
+# made under (a content hash of what it was made from, so an entry never changes): a save adds only
+# the entries not there before and drops those no longer used, so after a one-report edit it writes
+# a few entries, not the whole memo again. The memo's own file holds the rest, and which entries
+# it uses. (One file per entry cost more to create than to fill.)
 ENTRY_PARTS = ("parsed", "bodies", "pages")
-_ENTRIES = "entries"
-_TAG = "in entry files"
+_TAG = "in the entries"
+
+
+def _entries(path: Path) -> sqlite3.Connection:
+    """The entries beside the memo's file `path`, opened (and made) for reading and writing."""
+    db = sqlite3.connect(path.with_name("entries.sqlite"), timeout=60, isolation_level=None)
+    db.execute("CREATE TABLE IF NOT EXISTS entry (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    return db
 
 
 def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
-    """An entry's file name, and how to make its bytes (only called when the file is missing)."""
+    """An entry's name, and how to make its bytes (only called when it is not there yet)."""
     if part == "pages":  # output file -> (page key, bytes): the bytes as they are
         return f"h-{value[0]}", lambda: value[1]
     name = key if part == "bodies" else hash_key(repr(key))
@@ -88,37 +96,50 @@ def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
 
 
 def save_memo(path: Path, state: dict) -> None:
-    """Save a memo's state: its large parts an entry per file, the rest and the index in `path`;
-    then remove the entry files no longer used. A failure to cache never fails a build."""
-    entries = path.parent / _ENTRIES
-    index, used = dict(state), set()
+    """Save a memo's state: its large parts as entries, the rest and the index in `path`. A
+    failure to cache never fails a build."""
+    index = dict(state)
     try:
-        entries.mkdir(parents=True, exist_ok=True)
-        for part in ENTRY_PARTS:
-            refs = {}
-            for key, value in state.get(part, {}).items():
-                name, make = _entry(part, key, value)
-                refs[key] = name
-                if name not in used and not (entries / name).exists():
-                    _write_atomically(entries / name, make())
-                used.add(name)
-            index[part] = (_TAG, refs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = _entries(path)
+        try:
+            there = {name for (name,) in db.execute("SELECT name FROM entry")}
+            used: dict[str, Callable[[], bytes]] = {}
+            for part in ENTRY_PARTS:
+                refs = {}
+                for key, value in state.get(part, {}).items():
+                    name, make = _entry(part, key, value)
+                    refs[key] = name
+                    used.setdefault(name, make)
+                index[part] = (_TAG, refs)
+            db.execute("BEGIN")
+            db.executemany(
+                "INSERT INTO entry VALUES (?, ?)",
+                ((name, make()) for name, make in used.items() if name not in there),
+            )
+            db.executemany("DELETE FROM entry WHERE name = ?", ((n,) for n in there - set(used)))
+            db.execute("COMMIT")
+        finally:
+            db.close()
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
         return
     save(path, index)
-    with contextlib.suppress(OSError):
-        for stale in entries.iterdir():
-            if stale.name not in used:
-                stale.unlink()
 
 
 def load_memo(path: Path) -> dict | None:
-    """A memo's saved state with its entries read back; an entry whose file is gone is left out
-    (it is made again)."""
+    """A memo's saved state with its entries read back; an entry that is gone is left out (it is
+    made again)."""
     state = load(path)
     if state is None:
         return None
-    entries = path.parent / _ENTRIES
+    try:
+        db = _entries(path)
+        try:
+            stored = dict(db.execute("SELECT name, data FROM entry"))
+        finally:
+            db.close()
+    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
+        stored = {}
     for part in ENTRY_PARTS:
         tagged = state.get(part)
         if not (isinstance(tagged, tuple) and len(tagged) == 2 and tagged[0] == _TAG):
@@ -126,8 +147,10 @@ def load_memo(path: Path) -> dict | None:
             continue
         found = {}
         for key, name in tagged[1].items():
+            data = stored.get(name)
+            if data is None:
+                continue
             try:
-                data = (entries / name).read_bytes()
                 found[key] = (name[2:], data) if part == "pages" else pickle.loads(data)
             except Exception:  # noqa: BLE001, S112 - a damaged entry is made again
                 continue
@@ -136,7 +159,7 @@ def load_memo(path: Path) -> dict | None:
 
 
 def page_refs(files: dict[str, bytes], pages: dict[str, tuple[str, bytes]]) -> dict:
-    """The output files with each page the memo keeps (in its entry files) given by its key."""
+    """The output files with each page the memo keeps (in its entries) given by its key."""
     return {
         name: _PageRef(pages[name][0]) if name in pages and pages[name][1] is blob else blob
         for name, blob in files.items()
@@ -144,39 +167,33 @@ def page_refs(files: dict[str, bytes], pages: dict[str, tuple[str, bytes]]) -> d
 
 
 def resolve_pages(files: dict, root: Path) -> dict[str, bytes] | None:
-    """The output files with each page read back from its entry file; None if one is missing."""
-    entries = cache_file(root).parent / _ENTRIES
-    out = {}
+    """The output files with each page read back from the entries; None if one is missing."""
     try:
-        for name, value in files.items():
-            out[name] = (
-                (entries / f"h-{value.key}").read_bytes() if isinstance(value, _PageRef) else value
-            )
-    except OSError:
+        db = _entries(cache_file(root))
+        try:
+            pages = dict(db.execute("SELECT name, data FROM entry WHERE name LIKE 'h-%'"))
+        finally:
+            db.close()
+    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
         return None
+    out = {}
+    for name, value in files.items():
+        if isinstance(value, _PageRef):
+            value = pages.get(f"h-{value.key}")
+            if value is None:
+                return None
+        out[name] = value
     return out
 
 
 class _PageRef:
-    """A page of the output, kept in the memo's entry files under its key."""
+    """A page of the output, kept in the memo's entries under its key."""
 
     def __init__(self, key: str) -> None:
         self.key = key
 
     def __reduce__(self) -> tuple:
         return (_PageRef, (self.key,))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def hash_key(text: str) -> str:

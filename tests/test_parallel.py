@@ -123,13 +123,19 @@ def test_pages_rendered_by_the_pool_come_back_with_their_link_scans(
 def test_the_disk_cache_writes_only_new_entries_and_drops_those_no_longer_used(
     fixture_copy: Path, tmp_path: Path
 ):
+    import sqlite3
+
     root = tmp_path / "project"
     cold = run(fixture_copy, cache_root=root, jobs=1)
-    entries = diskcache.cache_file(root).parent / "entries"
-    before = {p.name: p.stat().st_mtime_ns for p in entries.iterdir()}
-    kinds = {name[:2] for name in before}
-    assert kinds == {"p-", "b-", "h-"}  # parsed files, rendered bodies, pages
-    # The last output keeps each page as a reference to its entry file, never its bytes twice.
+    database = diskcache.cache_file(root).with_name("entries.sqlite")
+
+    def entries() -> dict[str, int]:
+        with sqlite3.connect(database) as db:
+            return dict(db.execute("SELECT name, rowid FROM entry"))
+
+    before = entries()
+    assert {name[:2] for name in before} == {"p-", "b-", "h-"}  # parsed files, bodies, pages
+    # The last output keeps each page as a reference to its entry, never its bytes twice.
     last = diskcache.load(diskcache.build_file(root))
     assert last is not None
     pages = [n for n in cold if n.endswith(".html")]
@@ -137,13 +143,14 @@ def test_the_disk_cache_writes_only_new_entries_and_drops_those_no_longer_used(
     report = fixture_copy / "reports" / "2013-07-first.md"
     report.write_text(report.read_text().replace("3. The council should", "3. The council must"))
     edited = run(fixture_copy, cache_root=root, jobs=1)
-    after = {p.name: p.stat().st_mtime_ns for p in entries.iterdir()}
+    after = entries()
     new, gone = set(after) - set(before), set(before) - set(after)
     assert {n[:2] for n in new} == {"p-", "b-", "h-"}  # the report's own, and the pages it is on
     assert {n[:2] for n in gone} == {"p-", "b-", "h-"}  # their old versions
-    assert all(after[n] == before[n] for n in set(after) & set(before))  # the rest untouched
+    assert all(after[n] == before[n] for n in set(after) & set(before))  # the rest not rewritten
     assert len(new) < len(before) / 3
     # An entry lost: the build makes what it held again, and equals a fresh build.
-    next(p for p in entries.iterdir() if p.name.startswith("h-")).unlink()
+    with sqlite3.connect(database) as db:
+        db.execute("DELETE FROM entry WHERE name = ?", (next(n for n in after if n[:2] == "h-"),))
     assert run(fixture_copy, cache_root=root, jobs=1) == edited == run(fixture_copy, jobs=1)
     assert edited != cold
