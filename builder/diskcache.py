@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import __version__
+from builder.sitefiles import Packed, SiteFiles
 
 FOLDER = Path(".cache") / "inspection-history"
 
@@ -89,8 +90,8 @@ def _entries(path: Path) -> sqlite3.Connection:
 
 def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
     """An entry's name, and how to make its bytes (only called when it is not there yet)."""
-    if part == "pages":  # output file -> (page key, bytes): the bytes as they are
-        return f"h-{value[0]}", lambda: value[1]
+    if part == "pages":  # output file -> (page key, packed bytes): kept packed
+        return f"h-{value[0]}", value[1].to_bytes
     name = key if part == "bodies" else hash_key(repr(key))
     return f"{part[0]}-{name}", lambda: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -128,45 +129,47 @@ def save_memo(path: Path, state: dict) -> None:
 
 def load_memo(path: Path) -> dict | None:
     """A memo's saved state with its entries read back; an entry that is gone is left out (it is
-    made again)."""
+    made again). Entries are decoded as they are read, so their stored bytes never all exist at once."""
     state = load(path)
     if state is None:
         return None
+    wanted: dict[str, list[tuple[str, Any]]] = {}  # entry name -> the (part, key)s that use it
+    for part in ENTRY_PARTS:
+        tagged = state.pop(part, None)
+        state[part] = {}
+        if isinstance(tagged, tuple) and len(tagged) == 2 and tagged[0] == _TAG:
+            for key, name in tagged[1].items():
+                wanted.setdefault(name, []).append((part, key))
     try:
         db = _entries(path)
         try:
-            stored = dict(db.execute("SELECT name, data FROM entry"))
+            for name, data in db.execute("SELECT name, data FROM entry"):
+                users = wanted.get(name)
+                if not users:
+                    continue
+                try:
+                    value = Packed.from_bytes(data) if name.startswith("h-") else pickle.loads(data)
+                except Exception:  # noqa: BLE001, S112 - a damaged entry is made again
+                    continue
+                for part, key in users:
+                    state[part][key] = (name[2:], value) if part == "pages" else value
         finally:
             db.close()
     except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
-        stored = {}
-    for part in ENTRY_PARTS:
-        tagged = state.get(part)
-        if not (isinstance(tagged, tuple) and len(tagged) == 2 and tagged[0] == _TAG):
-            state.pop(part, None)
-            continue
-        found = {}
-        for key, name in tagged[1].items():
-            data = stored.get(name)
-            if data is None:
-                continue
-            try:
-                found[key] = (name[2:], data) if part == "pages" else pickle.loads(data)
-            except Exception:  # noqa: BLE001, S112 - a damaged entry is made again
-                continue
-        state[part] = found
+        for part in ENTRY_PARTS:
+            state[part] = {}
     return state
 
 
-def page_refs(files: dict[str, bytes], pages: dict[str, tuple[str, bytes]]) -> dict:
+def page_refs(files: SiteFiles, pages: dict[str, tuple[str, Packed]]) -> dict:
     """The output files with each page the memo keeps (in its entries) given by its key."""
     return {
         name: _PageRef(pages[name][0]) if name in pages and pages[name][1] is blob else blob
-        for name, blob in files.items()
+        for name, blob in files.stored_items()
     }
 
 
-def resolve_pages(files: dict, root: Path) -> dict[str, bytes] | None:
+def resolve_pages(files: dict, root: Path) -> SiteFiles | None:
     """The output files with each page read back from the entries; None if one is missing."""
     try:
         db = _entries(cache_file(root))
@@ -176,12 +179,13 @@ def resolve_pages(files: dict, root: Path) -> dict[str, bytes] | None:
             db.close()
     except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
         return None
-    out = {}
+    out = SiteFiles()
     for name, value in files.items():
         if isinstance(value, _PageRef):
-            value = pages.get(f"h-{value.key}")
-            if value is None:
+            blob = pages.get(f"h-{value.key}")
+            if blob is None:
                 return None
+            value = Packed.from_bytes(blob)
         out[name] = value
     return out
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from builder.model.text import RenderedNote
+    from builder.sitefiles import Packed
 
 
 def serialise(value: Any) -> bytes:
@@ -48,7 +49,7 @@ class Memo:
     """What one build hands the next in the same process.
 
     `parsed`: content files by (path, text); `bodies`: rendered report bodies by a hash of their
-    text and anchoring targets; `pages`: each output file's key and bytes; `links`: each page's
+    text and anchoring targets; `pages`: each output file's key and packed bytes; `links`: each page's
     scanned links. `save` and `restore` carry it to a new process through the on-disk cache.
     """
 
@@ -56,7 +57,7 @@ class Memo:
     bodies: dict = field(default_factory=dict)
     # HTML and refused links by (base path, text)
     notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     data: tuple[str, dict[str, bytes]] | None = None
     links: dict = field(default_factory=dict)
     env: jinja2.Environment | None = None

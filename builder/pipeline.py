@@ -12,6 +12,7 @@ from builder.diagnostics import Diagnostics
 from builder.load.load import Project, display_path, read_assets, read_sources, read_templates
 from builder.memo import Memo
 from builder.publish.publish import publish_site
+from builder.sitefiles import SiteFiles
 from builder.urls import is_placeholder, split_address
 from builder.workers import (
     Workers,
@@ -37,7 +38,7 @@ def build(
     jobs: int | None = None,
     workers: Workers | None = None,
     timings: dict[str, float] | None = None,
-) -> dict[str, bytes] | None:
+) -> SiteFiles | None:
     """Build the site; write it only when there are no errors. Returns the files, or None.
 
     `base_url` is the full public address the site is built for; it replaces the `url` and

@@ -124,14 +124,16 @@ _ENV: dict[str, Any] = {}
 
 def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> list:
     """Render chunks of pickled pages; each page's result is (bytes or None, its diagnostics,
-    the ids and links the link check reads in it, scanned here while the page is at hand)."""
+    the ids and links the link check reads in it, scanned here while the page is at hand). Pages
+    come back packed: the main process holds a whole site of them."""
     import pickle
 
     from builder.check.linkcheck import scan
     from builder.render.render import TemplateProblem, make_environment, render_page, set_globals
+    from builder.sitefiles import Packed
     from builder.urls import Urls
 
-    out: list[tuple[bytes | None, list[Diagnostic], Any]] = []
+    out: list[tuple[Any, list[Diagnostic], Any]] = []
     for env_key, templates, base_path, absolute, blobs in batch:
         if _ENV.get("key") != env_key:
             env: jinja2.Environment = make_environment(templates)
@@ -144,5 +146,5 @@ def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> l
             except TemplateProblem:
                 out.append((None, diagnostics.items, None))
                 continue
-            out.append((html, diagnostics.items, scan(html.decode("utf-8"))))
+            out.append((Packed.of(html), diagnostics.items, scan(html.decode("utf-8"))))
     return out

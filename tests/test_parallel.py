@@ -117,7 +117,7 @@ def test_pages_rendered_by_the_pool_come_back_with_their_link_scans(
     pages = sorted(n for n in files if n.endswith(".html"))
     assert scanned_here == []
     assert sorted(memo.links) == pages
-    assert all(memo.links[n] == (files[n], real(files[n].decode())) for n in pages)
+    assert all(memo.links[n] == (files.stored(n), real(files[n].decode())) for n in pages)
 
 
 def test_the_disk_cache_writes_only_new_entries_and_drops_those_no_longer_used(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from builder.diagnostics import Diagnostics
 from builder.parse.records import Where
+from builder.sitefiles import stored
 
 if TYPE_CHECKING:
     from builder.model.site import SourceLink
@@ -40,7 +41,7 @@ def scan(page: str) -> _Links:
 
 
 def check_links(
-    files: dict[str, bytes],
+    files: Mapping[str, bytes],
     base_path: str,
     sources: dict[str, str],
     diagnostics: Diagnostics,
@@ -56,11 +57,12 @@ def check_links(
     cache, a page whose bytes are unchanged since the last build is not scanned again.
     """
     pages: dict[str, _Links] = {}
-    for name, blob in files.items():
+    for name in files:
         if name.endswith(".html"):
+            held = stored(files, name)  # compared as held: a packed page is unpacked only to scan
             parsed = cache.get(name) if cache is not None else None
-            if parsed is None or parsed[0] != blob:
-                parsed = (blob, scan(blob.decode("utf-8")))
+            if parsed is None or parsed[0] != held:
+                parsed = (held, scan(files[name].decode("utf-8")))
                 if cache is not None:
                     cache[name] = parsed
             pages[name] = parsed[1]
@@ -117,7 +119,7 @@ def _locate(link: str, page_source: str, texts: dict[str, str]) -> tuple[str, in
 
 
 def _resolve(
-    link: str, page: str, base_path: str, files: dict[str, bytes], pages: dict[str, _Links]
+    link: str, page: str, base_path: str, files: Mapping[str, bytes], pages: dict[str, _Links]
 ) -> str:
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith("mailto:"):

@@ -29,6 +29,7 @@ from typing import Any
 
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project, display_path
+from builder.sitefiles import size_of
 
 # Fixed timestamps and modes make the output folder reproducible byte for byte, metadata included,
 # whatever the clock, the time zone or the umask.
@@ -164,7 +165,7 @@ def check_output_folder(
 
 
 def publish_site(
-    files: dict[str, bytes], project: Project, diagnostics: Diagnostics, root: Path | None = None
+    files: Mapping[str, bytes], project: Project, diagnostics: Diagnostics, root: Path | None = None
 ) -> bool:
     """Write the site to the project's output folder; record why not and return False if it cannot."""
     try:
@@ -176,7 +177,7 @@ def publish_site(
 
 
 def write_site_atomically(
-    files: dict[str, bytes],
+    files: Mapping[str, bytes],
     out: Path,
     inputs: Mapping[str, Path] | None = None,
     root: Path | None = None,
@@ -216,7 +217,7 @@ def write_site_atomically(
         remove_folder(retired)
 
 
-def _holds_exactly(out: Path, files: dict[str, bytes]) -> bool:
+def _holds_exactly(out: Path, files: Mapping[str, bytes]) -> bool:
     """Whether `out` is already this site as a build writes it: its list of files, and each file
     with these bytes, its mode and its fixed time. Reading costs far less than writing it again."""
     try:
@@ -224,16 +225,16 @@ def _holds_exactly(out: Path, files: dict[str, bytes]) -> bool:
             return False
         # Every file's kind, mode, time and size first (cheap), and only then the bytes: after an
         # edit a changed size usually says no before any file is read.
-        for name, data in files.items():
+        for name in files:
             info = (out / name).lstat()
             if (
                 not stat.S_ISREG(info.st_mode)
                 or stat.S_IMODE(info.st_mode) != FILE_MODE
                 or info.st_mtime != _EPOCH
-                or info.st_size != len(data)
+                or info.st_size != size_of(files, name)
             ):
                 return False
-        if any((out / name).read_bytes() != data for name, data in files.items()):
+        if any((out / name).read_bytes() != files[name] for name in files):
             return False
     except OSError:
         return False
@@ -279,17 +280,18 @@ def _cannot_write(exc: OSError, where: str) -> str:
     return f"cannot write the site ({where}: {reason}); the last good output is unchanged{hint}"
 
 
-def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
+def _write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
     """Write the marker and every file, then fix every mode and time; nothing follows the umask."""
     folders = {folder}
-    for name, data in [(MARKER, _marker(files)), *sorted(files.items())]:
+    for name in [MARKER, *sorted(files)]:
         target = folder / name
         try:
             for parent in reversed(target.relative_to(folder).parents[:-1]):
                 if folder / parent not in folders:
                     (folder / parent).mkdir(exist_ok=True)
                     folders.add(folder / parent)
-            _write_file(target, data)
+            # One file unpacked at a time: the site's bytes never all exist at once.
+            _write_file(target, _marker(files) if name == MARKER else files[name])
         except OSError as exc:
             raise _PageError(name, exc) from None
     # Deepest first: setting a folder's time must come after everything inside it is written.
@@ -304,7 +306,7 @@ def _write_file(path: Path, data: bytes) -> None:
     os.utime(path, (_EPOCH, _EPOCH))
 
 
-def _marker(files: dict[str, bytes]) -> bytes:
+def _marker(files: Mapping[str, bytes]) -> bytes:
     return (_MARKER_HEAD + "".join(f"{name}\n" for name in sorted(files))).encode("utf-8")
 
 

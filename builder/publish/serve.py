@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,7 @@ from tornado.netutil import bind_sockets
 from builder.diagnostics import Diagnostics, summary
 from builder.load.load import Project, display_path
 from builder.pipeline import Cache, build
+from builder.sitefiles import SiteFiles, stored
 
 POLL_MS = 25
 SETTLE_S = 0.3  # how long a failed build waits for the rest of a save before it is shown
@@ -50,7 +51,7 @@ class Preview:
     """The state the server answers from: the last good files and the current problems."""
 
     project: Project
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     base_path: str = "/"
     cache: Cache = field(default_factory=Cache)
@@ -130,9 +131,13 @@ class Preview:
         return 200, files[name], kind
 
 
-def _with_search(files: dict[str, bytes], index: dict[str, bytes]) -> dict[str, bytes]:
-    kept = {n: b for n, b in files.items() if not n.startswith("pagefind/")}
-    return {**kept, **index} if any(n.startswith("pagefind/") for n in files) else files
+def _with_search(files: Mapping[str, bytes], index: dict[str, bytes]) -> Mapping[str, bytes]:
+    """The files with this search index in place of theirs (pages stay as they are held)."""
+    if not any(n.startswith("pagefind/") for n in files):
+        return files
+    out = SiteFiles({n: stored(files, n) for n in files if not n.startswith("pagefind/")})
+    out.update(index)
+    return out
 
 
 def error_page(problems: list[str]) -> str:

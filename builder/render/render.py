@@ -19,6 +19,7 @@ from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES
 from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
+from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
 from builder.views.pages import Page, ReportPageView, plan_pages
 from builder.workers import Workers, render_pages
@@ -152,9 +153,9 @@ def render_site(
     diagnostics: Diagnostics,
     memo: Memo | None = None,
     workers: Workers | None = None,
-) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every output file of the site, keyed by its path in the output folder, and each page's
-    source file (its report, or its template) for messages about it.
+) -> tuple[SiteFiles, dict[str, str]]:
+    """Every output file of the site, keyed by its path in the output folder (pages packed), and
+    each page's source file (its report, or its template) for messages about it.
 
     A page found in the memo under the hash of its view and the templates is reused as it was;
     the others are rendered, over several processes when there are many.
@@ -204,8 +205,8 @@ def render_site(
         memo.data = (data_key, data_files(site, urls))
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
-    files: dict[str, bytes] = {}
-    kept: dict[str, tuple[str, bytes]] = {}
+    files = SiteFiles()
+    kept: dict[str, tuple[str, Packed]] = {}
     for output, key in keys.items():
         html = made.get(output)
         if html is None:
@@ -239,7 +240,7 @@ class _Renderer:
         self.env, self.setup, self.workers = env, setup, workers
         self.waiting: list[tuple[Page, bytes]] = []
         self.sent: list[tuple[list[str], Any]] = []  # the output files of a chunk, and its future
-        self.done: list[tuple[str, bytes | None, list, Any]] = []
+        self.done: list[tuple[str, Packed | None, list, Any]] = []
         self.chunk = 8
 
     def add(self, page: Page, blob: bytes) -> None:
@@ -261,15 +262,16 @@ class _Renderer:
         for output, (html, items, scanned) in zip(outputs, future.result(), strict=True):
             self.done.append((output, html, items, scanned))
 
-    def finish(self, diagnostics: Diagnostics, links: dict) -> dict[str, bytes]:
-        """Every rendered page's bytes by output file; template problems go to diagnostics, and
-        the link scans the workers made go to `links` (the memo's), for the link check."""
+    def finish(self, diagnostics: Diagnostics, links: dict) -> dict[str, Packed]:
+        """Every rendered page's bytes, packed, by output file; template problems go to
+        diagnostics, and the link scans the workers made go to `links` (the memo's), for the
+        link check."""
         if self.sent and self.waiting:
             self._send(self.waiting)
             self.waiting = []
         for item in self.sent:
             self._collect(item)
-        out: dict[str, bytes] = {}
+        out: dict[str, Packed] = {}
         for output, html, items, scanned in self.done:
             diagnostics.items.extend(items)
             if html is not None:
@@ -277,7 +279,7 @@ class _Renderer:
                 links[output] = (html, scanned)
         for page, _ in self.waiting:  # too few for the workers
             try:
-                out[page.output] = render_page(self.env, page, diagnostics)
+                out[page.output] = Packed.of(render_page(self.env, page, diagnostics))
             except TemplateProblem:
                 continue
         return out

@@ -1,0 +1,69 @@
+"""A build holds its pages packed, in memory and in the on-disk cache, and unpacks them only to use them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import fixture_project
+
+from builder import diskcache
+from builder.diagnostics import Diagnostics
+from builder.memo import Memo
+from builder.pipeline import build
+from builder.publish.publish import write_site_atomically
+from builder.sitefiles import Packed, SiteFiles, size_of, stored
+
+
+def test_a_packed_file_unpacks_to_its_bytes_and_is_smaller():
+    page = b"<p>Inspectors found that children were seen promptly.</p>\n" * 200
+    packed = Packed.of(page)
+    assert packed.unpack() == page
+    assert packed.size == len(page)
+    assert len(packed.data) < len(page) // 10
+    assert Packed.from_bytes(packed.to_bytes()) == packed
+    assert Packed.of(page + b"x") != packed
+
+
+def test_site_files_read_as_bytes_whatever_way_they_are_held():
+    files = SiteFiles({"a.html": Packed.of(b"<p>a</p>"), "b.css": b"p{}"})
+    files["c.html"] = Packed.of(b"<p>c</p>")
+    assert list(files) == ["a.html", "b.css", "c.html"]
+    assert files["a.html"] == b"<p>a</p>" and files.get("b.css") == b"p{}"
+    assert dict(files) == {"a.html": b"<p>a</p>", "b.css": b"p{}", "c.html": b"<p>c</p>"}
+    assert files == {"a.html": b"<p>a</p>", "b.css": b"p{}", "c.html": b"<p>c</p>"}
+    assert isinstance(stored(files, "a.html"), Packed) and stored(files, "b.css") == b"p{}"
+    assert size_of(files, "a.html") == 8 and size_of({"x": b"abc"}, "x") == 3
+
+
+def test_a_build_holds_its_pages_packed_and_writes_them_unpacked(
+    fixture_copy: Path, tmp_path: Path
+):
+    memo = Memo()
+    files = build(fixture_project(tmp_path / "out", fixture_copy), Diagnostics(), cache=memo)
+    assert isinstance(files, SiteFiles)
+    pages = [n for n in files if n.endswith(".html")]
+    assert pages and all(isinstance(files.stored(n), Packed) for n in pages)
+    assert all(memo.pages[n][1] is files.stored(n) for n in pages)  # one copy, shared
+    assert all((tmp_path / "out" / n).read_bytes() == files[n] for n in files)
+    assert files["index.html"].startswith(b"<!doctype html>")
+    # An identical site is recognised from packed pages without writing anything again.
+    before = (tmp_path / "out" / "index.html").stat().st_ino
+    write_site_atomically(files, tmp_path / "out")
+    assert (tmp_path / "out" / "index.html").stat().st_ino == before
+
+
+def test_the_disk_cache_keeps_pages_packed(fixture_copy: Path, tmp_path: Path):
+    root = tmp_path / "project"
+    first = build(fixture_project(tmp_path / "out", fixture_copy), Diagnostics(), cache_root=root)
+    assert first is not None
+    db = sqlite3.connect(diskcache.cache_file(root).with_name("entries.sqlite"))
+    pages = dict(db.execute("SELECT name, data FROM entry WHERE name LIKE 'h-%'"))
+    db.close()
+    assert pages
+    total = sum(diskcache.Packed.from_bytes(b).size for b in pages.values())
+    assert sum(map(len, pages.values())) < total // 3
+    restored = diskcache.load_memo(diskcache.cache_file(root))
+    assert restored is not None
+    for output, (_, packed) in restored["pages"].items():
+        assert packed.unpack() == first[output]
