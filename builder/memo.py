@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,18 @@ def key_of(*parts: Any) -> str:
     return hash_of(serialise(parts))
 
 
+def key_of_each(*groups: Iterable[Any]) -> str:
+    """A content hash of many values, serialised one at a time (never all in one buffer)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for group in groups:
+        for part in group:
+            blob = serialise(part)
+            digest.update(len(blob).to_bytes(8, "little"))
+            digest.update(blob)
+        digest.update(b"\xff" * 8)  # the end of a group: no length is ever this
+    return digest.hexdigest()
+
+
 @dataclass
 class Memo:
     """What one build hands the next in the same process.
@@ -58,7 +70,7 @@ class Memo:
     # HTML and refused links by (base path, text)
     notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
     pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
-    data: tuple[str, dict[str, bytes]] | None = None
+    data: tuple[str, dict[str, Packed]] | None = None
     links: dict = field(default_factory=dict)
     env: jinja2.Environment | None = None
     templates_key: str = ""

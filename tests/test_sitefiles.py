@@ -67,3 +67,24 @@ def test_the_disk_cache_keeps_pages_packed(fixture_copy: Path, tmp_path: Path):
     assert restored is not None
     for output, (_, packed) in restored["pages"].items():
         assert packed.unpack() == first[output]
+
+
+def test_link_scans_from_many_pages_share_one_copy_of_each_string():
+    from builder.check.linkcheck import scan, share_strings
+
+    strings: dict[str, str] = {}
+    first = share_strings(scan('<a href="/reports/a/#p1">a</a><p id="p1">'), strings)
+    # Built from a new string each time, as unpickling a worker's answer does.
+    second = share_strings(scan('<a href="/reports/a/#p' + str(1) + '">a</a>'), strings)
+    assert first.links == second.links == ("/reports/a/#p1",)
+    assert first.links[0] is second.links[0]
+    assert first.ids == frozenset({"p1"})
+
+
+def test_a_key_of_many_values_depends_on_each_value_and_on_where_groups_end():
+    from builder.memo import key_of_each
+
+    assert key_of_each(["a", "b"], ["c"]) == key_of_each(["a", "b"], iter(["c"]))
+    assert key_of_each(["a", "b"], ["c"]) != key_of_each(["a"], ["b", "c"])
+    assert key_of_each(["a", "b"], ["c"]) != key_of_each(["a", "b"], ["d"])
+    assert key_of_each(["ab"]) != key_of_each(["a", "b"])

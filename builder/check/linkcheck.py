@@ -40,6 +40,13 @@ def scan(page: str) -> _Links:
     return _Links(frozenset(ids), tuple(links))
 
 
+def share_strings(links: _Links, strings: dict[str, str]) -> _Links:
+    """The same scan holding one copy of each string across pages (`strings` keeps them): pages
+    unpickled one by one repeat the same links thousands of times."""
+    ids = frozenset(strings.setdefault(i, i) for i in links.ids)
+    return _Links(ids, tuple(strings.setdefault(link, link) for link in links.links))
+
+
 def check_links(
     files: Mapping[str, bytes],
     base_path: str,

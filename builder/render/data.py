@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from builder.urls import Urls
@@ -24,9 +25,29 @@ DATA_NAMES = (
 )
 
 
-def data_files(site, urls: Urls) -> dict[str, bytes]:
-    """Every data file, keyed by its name under /data/ (the names and order of DATA_NAMES)."""
+def data_files(site, urls: Urls) -> Iterator[tuple[str, bytes]]:
+    """Every data file as (its name under /data/, its bytes), in the order of DATA_NAMES, one at a
+    time: the records behind one file are let go before the next file's are made."""
     reports = [_report(view, site, urls) for view in site.reports]
+    yield "reports.json", _json(reports)
+    yield (
+        "reports.csv",
+        _csv(
+            reports,
+            [
+                "id",
+                "title",
+                "kind",
+                "framework",
+                "inspected",
+                "published",
+                "publisher",
+                "headline_grade",
+                "url",
+            ],
+        ),
+    )
+    del reports
     judgements = [
         {
             "item": item.id,
@@ -47,6 +68,20 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
         for j in item.judgements
         if _grade(site, item.framework, j.grade)
     ]
+    yield "judgements.json", _json(judgements)
+    yield "judgements.csv", _csv(judgements, list(judgements[0]) if judgements else ["item"])
+    del judgements
+    themes = [
+        {
+            "id": t.id,
+            "title": t.title,
+            "description": t.description,
+            "url": urls.absolute("theme", t.id),
+            "passages": len(site.theme_passages(t.id)),
+        }
+        for t in site.themes.values()
+    ]
+    yield "themes.json", _json(themes)
     recommendations = [
         {
             "id": h.recommendation.id,
@@ -66,17 +101,7 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
         }
         for h in site.histories.values()
     ]
-    annotations = [_passage(p, urls) for view in site.reports for p in view.passages]
-    themes = [
-        {
-            "id": t.id,
-            "title": t.title,
-            "description": t.description,
-            "url": urls.absolute("theme", t.id),
-            "passages": len(site.theme_passages(t.id)),
-        }
-        for t in site.themes.values()
-    ]
+    yield "recommendations.json", _json(recommendations)
     status_rows = [
         {
             "recommendation": h.recommendation.id,
@@ -88,31 +113,18 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
         for h in site.histories.values()
         for e in h.entries
     ]
-    return {
-        "reports.json": _json(reports),
-        "reports.csv": _csv(
-            reports,
-            [
-                "id",
-                "title",
-                "kind",
-                "framework",
-                "inspected",
-                "published",
-                "publisher",
-                "headline_grade",
-                "url",
-            ],
-        ),
-        "judgements.json": _json(judgements),
-        "judgements.csv": _csv(judgements, list(judgements[0]) if judgements else ["item"]),
-        "themes.json": _json(themes),
-        "recommendations.json": _json(recommendations),
-        "recommendations.csv": _csv(
+    yield (
+        "recommendations.csv",
+        _csv(
             status_rows, ["recommendation", "report", "status", "own_recommendations", "evidence"]
         ),
-        "annotations.json": _json(annotations),
-        "annotations.csv": _csv(
+    )
+    del status_rows
+    annotations = [_passage(p, urls) for view in site.reports for p in view.passages]
+    yield "annotations.json", _json(annotations)
+    yield (
+        "annotations.csv",
+        _csv(
             annotations,
             [
                 "id",
@@ -128,8 +140,9 @@ def data_files(site, urls: Urls) -> dict[str, bytes]:
                 "url",
             ],
         ),
-        "annotations.jsonld": _json(_web_annotations(site, urls)),
-    }
+    )
+    del annotations
+    yield "annotations.jsonld", _json(_web_annotations(site, urls))
 
 
 def _grade(site, framework_id: str, grade_id: str):

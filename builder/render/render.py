@@ -9,9 +9,10 @@ from typing import Any, cast
 import jinja2
 from markupsafe import Markup
 
+from builder.check.linkcheck import share_strings
 from builder.diagnostics import Diagnostics
 from builder.load.load import Templates, display_path
-from builder.memo import Memo, hash_of, key_of, serialise
+from builder.memo import Memo, hash_of, key_of, key_of_each, serialise
 from builder.model.derive import STANDING_RULES, STANDINGS
 from builder.model.site import Site
 from builder.model.text import render_note
@@ -193,16 +194,19 @@ def render_site(
         cached = memo.pages.get(page.output)
         if cached is None or cached[0] != key:
             renderer.add(page, blob)
-    data_key = key_of(  # the data files are made meanwhile
-        site.content.settings,
-        site.content.frameworks,
-        site.content.themes,
-        site.content.recommendations,
-        site.content.events,
-        [(_header_fields(v.report), v.passages, v.statuses, v.headline) for v in site.reports],
+    data_key = key_of_each(  # the data files are made meanwhile
+        [
+            site.content.settings,
+            site.content.frameworks,
+            site.content.themes,
+            site.content.recommendations,
+            site.content.events,
+        ],
+        ((_header_fields(v.report), v.passages, v.statuses, v.headline) for v in site.reports),
     )
     if memo.data is None or memo.data[0] != data_key:
-        memo.data = (data_key, data_files(site, urls))
+        # Packed as each is made: JSON and CSV shrink even more than HTML.
+        memo.data = (data_key, {name: Packed.of(blob) for name, blob in data_files(site, urls)})
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
     files = SiteFiles()
@@ -219,8 +223,8 @@ def render_site(
         files[output] = html
         kept[output] = (key, html)
     memo.pages = kept  # pages no longer in the site are forgotten, so memory stays flat
-    for name, blob in data.items():
-        files[urls.output_file("data_file", name)] = blob
+    for name, packed in data.items():
+        files[urls.output_file("data_file", name)] = packed
     for name, blob in assets.items():
         files[urls.output_file("asset", name)] = blob
     xml = xml_environment(templates)
@@ -232,6 +236,11 @@ def render_site(
     return files, sources_of
 
 
+_CHUNK_PAGES = 8
+_CHUNK_BYTES = 1 << 20
+_IN_FLIGHT_BYTES = 8 << 20
+
+
 class _Renderer:
     """Renders the pages not in the memo, in page order: here when they are few, else over the
     workers in chunks sent as they fill, so only a few chunks of pickled views exist at once."""
@@ -239,27 +248,38 @@ class _Renderer:
     def __init__(self, env: jinja2.Environment, setup: tuple, workers: Workers) -> None:
         self.env, self.setup, self.workers = env, setup, workers
         self.waiting: list[tuple[Page, bytes]] = []
-        self.sent: list[tuple[list[str], Any]] = []  # the output files of a chunk, and its future
+        self.waiting_bytes = 0
+        # The output files of each chunk sent, its future and the size of its pickled views.
+        self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list, Any]] = []
-        self.chunk = 8
+        self.strings: dict[str, str] = {}  # one copy of each id and link the scans hold
 
     def add(self, page: Page, blob: bytes) -> None:
         self.waiting.append((page, blob))
+        self.waiting_bytes += len(blob)
         # Starting the pool costs about a second: it pays off for hundreds of pages, not dozens.
         if self.sent or self.workers.parallel(len(self.waiting) // 8):
-            while len(self.waiting) >= self.chunk:
-                self._send(self.waiting[: self.chunk])
-                del self.waiting[: self.chunk]
+            # A chunk is a few pages, or fewer when their views are large (a recommendation's
+            # history at 1,000 reports is over a megabyte), so what waits stays small.
+            if len(self.waiting) >= _CHUNK_PAGES or self.waiting_bytes >= _CHUNK_BYTES:
+                self._send(self.waiting)
+                self.waiting, self.waiting_bytes = [], 0
 
     def _send(self, batch: list[tuple[Page, bytes]]) -> None:
-        while len(self.sent) >= self.workers.jobs * 3:  # bound what is in flight
+        # Bound what is in flight: enough chunks to keep every worker busy, and few megabytes.
+        jobs = self.workers.jobs
+        while len(self.sent) >= jobs * 3 or (
+            len(self.sent) >= jobs and sum(size for *_, size in self.sent) >= _IN_FLIGHT_BYTES
+        ):
             self._collect(self.sent.pop(0))
         future = self.workers.submit(render_pages, [(*self.setup, [b for _, b in batch])])
-        self.sent.append(([p.output for p, _ in batch], future))
+        self.sent.append(([p.output for p, _ in batch], future, sum(len(b) for _, b in batch)))
 
-    def _collect(self, item: tuple[list[str], Any]) -> None:
-        outputs, future = item
+    def _collect(self, item: tuple[list[str], Any, int]) -> None:
+        outputs, future, _ = item
         for output, (html, items, scanned) in zip(outputs, future.result(), strict=True):
+            if scanned is not None:
+                scanned = share_strings(scanned, self.strings)
             self.done.append((output, html, items, scanned))
 
     def finish(self, diagnostics: Diagnostics, links: dict) -> dict[str, Packed]:
