@@ -7,6 +7,7 @@ and a build with the memo writes the same bytes as one without.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import io
 import pickle
@@ -37,6 +38,81 @@ def serialise(value: Any) -> bytes:
 
 def hash_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class SharedRecords:
+    """Records that many pages show (a passage, a report's header, the settings), serialised once
+    per build and named in each page's bytes by the hash of their own.
+
+    At 1,000 reports a passage is shown on its report's page, its themes' pages and its
+    recommendation's history: serialising pages whole repeated every one of them, and the
+    recommendation pages alone came to 57 MB. A page's bytes stay a pure function of its values.
+    """
+
+    def __init__(self, types: Iterable[type]) -> None:
+        self.types = frozenset(types)
+        # id -> (the record, kept alive so its id is not reused; its digest)
+        self._known: dict[int, tuple[Any, str]] = {}
+        self._records: dict[str, Any] = {}  # digest -> a record with those bytes
+
+    def digest(self, record: Any) -> str:
+        known = self._known.get(id(record))
+        if known is None:
+            digest = hash_of(serialise(record))
+            known = self._known[id(record)] = (record, digest)
+            self._records.setdefault(digest, record)
+        return known[1]
+
+    def serialise(self, value: Any) -> tuple[bytes, set[str]]:
+        """A value's bytes with its shared records named by digest, and the digests it names."""
+        buffer = io.BytesIO()
+        pickler = _SharingPickler(buffer, self)
+        pickler.dump(value)
+        return buffer.getvalue(), pickler.named
+
+    def blobs(self, digests: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of these shared records, for a process that has only their names."""
+        return {digest: serialise(self._records[digest]) for digest in digests}
+
+
+class _SharingPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, shared: SharedRecords) -> None:
+        super().__init__(file, protocol=5)
+        self.fast = True  # identity must not change the bytes
+        self.shared = shared
+        self.named: set[str] = set()
+        # Looked up in C for each record only: a `reducer_override` would be called in Python
+        # for every object, class and function the page holds (three quarters of a million).
+        self.dispatch_table = copyreg.dispatch_table | dict.fromkeys(shared.types, self._name)
+
+    def _name(self, record: Any) -> tuple:
+        digest = self.shared.digest(record)
+        self.named.add(digest)
+        return (_shared_record, (digest,))
+
+
+def _shared_record(digest: str) -> Any:
+    """Stands for a shared record in serialised pages; `load_shared` resolves it."""
+    raise LookupError(f"shared record {digest} loaded without its records")
+
+
+def load_shared(blob: bytes, records: dict[str, bytes], loaded: dict[str, Any]) -> Any:
+    """A value serialised by `SharedRecords.serialise`, its shared records taken from `records`
+    (bytes by digest), each loaded once into `loaded` however many values name it."""
+
+    def record(digest: str) -> Any:
+        found = loaded.get(digest)
+        if found is None:
+            found = loaded[digest] = pickle.loads(records[digest])
+        return found
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if module == __name__ and name == "_shared_record":
+                return record
+            return super().find_class(module, name)
+
+    return Unpickler(io.BytesIO(blob)).load()
 
 
 def key_of(*parts: Any) -> str:

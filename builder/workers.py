@@ -141,19 +141,23 @@ def render_notes(batch: list[tuple[str, str]]) -> list[RenderedNote]:
 _ENV: dict[str, Any] = {}
 
 
-def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> list:
-    """Render chunks of pickled pages; each page's result is (bytes or None, its diagnostics,
-    the ids and links the link check reads in it, scanned here while the page is at hand). Pages
-    come back packed: the main process holds a whole site of them."""
-    import pickle
+def render_pages(
+    batch: list[tuple[str, Templates, str, str, list[bytes], dict[str, bytes]]],
+) -> list:
+    """Render chunks of pickled pages, each chunk with the shared records its pages name.
 
+    Each page's result is (its bytes, packed, or None; its diagnostics; the ids and links the link
+    check reads in it, scanned here while the page is at hand): the main process holds a whole
+    site of them."""
     from builder.check.linkcheck import scan
+    from builder.memo import load_shared
     from builder.render.render import TemplateProblem, make_environment, render_page, set_globals
     from builder.sitefiles import Packed
     from builder.urls import Urls
 
     out: list[tuple[Any, list[Diagnostic], Any]] = []
-    for env_key, templates, base_path, absolute, blobs in batch:
+    for env_key, templates, base_path, absolute, blobs, records in batch:
+        loaded: dict[str, Any] = {}  # the chunk's shared records, each loaded once
         if _ENV.get("key") != env_key:
             env: jinja2.Environment = make_environment(templates)
             set_globals(env, Urls(base_path, absolute))
@@ -161,7 +165,7 @@ def render_pages(batch: list[tuple[str, Templates, str, str, list[bytes]]]) -> l
         for blob in blobs:
             diagnostics = Diagnostics()
             try:
-                html = render_page(_ENV["env"], pickle.loads(blob), diagnostics)
+                html = render_page(_ENV["env"], load_shared(blob, records, loaded), diagnostics)
             except TemplateProblem:
                 out.append((None, diagnostics.items, None))
                 continue

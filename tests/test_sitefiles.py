@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import fixture_project
@@ -88,3 +89,32 @@ def test_a_key_of_many_values_depends_on_each_value_and_on_where_groups_end():
     assert key_of_each(["a", "b"], ["c"]) != key_of_each(["a"], ["b", "c"])
     assert key_of_each(["a", "b"], ["c"]) != key_of_each(["a", "b"], ["d"])
     assert key_of_each(["ab"]) != key_of_each(["a", "b"])
+
+
+def test_shared_records_are_named_by_their_content_and_load_back_equal():
+    from builder.memo import SharedRecords, load_shared
+
+    shared_row = Row("r1", ("a", "b"))
+    page = Holder("page", (shared_row, shared_row, Row("r2", ())))
+    twin = Holder("page", (Row("r1", ("a", "b")), Row("r1", ("a", "b")), Row("r2", ())))
+    records = SharedRecords([Row])
+    blob, named = records.serialise(page)
+    assert len(named) == 2
+    # Equal values give equal bytes, whichever objects they share.
+    assert SharedRecords([Row]).serialise(twin)[0] == blob
+    assert SharedRecords([Row]).serialise(Holder("page", (Row("r1", ("a",)),)))[0] != blob
+    loaded = load_shared(blob, records.blobs(named), {})
+    assert loaded == page
+    assert loaded.rows[0] is loaded.rows[1]  # loaded once for every page that names it
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Holder:
+    name: str
+    rows: tuple[Row, ...]

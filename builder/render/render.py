@@ -12,17 +12,17 @@ from markupsafe import Markup
 from builder.check.linkcheck import share_strings
 from builder.diagnostics import Diagnostics
 from builder.load.load import Templates, display_path
-from builder.memo import Memo, hash_of, key_of, key_of_each, serialise
+from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each
 from builder.model.derive import STANDING_RULES, STANDINGS
 from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
-from builder.parse.records import STATUS_LABELS, STATUSES
+from builder.parse.records import STATUS_LABELS, STATUSES, Settings
 from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
-from builder.views.pages import Page, ReportPageView, plan_pages
+from builder.views.pages import HistorySummary, Page, ReportHeader, ReportPageView, plan_pages
 from builder.workers import Workers, render_pages
 
 
@@ -188,12 +188,12 @@ def render_site(
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
     for page in plan_pages(site, urls, templates.path, DATA_NAMES):
-        blob = serialise(page)
+        blob, named = renderer.shared.serialise(page)
         keys[page.output] = key = hash_of(blob)
         sources_of[page.output] = page.source
         cached = memo.pages.get(page.output)
         if cached is None or cached[0] != key:
-            renderer.add(page, blob)
+            renderer.add(page, blob, named)
     data_key = key_of_each(  # the data files are made meanwhile
         [
             site.content.settings,
@@ -239,6 +239,7 @@ def render_site(
 _CHUNK_PAGES = 8
 _CHUNK_BYTES = 1 << 20
 _IN_FLIGHT_BYTES = 8 << 20
+_RECORD_BYTES = 512  # about what a shared record adds to a chunk, before it is serialised
 
 
 class _Renderer:
@@ -247,16 +248,20 @@ class _Renderer:
 
     def __init__(self, env: jinja2.Environment, setup: tuple, workers: Workers) -> None:
         self.env, self.setup, self.workers = env, setup, workers
-        self.waiting: list[tuple[Page, bytes]] = []
+        # Passages, report headers, recommendation summaries and settings: many pages show
+        # each; serialised once.
+        self.shared = SharedRecords((Passage, ReportHeader, HistorySummary, Settings))
+        self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
         # The output files of each chunk sent, its future and the size of its pickled views.
         self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list, Any]] = []
         self.strings: dict[str, str] = {}  # one copy of each id and link the scans hold
 
-    def add(self, page: Page, blob: bytes) -> None:
-        self.waiting.append((page, blob))
-        self.waiting_bytes += len(blob)
+    def add(self, page: Page, blob: bytes, named: set[str]) -> None:
+        """Render this page, whose view serialised to `blob`, naming the shared records `named`."""
+        self.waiting.append((page, blob, named))
+        self.waiting_bytes += len(blob) + _RECORD_BYTES * len(named)
         # Starting the pool costs about a second: it pays off for hundreds of pages, not dozens.
         if self.sent or self.workers.parallel(len(self.waiting) // 8):
             # A chunk is a few pages, or fewer when their views are large (a recommendation's
@@ -265,15 +270,18 @@ class _Renderer:
                 self._send(self.waiting)
                 self.waiting, self.waiting_bytes = [], 0
 
-    def _send(self, batch: list[tuple[Page, bytes]]) -> None:
+    def _send(self, batch: list[tuple[Page, bytes, set[str]]]) -> None:
         # Bound what is in flight: enough chunks to keep every worker busy, and few megabytes.
         jobs = self.workers.jobs
         while len(self.sent) >= jobs * 3 or (
             len(self.sent) >= jobs and sum(size for *_, size in self.sent) >= _IN_FLIGHT_BYTES
         ):
             self._collect(self.sent.pop(0))
-        future = self.workers.submit(render_pages, [(*self.setup, [b for _, b in batch])])
-        self.sent.append(([p.output for p, _ in batch], future, sum(len(b) for _, b in batch)))
+        records = self.shared.blobs(set().union(*(named for *_, named in batch)))
+        blobs = [blob for _, blob, _ in batch]
+        future = self.workers.submit(render_pages, [(*self.setup, blobs, records)])
+        size = sum(map(len, blobs)) + sum(map(len, records.values()))
+        self.sent.append(([page.output for page, *_ in batch], future, size))
 
     def _collect(self, item: tuple[list[str], Any, int]) -> None:
         outputs, future, _ = item
@@ -297,7 +305,7 @@ class _Renderer:
             if html is not None:
                 out[output] = html
                 links[output] = (html, scanned)
-        for page, _ in self.waiting:  # too few for the workers
+        for page, *_ in self.waiting:  # too few for the workers
             try:
                 out[page.output] = Packed.of(render_page(self.env, page, diagnostics))
             except TemplateProblem:
