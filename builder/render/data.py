@@ -261,9 +261,12 @@ def _json(value: Any) -> bytes:
     return ("\n".join(_json_lines(value, "")) + "\n").encode("utf-8")
 
 
+# One encoder for every record: `json.dumps` with options makes a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
 def _json_lines(value: Any, indent: str) -> list[str]:
-    def flat(item: Any) -> str:
-        return json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
+    flat = _ENCODER.encode
 
     inner = indent + "  "
     if isinstance(value, list) and value:
@@ -292,12 +295,21 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    """The rows' values in these columns (a missing one empty), every cell spreadsheet-safe."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(
+        [
+            "'" + value if type(value) is str and value[:1] in _FORMULA_FIRST else value
+            for value in (row.get(column, "") for column in columns)
+        ]
+        for row in rows
+    )
     return buffer.getvalue().encode("utf-8")
 
 

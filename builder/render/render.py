@@ -202,7 +202,15 @@ def render_site(
             site.content.recommendations,
             site.content.events,
         ],
-        ((_header_fields(v.report), v.passages, v.statuses, v.headline) for v in site.reports),
+        (
+            (
+                _header_fields(v.report),
+                [renderer.shared.digest(p) for p in v.passages],  # most already made for pages
+                v.statuses,
+                v.headline,
+            )
+            for v in site.reports
+        ),
     )
     if memo.data is None or memo.data[0] != data_key:
         # Packed as each is made: JSON and CSV shrink even more than HTML.
