@@ -17,6 +17,7 @@ from builder.load.load import Project
 from builder.memo import Memo
 from builder.pipeline import build
 from builder.publish.publish import MARKER
+from builder.views.pages import ReportPageInputs
 
 
 def memo_build(project: Project, memo: Memo) -> dict[str, bytes]:
@@ -81,6 +82,27 @@ def test_text_edit_rerenders_only_that_report(fixture_copy: Path):
     files = cached_build(fixture_copy, memo)
     assert memo.rendered == ["reports/2013-07-first/index.html"]
     assert files == fresh_build(fixture_copy)
+
+
+def test_a_report_page_whose_inputs_are_unchanged_is_not_planned_again(
+    fixture_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    memo = Memo()
+    cached_build(fixture_copy, memo)
+    planned: list[str] = []
+    view = ReportPageInputs.view
+    monkeypatch.setattr(
+        ReportPageInputs, "view", lambda inputs: planned.append(inputs.report.id) or view(inputs)
+    )
+    cached_build(fixture_copy, memo)
+    assert planned == []
+    edit(
+        fixture_copy / "reports" / "2013-07-first.md",
+        "3. The council should",
+        "3. The council must",
+    )
+    cached_build(fixture_copy, memo)
+    assert planned == ["2013-07-first"]
 
 
 def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_copy: Path):

@@ -22,7 +22,7 @@ def plan(content: Path = FIXTURE / "content"):
     site = build_model(parsed, diagnostics)
     assert not diagnostics.has_errors()
     return {
-        (p.kind, p.id): p
+        (p.kind, p.id): p.made()
         for p in plan_pages(site, Urls(), lambda name: f"templates/{name}", ("a.json",))
     }
 

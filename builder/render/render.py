@@ -188,11 +188,15 @@ def render_site(
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
     for page in plan_pages(site, urls, templates.path, DATA_NAMES):
+        # The page's key: the hash of its view, or of the record its view is made from.
         blob, named = renderer.shared.serialise(page)
         keys[page.output] = key = hash_of(blob)
         sources_of[page.output] = page.source
         cached = memo.pages.get(page.output)
         if cached is None or cached[0] != key:
+            if page.view is None:  # its view is made only now that it is needed
+                page = page.made()
+                blob, named = renderer.shared.serialise(page)
             renderer.add(page, blob, named)
     data_key = key_of_each(  # the data files are made meanwhile
         [

@@ -341,7 +341,12 @@ class PlainView:
 
 @dataclass(frozen=True)
 class Page:
-    """One page to render: its kind and id, template, output file, editor's source file and view."""
+    """One page to render: its kind and id, template, output file, editor's source file and view.
+
+    A page may come with `inputs` instead of its view: a small record its view is a pure function
+    of (`inputs.view()`). The record is then the page's key, so a page whose record is unchanged
+    since the last build is neither planned nor rendered again.
+    """
 
     kind: str
     id: str
@@ -349,6 +354,13 @@ class Page:
     output: str
     source: str
     view: Any = field(repr=False)
+    inputs: Any = field(default=None, repr=False)
+
+    def made(self) -> Page:
+        """The page with its view."""
+        if self.view is not None:
+            return self
+        return replace(self, view=self.inputs.view(), inputs=None)
 
     def context(self) -> dict[str, Any]:
         """The template's variables: the view's fields, and which page this is."""
@@ -407,12 +419,14 @@ def plan_pages(
     yield page("timeline", "", TimelineView(settings, chart, timeline))
     yield page("reports", "", ReportsView(settings, p.report_list))
     for view in site.reports:
-        yield page(
+        yield Page(
             "report",
             view.report.id,
-            p.report_page(view),
-            template="report.html",
-            source=view.report.where.path,
+            "report.html",
+            urls.output_file("report", view.report.id),
+            view.report.where.path,
+            None,
+            p.report_page_inputs(view),
         )
     yield page("themes", "", ThemesView(settings, p.theme_rows()))
     for theme in site.themes.values():
@@ -558,9 +572,9 @@ class _Planner:
             )
         return tuple(out)
 
-    def report_page(self, view: ReportView) -> ReportPageView:
+    def report_page_inputs(self, view: ReportView) -> ReportPageInputs:
+        """What a report's page shows, gathered from the whole site."""
         site, r = self.site, view.report
-        body, contents, cite_example = self.body_and_contents(view)
         recs = site.recommendations
         tracked = []
         for rid in site.histories:
@@ -581,128 +595,27 @@ class _Planner:
             for rid in view.unmentioned
             if previous
         )
-        return ReportPageView(
+        named_themes = sorted({t for p in view.passages for t in p.themes})
+        named_recs = sorted({p.tracks for p in view.passages if p.tracks})
+        mentions = sorted({p.mentions for p in view.passages if p.mentions})
+        return ReportPageInputs(
             self.settings,
             # The page shows the header; its text comes in `body`, its annotations in the asides.
             dataclasses.replace(r, body="", annotations=(), recommendations=()),
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
-            tuple((p, recs[p.tracks].title if p.tracks else "") for p in view.own),
+            self.headers[r.id].headline,
+            view.body_html,
+            view.passages,
             tuple(tracked),
             unmentioned,
             self.headers.get(view.previous),
             self.headers.get(view.next),
-            body,
             self.mentioned_by.get(r.id, ()),
-            contents,
-            cite_example,
-            self.headers[r.id].headline,
-        )
-
-    def body_and_contents(
-        self, view: ReportView
-    ) -> tuple[tuple[BodyPart, ...], tuple[ContentsEntry, ...], str]:
-        """The report's body and its contents list (linear in its length and its asides).
-
-        Headings move down under the page's own, empty table headers become cells, each
-        highlighted passage points to its note, and the notes of one block form one group.
-        """
-        text = view.body_html
-        levels = [int(m.group(2)) for m in _HEADING.finditer(text) if not m.group(1)]
-        shift = _TEXT_LEVEL - min(levels) if levels else 0
-        if shift:
-            text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
-        text = text.replace("<th></th>", "<td></td>")
-        contents = _contents(text)
-        passages = {p.key: p for p in view.passages}
-        pieces = _ASIDE.split(text)
-        groups: list[tuple[str, list[Passage]]] = []  # a run of HTML, then the notes after it
-        for i in range(0, len(pieces) - 1, 2):
-            run, key = pieces[i], pieces[i + 1]
-            passage = passages.pop(key, None)  # a key's first placeholder takes its aside
-            if passage is None:  # kept as written
-                groups.append((run + f"<!--aside:{key}-->", []))
-            elif groups and groups[-1][1] and not run.strip():
-                groups[-1][1].append(passage)  # another note on the same block
-            else:
-                groups.append((run, [passage]))
-        groups.append((pieces[-1], []))
-        labels: dict[str, int] = {}
-        groups_of: dict[str, int] = {}
-        targets: dict[str, str] = {}
-        parts = []
-        for run, members in groups:
-            asides = []
-            shown: set[str] = set()
-            for p in members:
-                aside = self.aside(p, shown)
-                if p.kind == "annotation" and not (aside.themes or p.note_html or p.tracks):
-                    targets[p.key] = ""  # its themes are shown by another note: point to the group
-                    continue
-                label = aside.label
-                labels[label] = labels.get(label, 0) + 1
-                if labels[label] > 1:
-                    label += f" ({labels[label]})"
-                targets[p.key] = aside.id
-                asides.append(replace(aside, label=label))
-            block = members[0].block_id if members else ""
-            if block:  # one group per block, but a table may have notes in several cells
-                groups_of[block] = groups_of.get(block, 0) + 1
-                if groups_of[block] > 1:
-                    block += f"-{groups_of[block]}"
-            for p in members:
-                if targets.get(p.key) == "":
-                    targets[p.key] = f"notes-{block}"
-                if not asides:
-                    targets.pop(p.key, None)
-            inline = bool(members) and not re.search(
-                r"</(p|h[1-6]|table|ul|ol|blockquote)>\s*$", run
-            )
-            if inline and asides:
-                run = _wrap_item_text(run)
-            elif asides:  # the block itself points to its notes, for notes on the whole block
-                own = f' id="{members[0].block_id}"'
-                at = run.rfind(own)
-                if at >= 0:
-                    at += len(own)
-                    run = f'{run[:at]} aria-details="notes-{block}"{run[at:]}'
-            parts.append(BodyPart(run, tuple(asides), block, inline))
-        first = re.search(r'<p id="(p\d+)"', text)
-        return (
-            tuple(_point_to_notes(part, targets) for part in parts),
-            contents,
-            first.group(1) if first else "",
-        )
-
-    def aside(self, passage: Passage, shown: set[str]) -> AsideView:
-        """The note on a passage; themes already in `shown` (by the block's other notes) left out."""
-        site = self.site
-        earlier = later = None
-        if passage.tracks:
-            earlier, later = self.neighbours[passage.tracks](passage.report)
-        themes = tuple(Link(t, site.themes[t].title) for t in passage.themes if t not in shown)
-        shown.update(passage.themes)
-        kind = (
-            "The report’s recommendation" if passage.kind == "recommendation" else "Editors’ note"
-        )
-        if passage.kind == "annotation" and not passage.note_html and not passage.tracks:
-            kind = "Themes"
-        elif passage.kind == "mention":
-            kind = "Another document"
-        where = (
-            f"paragraph {passage.number}"
-            if passage.number
-            else f"“{_truncate(passage.quote or passage.before + passage.after, 40)}”"
-        )
-        return AsideView(
-            passage,
-            site.recommendations[passage.tracks].title if passage.tracks else "",
-            themes,
-            earlier,
-            later,
-            self.headers.get(passage.mentions) if passage.mentions else None,
-            f"aside-{passage.key}",
-            f"{kind} on {where}",
+            tuple((t, site.themes[t].title) for t in named_themes),
+            tuple((rid, recs[rid].title) for rid in named_recs),
+            tuple((rid, *self.neighbours[rid](r.id)) for rid in named_recs),
+            tuple((m, self.headers[m]) for m in mentions if m in self.headers),
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -782,6 +695,169 @@ class _Planner:
                 HistoryEntryView(self.headers[e.report], e.status, e.own, e.evidence)
                 for e in history.entries
             ),
+        )
+
+
+@dataclass(frozen=True)
+class ReportPageInputs:
+    """Everything a report's page shows, gathered from the site: the page's view is a pure
+    function of this record (`view`), so an edit elsewhere that leaves it equal leaves the page."""
+
+    settings: Settings
+    report: ReportRecord  # without its text and annotations
+    framework_title: str
+    judgements: tuple[Judgement, ...]
+    headline: Judgement | None
+    body_html: str
+    passages: tuple[Passage, ...]
+    tracked: tuple[TrackedRow, ...]
+    unmentioned: tuple[UnmentionedRow, ...]
+    previous: ReportHeader | None
+    next: ReportHeader | None
+    mentioned_by: tuple[Passage, ...]
+    theme_titles: tuple[tuple[str, str], ...]  # of the themes its passages name
+    rec_titles: tuple[tuple[str, str], ...]  # of the recommendations its passages track
+    # For each of those: the first passage of the nearest earlier and later report on it.
+    neighbours: tuple[tuple[str, Neighbour | None, Neighbour | None], ...]
+    mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
+
+    def view(self) -> ReportPageView:
+        rec_titles = dict(self.rec_titles)
+        body, contents, cite_example = _body_and_contents(self)
+        return ReportPageView(
+            self.settings,
+            self.report,
+            self.framework_title,
+            self.judgements,
+            tuple(
+                (p, rec_titles[p.tracks] if p.tracks else "")
+                for p in self.passages
+                if p.kind == "recommendation"
+            ),
+            self.tracked,
+            self.unmentioned,
+            self.previous,
+            self.next,
+            body,
+            self.mentioned_by,
+            contents,
+            cite_example,
+            self.headline,
+        )
+
+
+def _body_and_contents(
+    inputs: ReportPageInputs,
+) -> tuple[tuple[BodyPart, ...], tuple[ContentsEntry, ...], str]:
+    """The report's body and its contents list (linear in its length and its asides).
+
+    Headings move down under the page's own, empty table headers become cells, each
+    highlighted passage points to its note, and the notes of one block form one group.
+    """
+    text = inputs.body_html
+    levels = [int(m.group(2)) for m in _HEADING.finditer(text) if not m.group(1)]
+    shift = _TEXT_LEVEL - min(levels) if levels else 0
+    if shift:
+        text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
+    text = text.replace("<th></th>", "<td></td>")
+    contents = _contents(text)
+    passages = {p.key: p for p in inputs.passages}
+    pieces = _ASIDE.split(text)
+    groups: list[tuple[str, list[Passage]]] = []  # a run of HTML, then the notes after it
+    for i in range(0, len(pieces) - 1, 2):
+        run, key = pieces[i], pieces[i + 1]
+        passage = passages.pop(key, None)  # a key's first placeholder takes its aside
+        if passage is None:  # kept as written
+            groups.append((run + f"<!--aside:{key}-->", []))
+        elif groups and groups[-1][1] and not run.strip():
+            groups[-1][1].append(passage)  # another note on the same block
+        else:
+            groups.append((run, [passage]))
+    groups.append((pieces[-1], []))
+    aside = _Asides(inputs)
+    labels: dict[str, int] = {}
+    groups_of: dict[str, int] = {}
+    targets: dict[str, str] = {}
+    parts = []
+    for run, members in groups:
+        asides = []
+        shown: set[str] = set()
+        for p in members:
+            view = aside(p, shown)
+            if p.kind == "annotation" and not (view.themes or p.note_html or p.tracks):
+                targets[p.key] = ""  # its themes are shown by another note: point to the group
+                continue
+            label = view.label
+            labels[label] = labels.get(label, 0) + 1
+            if labels[label] > 1:
+                label += f" ({labels[label]})"
+            targets[p.key] = view.id
+            asides.append(replace(view, label=label))
+        block = members[0].block_id if members else ""
+        if block:  # one group per block, but a table may have notes in several cells
+            groups_of[block] = groups_of.get(block, 0) + 1
+            if groups_of[block] > 1:
+                block += f"-{groups_of[block]}"
+        for p in members:
+            if targets.get(p.key) == "":
+                targets[p.key] = f"notes-{block}"
+            if not asides:
+                targets.pop(p.key, None)
+        inline = bool(members) and not re.search(r"</(p|h[1-6]|table|ul|ol|blockquote)>\s*$", run)
+        if inline and asides:
+            run = _wrap_item_text(run)
+        elif asides:  # the block itself points to its notes, for notes on the whole block
+            own = f' id="{members[0].block_id}"'
+            at = run.rfind(own)
+            if at >= 0:
+                at += len(own)
+                run = f'{run[:at]} aria-details="notes-{block}"{run[at:]}'
+        parts.append(BodyPart(run, tuple(asides), block, inline))
+    first = re.search(r'<p id="(p\d+)"', text)
+    return (
+        tuple(_point_to_notes(part, targets) for part in parts),
+        contents,
+        first.group(1) if first else "",
+    )
+
+
+class _Asides:
+    """The note on a passage of one report, from what its page's inputs say of the site."""
+
+    def __init__(self, inputs: ReportPageInputs) -> None:
+        self.themes = dict(inputs.theme_titles)
+        self.recs = dict(inputs.rec_titles)
+        self.neighbours = {rid: (earlier, later) for rid, earlier, later in inputs.neighbours}
+        self.headers = dict(inputs.mention_headers)
+
+    def __call__(self, passage: Passage, shown: set[str]) -> AsideView:
+        """The note; themes already in `shown` (by the block's other notes) left out."""
+        earlier = later = None
+        if passage.tracks:
+            earlier, later = self.neighbours[passage.tracks]
+        themes = tuple(Link(t, self.themes[t]) for t in passage.themes if t not in shown)
+        shown.update(passage.themes)
+        kind = (
+            "The report’s recommendation" if passage.kind == "recommendation" else "Editors’ note"
+        )
+        if passage.kind == "annotation" and not passage.note_html and not passage.tracks:
+            kind = "Themes"
+        elif passage.kind == "mention":
+            kind = "Another document"
+        where = (
+            f"paragraph {passage.number}"
+            if passage.number
+            else f"“{_truncate(passage.quote or passage.before + passage.after, 40)}”"
+        )
+        return AsideView(
+            passage,
+            self.recs[passage.tracks] if passage.tracks else "",
+            themes,
+            earlier,
+            later,
+            self.headers.get(passage.mentions) if passage.mentions else None,
+            f"aside-{passage.key}",
+            f"{kind} on {where}",
         )
 
 
