@@ -96,6 +96,42 @@ def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
     return f"{part[0]}-{name}", lambda: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+class _Stored:
+    """In place of an entry's value: it is in the entries already, and no longer in memory."""
+
+    def __repr__(self) -> str:
+        return "STORED"
+
+
+STORED = _Stored()
+
+
+def store_now(path: Path, part: str, values: dict) -> dict:
+    """Write these entries of one part of a memo now, and return them with each value let go
+    (`STORED`), for a process that builds once and need not hold what only a later build reads.
+    When they cannot be written the values are kept, to be written at the end as usual."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = _entries(path)
+        try:
+            prefix = f"{part[0]}-%"
+            there = {
+                n for (n,) in db.execute("SELECT name FROM entry WHERE name LIKE ?", (prefix,))
+            }
+            made = (
+                _entry(part, key, value) for key, value in values.items() if value is not STORED
+            )
+            rows = ((name, make()) for name, make in made if name not in there)  # one at a time
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?)", rows)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
+        return values
+    return dict.fromkeys(values, STORED)
+
+
 def save_memo(path: Path, state: dict) -> None:
     """Save a memo's state: its large parts as entries, the rest and the index in `path`. A
     failure to cache never fails a build."""
@@ -110,6 +146,8 @@ def save_memo(path: Path, state: dict) -> None:
                 refs = {}
                 for key, value in state.get(part, {}).items():
                     name, make = _entry(part, key, value)
+                    if value is STORED and name not in there:
+                        continue  # written early, and gone since: made again next time
                     refs[key] = name
                     used.setdefault(name, make)
                 index[part] = (_TAG, refs)

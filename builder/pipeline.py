@@ -104,6 +104,12 @@ def build(
         lap("model")
         if diagnostics.has_errors():
             return None
+        if saved and cache is None:
+            # A process that builds once keeps what only the next build reads on disk, not in
+            # memory: rendered bodies' blocks and anchors are the model's, and it is made.
+            memo.bodies = diskcache.store_now(saved, "bodies", memo.bodies)
+            site = dataclasses.replace(site, rendered={})
+            lap("write cache")
         memo.base_path = site.settings.base_path
         search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
         lap("search records")

@@ -32,6 +32,20 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_preview_outlives_its_test():
+    """A test that fails before its preview stops must not leave the process running."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def start_preview(
     site: Path, *args: str, program: list[str] | None = None
 ) -> tuple[subprocess.Popen, int]:
@@ -48,6 +62,7 @@ def start_preview(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    _STARTED.append(process)
     seen = []
     for line in process.stdout:
         seen.append(line)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from builder.urls import Urls
@@ -25,9 +26,10 @@ DATA_NAMES = (
 )
 
 
-def data_files(site, urls: Urls) -> Iterator[tuple[str, bytes]]:
-    """Every data file as (its name under /data/, its bytes), in the order of DATA_NAMES, one at a
-    time: the records behind one file are let go before the next file's are made."""
+def data_files(site, urls: Urls) -> Iterator[tuple[str, Iterator[str]]]:
+    """Every data file as (its name under /data/, its text in pieces), in the order of
+    DATA_NAMES, one at a time: a large history's files are never held whole, nor the records
+    behind one file while the next is made."""
     reports = [_report(view, site, urls) for view in site.reports]
     yield "reports.json", _json(reports)
     yield (
@@ -120,12 +122,15 @@ def data_files(site, urls: Urls) -> Iterator[tuple[str, bytes]]:
         ),
     )
     del status_rows
-    annotations = [_passage(p, urls) for view in site.reports for p in view.passages]
-    yield "annotations.json", _json(annotations)
+
+    def annotations() -> Iterator[dict[str, Any]]:  # made again for each file: never all held
+        return (_passage(p, urls) for view in site.reports for p in view.passages)
+
+    yield "annotations.json", _json(annotations())
     yield (
         "annotations.csv",
         _csv(
-            annotations,
+            annotations(),
             [
                 "id",
                 "report",
@@ -141,7 +146,6 @@ def data_files(site, urls: Urls) -> Iterator[tuple[str, bytes]]:
             ],
         ),
     )
-    del annotations
     yield "annotations.jsonld", _json(_web_annotations(site, urls))
 
 
@@ -198,7 +202,16 @@ def _passage(p, urls: Urls) -> dict[str, Any]:
 
 
 def _web_annotations(site, urls: Urls) -> dict[str, Any]:
-    items = []
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationCollection",
+        "label": site.settings.title,
+        "total": sum(len(view.passages) for view in site.reports),
+        "items": _annotation_items(site, urls),  # made as the file is written
+    }
+
+
+def _annotation_items(site, urls: Urls) -> Iterator[dict[str, Any]]:
     for view in site.reports:
         for p in view.passages:
             selector: dict[str, Any] = {
@@ -230,58 +243,72 @@ def _web_annotations(site, urls: Urls) -> dict[str, Any]:
                         "value": p.status,
                     }
                 )
-            items.append(
-                {
-                    "id": urls.absolute("report", p.report, p.key),
-                    "type": "Annotation",
-                    "motivation": "assessing"
-                    if p.kind == "recommendation"
-                    else "commenting"
-                    if p.note_html
-                    else "tagging",
-                    "body": bodies,
-                    "target": {"source": urls.absolute("report", p.report), "selector": selector},
-                }
-            )
-    return {
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "type": "AnnotationCollection",
-        "label": site.settings.title,
-        "total": len(items),
-        "items": items,
-    }
+            yield {
+                "id": urls.absolute("report", p.report, p.key),
+                "type": "Annotation",
+                "motivation": "assessing"
+                if p.kind == "recommendation"
+                else "commenting"
+                if p.note_html
+                else "tagging",
+                "body": bodies,
+                "target": {"source": urls.absolute("report", p.report), "selector": selector},
+            }
 
 
-def _json(value: Any) -> bytes:
-    """JSON with one record per line: a list's items, or a collection's keys and its items.
+def _json(value: Any) -> Iterator[str]:
+    """JSON with one record per line: a list's items, or a collection's keys and its items; as
+    pieces of text, so a large file is never held whole (a list may be given as an iterator).
 
     Readable and line-by-line diffable, and written by the json module's C encoder (which
     indenting every level would forgo: it is several times slower on a large history).
     """
-    return ("\n".join(_json_lines(value, "")) + "\n").encode("utf-8")
+    for line in _json_lines(value, ""):
+        yield line + "\n"
 
 
 # One encoder for every record: `json.dumps` with options makes a new one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
-def _json_lines(value: Any, indent: str) -> list[str]:
-    flat = _ENCODER.encode
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list | Iterator)
 
+
+def _json_lines(value: Any, indent: str) -> Iterator[str]:
+    flat = _ENCODER.encode
     inner = indent + "  "
-    if isinstance(value, list) and value:
-        rows = [inner + flat(item) for item in value]
-        return ["[", *[row + "," for row in rows[:-1]], rows[-1], indent + "]"]
-    if isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
-        out = ["{"]
+    if isinstance(value, Iterator) or (isinstance(value, list) and value):
+        rows = (inner + flat(item) for item in value)
+        first = next(rows, None)
+        if first is None:
+            yield "[]"
+            return
+        yield "["
+        yield from _commas_between(first, rows)
+        yield indent + "]"
+    elif isinstance(value, dict) and any(_is_list(v) for v in value.values()):
+        yield "{"
+        last = len(value) - 1
         for i, (key, item) in enumerate(value.items()):
-            lines = _json_lines(item, inner) if isinstance(item, list) else [flat(item)]
-            lines[0] = f"{inner}{flat(key)}: {lines[0]}"
-            if i < len(value) - 1:
-                lines[-1] += ","
-            out += lines
-        return [*out, indent + "}"]
-    return [flat(value)]
+            lines = _json_lines(item, inner) if _is_list(item) else iter([flat(item)])
+            previous = f"{inner}{flat(key)}: {next(lines)}"
+            for line in lines:  # the value's last line ends in a comma if more keys follow
+                yield previous
+                previous = line
+            yield previous + ("," if i < last else "")
+        yield indent + "}"
+    else:
+        yield flat(value)
+
+
+def _commas_between(first: str, rest: Iterator[str]) -> Iterator[str]:
+    """The lines, each but the last ending in a comma."""
+    previous = first
+    for line in rest:
+        yield previous + ","
+        previous = line
+    yield previous
 
 
 # A cell a spreadsheet would run as a formula begins with one of these (OWASP, "CSV Injection").
@@ -298,19 +325,26 @@ def spreadsheet_safe(value: Any) -> Any:
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
 
 
-def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    """The rows' values in these columns (a missing one empty), every cell spreadsheet-safe."""
+def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    """The rows' values in these columns (a missing one empty), every cell spreadsheet-safe; as
+    pieces of text of a thousand rows each."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(
-        [
-            "'" + value if type(value) is str and value[:1] in _FORMULA_FIRST else value
-            for value in (row.get(column, "") for column in columns)
-        ]
-        for row in rows
-    )
-    return buffer.getvalue().encode("utf-8")
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, 1000)):
+        writer.writerows(
+            [
+                "'" + value if type(value) is str and value[:1] in _FORMULA_FIRST else value
+                for value in (row.get(column, "") for column in columns)
+            ]
+            for row in batch
+        )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def _scope(site, framework_id: str, scope_id: str) -> str:

@@ -218,7 +218,10 @@ def render_site(
     )
     if memo.data is None or memo.data[0] != data_key:
         # Packed as each is made: JSON and CSV shrink even more than HTML.
-        memo.data = (data_key, {name: Packed.of(blob) for name, blob in data_files(site, urls)})
+        memo.data = (
+            data_key,
+            {name: Packed.of_text(text) for name, text in data_files(site, urls)},
+        )
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
     files = SiteFiles()
