@@ -49,18 +49,23 @@ class SharedRecords:
     recommendation pages alone came to 57 MB. A page's bytes stay a pure function of its values.
     """
 
-    def __init__(self, types: Iterable[type]) -> None:
+    def __init__(
+        self, types: Iterable[type], last: dict[int, tuple[Any, str]] | None = None
+    ) -> None:
         self.types = frozenset(types)
         # id -> (the record, kept alive so its id is not reused; its digest)
-        self._known: dict[int, tuple[Any, str]] = {}
+        self.known: dict[int, tuple[Any, str]] = {}
+        self._last = last or {}  # the last build's `known`: records it shares with this one
         self._records: dict[str, Any] = {}  # digest -> a record with those bytes
 
     def digest(self, record: Any) -> str:
-        known = self._known.get(id(record))
+        known = self.known.get(id(record))
         if known is None:
-            digest = hash_of(serialise(record))
-            known = self._known[id(record)] = (record, digest)
-            self._records.setdefault(digest, record)
+            known = self._last.get(id(record))
+            if known is None or known[0] is not record:
+                known = (record, hash_of(serialise(record)))
+            self.known[id(record)] = known
+            self._records.setdefault(known[1], record)
         return known[1]
 
     def serialise(self, value: Any) -> tuple[bytes, set[str]]:
@@ -151,6 +156,10 @@ class Memo:
     env: jinja2.Environment | None = None
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
+    # Each report's passages with what they were made from, and the digests of the records
+    # pages share (by id, with the record): an unchanged report keeps both from build to build.
+    passages: dict = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)
     base_path: str = "/"  # the last good build's, for the preview server
     search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
     # Set by the preview: a changed index is then made in the background and handed to this, while

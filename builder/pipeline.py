@@ -97,7 +97,12 @@ def build(
         # did parse are independent of them, and an editor should see every problem in one run.
         _render_notes(note_texts(content), content.settings.base_path, memo, pool)
         site = build_model(  # model
-            content, diagnostics, memo.bodies, partial(pool.map, render_bodies), memo.notes
+            content,
+            diagnostics,
+            memo.bodies,
+            partial(pool.map, render_bodies),
+            memo.notes,
+            memo.passages,
         )
         check_content_links(content, site.rendered, sources.files, diagnostics, memo.notes)
         check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
@@ -108,6 +113,7 @@ def build(
             # A process that builds once keeps what only the next build reads on disk, not in
             # memory: rendered bodies' blocks and anchors are the model's, and it is made.
             memo.bodies = diskcache.store_now(saved, "bodies", memo.bodies)
+            memo.passages = {}  # it names the bodies: for a next build in this process only
             site = dataclasses.replace(site, rendered={})
             lap("write cache")
         memo.base_path = site.settings.base_path

@@ -147,12 +147,15 @@ def build_model(
     cache: dict | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
+    passages: dict[str, tuple] | None = None,
 ) -> Site:
     """Check every cross-reference, render and anchor every report, and derive the history.
 
     `cache` keeps rendered bodies by their text and targets; `render_many` renders the bodies
     not found there (all at once, so a caller can spread them over processes); `notes` keeps
-    rendered notes and descriptions by their text.
+    rendered notes and descriptions by their text; `passages` keeps each report's passages with
+    what they were made from, so a report whose record and body are the very ones of the last
+    build keeps its very passages (and whatever a later stage knows of them).
     """
     notes = notes if notes is not None else {}
     base_path = content.settings.base_path
@@ -181,23 +184,36 @@ def build_model(
         del cache[stale]  # forget old versions, so memory stays flat
     rendered: dict[str, RenderedText] = {}
     views: list[ReportView] = []
+    last_passages = passages if passages is not None else {}
+    # What a report's passages read besides its record and body: the same as last time?
+    shared = (content.recommendations, content.themes, base_path)
+    if last_passages.get("") != shared:
+        last_passages.clear()
+    kept: dict[str, tuple] = {"": shared}
     for index, report in enumerate(ordered):
         result = cache[keys[index]]
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
-        passages = _passages(report, result, recs, themes, note)
+        last = last_passages.get(report.id)
+        if last is not None and last[0] is report and last[1] is result:
+            passages_of = last[2]
+        else:
+            passages_of = _passages(report, result, recs, themes, note)
+        kept[report.id] = (report, result, passages_of)
         views.append(
             ReportView(
                 report=report,
                 framework=frameworks.get(report.framework),
                 body_html=result.html,
-                passages=passages,
+                passages=passages_of,
                 headline=headline(report.judgements),
-                statuses=_statuses(passages),
+                statuses=_statuses(passages_of),
                 previous=ordered[index - 1].id if index else "",
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
             )
         )
+    last_passages.clear()
+    last_passages.update(kept)  # only this build's reports: memory stays flat
     standings = derive_all(
         [v.report.id for v in views],
         {v.report.id: v.statuses for v in views},

@@ -181,7 +181,7 @@ def render_site(
         memo.env = make_environment(templates)
         set_globals(memo.env, urls)
     renderer = _Renderer(
-        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers
+        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers, memo.shared
     )
     # Each page is sent to be rendered as soon as it is planned, and its view is let go once
     # sent: the workers render while the rest are planned, and the views never all exist at once.
@@ -224,6 +224,7 @@ def render_site(
         )
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
+    memo.shared = renderer.shared.known  # this build's records only: memory stays flat
     files = SiteFiles()
     kept: dict[str, tuple[str, Packed]] = {}
     for output, key in keys.items():
@@ -261,11 +262,17 @@ class _Renderer:
     """Renders the pages not in the memo, in page order: here when they are few, else over the
     workers in chunks sent as they fill, so only a few chunks of pickled views exist at once."""
 
-    def __init__(self, env: jinja2.Environment, setup: tuple, workers: Workers) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        setup: tuple,
+        workers: Workers,
+        last: dict[int, tuple[Any, str]] | None = None,
+    ) -> None:
         self.env, self.setup, self.workers = env, setup, workers
         # Passages, report headers, recommendation summaries and settings: many pages show
         # each; serialised once.
-        self.shared = SharedRecords((Passage, ReportHeader, HistorySummary, Settings))
+        self.shared = SharedRecords((Passage, ReportHeader, HistorySummary, Settings), last)
         self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
         # The output files of each chunk sent, its future and the size of its pickled views.
