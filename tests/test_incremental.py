@@ -205,17 +205,17 @@ def test_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
 def test_an_unchanged_report_keeps_its_very_passages_from_build_to_build(fixture_copy: Path):
     memo = Memo()
     cached_build(fixture_copy, memo)
-    before = {rid: entry[2] for rid, entry in memo.passages.items() if rid}
+    before = {rid: entry[-1] for rid, entry in memo.passages.items() if rid}
     edit(
         fixture_copy / "reports" / "2013-07-first.md",
         "3. The council should",
         "3. The council must",
     )
     files = cached_build(fixture_copy, memo)
-    after = {rid: entry[2] for rid, entry in memo.passages.items() if rid}
+    after = {rid: entry[-1] for rid, entry in memo.passages.items() if rid}
     assert sorted(before) == sorted(after)
     assert [rid for rid in after if after[rid] is not before[rid]] == ["2013-07-first"]
     assert files == fresh_build(fixture_copy)
     edit(fixture_copy / "themes.yml", "title: ", "title: The ")  # what passages read besides
     cached_build(fixture_copy, memo)
-    assert all(memo.passages[rid][2] is not after[rid] for rid in after)
+    assert all(memo.passages[rid][-1] is not after[rid] for rid in after)

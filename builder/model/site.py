@@ -173,8 +173,13 @@ def build_model(
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     mentions = _mention_targets(content, diagnostics)
     cache = cache if cache is not None else {}
+    last_passages = passages if passages is not None else {}
     inputs = [(r.body, tuple(_targets(r) + mentions.get(r.id, []))) for r in ordered]
-    keys = [key_of(*i) for i in inputs]  # a content hash: cheap to keep, and on disk
+    keys = []  # a content hash: cheap to keep, and on disk
+    for report, (body, targets) in zip(ordered, inputs, strict=True):
+        last = last_passages.get(report.id)
+        same = last is not None and last[0] is report and last[1] == targets
+        keys.append(last[2] if last is not None and same else key_of(body, targets))
     missing = {k: i for k, i in zip(keys, inputs, strict=True) if k not in cache}
     if missing:
         made = (render_many or _render_each)(list(missing.values()))
@@ -184,7 +189,6 @@ def build_model(
         del cache[stale]  # forget old versions, so memory stays flat
     rendered: dict[str, RenderedText] = {}
     views: list[ReportView] = []
-    last_passages = passages if passages is not None else {}
     # What a report's passages read besides its record and body: the same as last time?
     shared = (content.recommendations, content.themes, base_path)
     if last_passages.get("") != shared:
@@ -195,11 +199,11 @@ def build_model(
         rendered[report.id] = result
         _report_anchor_problems(report, result, diagnostics)
         last = last_passages.get(report.id)
-        if last is not None and last[0] is report and last[1] is result:
-            passages_of = last[2]
+        if last is not None and last[0] is report and last[3] is result:
+            passages_of = last[4]
         else:
             passages_of = _passages(report, result, recs, themes, note)
-        kept[report.id] = (report, result, passages_of)
+        kept[report.id] = (report, inputs[index][1], keys[index], result, passages_of)
         views.append(
             ReportView(
                 report=report,
@@ -210,6 +214,7 @@ def build_model(
                 statuses=_statuses(passages_of),
                 previous=ordered[index - 1].id if index else "",
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
+                body_key=keys[index],
             )
         )
     last_passages.clear()

@@ -54,6 +54,7 @@ class ReportView:
     previous: str  # report ids, or ""
     next: str
     unmentioned: tuple[str, ...] = ()  # raised by the previous report, not mentioned by this one
+    body_key: str = ""  # a content hash of the text and targets `body_html` was made from
 
     @property
     def own(self) -> tuple[Passage, ...]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from builder.memo import key_of
 from builder.model.site import Site
 from builder.model.views import History, Passage, ReportView
 from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
@@ -605,6 +606,7 @@ class _Planner:
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             self.headers[r.id].headline,
+            view.body_key or key_of(view.body_html),
             view.body_html,
             view.passages,
             tuple(tracked),
@@ -708,7 +710,8 @@ class ReportPageInputs:
     framework_title: str
     judgements: tuple[Judgement, ...]
     headline: Judgement | None
-    body_html: str
+    body_key: str  # the hash of the text and targets the body's HTML was made from
+    body_html: str  # left out of the record's bytes: `body_key` stands for it there
     passages: tuple[Passage, ...]
     tracked: tuple[TrackedRow, ...]
     unmentioned: tuple[UnmentionedRow, ...]
@@ -720,6 +723,11 @@ class ReportPageInputs:
     # For each of those: the first passage of the nearest earlier and later report on it.
     neighbours: tuple[tuple[str, Neighbour | None, Neighbour | None], ...]
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
+
+    def __getstate__(self) -> dict:
+        # The record is serialised only to be hashed as the page's key: its body's HTML (most
+        # of its bytes) is named by `body_key` instead.
+        return {n: v for n, v in vars(self).items() if n != "body_html"}
 
     def view(self) -> ReportPageView:
         rec_titles = dict(self.rec_titles)
