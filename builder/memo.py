@@ -160,6 +160,10 @@ class Memo:
     # pages share (by id, with the record): an unchanged report keeps both from build to build.
     passages: dict = field(default_factory=dict)
     shared: dict = field(default_factory=dict)
+    data_rows: dict = field(default_factory=dict)  # each passage's lines in the data files
+    # Whether a later build in this process reads this memo (the preview's does; the CLI's only
+    # goes to disk): what only such a build could use is kept only then.
+    handed_on: bool = True
     base_path: str = "/"  # the last good build's, for the preview server
     search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
     # Set by the preview: a changed index is then made in the background and handed to this, while

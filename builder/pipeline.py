@@ -46,7 +46,7 @@ def build(
     `cache_root` keeps it on disk under that project folder for the next process; `jobs`
     processes share the work (default: all cores). `timings` receives the seconds each stage took.
     """
-    memo = cache if cache is not None else Memo()
+    memo = cache if cache is not None else Memo(handed_on=False)
     pool = workers or Workers(jobs)
     lap = Laps(timings if timings is not None else {})
     try:
@@ -109,7 +109,7 @@ def build(
         lap("model")
         if diagnostics.has_errors():
             return None
-        if saved and cache is None:
+        if saved and not memo.handed_on:
             # A process that builds once keeps what only the next build reads on disk, not in
             # memory: rendered bodies' blocks and anchors are the model's, and it is made.
             memo.bodies = diskcache.store_now(saved, "bodies", memo.bodies)

@@ -219,3 +219,20 @@ def test_an_unchanged_report_keeps_its_very_passages_from_build_to_build(fixture
     edit(fixture_copy / "themes.yml", "title: ", "title: The ")  # what passages read besides
     cached_build(fixture_copy, memo)
     assert all(memo.passages[rid][-1] is not after[rid] for rid in after)
+
+
+def test_unchanged_passages_keep_their_lines_in_the_data_files(fixture_copy: Path):
+    memo = Memo()
+    cached_build(fixture_copy, memo)
+    before = {k: v for k, v in memo.data_rows.items() if k}
+    edit(
+        fixture_copy / "reports" / "2022-01-visit.md",
+        "frequency of supervision.\n",
+        "frequency of supervision, they found.\n",
+    )
+    files = cached_build(fixture_copy, memo)
+    kept = [k for k, v in memo.data_rows.items() if k and before.get(k) is v]
+    made = [v[0].report for k, v in memo.data_rows.items() if k and before.get(k) is not v]
+    assert kept and set(made) == {"2022-01-visit"}
+    assert files == fresh_build(fixture_copy)
+    assert memo_build(fixture_project(Path("/none"), fixture_copy), Memo(handed_on=False))

@@ -26,10 +26,15 @@ DATA_NAMES = (
 )
 
 
-def data_files(site, urls: Urls) -> Iterator[tuple[str, Iterator[str]]]:
+def data_files(site, urls: Urls, rows: dict | None = None) -> Iterator[tuple[str, Iterator[str]]]:
     """Every data file as (its name under /data/, its text in pieces), in the order of
     DATA_NAMES, one at a time: a large history's files are never held whole, nor the records
-    behind one file while the next is made."""
+    behind one file while the next is made.
+
+    `rows` keeps each passage's line in the annotation files, by the passage itself, for the
+    next build in this process: a passage that is the very one of the last build keeps its lines.
+    """
+    lines = _PassageLines(rows, urls)
     reports = [_report(view, site, urls) for view in site.reports]
     yield "reports.json", _json(reports)
     yield (
@@ -123,30 +128,96 @@ def data_files(site, urls: Urls) -> Iterator[tuple[str, Iterator[str]]]:
     )
     del status_rows
 
-    def annotations() -> Iterator[dict[str, Any]]:  # made again for each file: never all held
-        return (_passage(p, urls) for view in site.reports for p in view.passages)
-
-    yield "annotations.json", _json(annotations())
+    passages = [p for view in site.reports for p in view.passages]
+    yield "annotations.json", _json(lines.json(p) for p in passages)
+    if rows is None:  # nothing kept: the rows in batches
+        records = (_passage(p, urls) for p in passages)
+        yield "annotations.csv", _csv(records, _ANNOTATION_COLUMNS)
+    else:
+        header = next(_csv([], _ANNOTATION_COLUMNS))
+        yield "annotations.csv", itertools.chain([header], (lines.csv(p) for p in passages))
     yield (
-        "annotations.csv",
-        _csv(
-            annotations(),
-            [
-                "id",
-                "report",
-                "kind",
-                "paragraph",
-                "anchor",
-                "quote",
-                "themes",
-                "tracks",
-                "status",
-                "timescale",
-                "url",
-            ],
+        "annotations.jsonld",
+        _json(
+            {
+                "@context": "http://www.w3.org/ns/anno.jsonld",
+                "type": "AnnotationCollection",
+                "label": site.settings.title,
+                "total": len(passages),
+                "items": (lines.web(p) for p in passages),  # made as the file is written
+            }
         ),
     )
-    yield "annotations.jsonld", _json(_web_annotations(site, urls))
+    lines.done()
+
+
+_ANNOTATION_COLUMNS = [
+    "id",
+    "report",
+    "kind",
+    "paragraph",
+    "anchor",
+    "quote",
+    "themes",
+    "tracks",
+    "status",
+    "timescale",
+    "url",
+]
+
+
+class _Encoded(str):
+    """A record already written as JSON."""
+
+
+class _PassageLines:
+    """Each passage's record in annotations.json, its row of annotations.csv and its item of
+    annotations.jsonld, made once for a passage object while it lasts (see `data_files`)."""
+
+    def __init__(self, rows: dict | None, urls: Urls) -> None:
+        self.urls = urls
+        self.last = rows if rows is not None and rows.get("") == urls.absolute_base else {}
+        self.rows = rows
+        self.now: dict = {"": urls.absolute_base}
+        self.row = io.StringIO()
+        self.writer = csv.writer(self.row, lineterminator="\n")
+
+    def _make(self, p, which: int) -> str:
+        if which == 2:
+            return _Encoded(_ENCODER.encode(_web_annotation(p, self.urls)))
+        record = _passage(p, self.urls)
+        if which == 0:
+            return _Encoded(_ENCODER.encode(record))
+        self.row.seek(0)
+        self.row.truncate()
+        self.writer.writerow(_safe_cells(record, _ANNOTATION_COLUMNS))
+        return self.row.getvalue()
+
+    def _line(self, p, which: int) -> str:
+        if self.rows is None:  # nothing to keep for: made when written, and let go
+            return self._make(p, which)
+        found = self.now.get(id(p))
+        if found is None:
+            found = self.last.get(id(p))
+            if found is None or found[0] is not p:
+                found = (p, *(self._make(p, i) for i in range(3)))
+            self.now[id(p)] = found
+        return found[1 + which]
+
+    def json(self, p) -> str:
+        return self._line(p, 0)
+
+    def csv(self, p) -> str:
+        return self._line(p, 1)
+
+    def web(self, p) -> str:
+        return self._line(p, 2)
+
+    def done(self) -> None:
+        """Keep this build's lines (only): memory stays flat."""
+        if self.rows is not None:
+            self.rows.clear()
+            self.rows.update(self.now)
 
 
 def _grade(site, framework_id: str, grade_id: str):
@@ -201,59 +272,48 @@ def _passage(p, urls: Urls) -> dict[str, Any]:
     }
 
 
-def _web_annotations(site, urls: Urls) -> dict[str, Any]:
-    return {
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "type": "AnnotationCollection",
-        "label": site.settings.title,
-        "total": sum(len(view.passages) for view in site.reports),
-        "items": _annotation_items(site, urls),  # made as the file is written
+def _web_annotation(p, urls: Urls) -> dict[str, Any]:
+    """A passage as a W3C Web Annotation."""
+    selector: dict[str, Any] = {
+        "type": "FragmentSelector",
+        "value": p.block_id,
+        "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
     }
-
-
-def _annotation_items(site, urls: Urls) -> Iterator[dict[str, Any]]:
-    for view in site.reports:
-        for p in view.passages:
-            selector: dict[str, Any] = {
-                "type": "FragmentSelector",
-                "value": p.block_id,
-                "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
+    if not p.whole:
+        selector["refinedBy"] = {
+            "type": "TextQuoteSelector",
+            "exact": p.quote,
+            "prefix": p.before[-32:],
+            "suffix": p.after[:32],
+        }
+    bodies: list[dict[str, Any]] = [
+        {
+            "type": "SpecificResource",
+            "purpose": "tagging",
+            "source": urls.absolute("theme", t),
+        }
+        for t in p.themes
+    ]
+    if p.tracks:
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "classifying",
+                "source": urls.absolute("recommendation", p.tracks),
+                "value": p.status,
             }
-            if not p.whole:
-                selector["refinedBy"] = {
-                    "type": "TextQuoteSelector",
-                    "exact": p.quote,
-                    "prefix": p.before[-32:],
-                    "suffix": p.after[:32],
-                }
-            bodies: list[dict[str, Any]] = [
-                {
-                    "type": "SpecificResource",
-                    "purpose": "tagging",
-                    "source": urls.absolute("theme", t),
-                }
-                for t in p.themes
-            ]
-            if p.tracks:
-                bodies.append(
-                    {
-                        "type": "SpecificResource",
-                        "purpose": "classifying",
-                        "source": urls.absolute("recommendation", p.tracks),
-                        "value": p.status,
-                    }
-                )
-            yield {
-                "id": urls.absolute("report", p.report, p.key),
-                "type": "Annotation",
-                "motivation": "assessing"
-                if p.kind == "recommendation"
-                else "commenting"
-                if p.note_html
-                else "tagging",
-                "body": bodies,
-                "target": {"source": urls.absolute("report", p.report), "selector": selector},
-            }
+        )
+    return {
+        "id": urls.absolute("report", p.report, p.key),
+        "type": "Annotation",
+        "motivation": "assessing"
+        if p.kind == "recommendation"
+        else "commenting"
+        if p.note_html
+        else "tagging",
+        "body": bodies,
+        "target": {"source": urls.absolute("report", p.report), "selector": selector},
+    }
 
 
 def _json(value: Any) -> Iterator[str]:
@@ -276,7 +336,9 @@ def _is_list(value: Any) -> bool:
 
 
 def _json_lines(value: Any, indent: str) -> Iterator[str]:
-    flat = _ENCODER.encode
+    def flat(item: Any) -> str:
+        return item if type(item) is _Encoded else _ENCODER.encode(item)
+
     inner = indent + "  "
     if isinstance(value, Iterator) or (isinstance(value, list) and value):
         rows = (inner + flat(item) for item in value)
@@ -325,6 +387,14 @@ def spreadsheet_safe(value: Any) -> Any:
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
 
 
+def _safe_cells(row: dict[str, Any], columns: list[str]) -> list[Any]:
+    """A row's values in these columns (a missing one empty), every cell spreadsheet-safe."""
+    return [
+        "'" + value if type(value) is str and value[:1] in _FORMULA_FIRST else value
+        for value in (row.get(column, "") for column in columns)
+    ]
+
+
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
     """The rows' values in these columns (a missing one empty), every cell spreadsheet-safe; as
     pieces of text of a thousand rows each."""
@@ -333,13 +403,7 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
     writer.writerow(columns)
     rows = iter(rows)
     while batch := list(itertools.islice(rows, 1000)):
-        writer.writerows(
-            [
-                "'" + value if type(value) is str and value[:1] in _FORMULA_FIRST else value
-                for value in (row.get(column, "") for column in columns)
-            ]
-            for row in batch
-        )
+        writer.writerows(_safe_cells(row, columns) for row in batch)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -218,10 +218,9 @@ def render_site(
     )
     if memo.data is None or memo.data[0] != data_key:
         # Packed as each is made: JSON and CSV shrink even more than HTML.
-        memo.data = (
-            data_key,
-            {name: Packed.of_text(text) for name, text in data_files(site, urls)},
-        )
+        rows = memo.data_rows if memo.handed_on else None
+        made_data = data_files(site, urls, rows)
+        memo.data = (data_key, {name: Packed.of_text(text) for name, text in made_data})
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
     memo.shared = renderer.shared.known  # this build's records only: memory stays flat
