@@ -78,9 +78,31 @@ def rest_of_output(process: subprocess.Popen, timeout: float = 10) -> str:
     """What the process prints until it ends, including what reading the ready line buffered.
 
     (`communicate` with a timeout reads the pipe itself and would miss that buffered text.)
+    A process still running at the timeout fails the test with what it printed and each of its
+    threads' signal masks and handlers, then is killed.
     """
-    process.wait(timeout=timeout)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        state = _signal_state(process.pid)
+        process.kill()
+        process.wait(timeout=10)
+        raise AssertionError(
+            f"still running {timeout} s later; threads: {state}; output: {process.stdout.read()!r}"
+        ) from None
     return process.stdout.read()
+
+
+def _signal_state(pid: int) -> list[str]:
+    """Each thread's name and signal lines from /proc, for a process that will not stop."""
+    out = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        try:
+            lines = (task / "status").read_text().splitlines()
+        except OSError:
+            continue
+        out.append(" ".join(line for line in lines if line.startswith(("Name", "State", "Sig"))))
+    return out
 
 
 @pytest.fixture
