@@ -277,7 +277,7 @@ class _Renderer:
         # The output files of each chunk sent, its future and the size of its pickled views.
         self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list, Any]] = []
-        self.strings: dict[str, str] = {}  # one copy of each id and link the scans hold
+        self.strings: dict[str, str] = {}  # one copy of each link the scans hold
 
     def add(self, page: Page, blob: bytes, named: set[str]) -> None:
         """Render this page, whose view serialised to `blob`, naming the shared records `named`."""
