@@ -501,6 +501,35 @@ def test_ctrl_c_stops_at_once_during_a_slow_build(site: Path):
     assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
 
 
+SWALLOWING_TICKS = """
+import sys, time
+import builder.publish.serve
+
+def tick(self):
+    if not getattr(self, "said", False):
+        self.said = True
+        print("ticking", flush=True)
+    try:
+        time.sleep(0.02)  # most of the loop's time, in code that lets no exception out
+    except BaseException:
+        pass
+
+builder.publish.serve.Reloader.tick = tick
+from builder.cli import main
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_stops_even_when_the_loop_is_in_code_that_swallows_exceptions(site: Path):
+    process, _ = start_preview(site, program=[sys.executable, "-c", SWALLOWING_TICKS])
+    for line in process.stdout:
+        if line == "ticking\n":  # the loop runs
+            break
+    process.send_signal(signal.SIGINT)
+    output = rest_of_output(process)
+    assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
+
+
 INTERRUPTED_AT_READY = """
 import os, signal, sys, webbrowser
 webbrowser.open = lambda url: os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right after ready

@@ -15,9 +15,11 @@ then is the error page shown. Builds run in a daemon thread, so Ctrl-C stops the
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import mimetypes
+import signal
 import sys
 import threading
 import time
@@ -390,13 +392,29 @@ def serve(
         reloader = Reloader(preview, watched)
         ReloadSocket.watcher = reloader.watcher
         ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
+        loop = ioloop.IOLoop.current()
+        stop_on_ctrl_c(loop)
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{preview.base_path}"
         print(f"serving {display_path(project.content)} at {url} (Ctrl-C to stop)", file=sys.stderr)
         if open_browser:
             webbrowser.open(url)
-        ioloop.IOLoop.current().start()
+        loop.start()
     except KeyboardInterrupt:
-        print("\nstopped", file=sys.stderr)
+        pass
     finally:
         server.stop()
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError, ValueError):
+            ioloop.IOLoop.current().asyncio_loop.remove_signal_handler(signal.SIGINT)  # type: ignore[attr-defined]
+    print("\nstopped", file=sys.stderr)
     return 0
+
+
+def stop_on_ctrl_c(loop: Any) -> None:
+    """Have Ctrl-C stop the loop through the loop itself.
+
+    The loop wakes at once and stops between callbacks. Without this, Ctrl-C is a KeyboardInterrupt
+    raised wherever the main thread happens to be, perhaps inside the loop's own machinery, which
+    need not let it out. Where the loop cannot take signals (not Unix), it stays the exception.
+    """
+    with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError, ValueError):
+        loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)
