@@ -377,22 +377,17 @@ def _commas_between(first: str, rest: Iterator[str]) -> Iterator[str]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula: text that begins like one gets a `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
+    return "'" + value if isinstance(value, str) and value[:1] in _FORMULA_FIRST else value
 
 
 def _safe_cells(row: dict[str, Any], columns: list[str]) -> list[Any]:
     """A row's values in these columns (a missing one empty), every cell spreadsheet-safe."""
-    return [
-        "'" + value if type(value) is str and value[:1] in _FORMULA_FIRST else value
-        for value in (row.get(column, "") for column in columns)
-    ]
+    return [spreadsheet_safe(row.get(column, "")) for column in columns]
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
