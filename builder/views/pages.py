@@ -532,9 +532,6 @@ class _Planner:
             s.unknown_since,
         )
 
-    def summary(self, rid: str) -> HistorySummary:
-        return self.summaries[rid]
-
     def chart(self) -> ChartView:
         chart = grade_chart(self.site, self.urls)
         panels = tuple(
