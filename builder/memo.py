@@ -156,6 +156,7 @@ class Memo:
     env: jinja2.Environment | None = None
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
+    first: list[str] = field(default_factory=list)  # those of them rendered before the rest
     # Each report's passages with what they were made from, and the digests of the records
     # pages share (by id, with the record): an unchanged report keeps both from build to build.
     passages: dict = field(default_factory=dict)
@@ -170,6 +171,9 @@ class Memo:
     # the build goes on with the previous one, so a save shows at once. Builds that write never defer.
     search_later: Callable[[dict[str, bytes]], None] | None = None
     search_worker: ThreadPoolExecutor | None = None
+    # Set by the preview: the pages of the few reports a build finds changed are rendered as soon
+    # as the model is made and handed to this, before the rest of the site is planned.
+    show_first: Callable[[dict[str, bytes]], None] | None = None
     search_wanted: object = None
 
     def save(self) -> dict:

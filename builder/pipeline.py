@@ -23,6 +23,7 @@ from builder.workers import (
 )
 
 Cache = Memo  # the name the preview and older callers know
+FIRST_AT_MOST = 3  # more changed reports than this: an edit across the site, shown all at once
 
 
 @fewer_collections()
@@ -86,7 +87,7 @@ def build(
         from builder.model.site import build_model, note_texts
         from builder.model.text import check_content_links
         from builder.parse.content import parse_content
-        from builder.render.render import render_site
+        from builder.render.render import render_first, render_site
         from builder.render.search import finish_search_index, start_search_index
 
         _parse_reports(sources.reports(), memo, pool)  # parse
@@ -96,6 +97,7 @@ def build(
         # On to the model even after parse errors: reference and quote problems in the files that
         # did parse are independent of them, and an editor should see every problem in one run.
         _render_notes(note_texts(content), content.settings.base_path, memo, pool)
+        changed = _changed_reports(content.reports, memo.passages)  # before the model replaces it
         site = build_model(  # model
             content,
             diagnostics,
@@ -109,6 +111,10 @@ def build(
         lap("model")
         if diagnostics.has_errors():
             return None
+        if memo.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
+            # The page an editor is writing, before the rest of the site: the preview shows it.
+            memo.show_first(render_first(site, templates, memo, changed))
+            lap("render first")
         if saved and not memo.handed_on:
             # A process that builds once keeps what only the next build reads on disk, not in
             # memory: rendered bodies' blocks and anchors are the model's, and it is made.
@@ -197,6 +203,14 @@ def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) ->
     missing = [source for source in reports if source not in memo.parsed]
     if pool.parallel(len(missing) // 8):  # parsing a file is quick: the pool pays off for many
         memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))
+
+
+def _changed_reports(reports, last: dict) -> list[str]:
+    """The reports whose records are not the very ones the last build in this process made its
+    passages from: the ones an editor has just changed (none on a first build: every page is new)."""
+    if not last:
+        return []
+    return [r.id for r in reports if (kept := last.get(r.id)) is None or kept[0] is not r]
 
 
 def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:

@@ -105,6 +105,31 @@ def test_a_report_page_whose_inputs_are_unchanged_is_not_planned_again(
     assert planned == ["2013-07-first"]
 
 
+def test_the_edited_reports_page_comes_first_and_is_not_rendered_again(fixture_copy: Path):
+    memo, shown = Memo(), []
+    memo.show_first = shown.append
+    cached_build(fixture_copy, memo)
+    assert shown == []  # a first build changes every report: nothing comes first
+    edit(
+        fixture_copy / "reports" / "2022-01-visit.md",
+        "frequency of supervision.\n",
+        "frequency of supervision, they found.\n",
+    )
+    files = cached_build(fixture_copy, memo)
+    [first] = shown
+    assert list(first) == ["reports/2022-01-visit/index.html"]
+    assert first["reports/2022-01-visit/index.html"] == files["reports/2022-01-visit/index.html"]
+    assert sorted(memo.rendered) == [  # each page rendered once: the first one is not redone
+        "recommendations/supervision/index.html",
+        "reports/2022-01-visit/index.html",
+        "themes/supervision/index.html",
+    ]
+    assert files == fresh_build(fixture_copy)
+    edit(fixture_copy / "themes.yml", "title: ", "title: The ")  # no report changed
+    cached_build(fixture_copy, memo)
+    assert len(shown) == 1
+
+
 def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_copy: Path):
     memo = Memo()
     cached_build(fixture_copy, memo)
@@ -191,7 +216,8 @@ def test_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
     shutil.copytree(ROOT / "tests" / "fixtures" / "site" / "content", root / "content")
     shutil.copytree(THEME / "templates", root / "templates")
     project = Project(root / "content", root / "templates", THEME / "assets", tmp_path / "out")
-    memo = Memo()
+    memo, shown = Memo(), []
+    memo.show_first = shown.append  # as the preview's: an edited report's page comes first
     memo_build(project, memo)
     for i, (what, file, old, new) in enumerate(edits):
         edit(root / "content" / file, old, new)
@@ -200,6 +226,7 @@ def test_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
         fresh = fresh_build_in_new_process(project, tmp_path / f"fresh-{i}")
         assert sorted(files) == sorted(fresh), what
         assert [n for n in files if files[n] != fresh[n]] == [], what
+    assert shown  # some of the edits were to reports: their pages came first
 
 
 def test_an_unchanged_report_keeps_its_very_passages_from_build_to_build(fixture_copy: Path):

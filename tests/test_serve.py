@@ -205,6 +205,21 @@ def test_edit_shows_in_the_browser_without_touching_it(browser, server: str, sit
     page.close()
 
 
+def test_an_edit_shows_on_other_pages_once_the_whole_site_is_made(browser, server: str, site: Path):
+    # The edited report's page is served first and browsers are told at once, while this page is
+    # still the last build's: the second word, once the whole site is made, must still show here.
+    page = browser.new_page()
+    page.goto(f"{server}/themes/supervision/")
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    edit(
+        site / "content/reports/2022-01-visit.md",
+        "gaps in the frequency of supervision.",
+        "gaps in the frequency of supervision, they found.",
+    )
+    wait_for_text(page, "they found")
+    page.close()
+
+
 def test_broken_front_matter_shows_an_error_page_then_recovers(browser, server: str, site: Path):
     page = browser.new_page()
     page.goto(f"{server}/reports/2013-07-first/")
@@ -436,8 +451,37 @@ def test_a_half_saved_file_is_retried_on_the_next_save(watched, site: Path):
     assert b"gaps in the frequency" in preview.lookup("/reports/2022-01-visit/")[1]
     editor.save(whole)
     notice_saves(reloader, loop)
-    assert loop.timers == {} and reloads == ["*"] and preview.problems == []
+    # The edited report's page first, then the whole site.
+    assert loop.timers == {} and reloads == ["/reports/2022-01-visit/", "*"]
+    assert preview.problems == []
     assert b"gaps in the regularity" in preview.lookup("/reports/2022-01-visit/")[1]
+
+
+def test_the_page_being_edited_is_shown_before_the_rest_of_the_site(watched, site: Path):
+    preview, reloader, loop, reloads = watched
+    seen = []
+    show = preview.show_first
+
+    def show_and_look(pages):
+        addresses = show(pages)
+        page = preview.lookup("/reports/2022-01-visit/")[1]
+        theme = preview.lookup("/themes/supervision/")[1]  # quotes the edited passage too
+        seen.append((addresses, page, theme))
+        return addresses
+
+    preview.show_first = show_and_look  # type: ignore[method-assign]
+    report = site / "content" / "reports" / "2022-01-visit.md"
+    Editor(report).save(
+        report.read_text().replace(
+            "frequency of supervision.", "frequency of supervision, they found."
+        )
+    )
+    notice_saves(reloader, loop)
+    [(addresses, page, theme)] = seen
+    assert addresses == ["/reports/2022-01-visit/"]
+    assert b"they found" in page and b"they found" not in theme  # the rest is still being made
+    assert reloads == ["/reports/2022-01-visit/", "*"]
+    assert b"they found" in preview.lookup("/themes/supervision/")[1]  # and now it is made
 
 
 def test_a_broken_save_shows_its_error_page_once_the_files_settle(watched, site: Path):

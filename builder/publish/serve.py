@@ -106,6 +106,19 @@ class Preview:
         print(f"{state} in {elapsed * 1000:.0f} ms", file=sys.stderr)
         return elapsed, files is not None
 
+    def show_first(self, pages: dict[str, bytes]) -> list[str]:
+        """Serve these pages of a build still under way in place of the last build's; return
+        their addresses. Nothing changes while the error page is shown: it stays until a whole
+        build succeeds."""
+        with self.lock:
+            if self.problems or not pages:
+                return []
+            files = SiteFiles({n: stored(self.files, n) for n in self.files})
+            files.update(pages)
+            self.files = files
+            base = self.base_path
+        return [base + name.removesuffix("index.html") for name in pages]
+
     def lookup(self, path: str) -> tuple[int, bytes, str]:
         """Answer a request path from memory: (status, body, content type)."""
         with self.lock:
@@ -273,6 +286,13 @@ class Reloader:
         self.quiet_ticks = 0
         self.retry: Any = None  # the settle timer of a failed build, while one waits
         self.retry_paths: set[str] = set()
+        preview.cache.show_first = self._show_first
+
+    def _show_first(self, pages: dict[str, bytes]) -> None:
+        """From the build's thread: the pages of the reports just saved are served and browsers
+        reloaded at once; the rest of the site follows when the build ends."""
+        for address in self.preview.show_first(pages):
+            self.loop.add_callback(self.reload, address)
 
     def tick(self) -> None:
         changed = self._changed_paths()

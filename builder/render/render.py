@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,7 +23,14 @@ from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
-from builder.views.pages import HistorySummary, Page, ReportHeader, ReportPageView, plan_pages
+from builder.views.pages import (
+    HistorySummary,
+    Page,
+    ReportHeader,
+    ReportPageView,
+    plan_pages,
+    plan_report_pages,
+)
 from builder.workers import Workers, render_pages
 
 
@@ -163,25 +171,10 @@ def render_site(
     """
     memo = memo if memo is not None else Memo()
     workers = workers or Workers(1)
-    memo.rendered = []
-    urls = Urls(site.settings.base_path, site.settings.url)
-    # Jinja keeps imported macro modules with the globals they were loaded with, so an environment
-    # serves one set of templates and one base URL; a new one starts the page memo afresh.
-    # The paths too: a message must name the file a template now comes from, own or theme's.
-    env_key = key_of(
-        templates.folder,
-        sorted(templates.texts.items()),
-        sorted(templates.paths.items()),
-        urls.base_path,
-        urls.absolute_base,
-    )
-    if memo.templates_key != env_key:
-        memo.env, memo.templates_key, memo.pages = None, env_key, {}
-    if memo.env is None:
-        memo.env = make_environment(templates)
-        set_globals(memo.env, urls)
+    memo.rendered, memo.first = memo.first, []  # those rendered first are rendered this build
+    urls, env_key, env = _environment(site, templates, memo)
     renderer = _Renderer(
-        memo.env, (env_key, templates, urls.base_path, urls.absolute_base), workers, memo.shared
+        env, (env_key, templates, urls.base_path, urls.absolute_base), workers, memo.shared
     )
     # Each page is sent to be rendered as soon as it is planned, and its view is let go once
     # sent: the workers render while the rest are planned, and the views never all exist at once.
@@ -249,6 +242,54 @@ def render_site(
         except TemplateProblem:
             pass
     return files, sources_of
+
+
+def _environment(
+    site: Site, templates: Templates, memo: Memo
+) -> tuple[Urls, str, jinja2.Environment]:
+    """This build's URLs and the key of its templates, with the memo's Jinja environment for them."""
+    urls = Urls(site.settings.base_path, site.settings.url)
+    # Jinja keeps imported macro modules with the globals they were loaded with, so an environment
+    # serves one set of templates and one base URL; a new one starts the page memo afresh.
+    # The paths too: a message must name the file a template now comes from, own or theme's.
+    env_key = key_of(
+        templates.folder,
+        sorted(templates.texts.items()),
+        sorted(templates.paths.items()),
+        urls.base_path,
+        urls.absolute_base,
+    )
+    if memo.templates_key != env_key:
+        memo.env, memo.templates_key, memo.pages = None, env_key, {}
+    if memo.env is None:
+        memo.env = make_environment(templates)
+        set_globals(memo.env, urls)
+    return urls, env_key, memo.env
+
+
+def render_first(
+    site: Site, templates: Templates, memo: Memo, report_ids: Collection[str]
+) -> dict[str, bytes]:
+    """The pages of these reports, rendered before the rest of the site: the preview shows the
+    page an editor is writing while the others are made. Each goes into the memo under the key
+    the whole build computes for it, so the build finds it there and never renders it twice. A
+    page whose template fails is left out: the whole build reports it."""
+    urls, _, env = _environment(site, templates, memo)
+    shared = SharedRecords((Passage, ReportHeader, HistorySummary, Settings), memo.shared)
+    out: dict[str, bytes] = {}
+    for page in plan_report_pages(site, urls, templates.path, report_ids):
+        key = hash_of(shared.serialise(page)[0])
+        cached = memo.pages.get(page.output)
+        if cached is not None and cached[0] == key:
+            continue  # unchanged: the browser already shows it
+        try:
+            html = render_page(env, page.made(), Diagnostics())
+        except TemplateProblem:
+            continue
+        memo.pages[page.output] = (key, Packed.of(html))
+        memo.first.append(page.output)
+        out[page.output] = html
+    return out
 
 
 _CHUNK_PAGES = 8

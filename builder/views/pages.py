@@ -9,9 +9,10 @@ never in templates.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html as htmllib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -383,11 +384,7 @@ def plan_pages(
     """Every HTML page of the site, each with the view its template shows, one at a time in the
     order they are written (so rendering can start while the rest are planned)."""
     p = _Planner(site, urls)
-    settings = site.settings
-    if settings.updated is None and site.reports:  # from the content, never the clock
-        updated = max(v.report.published.start for v in site.reports)
-        settings = replace(settings, updated=updated)
-    p.settings = settings
+    p.settings = settings = _settings(site)
 
     def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
         template = template or f"{kind}.html"
@@ -420,15 +417,7 @@ def plan_pages(
     yield page("timeline", "", TimelineView(settings, chart, timeline))
     yield page("reports", "", ReportsView(settings, p.report_list))
     for view in site.reports:
-        yield Page(
-            "report",
-            view.report.id,
-            "report.html",
-            urls.output_file("report", view.report.id),
-            view.report.where.path,
-            None,
-            p.report_page_inputs(view),
-        )
+        yield _report_page(p, urls, view)
     yield page("themes", "", ThemesView(settings, p.theme_rows()))
     for theme in site.themes.values():
         yield page("theme", theme.id, p.theme_page(theme))
@@ -443,24 +432,64 @@ def plan_pages(
     yield page("not_found", "", PlainView(settings), template="404.html")
 
 
+def plan_report_pages(
+    site: Site, urls: Urls, template_path: Callable[[str], str], report_ids: Collection[str]
+) -> Iterator[Page]:
+    """The pages of these reports alone, as `plan_pages` plans them."""
+    p = _Planner(site, urls)
+    p.settings = _settings(site)
+    for rid in report_ids:
+        view = p.views.get(rid)
+        if view is not None:
+            yield _report_page(p, urls, view)
+
+
+def _settings(site: Site) -> Settings:
+    """The site's settings, with the date it was last updated: from the content, never the clock."""
+    settings = site.settings
+    if settings.updated is None and site.reports:
+        settings = replace(settings, updated=max(v.report.published.start for v in site.reports))
+    return settings
+
+
+def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
+    return Page(
+        "report",
+        view.report.id,
+        "report.html",
+        urls.output_file("report", view.report.id),
+        view.report.where.path,
+        None,
+        p.report_page_inputs(view),
+    )
+
+
 class _Planner:
-    """Builds the views, deriving each shared piece once."""
+    """Builds the views, deriving each shared piece once, when a view first needs it: the pages of
+    one report need a few headers and neighbours, not every recommendation's summary."""
 
     def __init__(self, site: Site, urls: Urls) -> None:
         self.site, self.urls = site, urls
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
-        self.headers = {rid: self._header(v) for rid, v in self.views.items()}
-        self.report_list = tuple(self.headers.values())
+        self.index = {rid: i for i, rid in enumerate(self.views)}  # a report's place in histories
+        self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
         self.standing = {rid: h.standing for rid, h in site.histories.items()}
-        self.summaries = {rid: self._summary(rid) for rid in site.histories}
-        self.entry_of = {rid: {e.report: e for e in h.entries} for rid, h in site.histories.items()}
-        self.neighbours = {rid: _neighbour_map(h, self.views) for rid, h in site.histories.items()}
-        self.mentioned_by: dict[str, tuple[Passage, ...]] = {}
-        for v in site.reports:
+        self.summaries = _Made(self._summary, site.histories)
+        self.neighbours = _Made(lambda rid: _neighbour_map(site.histories[rid]), site.histories)
+
+    @functools.cached_property
+    def report_list(self) -> tuple[ReportHeader, ...]:
+        return tuple(self.headers[rid] for rid in self.views)
+
+    @functools.cached_property
+    def mentioned_by(self) -> dict[str, tuple[Passage, ...]]:
+        out: dict[str, tuple[Passage, ...]] = {}
+        for v in self.site.reports:
             for p in v.passages:
                 if p.mentions:
-                    self.mentioned_by[p.mentions] = (*self.mentioned_by.get(p.mentions, ()), p)
+                    out[p.mentions] = (*out.get(p.mentions, ()), p)
+        return out
 
     def grade(self, framework_id: str, grade_id: str) -> Grade | None:
         framework = self.site.frameworks.get(framework_id)
@@ -579,7 +608,7 @@ class _Planner:
             status = view.statuses.get(rid)
             if not status:
                 continue
-            entry = self.entry_of[rid][r.id]
+            entry = site.histories[rid].entries[self.index[r.id]]
             seen: set[str] = set()
             evidence = []
             for p in entry.own + entry.evidence:
@@ -608,13 +637,13 @@ class _Planner:
             view.passages,
             tuple(tracked),
             unmentioned,
-            self.headers.get(view.previous),
-            self.headers.get(view.next),
+            self.headers[view.previous] if view.previous else None,
+            self.headers[view.next] if view.next else None,
             self.mentioned_by.get(r.id, ()),
             tuple((t, site.themes[t].title) for t in named_themes),
             tuple((rid, recs[rid].title) for rid in named_recs),
             tuple((rid, *self.neighbours[rid](r.id)) for rid in named_recs),
-            tuple((m, self.headers[m]) for m in mentions if m in self.headers),
+            tuple((m, self.headers[m]) for m in mentions if m in self.views),
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -915,7 +944,21 @@ def _contents(text: str) -> tuple[ContentsEntry, ...]:
     return freeze(root)
 
 
-def _neighbour_map(history: History, views: dict[str, ReportView]):
+class _Made(dict):
+    """A value for each of `keys`, made by `make` the first time it is asked for."""
+
+    def __init__(self, make: Callable[[str], Any], keys: Collection[str]) -> None:
+        super().__init__()
+        self.make, self.keys_known = make, keys
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self.keys_known:
+            raise KeyError(key)
+        made = self[key] = self.make(key)
+        return made
+
+
+def _neighbour_map(history: History):
     """For a passage in a report: the nearest earlier and later reports that speak of the
     recommendation, each by its first passage."""
     mentioned = history.mentioned
