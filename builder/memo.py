@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jinja2
 
+    from builder.model.derive import Standing
+    from builder.model.site import KeptReport
     from builder.model.text import RenderedNote
+    from builder.model.views import History
     from builder.sitefiles import Packed
 
 
@@ -138,6 +141,27 @@ def key_of_each(*groups: Iterable[Any]) -> str:
 
 
 @dataclass
+class ModelMemo:
+    """What one build's model hands the next in the same process (the preview's).
+
+    A report whose record and rendered body are the very ones of the last build keeps its very
+    passages and links; the standings of the recommendations whose recorded statuses are unchanged
+    are kept, and with them each report's view and each history, patched where a report's
+    passages changed. A step reuses only the very objects it made from the very same inputs, so
+    the model equals one made afresh.
+    """
+
+    shared: tuple = ()  # what every report's part reads besides its own record and body
+    reports: dict[str, KeptReport] = field(default_factory=dict)
+    order: tuple = ()  # the reports in date order, the summaries, the recommendations
+    standings: dict[str, Standing] = field(default_factory=dict)
+    derived: dict[str, tuple] = field(default_factory=dict)  # each report's part and view
+    histories: dict[str, History] = field(default_factory=dict)
+    themes: dict[str, tuple] = field(default_factory=dict)  # each report's passages by theme
+    references: dict = field(default_factory=dict)  # each report's unknown ids, and what it names
+
+
+@dataclass
 class Memo:
     """What one build hands the next in the same process.
 
@@ -157,9 +181,9 @@ class Memo:
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
     first: list[str] = field(default_factory=list)  # those of them rendered before the rest
-    # Each report's passages with what they were made from, and the digests of the records
-    # pages share (by id, with the record): an unchanged report keeps both from build to build.
-    passages: dict = field(default_factory=dict)
+    # What the model made, with what it was made from (`ModelMemo`), and the digests of the
+    # records pages share (by id, with the record): an unchanged report keeps both.
+    model: ModelMemo = field(default_factory=ModelMemo)
     shared: dict = field(default_factory=dict)
     data_rows: dict = field(default_factory=dict)  # each passage's lines in the data files
     # Whether a later build in this process reads this memo (the preview's does; the CLI's only

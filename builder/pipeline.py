@@ -97,14 +97,16 @@ def build(
         # On to the model even after parse errors: reference and quote problems in the files that
         # did parse are independent of them, and an editor should see every problem in one run.
         _render_notes(note_texts(content), content.settings.base_path, memo, pool)
-        changed = _changed_reports(content.reports, memo.passages)  # before the model replaces it
+        changed = _changed_reports(
+            content.reports, memo.model.reports
+        )  # before the model replaces it
         site = build_model(  # model
             content,
             diagnostics,
             memo.bodies,
             partial(pool.map, render_bodies),
             memo.notes,
-            memo.passages,
+            memo.model,
         )
         check_content_links(content, site.rendered, sources.files, diagnostics, memo.notes)
         check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
@@ -119,7 +121,7 @@ def build(
             # A process that builds once keeps what only the next build reads on disk, not in
             # memory: rendered bodies' blocks and anchors are the model's, and it is made.
             memo.bodies = diskcache.store_now(saved, "bodies", memo.bodies)
-            memo.passages = {}  # it names the bodies: for a next build in this process only
+            memo.model = type(memo.model)()  # it names the bodies: for a next build here only
             site = dataclasses.replace(site, rendered={})
             lap("write cache")
         memo.base_path = site.settings.base_path
@@ -210,7 +212,7 @@ def _changed_reports(reports, last: dict) -> list[str]:
     passages from: the ones an editor has just changed (none on a first build: every page is new)."""
     if not last:
         return []
-    return [r.id for r in reports if (kept := last.get(r.id)) is None or kept[0] is not r]
+    return [r.id for r in reports if (kept := last.get(r.id)) is None or kept.report is not r]
 
 
 def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:

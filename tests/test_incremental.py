@@ -13,8 +13,10 @@ import pytest
 from conftest import ROOT, THEME, fixture_project
 
 from builder.diagnostics import Diagnostics
-from builder.load.load import Project
-from builder.memo import Memo
+from builder.load.load import Project, display_path, read_sources
+from builder.memo import Memo, ModelMemo
+from builder.model.site import build_model
+from builder.parse.content import parse_content
 from builder.pipeline import build
 from builder.publish.publish import MARKER
 from builder.views.pages import ReportPageInputs
@@ -232,20 +234,20 @@ def test_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
 def test_an_unchanged_report_keeps_its_very_passages_from_build_to_build(fixture_copy: Path):
     memo = Memo()
     cached_build(fixture_copy, memo)
-    before = {rid: entry[-1] for rid, entry in memo.passages.items() if rid}
+    before = {rid: kept.passages for rid, kept in memo.model.reports.items()}
     edit(
         fixture_copy / "reports" / "2013-07-first.md",
         "3. The council should",
         "3. The council must",
     )
     files = cached_build(fixture_copy, memo)
-    after = {rid: entry[-1] for rid, entry in memo.passages.items() if rid}
+    after = {rid: kept.passages for rid, kept in memo.model.reports.items()}
     assert sorted(before) == sorted(after)
     assert [rid for rid in after if after[rid] is not before[rid]] == ["2013-07-first"]
     assert files == fresh_build(fixture_copy)
     edit(fixture_copy / "themes.yml", "title: ", "title: The ")  # what passages read besides
     cached_build(fixture_copy, memo)
-    assert all(memo.passages[rid][-1] is not after[rid] for rid in after)
+    assert all(memo.model.reports[rid].passages is not after[rid] for rid in after)
 
 
 def test_unchanged_passages_keep_their_lines_in_the_data_files(fixture_copy: Path):
@@ -263,3 +265,84 @@ def test_unchanged_passages_keep_their_lines_in_the_data_files(fixture_copy: Pat
     assert kept and set(made) == {"2022-01-visit"}
     assert files == fresh_build(fixture_copy)
     assert memo_build(fixture_project(Path("/none"), fixture_copy), Memo(handed_on=False))
+
+
+# The model: what an unchanged report keeps from the last build's model.
+
+MODEL_EDITS = [
+    ("report text", "reports/2013-07-first.md", "3. The council should", "3. The council must"),
+    ("a status", "reports/2013-07-first.md", "status: positive\n", "status: raised\n"),
+    ("a status back", "reports/2013-07-first.md", "status: raised\n", "status: positive\n"),
+    (
+        "a report's edition",
+        "reports/2022-01-visit.md",
+        "kind: focused-visit",
+        "edition: summary\nkind: focused-visit",
+    ),
+    (
+        "a note",
+        "reports/2019-06-second.md",
+        "is not in the collection",
+        "is not in this collection",
+    ),
+    (
+        "an unknown theme",
+        "reports/2019-06-second.md",
+        "themes: [supervision]",
+        "themes: [supervisio]",
+    ),
+    (
+        "the theme again",
+        "reports/2019-06-second.md",
+        "themes: [supervisio]",
+        "themes: [supervision]",
+    ),
+    (
+        "a date, moving the report",
+        "reports/2019-06-second.md",
+        "published: 2019-07-26",
+        "published: 2023-07-26",
+    ),
+    ("a recommendation", "recommendations.yml", "title: ", "title: The "),
+]
+
+
+def make_model(content: Path, parsed: dict, bodies: dict, kept: ModelMemo | None):
+    diagnostics = Diagnostics()
+    records = parse_content(
+        read_sources(content, diagnostics), diagnostics, display_path(content), parsed
+    )
+    site = build_model(records, diagnostics, bodies, None, {}, kept)
+    return site, diagnostics.sorted()
+
+
+def test_a_model_made_from_the_last_ones_equals_one_made_afresh(fixture_copy: Path):
+    parsed, bodies, kept = {}, {}, ModelMemo()
+    make_model(fixture_copy, parsed, bodies, kept)
+    for what, file, old, new in MODEL_EDITS:
+        edit(fixture_copy / file, old, new)
+        site, problems = make_model(fixture_copy, parsed, bodies, kept)
+        fresh, fresh_problems = make_model(fixture_copy, {}, {}, None)
+        assert problems == fresh_problems, what
+        for part in ("reports", "histories", "by_theme", "links", "timeline", "event_mentions"):
+            assert getattr(site, part) == getattr(fresh, part), (what, part)
+
+
+def test_an_unchanged_report_keeps_its_very_view_and_histories_are_patched(fixture_copy: Path):
+    parsed, bodies, kept = {}, {}, ModelMemo()
+    before, _ = make_model(fixture_copy, parsed, bodies, kept)
+    edit(fixture_copy / "reports/2022-01-visit.md", "gaps in the frequency", "gaps in the rate")
+    after, _ = make_model(fixture_copy, parsed, bodies, kept)
+    same = [a.report.id for a, b in zip(after.reports, before.reports, strict=True) if a is b]
+    assert same == ["2013-07-first", "2019-06-second"]
+    # Its statuses are as they were: every standing is kept, and each history is patched.
+    assert all(after.histories[r].standing is before.histories[r].standing for r in after.histories)
+    supervision = after.histories["supervision"].entries
+    assert supervision[:2] == before.histories["supervision"].entries[:2]
+    assert "gaps in the rate" in supervision[2].evidence[0].quote
+    edit(fixture_copy / "reports/2013-07-first.md", "status: positive\n", "status: raised\n")
+    changed, _ = make_model(fixture_copy, parsed, bodies, kept)
+    kept_standings = [
+        r for r in changed.histories if changed.histories[r].standing is after.histories[r].standing
+    ]
+    assert "private-fostering" in kept_standings and "supervision" not in kept_standings

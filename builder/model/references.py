@@ -6,9 +6,16 @@ from builder.diagnostics import Diagnostics, did_you_mean
 from builder.parse.records import STATUSES, Framework, Where
 
 
-def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics) -> None:
-    """Every id an editor writes must name something defined in content."""
+def check_references(
+    content, frameworks, themes, recs, diagnostics: Diagnostics, kept: dict | None = None
+) -> None:
+    """Every id an editor writes must name something defined in content.
+
+    `kept` holds each report's problems from the last build (and what they were checked
+    against): a report whose record is the very same, checked against the same ids, has the same.
+    """
     kinds = dict(content.settings.kinds)
+    report_ids = {r.id for r in content.reports}
     vocabulary = {
         "kind": "settings",
         "framework": "frameworks",
@@ -17,12 +24,12 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
         "report": "reports",
     }
 
-    def known(value: str, choices, what: str, where: Where) -> bool:
+    def known(into: Diagnostics, value: str, choices, what: str, where: Where) -> bool:
         kind = vocabulary.get(what)
         if kind in content.partial or (kind, value) in content.lost:
             return True  # defined where an error was reported: not unknown, only unreadable
         if value and value not in choices:
-            diagnostics.error(
+            into.error(
                 where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"
             )
             return False
@@ -30,38 +37,64 @@ def check_references(content, frameworks, themes, recs, diagnostics: Diagnostics
 
     for rec in content.recommendations:
         for i, theme in enumerate(rec.themes):
-            known(theme, themes, "theme", _item(rec.where, "themes", i))
-    for item in (*content.reports, *content.events):
-        known(item.kind, kinds, "kind", item.where.of("kind"))
-        framework = frameworks.get(item.framework)
-        known(item.framework, frameworks, "framework", item.where.of("framework"))
-        _check_judgements(item.judgements, framework, item.framework, diagnostics)
-    for report in content.reports:
-        for passage in (*report.annotations, *report.recommendations):
-            for i, theme in enumerate(passage.themes):
-                known(theme, themes, "theme", _item(passage.where, "themes", i))
-            known(passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
-            if passage.status and passage.status not in STATUSES:
-                diagnostics.error(
-                    passage.where.path,
-                    passage.where.of("status").line,
-                    f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
-                    f" (use one of: {', '.join(STATUSES)})",
-                )
-    report_ids = {r.id for r in content.reports}
+            known(diagnostics, theme, themes, "theme", _item(rec.where, "themes", i))
     for event in content.events:
+        _check_kind_and_framework(event, kinds, frameworks, known, diagnostics)
         for mention in event.mentions:
-            known(mention.report, report_ids, "report", mention.where.of("report"))
+            known(diagnostics, mention.report, report_ids, "report", mention.where.of("report"))
+    against = (
+        content.themes,
+        content.recommendations,
+        content.frameworks,
+        kinds,
+        content.partial,
+        content.lost,
+        report_ids,
+    )
+    last = kept if kept is not None and kept.get("") == against else {}
+    now: dict = {"": against}
     for report in content.reports:
-        for mention in report.mentions:
-            where = mention.where.of("report")
-            if mention.report == report.id:
-                diagnostics.error(
-                    where.path, where.line, "a report cannot mention itself: name another report"
-                )
-            else:
-                known(mention.report, report_ids, "report", where)
+        was = last.get(report.id)
+        if was is None or was[0] is not report:
+            mine = Diagnostics()
+            _check_kind_and_framework(report, kinds, frameworks, known, mine)
+            _check_report(report, themes, recs, report_ids, known, mine)
+            was = (report, tuple(mine.items))
+        now[report.id] = was
+        diagnostics.items.extend(was[1])
+    if kept is not None:
+        kept.clear()
+        kept.update(now)  # this build's reports only: memory stays flat
     _events_that_are_reports(content, diagnostics)
+
+
+def _check_kind_and_framework(item, kinds, frameworks, known, into: Diagnostics) -> None:
+    known(into, item.kind, kinds, "kind", item.where.of("kind"))
+    framework = frameworks.get(item.framework)
+    known(into, item.framework, frameworks, "framework", item.where.of("framework"))
+    _check_judgements(item.judgements, framework, item.framework, into)
+
+
+def _check_report(report, themes, recs, report_ids, known, into: Diagnostics) -> None:
+    for passage in (*report.annotations, *report.recommendations):
+        for i, theme in enumerate(passage.themes):
+            known(into, theme, themes, "theme", _item(passage.where, "themes", i))
+        known(into, passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
+        if passage.status and passage.status not in STATUSES:
+            into.error(
+                passage.where.path,
+                passage.where.of("status").line,
+                f"unknown status '{passage.status}'{did_you_mean(passage.status, STATUSES)}"
+                f" (use one of: {', '.join(STATUSES)})",
+            )
+    for mention in report.mentions:
+        where = mention.where.of("report")
+        if mention.report == report.id:
+            into.error(
+                where.path, where.line, "a report cannot mention itself: name another report"
+            )
+        else:
+            known(into, mention.report, report_ids, "report", where)
 
 
 def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 
-from builder.diagnostics import Diagnostics
-from builder.memo import key_of
+from builder.diagnostics import Diagnostic, Diagnostics
+from builder.memo import ModelMemo, key_of
 from builder.model.anchoring import Anchor, Target
 from builder.model.derive import CONCERNS, Standing, derive_all
 from builder.model.hints import closest_ids
@@ -93,7 +93,7 @@ def links_in(html: str, where: Where) -> list[SourceLink]:
 
 
 def _content_links(
-    content: Content, views: list[ReportView], render_note: Callable[[str], str]
+    content: Content, parts: list[KeptReport], render_note: Callable[[str], str]
 ) -> tuple[SourceLink, ...]:
     """Every link made from content Markdown, once each: notes, descriptions, summaries, footer."""
     out: list[SourceLink] = []
@@ -105,11 +105,18 @@ def _content_links(
         out += links_in(render_note(record.description), record.where.of("description"))
     for event in content.events:
         out += links_in(render_note(event.note), event.where.of("note"))
-    for view in views:
-        r = view.report
-        out += links_in(render_note(r.summary), r.where.of("summary"))
-        for p in view.passages:
-            out += links_in(p.note_html, p.where.of("note"))
+    for part in parts:
+        out += part.links
+    return tuple(out)
+
+
+def _report_links(
+    report: Report, passages: tuple[Passage, ...], render_note: Callable[[str], str]
+) -> tuple[SourceLink, ...]:
+    """The links made from one report's summary and notes."""
+    out = links_in(render_note(report.summary), report.where.of("summary"))
+    for p in passages:
+        out += links_in(p.note_html, p.where.of("note"))
     return tuple(out)
 
 
@@ -125,20 +132,46 @@ def note_texts(content: Content) -> list[str]:
     return [t for t in dict.fromkeys(texts) if t]
 
 
-def _theme_index(views: list[ReportView], themes) -> dict[str, tuple[Passage, ...]]:
-    """Every theme's passages in date order, in one pass over the passages."""
+def _theme_index(
+    views: list[ReportView], themes, memo: ModelMemo | None = None
+) -> dict[str, tuple[Passage, ...]]:
+    """Every theme's passages in date order; a report's share is kept while its passages are."""
+    last = memo.themes if memo is not None else {}
+    kept: dict[str, tuple] = {}
     out: dict[str, list[Passage]] = {t: [] for t in themes}
     for view in views:
-        mine: dict[str, list[Passage]] = {}
-        for p in view.passages:
-            for t in p.themes:
-                mine.setdefault(t, []).append(p)
+        was = last.get(view.report.id)
+        if was is not None and was[0] is view.passages:
+            mine = was[1]
+        else:
+            grouped: dict[str, list[Passage]] = {}
+            for p in view.passages:
+                for t in p.themes:
+                    grouped.setdefault(t, []).append(p)
+            mine = {}
+            for t, passages in grouped.items():
+                quoted = {p.block_id for p in passages if not p.whole}
+                mine[t] = [p for p in passages if not (p.whole and p.block_id in quoted)]
+        kept[view.report.id] = (view.passages, mine)
         for t, passages in mine.items():
-            quoted = {p.block_id for p in passages if not p.whole}
-            out.setdefault(t, []).extend(
-                p for p in passages if not (p.whole and p.block_id in quoted)
-            )
+            out.setdefault(t, []).extend(passages)
+    if memo is not None:
+        memo.themes = kept
     return {t: tuple(ps) for t, ps in out.items()}
+
+
+@dataclass(frozen=True)
+class KeptReport:
+    """One report's part of the model, with what it was made from."""
+
+    report: Report
+    targets: tuple[Target, ...]
+    body_key: str
+    result: RenderedText
+    passages: tuple[Passage, ...]  # as recorded; the model's views carry them as derived
+    statuses: dict[str, str]  # as recorded
+    links: tuple[SourceLink, ...]  # made from its summary and notes
+    problems: tuple[Diagnostic, ...]  # with its anchors and paragraph numbers
 
 
 def build_model(
@@ -147,15 +180,14 @@ def build_model(
     cache: dict | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
-    passages: dict[str, tuple] | None = None,
+    kept: ModelMemo | None = None,
 ) -> Site:
     """Check every cross-reference, render and anchor every report, and derive the history.
 
     `cache` keeps rendered bodies by their text and targets; `render_many` renders the bodies
     not found there (all at once, so a caller can spread them over processes); `notes` keeps
-    rendered notes and descriptions by their text; `passages` keeps each report's passages with
-    what they were made from, so a report whose record and body are the very ones of the last
-    build keeps its very passages (and whatever a later stage knows of them).
+    rendered notes and descriptions by their text; `kept` is what the last build's model made,
+    reused where its inputs are the very same (and updated to this build's).
     """
     notes = notes if notes is not None else {}
     base_path = content.settings.base_path
@@ -169,17 +201,23 @@ def build_model(
     frameworks = {f.id: f for f in content.frameworks}
     themes = {t.id: t for t in content.themes}
     recs = {r.id: r for r in content.recommendations}
-    check_references(content, frameworks, themes, recs, diagnostics)
+    memo = kept if kept is not None else ModelMemo()
+    check_references(content, frameworks, themes, recs, diagnostics, memo.references)
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     mentions = _mention_targets(content, diagnostics)
     cache = cache if cache is not None else {}
-    last_passages = passages if passages is not None else {}
+    # What a report's part reads besides its record and body: the same as last time?
+    shared = (content.recommendations, content.themes, base_path)
+    if memo.shared != shared:
+        memo.reports.clear()
+    memo.shared = shared
+    last = memo.reports
     inputs = [(r.body, tuple(_targets(r) + mentions.get(r.id, []))) for r in ordered]
     keys = []  # a content hash: cheap to keep, and on disk
     for report, (body, targets) in zip(ordered, inputs, strict=True):
-        last = last_passages.get(report.id)
-        same = last is not None and last[0] is report and last[1] == targets
-        keys.append(last[2] if last is not None and same else key_of(body, targets))
+        was = last.get(report.id)
+        same = was is not None and was.report is report and was.targets == targets
+        keys.append(was.body_key if was is not None and same else key_of(body, targets))
     missing = {k: i for k, i in zip(keys, inputs, strict=True) if k not in cache}
     if missing:
         made = (render_many or _render_each)(list(missing.values()))
@@ -188,45 +226,48 @@ def build_model(
     for stale in [k for k in cache if k not in current]:
         del cache[stale]  # forget old versions, so memory stays flat
     rendered: dict[str, RenderedText] = {}
-    views: list[ReportView] = []
-    # What a report's passages read besides its record and body: the same as last time?
-    shared = (content.recommendations, content.themes, base_path)
-    if last_passages.get("") != shared:
-        last_passages.clear()
-    kept: dict[str, tuple] = {"": shared}
+    parts: list[KeptReport] = []
     for index, report in enumerate(ordered):
         result = cache[keys[index]]
         rendered[report.id] = result
-        _report_anchor_problems(report, result, diagnostics)
-        last = last_passages.get(report.id)
-        if last is not None and last[0] is report and last[3] is result:
-            passages_of = last[4]
-        else:
+        was = last.get(report.id)
+        if was is None or was.report is not report or was.result is not result:
             passages_of = _passages(report, result, recs, themes, note)
-        kept[report.id] = (report, inputs[index][1], keys[index], result, passages_of)
-        views.append(
-            ReportView(
-                report=report,
-                framework=frameworks.get(report.framework),
-                body_html=result.html,
-                passages=passages_of,
-                headline=headline(report.judgements),
-                statuses=_statuses(passages_of),
-                previous=ordered[index - 1].id if index else "",
-                next=ordered[index + 1].id if index + 1 < len(ordered) else "",
-                body_key=keys[index],
+            problems = Diagnostics()
+            _report_anchor_problems(report, result, problems)
+            was = KeptReport(
+                report,
+                inputs[index][1],
+                keys[index],
+                result,
+                passages_of,
+                _statuses(passages_of),
+                _report_links(report, passages_of, note),
+                tuple(problems.items),
             )
-        )
-    last_passages.clear()
-    last_passages.update(kept)  # only this build's reports: memory stays flat
-    standings = derive_all(
-        [v.report.id for v in views],
-        {v.report.id: v.statuses for v in views},
-        frozenset(v.report.id for v in views if v.report.edition == "summary"),
-        list(recs),
+        diagnostics.items.extend(was.problems)
+        parts.append(was)
+    memo.reports = {part.report.id: part for part in parts}  # this build's only: memory stays flat
+    order = (
+        tuple(r.id for r in ordered),
+        frozenset(r.id for r in ordered if r.edition == "summary"),
+        tuple(recs),
     )
-    views = _with_derived_statuses(views, standings)
-    histories = _histories(recs, views, standings)
+    steady = memo.order == order  # the same reports in the same order: positions mean the same
+    last_standings = memo.standings
+    standings = _standings(memo, parts, order)
+    kept_standings = steady and standings.keys() == last_standings.keys()
+    kept_standings = kept_standings and all(s is last_standings[r] for r, s in standings.items())
+    views = _views(memo.derived if kept_standings else {}, parts, standings, frameworks, ordered)
+    changed = None
+    if steady:  # the reports whose passages, as derived, are not the last build's
+        before = memo.derived
+        changed = [
+            i for i, v in enumerate(views) if v.passages is not before[v.report.id][1].passages
+        ]
+    histories = _histories(recs, views, standings, memo.histories, changed)
+    memo.order, memo.standings, memo.histories = order, standings, histories
+    memo.derived = {v.report.id: (part, v) for part, v in zip(parts, views, strict=True)}
     return Site(
         content,
         frameworks,
@@ -237,9 +278,82 @@ def build_model(
         _timeline(ordered, content.events),
         event_mentions=_event_passages(content, rendered),
         rendered=rendered,
-        by_theme=_theme_index(views, themes),
-        links=_content_links(content, views, note),
+        by_theme=_theme_index(views, themes, memo),
+        links=_content_links(content, parts, note),
     )
+
+
+def _standings(memo: ModelMemo, parts: list[KeptReport], order: tuple) -> dict[str, Standing]:
+    """Every recommendation's standing; derived again only for those whose recorded statuses
+    changed in some report, when the reports are the same and in the same order as last time."""
+    reports, summaries, recs = order
+    recorded = {part.report.id: part.statuses for part in parts}
+    if memo.order != order:
+        standings = derive_all(reports, recorded, summaries, recs)
+    else:
+        affected: set[str] = set()
+        for rid, statuses in recorded.items():
+            old = memo.derived[rid][0].statuses
+            if old is not statuses and old != statuses:
+                affected |= {
+                    r for r in old.keys() | statuses.keys() if old.get(r) != statuses.get(r)
+                }
+        standings = dict(memo.standings)
+        standings.update(
+            derive_all(reports, recorded, summaries, [r for r in recs if r in affected])
+        )
+    return standings
+
+
+def _views(
+    last: dict[str, tuple],
+    parts: list[KeptReport],
+    standings: dict[str, Standing],
+    frameworks: dict[str, Framework],
+    ordered: list[Report],
+) -> list[ReportView]:
+    """Each report's view: its passages and statuses as derived (a concern an earlier report
+    raised is raised again), and what the previous report raised that it is silent on. `last`
+    holds the last build's views, when the standings are the very same: a report whose part is
+    the very same keeps its very view."""
+    out = []
+    for index, part in enumerate(parts):
+        report = part.report
+        framework = frameworks.get(report.framework)
+        was = last.get(report.id)
+        if was is not None and was[0] is part and was[1].framework is framework:
+            out.append(was[1])
+            continue
+        rid_status = {
+            rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
+        }
+        passages = tuple(
+            p if status == p.status else dataclasses.replace(p, status=status)
+            for p in part.passages
+            for status in [_derived(p, rid_status)]
+        )
+        unmentioned = tuple(
+            sorted(
+                rid
+                for rid, s in standings.items()
+                if index and s.cells[index - 1].status in CONCERNS and not s.cells[index].assessed
+            )
+        )
+        out.append(
+            ReportView(
+                report=report,
+                framework=framework,
+                body_html=part.result.html,
+                passages=passages,
+                headline=headline(report.judgements),
+                statuses=rid_status,
+                previous=ordered[index - 1].id if index else "",
+                next=ordered[index + 1].id if index + 1 < len(ordered) else "",
+                unmentioned=unmentioned,
+                body_key=part.body_key,
+            )
+        )
+    return out
 
 
 def _render_each(keys: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
@@ -373,36 +487,6 @@ def _statuses(passages: tuple[Passage, ...]) -> dict[str, str]:
     return out
 
 
-def _with_derived_statuses(
-    views: list[ReportView], standings: dict[str, Standing]
-) -> list[ReportView]:
-    """Each report's statuses as derived (a concern an earlier report raised is raised again), on
-    the report and on each of its passages, and what the previous report raised that it is silent on."""
-    out = []
-    for index, view in enumerate(views):
-        rid_status = {
-            rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
-        }
-        passages = tuple(
-            p if status == p.status else dataclasses.replace(p, status=status)
-            for p in view.passages
-            for status in [_derived(p, rid_status)]
-        )
-        unmentioned = tuple(
-            sorted(
-                rid
-                for rid, s in standings.items()
-                if index and s.cells[index - 1].status in CONCERNS and not s.cells[index].assessed
-            )
-        )
-        out.append(
-            dataclasses.replace(
-                view, passages=passages, statuses=rid_status, unmentioned=unmentioned
-            )
-        )
-    return out
-
-
 def _derived(p: Passage, rid_status: dict[str, str]) -> str:
     """A passage's status as derived: a concern is raised again where its report's is."""
     if p.status in CONCERNS and rid_status.get(p.tracks) == "raised-again":
@@ -414,25 +498,51 @@ def _histories(
     recs: dict[str, TrackedRecommendation],
     views: list[ReportView],
     standings: dict[str, Standing],
+    last: dict[str, History],
+    changed: list[int] | None,
 ) -> dict[str, History]:
-    """Every recommendation's history, one entry per report, in one pass over the passages."""
-    entries: dict[str, list[HistoryEntry]] = {rid: [] for rid in recs}
-    for index, view in enumerate(views):
-        mine: dict[str, list[Passage]] = {}
-        for p in view.passages:
-            if p.tracks:
-                mine.setdefault(p.tracks, []).append(p)
-        for rid in recs:
-            passages = mine.get(rid, ())
-            entries[rid].append(
-                HistoryEntry(
-                    report=view.report.id,
-                    status=standings[rid].cells[index].status,
-                    own=tuple(p for p in passages if p.kind == "recommendation"),
-                    evidence=tuple(p for p in passages if p.kind == "annotation"),
-                )
-            )
-    return {rid: History(rec, tuple(entries[rid]), standings[rid]) for rid, rec in recs.items()}
+    """Every recommendation's history, one entry per report. With `changed` (the positions of the
+    reports whose passages are not those `last` was made from; None when positions moved), a
+    history whose recommendation and standing are the very same is patched at those positions."""
+    groups: dict[int, dict[str, list[Passage]]] = {}
+    empty: dict[tuple[str, str], HistoryEntry] = {}  # one entry serves every silent report
+
+    def entry(index: int, rid: str, standing: Standing) -> HistoryEntry:
+        report, status = views[index].report.id, standing.cells[index].status
+        mine = groups.get(index)
+        if mine is None:
+            mine = groups[index] = {}
+            for p in views[index].passages:
+                if p.tracks:
+                    mine.setdefault(p.tracks, []).append(p)
+        passages = mine.get(rid)
+        if not passages:
+            made = empty.get((report, status))
+            if made is None:
+                made = empty[(report, status)] = HistoryEntry(report, status, (), ())
+            return made
+        return HistoryEntry(
+            report=report,
+            status=status,
+            own=tuple(p for p in passages if p.kind == "recommendation"),
+            evidence=tuple(p for p in passages if p.kind == "annotation"),
+        )
+
+    out = {}
+    for rid, rec in recs.items():
+        standing = standings[rid]
+        old = last.get(rid)
+        if changed is not None and old and old.standing is standing and old.recommendation is rec:
+            if not changed:
+                out[rid] = old
+                continue
+            entries = list(old.entries)
+            for index in changed:
+                entries[index] = entry(index, rid, standing)
+        else:
+            entries = [entry(index, rid, standing) for index in range(len(views))]
+        out[rid] = History(rec, tuple(entries), standing)
+    return out
 
 
 def _timeline(reports: list[Report], events: tuple[Event, ...]) -> list[TimelineItem]:
