@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -81,18 +83,21 @@ def browser_latency(site: Path, edits: int) -> list[float]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    said: queue.Queue[str] = queue.Queue()  # the preview's lines: "serving …", "rebuilt in …"
+    threading.Thread(target=lambda: [said.put(line) for line in server.stderr], daemon=True).start()
+
+    def wait_for(start: str) -> None:
+        while not said.get(timeout=600).startswith(start):
+            pass
+
     report, line = pick_report(site / "content")
     original = report.read_text()
     times = []
     try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for("serving ")  # the first build can take a while for a large site
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"),
@@ -112,8 +117,8 @@ def browser_latency(site: Path, edits: int) -> list[float]:
                     timeout=20000,
                 )
                 times.append(time.perf_counter() - written)
+                wait_for("rebuilt ")  # the whole site, before the next save
                 page.wait_for_function("() => window.LiveReload !== undefined")
-                time.sleep(0.2)
             browser.close()
     finally:
         report.write_text(original)

@@ -484,6 +484,47 @@ def test_the_page_being_edited_is_shown_before_the_rest_of_the_site(watched, sit
     assert b"they found" in preview.lookup("/themes/supervision/")[1]  # and now it is made
 
 
+def test_a_save_during_a_build_is_found_when_it_ends_and_built_before_any_reload(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(site)
+    preview = Preview(Project.at(site))
+    assert preview.rebuild()[1]
+    builds: list[tuple[Future, object]] = []
+
+    def run_later(work) -> Future:  # a build that ends when the test says
+        builds.append((Future(), work))
+        return builds[-1][0]
+
+    loop, reloads = ManualLoop(), []
+    reloader = Reloader(
+        preview, [site / "content"], loop=loop, run=run_later, reload=reloads.append
+    )
+    looked = []
+    examine = reloader.watcher.examine
+    monkeypatch.setattr(reloader.watcher, "examine", lambda: looked.append(1) or examine())
+    first = site / "content" / "reports" / "2022-01-visit.md"
+    Editor(first).save(first.read_text().replace("gaps in the frequency", "gaps in the rate"))
+    reloader.tick()
+    reloader.tick()
+    assert len(builds) == 1
+    second = site / "content" / "reports" / "2013-07-first.md"
+    Editor(second).save(second.read_text().replace("3. The council should", "3. It should"))
+    looked.clear()
+    for _ in range(5):
+        reloader.tick()  # the build runs: the files are left alone
+    assert looked == [] and len(builds) == 1
+    future, work = builds[0]
+    future.set_result((0.0, True))
+    loop.run_callbacks()
+    assert len(builds) == 2 and "*" not in reloads  # the save made meanwhile: built, then shown
+    future, work = builds[1]
+    future.set_result(work())
+    loop.run_callbacks()
+    assert reloads[-1] == "*"
+    assert b"It should" in preview.lookup("/reports/2013-07-first/")[1]
+
+
 def test_a_broken_save_shows_its_error_page_once_the_files_settle(watched, site: Path):
     preview, reloader, loop, reloads = watched
     report = site / "content" / "reports" / "2013-07-first.md"
