@@ -159,6 +159,7 @@ class ModelMemo:
     histories: dict[str, History] = field(default_factory=dict)
     themes: dict[str, tuple] = field(default_factory=dict)  # each report's passages by theme
     references: dict = field(default_factory=dict)  # each report's unknown ids, and what it names
+    content_links: dict = field(default_factory=dict)  # each report's refused links
 
 
 @dataclass

@@ -108,7 +108,9 @@ def build(
             memo.notes,
             memo.model,
         )
-        check_content_links(content, site.rendered, sources.files, diagnostics, memo.notes)
+        check_content_links(
+            content, site.rendered, sources.files, diagnostics, memo.notes, memo.model.content_links
+        )
         check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
         lap("model")
         if diagnostics.has_errors():

@@ -16,6 +16,7 @@ from builder.diagnostics import Diagnostics
 from builder.load.load import Project, display_path, read_sources
 from builder.memo import Memo, ModelMemo
 from builder.model.site import build_model
+from builder.model.text import check_content_links
 from builder.parse.content import parse_content
 from builder.pipeline import build
 from builder.publish.publish import MARKER
@@ -286,6 +287,12 @@ MODEL_EDITS = [
         "is not in this collection",
     ),
     (
+        "a refused link",
+        "reports/2019-06-second.md",
+        "is not in this collection.",
+        "is not in this [collection](javascript:alert(1)).",
+    ),
+    (
         "an unknown theme",
         "reports/2019-06-second.md",
         "themes: [supervision]",
@@ -313,17 +320,24 @@ def make_model(content: Path, parsed: dict, bodies: dict, kept: ModelMemo | None
         read_sources(content, diagnostics), diagnostics, display_path(content), parsed
     )
     site = build_model(records, diagnostics, bodies, None, {}, kept)
+    texts = {display_path(f): f.read_text() for f in sorted(content.rglob("*")) if f.is_file()}
+    links_kept = kept.content_links if kept is not None else None
+    check_content_links(records, site.rendered, texts, diagnostics, {}, links_kept)
     return site, diagnostics.sorted()
 
 
 def test_a_model_made_from_the_last_ones_equals_one_made_afresh(fixture_copy: Path):
     parsed, bodies, kept = {}, {}, ModelMemo()
     make_model(fixture_copy, parsed, bodies, kept)
+    names = [what for what, *_ in MODEL_EDITS]
+    refused_from = names[names.index("a refused link") :]
     for what, file, old, new in MODEL_EDITS:
         edit(fixture_copy / file, old, new)
         site, problems = make_model(fixture_copy, parsed, bodies, kept)
         fresh, fresh_problems = make_model(fixture_copy, {}, {}, None)
         assert problems == fresh_problems, what
+        refused = any("javascript:" in d.message for d in problems)
+        assert refused == (what in refused_from), what  # the link stays: no edit takes it back
         for part in ("reports", "histories", "by_theme", "links", "timeline", "event_mentions"):
             assert getattr(site, part) == getattr(fresh, part), (what, part)
 

@@ -165,7 +165,8 @@ class KeptReport:
     """One report's part of the model, with what it was made from."""
 
     report: Report
-    targets: tuple[Target, ...]
+    targets: tuple[Target, ...]  # its own, then the events' mentions of it
+    own_targets: int
     body_key: str
     result: RenderedText
     passages: tuple[Passage, ...]  # as recorded; the model's views carry them as derived
@@ -212,7 +213,11 @@ def build_model(
         memo.reports.clear()
     memo.shared = shared
     last = memo.reports
-    inputs = [(r.body, tuple(_targets(r) + mentions.get(r.id, []))) for r in ordered]
+    inputs = []
+    for r in ordered:
+        was = last.get(r.id)
+        own = was.targets[: was.own_targets] if was is not None and was.report is r else _targets(r)
+        inputs.append((r.body, (*own, *mentions.get(r.id, ()))))
     keys = []  # a content hash: cheap to keep, and on disk
     for report, (body, targets) in zip(ordered, inputs, strict=True):
         was = last.get(report.id)
@@ -238,6 +243,7 @@ def build_model(
             was = KeptReport(
                 report,
                 inputs[index][1],
+                len(report.recommendations) + len(report.annotations) + len(report.mentions),
                 keys[index],
                 result,
                 passages_of,
@@ -365,7 +371,7 @@ def headline(judgements: tuple[Judgement, ...]) -> Judgement | None:
     return next((j for j in judgements if j.headline), judgements[0] if judgements else None)
 
 
-def _targets(report: Report) -> list[Target]:
+def _targets(report: Report) -> tuple[Target, ...]:
     targets = [
         Target(f"rec-{i + 1}", r.selector, r.where) for i, r in enumerate(report.recommendations)
     ]
@@ -375,7 +381,7 @@ def _targets(report: Report) -> list[Target]:
     targets += [
         Target(f"cites-{i + 1}", m.selector, m.where) for i, m in enumerate(report.mentions)
     ]
-    return targets
+    return tuple(targets)
 
 
 def _mention_targets(content: Content, diagnostics: Diagnostics) -> dict[str, list[Target]]:

@@ -223,17 +223,27 @@ def check_content_links(
     files: dict[str, str],
     diagnostics: Diagnostics,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
+    kept: dict | None = None,
 ) -> None:
     """Report, at its file and line, every link or image in content that the URL policy refuses.
 
     `rendered` holds the report bodies as the model rendered them; notes and descriptions are
     taken from `notes` (the build's rendered notes) or rendered here; `files` are the content
-    files' texts.
+    files' texts. `kept` holds each report's problems from the last build, with the record and
+    body they were found in: the very same record and body have the same.
     """
-    for report in content.reports:
-        result = rendered.get(report.id)
-        for refused in result.refused_links if result else ():
-            diagnostics.error(report.where.path, report.body_line + refused.line, refused.message)
+    made = {
+        text: found for (_, text), found in (notes or {}).items()
+    }  # refused whatever the base path
+
+    def check(fields: list[tuple[str, Where]], into: Diagnostics) -> None:
+        for text, where in fields:
+            for refused in made[text][1] if text in made else refused_links(text):
+                source = files.get(where.path, "")
+                start = _offset_of_line(source, where.line)
+                line = line_of(refused.url, source, start) + 1 if source else where.line
+                into.error(where.path, line, refused.message)
+
     settings = content.settings
     fields: list[tuple[str, Where]] = [
         (settings.description, settings.where),
@@ -242,18 +252,25 @@ def check_content_links(
     fields += [(t.description, t.where.of("description")) for t in content.themes]
     fields += [(r.description, r.where.of("description")) for r in content.recommendations]
     fields += [(e.note, e.where.of("note")) for e in content.events]
+    check(fields, diagnostics)
+    last = kept if kept is not None else {}
+    now = {}
     for report in content.reports:
-        fields.append((report.summary, report.where.of("summary")))
-        fields += [(a.note, a.where.of("note")) for a in report.annotations]
-    made = {
-        text: found for (_, text), found in (notes or {}).items()
-    }  # refused whatever the base path
-    for text, where in fields:
-        for refused in made[text][1] if text in made else refused_links(text):
-            source = files.get(where.path, "")
-            start = _offset_of_line(source, where.line)
-            line = line_of(refused.url, source, start) + 1 if source else where.line
-            diagnostics.error(where.path, line, refused.message)
+        result = rendered.get(report.id)
+        was = last.get(report.id)
+        if was is None or was[0] is not report or was[1] is not result:
+            mine = Diagnostics()
+            for refused in result.refused_links if result else ():
+                mine.error(report.where.path, report.body_line + refused.line, refused.message)
+            fields = [(report.summary, report.where.of("summary"))]
+            fields += [(a.note, a.where.of("note")) for a in report.annotations]
+            check(fields, mine)
+            was = (report, result, tuple(mine.items))
+        now[report.id] = was
+        diagnostics.items.extend(was[2])
+    if kept is not None:
+        kept.clear()
+        kept.update(now)  # this build's reports only: memory stays flat
 
 
 def _offset_of_line(text: str, line: int) -> int:
