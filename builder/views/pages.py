@@ -477,6 +477,7 @@ class _Planner:
         self.standing = {rid: h.standing for rid, h in site.histories.items()}
         self.summaries = _Made(self._summary, site.histories)
         self.neighbours = _Made(lambda rid: _neighbour_map(site.histories[rid]), site.histories)
+        self.cells = _Cells(self.headers)  # one strip cell for each report and status
 
     @functools.cached_property
     def report_list(self) -> tuple[ReportHeader, ...]:
@@ -545,15 +546,7 @@ class _Planner:
             first,
             s.times_raised,
             s.recurring,
-            tuple(
-                StripCell(
-                    e.report,
-                    self.headers[e.report].date.year,
-                    e.status,
-                    self.headers[e.report].short_title,
-                )
-                for e in history.entries
-            ),
+            tuple(self.cells[(e.report, e.status)] for e in history.entries),
             s.standing,
             s.is_open,
             self.headers[s.last_assessed].date.year if s.last_assessed else 0,
@@ -942,6 +935,20 @@ def _contents(text: str) -> tuple[ContentsEntry, ...]:
         return tuple(ContentsEntry(i, t, freeze(c)) for i, t, c in nodes)
 
     return freeze(root)
+
+
+class _Cells(dict):
+    """A recommendation strip's cell for (report, status), made once for every strip showing it."""
+
+    def __init__(self, headers: dict[str, ReportHeader]) -> None:
+        super().__init__()
+        self.headers = headers
+
+    def __missing__(self, key: tuple[str, str]) -> StripCell:
+        report, status = key
+        header = self.headers[report]
+        made = self[key] = StripCell(report, header.date.year, status, header.short_title)
+        return made
 
 
 class _Made(dict):
