@@ -178,6 +178,7 @@ class Memo:
     pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     data: tuple[str, dict[str, Packed]] | None = None
     links: dict = field(default_factory=dict)
+    link_problems: dict = field(default_factory=dict)  # the last link check's, page by page
     env: jinja2.Environment | None = None
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render

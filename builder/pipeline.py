@@ -143,6 +143,7 @@ def build(
             memo.links,
             texts,
             site.links,
+            memo.link_problems,
         )  # check
         lap("check links")
         files.update(finish_search_index(search, site, memo, diagnostics))

@@ -79,6 +79,43 @@ def test_link_checker_names_a_broken_anchor():
     ]
 
 
+def test_the_link_check_rechecks_only_what_an_edit_can_have_broken(monkeypatch):
+    import builder.check.linkcheck as linkcheck
+
+    resolve, resolved = linkcheck._resolve, []
+
+    def counting(link, page, *rest):
+        resolved.append(page)
+        return resolve(link, page, *rest)
+
+    monkeypatch.setattr(linkcheck, "_resolve", counting)
+    scans: dict = {}
+    kept: dict = {}
+    pages = {
+        "a/index.html": b'<a href="/b/#p9">x</a><a href="/c/">y</a>',
+        "b/index.html": b'<p id="p1">',
+    }
+    steps = [
+        ({}, 2),
+        ({"b/index.html": b'<p id="p9">'}, 1),  # an id came: every page is checked again
+        ({"c/index.html": b"<p>"}, 0),  # a page came: so too
+        ({"a/index.html": b'<a href="/b/#p9">x</a><a href="/d/">y</a>'}, 1),  # a's own links
+        ({"b/index.html": b'<p id="p9">more</p>'}, 1),  # b's text, not its ids
+    ]
+    for change, broken in steps:
+        pages.update(change)
+        resolved.clear()
+        memo_said, fresh_said = Diagnostics(), Diagnostics()
+        assert check_links(pages, "/", {}, memo_said, True, scans, None, (), kept) == broken
+        checked = sorted(set(resolved))
+        assert check_links(pages, "/", {}, fresh_said, True) == broken
+        assert memo_said.sorted() == fresh_said.sorted()
+        if change and "a/index.html" in change:
+            assert checked == ["a/index.html"]
+        elif change and b"more" in change.get("b/index.html", b""):
+            assert checked == []  # b links nowhere; a's links to b resolve as before
+
+
 def test_timeline_lists_reports_and_mentioned_inspections_in_date_order(fixture_files):
     timeline = page(fixture_files, "timeline/index.html")
     order = re.findall(r'<li id="([^"]+)" class="(in-collection|referenced)"', timeline)

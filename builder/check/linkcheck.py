@@ -62,12 +62,15 @@ def check_links(
     cache: dict | None = None,
     texts: dict[str, str] | None = None,
     source_links: Sequence[SourceLink] = (),
+    kept: dict | None = None,
 ) -> int:
     """Report each internal link whose page or #anchor does not exist; return how many.
 
     A link written in content is checked once, at the file and line it was written on, however
     many pages show it; the links templates make are checked on each page that has them. With a
-    cache, a page whose bytes are unchanged since the last build is not scanned again.
+    cache, a page whose bytes are unchanged since the last build is not scanned again; with
+    `kept` (the last check's results), neither is it checked again while no page came, went or
+    changed its ids.
     """
     pages: dict[str, _Links] = {}
     for name in files:
@@ -91,19 +94,45 @@ def check_links(
             broken += 1
             line = _line_of(link.href, link.where, texts or {})
             report(link.where.path, line, f"broken link: {link.href} ({problem})")
+    # A page's problems depend on its links and on every page's path and ids: while those are
+    # the same, a page whose scan is the very one of the last build has the same problems.
+    world = (base_path, frozenset(files), frozenset(from_content))
+    last: dict[str, tuple[_Links, tuple]] = {}
+    if kept is not None and kept.get("") == world:
+        last = kept["pages"]
+        for name, links in pages.items():
+            was = last.get(name)
+            if was is None or (was[0] is not links and was[0].ids != links.ids):
+                last = {}  # an id came or went: any page may link to it
+                break
+    now: dict[str, tuple[_Links, tuple]] = {}
     # A link not relative to its page resolves alike on every page: resolve it once.
     resolved: dict[str | tuple[str, str], str] = {}
     for name, parser in sorted(pages.items()):
-        for href in sorted(set(parser.links) - from_content):
-            key = href if href.startswith(("/", "http:", "https:", "mailto:")) else (name, href)
-            known = resolved.get(key)
-            problem = known if known is not None else _resolve(href, name, base_path, files, pages)
-            resolved[key] = problem
-            if problem:
-                broken += 1
-                message = f"broken link on /{name}: {href} ({problem})"
-                source, line = _locate(href, sources.get(name, name), texts or {})
-                report(source, line, message)
+        was = last.get(name)
+        if was is not None and was[0] is parser:
+            problems = was[1]
+        else:
+            found = []
+            for href in sorted(set(parser.links) - from_content):
+                key = href if href.startswith(("/", "http:", "https:", "mailto:")) else (name, href)
+                known = resolved.get(key)
+                problem = (
+                    known if known is not None else _resolve(href, name, base_path, files, pages)
+                )
+                resolved[key] = problem
+                if problem:
+                    found.append((href, problem))
+            problems = tuple(found)
+        now[name] = (parser, problems)
+        for href, problem in problems:
+            broken += 1
+            message = f"broken link on /{name}: {href} ({problem})"
+            source, line = _locate(href, sources.get(name, name), texts or {})
+            report(source, line, message)
+    if kept is not None:
+        kept.clear()
+        kept.update({"": world, "pages": now})
     return broken
 
 
