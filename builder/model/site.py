@@ -205,13 +205,50 @@ def build_model(
     memo = kept if kept is not None else ModelMemo()
     check_references(content, frameworks, themes, recs, diagnostics, memo.references)
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
-    mentions = _mention_targets(content, diagnostics)
-    cache = cache if cache is not None else {}
     # What a report's part reads besides its record and body: the same as last time?
     shared = (content.recommendations, content.themes, base_path)
     if memo.shared != shared:
         memo.reports.clear()
     memo.shared = shared
+    parts = _report_parts(
+        ordered,
+        _mention_targets(content, diagnostics),
+        memo,
+        cache if cache is not None else {},
+        render_many or _render_each,
+        lambda report, result: _passages(report, result, recs, themes, note),
+        note,
+    )
+    for part in parts:
+        diagnostics.items.extend(part.problems)
+    views, histories = _derived_history(memo, parts, ordered, recs, frameworks)
+    return Site(
+        content,
+        frameworks,
+        themes,
+        recs,
+        views,
+        histories,
+        _timeline(ordered, content.events),
+        event_mentions=_event_passages(content, {p.report.id: p.result for p in parts}),
+        rendered={p.report.id: p.result for p in parts},
+        by_theme=_theme_index(views, themes, memo),
+        links=_content_links(content, parts, note),
+    )
+
+
+def _report_parts(
+    ordered: list[Report],
+    mentions: dict[str, list[Target]],
+    memo: ModelMemo,
+    cache: dict,
+    render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]],
+    passages: Callable[[Report, RenderedText], tuple[Passage, ...]],
+    note: Callable[[str], str],
+) -> list[KeptReport]:
+    """Each report's body rendered and anchored (found in `cache` by the hash of its text and
+    targets, or rendered by `render_many`), with its passages, statuses, links and problems; a
+    report whose record and body are the very ones of the last build keeps its very part."""
     last = memo.reports
     inputs = []
     for r in ordered:
@@ -225,19 +262,16 @@ def build_model(
         keys.append(was.body_key if was is not None and same else key_of(body, targets))
     missing = {k: i for k, i in zip(keys, inputs, strict=True) if k not in cache}
     if missing:
-        made = (render_many or _render_each)(list(missing.values()))
-        cache.update(zip(missing, made, strict=True))
+        cache.update(zip(missing, render_many(list(missing.values())), strict=True))
     current = set(keys)
     for stale in [k for k in cache if k not in current]:
         del cache[stale]  # forget old versions, so memory stays flat
-    rendered: dict[str, RenderedText] = {}
     parts: list[KeptReport] = []
     for index, report in enumerate(ordered):
         result = cache[keys[index]]
-        rendered[report.id] = result
         was = last.get(report.id)
         if was is None or was.report is not report or was.result is not result:
-            passages_of = _passages(report, result, recs, themes, note)
+            passages_of = passages(report, result)
             problems = Diagnostics()
             _report_anchor_problems(report, result, problems)
             was = KeptReport(
@@ -251,9 +285,24 @@ def build_model(
                 _report_links(report, passages_of, note),
                 tuple(problems.items),
             )
-        diagnostics.items.extend(was.problems)
         parts.append(was)
     memo.reports = {part.report.id: part for part in parts}  # this build's only: memory stays flat
+    return parts
+
+
+def _derived_history(
+    memo: ModelMemo,
+    parts: list[KeptReport],
+    ordered: list[Report],
+    recs: dict[str, TrackedRecommendation],
+    frameworks: dict[str, Framework],
+) -> tuple[list[ReportView], dict[str, History]]:
+    """Each report's view with its statuses as derived, and each recommendation's history.
+
+    Derived again only where what they are made of changed since the last build: the standings
+    of recommendations whose recorded statuses changed, the views of reports whose parts changed
+    (all of them when a standing changed), the histories at the reports whose passages changed.
+    """
     order = (
         tuple(r.id for r in ordered),
         frozenset(r.id for r in ordered if r.edition == "summary"),
@@ -274,19 +323,7 @@ def build_model(
     histories = _histories(recs, views, standings, memo.histories, changed)
     memo.order, memo.standings, memo.histories = order, standings, histories
     memo.derived = {v.report.id: (part, v) for part, v in zip(parts, views, strict=True)}
-    return Site(
-        content,
-        frameworks,
-        themes,
-        recs,
-        views,
-        histories,
-        _timeline(ordered, content.events),
-        event_mentions=_event_passages(content, rendered),
-        rendered=rendered,
-        by_theme=_theme_index(views, themes, memo),
-        links=_content_links(content, parts, note),
-    )
+    return views, histories
 
 
 def _standings(memo: ModelMemo, parts: list[KeptReport], order: tuple) -> dict[str, Standing]:
