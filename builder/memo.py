@@ -220,6 +220,11 @@ class Memo:
             },
             "templates_key": self.templates_key,
             "search": self.search,  # the search index, by the key of each of its shards
+            # The last link check's problems, page by page, with what they were checked against.
+            "link_problems": (
+                self.link_problems.get(""),
+                {name: found for name, (_, found) in self.link_problems.get("pages", {}).items()},
+            ),
         }
 
     def restore(self, state: dict, files: dict[str, str]) -> None:
@@ -238,5 +243,13 @@ class Memo:
         for name, scanned in state.get("links", {}).items():
             if name in self.pages:
                 self.links[name] = (self.pages[name][1], scanned)
+        world, problems = state.get("link_problems", (None, {}))
+        if (
+            world is not None
+        ):  # each with the very scan restored for its page, as `check_links` wants
+            pages = {
+                n: (self.links[n][1], found) for n, found in problems.items() if n in self.links
+            }
+            self.link_problems = {"": world, "pages": pages}
         self.templates_key = state.get("templates_key", "")
         self.search = self.search or state.get("search")

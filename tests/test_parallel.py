@@ -55,6 +55,51 @@ def test_a_warm_build_from_the_disk_cache_renders_nothing_and_equals_a_cold_one(
     assert edited == run(fixture_copy, jobs=1)
 
 
+def test_a_build_from_the_disk_cache_checks_the_links_of_the_changed_pages_only(
+    fixture_copy: Path, tmp_path: Path, monkeypatch
+):
+    import builder.check.linkcheck as linkcheck
+
+    resolve, checked = linkcheck._resolve, set()
+
+    def counting(link, page, *rest):
+        checked.add(page)
+        return resolve(link, page, *rest)
+
+    monkeypatch.setattr(linkcheck, "_resolve", counting)
+    root = tmp_path / "project"
+    run(fixture_copy, cache_root=root, cache=Memo(handed_on=False), jobs=1)
+    assert len(checked) > 10
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    report.write_text(report.read_text().replace("3. The council should", "3. The council must"))
+    checked.clear()
+    said = Diagnostics()
+    files = build(
+        fixture_project(Path("/nonexistent"), fixture_copy),
+        said,
+        write=False,
+        cache=Memo(handed_on=False),  # as in a new process: the last check comes from disk
+        cache_root=root,
+        jobs=1,
+    )
+    assert files is not None and said.items == []
+    assert checked <= {"", "reports/2013-07-first/index.html"}  # "": links written in content
+    broken = report.read_text().replace("3. The council must", "3. The council [must](/nowhere/)")
+    report.write_text(broken)
+    said = Diagnostics()
+    build(
+        fixture_project(Path("/nonexistent"), fixture_copy),
+        said,
+        write=False,
+        cache=Memo(handed_on=False),
+        cache_root=root,
+        jobs=1,
+    )
+    assert [d.message for d in said.items] == [
+        "broken link on /reports/2013-07-first/index.html: /nowhere/ (no such page)"
+    ]
+
+
 def test_an_unreadable_disk_cache_is_rebuilt(fixture_copy: Path, tmp_path: Path):
     root = tmp_path / "project"
     cold = run(fixture_copy, cache_root=root, jobs=1)
