@@ -244,9 +244,7 @@ class Memo:
             if name in self.pages:
                 self.links[name] = (self.pages[name][1], scanned)
         world, problems = state.get("link_problems", (None, {}))
-        if (
-            world is not None
-        ):  # each with the very scan restored for its page, as `check_links` wants
+        if world is not None:  # with the very scan restored for each page, as `check_links` wants
             pages = {
                 n: (self.links[n][1], found) for n, found in problems.items() if n in self.links
             }

@@ -97,9 +97,8 @@ def build(
         # On to the model even after parse errors: reference and quote problems in the files that
         # did parse are independent of them, and an editor should see every problem in one run.
         _render_notes(note_texts(content), content.settings.base_path, memo, pool)
-        changed = _changed_reports(
-            content.reports, memo.model.reports
-        )  # before the model replaces it
+        # Which reports an editor changed: asked before the model replaces what it kept.
+        changed = _changed_reports(content.reports, memo.model.reports)
         site = build_model(  # model
             content,
             diagnostics,

@@ -33,6 +33,10 @@ from builder.views.pages import (
 )
 from builder.workers import Workers, render_pages
 
+# Passages, report headers, recommendation summaries and settings: many pages show each, so a
+# page's key and the chunk sent to a worker name each by its hash, serialised once.
+SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings)
+
 
 class TemplateProblem(Exception):
     """A template failed; already reported to diagnostics."""
@@ -275,7 +279,7 @@ def render_first(
     the whole build computes for it, so the build finds it there and never renders it twice. A
     page whose template fails is left out: the whole build reports it."""
     urls, _, env = _environment(site, templates, memo)
-    shared = SharedRecords((Passage, ReportHeader, HistorySummary, Settings), memo.shared)
+    shared = SharedRecords(SHARED_RECORDS, memo.shared)
     out: dict[str, bytes] = {}
     for page in plan_report_pages(site, urls, templates.path, report_ids):
         key = hash_of(shared.serialise(page)[0])
@@ -310,9 +314,7 @@ class _Renderer:
         last: dict[int, tuple[Any, str]] | None = None,
     ) -> None:
         self.env, self.setup, self.workers = env, setup, workers
-        # Passages, report headers, recommendation summaries and settings: many pages show
-        # each; serialised once.
-        self.shared = SharedRecords((Passage, ReportHeader, HistorySummary, Settings), last)
+        self.shared = SharedRecords(SHARED_RECORDS, last)
         self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
         # The output files of each chunk sent, its future and the size of its pickled views.
