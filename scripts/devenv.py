@@ -39,8 +39,10 @@ def environment(extra: str = "") -> Path:
         if not python.exists():
             print("making a virtual environment in .venv/", file=sys.stderr)
             try:
-                # The system's packages stay visible, so whatever is installed already is reused.
-                venv.EnvBuilder(with_pip=True, system_site_packages=True).create(VENV)
+                # Isolated from the system's packages: everything the project runs with is what
+                # pyproject.toml declares, installed here, so the check passes or fails alike on
+                # a clean machine and on one with other packages installed.
+                venv.EnvBuilder(with_pip=True).create(VENV)
             except (subprocess.CalledProcessError, OSError) as exc:
                 shutil.rmtree(VENV, ignore_errors=True)  # half made: the next run starts afresh
                 fail(

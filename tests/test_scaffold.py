@@ -166,17 +166,19 @@ def test_the_installed_wheel_starts_and_builds_a_history(tmp_path: Path):
     )
     wheel = next(wheels.glob("inspection_history-*.whl"))
     env_dir = tmp_path / "venv"
-    # The system's site-packages supply Jinja and the rest without a network; the builder itself
-    # must come from the wheel.
-    venv.create(env_dir, system_site_packages=True)  # pip too comes from the system
+    # An isolated environment: the wheel and the dependencies it declares, installed by pip from
+    # the package index, and nothing of the interpreter's or of the test environment's packages.
+    # A dependency the wheel forgets to declare fails here as it would for a user.
+    venv.create(env_dir, with_pip=True)
     python = str(env_dir / "bin" / "python")
-    subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
-        check=True,
+    installing = subprocess.run(
+        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q", str(wheel)],
         env=clean,
         capture_output=True,
-        timeout=300,
+        text=True,
+        timeout=600,
     )
+    assert installing.returncode == 0, installing.stderr
     where = subprocess.run(
         [python, "-c", "import builder; print(builder.__file__)"],
         cwd=tmp_path,
