@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, build_files, fixture_project
+from conftest import FIXTURE, ROOT, build_files, fixture_project
 
 from builder.diagnostics import Diagnostics, summary
 from builder.load.load import MAX_FILE_BYTES, Project, read_sources
@@ -330,3 +332,36 @@ def test_a_paragraph_thick_with_markup_is_refused_before_markdown_sees_it(tmp_pa
         "120,001 characters) for the Markdown renderer (hint: split the paragraph, or remove "
         "stray '*', '_' or '\\' characters)"
     ]
+
+
+@pytest.mark.parametrize("folder", ["content", "templates", "assets"])
+def test_a_symlinked_top_level_folder_is_refused_and_nothing_published(tmp_path: Path, folder):
+    """A project whose `assets/` (say) is a link to a secrets folder publishes none of it."""
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / ".env").write_text("TOKEN=hunter2-do-not-publish\n")
+    (secrets / "key.css").write_text("/* hunter2-do-not-publish */\n")
+    (secrets / "themes.yml").write_text("- id: secret\n  title: hunter2-do-not-publish\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(FIXTURE / "content", project / "content")
+    if folder == "content":
+        shutil.rmtree(project / "content")
+        shutil.copytree(FIXTURE / "content", secrets, dirs_exist_ok=True)
+    (project / folder).symlink_to(secrets, target_is_directory=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{folder}: error: is a symbolic link, which the builder does not follow "
+        "(hint: replace it with a copy of the file or folder)",
+        "1 error; site not written",
+    ]
+    assert not (project / "_site").exists()

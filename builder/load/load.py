@@ -75,6 +75,9 @@ def _walk(
     files, a Mac's `._` copies) are skipped unless `hidden` is true.
     """
     found: list[Path] = []
+    if folder.is_symlink():  # os.walk would follow the folder itself, wherever it leads
+        _refuse_link(folder, diagnostics)
+        return found
 
     def unreadable(error: OSError) -> None:
         where = Path(error.filename) if error.filename else folder
@@ -153,7 +156,7 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
     """Read every YAML and Markdown file under the content folder."""
     files: dict[str, str] = {}
     folder = display_path(content)
-    if not content.is_dir():
+    if not content.is_dir() and not content.is_symlink():
         diagnostics.error(
             folder,
             0,
@@ -173,7 +176,7 @@ def _files_under(
     folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | None, hidden: bool = False
 ) -> dict[str, Path]:
     """Every regular file under a folder, keyed by its path inside it; nothing if it is absent."""
-    if not folder.is_dir():
+    if not folder.is_dir() and not folder.is_symlink():
         return {}
     return {
         p.relative_to(folder).as_posix(): p

@@ -48,8 +48,12 @@ def parse_content(
         found, errors = len(diagnostics.errors) > errors, len(diagnostics.errors)
         return found
 
+    # The folder itself already reported (not found, a link, unreadable): every file in it is
+    # missing for that one reason, said once.
+    no_folder = any(d.path == content_dir and d.line == 0 for d in diagnostics.errors)
+
     def refused(name: str) -> bool:  # already reported: a link, unreadable, not UTF-8
-        return any(d.path == f"{content_dir}/{name}" for d in diagnostics.items)
+        return no_folder or any(d.path == f"{content_dir}/{name}" for d in diagnostics.items)
 
     site = sources.get("site.yml")
     if site is None:
@@ -104,7 +108,7 @@ def parse_content(
             continue
         seen[report.id] = path
         reports.append(report)
-    if not sources.reports():
+    if not sources.reports() and not no_folder:
         diagnostics.error(
             f"{content_dir}/reports",
             0,

@@ -21,6 +21,14 @@ MULTILINE_KEYS = frozenset(
     {"note", "description", "summary", "text", "footer", "method", "quote", "prefix", "suffix"}
 )
 MAX_ID = 80  # ids name files and folders of the site: well under any file system's limit
+# Names Windows reserves for devices, in any case and with any extension: a folder of the site (or
+# a content file) named so cannot be made or checked out there.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{name}{n}" for name in ("com", "lpt") for n in range(1, 10)}
+)
+# A language tag as BCP 47 writes one (`en`, `en-GB`, `cy`, `zh-Hant-TW`): letters, digits and
+# hyphens in short subtags. It names files of the search index and goes into every page's `lang`.
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,7}$")
 
 _TYPE_NAMES = {
     str: "text",
@@ -134,7 +142,12 @@ class Fields:
     def ident(self, key: str, required: bool = False) -> str:
         """An id: lower-case words joined by hyphens."""
         value = self.mapping.get(key)
-        if type(value) is str and len(value) <= MAX_ID and _ID.fullmatch(value):
+        if (
+            type(value) is str
+            and len(value) <= MAX_ID
+            and _ID.fullmatch(value)
+            and value not in WINDOWS_RESERVED
+        ):
             # The common case, taken as it is: letters, digits and hyphens on one line hold no
             # space to strip and nothing Markdown could trip on, so `text` has nothing to say.
             return value
@@ -151,6 +164,24 @@ class Fields:
                 f"'{key}' is too long ({len(value)} characters; at most {MAX_ID})",
             )
             return ""
+        if value in WINDOWS_RESERVED:
+            self.error(
+                self.line_of(key),
+                f"'{key}' '{value}' is a name Windows reserves for a device, so no file or folder "
+                "can take it there (hint: add a word to it)",
+            )
+            return ""
+        return value
+
+    def language_tag(self, key: str, default: str) -> str:
+        """A language tag such as `en-GB`, which the site writes into file names and markup."""
+        value = self.text(key) or default
+        if not _LANGUAGE_TAG.fullmatch(value):
+            self.error(
+                self.line_of(key),
+                f"'{key}' must be a language tag such as 'en' or 'en-GB', not '{short(value)}'",
+            )
+            return default
         return value
 
     def idents(self, key: str) -> tuple[str, ...]:

@@ -49,6 +49,7 @@ from builder.parse.schema import (
     Idents,
     Inline,
     Items,
+    LanguageTag,
     Nested,
     Number,
     Paragraph,
@@ -216,14 +217,18 @@ def _file_where(f: Fields) -> Where:
 CONTACT = Schema(
     "'contact'",
     Contact,
-    (Field("email", TEXT), Field("corrections", TEXT)),
+    (Field("email", TEXT), Field("corrections", Url("corrections address"))),
     check=_check_contact,
     keep=always,
 )
 DATA_LICENCE = Schema(
     "'data_licence'",
     Licence,
-    (Field("name", TEXT, required=True), Field("url", TEXT), Field("text", LINES)),
+    (
+        Field("name", TEXT, required=True),
+        Field("url", Url("data licence url")),
+        Field("text", LINES),
+    ),
     keep=always,
 )
 SETTINGS = Schema(
@@ -235,7 +240,7 @@ SETTINGS = Schema(
         Field("description", LINES),
         Field("url", Custom(_site_url)),
         Field("base_path", Custom(_base_path)),
-        Field("language", TEXT, default="en"),
+        Field("language", LanguageTag(), default="en"),
         Field("footer", LINES),
         Field("kinds", Custom(_kinds)),
         Field("rules", Custom(parse_rules)),

@@ -131,6 +131,15 @@ class Url(Kind):
         return f.url(field.key, self.label)
 
 
+class LanguageTag(Kind):
+    """A language tag (`en`, `en-GB`), checked by the one rule for every value that names a file."""
+
+    empty = "en"
+
+    def read(self, f: Fields, field: Field) -> Any:
+        return f.language_tag(field.key, field.default or self.empty)
+
+
 class Choice(Kind):
     """An id from a fixed vocabulary.
 
