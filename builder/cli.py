@@ -7,7 +7,7 @@ import datetime
 import sys
 from pathlib import Path
 
-from builder.diagnostics import Diagnostics, summary
+from builder.diagnostics import Diagnostics, shown_lines, summary
 from builder.load.load import Project, display_path
 
 
@@ -33,8 +33,8 @@ def _version() -> str:
 def report(diagnostics: Diagnostics, written: bool, stream=None) -> None:
     """Print every diagnostic, sorted, then the count line."""
     stream = stream or sys.stderr  # looked up now, so that a caller's redirection applies
-    for item in diagnostics.sorted():
-        print(item.format(), file=stream)
+    for line in shown_lines(diagnostics):
+        print(line, file=stream)
     print(summary(diagnostics, written), file=stream)
 
 
@@ -74,8 +74,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if files is None or refused.has_errors():
         report(diagnostics, written=False)
         return 1
-    for item in diagnostics.sorted():
-        print(item.format(), file=sys.stderr)
+    for line in shown_lines(diagnostics):
+        print(line, file=sys.stderr)
     print(f"{len(files)} files written to {display_path(project.out)}", file=sys.stderr)
     return 0
 
@@ -89,8 +89,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     diagnostics.extend(output_folder_problems(args, project))  # what `build` would refuse
     if diagnostics.has_errors():
         files = None
-    for item in diagnostics.sorted():
-        print(item.format(), file=sys.stderr)
+    for line in shown_lines(diagnostics):
+        print(line, file=sys.stderr)
     if args.todo:
         print_todo(project, diagnostics)
     if files is None:

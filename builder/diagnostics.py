@@ -61,6 +61,41 @@ class Diagnostics:
 
 
 MAX_MESSAGE = 400
+MAX_OF_A_KIND = 50  # lines shown of one kind of problem; the rest are counted in one line
+MAX_LINES = 200  # lines shown in all, so no input can flood a terminal or a CI log
+_VALUES = re.compile(r"'[^']*'|\d[\d,]*")
+
+
+def kind_of(item: Diagnostic) -> tuple[str, str, str]:
+    """What makes problems alike: the file, the severity and the message without its values."""
+    return item.path, item.severity, _VALUES.sub("…", item.message)
+
+
+def shown_lines(diagnostics: Diagnostics) -> list[str]:
+    """Every problem as a line, in file and line order, but at most `MAX_OF_A_KIND` of one kind
+    (the rest counted in one line, with where the first of them are) and `MAX_LINES` in all."""
+    kept: list[Diagnostic] = []
+    left: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    everything = diagnostics.sorted()
+    for item in everything:
+        kind = kind_of(item)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= MAX_OF_A_KIND:
+            kept.append(item)
+        else:
+            left.setdefault(kind, []).append(item)
+    lines = [item.format() for item in kept]
+    for (path, severity, _), items in left.items():
+        at = ", ".join(str(i.line) for i in items[:5] if i.line)
+        at = f" (lines {at}{', …' if len(items) > 5 else ''})" if at else ""
+        many = f"{len(items):,} more {severity}{'' if len(items) == 1 else 's'}"
+        lines.append(f"{path}: {severity}: {many} like this one{at}: {items[0].message}")
+    if len(lines) > MAX_LINES:
+        hidden = len(everything) - (MAX_LINES - 1)
+        lines = lines[: MAX_LINES - 1]
+        lines.append(f"… and {hidden:,} more problems, not shown: fix those above and run again")
+    return lines
 
 
 def one_line(message: str) -> str:

@@ -53,6 +53,9 @@ class Sources:
 
 
 MAX_FILE_BYTES = 1_000_000  # per content file; the largest bundled report is 64 KB
+# All content files together: a national site of 500 real reports is about 30 MB, a synthetic
+# site of 5,000 reports about 60 MB. Past this a build would run for minutes and hold gigabytes.
+MAX_CONTENT_BYTES = 120_000_000
 
 
 def display_path(path: Path) -> str:
@@ -163,9 +166,19 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
             "content folder not found (hint: run from the project folder, or pass --content DIR)",
         )
         return Sources(files, folder)
+    total = 0
     for path in _walk(content, diagnostics, (".yml", ".yaml", ".md")):
         name = f"{folder}/{path.relative_to(content).as_posix()}"  # always under the folder's name
         data = _read_bytes(path, diagnostics)
+        total += len(data or b"")
+        if total > MAX_CONTENT_BYTES:
+            diagnostics.error(
+                name,
+                0,
+                f"the content folder holds more than the limit of {MAX_CONTENT_BYTES:,} bytes in "
+                "all; this file passes it, and it and the files after it are not read",
+            )
+            break
         text = decode(data, name, diagnostics) if data is not None else None
         if text is not None:
             files[name] = text

@@ -303,6 +303,11 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         what = short(exc.problem or exc.context or "not valid YAML", 100)
         context = str(exc.context or "")
         hint = ""
+        if "maximum nesting depth" in what:
+            # libyaml's own bound (newer builds of PyYAML carry one), met before the composer's.
+            raise YamlProblem(
+                line, f"values are nested more than {MAX_DEPTH} levels deep"
+            ) from None
         if "mapping values are not allowed" in what:
             hint = " (hint: put quotes around a value that contains ': ')"
         elif "found character '\\t'" in what:

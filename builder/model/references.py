@@ -36,8 +36,9 @@ def check_references(
         return True
 
     for rec in content.recommendations:
+        lines = dict(rec.where.keys)
         for i, theme in enumerate(rec.themes):
-            known(diagnostics, theme, themes, "theme", _item(rec.where, "themes", i))
+            known(diagnostics, theme, themes, "theme", _item(rec.where, lines, "themes", i))
     for event in content.events:
         _check_kind_and_framework(event, kinds, frameworks, known, diagnostics)
         for mention in event.mentions:
@@ -77,8 +78,9 @@ def _check_kind_and_framework(item, kinds, frameworks, known, into: Diagnostics)
 
 def _check_report(report, themes, recs, report_ids, known, into: Diagnostics) -> None:
     for passage in (*report.annotations, *report.recommendations):
+        lines = dict(passage.where.keys)  # once per passage: a lookup per theme stays linear
         for i, theme in enumerate(passage.themes):
-            known(into, theme, themes, "theme", _item(passage.where, "themes", i))
+            known(into, theme, themes, "theme", _item(passage.where, lines, "themes", i))
         known(into, passage.tracks, recs, "tracked recommendation", passage.where.of("tracks"))
         if passage.status and passage.status not in STATUSES:
             into.error(
@@ -117,10 +119,10 @@ def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:
                 )
 
 
-def _item(where: Where, key: str, index: int) -> Where:
-    """Where item `index` of a list was written; the key's own line for a one-line list."""
-    keys = dict(where.keys)
-    return Where(where.path, keys.get(f"{key}.{index}", keys.get(key, where.line)))
+def _item(where: Where, lines: dict[str, int], key: str, index: int) -> Where:
+    """Where item `index` of a list was written (`lines`: the item's key lines, as a dict); the
+    key's own line for a one-line list."""
+    return Where(where.path, lines.get(f"{key}.{index}", lines.get(key, where.line)))
 
 
 def _check_judgements(

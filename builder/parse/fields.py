@@ -21,6 +21,7 @@ MULTILINE_KEYS = frozenset(
     {"note", "description", "summary", "text", "footer", "method", "quote", "prefix", "suffix"}
 )
 MAX_ID = 80  # ids name files and folders of the site: well under any file system's limit
+MAX_IDS = 100  # ids in one list (a passage's themes, say): checked pairwise, shown on pages
 # Names Windows reserves for devices, in any case and with any extension: a folder of the site (or
 # a content file) named so cannot be made or checked out there.
 WINDOWS_RESERVED = frozenset(
@@ -194,7 +195,14 @@ class Fields:
         if not isinstance(value, list):
             self.error(self.line_of(key), f"'{key}' must be a list of ids, not {_describe(value)}")
             return ()
-        out = []
+        if len(value) > MAX_IDS:
+            self.error(
+                self.line_of(key),
+                f"'{key}' names {len(value):,} ids; a list may name at most {MAX_IDS} "
+                "(hint: a passage about that many subjects is better split)",
+            )
+            return ()
+        out: list[str] = []
         lines = value.item_lines if isinstance(value, LineList) else []
         for index, item in enumerate(value):
             line = lines[index] if index < len(lines) else self.line_of(key)
@@ -204,6 +212,8 @@ class Fields:
                 self.error(line, f"'{key}' has an invalid id '{short(item)}'")
             elif len(item) > MAX_ID:
                 self.error(line, f"'{key}' has an id that is too long ({len(item)} characters)")
+            elif item in out:
+                self.error(line, f"'{key}' names '{item}' twice")
             else:
                 out.append(item)
         return tuple(out)

@@ -522,6 +522,13 @@ def normalise(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+# The most records a list file may hold: each is a page (or many lines of pages) of the site, so a
+# runaway file would make a build write and check tens of thousands of files. A national site of
+# every English local authority needs a few thousand tracked recommendations and a few hundred
+# themes.
+MAX_RECORDS = {"framework": 200, "theme": 2_000, "tracked recommendation": 10_000, "": 10_000}
+
+
 def parse_list(
     text: str, path: str, diagnostics: Diagnostics, what: str, parse_item: Callable[..., T | None]
 ) -> tuple[T, ...]:
@@ -538,6 +545,15 @@ def parse_list(
         return ()
     records: list[T] = []
     seen: dict[str, int] = {}
+    most = MAX_RECORDS.get(what, MAX_RECORDS[""])
+    if len(data) > most:
+        diagnostics.error(
+            path,
+            data.line_of(most),
+            f"the file lists {len(data):,} {what}s; a site may have at most {most:,} "
+            f"(the limit is passed on this line)",
+        )
+        return ()
     for index, item in enumerate(data):
         line = data.line_of(index)
         record = parse_item(item, path, diagnostics, line)

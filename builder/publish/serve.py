@@ -38,7 +38,7 @@ from tornado import ioloop, web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from builder.diagnostics import Diagnostics, summary
+from builder.diagnostics import Diagnostics, shown_lines, summary
 from builder.load.load import Project, display_path
 from builder.pipeline import Cache, build
 from builder.sitefiles import SiteFiles, stored
@@ -84,7 +84,7 @@ class Preview:
         except Exception as exc:  # noqa: BLE001 - the preview must outlive any failure
             diagnostics.error("builder", 0, f"internal error: {type(exc).__name__}: {exc}")
             files = None
-        lines = [d.format() for d in diagnostics.sorted()]
+        lines = shown_lines(diagnostics)
         elapsed = time.perf_counter() - started
         if files is None and not show_failure:
             print(f"build failed in {elapsed * 1000:.0f} ms; trying again", file=sys.stderr)
