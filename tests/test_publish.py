@@ -642,3 +642,78 @@ def test_a_folder_already_holding_the_site_is_left_as_it_is(tmp_path: Path, fixt
     write_site_atomically(fixture_files, out)
     assert page.read_bytes() == data
     assert out.stat().st_ino != before[0]
+
+
+def _site_with(files: dict[str, bytes], **changes: bytes | None) -> dict[str, bytes]:
+    out = dict(files)
+    for name, data in changes.items():
+        if data is None:
+            out.pop(name.replace("__", "/"), None)
+        else:
+            out[name.replace("__", "/")] = data
+    return out
+
+
+def _replaced_in_place_three_times(out: Path, fixture_files: dict[str, bytes]) -> None:
+    """An empty folder, an earlier site and a site with a page gone, each replaced in place."""
+    gone = "reports/2022-01-visit/index.html"
+    sites = [
+        fixture_files,
+        _site_with(fixture_files, **{"extra__index.html": b"<p>new page</p>"}),
+        {name: data for name, data in fixture_files.items() if name != gone},
+    ]
+    for files in sites:
+        write_site_atomically(files, out)
+        held = tree(out)
+        assert held.pop(MARKER).decode().splitlines()[2:] == sorted(files)
+        assert held == dict(files)  # nothing staged or retired is left inside
+    assert not (out / "extra").exists()
+
+
+def test_an_output_folder_that_cannot_be_swapped_is_replaced_in_place(
+    tmp_path: Path, fixture_files: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+):
+    """A mount point (say, a volume a CI job or a container mounts at --out) cannot be renamed:
+    each build replaced nothing and failed with EBUSY. Its contents are replaced instead."""
+    out = tmp_path / "volume"
+    out.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == out or real(p))
+    renamed = []
+
+    def rename(a, b, *args, **kwargs):  # a mount point refuses to move, as the kernel does
+        if Path(a) == out or Path(b) == out:
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out))
+        renamed.append(b)
+        return real_rename(a, b, *args, **kwargs)
+
+    real_rename = os.rename
+    monkeypatch.setattr(os, "rename", rename)
+    exchange = publish.exchange_folders
+
+    def exchange_but_not_the_mount(a, b):
+        if out in (Path(a), Path(b)):
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out))
+        return exchange(a, b)
+
+    monkeypatch.setattr(publish, "exchange_folders", exchange_but_not_the_mount)
+    _replaced_in_place_three_times(out, fixture_files)
+    (out / "CNAME").write_text("mine\n")  # a stranger's file: the folder is left alone
+    with pytest.raises(PublishError):
+        write_site_atomically(fixture_files, out)
+    assert (out / "CNAME").read_text() == "mine\n"
+
+
+def test_a_real_mount_point_is_published_in_place(tmp_path: Path, fixture_files):
+    out = tmp_path / "mounted"
+    out.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(out)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        assert os.path.ismount(out)
+        _replaced_in_place_three_times(out, fixture_files)
+    finally:
+        subprocess.run(["umount", str(out)], check=True)

@@ -169,9 +169,12 @@ def _resolve(
     if not parts.path:
         target = page
     elif parts.path.startswith("/"):
-        if not parts.path.startswith(base_path):
+        # As a browser resolves it: `/history/../other/` leads to `/other/`, outside `/history/`.
+        path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+        path = "/" + path.lstrip("/")
+        if not (path.startswith(base_path) or path + "/" == base_path):
             return f"outside the base path {base_path}"
-        target = parts.path[len(base_path) :]
+        target = path[len(base_path) :]
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path))
     target = unquote(target)

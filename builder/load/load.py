@@ -182,7 +182,24 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
         text = decode(data, name, diagnostics) if data is not None else None
         if text is not None:
             files[name] = text
+            _lone_carriage_return(text, name, diagnostics)
     return Sources(files, folder)
+
+
+def _lone_carriage_return(text: str, name: str, diagnostics: Diagnostics) -> None:
+    """Say so when a file breaks lines with a carriage return alone (classic Mac OS): it is read
+    as a line break, as most editors show it, but other tools see one long line."""
+    at = text.find("\r")
+    while at != -1 and text.startswith("\r\n", at):
+        at = text.find("\r", at + 2)
+    if at != -1:
+        line = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at) + 1
+        diagnostics.warning(
+            name,
+            line,
+            "this line ends with a carriage return alone, read as a line break "
+            "(hint: save the file with LF or CRLF line endings)",
+        )
 
 
 def _files_under(

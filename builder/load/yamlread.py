@@ -295,14 +295,25 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        unclosed = str(exc.problem).startswith("did not find expected ',' or ")
         if exc.context_mark and (
-            "end of stream" in str(exc.problem) or "could not find expected ':'" in str(exc.problem)
+            unclosed
+            or "end of stream" in str(exc.problem)
+            or "could not find expected ':'" in str(exc.problem)
         ):
             mark = exc.context_mark  # where the unfinished value began, not where the file ended
         line = (mark.line + 1 if mark else 1) + offset
         what = short(exc.problem or exc.context or "not valid YAML", 100)
         context = str(exc.context or "")
         hint = ""
+        if unclosed and exc.context_mark:
+            closer = "]" if "']'" in what else "}"
+            opener = "[" if closer == "]" else "{"
+            raise YamlProblem(
+                line,
+                f"invalid YAML: the '{opener}' on this line is never closed "
+                f"(hint: end the list with '{closer}', with a comma between its items)",
+            ) from None
         if "maximum nesting depth" in what:
             # libyaml's own bound (newer builds of PyYAML carry one), met before the composer's.
             raise YamlProblem(

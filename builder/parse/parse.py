@@ -641,11 +641,13 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     data = read_yaml(front, path, diagnostics, first_line=2)
     if data is None:
         if not _failed(diagnostics, path):
+            written = [i for i, line in enumerate(front.split("\n")) if line.strip()]
             diagnostics.error(
                 path,
-                1,
-                "the front matter is empty (hint: a report needs its id, title, kind, "
-                "published, authors, publisher, source and licence between the '---' lines)",
+                2 + written[0] if written else 1,  # the first comment, or the opening line
+                f"the front matter {'holds only comments' if written else 'is empty'} (hint: a "
+                "report needs its id, title, kind, published, authors, publisher, source and "
+                "licence between the '---' lines)",
             )
         return None
     problem = body_problem(body)  # reported here, before Markdown ever sees the text

@@ -131,7 +131,10 @@ def _output_problem(out: Path, inputs: Mapping[str, Path], root: Path | None) ->
 
 def _not_written_by_the_builder(folder: Path) -> list[str] | None:
     """What in `folder` an earlier build did not write; None if the folder is not an output at all."""
-    entries = [p for p in folder.iterdir() if p.name not in _LITTER]
+    staged = _leftover_pattern(folder)  # a build's staging folder, inside a mount point
+    entries = [
+        p for p in folder.iterdir() if p.name not in _LITTER and not staged.fullmatch(p.name)
+    ]
     if not entries:
         return []
     marker = folder / MARKER
@@ -148,9 +151,11 @@ def _not_written_by_the_builder(folder: Path) -> list[str] | None:
             if (Path(top) / name).is_symlink():  # os.walk lists links to folders among folders
                 names.append(name)
         folders[:] = sorted(f for f in folders if not (Path(top) / f).is_symlink())
+        if here == Path("."):
+            folders[:] = [f for f in folders if not staged.fullmatch(f)]
         for name in sorted(names):
             relative = (here / name).as_posix()
-            if relative not in written and name not in _LITTER:
+            if relative not in written and name not in _LITTER and name != f"{MARKER}.part":
                 strangers.append(relative)
     return sorted(strangers)
 
@@ -192,18 +197,23 @@ def write_site_atomically(
     if problem:
         raise PublishError(shown, problem)
     out = out.resolve()
+    # A mount point cannot be renamed or swapped (EBUSY): its contents are replaced instead,
+    # staged inside it so that every rename stays on its file system.
+    in_place = out.is_dir() and os.path.ismount(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         if _holds_exactly(out, files):
             return  # the last build wrote these very bytes, and they are as it left them
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out if in_place else out.parent)
+        )
     except OSError as exc:
         raise PublishError(shown, _cannot_write(exc, display_path(out.parent))) from None
     with _held(staging):
         try:
             _write_tree(staging, files)
-            retired = _swap(staging, out)
+            retired = _replace_contents(staging, out) if in_place else _swap(staging, out)
         except _PageError as exc:
             remove_folder(staging)
             raise PublishError(shown, _cannot_write(exc.error, exc.name)) from None
@@ -330,6 +340,55 @@ def _swap(staging: Path, out: Path) -> Path | None:
     return retired
 
 
+def _replace_contents(staging: Path, out: Path) -> Path:
+    """Put the site staged inside `out` in place of its contents, entry by entry, for a folder
+    that cannot itself be swapped (a mount point); return the staging folder, for removal.
+
+    Each top-level file or folder is swapped in one atomic step, so a reader finds each part of
+    the site whole, old or new. The marker first lists the old site's files and the new one's, so
+    a build killed midway leaves a folder the next build knows as its own.
+    """
+    old = _listed(out)
+    new = _listed(staging)
+    _write_marker(out, sorted(old | new))
+    tops = sorted({name.split("/", 1)[0] for name in new} - {MARKER})
+    for name in tops:
+        staged, target = staging / name, out / name
+        if target.is_dir() and not target.is_symlink() and staged.is_dir():
+            if not exchange_folders(staged, target):
+                os.rename(target, staging / f"{name}.old")
+                os.rename(staged, target)
+        else:
+            if target.is_dir() and not target.is_symlink():
+                os.rename(target, staging / f"{name}.old")
+            os.replace(staged, target)  # a file over a file: one step
+    for name in sorted({n.split("/", 1)[0] for n in old} - set(tops) - {MARKER}):
+        gone = out / name
+        if gone.is_dir() and not gone.is_symlink():
+            shutil.rmtree(gone, ignore_errors=True)
+        else:
+            with suppress(OSError):
+                gone.unlink()
+    os.replace(staging / MARKER, out / MARKER)  # last: now it lists exactly the new site
+    return staging
+
+
+def _listed(folder: Path) -> set[str]:
+    """The files an output folder's marker lists (none for a folder with no marker)."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(text[len(_MARKER_HEAD) :].splitlines()) if text.startswith(_MARKER_HEAD) else set()
+
+
+def _write_marker(folder: Path, names: list[str]) -> None:
+    """Replace a folder's marker in one step."""
+    part = folder / f"{MARKER}.part"
+    _write_file(part, (_MARKER_HEAD + "".join(f"{n}\n" for n in names)).encode("utf-8"))
+    os.replace(part, folder / MARKER)
+
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -382,9 +441,12 @@ def _leftover_pattern(out: Path) -> re.Pattern[str]:
 def remove_leftovers(out: Path) -> None:
     """Remove the staging and retired folders of interrupted builds; put back a retired output."""
     pattern = _leftover_pattern(out)
+    # Beside the output, or inside it where it is a mount point and is written in place.
+    places = [out.parent, out] if out.is_dir() and os.path.ismount(out) else [out.parent]
     leftovers = sorted(
         p
-        for p in out.parent.iterdir()
+        for place in places
+        for p in place.iterdir()
         if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
     )
     for path in leftovers:

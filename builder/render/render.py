@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
+from jinja2 import nodes
 from markupsafe import Markup
 
 from builder.check.linkcheck import share_strings
@@ -113,6 +114,14 @@ def render_template(
     except jinja2.TemplateNotFound as exc:
         path, line = _template_frame(exc, env, name)  # the template that asked for it
         diagnostics.error(path, line, f"template not found: {exc.name}")
+    except RecursionError:
+        # Almost always a template that includes (or extends) itself, directly or through
+        # others: the deepest frame is wherever the stack ran out, so name the include instead.
+        cycle = _template_cycle(env, name) or (
+            *_template_frame(RecursionError(), env, name),
+            "templates include one another without end",
+        )
+        diagnostics.error(cycle[0], cycle[1], f"template error: {cycle[2]}")
     except Exception as exc:  # noqa: BLE001 - any runtime failure in a template is the template's
         path, line = _template_frame(exc, env, name)
         message = (
@@ -139,6 +148,42 @@ def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple
         if frame.filename in known:
             return frame.filename, frame.lineno or 0
     return paths.get(name) or _fallback_path(env, name), 0
+
+
+def _template_cycle(env: jinja2.Environment, name: str) -> tuple[str, int, str] | None:
+    """The include, extends or import that closes a cycle among templates reached from `name`:
+    its file, its line and what it does; None when no template names itself this way."""
+    paths = cast("dict[str, str]", env.globals["template_paths"])
+    done: set[str] = set()
+
+    def uses(template: str) -> list[tuple[str, int]]:
+        try:
+            source = env.loader.get_source(env, template)[0] if env.loader else ""
+            tree = env.parse(source)
+        except (jinja2.TemplateError, OSError):
+            return []
+        found = []
+        for kind in (nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport):
+            for node in tree.find_all(kind):
+                named = cast("nodes.Expr", node.template)  # type: ignore[attr-defined]
+                if isinstance(named, nodes.Const) and isinstance(named.value, str):
+                    found.append((named.value, node.lineno))
+        return found
+
+    def walk(template: str, trail: list[str]) -> tuple[str, int, str] | None:
+        done.add(template)
+        for used, line in uses(template):
+            if used == template:
+                return paths.get(template, template), line, f"template '{used}' includes itself"
+            if used in trail:
+                through = " -> ".join([*trail[trail.index(used) :], template, used])
+                where = paths.get(template, template)
+                return where, line, f"template '{used}' includes itself through {through}"
+            if used not in done and (cycle := walk(used, [*trail, template])):
+                return cycle
+        return None
+
+    return walk(name, [])
 
 
 def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -> bytes:
