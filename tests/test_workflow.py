@@ -188,3 +188,38 @@ def test_a_bad_base_url_is_one_clear_error(tmp_path: Path):
         "--base-url: error: the site address must start with http:// or https://, "
         "not 'ftp://example.net/'\n1 error\n"
     )
+
+
+def _names(requirements: str) -> set[str]:
+    """The distribution names a requirements text pins or asks for, normalised."""
+    found = set()
+    for line in requirements.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("--"):
+            name = re.split(r"[\[<>=!~;\s]", line, maxsplit=1)[0]
+            found.add(re.sub(r"[-_.]+", "-", name).lower())
+    return found
+
+
+def test_the_workflow_installs_only_pinned_packages_on_a_pinned_image():
+    text = WORKFLOW.read_text()
+    assert re.search(r"container: debian:bookworm@sha256:[0-9a-f]{64}\n", text)
+    installs = [line.strip() for line in text.splitlines() if "pip install" in line]
+    assert installs == [
+        "python -m pip install --require-hashes --no-deps -r requirements/publish.txt",
+        "python -m pip install --no-deps --no-build-isolation .",
+    ]
+    lock = (ROOT / "requirements" / "publish.txt").read_text()
+    pins = re.findall(
+        r"^([\w.-]+)==([\w.]+) \\\n((?:\s+--hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", lock, re.M
+    )
+    assert pins and len(pins) == len(_names(lock))  # every package pinned, each with its hashes
+
+
+def test_the_lock_holds_every_dependency_the_builder_declares():
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    wanted = (ROOT / "requirements" / "publish.in").read_text()
+    assert _names("\n".join(declared)) | {"setuptools"} == _names(wanted)
+    assert _names(wanted) <= _names((ROOT / "requirements" / "publish.txt").read_text())
