@@ -377,6 +377,18 @@ def _check_annotation(f: Fields, v: Values) -> None:
         f.error(f.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
     if f.has("basis") and not status:
         f.error(f.line_of("basis"), "'basis' says where a status comes from: add a 'status'")
+    if v["inspection"] and not status:
+        f.error(
+            f.line_of("inspection"),
+            "an annotation with 'inspection' records what that earlier inspection found: "
+            "add 'tracks' and 'status' (raised, progress, met or positive)",
+        )
+    if v["inspection"] and f.has("basis"):
+        f.error(
+            f.line_of("basis"),
+            "an earlier inspection's status has the basis 'as reported by' this report: "
+            "remove 'basis'",
+        )
 
 
 def _check_report(f: Fields, v: Values) -> None:
@@ -458,6 +470,7 @@ ANNOTATION = Schema(
         Field("status", ID),
         Field("note", LINES),
         BASIS,
+        Field("inspection", ID),
     ),
     where=item_where,
     check=_check_annotation,

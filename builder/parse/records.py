@@ -22,6 +22,10 @@ BASES = ("stated", "inferred", "elsewhere")
 RULES = {
     "every_numbered_paragraph_themed": "every numbered paragraph carries a theme",
     "every_listed_finding_themed": "every listed finding (a bullet in the text) carries a theme",
+    "every_tracked_recommendation_followed": (
+        "every tracked recommendation is one of a report's own recommendations, or two or more "
+        "documents speak of it"
+    ),
 }
 
 
@@ -192,6 +196,9 @@ class Annotation:
     basis: str = (
         "stated"  # the status: stated by the passage, or inferred by the editors (see note)
     )
+    # An earlier inspection outside the collection (an event id): the status is what that
+    # inspection found, as this report reports it, not this report's own finding.
+    inspection: str = ""
 
 
 @dataclass(frozen=True)
