@@ -186,3 +186,20 @@ def test_a_reported_inspection_must_be_an_earlier_event(histories: Path, line, m
     found = [d.format() for d in diagnostics.sorted() if d.severity == "error"]
     assert len(found) == 1 and message in found[0], found
     assert re.match(r".*2013-07-first\.md:\d+: error: ", found[0])
+
+
+def test_a_theme_strip_cell_with_concerns_and_strengths_is_not_shown_as_concerns_alone(
+    histories: Path, tmp_path
+):
+    # 2022: supervision praised (above) beside a concern on the same subject: neither red nor blue.
+    _edit(
+        histories / "reports" / "2022-01-visit.md",
+        "annotations:\n",
+        "annotations:\n  - quote: For a small number of staff\n    themes: [supervision]\n"
+        "    tracks: records\n    status: raised\n",
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", histories))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    theme = files["themes/supervision/index.html"].decode()
+    cells = re.findall(r'<td class="cell ([a-z-]+)">([^<]*)<br>([^<]*)<br>([^<]*)</td>', theme)
+    assert ("has-mixed", "2 passages", "1 concern", "1 progress or strength") in cells, cells
