@@ -14,7 +14,7 @@ from html import unescape
 
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.memo import ModelMemo, key_of
-from builder.model.anchoring import Anchor, Target
+from builder.model.anchoring import Anchor, Target, fold
 from builder.model.derive import CONCERNS, Column, Standing, derive_all
 from builder.model.hints import closest_ids
 from builder.model.references import check_references
@@ -463,6 +463,7 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
             f"paragraph number {number} is used twice; each paragraph number must be unique",
         )
     ids = {b.id for b in result.blocks}
+    _repair_problems(report, result, diagnostics)
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
             close = closest_ids(j.paragraph, [b.id for b in result.blocks])
@@ -471,6 +472,30 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
                 j.where.path,
                 j.where.of("paragraph").line,
                 f"paragraph '{j.paragraph}' not found in this report{hint}",
+            )
+
+
+def _repair_problems(report: Report, result: RenderedText, diagnostics: Diagnostics) -> None:
+    """A disclosed repair names words the text gives, in the paragraph it names."""
+    for repair in report.repairs:
+        blocks = [b for b in result.blocks if not repair.paragraph or b.id == repair.paragraph]
+        if repair.paragraph and not blocks:
+            close = closest_ids(repair.paragraph, [b.id for b in result.blocks])
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            diagnostics.error(
+                repair.where.path,
+                repair.where.of("paragraph").line,
+                f"paragraph '{repair.paragraph}' not found in this report{hint}",
+            )
+            continue
+        shown = fold(repair.shown)[0]
+        if not any(shown in fold(b.text)[0] for b in blocks):
+            place = f"paragraph '{repair.paragraph}'" if repair.paragraph else "the text"
+            diagnostics.error(
+                repair.where.path,
+                repair.where.of("shown").line,
+                f"repair: '{repair.shown}' is not in {place} (hint: 'shown' is the words as the "
+                "edition's text now gives them, 'printed' as the source gave them)",
             )
 
 

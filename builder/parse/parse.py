@@ -30,6 +30,7 @@ from builder.parse.records import (
     OwnRecommendation,
     PartialDate,
     Person,
+    Repair,
     Report,
     Scope,
     Selector,
@@ -410,6 +411,18 @@ def _check_report(f: Fields, v: Values) -> None:
         )
 
 
+REPAIR = Schema(
+    "repair",
+    Repair,
+    (
+        Field("printed", TEXT, required=True),
+        Field("shown", TEXT, required=True),
+        Field("paragraph", PARAGRAPH),
+        Field("note", LINES),
+    ),
+    where=item_where,
+    keep=lambda f, v: f.ok,
+)
 AUTHOR = Schema(
     "author",
     Person,
@@ -507,6 +520,7 @@ REPORT = Schema(
         ),
         Field("mentions", Items(MENTION)),
         Field("added", DATE_START),
+        Field("repairs", Items(REPAIR)),
     ),
     check=_check_report,
 )

@@ -202,6 +202,22 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """A word the edition gives otherwise than the source it was transcribed from: a joined or
+    broken word, a lost hyphen, a misspelling. Where `shown` is `printed`, it is kept as printed."""
+
+    printed: str  # as the source gives it
+    shown: str  # as the edition's text gives it
+    paragraph: str  # the block it is in ("p14" or an unnumbered paragraph's id), or ""
+    note: str
+    where: Where
+
+    @property
+    def kept(self) -> bool:
+        return self.printed == self.shown
+
+
+@dataclass(frozen=True)
 class Person:
     name: str
     role: str
@@ -248,6 +264,7 @@ class Report:
     mentions: tuple[Mention, ...] = ()  # passages of this report that speak of another report
     added: PartialDate | None = None  # when this edition joined the collection (the feed's "new")
     short_title: str = ""  # for headings, strips and links where space is tight
+    repairs: tuple[Repair, ...] = ()  # the edition's repairs of spelling and hyphens, disclosed
 
     @property
     def brief_title(self) -> str:
