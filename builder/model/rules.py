@@ -125,7 +125,7 @@ def check_rules(site: Site, diagnostics: Diagnostics) -> None:
                 rec.where.path,
                 rec.where.line,
                 f"tracked recommendation '{rec.id}' is spoken of by "
-                f"{'no document' if not documents else 'one document only, ' + documents[0]} "
+                f"{'no document' if not documents else f'one document only ({documents[0]})'} "
                 "and is no report's own recommendation (rule "
                 "'every_tracked_recommendation_followed' in site.yml; hint: track it where "
                 "another document speaks of it, or fold it into the concern it belongs to)",

@@ -70,8 +70,10 @@ class Site:
         entries = []
         for view in self.reports:
             passages = tuple(mine.get(view.report.id, ()))
-            concerns = sum(1 for p in passages if p.status in ("raised", "raised-again"))
-            strengths = sum(1 for p in passages if p.status in ("progress", "met", "positive"))
+            # An earlier inspection's word, as this report reports it, is not this report's.
+            own = [p for p in passages if not p.inspection]
+            concerns = sum(1 for p in own if p.status in ("raised", "raised-again"))
+            strengths = sum(1 for p in own if p.status in ("progress", "met", "positive"))
             entries.append(ThemeEntry(view.report, passages, concerns, strengths))
         return entries
 
