@@ -98,6 +98,7 @@ class Standing:
     reported: tuple[Cell, ...] = ()  # earlier inspections' words, as later reports report them
     concern: bool = False  # some report or reported inspection raised it, found progress or met
     last_met: str = ""  # the latest report that found it met, or ""
+    latest_basis: str = "stated"  # how the latest word is known: stated, inferred or reported
 
     @property
     def recurring(self) -> bool:
@@ -173,6 +174,7 @@ def derive_standing(words: Sequence[ReportWord]) -> Standing:
         reported=tuple(c for c in cells if c.by and c.assessed),
         concern=any(c.status in ABOUT_A_CONCERN for c in assessed),
         last_met=(met[-1].by or met[-1].report) if met else "",
+        latest_basis=latest.basis if latest else "stated",
     )
 
 

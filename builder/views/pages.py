@@ -108,6 +108,7 @@ class HistorySummary:
     # the concern was raised before the documents in the collection
     before_collection: bool = False
     last_met_year: int = 0  # the latest report that found it met, when its standing is not met
+    latest_basis: str = "stated"  # how the latest word is known: stated, inferred or reported
 
 
 @dataclass(frozen=True)
@@ -605,6 +606,7 @@ class _Planner:
             s.unknown_since,
             s.before_collection,
             self.year_of(s.last_met) if s.standing != "met" else 0,
+            s.latest_basis,
         )
 
     def chart(self) -> ChartView:
