@@ -174,6 +174,16 @@ def test_pages_show_the_rules_and_every_inferred_or_reported_basis(histories: Pa
             "    inspection: 2010-07-earlie\n",
             "unknown inspection '2010-07-earlie' (did you mean '2010-07-earlier'?)",
         ),
+        (
+            "    inspection: 2015-inspection\n",
+            "inspection '2015-inspection' (2015) is not earlier than this report (2013-07-08): a "
+            "report can only report what an earlier inspection found",
+        ),
+        (
+            "    inspection: 2010-07-earlier\n    basis: inferred\n",
+            "an earlier inspection's status has the basis 'as reported by' this report: remove "
+            "'basis'",
+        ),
     ],
 )
 def test_a_reported_inspection_must_be_an_earlier_event(histories: Path, line, message):
