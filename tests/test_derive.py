@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from builder.model.derive import ReportWord, derive_all, derive_standing
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.model.derive import RECORDED, Cell, Column, ReportWord, derive_all, derive_standing
 
 
 def words(*recorded: str, summaries: tuple[int, ...] = ()) -> list[ReportWord]:
@@ -37,7 +40,7 @@ def test_open_means_the_latest_word_is_a_concern():
     assert derive_standing(words("raised", "", "")).standing == "open"
     assert derive_standing(words("raised", "progress", "")).standing == "progress"
     assert derive_standing(words("raised", "met")).standing == "met"
-    assert derive_standing(words("raised", "positive")).standing == "met"
+    assert derive_standing(words("raised", "positive")).standing == "positive"
     assert derive_standing(words("positive", "")).standing == "strength"
     assert derive_standing(words("", "")).standing == ""
 
@@ -74,3 +77,112 @@ def test_derive_all_reads_each_reports_record():
     assert [c.status for c in result["x"].cells] == ["raised", "raised-again"]
     assert result["y"].standing == "met"
     assert result["y"].first_raised == ""
+
+
+# ---- Standings that follow the reports' words ----------------------------------------------------
+
+
+def test_a_positive_mention_after_a_concern_is_not_met():
+    # The domestic abuse history: raised in 2013, responses praised in 2019, never found met.
+    standing = derive_standing(words("raised", "positive"))
+    assert standing.standing == "positive"
+    assert not standing.is_open
+    assert standing.last_met == ""
+
+
+def test_met_then_praised_is_not_met_but_says_when_it_was_last_found_met():
+    standing = derive_standing(words("raised", "met", "positive"))
+    assert standing.standing == "positive"
+    assert standing.last_met == "r1"
+
+
+def test_met_needs_the_latest_word_to_find_it_met():
+    assert derive_standing(words("raised", "met", "")).standing == "met"
+    assert derive_standing(words("raised", "met", "raised")).standing == "open"
+
+
+def test_progress_without_a_raise_is_a_concern_raised_before_the_collection():
+    # The safeguarding board: progress in 2013, praised in 2019; no document raises it.
+    standing = derive_standing(words("", "progress", "positive"))
+    assert standing.standing != "strength"
+    assert standing.concern
+    assert standing.before_collection
+    assert standing.first_raised == ""
+
+
+def test_only_praise_is_a_strength():
+    standing = derive_standing(words("positive", "", "positive"))
+    assert standing.standing == "strength"
+    assert not standing.concern
+    assert not standing.before_collection
+
+
+def test_an_earlier_inspection_as_a_report_reports_it_is_first_raised():
+    # The 2011 letter says its finding was an area for development at the July 2010 inspection.
+    history = [
+        ReportWord("2010-inspection", "raised", by="r0"),
+        ReportWord("r0", "raised"),
+        ReportWord("r1", ""),
+    ]
+    standing = derive_standing(history)
+    assert standing.first_raised == "2010-inspection"
+    assert [c.status for c in standing.cells] == ["raised-again", "not-mentioned"]
+    assert standing.times_raised == 2
+    assert standing.recurring
+    assert standing.reported == (Cell("2010-inspection", "raised", "reported", "r0"),)
+    assert standing.last_assessed == "r0"
+    assert standing.silent_since == 1
+
+
+def test_a_report_that_only_reports_an_earlier_concern_is_its_latest_word():
+    history = [ReportWord("2010-inspection", "raised", by="r0"), ReportWord("r0", "")]
+    standing = derive_standing(history)
+    assert standing.standing == "open"
+    assert standing.last_assessed == "r0"
+    assert standing.silent_since == 0
+
+
+def test_an_inferred_status_keeps_its_basis_in_its_cell():
+    standing = derive_standing(
+        [ReportWord("r0", "raised"), ReportWord("r1", "met", basis="inferred")]
+    )
+    assert [c.basis for c in standing.cells] == ["stated", "inferred"]
+
+
+def test_derive_all_places_reported_inspections_in_date_order():
+    result = derive_all(
+        [Column("a"), Column("old", inspection=True), Column("b")],
+        {"a": {"x": "positive"}, "b": {"x": ("raised", "inferred")}},
+        recommendations=["x"],
+        reported={"old": {"x": ("raised", "b")}},
+    )
+    standing = result["x"]
+    assert standing.first_raised == "old"
+    assert [(c.status, c.basis) for c in standing.cells] == [
+        ("positive", "stated"),
+        ("raised-again", "inferred"),
+    ]
+
+
+_WORDS = st.lists(st.sampled_from(["", "raised", "progress", "met", "positive"]), max_size=7)
+
+
+@given(_WORDS, st.lists(st.tuples(st.integers(0, 6), st.sampled_from(RECORDED)), max_size=3))
+def test_the_rules_hold_for_any_history(recorded, earlier):
+    """Met only where the latest word found it met; first raised at the earliest concern; a
+    concern in the history is never "a strength"."""
+    history = [ReportWord(f"r{i}", s) for i, s in enumerate(recorded)]
+    for position, status in sorted(earlier, reverse=True):
+        if position < len(history):
+            by = history[position].report
+            history.insert(position, ReportWord(f"e{position}-{status}", status, by=by))
+    standing = derive_standing(history)
+    spoken = [w for w in history if w.recorded]
+    latest = spoken[-1].recorded if spoken else ""
+    assert (standing.standing == "met") == (latest == "met")
+    raised = [w.report for w in history if w.recorded == "raised"]
+    assert standing.first_raised == (raised[0] if raised else "")
+    concern = any(w.recorded in ("raised", "progress", "met") for w in history)
+    assert (standing.standing == "strength") == (bool(spoken) and not concern)
+    assert standing.is_open == (latest in ("raised", "progress"))
+    assert len(standing.cells) == len(recorded)

@@ -38,3 +38,18 @@ def test_block_lines_find_items_written_with_emphasis():
         Block("p3", "3", "A paragraph."),
     )
     assert block_lines(body, 10, blocks, {"a", "b"}) == {"a": 12, "b": 13, "p3": 15}
+
+
+def test_a_tracked_recommendation_one_document_speaks_of_is_named(fixture_copy: Path):
+    # "records" is praised by the first report only, and is no report's own recommendation.
+    site = fixture_copy / "site.yml"
+    site.write_text(site.read_text() + "rules:\n  every_tracked_recommendation_followed: true\n")
+    files, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    line = (fixture_copy / "recommendations.yml").read_text().split("\n").index("- id: records") + 1
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"{fixture_copy}/recommendations.yml:{line}: warning: tracked recommendation 'records' is"
+        " spoken of by one document only (2013-07-first) and is no report's own recommendation"
+        " (rule 'every_tracked_recommendation_followed' in site.yml; hint: track it where another"
+        " document speaks of it, or fold it into the concern it belongs to)"
+    ]
+    assert files is not None

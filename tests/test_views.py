@@ -47,6 +47,7 @@ def test_recommendations_are_grouped_by_their_derived_standing(pages):
     assert [(g.id, [m.id for m in g.members]) for g in groups] == [
         ("open", ["private-fostering", "supervision"]),  # by title: "Identify…", "Regular…"
         ("met", []),
+        ("positive", []),
         ("strength", ["records"]),
         ("unassessed", []),
     ]

@@ -1,9 +1,23 @@
 """Derive what a tracked recommendation's history says, in one place, from the reports in date order.
 
-Editors record what each report says of a concern (raised, progress, met, positive). Everything a
-reader is told beyond that is derived here and nowhere else: whether a report raised it again, when
-it was first raised, whether it recurs, the latest word on it, whether it is still open, and how
-long the reports have been silent about it. Every page, count and export reads this one result.
+Editors record what each report says of a concern (raised, progress, met, positive), and what a
+report says an earlier inspection outside the collection found. Everything a reader is told beyond
+that is derived here and nowhere else: whether a report raised it again, when it was first raised,
+whether it recurs, the latest word on it, whether it is still open, and how long the reports have
+been silent about it. Every page, count and export reads this one result.
+
+The rules, as the about page and the legend state them:
+
+- A concern is *raised again* where an earlier report, or an earlier inspection as a report
+  reports it, raised it.
+- It is *first raised* by the earliest report or reported inspection that raised it. A history
+  whose first word is progress or met has a concern raised before the documents in the collection:
+  it is never "never raised".
+- Its standing follows the latest word on it: *open* when that word raises it, *progress* (still
+  open) when it finds progress, *met* only when it finds the concern met. A positive mention is not
+  a finding that a concern is met: after a concern, the latest word "positive" stands as
+  *spoken of well since*, neither open nor met. A history with no concern in it at all (only
+  positive mentions) stands as *a strength*.
 """
 
 from __future__ import annotations
@@ -14,37 +28,55 @@ from dataclasses import dataclass
 # What an editor may record for one report, from the most to the least serious.
 RECORDED = ("raised", "progress", "met", "positive")
 CONCERNS = ("raised", "raised-again")
+# A word that says a concern existed: raised, found progressing, or found met.
+ABOUT_A_CONCERN = ("raised", "raised-again", "progress", "met")
 
 # The standing of a recommendation after its latest assessment.
 STANDINGS = {
     "open": "Open",
     "progress": "Progress reported",
     "met": "Met",
+    "positive": "Spoken of well since, not found met",
     "strength": "A strength",
 }
 STANDING_RULES = {
     "open": "the latest report that speaks of it raised it",
     "progress": "the latest report that speaks of it found progress, but not that it was met: still open",
     "met": "the latest report that speaks of it found it met",
-    "strength": "no report raised it as a concern; reports speak of it as a strength",
+    "positive": (
+        "the latest report that speaks of it praised practice on the subject without finding the "
+        "concern met: neither still open nor met"
+    ),
+    "strength": "no report speaks of it as a concern (raised, progress or met); reports praise it",
 }
+# How a status is known: stated by its passage, inferred by the editors, or reported by a later
+# document of an inspection outside the collection.
+CELL_BASES = ("stated", "inferred", "reported")
 
 
 @dataclass(frozen=True)
 class ReportWord:
-    """What the editors recorded of one report for one recommendation: the input to the derivation."""
+    """What the editors recorded of one report for one recommendation: the input to the derivation.
+
+    With `by`, the word is an earlier inspection's (outside the collection), as report `by`
+    reports it: it places the concern in time, and is not one of the reports' own cells.
+    """
 
     report: str
     recorded: str  # one of RECORDED, or "" when the report does not speak of it
     summary: bool = False  # the report's body is an editors' summary, so its silence is unknown
+    basis: str = "stated"  # stated or inferred; a reported inspection's is "reported"
+    by: str = ""  # for an earlier inspection: the report that reports what it found
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One report's derived status for one recommendation."""
+    """One report's (or reported inspection's) derived status for one recommendation."""
 
-    report: str
+    report: str  # a report id, or an earlier inspection's (event) id
     status: str  # raised, raised-again, progress, met, positive, not-mentioned or not-known
+    basis: str = "stated"  # a key of CELL_BASES; "stated" for silence
+    by: str = ""  # for a reported inspection: the report that reports it
 
     @property
     def assessed(self) -> bool:
@@ -56,13 +88,17 @@ class Standing:
     """A recommendation's whole derived history."""
 
     cells: tuple[Cell, ...]  # one per report, in date order
-    first_raised: str  # report id, or ""
+    first_raised: str  # report or reported inspection id, or ""
     times_raised: int
     last_assessed: str  # the latest report that speaks of it, or ""
     latest_status: str  # that report's status, or "not-mentioned"
     standing: str  # a key of STANDINGS, or "" when no report speaks of it
     silent_since: int  # reports after the last assessment that do not mention it
     unknown_since: int  # of those, editors' summaries, whose silence says nothing
+    reported: tuple[Cell, ...] = ()  # earlier inspections' words, as later reports report them
+    concern: bool = False  # some report or reported inspection raised it, found progress or met
+    last_met: str = ""  # the latest report that found it met, or ""
+    latest_basis: str = "stated"  # how the latest word is known: stated, inferred or reported
 
     @property
     def recurring(self) -> bool:
@@ -72,6 +108,11 @@ class Standing:
     def is_open(self) -> bool:
         """Open: the latest report that speaks of it raised it, or found only progress."""
         return self.standing in ("open", "progress")
+
+    @property
+    def before_collection(self) -> bool:
+        """A concern spoken of (progress or met) that no document or reported inspection raised."""
+        return self.concern and not self.first_raised
 
     def cell(self, report: str) -> Cell | None:
         return next((c for c in self.cells if c.report == report), None)
@@ -97,8 +138,9 @@ class Standing:
 
 
 def derive_standing(words: Sequence[ReportWord]) -> Standing:
-    """Derive one recommendation's history from what each report, in date order, recorded."""
-    cells = []
+    """Derive one recommendation's history from what each report, and each earlier inspection as
+    a report reports it, recorded, in date order."""
+    cells: list[Cell] = []
     raised_before = False
     for word in words:
         if _recorded(word.recorded) == "raised":
@@ -108,52 +150,83 @@ def derive_standing(words: Sequence[ReportWord]) -> Standing:
             status = word.recorded
         else:
             status = "not-known" if word.summary else "not-mentioned"
-        cells.append(Cell(word.report, status))
-    raised = [c for c in cells if c.status in CONCERNS]
-    assessed = [i for i, c in enumerate(cells) if c.assessed]
-    last = assessed[-1] if assessed else -1
-    latest = cells[last].status if assessed else "not-mentioned"
-    after = cells[last + 1 :] if assessed else []
+        basis = ("reported" if word.by else word.basis) if word.recorded else "stated"
+        cells.append(Cell(word.report, status, basis, word.by))
+    assessed = [c for c in cells if c.assessed]
+    raised = [c for c in assessed if c.status in CONCERNS]
+    own = [c for c in cells if not c.by]
+    latest = assessed[-1] if assessed else None
+    # The latest document that speaks of it: a reported inspection is spoken of by its reporter.
+    speaker = (latest.by or latest.report) if latest else ""
+    after = own[[c.report for c in own].index(speaker) + 1 :] if speaker else []
+    met = [c for c in assessed if c.status == "met"]
     return Standing(
-        cells=tuple(cells),
+        cells=tuple(own),
         first_raised=raised[0].report if raised else "",
         times_raised=len(raised),
-        last_assessed=cells[last].report if assessed else "",
-        latest_status=latest,
-        standing=_standing(latest, bool(raised)),
+        last_assessed=speaker,
+        latest_status=latest.status if latest else "not-mentioned",
+        standing=_standing(
+            latest.status if latest else "", any(c.status in ABOUT_A_CONCERN for c in assessed)
+        ),
         silent_since=len(after),
         unknown_since=sum(1 for c in after if c.status == "not-known"),
+        reported=tuple(c for c in cells if c.by and c.assessed),
+        concern=any(c.status in ABOUT_A_CONCERN for c in assessed),
+        last_met=(met[-1].by or met[-1].report) if met else "",
+        latest_basis=latest.basis if latest else "stated",
     )
 
 
-def _standing(latest: str, ever_raised: bool) -> str:
+def _standing(latest: str, concern: bool) -> str:
     if latest in CONCERNS:
         return "open"
-    if latest == "progress":
-        return "progress"
-    if latest == "met":
-        return "met"
+    if latest in ("progress", "met"):
+        return latest
     if latest == "positive":
-        return "met" if ever_raised else "strength"
+        return "positive" if concern else "strength"
     return ""
 
 
+@dataclass(frozen=True)
+class Column:
+    """A place in the history's date order: a report, or an earlier inspection some report reports."""
+
+    id: str
+    summary: bool = False  # a report shown as an editors' summary
+    inspection: bool = False  # an earlier inspection outside the collection
+
+
 def derive_all(
-    order: Sequence[str],
-    recorded: Mapping[str, Mapping[str, str]],
+    order: Sequence[str | Column],
+    recorded: Mapping[str, Mapping[str, str | tuple[str, str]]],
     summaries: frozenset[str] = frozenset(),
     recommendations: Sequence[str] = (),
+    reported: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
 ) -> dict[str, Standing]:
-    """Every recommendation's standing: `recorded[report][recommendation]` is what editors recorded."""
-    return {
-        rec: derive_standing(
-            [
-                ReportWord(report, recorded.get(report, {}).get(rec, ""), report in summaries)
-                for report in order
-            ]
-        )
-        for rec in recommendations
-    }
+    """Every recommendation's standing.
+
+    `order` is the reports (ids or `Column`s) and earlier inspections in date order;
+    `recorded[report][recommendation]` is what editors recorded, a status or `(status, basis)`;
+    `reported[inspection][recommendation]` is `(status, reporting report)` for an earlier
+    inspection, as a report reports it.
+    """
+    columns = [c if isinstance(c, Column) else Column(c, c in summaries) for c in order]
+    reported = reported or {}
+    out = {}
+    for rec in recommendations:
+        words = []
+        for column in columns:
+            if column.inspection:
+                status, by = reported.get(column.id, {}).get(rec, ("", ""))
+                if status:
+                    words.append(ReportWord(column.id, status, by=by))
+                continue
+            value = recorded.get(column.id, {}).get(rec, "")
+            status, basis = value if isinstance(value, tuple) else (value, "stated")
+            words.append(ReportWord(column.id, status, column.summary, basis or "stated"))
+        out[rec] = derive_standing(words)
+    return out
 
 
 def _recorded(status: str) -> str:

@@ -51,6 +51,7 @@ def check_references(
         content.partial,
         content.lost,
         report_ids,
+        content.events,
     )
     last = kept if kept is not None and kept.get("") == against else {}
     now: dict = {"": against}
@@ -60,6 +61,7 @@ def check_references(
             mine = Diagnostics()
             _check_kind_and_framework(report, kinds, frameworks, known, mine)
             _check_report(report, themes, recs, report_ids, known, mine)
+            _check_reported_inspections(report, content.events, mine)
             was = (report, tuple(mine.items))
         now[report.id] = was
         diagnostics.items.extend(was[1])
@@ -97,6 +99,42 @@ def _check_report(report, themes, recs, report_ids, known, into: Diagnostics) ->
             )
         else:
             known(into, mention.report, report_ids, "report", where)
+
+
+def _check_reported_inspections(report, events, into: Diagnostics) -> None:
+    """An annotation's `inspection` names an earlier inspection outside the collection (an event)
+    that took place before the report that reports it."""
+    dates = {e.id: e.date.start for e in events}
+    for annotation in report.annotations:
+        if not annotation.inspection:
+            continue
+        where = annotation.where.of("inspection")
+        date = dates.get(annotation.inspection)
+        if date is None:
+            into.error(
+                where.path,
+                where.line,
+                f"unknown inspection '{annotation.inspection}'"
+                f"{did_you_mean(annotation.inspection, list(dates))} (hint: 'inspection' names "
+                "an earlier inspection outside the collection, defined in events.yml)",
+            )
+        elif not _before(date, report.date):
+            into.error(
+                where.path,
+                where.line,
+                f"inspection '{annotation.inspection}' ({date.iso}) is not earlier than this "
+                f"report ({report.date.iso}): a report can only report what an earlier "
+                "inspection found",
+            )
+
+
+def _before(date, than) -> bool:
+    """`date` is known to be before `than`, by the parts of the dates both give."""
+    if date.year != than.year:
+        return date.year < than.year
+    if not (date.month and than.month) or date.month != than.month:
+        return bool(date.month and than.month) and date.month < than.month
+    return bool(date.day and than.day) and date.day < than.day
 
 
 def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:

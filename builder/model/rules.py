@@ -95,6 +95,20 @@ def block_lines(
     return out
 
 
+def unfollowed_recommendations(site: Site) -> list[tuple]:
+    """Tracked recommendations that are no report's own recommendation and that fewer than two
+    documents speak of, each with the documents that do."""
+    out = []
+    for rid, rec in site.recommendations.items():
+        documents = sorted({p.report for v in site.reports for p in v.passages if p.tracks == rid})
+        own = any(
+            p.tracks == rid and p.kind == "recommendation" for v in site.reports for p in v.passages
+        )
+        if not own and len(documents) < 2:
+            out.append((rec, documents))
+    return out
+
+
 def check_rules(site: Site, diagnostics: Diagnostics) -> None:
     """Warn, with file and line, wherever the content breaks a rule the site turned on."""
     rules = site.settings.rules
@@ -105,6 +119,17 @@ def check_rules(site: Site, diagnostics: Diagnostics) -> None:
         "paragraph": "every_numbered_paragraph_themed" in rules,
         "finding": "every_listed_finding_themed" in rules,
     }
+    if "every_tracked_recommendation_followed" in rules:
+        for rec, documents in unfollowed_recommendations(site):
+            diagnostics.warning(
+                rec.where.path,
+                rec.where.line,
+                f"tracked recommendation '{rec.id}' is spoken of by "
+                f"{'no document' if not documents else f'one document only ({documents[0]})'} "
+                "and is no report's own recommendation (rule "
+                "'every_tracked_recommendation_followed' in site.yml; hint: track it where "
+                "another document speaks of it, or fold it into the concern it belongs to)",
+            )
     for item in unthemed_blocks(site):
         if wanted[item.kind]:
             rule = (

@@ -14,8 +14,8 @@ from html import unescape
 
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.memo import ModelMemo, key_of
-from builder.model.anchoring import Anchor, Target
-from builder.model.derive import CONCERNS, Standing, derive_all
+from builder.model.anchoring import Anchor, Target, fold
+from builder.model.derive import CONCERNS, Column, Standing, derive_all
 from builder.model.hints import closest_ids
 from builder.model.references import check_references
 from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
@@ -70,8 +70,10 @@ class Site:
         entries = []
         for view in self.reports:
             passages = tuple(mine.get(view.report.id, ()))
-            concerns = sum(1 for p in passages if p.status in ("raised", "raised-again"))
-            strengths = sum(1 for p in passages if p.status in ("progress", "met", "positive"))
+            # An earlier inspection's word, as this report reports it, is not this report's.
+            own = [p for p in passages if not p.inspection]
+            concerns = sum(1 for p in own if p.status in ("raised", "raised-again"))
+            strengths = sum(1 for p in own if p.status in ("progress", "met", "positive"))
             entries.append(ThemeEntry(view.report, passages, concerns, strengths))
         return entries
 
@@ -170,9 +172,12 @@ class KeptReport:
     body_key: str
     result: RenderedText
     passages: tuple[Passage, ...]  # as recorded; the model's views carry them as derived
-    statuses: dict[str, str]  # as recorded
+    statuses: dict[str, tuple[str, str]]  # as recorded: recommendation -> (status, basis)
     links: tuple[SourceLink, ...]  # made from its summary and notes
     problems: tuple[Diagnostic, ...]  # with its anchors and paragraph numbers
+    # what it reports of earlier inspections outside the collection: (event, recommendation) ->
+    # that inspection's status, as this report reports it
+    reported: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def build_model(
@@ -221,7 +226,7 @@ def build_model(
     )
     for part in parts:
         diagnostics.items.extend(part.problems)
-    views, histories = _derived_history(memo, parts, ordered, recs, frameworks)
+    views, histories = _derived_history(memo, parts, ordered, recs, frameworks, content.events)
     return Site(
         content,
         frameworks,
@@ -284,6 +289,7 @@ def _report_parts(
                 _statuses(passages_of),
                 _report_links(report, passages_of, note),
                 tuple(problems.items),
+                _reported(passages_of),
             )
         parts.append(was)
     memo.reports = {part.report.id: part for part in parts}  # this build's only: memory stays flat
@@ -296,6 +302,7 @@ def _derived_history(
     ordered: list[Report],
     recs: dict[str, TrackedRecommendation],
     frameworks: dict[str, Framework],
+    events: tuple[Event, ...] = (),
 ) -> tuple[list[ReportView], dict[str, History]]:
     """Each report's view with its statuses as derived, and each recommendation's history.
 
@@ -304,7 +311,7 @@ def _derived_history(
     (all of them when a standing changed), the histories at the reports whose passages changed.
     """
     order = (
-        tuple(r.id for r in ordered),
+        _columns(ordered, events),
         frozenset(r.id for r in ordered if r.edition == "summary"),
         tuple(recs),
     )
@@ -329,23 +336,36 @@ def _derived_history(
 def _standings(memo: ModelMemo, parts: list[KeptReport], order: tuple) -> dict[str, Standing]:
     """Every recommendation's standing; derived again only for those whose recorded statuses
     changed in some report, when the reports are the same and in the same order as last time."""
-    reports, summaries, recs = order
+    columns, summaries, recs = order
     recorded = {part.report.id: part.statuses for part in parts}
+    reported: dict[str, dict[str, tuple[str, str]]] = {}
+    for part in parts:  # in date order: the first report to report an inspection's word keeps it
+        for (inspection, rid), status in part.reported.items():
+            reported.setdefault(inspection, {}).setdefault(rid, (status, part.report.id))
     if memo.order != order:
-        standings = derive_all(reports, recorded, summaries, recs)
-    else:
-        affected: set[str] = set()
-        for rid, statuses in recorded.items():
-            old = memo.derived[rid][0].statuses
-            if old is not statuses and old != statuses:
+        return derive_all(columns, recorded, summaries, recs, reported)
+    affected: set[str] = set()
+    for part in parts:
+        was = memo.derived[part.report.id][0]
+        for old, new in ((was.statuses, part.statuses), (was.reported, part.reported)):
+            if old is not new and old != new:
                 affected |= {
-                    r for r in old.keys() | statuses.keys() if old.get(r) != statuses.get(r)
+                    key if isinstance(key, str) else key[1]
+                    for key in old.keys() | new.keys()
+                    if old.get(key) != new.get(key)
                 }
-        standings = dict(memo.standings)
-        standings.update(
-            derive_all(reports, recorded, summaries, [r for r in recs if r in affected])
-        )
+    standings = dict(memo.standings)
+    standings.update(
+        derive_all(columns, recorded, summaries, [r for r in recs if r in affected], reported)
+    )
     return standings
+
+
+def _columns(ordered: list[Report], events: tuple[Event, ...]) -> tuple[Column, ...]:
+    """The reports and the earlier inspections outside the collection, in date order."""
+    places = [((r.date, r.id), Column(r.id, r.edition == "summary")) for r in ordered]
+    places += [((e.date.start, e.id), Column(e.id, inspection=True)) for e in events]
+    return tuple(column for _, column in sorted(places, key=lambda place: place[0]))
 
 
 def _views(
@@ -370,6 +390,9 @@ def _views(
         rid_status = {
             rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
         }
+        inferred = frozenset(
+            rid for rid, s in standings.items() if s.cells[index].basis == "inferred"
+        )
         passages = tuple(
             p if status == p.status else dataclasses.replace(p, status=status)
             for p in part.passages
@@ -394,6 +417,7 @@ def _views(
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
                 unmentioned=unmentioned,
                 body_key=part.body_key,
+                inferred=inferred,
             )
         )
     return out
@@ -441,6 +465,7 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
             f"paragraph number {number} is used twice; each paragraph number must be unique",
         )
     ids = {b.id for b in result.blocks}
+    _repair_problems(report, result, diagnostics)
     for j in report.judgements:
         if j.paragraph and j.paragraph not in ids:
             close = closest_ids(j.paragraph, [b.id for b in result.blocks])
@@ -449,6 +474,30 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
                 j.where.path,
                 j.where.of("paragraph").line,
                 f"paragraph '{j.paragraph}' not found in this report{hint}",
+            )
+
+
+def _repair_problems(report: Report, result: RenderedText, diagnostics: Diagnostics) -> None:
+    """A disclosed repair names words the text gives, in the paragraph it names."""
+    for repair in report.repairs:
+        blocks = [b for b in result.blocks if not repair.paragraph or b.id == repair.paragraph]
+        if repair.paragraph and not blocks:
+            close = closest_ids(repair.paragraph, [b.id for b in result.blocks])
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            diagnostics.error(
+                repair.where.path,
+                repair.where.of("paragraph").line,
+                f"paragraph '{repair.paragraph}' not found in this report{hint}",
+            )
+            continue
+        shown = fold(repair.shown)[0]
+        if not any(shown in fold(b.text)[0] for b in blocks):
+            place = f"paragraph '{repair.paragraph}'" if repair.paragraph else "the text"
+            diagnostics.error(
+                repair.where.path,
+                repair.where.of("shown").line,
+                f"repair: '{repair.shown}' is not in {place} (hint: 'shown' is the words as the "
+                "edition's text now gives them, 'printed' as the source gave them)",
             )
 
 
@@ -496,6 +545,7 @@ def _passages(
                 status_basis=getattr(item, "basis", "stated"),
                 mentions=item.report if isinstance(item, Mention) else "",
                 year=report.date.year,
+                inspection=getattr(item, "inspection", ""),
             )
         )
     # Reading order: by place in the text, then as written.
@@ -520,18 +570,39 @@ def context(text: str, start: int, end: int, limit: int = 220) -> tuple[str, str
     return before, text[start:end], after
 
 
-def _statuses(passages: tuple[Passage, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _statuses(passages: tuple[Passage, ...]) -> dict[str, tuple[str, str]]:
+    """The report's own status for each recommendation, with its basis: the most serious of its
+    passages' statuses, stated where any passage with that status states it, else inferred."""
+    out: dict[str, tuple[str, str]] = {}
     for p in passages:
-        if p.tracks and p.status:
+        if p.tracks and p.status and not p.inspection:
             current = out.get(p.tracks)
+            if current is None or STATUS_SEVERITY[p.status] > STATUS_SEVERITY[current[0]]:
+                out[p.tracks] = (p.status, p.status_basis)
+            elif STATUS_SEVERITY[p.status] == STATUS_SEVERITY[current[0]] and (
+                p.status_basis == "stated"
+            ):
+                out[p.tracks] = (current[0], "stated")
+    return out
+
+
+def _reported(passages: tuple[Passage, ...]) -> dict[tuple[str, str], str]:
+    """What the report says earlier inspections outside the collection found, by inspection and
+    recommendation: the most serious of its passages' statuses."""
+    out: dict[tuple[str, str], str] = {}
+    for p in passages:
+        if p.tracks and p.status and p.inspection:
+            key = (p.inspection, p.tracks)
+            current = out.get(key)
             if current is None or STATUS_SEVERITY[p.status] > STATUS_SEVERITY[current]:
-                out[p.tracks] = p.status
+                out[key] = p.status
     return out
 
 
 def _derived(p: Passage, rid_status: dict[str, str]) -> str:
     """A passage's status as derived: a concern is raised again where its report's is."""
+    if p.inspection:  # an earlier inspection's word, as recorded
+        return "raised" if p.status == "raised-again" else p.status
     if p.status in CONCERNS and rid_status.get(p.tracks) == "raised-again":
         return "raised-again"
     return "raised" if p.status == "raised-again" else p.status
@@ -551,12 +622,13 @@ def _histories(
     empty: dict[tuple[str, str], HistoryEntry] = {}  # one entry serves every silent report
 
     def entry(index: int, rid: str, standing: Standing) -> HistoryEntry:
-        report, status = views[index].report.id, standing.cells[index].status
+        report, cell = views[index].report.id, standing.cells[index]
+        status = cell.status
         mine = groups.get(index)
         if mine is None:
             mine = groups[index] = {}
             for p in views[index].passages:
-                if p.tracks:
+                if p.tracks and not p.inspection:
                     mine.setdefault(p.tracks, []).append(p)
         passages = mine.get(rid)
         if not passages:
@@ -569,6 +641,26 @@ def _histories(
             status=status,
             own=tuple(p for p in passages if p.kind == "recommendation"),
             evidence=tuple(p for p in passages if p.kind == "annotation"),
+            basis=cell.basis,
+        )
+
+    position = {v.report.id: i for i, v in enumerate(views)}
+
+    def reported(rid: str, standing: Standing) -> tuple[HistoryEntry, ...]:
+        return tuple(
+            HistoryEntry(
+                cell.report,
+                cell.status,
+                (),
+                tuple(
+                    p
+                    for p in views[position[cell.by]].passages
+                    if p.inspection == cell.report and p.tracks == rid
+                ),
+                cell.basis,
+                cell.by,
+            )
+            for cell in standing.reported
         )
 
     out = {}
@@ -584,7 +676,7 @@ def _histories(
                 entries[index] = entry(index, rid, standing)
         else:
             entries = [entry(index, rid, standing) for index in range(len(views))]
-        out[rid] = History(rec, tuple(entries), standing)
+        out[rid] = History(rec, tuple(entries), standing, reported(rid, standing))
     return out
 
 

@@ -41,6 +41,9 @@ class Passage:
     status_basis: str = "stated"  # the status: stated by the passage, or inferred by the editors
     mentions: str = ""  # for a passage that speaks of another report: that report's id
     year: int = 0  # its report's year, for citations such as `2013 ¶27`
+    # An earlier inspection outside the collection (an event id) whose finding this passage
+    # reports: `status` is that inspection's, as its report reports it.
+    inspection: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class ReportView:
     next: str
     unmentioned: tuple[str, ...] = ()  # raised by the previous report, not mentioned by this one
     body_key: str = ""  # a content hash of the text and targets `body_html` was made from
+    # tracked recommendation id -> how this report's status is known: "inferred" where every
+    # passage that gives it is the editors' inference; absent where it is stated
+    inferred: frozenset[str] = frozenset()
 
     @property
     def own(self) -> tuple[Passage, ...]:
@@ -67,10 +73,12 @@ class ReportView:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    report: str
+    report: str  # a report id, or an earlier inspection's (event) id
     status: str  # a status, or "not-mentioned"
     own: tuple[Passage, ...]
     evidence: tuple[Passage, ...]
+    basis: str = "stated"  # how the status is known: stated, inferred, or reported (by `by`)
+    by: str = ""  # for an earlier inspection: the report that reports what it found
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,8 @@ class History:
     recommendation: TrackedRecommendation
     entries: tuple[HistoryEntry, ...]  # one per report, in date order
     standing: Standing  # derived once, in `derive.py`: every page, count and export reads it
+    # Earlier inspections outside the collection, as later reports report them, in date order.
+    reported: tuple[HistoryEntry, ...] = ()
 
     @property
     def mentioned(self) -> tuple[HistoryEntry, ...]:

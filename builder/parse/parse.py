@@ -30,6 +30,7 @@ from builder.parse.records import (
     OwnRecommendation,
     PartialDate,
     Person,
+    Repair,
     Report,
     Scope,
     Selector,
@@ -382,6 +383,18 @@ def _check_annotation(f: Fields, v: Values) -> None:
         f.error(f.line, "an annotation needs at least one of 'themes', 'tracks' or 'note'")
     if f.has("basis") and not status:
         f.error(f.line_of("basis"), "'basis' says where a status comes from: add a 'status'")
+    if v["inspection"] and not status:
+        f.error(
+            f.line_of("inspection"),
+            "an annotation with 'inspection' records what that earlier inspection found: "
+            "add 'tracks' and 'status' (raised, progress, met or positive)",
+        )
+    if v["inspection"] and f.has("basis"):
+        f.error(
+            f.line_of("basis"),
+            "an earlier inspection's status has the basis 'as reported by' this report: "
+            "remove 'basis'",
+        )
 
 
 def _check_report(f: Fields, v: Values) -> None:
@@ -403,6 +416,18 @@ def _check_report(f: Fields, v: Values) -> None:
         )
 
 
+REPAIR = Schema(
+    "repair",
+    Repair,
+    (
+        Field("printed", TEXT, required=True),
+        Field("shown", TEXT, required=True),
+        Field("paragraph", PARAGRAPH),
+        Field("note", LINES),
+    ),
+    where=item_where,
+    keep=lambda f, v: f.ok,
+)
 AUTHOR = Schema(
     "author",
     Person,
@@ -463,6 +488,7 @@ ANNOTATION = Schema(
         Field("status", ID),
         Field("note", LINES),
         BASIS,
+        Field("inspection", ID),
     ),
     where=item_where,
     check=_check_annotation,
@@ -499,6 +525,7 @@ REPORT = Schema(
         ),
         Field("mentions", Items(MENTION)),
         Field("added", DATE_START),
+        Field("repairs", Items(REPAIR)),
     ),
     check=_check_report,
 )

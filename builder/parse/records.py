@@ -22,6 +22,10 @@ BASES = ("stated", "inferred", "elsewhere")
 RULES = {
     "every_numbered_paragraph_themed": "every numbered paragraph carries a theme",
     "every_listed_finding_themed": "every listed finding (a bullet in the text) carries a theme",
+    "every_tracked_recommendation_followed": (
+        "every tracked recommendation is one of a report's own recommendations, or two or more "
+        "documents speak of it"
+    ),
 }
 
 
@@ -192,6 +196,25 @@ class Annotation:
     basis: str = (
         "stated"  # the status: stated by the passage, or inferred by the editors (see note)
     )
+    # An earlier inspection outside the collection (an event id): the status is what that
+    # inspection found, as this report reports it, not this report's own finding.
+    inspection: str = ""
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A word the edition gives otherwise than the source it was transcribed from: a joined or
+    broken word, a lost hyphen, a misspelling. Where `shown` is `printed`, it is kept as printed."""
+
+    printed: str  # as the source gives it
+    shown: str  # as the edition's text gives it
+    paragraph: str  # the block it is in ("p14" or an unnumbered paragraph's id), or ""
+    note: str
+    where: Where
+
+    @property
+    def kept(self) -> bool:
+        return self.printed == self.shown
 
 
 @dataclass(frozen=True)
@@ -241,6 +264,7 @@ class Report:
     mentions: tuple[Mention, ...] = ()  # passages of this report that speak of another report
     added: PartialDate | None = None  # when this edition joined the collection (the feed's "new")
     short_title: str = ""  # for headings, strips and links where space is tight
+    repairs: tuple[Repair, ...] = ()  # the edition's repairs of spelling and hyphens, disclosed
 
     @property
     def brief_title(self) -> str:

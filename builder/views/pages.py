@@ -79,10 +79,13 @@ class Link:
 
 @dataclass(frozen=True)
 class StripCell:
-    report: str
+    report: str  # a report id, or an earlier inspection's (event) id
     year: int
     status: str
     short_title: str = ""  # the report's, for the year link's accessible name
+    basis: str = "stated"  # stated, inferred, or reported (an earlier inspection's word)
+    inspection: bool = False  # an earlier inspection outside the collection: links to the timeline
+    by_year: int = 0  # for a reported inspection: the year of the report that reports it
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,11 @@ class HistorySummary:
     last_assessed_year: int  # 0 when no report speaks of it
     silent_since: int  # later reports that do not mention it
     unknown_since: int  # of those, editors' summaries, whose silence says nothing
+    # "" or, when no document or reported inspection raised it but one found progress or met it:
+    # the concern was raised before the documents in the collection
+    before_collection: bool = False
+    last_met_year: int = 0  # the latest report that found it met, when its standing is not met
+    latest_basis: str = "stated"  # how the latest word is known: stated, inferred or reported
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,8 @@ class TimelineEntry:
     summary: str  # a report's
     note: str  # an event's
     mentions: tuple[Passage, ...]  # an event's, in the reports
+    # an event's findings as later reports report them: (recommendation title, status, passage)
+    reported: tuple[tuple[str, str, Passage], ...] = ()
 
 
 # ---- The views, one per template ---------------------------------------------------------------
@@ -221,6 +231,9 @@ class TrackedRow:
     title: str
     status: str
     evidence: tuple[Passage, ...]  # one per paragraph
+    basis: str = (
+        "stated"  # "inferred" where every passage giving the status is the editors' reading
+    )
 
 
 @dataclass(frozen=True)
@@ -271,6 +284,13 @@ class ThemeEntry:
     concerns: int
     strengths: int
 
+    @property
+    def tone(self) -> str:
+        """The strip cell's colour: concerns, strengths, both (mixed), or passages only."""
+        if self.concerns and self.strengths:
+            return "mixed"
+        return "concerns" if self.concerns else "strengths" if self.strengths else "passages"
+
 
 @dataclass(frozen=True)
 class ThemePageView:
@@ -300,6 +320,19 @@ class HistoryEntryView:
     status: str
     own: tuple[Passage, ...]
     evidence: tuple[Passage, ...]
+    basis: str = "stated"
+
+
+@dataclass(frozen=True)
+class ReportedEntryView:
+    """An earlier inspection outside the collection, as a later report reports what it found."""
+
+    id: str  # the event's
+    title: str
+    date_label: str
+    status: str
+    by: ReportHeader  # the report that reports it
+    evidence: tuple[Passage, ...]
 
 
 @dataclass(frozen=True)
@@ -311,6 +344,7 @@ class RecommendationPageView:
     latest_year: int  # 0 when never mentioned
     themes: tuple[Link, ...]
     entries: tuple[HistoryEntryView, ...]
+    reported: tuple[ReportedEntryView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -475,6 +509,7 @@ class _Planner:
         self.index = {rid: i for i, rid in enumerate(self.views)}  # a report's place in histories
         self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
         self.standing = {rid: h.standing for rid, h in site.histories.items()}
+        self.events = {e.id: e for e in site.content.events}
         self.summaries = _Made(self._summary, site.histories)
         self.neighbours = _Made(lambda rid: _neighbour_map(site.histories[rid]), site.histories)
         self.cells = _Cells(self.headers)  # one strip cell for each report and status
@@ -536,22 +571,42 @@ class _Planner:
     def header(self, report_id: str) -> ReportHeader:
         return self.headers[report_id]
 
+    def year_of(self, id: str) -> int:
+        """The year of a report or of an earlier inspection outside the collection."""
+        if id in self.events:
+            return self.events[id].date.start.year
+        return self.headers[id].date.year if id else 0
+
     def _summary(self, rid: str) -> HistorySummary:
         history, s = self.site.histories[rid], self.standing[rid]
-        first = self.headers[s.first_raised].date.year if s.first_raised else 0
+        reported = tuple(
+            StripCell(
+                e.report,
+                self.year_of(e.report),
+                e.status,
+                self.events[e.report].title,
+                "reported",
+                True,
+                self.year_of(e.by),
+            )
+            for e in history.reported
+        )
         return HistorySummary(
             rid,
             history.recommendation.title,
             s.latest_status,
-            first,
+            self.year_of(s.first_raised),
             s.times_raised,
             s.recurring,
-            tuple(self.cells[(e.report, e.status)] for e in history.entries),
+            reported + tuple(self.cells[(e.report, e.status, e.basis)] for e in history.entries),
             s.standing,
             s.is_open,
-            self.headers[s.last_assessed].date.year if s.last_assessed else 0,
+            self.year_of(s.last_assessed),
             s.silent_since,
             s.unknown_since,
+            s.before_collection,
+            self.year_of(s.last_met) if s.standing != "met" else 0,
+            s.latest_basis,
         )
 
     def chart(self) -> ChartView:
@@ -588,9 +643,22 @@ class _Planner:
                     item.report.summary if item.report else "",
                     item.event.note if item.event else "",
                     tuple(site.event_mentions.get(item.id, ())) if item.event else (),
+                    self.reported_by_event.get(item.id, ()),
                 )
             )
         return tuple(out)
+
+    @functools.cached_property
+    def reported_by_event(self) -> dict[str, tuple[tuple[str, str, Passage], ...]]:
+        """Each earlier inspection's findings, as later reports report them."""
+        out: dict[str, list[tuple[str, str, Passage]]] = {}
+        for history in self.site.histories.values():
+            for entry in history.reported:
+                for p in entry.evidence[:1]:
+                    out.setdefault(entry.report, []).append(
+                        (history.recommendation.title, entry.status, p)
+                    )
+        return {k: tuple(sorted(v, key=lambda t: t[0])) for k, v in out.items()}
 
     def report_page_inputs(self, view: ReportView) -> ReportPageInputs:
         """What a report's page shows, gathered from the whole site."""
@@ -608,7 +676,8 @@ class _Planner:
                 if p.block_id not in seen:
                     seen.add(p.block_id)
                     evidence.append(p)
-            tracked.append(TrackedRow(rid, recs[rid].title, status, tuple(evidence)))
+            basis = "inferred" if rid in view.inferred else "stated"
+            tracked.append(TrackedRow(rid, recs[rid].title, status, tuple(evidence), basis))
         previous = self.views.get(view.previous)
         unmentioned = tuple(
             UnmentionedRow(rid, recs[rid].title, previous.statuses[rid])
@@ -677,6 +746,7 @@ class _Planner:
         titles = (
             ("open", "Still open", ("open", "progress")),
             ("met", "Met", ("met",)),
+            ("positive", "Spoken of well since, not found met", ("positive",)),
             ("strength", "Never raised as a concern", ("strength",)),
             ("unassessed", "Not yet spoken of by any report", ("",)),
         )
@@ -709,14 +779,38 @@ class _Planner:
             self.settings,
             rec,
             self.summaries[rid],
-            self.headers[s.first_raised].date.label if s.first_raised else "",
-            self.headers[s.last_assessed].date.year if s.last_assessed else 0,
+            self.first_raised_label(s.first_raised, history),
+            self.year_of(s.last_assessed),
             tuple(Link(t, site.themes[t].title) for t in rec.themes),
             tuple(
-                HistoryEntryView(self.headers[e.report], e.status, e.own, e.evidence)
+                HistoryEntryView(self.headers[e.report], e.status, e.own, e.evidence, e.basis)
                 for e in history.entries
             ),
+            tuple(
+                ReportedEntryView(
+                    e.report,
+                    self.events[e.report].title,
+                    self.events[e.report].date.label,
+                    e.status,
+                    self.headers[e.by],
+                    e.evidence,
+                )
+                for e in history.reported
+            ),
         )
+
+    def first_raised_label(self, first: str, history: History) -> str:
+        """When a concern was first raised: a report's date, or an earlier inspection's as the
+        report that reports it says."""
+        if first in self.events:
+            by = next(e.by for e in history.reported if e.report == first)
+            header = self.headers[by]
+            kind = dict(self.settings.kinds).get(header.kind, "document").lower()
+            return (
+                f"{self.events[first].date.label}, at an inspection outside this collection, "
+                f"as reported by the {header.date.year} {kind}"
+            )
+        return self.headers[first].date.label if first else ""
 
 
 @dataclass(frozen=True)
@@ -944,10 +1038,10 @@ class _Cells(dict):
         super().__init__()
         self.headers = headers
 
-    def __missing__(self, key: tuple[str, str]) -> StripCell:
-        report, status = key
+    def __missing__(self, key: tuple[str, str, str]) -> StripCell:
+        report, status, basis = key
         header = self.headers[report]
-        made = self[key] = StripCell(report, header.date.year, status, header.short_title)
+        made = self[key] = StripCell(report, header.date.year, status, header.short_title, basis)
         return made
 
 
