@@ -72,17 +72,17 @@ def test_notes_stay_visible_in_print(page, fixture_site_url):
 def test_reader_path_on_the_bundled_site(page, real_site_url):
     """Home -> a recurring recommendation -> its 2013 evidence paragraph -> that paragraph's theme."""
     page.goto(f"{real_site_url}/")
-    page.get_by_role(
-        "link", name="Private fostering: identifying and assessing every child"
-    ).click()
-    assert page.url.endswith("/recommendations/private-fostering/")
+    page.get_by_role("link", name="Recognising chronic abuse and neglect").click()
+    assert page.url.endswith("/recommendations/chronic-neglect/")
     assert "recurring" in page.locator(".summary-line").inner_text()
     section = page.locator("section[aria-labelledby='h-2013-07-child-protection']")
-    section.get_by_role("link", name="Paragraph 27").first.click()
-    assert page.url.endswith("/reports/2013-07-child-protection/#p27")
-    assert "private fostering arrangements" in page.locator(":target").inner_text()
-    page.locator("#notes-p27 .tags-inline").get_by_role("link", name="Private fostering").click()
-    assert page.url.endswith("/themes/private-fostering/")
+    section.get_by_role("link", name="Paragraph 17").first.click()
+    assert page.url.endswith("/reports/2013-07-child-protection/#p17")
+    assert "chronic neglect" in page.locator(":target").inner_text()
+    page.locator("#notes-p17 .tags-inline").get_by_role(
+        "link", name="Neglect and chronic risk"
+    ).click()
+    assert page.url.endswith("/themes/neglect/")
     headings = page.locator("section.theme-report h2").all_inner_texts()
     years = [h.split(":")[0][-4:] for h in headings]
     assert "2013" in years and years == sorted(years)  # in date order, whatever reports are added
