@@ -424,3 +424,44 @@ def test_the_report_text_starts_on_the_first_screen(contexts, real_site_url):
             "document.querySelector('.report-body > *').getBoundingClientRect().top"
         )
         assert top < 800, path
+
+
+def test_a_long_contents_list_scrolls_and_the_text_still_starts_on_the_first_screen(
+    contexts, fixture_copy, tmp_path
+):
+    # A 40-page report has some thirty headings: beside the header on a wide screen, its contents
+    # list once pushed the report's text below the first screen.
+    from conftest import fixture_project, serve_folder
+
+    from builder.pipeline import build
+
+    report = fixture_copy / "reports" / "2019-06-second.md"
+    sections = "".join(
+        f"\n\n## Section {n} of a long report with a long heading\n\n### Its summary {n}\n\nText {n}."
+        for n in range(1, 16)
+    )
+    report.write_text(report.read_text(encoding="utf-8") + sections, encoding="utf-8")
+    out = tmp_path / "out"
+    diagnostics = Diagnostics()
+    assert build(fixture_project(out, fixture_copy), diagnostics) is not None
+    page = contexts[1280]
+    with serve_folder(out) as url:
+        page.goto(url + "/reports/2019-06-second/")
+        top = page.evaluate(
+            "document.querySelector('.report-body > *').getBoundingClientRect().top"
+        )
+        nav = page.evaluate(
+            """() => { const n = document.querySelector('.report-contents');
+                       return [n.scrollHeight, n.clientHeight, n.querySelectorAll('li').length]; }"""
+        )
+        # Every entry is still there, reached by scrolling the list (or by Tab, which scrolls it).
+        last = page.locator(".report-contents li a", has_text="Its summary 15")
+        last.focus()
+        visible = last.evaluate(
+            """a => { const r = a.getBoundingClientRect(),
+                       n = a.closest('.report-contents').getBoundingClientRect();
+                       return r.top >= n.top && r.bottom <= n.bottom; }"""
+        )
+    assert top < 800
+    assert nav[0] > nav[1] and nav[2] >= 30
+    assert visible
