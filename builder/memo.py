@@ -7,14 +7,12 @@ and a build with the memo writes the same bytes as one without.
 
 from __future__ import annotations
 
-import copyreg
-import hashlib
-import io
-import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from builder.incremental import codec
 
 if TYPE_CHECKING:
     import jinja2
@@ -27,28 +25,22 @@ if TYPE_CHECKING:
 
 
 def serialise(value: Any) -> bytes:
-    """Values made of records, tuples, dicts and strings as bytes that depend only on the values.
-
-    The pickler runs in fast mode (no memo of shared objects), so equal values always serialise
-    alike, whichever objects they happen to share.
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # identity must not change the bytes
-    pickler.dump(value)
-    return buffer.getvalue()
+    """A value as canonical bytes: they depend only on the values, never on the hash seed or on
+    which objects happen to be shared (see `builder.incremental.codec`)."""
+    return codec.to_bytes(value)
 
 
-def hash_of(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+hash_of = codec.digest
+key_of = codec.key_of
+key_of_each = codec.key_of_each
 
 
 class SharedRecords:
-    """Records that many pages show (a passage, a report's header, the settings), serialised once
+    """Records that many pages show (a passage, a report's header, the settings), encoded once
     per build and named in each page's bytes by the hash of their own.
 
     At 1,000 reports a passage is shown on its report's page, its themes' pages and its
-    recommendation's history: serialising pages whole repeated every one of them, and the
+    recommendation's history: encoding pages whole repeated every one of them, and the
     recommendation pages alone came to 57 MB. A page's bytes stay a pure function of its values.
     """
 
@@ -73,71 +65,27 @@ class SharedRecords:
 
     def serialise(self, value: Any) -> tuple[bytes, set[str]]:
         """A value's bytes with its shared records named by digest, and the digests it names."""
-        buffer = io.BytesIO()
-        pickler = _SharingPickler(buffer, self)
-        pickler.dump(value)
-        return buffer.getvalue(), pickler.named
+        encoder = codec.Encoder(self.types, self.digest)
+        blob = codec.dumps(encoder.encode(value))
+        return blob, encoder.named
 
     def blobs(self, digests: Iterable[str]) -> dict[str, bytes]:
         """The bytes of these shared records, for a process that has only their names."""
         return {digest: serialise(self._records[digest]) for digest in digests}
 
 
-class _SharingPickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, shared: SharedRecords) -> None:
-        super().__init__(file, protocol=5)
-        self.fast = True  # identity must not change the bytes
-        self.shared = shared
-        self.named: set[str] = set()
-        # Looked up in C for each record only: a `reducer_override` would be called in Python
-        # for every object, class and function the page holds (three quarters of a million).
-        self.dispatch_table = copyreg.dispatch_table | dict.fromkeys(shared.types, self._name)
-
-    def _name(self, record: Any) -> tuple:
-        digest = self.shared.digest(record)
-        self.named.add(digest)
-        return (_shared_record, (digest,))
-
-
-def _shared_record(digest: str) -> Any:
-    """Stands for a shared record in serialised pages; `load_shared` resolves it."""
-    raise LookupError(f"shared record {digest} loaded without its records")
-
-
 def load_shared(blob: bytes, records: dict[str, bytes], loaded: dict[str, Any]) -> Any:
-    """A value serialised by `SharedRecords.serialise`, its shared records taken from `records`
-    (bytes by digest), each loaded once into `loaded` however many values name it."""
+    """A value encoded by `SharedRecords.serialise`, its shared records taken from `records`
+    (bytes by digest), each decoded once into `loaded` however many values name it. They come
+    from this build's own process, so a record may be of any module's dataclasses."""
 
     def record(digest: str) -> Any:
         found = loaded.get(digest)
         if found is None:
-            found = loaded[digest] = pickle.loads(records[digest])
+            found = loaded[digest] = codec.from_bytes(records[digest], package="")
         return found
 
-    class Unpickler(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> Any:
-            if module == __name__ and name == "_shared_record":
-                return record
-            return super().find_class(module, name)
-
-    return Unpickler(io.BytesIO(blob)).load()
-
-
-def key_of(*parts: Any) -> str:
-    """A content hash of values (computed once per use, never per nested record)."""
-    return hash_of(serialise(parts))
-
-
-def key_of_each(*groups: Iterable[Any]) -> str:
-    """A content hash of many values, serialised one at a time (never all in one buffer)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for group in groups:
-        for part in group:
-            blob = serialise(part)
-            digest.update(len(blob).to_bytes(8, "little"))
-            digest.update(blob)
-        digest.update(b"\xff" * 8)  # the end of a group: no length is ever this
-    return digest.hexdigest()
+    return codec.Decoder(record, package="").decode(codec.loads(blob))
 
 
 @dataclass

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from builder import diskcache
-from builder.diagnostics import Diagnostics
+from builder.diagnostics import Diagnostic, Diagnostics
 from builder.load.load import Project, display_path, read_assets, read_sources, read_templates
 from builder.memo import Memo
 from builder.publish.publish import publish_site
@@ -70,14 +70,19 @@ def build(
             )
             last = diskcache.load(diskcache.build_file(cache_root))
             if last and last.get("inputs") == inputs and not diagnostics.has_errors():
-                kept = diskcache.resolve_pages(last["files"], cache_root)
+                kept = diskcache.resolve_pages(last.get("files"), cache_root)
+                said = last.get("diagnostics")
                 lap("read cache")
-                if kept is not None:
-                    diagnostics.items.extend(last["diagnostics"])
+                if kept is not None and isinstance(said, list):
+                    diagnostics.items.extend(d for d in said if isinstance(d, Diagnostic))
                     if write and not publish_site(kept, project, diagnostics):  # publish
                         return None
                     lap("publish")
                     return kept
+            # The stages' records are read back only once their modules are loaded.
+            import builder.check.linkcheck
+            import builder.render.render  # noqa: F401 - loads every stage the memo's records are of
+
             if not memo.pages and (state := diskcache.load_memo(saved)):
                 memo.restore(state, sources.files)
             lap("read cache")
