@@ -417,7 +417,8 @@ def serve(
     # Everything from here on is inside the try, so a Ctrl-C the instant the ready line is out
     # still stops cleanly.
     try:
-        watched = [project.content, project.templates, project.assets, project.theme]
+        theme = [project.theme / "templates", project.theme / "assets"]  # not all of its folder
+        watched = [project.content, project.templates, project.assets, *theme]
         reloader = Reloader(preview, watched)
         ReloadSocket.watcher = reloader.watcher
         ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
