@@ -17,10 +17,8 @@ from builder.incremental import codec
 if TYPE_CHECKING:
     import jinja2
 
-    from builder.model.derive import Standing
-    from builder.model.site import KeptReport
+    from builder.model.site import ModelMemo
     from builder.model.text import RenderedNote
-    from builder.model.views import History
     from builder.sitefiles import Packed
 
 
@@ -89,28 +87,6 @@ def load_shared(blob: bytes, records: dict[str, bytes], loaded: dict[str, Any]) 
 
 
 @dataclass
-class ModelMemo:
-    """What one build's model hands the next in the same process (the preview's).
-
-    A report whose record and rendered body are the very ones of the last build keeps its very
-    passages and links; the standings of the recommendations whose recorded statuses are unchanged
-    are kept, and with them each report's view and each history, patched where a report's
-    passages changed. A step reuses only the very objects it made from the very same inputs, so
-    the model equals one made afresh.
-    """
-
-    shared: tuple = ()  # what every report's part reads besides its own record and body
-    reports: dict[str, KeptReport] = field(default_factory=dict)
-    order: tuple = ()  # the reports in date order, the summaries, the recommendations
-    standings: dict[str, Standing] = field(default_factory=dict)
-    derived: dict[str, tuple] = field(default_factory=dict)  # each report's part and view
-    histories: dict[str, History] = field(default_factory=dict)
-    themes: dict[str, tuple] = field(default_factory=dict)  # each report's passages by theme
-    references: dict = field(default_factory=dict)  # each report's unknown ids, and what it names
-    content_links: dict = field(default_factory=dict)  # each report's refused links
-
-
-@dataclass
 class Memo:
     """What one build hands the next in the same process.
 
@@ -133,7 +109,7 @@ class Memo:
     first: list[str] = field(default_factory=list)  # those of them rendered before the rest
     # What the model made, with what it was made from (`ModelMemo`), and the digests of the
     # records pages share (by id, with the record): an unchanged report keeps both.
-    model: ModelMemo = field(default_factory=ModelMemo)
+    kept_model: ModelMemo | None = None  # made when first asked for, as `model`
     shared: dict = field(default_factory=dict)
     data_rows: dict = field(default_factory=dict)  # each passage's lines in the data files
     # Whether a later build in this process reads this memo (the preview's does; the CLI's only
@@ -149,6 +125,17 @@ class Memo:
     # as the model is made and handed to this, before the rest of the site is planned.
     show_first: Callable[[dict[str, bytes]], None] | None = None
     search_wanted: object = None
+
+    @property
+    def model(self) -> ModelMemo:
+        """The model stage's own table (its type is the model's, loaded only once it is used)."""
+        if self.kept_model is None:
+            self.kept_model = _model_memo()()
+        return self.kept_model
+
+    @model.setter
+    def model(self, value: ModelMemo) -> None:
+        self.kept_model = value
 
     def save(self) -> dict:
         """What the on-disk cache keeps: every entry by a content hash of what it was made from."""
@@ -199,3 +186,16 @@ class Memo:
             self.link_problems = {"": world, "pages": pages}
         self.templates_key = state.get("templates_key", "")
         self.search = self.search or state.get("search")
+
+
+def _model_memo() -> type[ModelMemo]:
+    """The model's own table (the model stage owns its type; loaded only when a memo is made)."""
+    from builder.model.site import ModelMemo
+
+    return ModelMemo
+
+
+def __getattr__(name: str) -> object:
+    if name == "ModelMemo":  # where callers found it before the model stage owned it
+        return _model_memo()
+    raise AttributeError(name)

@@ -3,7 +3,8 @@ over all cores, with output identical to a serial build.
 
 Every task is a pure function of its arguments, and results are put back in input order, so the
 pool changes how long a build takes and nothing else. Workers are started with `spawn`, so they
-share no state with the parent but what each task is given.
+share no state with the parent but what each task is given. The tasks are the stages' own
+(`parse_reports`, `render_bodies`, `render_notes`, `render_pages`): the pool knows none of them.
 """
 
 from __future__ import annotations
@@ -15,18 +16,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any
-
-from builder.diagnostics import Diagnostic, Diagnostics
-
-if TYPE_CHECKING:
-    import jinja2
-
-    from builder.load.load import Templates
-    from builder.model.text import RenderedNote, RenderedText
-
-# The tasks import their stage when first run (in a worker, that is once): a build whose inputs
-# are unchanged, which never starts the pool, never loads Markdown, YAML or Jinja.
 
 # Below this many tasks a pool costs more to start than it saves.
 MIN_TASKS = 64
@@ -111,63 +100,3 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
-
-
-def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
-    """Parse report files: each (path, text) to (record, its diagnostics)."""
-    from builder.parse.parse import parse_report
-
-    out = []
-    for path, text in batch:
-        found = Diagnostics()
-        out.append((parse_report(text, path, found), found.items))
-    return out
-
-
-def render_bodies(batch: list[tuple[str, tuple]]) -> list[RenderedText]:
-    """Render and anchor report bodies: each (body, targets) to its RenderedText."""
-    from builder.model.text import render_body
-
-    return [render_body(body, list(targets)) for body, targets in batch]
-
-
-def render_notes(batch: list[tuple[str, str]]) -> list[RenderedNote]:
-    """Render Markdown notes: each (base path, text) to its HTML and refused links."""
-    from builder.model.text import rendered_note
-
-    return [rendered_note(text, base_path) for base_path, text in batch]
-
-
-_ENV: dict[str, Any] = {}
-
-
-def render_pages(
-    batch: list[tuple[str, Templates, str, str, list[bytes], dict[str, bytes]]],
-) -> list:
-    """Render chunks of pickled pages, each chunk with the shared records its pages name.
-
-    Each page's result is (its bytes, packed, or None; its diagnostics; the ids and links the link
-    check reads in it, scanned here while the page is at hand): the main process holds a whole
-    site of them."""
-    from builder.check.linkcheck import scan
-    from builder.memo import load_shared
-    from builder.render.render import TemplateProblem, make_environment, render_page, set_globals
-    from builder.sitefiles import Packed
-    from builder.urls import Urls
-
-    out: list[tuple[Any, list[Diagnostic], Any]] = []
-    for env_key, templates, base_path, absolute, blobs, records in batch:
-        loaded: dict[str, Any] = {}  # the chunk's shared records, each loaded once
-        if _ENV.get("key") != env_key:
-            env: jinja2.Environment = make_environment(templates)
-            set_globals(env, Urls(base_path, absolute))
-            _ENV.update(key=env_key, env=env)
-        for blob in blobs:
-            diagnostics = Diagnostics()
-            try:
-                html = render_page(_ENV["env"], load_shared(blob, records, loaded), diagnostics)
-            except TemplateProblem:
-                out.append((None, diagnostics.items, None))
-                continue
-            out.append((Packed.of(html), diagnostics.items, scan(html.decode("utf-8"))))
-    return out

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from builder.diagnostics import Diagnostics
-from builder.model.anchoring import Block, fold
+from builder.model.blocks import Block, fold
 from builder.model.paragraphs import NUMBERED
 from builder.model.site import Site
 from builder.parse.records import RULES  # noqa: F401 - the vocabulary, re-exported for callers

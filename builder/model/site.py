@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from builder.diagnostics import Diagnostic, Diagnostics
-from builder.memo import ModelMemo, key_of
+from builder.incremental.codec import key_of
 from builder.model.anchoring import Anchor, Target
 from builder.model.derive import CONCERNS, Standing, derive_all
 from builder.model.hints import closest_ids
@@ -173,6 +173,28 @@ class KeptReport:
     statuses: dict[str, str]  # as recorded
     links: tuple[SourceLink, ...]  # made from its summary and notes
     problems: tuple[Diagnostic, ...]  # with its anchors and paragraph numbers
+
+
+@dataclass
+class ModelMemo:
+    """What one build's model hands the next in the same process (the preview's).
+
+    A report whose record and rendered body are the very ones of the last build keeps its very
+    passages and links; the standings of the recommendations whose recorded statuses are unchanged
+    are kept, and with them each report's view and each history, patched where a report's
+    passages changed. A step reuses only the very objects it made from the very same inputs, so
+    the model equals one made afresh.
+    """
+
+    shared: tuple = ()  # what every report's part reads besides its own record and body
+    reports: dict[str, KeptReport] = field(default_factory=dict)
+    order: tuple = ()  # the reports in date order, the summaries, the recommendations
+    standings: dict[str, Standing] = field(default_factory=dict)
+    derived: dict[str, tuple] = field(default_factory=dict)  # each report's part and view
+    histories: dict[str, History] = field(default_factory=dict)
+    themes: dict[str, tuple] = field(default_factory=dict)  # each report's passages by theme
+    references: dict = field(default_factory=dict)  # each report's unknown ids, and what it names
+    content_links: dict = field(default_factory=dict)  # each report's refused links
 
 
 def build_model(

@@ -10,10 +10,10 @@ from typing import Any, cast
 import jinja2
 from markupsafe import Markup
 
-from builder.check.linkcheck import share_strings
-from builder.diagnostics import Diagnostics
+from builder.check.linkcheck import scan, share_strings
+from builder.diagnostics import Diagnostic, Diagnostics
 from builder.load.load import Templates, display_path
-from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each
+from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each, load_shared
 from builder.model.derive import STANDING_RULES, STANDINGS
 from builder.model.site import Site
 from builder.model.text import render_note
@@ -31,7 +31,7 @@ from builder.views.pages import (
     plan_pages,
     plan_report_pages,
 )
-from builder.workers import Workers, render_pages
+from builder.workers import Workers
 
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
 # page's key and the chunk sent to a worker name each by its hash, serialised once.
@@ -384,3 +384,33 @@ def _header_fields(report) -> tuple:
         for f in report.__dataclass_fields__
         if f not in ("body", "annotations", "recommendations", "body_line", "where")
     )
+
+
+_ENV: dict[str, Any] = {}  # a worker's Jinja environment, kept while its templates are the same
+
+
+def render_pages(
+    batch: list[tuple[str, Templates, str, str, list[bytes], dict[str, bytes]]],
+) -> list[tuple[Packed | None, list[Diagnostic], Any]]:
+    """Render chunks of encoded pages, as a task for the workers, each chunk with the shared
+    records its pages name.
+
+    Each page's result is (its bytes, packed, or None; its diagnostics; the ids and links the link
+    check reads in it, scanned here while the page is at hand): the main process holds a whole
+    site of them."""
+    out: list[tuple[Packed | None, list[Diagnostic], Any]] = []
+    for env_key, templates, base_path, absolute, blobs, records in batch:
+        loaded: dict[str, Any] = {}  # the chunk's shared records, each loaded once
+        if _ENV.get("key") != env_key:
+            env = make_environment(templates)
+            set_globals(env, Urls(base_path, absolute))
+            _ENV.update(key=env_key, env=env)
+        for blob in blobs:
+            diagnostics = Diagnostics()
+            try:
+                html = render_page(_ENV["env"], load_shared(blob, records, loaded), diagnostics)
+            except TemplateProblem:
+                out.append((None, diagnostics.items, None))
+                continue
+            out.append((Packed.of(html), diagnostics.items, scan(html.decode("utf-8"))))
+    return out

@@ -34,7 +34,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from builder.diagnostics import Diagnostics
-from builder.memo import Memo, key_of
+from builder.incremental.codec import key_of
+from builder.memo import Memo
 from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.urls import Urls

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from builder.memo import key_of
+from builder.incremental.codec import key_of
 from builder.model.site import Site
 from builder.model.views import History, Passage, ReportView
 from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
