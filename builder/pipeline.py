@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from builder import diskcache
 from builder.diagnostics import Diagnostic, Diagnostics
+from builder.incremental.pool import Workers, fewer_collections
 from builder.load.load import (
     Project,
     Sources,
@@ -24,7 +25,6 @@ from builder.memo import Memo
 from builder.publish.publish import publish_site
 from builder.sitefiles import SiteFiles
 from builder.urls import is_placeholder, split_address
-from builder.workers import Workers, fewer_collections
 
 if TYPE_CHECKING:
     from builder.model.site import Site

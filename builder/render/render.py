@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from builder.check.linkcheck import scan, share_strings
 from builder.diagnostics import Diagnostic, Diagnostics
+from builder.incremental.pool import Workers
 from builder.load.load import Templates, display_path
 from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each, load_shared
 from builder.model.derive import STANDING_RULES, STANDINGS
@@ -31,7 +32,6 @@ from builder.views.pages import (
     plan_pages,
     plan_report_pages,
 )
-from builder.workers import Workers
 
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
 # page's key and the chunk sent to a worker name each by its hash, serialised once.
