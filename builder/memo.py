@@ -95,14 +95,16 @@ class Memo:
     scanned links. `save` and `restore` carry it to a new process through the on-disk cache.
     """
 
-    parsed: dict = field(default_factory=dict)
-    bodies: dict = field(default_factory=dict)
+    parsed: dict[tuple[str, str], Any] = field(default_factory=dict)  # (record, problems)
+    bodies: dict[str, Any] = field(default_factory=dict)  # RenderedText, or STORED on disk
     # HTML and refused links by (base path, text)
     notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
     pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     data: tuple[str, dict[str, Packed]] | None = None
-    links: dict = field(default_factory=dict)
-    link_problems: dict = field(default_factory=dict)  # the last link check's, page by page
+    links: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # (page as held, its scan)
+    link_problems: dict[str, Any] = field(
+        default_factory=dict
+    )  # the last link check's, page by page
     env: jinja2.Environment | None = None
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
@@ -110,8 +112,10 @@ class Memo:
     # What the model made, with what it was made from (`ModelMemo`), and the digests of the
     # records pages share (by id, with the record): an unchanged report keeps both.
     kept_model: ModelMemo | None = None  # made when first asked for, as `model`
-    shared: dict = field(default_factory=dict)
-    data_rows: dict = field(default_factory=dict)  # each passage's lines in the data files
+    shared: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    data_rows: dict[Any, Any] = field(
+        default_factory=dict
+    )  # each passage's lines in the data files
     # Whether a later build in this process reads this memo (the preview's does; the CLI's only
     # goes to disk): what only such a build could use is kept only then.
     handed_on: bool = True
@@ -137,7 +141,7 @@ class Memo:
     def model(self, value: ModelMemo) -> None:
         self.kept_model = value
 
-    def save(self) -> dict:
+    def save(self) -> dict[str, Any]:
         """What the on-disk cache keeps: every entry by a content hash of what it was made from."""
         from builder.diskcache import text_key
 
@@ -162,7 +166,7 @@ class Memo:
             ),
         }
 
-    def restore(self, state: dict, files: dict[str, str]) -> None:
+    def restore(self, state: dict[str, Any], files: dict[str, str]) -> None:
         """Take up a saved state, for the content files as they are now."""
         from builder.diskcache import text_key
 

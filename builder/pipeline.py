@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -27,8 +28,8 @@ from builder.sitefiles import SiteFiles
 from builder.urls import is_placeholder, split_address
 
 if TYPE_CHECKING:
-    from builder.model.site import Site
-    from builder.parse.records import Content
+    from builder.model.site import KeptReport, Site
+    from builder.parse.records import Content, Report
     from builder.render.search import SearchJob
 
 Cache = Memo  # the name the preview and older callers know
@@ -313,7 +314,9 @@ class Laps:
         self.last = now
 
 
-def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics):
+def with_address(
+    content: Content, base_url: str, strict: bool, diagnostics: Diagnostics
+) -> Content:
     """The content with `--base-url` applied; under `strict`, an error for a missing or placeholder address."""
     settings = content.settings
     if base_url:
@@ -336,7 +339,7 @@ def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics)
     return content
 
 
-def _changed_reports(reports, last: dict) -> list[str]:
+def _changed_reports(reports: Iterable[Report], last: dict[str, KeptReport]) -> list[str]:
     """The reports whose records are not the very ones the last build in this process made its
     passages from: the ones an editor has just changed (none on a first build: every page is new)."""
     if not last:

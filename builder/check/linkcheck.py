@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from builder.diagnostics import Diagnostics
@@ -59,10 +59,10 @@ def check_links(
     sources: dict[str, str],
     diagnostics: Diagnostics,
     strict: bool,
-    cache: dict | None = None,
+    cache: dict[str, tuple[Any, _Links]] | None = None,
     texts: dict[str, str] | None = None,
     source_links: Sequence[SourceLink] = (),
-    kept: dict | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> int:
     """Report each internal link whose page or #anchor does not exist; return how many.
 
@@ -97,7 +97,7 @@ def check_links(
     # A page's problems depend on its links and on every page's path and ids: while those are
     # the same, a page whose scan is the very one of the last build has the same problems.
     world = (base_path, frozenset(files), frozenset(from_content))
-    last: dict[str, tuple[_Links, tuple]] = {}
+    last: dict[str, tuple[_Links, tuple[Any, ...]]] = {}
     if kept is not None and kept.get("") == world:
         last = kept["pages"]
         for name, links in pages.items():
@@ -105,7 +105,7 @@ def check_links(
             if was is None or (was[0] is not links and was[0].ids != links.ids):
                 last = {}  # an id came or went: any page may link to it
                 break
-    now: dict[str, tuple[_Links, tuple]] = {}
+    now: dict[str, tuple[_Links, tuple[Any, ...]]] = {}
     # A link not relative to its page resolves alike on every page: resolve it once.
     resolved: dict[str | tuple[str, str], str] = {}
     for name, parser in sorted(pages.items()):

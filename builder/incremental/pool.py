@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
 
 # Below this many tasks a pool costs more to start than it saves.
 MIN_TASKS = 64
@@ -71,19 +72,23 @@ class Workers:
         """Whether this many tasks are worth the pool."""
         return self.jobs > 1 and tasks >= self.min_tasks
 
-    def map(self, function: Callable[[list], list], items: Sequence, chunk: int = 0) -> list:
+    def map(
+        self, function: Callable[[list[Any]], list[Any]], items: Sequence[Any], chunk: int = 0
+    ) -> list[Any]:
         """`function` over chunks of `items`, results flattened in input order."""
         if not self.parallel(len(items)) and chunk != 1:
             return function(list(items))
         pool = self._start()
         size = chunk or max(1, -(-len(items) // (self.jobs * 4)))
         chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
-        out: list = []
+        out: list[Any] = []
         for part in pool.map(function, chunks):
             out.extend(part)
         return out
 
-    def submit(self, function: Callable[[list], list], items: list) -> Future:
+    def submit(
+        self, function: Callable[[list[Any]], list[Any]], items: list[Any]
+    ) -> Future[list[Any]]:
         """Start `function(items)` in the pool; its result comes back as a future."""
         return self._start().submit(function, items)
 

@@ -203,7 +203,7 @@ class _Anchorer(Treeprocessor):
                 asides.setdefault(element, []).append(target.key)
         place_asides(asides, parents)
 
-    def _problem(self, target: Target, hits: list, hint: str) -> str:
+    def _problem(self, target: Target, hits: list[Any], hint: str) -> str:
         sel = target.selector
         if hint == "paragraph":
             return f"paragraph '{sel.paragraph}' not found in this report" + _closest_ids(
@@ -291,7 +291,9 @@ def wrap_range(element: etree.Element, start: int, end: int, key: str) -> None:
             mark.set("id", key)
 
 
-def place_asides(asides: dict[etree.Element, list[str]], parents: dict) -> None:
+def place_asides(
+    asides: dict[etree.Element, list[str]], parents: dict[etree.Element, etree.Element]
+) -> None:
     """Leave `<!--aside:key-->` where each note belongs: after a paragraph or heading, inside an item or cell.
 
     Several notes on one passage keep the order they were written in. Each parent's children are
@@ -342,7 +344,7 @@ class _Furniture(Treeprocessor):
                 link.text = "¶"
                 # Before any note placeholder inside an item, so the link stays with the text.
                 position = len(element)
-                while position and element[position - 1].tag is etree.Comment:
+                while position and element[position - 1].tag is etree.Comment:  # type: ignore[comparison-overlap]
                     position -= 1
                 if position:
                     previous = element[position - 1]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import unescape
+from typing import Any
 
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.incremental.codec import key_of
 from builder.model.anchoring import Anchor, Target
+from builder.model.blocks import Block
 from builder.model.derive import CONCERNS, Standing, derive_all
 from builder.model.hints import closest_ids
 from builder.model.references import check_references
@@ -30,6 +32,7 @@ from builder.parse.records import (
     Mention,
     OwnRecommendation,
     Report,
+    Settings,
     Theme,
     TrackedRecommendation,
     Where,
@@ -51,7 +54,7 @@ class Site:
     links: tuple[SourceLink, ...] = ()  # links written in content, each where it was written
 
     @property
-    def settings(self):
+    def settings(self) -> Settings:
         return self.content.settings
 
     def report(self, report_id: str) -> ReportView:
@@ -133,11 +136,11 @@ def note_texts(content: Content) -> list[str]:
 
 
 def _theme_index(
-    views: list[ReportView], themes, memo: ModelMemo | None = None
+    views: list[ReportView], themes: Iterable[str], memo: ModelMemo | None = None
 ) -> dict[str, tuple[Passage, ...]]:
     """Every theme's passages in date order; a report's share is kept while its passages are."""
     last = memo.themes if memo is not None else {}
-    kept: dict[str, tuple] = {}
+    kept: dict[str, tuple[Any, ...]] = {}
     out: dict[str, list[Passage]] = {t: [] for t in themes}
     for view in views:
         was = last.get(view.report.id)
@@ -186,21 +189,25 @@ class ModelMemo:
     the model equals one made afresh.
     """
 
-    shared: tuple = ()  # what every report's part reads besides its own record and body
+    shared: tuple[Any, ...] = ()  # what every report's part reads besides its own record and body
     reports: dict[str, KeptReport] = field(default_factory=dict)
-    order: tuple = ()  # the reports in date order, the summaries, the recommendations
+    order: tuple[Any, ...] = ()  # the reports in date order, the summaries, the recommendations
     standings: dict[str, Standing] = field(default_factory=dict)
-    derived: dict[str, tuple] = field(default_factory=dict)  # each report's part and view
+    derived: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # each report's part and view
     histories: dict[str, History] = field(default_factory=dict)
-    themes: dict[str, tuple] = field(default_factory=dict)  # each report's passages by theme
-    references: dict = field(default_factory=dict)  # each report's unknown ids, and what it names
-    content_links: dict = field(default_factory=dict)  # each report's refused links
+    themes: dict[str, tuple[Any, ...]] = field(
+        default_factory=dict
+    )  # each report's passages by theme
+    references: dict[str, Any] = field(
+        default_factory=dict
+    )  # each report's unknown ids, and what it names
+    content_links: dict[str, Any] = field(default_factory=dict)  # each report's refused links
 
 
 def build_model(
     content: Content,
     diagnostics: Diagnostics,
-    cache: dict | None = None,
+    cache: dict[str, Any] | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
     kept: ModelMemo | None = None,
@@ -263,7 +270,7 @@ def _report_parts(
     ordered: list[Report],
     mentions: dict[str, list[Target]],
     memo: ModelMemo,
-    cache: dict,
+    cache: dict[str, Any],
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]],
     passages: Callable[[Report, RenderedText], tuple[Passage, ...]],
     note: Callable[[str], str],
@@ -348,7 +355,9 @@ def _derived_history(
     return views, histories
 
 
-def _standings(memo: ModelMemo, parts: list[KeptReport], order: tuple) -> dict[str, Standing]:
+def _standings(
+    memo: ModelMemo, parts: list[KeptReport], order: tuple[Any, ...]
+) -> dict[str, Standing]:
     """Every recommendation's standing; derived again only for those whose recorded statuses
     changed in some report, when the reports are the same and in the same order as last time."""
     reports, summaries, recs = order
@@ -371,7 +380,7 @@ def _standings(memo: ModelMemo, parts: list[KeptReport], order: tuple) -> dict[s
 
 
 def _views(
-    last: dict[str, tuple],
+    last: dict[str, tuple[Any, ...]],
     parts: list[KeptReport],
     standings: dict[str, Standing],
     frameworks: dict[str, Framework],
@@ -475,7 +484,11 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
 
 
 def _passages(
-    report: Report, result: RenderedText, recs, themes, note: Callable[[str], str]
+    report: Report,
+    result: RenderedText,
+    recs: dict[str, TrackedRecommendation],
+    themes: dict[str, Theme],
+    note: Callable[[str], str],
 ) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
@@ -522,7 +535,7 @@ def _passages(
         )
     # Reading order: by place in the text, then as written.
     # By value, not identity: a result read back from the on-disk cache holds equal copies.
-    block_order: dict = {}
+    block_order: dict[Block, int] = {}
     for i, b in enumerate(result.blocks):
         block_order.setdefault(b, i)
     position = {key: (block_order.get(a.block, 0), a.start) for key, a in anchors.items()}

@@ -8,6 +8,7 @@ import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -224,7 +225,7 @@ def check_content_links(
     files: dict[str, str],
     diagnostics: Diagnostics,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
-    kept: dict | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> None:
     """Report, at its file and line, every link or image in content that the URL policy refuses.
 

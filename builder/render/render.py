@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,7 +19,7 @@ from builder.model.derive import STANDING_RULES, STANDINGS
 from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
-from builder.parse.records import STATUS_LABELS, STATUSES, Settings
+from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
 from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
 from builder.sitefiles import Packed, SiteFiles
@@ -57,7 +57,7 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
 def make_environment(templates: Templates) -> jinja2.Environment:
     """A strict, autoescaping Jinja environment over the loaded templates."""
 
-    def load(name: str):
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         if name not in templates.texts:
             return None
         return templates.texts[name], templates.path(name), lambda: True
@@ -309,7 +309,7 @@ class _Renderer:
     def __init__(
         self,
         env: jinja2.Environment,
-        setup: tuple,
+        setup: tuple[str, Templates, str, str],
         workers: Workers,
         last: dict[int, tuple[Any, str]] | None = None,
     ) -> None:
@@ -319,7 +319,7 @@ class _Renderer:
         self.waiting_bytes = 0
         # The output files of each chunk sent, its future and the size of its pickled views.
         self.sent: list[tuple[list[str], Any, int]] = []
-        self.done: list[tuple[str, Packed | None, list, Any]] = []
+        self.done: list[tuple[str, Packed | None, list[Diagnostic], Any]] = []
         self.strings: dict[str, str] = {}  # one copy of each link the scans hold
 
     def add(self, page: Page, blob: bytes, named: set[str]) -> None:
@@ -354,7 +354,9 @@ class _Renderer:
                 scanned = share_strings(scanned, self.strings)
             self.done.append((output, html, items, scanned))
 
-    def finish(self, diagnostics: Diagnostics, links: dict) -> dict[str, Packed]:
+    def finish(
+        self, diagnostics: Diagnostics, links: dict[str, tuple[Any, Any]]
+    ) -> dict[str, Packed]:
         """Every rendered page's bytes, packed, by output file; template problems go to
         diagnostics, and the link scans the workers made go to `links` (the memo's), for the
         link check."""
@@ -377,7 +379,7 @@ class _Renderer:
         return out
 
 
-def _header_fields(report) -> tuple:
+def _header_fields(report: Report) -> tuple[Any, ...]:
     """A report without its text and annotations: what the data files show of it."""
     return tuple(
         getattr(report, f)
