@@ -82,7 +82,7 @@ def load(path: Path) -> dict[str, Any] | None:
     """The saved state, or None when there is none or it cannot be trusted (then it is rebuilt)."""
     try:
         blob = store.read_file(_key(path), path)
-        state = _decode(blob) if blob is not None else None
+        state = codec.from_bytes(blob) if blob is not None else None
     except (OSError, codec.DecodeError):
         return None
     if not isinstance(state, dict) or not all(isinstance(name, str) for name in state):
@@ -98,7 +98,8 @@ def save(path: Path, state: dict[str, Any]) -> None:
         for old in path.parent.parent.iterdir():  # older builders' caches are of no more use
             if old.is_dir() and old.name != path.parent.name:
                 shutil.rmtree(old)
-        store.write_file(key, path, _encode(state))
+        # Not packed: most of its bytes are the search index's, packed already.
+        store.write_file(key, path, codec.to_bytes(state))
 
 
 # The large parts of the memo are kept as rows of one SQLite file, each named by the key it was

@@ -49,7 +49,7 @@ def scan(page: str) -> _Links:
 
 def share_strings(links: _Links, strings: dict[str, str]) -> _Links:
     """The same scan holding one copy of each link across pages (`strings` keeps them): pages
-    unpickled one by one repeat the same links thousands of times."""
+    decoded one by one repeat the same links thousands of times."""
     return _Links(links.ids, tuple(strings.setdefault(link, link) for link in links.links))
 
 

@@ -15,6 +15,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import operator
 import sys
 import zlib
 from collections.abc import Callable, Iterable
@@ -46,16 +47,19 @@ _TUPLE, _LIST, _DICT, _FROZENSET, _SET, _BYTES, _MARKUP, _RECORD, _SHARED, _PACK
     "p",
 )
 
-_FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {}  # a record class -> its name, its fields
+# A record class -> its name, and a function giving its fields' values in order (one C call).
+_FIELDS: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {}
 
 
-def _record_fields(cls: type) -> tuple[str, tuple[str, ...]]:
+def _record_fields(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]]:
     known = _FIELDS.get(cls)
     if known is None:
         if not dataclasses.is_dataclass(cls):
             raise TypeError(f"not a value the cache keeps: {cls.__module__}.{cls.__qualname__}")
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        known = _FIELDS[cls] = (f"{cls.__module__}:{cls.__qualname__}", names)
+        names = [f.name for f in dataclasses.fields(cls)]
+        getter: Callable[[Any], Any] = operator.attrgetter(*names) if names else lambda _: ()
+        values = getter if len(names) != 1 else (lambda value: (getter(value),))
+        known = _FIELDS[cls] = (f"{cls.__module__}:{cls.__qualname__}", values)
     return known
 
 
@@ -76,16 +80,15 @@ class Encoder:
         kind = type(value)
         if kind is str or kind is int or kind is bool or value is None:
             return value
-        if kind is float:
-            if value != value or value in (float("inf"), float("-inf")):
-                raise TypeError("not a finite number")
-            return value
         if kind is tuple:
             return [_TUPLE, *map(self.encode, value)]
         if kind in self.shared and self.name_shared is not None:
             digest = self.name_shared(value)
             self.named.add(digest)
             return [_SHARED, digest]
+        record = _FIELDS.get(kind)
+        if record is not None:
+            return [_RECORD, record[0], *map(self.encode, record[1](value))]
         if kind is list:
             return [_LIST, *map(self.encode, value)]
         if kind is dict:
@@ -94,6 +97,10 @@ class Encoder:
                 out.append(self.encode(key))
                 out.append(self.encode(item))
             return out
+        if kind is float:
+            if value != value or value in (float("inf"), float("-inf")):
+                raise TypeError("not a finite number")
+            return value
         if kind is frozenset or kind is set:
             items = [self.encode(item) for item in value]
             items.sort(key=_sort_key)  # the hash seed never shows in the bytes
@@ -104,8 +111,8 @@ class Encoder:
             return [_MARKUP, str(value)]
         if kind is Packed:
             return [_PACKED, base64.b64encode(value.to_bytes()).decode("ascii")]
-        name, fields = _record_fields(kind)
-        return [_RECORD, name, *(self.encode(getattr(value, f)) for f in fields)]
+        name, values = _record_fields(kind)
+        return [_RECORD, name, *map(self.encode, values(value))]
 
 
 def _sort_key(item: JSON) -> str:
@@ -152,7 +159,21 @@ def key_of_each(*groups: Iterable[Any]) -> str:
 # ---- Reading ------------------------------------------------------------------------------------
 
 
-def _record_class(name: JSON, package: str) -> type:
+_CLASSES: dict[tuple[str, str], tuple[type, tuple[str, ...]]] = {}
+
+
+def _record_class(name: JSON, package: str) -> tuple[type, tuple[str, ...]]:
+    """A record class and its fields, by name (see `_find_class`), looked up once."""
+    if not isinstance(name, str):
+        raise DecodeError("a record without a class name")
+    known = _CLASSES.get((name, package))
+    if known is None:
+        cls = _find_class(name, package)
+        known = _CLASSES[(name, package)] = (cls, tuple(f.name for f in dataclasses.fields(cls)))
+    return known
+
+
+def _find_class(name: str, package: str) -> type:
     """A record class by name: a dataclass of a module under `package`, already loaded. Nothing
     is imported and nothing else is ever made, whatever the name says."""
     if not isinstance(name, str) or ":" not in name:
@@ -176,7 +197,6 @@ class Decoder:
     def __init__(self, shared: Callable[[str], Any] | None = None, package: str = PACKAGE) -> None:
         self.shared = shared
         self.package = package
-        self._classes: dict[str, tuple[type, tuple[str, ...]]] = {}
 
     def decode(self, data: JSON) -> Any:  # noqa: C901 - one branch per kind of value
         kind = type(data)
@@ -218,11 +238,7 @@ class Decoder:
         raise DecodeError(f"an unknown tag: {tag!r}")
 
     def _record(self, data: list[JSON]) -> Any:
-        known = self._classes.get(data[1]) if isinstance(data[1], str) else None
-        if known is None:
-            cls = _record_class(data[1], self.package)
-            known = self._classes[data[1]] = (cls, tuple(f.name for f in dataclasses.fields(cls)))
-        cls, fields = known
+        cls, fields = _record_class(data[1], self.package)
         if len(data) != len(fields) + 2:
             raise DecodeError(f"{data[1]} with the wrong number of fields")
         record: Any = object.__new__(cls)

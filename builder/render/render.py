@@ -304,7 +304,7 @@ _RECORD_BYTES = 512  # about what a shared record adds to a chunk, before it is 
 
 class _Renderer:
     """Renders the pages not in the memo, in page order: here when they are few, else over the
-    workers in chunks sent as they fill, so only a few chunks of pickled views exist at once."""
+    workers in chunks sent as they fill, so only a few chunks of encoded views exist at once."""
 
     def __init__(
         self,
@@ -317,7 +317,7 @@ class _Renderer:
         self.shared = SharedRecords(SHARED_RECORDS, last)
         self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
-        # The output files of each chunk sent, its future and the size of its pickled views.
+        # The output files of each chunk sent, its future and the size of its encoded views.
         self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list[Diagnostic], Any]] = []
         self.strings: dict[str, str] = {}  # one copy of each link the scans hold
