@@ -10,7 +10,6 @@ from typing import Any, cast
 import jinja2
 from markupsafe import Markup
 
-from builder.check.linkcheck import scan, share_strings
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.incremental.pool import Workers
 from builder.load.load import Templates, display_path
@@ -22,6 +21,7 @@ from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
 from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
+from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
 from builder.views.pages import (
