@@ -288,3 +288,24 @@ def test_a_fresh_clone_with_a_committed_cache_builds_from_its_content(
     report = fixture_copy / "reports" / "2013-07-first.md"
     report.write_text(report.read_text().replace("3. The council should", "3. The council must"))
     assert run(fixture_copy, second, Memo()) == run(fixture_copy, tmp_path / "third")
+
+
+def test_a_planted_database_with_a_trigger_is_replaced(fixture_copy: Path, tmp_path: Path):
+    root = tmp_path / "project"
+    cold = run(fixture_copy, root)
+    database = diskcache.cache_file(root).with_name("entries.sqlite")
+    database.unlink()
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "CREATE TABLE entry (name TEXT PRIMARY KEY, data BLOB NOT NULL, mac BLOB NOT NULL)"
+        )
+        db.execute("CREATE TABLE seen (what TEXT)")
+        db.execute(
+            "CREATE TRIGGER spy AFTER INSERT ON entry BEGIN INSERT INTO seen VALUES (new.name); END"
+        )
+    diskcache.build_file(root).unlink()
+    assert run(fixture_copy, root, Memo()) == cold
+    with sqlite3.connect(database) as db:
+        names = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
+    assert names == {"entry", "sqlite_autoindex_entry_1"}
+    assert all_sealed(root)

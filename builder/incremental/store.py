@@ -145,7 +145,9 @@ class Rows:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = self._open()
-        except sqlite3.DatabaseError:
+        except sqlite3.OperationalError:
+            raise  # busy, locked or unwritable: left alone, and this build keeps nothing
+        except sqlite3.DatabaseError:  # not a database, or not the cache's
             with contextlib.suppress(OSError):
                 path.unlink()
             self.db = self._open()
@@ -154,10 +156,10 @@ class Rows:
         db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         try:
             db.execute("PRAGMA trusted_schema = OFF")  # nothing in a file's schema runs as SQL
+            # Made if absent; another build making it at the same moment is no error.
+            db.execute(_SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             schema = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-            if not schema:
-                db.execute(_SCHEMA)
-            elif schema != [
+            if schema != [
                 ("table", "entry", _SCHEMA),
                 ("index", "sqlite_autoindex_entry_1", None),
             ]:
