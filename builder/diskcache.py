@@ -92,7 +92,7 @@ def load(path: Path) -> dict[str, Any] | None:
 
 def save(path: Path, state: dict[str, Any]) -> None:
     """Write the state atomically; a failure to cache never fails a build."""
-    with contextlib.suppress(OSError, TypeError, ValueError):
+    with contextlib.suppress(OSError, TypeError, ValueError, RecursionError):
         key = _key(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.parent.iterdir():  # older builders' caches are of no more use
@@ -157,7 +157,7 @@ def store_now(path: Path, part: str, values: dict[Any, Any]) -> dict[Any, Any]:
             rows.write((name, make()) for name, make in made if name not in there)
         finally:
             rows.close()
-    except (OSError, sqlite3.Error, TypeError, ValueError):
+    except (OSError, sqlite3.Error, TypeError, ValueError, RecursionError):
         return values  # a cache that cannot be written is only a slower next build
     return dict.fromkeys(values, STORED)
 
@@ -186,7 +186,7 @@ def save_memo(path: Path, state: dict[str, Any]) -> None:
             )
         finally:
             rows.close()
-    except (OSError, sqlite3.Error, TypeError, ValueError):
+    except (OSError, sqlite3.Error, TypeError, ValueError, RecursionError):
         return  # a cache that cannot be written is only a slower next build
     save(path, index)
 

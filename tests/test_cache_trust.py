@@ -211,6 +211,8 @@ def test_the_codec_reads_only_what_it_writes():
         b'["c", "builder.diagnostics:Diagnostics"]',  # a record with the wrong fields
         b'["c", "subprocess:Popen", ["l", "true"]]',
         b'["x", 1]',
+        b'["c"]',  # a record without its class
+        b'["t", ["b", 1]]',  # bytes that are not text
         b'["d", ["l"], 1]',  # an unhashable key
         b"[" * 100_000,
     ):

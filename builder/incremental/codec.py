@@ -281,5 +281,7 @@ def from_bytes(blob: bytes, package: str = PACKAGE) -> Any:
     """A value from the bytes `to_bytes` made; DecodeError for any other bytes."""
     try:
         return Decoder(package=package).decode(loads(blob))
-    except RecursionError as exc:
-        raise DecodeError("nested too deeply") from exc
+    except DecodeError:
+        raise
+    except (RecursionError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        raise DecodeError(f"not a value this builder wrote: {type(exc).__name__}") from exc
