@@ -6,6 +6,7 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from builder.diagnostics import Diagnostics, shown_lines, summary
 from builder.load.load import Project, display_path
@@ -30,7 +31,7 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def report(diagnostics: Diagnostics, written: bool, stream=None) -> None:
+def report(diagnostics: Diagnostics, written: bool, stream: TextIO | None = None) -> None:
     """Print every diagnostic, sorted, then the count line."""
     stream = stream or sys.stderr  # looked up now, so that a caller's redirection applies
     for line in shown_lines(diagnostics):
@@ -159,7 +160,7 @@ def cmd_new_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_todo(project: Project, checked: Diagnostics, stream=sys.stdout) -> None:
+def print_todo(project: Project, checked: Diagnostics, stream: TextIO = sys.stdout) -> None:
     """Print what is left to do, from the content as it stands (the files that parsed)."""
     from builder.check.todo import format_todo, todo_items
     from builder.load.load import read_sources
@@ -322,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         if folder and not Path(folder).is_dir():
             top.error(f"--{option} {folder}: no such folder")
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except KeyboardInterrupt:
         return 130
 

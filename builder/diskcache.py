@@ -4,26 +4,32 @@ It lives in `.cache/inspection-history/` under the project folder, is safe to de
 and is versioned by the builder's version and a hash of the builder's own source, so a changed
 builder never reads what an older one wrote. Every entry is keyed by a content hash of what it was
 made from, so a warm build writes the same bytes as a cold one.
+
+It holds data only: JSON written by `builder.incremental.codec` (which can make nothing but plain
+values and the builder's own records) and packed page bytes, each file and row sealed with this
+machine's key (`builder.incremental.store`). An entry that is missing, damaged, foreign or
+tampered with is a miss: it is made again and written anew, never an error and never output.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import pickle
 import shutil
 import sqlite3
-import tempfile
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from builder import __version__
+from builder.incremental import codec, store
 from builder.sitefiles import Packed, SiteFiles
 
 FOLDER = Path(".cache") / "inspection-history"
+_LEVEL = 1  # zlib's fastest level: the cache is read far more than its size matters
 
 
 @lru_cache(maxsize=1)
@@ -39,40 +45,64 @@ def builder_fingerprint() -> str:
 
 def cache_file(root: Path) -> Path:
     """Where the cache of the project at `root` is kept."""
-    return root / FOLDER / builder_fingerprint() / "memo.pickle"
+    return root / FOLDER / builder_fingerprint() / "memo.data"
 
 
-def load(path: Path) -> dict | None:
-    """The saved state, or None when there is none or it cannot be read (then it is rebuilt)."""
+def build_file(root: Path) -> Path:
+    """Where the last good build's output is kept, with the hash of every input it was made from."""
+    return cache_file(root).with_name("build.data")
+
+
+def _entries_file(path: Path) -> Path:
+    return path.with_name("entries.sqlite")
+
+
+def _key(path: Path) -> bytes:
+    """This machine's key for the cache file `path`; OSError when there is none to trust."""
+    folder = path.parent.parent
+    project = folder.parent.parent if folder.name == FOLDER.name else None
+    key = store.machine_key(project)
+    if key is None:
+        raise OSError("no key to seal the cache with")
+    return key
+
+
+def _encode(value: Any) -> bytes:
+    return zlib.compress(codec.to_bytes(value), _LEVEL)
+
+
+def _decode(blob: bytes) -> Any:
     try:
-        with path.open("rb") as f:
-            count = pickle.load(f)
-            return dict(pickle.load(f) for _ in range(count))
-    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
+        return codec.from_bytes(zlib.decompress(blob))
+    except zlib.error as exc:
+        raise codec.DecodeError("not packed") from exc
+
+
+def load(path: Path) -> dict[str, Any] | None:
+    """The saved state, or None when there is none or it cannot be trusted (then it is rebuilt)."""
+    try:
+        blob = store.read_file(_key(path), path)
+        state = codec.from_bytes(blob) if blob is not None else None
+    except (OSError, codec.DecodeError):
         return None
+    if not isinstance(state, dict) or not all(isinstance(name, str) for name in state):
+        return None
+    return state
 
 
-def save(path: Path, state: dict) -> None:
+def save(path: Path, state: dict[str, Any]) -> None:
     """Write the state atomically; a failure to cache never fails a build."""
-    try:
+    with contextlib.suppress(OSError, TypeError, ValueError, RecursionError):
+        key = _key(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.parent.iterdir():  # older builders' caches are of no more use
             if old.is_dir() and old.name != path.parent.name:
                 shutil.rmtree(old)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".memo-")
-        with os.fdopen(fd, "wb") as f:
-            # One pickle per part, so the pickler's table of objects written is never the whole
-            # state's at once: memory stays low.
-            pickle.dump(len(state), f, protocol=pickle.HIGHEST_PROTOCOL)
-            for name, value in state.items():
-                pickle.dump((name, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+        # Not packed: most of its bytes are the search index's, packed already.
+        store.write_file(key, path, codec.to_bytes(state))
 
 
-# The large parts of the memo are kept as entries of one SQLite file, each named by the key it was
+# The large parts of the memo are kept as rows of one SQLite file, each named by the key it was
 # made under (a content hash of what it was made from, so an entry never changes): a save adds only
 # the entries not there before and drops those no longer used, so after a one-report edit it writes
 # a few entries, not the whole memo again. The memo's own file holds the rest, and which entries
@@ -81,19 +111,26 @@ ENTRY_PARTS = ("parsed", "bodies", "pages")
 _TAG = "in the entries"
 
 
-def _entries(path: Path) -> sqlite3.Connection:
-    """The entries beside the memo's file `path`, opened (and made) for reading and writing."""
-    db = sqlite3.connect(path.with_name("entries.sqlite"), timeout=60, isolation_level=None)
-    db.execute("CREATE TABLE IF NOT EXISTS entry (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
-    return db
+def _rows(path: Path) -> store.Rows:
+    """The entries beside the memo's file `path`, opened (and made, or made afresh) for use."""
+    return store.Rows(_key(path), _entries_file(path))
 
 
 def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
     """An entry's name, and how to make its bytes (only called when it is not there yet)."""
     if part == "pages":  # output file -> (page key, packed bytes): kept packed
         return f"h-{value[0]}", value[1].to_bytes
-    name = key if part == "bodies" else hash_key(repr(key))
-    return f"{part[0]}-{name}", lambda: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    name = key if part == "bodies" and isinstance(key, str) else codec.key_of(key)
+    return f"{part[0]}-{name}", lambda: _encode(value)
+
+
+def _read_entry(name: str, data: bytes) -> Any:
+    """An entry's value; DecodeError when it is not one this builder wrote."""
+    if name.startswith("h-"):
+        if len(data) < 8:
+            raise codec.DecodeError("a page without its size")
+        return Packed.from_bytes(data)
+    return _decode(data)
 
 
 class _Stored:
@@ -103,44 +140,36 @@ class _Stored:
         return "STORED"
 
 
-STORED = _Stored()
+STORED: Any = _Stored()
 
 
-def store_now(path: Path, part: str, values: dict) -> dict:
+def store_now(path: Path, part: str, values: dict[Any, Any]) -> dict[Any, Any]:
     """Write these entries of one part of a memo now, and return them with each value let go
     (`STORED`), for a process that builds once and need not hold what only a later build reads.
     When they cannot be written the values are kept, to be written at the end as usual."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = _entries(path)
+        rows = _rows(path)
         try:
-            prefix = f"{part[0]}-%"
-            there = {
-                n for (n,) in db.execute("SELECT name FROM entry WHERE name LIKE ?", (prefix,))
-            }
+            there = rows.names(f"{part[0]}-")
             made = (
                 _entry(part, key, value) for key, value in values.items() if value is not STORED
             )
-            rows = ((name, make()) for name, make in made if name not in there)  # one at a time
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?)", rows)
-            db.execute("COMMIT")
+            rows.write((name, make()) for name, make in made if name not in there)
         finally:
-            db.close()
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
-        return values
+            rows.close()
+    except (OSError, sqlite3.Error, TypeError, ValueError, RecursionError):
+        return values  # a cache that cannot be written is only a slower next build
     return dict.fromkeys(values, STORED)
 
 
-def save_memo(path: Path, state: dict) -> None:
+def save_memo(path: Path, state: dict[str, Any]) -> None:
     """Save a memo's state: its large parts as entries, the rest and the index in `path`. A
     failure to cache never fails a build."""
     index = dict(state)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = _entries(path)
+        rows = _rows(path)
         try:
-            there = {name for (name,) in db.execute("SELECT name FROM entry")}
+            there = rows.names()
             used: dict[str, Callable[[], bytes]] = {}
             for part in ENTRY_PARTS:
                 refs = {}
@@ -151,91 +180,109 @@ def save_memo(path: Path, state: dict) -> None:
                     refs[key] = name
                     used.setdefault(name, make)
                 index[part] = (_TAG, refs)
-            db.execute("BEGIN")
-            db.executemany(
-                "INSERT INTO entry VALUES (?, ?)",
+            rows.write(
                 ((name, make()) for name, make in used.items() if name not in there),
+                there - set(used),
             )
-            db.executemany("DELETE FROM entry WHERE name = ?", ((n,) for n in there - set(used)))
-            db.execute("COMMIT")
         finally:
-            db.close()
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower next build
-        return
+            rows.close()
+    except (OSError, sqlite3.Error, TypeError, ValueError, RecursionError):
+        return  # a cache that cannot be written is only a slower next build
     save(path, index)
 
 
-def load_memo(path: Path) -> dict | None:
-    """A memo's saved state with its entries read back; an entry that is gone is left out (it is
-    made again). Entries are decoded as they are read, so their stored bytes never all exist at once."""
+# What each part of a memo's saved state must be; a state with any other shape is not used.
+_SHAPES: dict[str, type | tuple[type, ...]] = {
+    "notes": dict,
+    "data": (tuple, type(None)),
+    "links": dict,
+    "templates_key": str,
+    "search": (tuple, type(None)),
+    "link_problems": tuple,
+}
+
+
+def load_memo(path: Path) -> dict[str, Any] | None:
+    """A memo's saved state with its entries read back; an entry that is gone, damaged or not
+    this builder's is left out (it is made again). Entries are decoded as they are read, so their
+    stored bytes never all exist at once."""
     state = load(path)
     if state is None:
+        return None
+    if any(part in state and not isinstance(state[part], shape) for part, shape in _SHAPES.items()):
         return None
     wanted: dict[str, list[tuple[str, Any]]] = {}  # entry name -> the (part, key)s that use it
     for part in ENTRY_PARTS:
         tagged = state.pop(part, None)
         state[part] = {}
         if isinstance(tagged, tuple) and len(tagged) == 2 and tagged[0] == _TAG:
+            if not isinstance(tagged[1], dict):
+                continue
             for key, name in tagged[1].items():
-                wanted.setdefault(name, []).append((part, key))
+                if isinstance(name, str):
+                    wanted.setdefault(name, []).append((part, key))
     try:
-        db = _entries(path)
+        rows = _rows(path)
         try:
-            for name, data in db.execute("SELECT name, data FROM entry"):
+            for name, data in rows.items():
                 users = wanted.get(name)
                 if not users:
                     continue
                 try:
-                    value = Packed.from_bytes(data) if name.startswith("h-") else pickle.loads(data)
-                except Exception:  # noqa: BLE001, S112 - a damaged entry is made again
-                    continue
+                    value = _read_entry(name, data)
+                except codec.DecodeError:
+                    continue  # made again
                 for part, key in users:
                     state[part][key] = (name[2:], value) if part == "pages" else value
         finally:
-            db.close()
-    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
+            rows.close()
+    except (OSError, sqlite3.Error):
         for part in ENTRY_PARTS:
             state[part] = {}
     return state
 
 
-def page_refs(files: SiteFiles, pages: dict[str, tuple[str, Packed]]) -> dict:
+@dataclass(frozen=True)
+class PageRef:
+    """A page of the output, kept in the memo's entries under its key."""
+
+    key: str
+
+
+def page_refs(
+    files: SiteFiles, pages: dict[str, tuple[str, Packed]]
+) -> dict[str, PageRef | bytes | Packed]:
     """The output files with each page the memo keeps (in its entries) given by its key."""
     return {
-        name: _PageRef(pages[name][0]) if name in pages and pages[name][1] is blob else blob
+        name: PageRef(pages[name][0]) if name in pages and pages[name][1] is blob else blob
         for name, blob in files.stored_items()
     }
 
 
-def resolve_pages(files: dict, root: Path) -> SiteFiles | None:
-    """The output files with each page read back from the entries; None if one is missing."""
+def resolve_pages(files: object, root: Path) -> SiteFiles | None:
+    """The output files with each page read back from the entries; None if one is missing, or
+    anything is not what this builder wrote."""
+    if not isinstance(files, dict):
+        return None
     try:
-        db = _entries(cache_file(root))
+        rows = _rows(cache_file(root))
         try:
-            pages = dict(db.execute("SELECT name, data FROM entry WHERE name LIKE 'h-%'"))
+            pages = dict(rows.items("h-"))
         finally:
-            db.close()
-    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt, never an error
+            rows.close()
+    except (OSError, sqlite3.Error):
         return None
     out = SiteFiles()
     for name, value in files.items():
-        if isinstance(value, _PageRef):
+        if isinstance(value, PageRef):
             blob = pages.get(f"h-{value.key}")
-            if blob is None:
+            if blob is None or len(blob) < 8:
                 return None
             value = Packed.from_bytes(blob)
+        if not isinstance(name, str) or not isinstance(value, bytes | Packed):
+            return None
         out[name] = value
     return out
-
-
-class _PageRef:
-    """A page of the output, kept in the memo's entries under its key."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def __reduce__(self) -> tuple:
-        return (_PageRef, (self.key,))
 
 
 def hash_key(text: str) -> str:
@@ -246,11 +293,6 @@ def hash_key(text: str) -> str:
 def text_key(text: str) -> str:
     """A short content hash of a file's text."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def build_file(root: Path) -> Path:
-    """Where the last good build's output is kept, with the hash of every input it was made from."""
-    return cache_file(root).with_name("build.pickle")
 
 
 def inputs_key(*parts: object) -> str:

@@ -7,48 +7,38 @@ and a build with the memo writes the same bytes as one without.
 
 from __future__ import annotations
 
-import copyreg
-import hashlib
-import io
-import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from builder.incremental import codec
+
 if TYPE_CHECKING:
     import jinja2
 
-    from builder.model.derive import Standing
-    from builder.model.site import KeptReport
+    from builder.model.site import ModelMemo
     from builder.model.text import RenderedNote
-    from builder.model.views import History
     from builder.sitefiles import Packed
 
 
 def serialise(value: Any) -> bytes:
-    """Values made of records, tuples, dicts and strings as bytes that depend only on the values.
-
-    The pickler runs in fast mode (no memo of shared objects), so equal values always serialise
-    alike, whichever objects they happen to share.
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # identity must not change the bytes
-    pickler.dump(value)
-    return buffer.getvalue()
+    """A value as canonical bytes: they depend only on the values, never on the hash seed or on
+    which objects happen to be shared (see `builder.incremental.codec`)."""
+    return codec.to_bytes(value)
 
 
-def hash_of(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+hash_of = codec.digest
+key_of = codec.key_of
+key_of_each = codec.key_of_each
 
 
 class SharedRecords:
-    """Records that many pages show (a passage, a report's header, the settings), serialised once
+    """Records that many pages show (a passage, a report's header, the settings), encoded once
     per build and named in each page's bytes by the hash of their own.
 
     At 1,000 reports a passage is shown on its report's page, its themes' pages and its
-    recommendation's history: serialising pages whole repeated every one of them, and the
+    recommendation's history: encoding pages whole repeated every one of them, and the
     recommendation pages alone came to 57 MB. A page's bytes stay a pure function of its values.
     """
 
@@ -73,93 +63,27 @@ class SharedRecords:
 
     def serialise(self, value: Any) -> tuple[bytes, set[str]]:
         """A value's bytes with its shared records named by digest, and the digests it names."""
-        buffer = io.BytesIO()
-        pickler = _SharingPickler(buffer, self)
-        pickler.dump(value)
-        return buffer.getvalue(), pickler.named
+        encoder = codec.Encoder(self.types, self.digest)
+        blob = codec.dumps(encoder.encode(value))
+        return blob, encoder.named
 
     def blobs(self, digests: Iterable[str]) -> dict[str, bytes]:
         """The bytes of these shared records, for a process that has only their names."""
         return {digest: serialise(self._records[digest]) for digest in digests}
 
 
-class _SharingPickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, shared: SharedRecords) -> None:
-        super().__init__(file, protocol=5)
-        self.fast = True  # identity must not change the bytes
-        self.shared = shared
-        self.named: set[str] = set()
-        # Looked up in C for each record only: a `reducer_override` would be called in Python
-        # for every object, class and function the page holds (three quarters of a million).
-        self.dispatch_table = copyreg.dispatch_table | dict.fromkeys(shared.types, self._name)
-
-    def _name(self, record: Any) -> tuple:
-        digest = self.shared.digest(record)
-        self.named.add(digest)
-        return (_shared_record, (digest,))
-
-
-def _shared_record(digest: str) -> Any:
-    """Stands for a shared record in serialised pages; `load_shared` resolves it."""
-    raise LookupError(f"shared record {digest} loaded without its records")
-
-
 def load_shared(blob: bytes, records: dict[str, bytes], loaded: dict[str, Any]) -> Any:
-    """A value serialised by `SharedRecords.serialise`, its shared records taken from `records`
-    (bytes by digest), each loaded once into `loaded` however many values name it."""
+    """A value encoded by `SharedRecords.serialise`, its shared records taken from `records`
+    (bytes by digest), each decoded once into `loaded` however many values name it. They come
+    from this build's own process, so a record may be of any module's dataclasses."""
 
     def record(digest: str) -> Any:
         found = loaded.get(digest)
         if found is None:
-            found = loaded[digest] = pickle.loads(records[digest])
+            found = loaded[digest] = codec.from_bytes(records[digest], package="")
         return found
 
-    class Unpickler(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> Any:
-            if module == __name__ and name == "_shared_record":
-                return record
-            return super().find_class(module, name)
-
-    return Unpickler(io.BytesIO(blob)).load()
-
-
-def key_of(*parts: Any) -> str:
-    """A content hash of values (computed once per use, never per nested record)."""
-    return hash_of(serialise(parts))
-
-
-def key_of_each(*groups: Iterable[Any]) -> str:
-    """A content hash of many values, serialised one at a time (never all in one buffer)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for group in groups:
-        for part in group:
-            blob = serialise(part)
-            digest.update(len(blob).to_bytes(8, "little"))
-            digest.update(blob)
-        digest.update(b"\xff" * 8)  # the end of a group: no length is ever this
-    return digest.hexdigest()
-
-
-@dataclass
-class ModelMemo:
-    """What one build's model hands the next in the same process (the preview's).
-
-    A report whose record and rendered body are the very ones of the last build keeps its very
-    passages and links; the standings of the recommendations whose recorded statuses are unchanged
-    are kept, and with them each report's view and each history, patched where a report's
-    passages changed. A step reuses only the very objects it made from the very same inputs, so
-    the model equals one made afresh.
-    """
-
-    shared: tuple = ()  # what every report's part reads besides its own record and body
-    reports: dict[str, KeptReport] = field(default_factory=dict)
-    order: tuple = ()  # the reports in date order, the summaries, the recommendations
-    standings: dict[str, Standing] = field(default_factory=dict)
-    derived: dict[str, tuple] = field(default_factory=dict)  # each report's part and view
-    histories: dict[str, History] = field(default_factory=dict)
-    themes: dict[str, tuple] = field(default_factory=dict)  # each report's passages by theme
-    references: dict = field(default_factory=dict)  # each report's unknown ids, and what it names
-    content_links: dict = field(default_factory=dict)  # each report's refused links
+    return codec.Decoder(record, package="").decode(codec.loads(blob))
 
 
 @dataclass
@@ -171,23 +95,27 @@ class Memo:
     scanned links. `save` and `restore` carry it to a new process through the on-disk cache.
     """
 
-    parsed: dict = field(default_factory=dict)
-    bodies: dict = field(default_factory=dict)
+    parsed: dict[tuple[str, str], Any] = field(default_factory=dict)  # (record, problems)
+    bodies: dict[str, Any] = field(default_factory=dict)  # RenderedText, or STORED on disk
     # HTML and refused links by (base path, text)
     notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
     pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     data: tuple[str, dict[str, Packed]] | None = None
-    links: dict = field(default_factory=dict)
-    link_problems: dict = field(default_factory=dict)  # the last link check's, page by page
+    links: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # (page as held, its scan)
+    link_problems: dict[str, Any] = field(
+        default_factory=dict
+    )  # the last link check's, page by page
     env: jinja2.Environment | None = None
     templates_key: str = ""
     rendered: list[str] = field(default_factory=list)  # the pages the last build had to render
     first: list[str] = field(default_factory=list)  # those of them rendered before the rest
     # What the model made, with what it was made from (`ModelMemo`), and the digests of the
     # records pages share (by id, with the record): an unchanged report keeps both.
-    model: ModelMemo = field(default_factory=ModelMemo)
-    shared: dict = field(default_factory=dict)
-    data_rows: dict = field(default_factory=dict)  # each passage's lines in the data files
+    kept_model: ModelMemo | None = None  # made when first asked for, as `model`
+    shared: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    data_rows: dict[Any, Any] = field(
+        default_factory=dict
+    )  # each passage's lines in the data files
     # Whether a later build in this process reads this memo (the preview's does; the CLI's only
     # goes to disk): what only such a build could use is kept only then.
     handed_on: bool = True
@@ -202,7 +130,18 @@ class Memo:
     show_first: Callable[[dict[str, bytes]], None] | None = None
     search_wanted: object = None
 
-    def save(self) -> dict:
+    @property
+    def model(self) -> ModelMemo:
+        """The model stage's own table (its type is the model's, loaded only once it is used)."""
+        if self.kept_model is None:
+            self.kept_model = _model_memo()()
+        return self.kept_model
+
+    @model.setter
+    def model(self, value: ModelMemo) -> None:
+        self.kept_model = value
+
+    def save(self) -> dict[str, Any]:
         """What the on-disk cache keeps: every entry by a content hash of what it was made from."""
         from builder.diskcache import text_key
 
@@ -227,7 +166,7 @@ class Memo:
             ),
         }
 
-    def restore(self, state: dict, files: dict[str, str]) -> None:
+    def restore(self, state: dict[str, Any], files: dict[str, str]) -> None:
         """Take up a saved state, for the content files as they are now."""
         from builder.diskcache import text_key
 
@@ -251,3 +190,16 @@ class Memo:
             self.link_problems = {"": world, "pages": pages}
         self.templates_key = state.get("templates_key", "")
         self.search = self.search or state.get("search")
+
+
+def _model_memo() -> type[ModelMemo]:
+    """The model's own table (the model stage owns its type; loaded only when a memo is made)."""
+    from builder.model.site import ModelMemo
+
+    return ModelMemo
+
+
+def __getattr__(name: str) -> object:
+    if name == "ModelMemo":  # where callers found it before the model stage owned it
+        return _model_memo()
+    raise AttributeError(name)

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder import diskcache
-from builder.diagnostics import Diagnostics
-from builder.load.load import Project, display_path, read_assets, read_sources, read_templates
+from builder.diagnostics import Diagnostic, Diagnostics
+from builder.incremental.pool import Workers, fewer_collections
+from builder.load.load import (
+    Project,
+    Sources,
+    Templates,
+    display_path,
+    read_assets,
+    read_sources,
+    read_templates,
+)
 from builder.memo import Memo
 from builder.publish.publish import publish_site
 from builder.sitefiles import SiteFiles
 from builder.urls import is_placeholder, split_address
-from builder.workers import (
-    Workers,
-    fewer_collections,
-    parse_reports,
-    render_bodies,
-    render_notes,
-)
+
+if TYPE_CHECKING:
+    from builder.model.site import KeptReport, Site
+    from builder.parse.records import Content, Report
+    from builder.render.search import SearchJob
 
 Cache = Memo  # the name the preview and older callers know
 FIRST_AT_MOST = 3  # more changed reports than this: an edit across the site, shown all at once
@@ -47,123 +57,248 @@ def build(
     `cache_root` keeps it on disk under that project folder for the next process; `jobs`
     processes share the work (default: all cores). `timings` receives the seconds each stage took.
     """
-    memo = cache if cache is not None else Memo(handed_on=False)
-    pool = workers or Workers(jobs)
-    lap = Laps(timings if timings is not None else {})
+    run = Run(
+        project,
+        diagnostics,
+        Options(strict, write, base_url),
+        cache if cache is not None else Memo(handed_on=False),
+        workers or Workers(jobs),
+        Laps(timings if timings is not None else {}),
+        cache_root,
+    )
     try:
-        sources = read_sources(project.content, diagnostics)  # load
-        templates = read_templates(project.templates, diagnostics, project.theme)
-        assets = read_assets(project.assets, project.theme, diagnostics)
-        template_texts = {templates.path(n): t for n, t in templates.texts.items()}
-        lap("load")
-        saved = diskcache.cache_file(cache_root) if cache_root else None
-        if (
-            saved and cache_root
-        ):  # the whole build is a pure function of its inputs: unchanged, reuse its output
-            inputs = diskcache.inputs_key(
-                sources.files,
-                template_texts,
-                assets,
-                display_path(project.content),
-                strict,
-                base_url,
-            )
-            last = diskcache.load(diskcache.build_file(cache_root))
-            if last and last.get("inputs") == inputs and not diagnostics.has_errors():
-                kept = diskcache.resolve_pages(last["files"], cache_root)
-                lap("read cache")
-                if kept is not None:
-                    diagnostics.items.extend(last["diagnostics"])
-                    if write and not publish_site(kept, project, diagnostics):  # publish
-                        return None
-                    lap("publish")
-                    return kept
-            if not memo.pages and (state := diskcache.load_memo(saved)):
-                memo.restore(state, sources.files)
-            lap("read cache")
-        # The stages that make a site, loaded only now: an unchanged project never needs them.
-        from builder.check.linkcheck import check_links
-        from builder.model.rules import check_rules
-        from builder.model.site import build_model, note_texts
-        from builder.model.text import check_content_links
-        from builder.parse.content import parse_content
-        from builder.render.render import render_first, render_site
-        from builder.render.search import finish_search_index, start_search_index
-
-        _parse_reports(sources.reports(), memo, pool)  # parse
-        content = parse_content(sources, diagnostics, display_path(project.content), memo.parsed)
-        content = with_address(content, base_url, strict, diagnostics)
-        lap("parse")
-        # On to the model even after parse errors: reference and quote problems in the files that
-        # did parse are independent of them, and an editor should see every problem in one run.
-        _render_notes(note_texts(content), content.settings.base_path, memo, pool)
-        # Which reports an editor changed: asked before the model replaces what it kept.
-        changed = _changed_reports(content.reports, memo.model.reports)
-        site = build_model(  # model
-            content,
-            diagnostics,
-            memo.bodies,
-            partial(pool.map, render_bodies),
-            memo.notes,
-            memo.model,
-        )
-        check_content_links(
-            content, site.rendered, sources.files, diagnostics, memo.notes, memo.model.content_links
-        )
-        check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
-        lap("model")
-        if diagnostics.has_errors():
+        inputs = load(run)
+        kept = last_output(run, inputs)  # unchanged inputs: the last good build's output
+        if kept is not None:
+            return publish(run, kept)
+        restore(run, inputs)
+        site = model(run, inputs, parse(run, inputs))
+        if site is None:
             return None
-        if memo.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
-            # The page an editor is writing, before the rest of the site: the preview shows it.
-            memo.show_first(render_first(site, templates, memo, changed))
-            lap("render first")
-        if saved and not memo.handed_on:
-            # A process that builds once keeps what only the next build reads on disk, not in
-            # memory: rendered bodies' blocks and anchors are the model's, and it is made.
-            memo.bodies = diskcache.store_now(saved, "bodies", memo.bodies)
-            memo.model = type(memo.model)()  # it names the bodies: for a next build here only
-            site = dataclasses.replace(site, rendered={})
-            lap("write cache")
-        memo.base_path = site.settings.base_path
-        search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
-        lap("search records")
-        files, sources_of = render_site(site, templates, assets, diagnostics, memo, pool)  # render
-        lap("views and render")
-        if diagnostics.has_errors():
-            return None  # a page is missing: checking links to it would only repeat the error
-        texts = {**sources.files, **template_texts}
-        check_links(
-            files,
-            site.settings.base_path,
-            sources_of,
-            diagnostics,
-            strict,
-            memo.links,
-            texts,
-            site.links,
-            memo.link_problems,
-        )  # check
-        lap("check links")
-        files.update(finish_search_index(search, site, memo, diagnostics))
-        lap("search index (after render)")
-        if saved:
-            diskcache.save_memo(saved, memo.save())
-            lap("write cache")
-        if diagnostics.has_errors() or (strict and diagnostics.warnings):
-            return None
-        if write and not publish_site(files, project, diagnostics):  # publish
-            return None
-        lap("publish")
-        if saved and cache_root:
-            pages = diskcache.page_refs(files, memo.pages)  # the memo's entry files hold them
-            state = {"inputs": inputs, "files": pages, "diagnostics": diagnostics.items}
-            diskcache.save(diskcache.build_file(cache_root), state)
-            lap("write cache")
-        return files
+        rendered = render(run, inputs, site)
+        files = check(run, inputs, site, rendered) if rendered is not None else None
+        return keep(run, inputs, publish(run, files)) if files is not None else None
     finally:
         if workers is None:
-            pool.close()
+            run.pool.close()
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command asked for: warnings as errors, writing the output, the public address."""
+
+    strict: bool
+    write: bool
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """One build: what it reads, how, and the tables its stages fill (`memo`)."""
+
+    project: Project
+    diagnostics: Diagnostics
+    options: Options
+    memo: Memo
+    pool: Workers
+    lap: Laps
+    cache_root: Path | None
+
+    @property
+    def saved(self) -> Path | None:
+        """The on-disk cache's file, when the build keeps one."""
+        return diskcache.cache_file(self.cache_root) if self.cache_root else None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Every file a build reads, and the content hash of all of them with the options (when the
+    build keeps its output on disk)."""
+
+    sources: Sources
+    templates: Templates
+    assets: dict[str, bytes]
+    template_texts: dict[str, str]
+    key: str
+
+
+def load(run: Run) -> Inputs:
+    """Read the content, the templates and the assets."""
+    project, diagnostics, options = run.project, run.diagnostics, run.options
+    sources = read_sources(project.content, diagnostics)
+    templates = read_templates(project.templates, diagnostics, project.theme)
+    assets = read_assets(project.assets, project.theme, diagnostics)
+    texts = {templates.path(n): t for n, t in templates.texts.items()}
+    key = ""  # asked only of a build that keeps its output on disk
+    if run.cache_root is not None:
+        where = display_path(project.content)
+        key = diskcache.inputs_key(
+            sources.files, texts, assets, where, options.strict, options.base_url
+        )
+    run.lap("load")
+    return Inputs(sources, templates, assets, texts, key)
+
+
+def last_output(run: Run, inputs: Inputs) -> SiteFiles | None:
+    """The whole build is a pure function of its inputs: when they are the last good build's,
+    its output and its warnings, from the disk cache."""
+    if run.cache_root is None or run.diagnostics.has_errors():
+        return None
+    last = diskcache.load(diskcache.build_file(run.cache_root))
+    kept = None
+    if last and last.get("inputs") == inputs.key:
+        kept = diskcache.resolve_pages(last.get("files"), run.cache_root)
+        said = last.get("diagnostics")
+        if kept is not None and isinstance(said, list):
+            run.diagnostics.items.extend(d for d in said if isinstance(d, Diagnostic))
+        else:
+            kept = None
+    run.lap("read cache")
+    return kept
+
+
+def restore(run: Run, inputs: Inputs) -> None:
+    """Take up the disk cache's memo, for a process with none of its own."""
+    if run.saved is None:
+        return
+    # The stages' records are read back only once their modules are loaded.
+    import builder.check.linkcheck
+    import builder.render.render  # noqa: F401 - loads every stage the memo's records are of
+
+    if not run.memo.pages and (state := diskcache.load_memo(run.saved)):
+        run.memo.restore(state, inputs.sources.files)
+    run.lap("read cache")
+
+
+def parse(run: Run, inputs: Inputs) -> Content:
+    """Content text to records: the reports the memo lacks over the workers, then the rest."""
+    from builder.parse.content import parse_content
+    from builder.parse.parse import parse_reports
+
+    memo = run.memo
+    missing = [source for source in inputs.sources.reports() if source not in memo.parsed]
+    if run.pool.parallel(len(missing) // 8):  # parsing a file is quick: the pool pays off for many
+        memo.parsed.update(zip(missing, run.pool.map(parse_reports, missing), strict=True))
+    where = display_path(run.project.content)
+    content = parse_content(inputs.sources, run.diagnostics, where, memo.parsed)
+    content = with_address(content, run.options.base_url, run.options.strict, run.diagnostics)
+    run.lap("parse")
+    return content
+
+
+def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
+    """The site model, with content links and content rules checked; None on errors.
+
+    It is made even after parse errors: reference and quote problems in the files that did parse
+    are independent of them, and an editor should see every problem in one run."""
+    from builder.model.rules import check_rules
+    from builder.model.site import build_model, note_texts
+    from builder.model.text import check_content_links, render_bodies
+
+    memo, diagnostics, kept = run.memo, run.diagnostics, run.memo.model
+    _render_notes(note_texts(content), content.settings.base_path, memo, run.pool)
+    # Which reports an editor changed: asked before the model replaces what it kept.
+    changed = _changed_reports(content.reports, kept.reports)
+    render = partial(run.pool.map, render_bodies)
+    site = build_model(content, diagnostics, memo.bodies, render, memo.notes, kept)
+    sources = inputs.sources.files
+    check_content_links(
+        content, site.rendered, sources, diagnostics, memo.notes, kept.content_links
+    )
+    check_rules(site, diagnostics)  # the content rules site.yml turns on: warnings
+    run.lap("model")
+    if diagnostics.has_errors():
+        return None
+    if memo.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
+        _show_first(run, inputs, site, changed)
+    return _let_go(run, site)
+
+
+def _show_first(run: Run, inputs: Inputs, site: Site, changed: list[str]) -> None:
+    """The page an editor is writing, before the rest of the site: the preview shows it."""
+    from builder.render.render import render_first
+
+    assert run.memo.show_first is not None
+    run.memo.show_first(render_first(site, inputs.templates, run.memo, changed))
+    run.lap("render first")
+
+
+def _let_go(run: Run, site: Site) -> Site:
+    """A process that builds once keeps what only the next build reads on disk, not in memory:
+    rendered bodies' blocks and anchors are the model's, and it is made."""
+    memo = run.memo
+    if run.saved is None or memo.handed_on:
+        return site
+    memo.bodies = diskcache.store_now(run.saved, "bodies", memo.bodies)
+    memo.model = type(memo.model)()  # it names the bodies: for a next build here only
+    run.lap("write cache")
+    return dataclasses.replace(site, rendered={})
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Every output file but the search index, each page's source file, and the index being made."""
+
+    files: SiteFiles
+    sources_of: dict[str, str]
+    search: SearchJob
+
+
+def render(run: Run, inputs: Inputs, site: Site) -> Rendered | None:
+    """Every output file, the search index started alongside; None when a page failed."""
+    from builder.render.render import render_site
+    from builder.render.search import start_search_index
+
+    memo, diagnostics = run.memo, run.diagnostics
+    memo.base_path = site.settings.base_path
+    search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
+    run.lap("search records")
+    files, sources_of = render_site(
+        site, inputs.templates, inputs.assets, diagnostics, memo, run.pool
+    )
+    run.lap("views and render")
+    if diagnostics.has_errors():
+        return None  # a page is missing: checking links to it would only repeat the error
+    return Rendered(files, sources_of, search)
+
+
+def check(run: Run, inputs: Inputs, site: Site, rendered: Rendered) -> SiteFiles | None:
+    """Check every link, add the search index and keep the memo on disk: the files to publish,
+    or None when there are errors (or, under `strict`, warnings)."""
+    from builder.check.linkcheck import check_links
+    from builder.render.search import finish_search_index
+
+    memo, diagnostics, strict = run.memo, run.diagnostics, run.options.strict
+    files = rendered.files
+    texts = {**inputs.sources.files, **inputs.template_texts}
+    links = (memo.links, texts, site.links, memo.link_problems)
+    check_links(files, site.settings.base_path, rendered.sources_of, diagnostics, strict, *links)
+    run.lap("check links")
+    files.update(finish_search_index(rendered.search, site, memo, diagnostics))
+    run.lap("search index (after render)")
+    if run.saved is not None:
+        diskcache.save_memo(run.saved, memo.save())
+        run.lap("write cache")
+    return None if diagnostics.has_errors() or (strict and diagnostics.warnings) else files
+
+
+def publish(run: Run, files: SiteFiles) -> SiteFiles | None:
+    """Write the output folder atomically (unless the build only checks)."""
+    if run.options.write and not publish_site(files, run.project, run.diagnostics):
+        return None
+    run.lap("publish")
+    return files
+
+
+def keep(run: Run, inputs: Inputs, files: SiteFiles | None) -> SiteFiles | None:
+    """Keep the published output on disk, with the key of its inputs, for `last_output`."""
+    if files is None or run.cache_root is None:
+        return files
+    pages = diskcache.page_refs(files, run.memo.pages)  # the memo's entries hold them
+    state = {"inputs": inputs.key, "files": pages, "diagnostics": run.diagnostics.items}
+    diskcache.save(diskcache.build_file(run.cache_root), state)
+    run.lap("write cache")
+    return files
 
 
 class Laps:
@@ -179,7 +314,9 @@ class Laps:
         self.last = now
 
 
-def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics):
+def with_address(
+    content: Content, base_url: str, strict: bool, diagnostics: Diagnostics
+) -> Content:
     """The content with `--base-url` applied; under `strict`, an error for a missing or placeholder address."""
     settings = content.settings
     if base_url:
@@ -202,14 +339,7 @@ def with_address(content, base_url: str, strict: bool, diagnostics: Diagnostics)
     return content
 
 
-def _parse_reports(reports: list[tuple[str, str]], memo: Memo, pool: Workers) -> None:
-    """Parse the report files the memo does not have, over the workers when there are many."""
-    missing = [source for source in reports if source not in memo.parsed]
-    if pool.parallel(len(missing) // 8):  # parsing a file is quick: the pool pays off for many
-        memo.parsed.update(zip(missing, pool.map(parse_reports, missing), strict=True))
-
-
-def _changed_reports(reports, last: dict) -> list[str]:
+def _changed_reports(reports: Iterable[Report], last: dict[str, KeptReport]) -> list[str]:
     """The reports whose records are not the very ones the last build in this process made its
     passages from: the ones an editor has just changed (none on a first build: every page is new)."""
     if not last:
@@ -224,5 +354,7 @@ def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -
     memo.notes = {key: made for key, made in memo.notes.items() if key in wanted}
     missing = [key for key in wanted if key not in memo.notes]
     missing.sort()  # the order of work never depends on the hash seed
+    from builder.model.text import render_notes
+
     if pool.parallel(len(missing) // 16):  # a note is small: starting the pool pays off for many
         memo.notes.update(zip(missing, pool.map(render_notes, missing), strict=True))

@@ -55,7 +55,7 @@ class Packed:
     def __hash__(self) -> int:
         return hash(self.data)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[Packed], tuple[bytes, int]]:
         return (Packed, (self.data, self.size))
 
 

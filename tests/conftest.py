@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
-THEME = ROOT / "builder" / "theme"  # the package's default templates and assets
+THEME = ROOT  # the default theme: the repository's top-level templates/ and assets/
 sys.path.insert(0, str(ROOT))
+# The key that seals on-disk caches is kept outside every project (in XDG_CACHE_HOME): the tests'
+# builds, and the builds they start in new processes, keep theirs in a folder of their own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="inspection-history-tests-")
 
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project

@@ -204,9 +204,7 @@ def test_the_installed_wheel_starts_and_builds_a_history(tmp_path: Path):
     built = installed("build", "--strict", "--base-url", ADDRESS, cwd=tmp_path / "history")
     assert built.returncode == 0, built.stderr
     out = tmp_path / "history" / "_site"
-    assert (out / "assets" / "site.css").read_bytes() == (
-        ROOT / "builder" / "theme" / "assets" / "site.css"
-    ).read_bytes()
+    assert (out / "assets" / "site.css").read_bytes() == (ROOT / "assets" / "site.css").read_bytes()
     home = (out / "index.html").read_text()
     assert "Example Council children&#39;s services" in home
     assert "2019-06-example-inspection" in home

@@ -78,3 +78,27 @@ def test_a_named_override_folder_must_exist(tmp_path: Path, capsys):
     assert capsys.readouterr().err.endswith(
         f"error: --templates {tmp_path / 'nope'}: no such folder\n"
     )
+
+
+def test_the_repository_s_own_templates_and_assets_are_the_theme_and_override_nothing(monkeypatch):
+    """In a checkout, the top-level templates/ and assets/ are the default theme: the bundled
+    site, whose project folder is the repository, reads them once, as the theme."""
+    from conftest import ROOT
+
+    from builder.diagnostics import Diagnostics
+    from builder.load import load
+
+    assert load.THEME == ROOT
+    walked: list[Path] = []
+    real = load._files_under
+    monkeypatch.setattr(
+        load, "_files_under", lambda folder, *a, **k: walked.append(folder) or real(folder, *a, **k)
+    )
+    project = Project.at(ROOT)
+    templates = load.read_templates(project.templates, Diagnostics(), project.theme)
+    assets = load.read_assets(project.assets, project.theme, Diagnostics())
+    assert walked == [ROOT / "templates", ROOT / "assets"]
+    assert set(templates.paths.values()) == {
+        display_path(ROOT / "templates" / name) for name in templates.texts
+    }
+    assert assets["site.css"] == (ROOT / "assets" / "site.css").read_bytes()

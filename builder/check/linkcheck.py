@@ -2,55 +2,18 @@
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from builder.diagnostics import Diagnostics
 from builder.parse.records import Where
+from builder.render.scan import _Links, scan, share_strings  # noqa: F401 - theirs too
 from builder.sitefiles import stored
 
 if TYPE_CHECKING:
     from builder.model.site import SourceLink
-
-# The builder writes every attribute double-quoted, so a scan of attributes finds every id and link
-# as an HTML parser would, many times faster. The tests check the pages with a real HTML5 parser.
-_ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
-
-
-@dataclass(frozen=True)
-class _Links:
-    """What the link check needs of a page: its ids, and the links it holds."""
-
-    # Every id, each followed by a NUL (which no id holds): one string per page, where a set
-    # made thousands of small objects that a large site kept for its whole build.
-    ids: str
-    links: tuple[str, ...]
-
-    def has_id(self, name: str) -> bool:
-        return "\0" not in name and f"\0{name}\0" in self.ids
-
-
-def scan(page: str) -> _Links:
-    """The ids and the links of a page's HTML."""
-    ids, links = set(), []
-    for name, value in _ATTRIBUTE.findall(page):
-        value = html.unescape(value)
-        if name == "id":
-            ids.add(value)
-        else:
-            links.append(value)
-    return _Links("\0" + "".join(f"{i}\0" for i in sorted(ids)), tuple(links))
-
-
-def share_strings(links: _Links, strings: dict[str, str]) -> _Links:
-    """The same scan holding one copy of each link across pages (`strings` keeps them): pages
-    unpickled one by one repeat the same links thousands of times."""
-    return _Links(links.ids, tuple(strings.setdefault(link, link) for link in links.links))
 
 
 def check_links(
@@ -59,10 +22,10 @@ def check_links(
     sources: dict[str, str],
     diagnostics: Diagnostics,
     strict: bool,
-    cache: dict | None = None,
+    cache: dict[str, tuple[Any, _Links]] | None = None,
     texts: dict[str, str] | None = None,
     source_links: Sequence[SourceLink] = (),
-    kept: dict | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> int:
     """Report each internal link whose page or #anchor does not exist; return how many.
 
@@ -97,7 +60,7 @@ def check_links(
     # A page's problems depend on its links and on every page's path and ids: while those are
     # the same, a page whose scan is the very one of the last build has the same problems.
     world = (base_path, frozenset(files), frozenset(from_content))
-    last: dict[str, tuple[_Links, tuple]] = {}
+    last: dict[str, tuple[_Links, tuple[Any, ...]]] = {}
     if kept is not None and kept.get("") == world:
         last = kept["pages"]
         for name, links in pages.items():
@@ -105,7 +68,7 @@ def check_links(
             if was is None or (was[0] is not links and was[0].ids != links.ids):
                 last = {}  # an id came or went: any page may link to it
                 break
-    now: dict[str, tuple[_Links, tuple]] = {}
+    now: dict[str, tuple[_Links, tuple[Any, ...]]] = {}
     # A link not relative to its page resolves alike on every page: resolve it once.
     resolved: dict[str | tuple[str, str], str] = {}
     for name, parser in sorted(pages.items()):

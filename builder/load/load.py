@@ -9,8 +9,20 @@ from pathlib import Path
 
 from builder.diagnostics import Diagnostics
 
+
+def _theme() -> Path:
+    """The default look: the folder holding its `templates/` and `assets/`. An installed wheel
+    carries them in the package (`builder/theme/`); in a checkout of the source they are the
+    repository's own top-level `templates/` and `assets/`."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "theme"
+    if (installed / "templates").is_dir():
+        return installed
+    return package.parent
+
+
 # The default look, installed with the package: a project's own files override it one by one.
-THEME = Path(__file__).resolve().parent.parent / "theme"
+THEME = _theme()
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,18 @@ def _files_under(
     }
 
 
+def _is_theme(folder: Path, theme: Path | None, part: str) -> bool:
+    """Whether a project's override folder is the theme's own (as the builder's repository, whose
+    top-level `templates/` and `assets/` are the default theme, builds its bundled history): it
+    then overrides nothing."""
+    if theme is None:
+        return False
+    try:
+        return folder.resolve() == (theme / part).resolve()
+    except OSError:
+        return False
+
+
 def read_assets(
     assets: Path, theme: Path | None = THEME, diagnostics: Diagnostics | None = None
 ) -> dict[str, bytes]:
@@ -223,7 +247,8 @@ def read_assets(
     """
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     found = _files_under(theme / "assets", diagnostics, None, hidden=True) if theme else {}
-    found.update(_files_under(assets, diagnostics, None, hidden=True))
+    if not _is_theme(assets, theme, "assets"):
+        found.update(_files_under(assets, diagnostics, None, hidden=True))
     out = {}
     for name in sorted(found):
         try:
@@ -256,7 +281,8 @@ def read_templates(folder: Path, diagnostics: Diagnostics, theme: Path | None = 
     """Read every template: the theme's, with the project's own files in their place."""
     suffixes = (".html", ".xml", ".txt")
     found = _files_under(theme / "templates", diagnostics, suffixes) if theme else {}
-    found.update(_files_under(folder, diagnostics, suffixes))
+    if not _is_theme(folder, theme, "templates"):
+        found.update(_files_under(folder, diagnostics, suffixes))
     texts, paths = {}, {}
     for name in sorted(found):
         paths[name] = display_path(found[name])

@@ -24,7 +24,7 @@ MAX_DIGITS = 18
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that knows its own line and the line of each key (1-based)."""
 
     line: int = 0
@@ -38,7 +38,7 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence that knows its own line and the line of each item (1-based)."""
 
     line: int = 0

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from builder.model.blocks import _FOLD as _FOLD
+from builder.model.blocks import Block as Block
+from builder.model.blocks import FoldIndex as FoldIndex
+from builder.model.blocks import fold as fold
+from builder.model.hints import closest_ids, closest_passage
 from builder.model.paragraphs import is_leaf_block
 from builder.parse.records import Selector, Where
 
 MAX_HIGHLIGHTS = 200  # per paragraph; the most in the bundled reports is 6
-
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "\u00a0": " "})
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,6 @@ class Target:
     where: Where
     highlight: bool = True  # wrap the quote in <mark>
     aside: bool = True  # leave a placeholder for a note beside the passage
-
-
-@dataclass(frozen=True)
-class Block:
-    """A citable block of the rendered text."""
-
-    id: str  # the anchor readers link to (a cell's is its table's)
-    number: str  # the document's paragraph number, or ""
-    text: str
 
 
 @dataclass(frozen=True)
@@ -59,51 +51,6 @@ class Anchor:
 class AnchorProblem:
     where: Where
     message: str
-
-
-# White space to fold: a run of two or more, or one character other than a plain space (a lone
-# space is already folded). `\s` is exactly `str.isspace`.
-_FOLDED_CHARS = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
-_SPACES = re.compile(r"\s{2,}|[^\S ]")
-
-
-class FoldIndex:
-    """Each folded character's index in the source text, kept as one shift per folded run of
-    white space, so folding a long text costs C loops rather than a Python step per character."""
-
-    def __init__(self, length: int, starts: list[int], shifts: list[int]) -> None:
-        self.length, self.starts, self.shifts = length, starts, shifts
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __getitem__(self, i: int) -> int:
-        if i < 0:
-            i += self.length
-        if not 0 <= i < self.length:
-            raise IndexError(i)
-        return i + self.shifts[bisect_right(self.starts, i) - 1]
-
-
-@lru_cache(maxsize=8192)
-def fold(text: str) -> tuple[str, FoldIndex]:
-    """Normalise quotes and white space; return the folded text and each folded char's source index."""
-    if _FOLDED_CHARS.search(text):  # str.translate costs a lookup per character: only when needed
-        text = text.translate(_FOLD)
-    words = text.split()  # C speed; splits where `\s` matches
-    folded = (" " if text[:1].isspace() else "") + " ".join(words)
-    if words and text[-1].isspace():
-        folded += " "
-    starts, shifts = [0], [0]
-    if len(folded) != len(text):  # some run of white space was shortened: note each shift
-        removed = 0
-        for run in _SPACES.finditer(text):
-            start, end = run.span()
-            folded_at = start - removed  # where the run's one space lands in the folded text
-            removed += end - start - 1
-            starts.append(folded_at + 1)
-            shifts.append(removed)
-    return folded, FoldIndex(len(folded), starts, shifts)
 
 
 def _folded(text: str) -> str:
@@ -256,7 +203,7 @@ class _Anchorer(Treeprocessor):
                 asides.setdefault(element, []).append(target.key)
         place_asides(asides, parents)
 
-    def _problem(self, target: Target, hits: list, hint: str) -> str:
+    def _problem(self, target: Target, hits: list[Any], hint: str) -> str:
         sel = target.selector
         if hint == "paragraph":
             return f"paragraph '{sel.paragraph}' not found in this report" + _closest_ids(
@@ -280,15 +227,11 @@ class _Anchorer(Treeprocessor):
 
 
 def _closest_ids(wanted: str, blocks: list[Block]) -> str:
-    from builder.model.hints import closest_ids
-
     close = closest_ids(wanted, [b.id for b in blocks])
     return f" (closest: {', '.join(close)})" if close else ""
 
 
 def _closest_passage(blocks: list[Block], selector: Selector) -> str:
-    from builder.model.hints import closest_passage
-
     if selector.prefix or selector.suffix:
         found, _ = find_quote(blocks, Selector(selector.quote, "", "", selector.paragraph))
         if found:
@@ -348,7 +291,9 @@ def wrap_range(element: etree.Element, start: int, end: int, key: str) -> None:
             mark.set("id", key)
 
 
-def place_asides(asides: dict[etree.Element, list[str]], parents: dict) -> None:
+def place_asides(
+    asides: dict[etree.Element, list[str]], parents: dict[etree.Element, etree.Element]
+) -> None:
     """Leave `<!--aside:key-->` where each note belongs: after a paragraph or heading, inside an item or cell.
 
     Several notes on one passage keep the order they were written in. Each parent's children are
@@ -399,7 +344,7 @@ class _Furniture(Treeprocessor):
                 link.text = "¶"
                 # Before any note placeholder inside an item, so the link stays with the text.
                 position = len(element)
-                while position and element[position - 1].tag is etree.Comment:
+                while position and element[position - 1].tag is etree.Comment:  # type: ignore[comparison-overlap]
                     position -= 1
                 if position:
                     previous = element[position - 1]

@@ -9,7 +9,7 @@ import difflib
 import re
 from collections import Counter
 
-from builder.model.anchoring import Block, fold
+from builder.model.blocks import Block, fold
 
 # How alike a passage's words must be to a quote's to be offered as "closest" (difflib's ratio).
 PASSAGE_CUTOFF = 0.6

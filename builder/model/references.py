@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import Any
+
 from builder.diagnostics import Diagnostics, did_you_mean
-from builder.parse.records import STATUSES, Framework, Where
+from builder.parse.records import (
+    STATUSES,
+    Annotation,
+    Content,
+    Event,
+    Framework,
+    Judgement,
+    OwnRecommendation,
+    PartialDate,
+    Report,
+    Theme,
+    TrackedRecommendation,
+    Where,
+)
+
+# How the checks ask whether an id is known: (problems, the id, its choices, what, where).
+Known = Callable[[Diagnostics, str, Collection[str], str, Where], bool]
 
 
 def check_references(
-    content, frameworks, themes, recs, diagnostics: Diagnostics, kept: dict | None = None
+    content: Content,
+    frameworks: dict[str, Framework],
+    themes: dict[str, Theme],
+    recs: dict[str, TrackedRecommendation],
+    diagnostics: Diagnostics,
+    kept: dict[str, Any] | None = None,
 ) -> None:
     """Every id an editor writes must name something defined in content.
 
@@ -24,7 +48,9 @@ def check_references(
         "report": "reports",
     }
 
-    def known(into: Diagnostics, value: str, choices, what: str, where: Where) -> bool:
+    def known(
+        into: Diagnostics, value: str, choices: Collection[str], what: str, where: Where
+    ) -> bool:
         kind = vocabulary.get(what)
         if kind in content.partial or (kind, value) in content.lost:
             return True  # defined where an error was reported: not unknown, only unreadable
@@ -54,7 +80,7 @@ def check_references(
         content.events,
     )
     last = kept if kept is not None and kept.get("") == against else {}
-    now: dict = {"": against}
+    now: dict[str, Any] = {"": against}
     for report in content.reports:
         was = last.get(report.id)
         if was is None or was[0] is not report:
@@ -71,15 +97,32 @@ def check_references(
     _events_that_are_reports(content, diagnostics)
 
 
-def _check_kind_and_framework(item, kinds, frameworks, known, into: Diagnostics) -> None:
+def _check_kind_and_framework(
+    item: Report | Event,
+    kinds: dict[str, str],
+    frameworks: dict[str, Framework],
+    known: Known,
+    into: Diagnostics,
+) -> None:
     known(into, item.kind, kinds, "kind", item.where.of("kind"))
     framework = frameworks.get(item.framework)
     known(into, item.framework, frameworks, "framework", item.where.of("framework"))
     _check_judgements(item.judgements, framework, item.framework, into)
 
 
-def _check_report(report, themes, recs, report_ids, known, into: Diagnostics) -> None:
-    for passage in (*report.annotations, *report.recommendations):
+def _check_report(
+    report: Report,
+    themes: dict[str, Theme],
+    recs: dict[str, TrackedRecommendation],
+    report_ids: set[str],
+    known: Known,
+    into: Diagnostics,
+) -> None:
+    passages: tuple[Annotation | OwnRecommendation, ...] = (
+        *report.annotations,
+        *report.recommendations,
+    )
+    for passage in passages:
         lines = dict(passage.where.keys)  # once per passage: a lookup per theme stays linear
         for i, theme in enumerate(passage.themes):
             known(into, theme, themes, "theme", _item(passage.where, lines, "themes", i))
@@ -101,7 +144,9 @@ def _check_report(report, themes, recs, report_ids, known, into: Diagnostics) ->
             known(into, mention.report, report_ids, "report", where)
 
 
-def _check_reported_inspections(report, events, into: Diagnostics) -> None:
+def _check_reported_inspections(
+    report: Report, events: tuple[Event, ...], into: Diagnostics
+) -> None:
     """An annotation's `inspection` names an earlier inspection outside the collection (an event)
     that took place before the report that reports it."""
     dates = {e.id: e.date.start for e in events}
@@ -128,7 +173,7 @@ def _check_reported_inspections(report, events, into: Diagnostics) -> None:
             )
 
 
-def _before(date, than) -> bool:
+def _before(date: PartialDate, than: PartialDate) -> bool:
     """`date` is known to be before `than`, by the parts of the dates both give."""
     if date.year != than.year:
         return date.year < than.year
@@ -137,7 +182,7 @@ def _before(date, than) -> bool:
     return bool(date.day and than.day) and date.day < than.day
 
 
-def _events_that_are_reports(content, diagnostics: Diagnostics) -> None:
+def _events_that_are_reports(content: Content, diagnostics: Diagnostics) -> None:
     """An event describes an inspection whose document is not in the collection: once the
     document is added as a report, the event repeats it, and its mentions belong to the report."""
     for event in content.events:
@@ -164,7 +209,10 @@ def _item(where: Where, lines: dict[str, int], key: str, index: int) -> Where:
 
 
 def _check_judgements(
-    judgements, framework: Framework | None, framework_id: str, diagnostics
+    judgements: tuple[Judgement, ...],
+    framework: Framework | None,
+    framework_id: str,
+    diagnostics: Diagnostics,
 ) -> None:
     if judgements and sum(j.headline for j in judgements) > 1:
         j = [j for j in judgements if j.headline][1]

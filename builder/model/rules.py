@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 
 from builder.diagnostics import Diagnostics
-from builder.model.anchoring import Block, fold
+from builder.model.blocks import Block, fold
 from builder.model.paragraphs import NUMBERED
 from builder.model.site import Site
-from builder.parse.records import RULES  # noqa: F401 - the vocabulary, re-exported for callers
+from builder.parse.records import RULES, TrackedRecommendation  # noqa: F401 - RULES re-exported
 
 _LIST_ITEM = re.compile(r'<li id="([^"]+)"')
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -95,18 +95,22 @@ def block_lines(
     return out
 
 
-def unfollowed_recommendations(site: Site) -> list[tuple]:
+def unfollowed_recommendations(site: Site) -> list[tuple[TrackedRecommendation, list[str]]]:
     """Tracked recommendations that are no report's own recommendation and that fewer than two
     documents speak of, each with the documents that do."""
-    out = []
-    for rid, rec in site.recommendations.items():
-        documents = sorted({p.report for v in site.reports for p in v.passages if p.tracks == rid})
-        own = any(
-            p.tracks == rid and p.kind == "recommendation" for v in site.reports for p in v.passages
-        )
-        if not own and len(documents) < 2:
-            out.append((rec, documents))
-    return out
+    documents: dict[str, set[str]] = {}
+    own: set[str] = set()
+    for view in site.reports:  # one pass over every passage, however many recommendations
+        for p in view.passages:
+            if p.tracks:
+                documents.setdefault(p.tracks, set()).add(p.report)
+                if p.kind == "recommendation":
+                    own.add(p.tracks)
+    return [
+        (rec, sorted(documents.get(rid, ())))
+        for rid, rec in site.recommendations.items()
+        if rid not in own and len(documents.get(rid, ())) < 2
+    ]
 
 
 def check_rules(site: Site, diagnostics: Diagnostics) -> None:

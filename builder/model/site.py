@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import unescape
+from typing import Any
 
 from builder.diagnostics import Diagnostic, Diagnostics
-from builder.memo import ModelMemo, key_of
-from builder.model.anchoring import Anchor, Target, fold
+from builder.incremental.codec import key_of
+from builder.model.anchoring import Anchor, Target
+from builder.model.blocks import Block, fold
 from builder.model.derive import CONCERNS, Column, Standing, derive_all
 from builder.model.hints import closest_ids
 from builder.model.references import check_references
@@ -30,6 +32,7 @@ from builder.parse.records import (
     Mention,
     OwnRecommendation,
     Report,
+    Settings,
     Theme,
     TrackedRecommendation,
     Where,
@@ -51,7 +54,7 @@ class Site:
     links: tuple[SourceLink, ...] = ()  # links written in content, each where it was written
 
     @property
-    def settings(self):
+    def settings(self) -> Settings:
         return self.content.settings
 
     def report(self, report_id: str) -> ReportView:
@@ -135,11 +138,11 @@ def note_texts(content: Content) -> list[str]:
 
 
 def _theme_index(
-    views: list[ReportView], themes, memo: ModelMemo | None = None
+    views: list[ReportView], themes: Iterable[str], memo: ModelMemo | None = None
 ) -> dict[str, tuple[Passage, ...]]:
     """Every theme's passages in date order; a report's share is kept while its passages are."""
     last = memo.themes if memo is not None else {}
-    kept: dict[str, tuple] = {}
+    kept: dict[str, tuple[Any, ...]] = {}
     out: dict[str, list[Passage]] = {t: [] for t in themes}
     for view in views:
         was = last.get(view.report.id)
@@ -180,10 +183,36 @@ class KeptReport:
     reported: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+@dataclass
+class ModelMemo:
+    """What one build's model hands the next in the same process (the preview's).
+
+    A report whose record and rendered body are the very ones of the last build keeps its very
+    passages and links; the standings of the recommendations whose recorded statuses are unchanged
+    are kept, and with them each report's view and each history, patched where a report's
+    passages changed. A step reuses only the very objects it made from the very same inputs, so
+    the model equals one made afresh.
+    """
+
+    shared: tuple[Any, ...] = ()  # what every report's part reads besides its own record and body
+    reports: dict[str, KeptReport] = field(default_factory=dict)
+    order: tuple[Any, ...] = ()  # the reports in date order, the summaries, the recommendations
+    standings: dict[str, Standing] = field(default_factory=dict)
+    derived: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # each report's part and view
+    histories: dict[str, History] = field(default_factory=dict)
+    themes: dict[str, tuple[Any, ...]] = field(
+        default_factory=dict
+    )  # each report's passages by theme
+    references: dict[str, Any] = field(
+        default_factory=dict
+    )  # each report's unknown ids, and what it names
+    content_links: dict[str, Any] = field(default_factory=dict)  # each report's refused links
+
+
 def build_model(
     content: Content,
     diagnostics: Diagnostics,
-    cache: dict | None = None,
+    cache: dict[str, Any] | None = None,
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]] | None = None,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
     kept: ModelMemo | None = None,
@@ -246,7 +275,7 @@ def _report_parts(
     ordered: list[Report],
     mentions: dict[str, list[Target]],
     memo: ModelMemo,
-    cache: dict,
+    cache: dict[str, Any],
     render_many: Callable[[list[tuple[str, tuple[Target, ...]]]], list[RenderedText]],
     passages: Callable[[Report, RenderedText], tuple[Passage, ...]],
     note: Callable[[str], str],
@@ -333,7 +362,9 @@ def _derived_history(
     return views, histories
 
 
-def _standings(memo: ModelMemo, parts: list[KeptReport], order: tuple) -> dict[str, Standing]:
+def _standings(
+    memo: ModelMemo, parts: list[KeptReport], order: tuple[Any, ...]
+) -> dict[str, Standing]:
     """Every recommendation's standing; derived again only for those whose recorded statuses
     changed in some report, when the reports are the same and in the same order as last time."""
     columns, summaries, recs = order
@@ -369,7 +400,7 @@ def _columns(ordered: list[Report], events: tuple[Event, ...]) -> tuple[Column, 
 
 
 def _views(
-    last: dict[str, tuple],
+    last: dict[str, tuple[Any, ...]],
     parts: list[KeptReport],
     standings: dict[str, Standing],
     frameworks: dict[str, Framework],
@@ -502,7 +533,11 @@ def _repair_problems(report: Report, result: RenderedText, diagnostics: Diagnost
 
 
 def _passages(
-    report: Report, result: RenderedText, recs, themes, note: Callable[[str], str]
+    report: Report,
+    result: RenderedText,
+    recs: dict[str, TrackedRecommendation],
+    themes: dict[str, Theme],
+    note: Callable[[str], str],
 ) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
@@ -550,7 +585,7 @@ def _passages(
         )
     # Reading order: by place in the text, then as written.
     # By value, not identity: a result read back from the on-disk cache holds equal copies.
-    block_order: dict = {}
+    block_order: dict[Block, int] = {}
     for i, b in enumerate(result.blocks):
         block_order.setdefault(b, i)
     position = {key: (block_order.get(a.block, 0), a.start) for key, a in anchors.items()}

@@ -8,13 +8,15 @@ import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, AtomicString
 
 from builder.diagnostics import Diagnostics
-from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Block, Target
+from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Target
+from builder.model.blocks import Block
 from builder.model.paragraphs import NUMBERED, ParagraphAnchors
 from builder.parse.records import Content, Where
 from builder.urlpolicy import check_url, url_message
@@ -223,7 +225,7 @@ def check_content_links(
     files: dict[str, str],
     diagnostics: Diagnostics,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
-    kept: dict | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> None:
     """Report, at its file and line, every link or image in content that the URL policy refuses.
 
@@ -398,3 +400,15 @@ def body_problem(body: str) -> tuple[int, str] | None:
             f"{kind} U+{code:04X} in the text (hint: remove it; it is invisible in most editors)"
         )
     return markdown_problem(body)
+
+
+def render_bodies(batch: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
+    """Render and anchor report bodies, as a task for the workers: each (body, targets) to its
+    RenderedText."""
+    return [render_body(body, list(targets)) for body, targets in batch]
+
+
+def render_notes(batch: list[tuple[str, str]]) -> list[RenderedNote]:
+    """Render Markdown notes, as a task for the workers: each (base path, text) to its HTML and
+    refused links."""
+    return [rendered_note(text, base_path) for base_path, text in batch]

@@ -6,6 +6,7 @@ Frozen records derived once by the model (`site.py`), so templates never walk ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from builder.model.derive import Standing
 from builder.parse.records import (
@@ -138,7 +139,7 @@ class TimelineItem:
     kind: str
     framework: str
     date_label: str
-    sort_key: tuple
+    sort_key: tuple[Any, ...]
     position: float  # years, for the chart
     judgements: tuple[Judgement, ...]
     report: Report | None

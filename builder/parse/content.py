@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from builder.diagnostics import Diagnostics
@@ -32,7 +34,7 @@ def parse_content(
     sources: Sources,
     diagnostics: Diagnostics,
     content_dir: str = "content",
-    cache: dict | None = None,
+    cache: dict[tuple[str, str], Any] | None = None,
 ) -> Content:
     """Parse site settings, vocabularies and reports; every problem goes to diagnostics.
 
@@ -80,9 +82,7 @@ def parse_content(
                     cache,
                     found,
                     diagnostics,
-                    lambda text, path, d, what=what, f=parse_item: parse_list(
-                        text, path, d, what, f
-                    ),
+                    functools.partial(_parse_list, what=what, parse_item=parse_item),
                 )
             )
             if had_errors(kind):
@@ -173,7 +173,12 @@ def _unexpected_files(sources: Sources, diagnostics: Diagnostics, content_dir: s
         )
 
 
-def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostics, parse):
+def _cached(
+    cache: dict[tuple[str, str], Any] | None,
+    source: tuple[str, str],
+    diagnostics: Diagnostics,
+    parse: Callable[[str, str, Diagnostics], Any],
+) -> Any:
     """Parse a file once per distinct text, replaying its diagnostics on every later build."""
     path, text = source
     if cache is None:
@@ -184,3 +189,8 @@ def _cached(cache: dict | None, source: tuple[str, str], diagnostics: Diagnostic
     record, items = cache[source]
     diagnostics.items.extend(items)
     return record
+
+
+def _parse_list(text: str, path: str, diagnostics: Diagnostics, what: str, parse_item: Any) -> Any:
+    """A list file's records, as `_cached` calls its parser."""
+    return parse_list(text, path, diagnostics, what, parse_item)

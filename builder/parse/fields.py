@@ -121,7 +121,7 @@ class Fields:
         if problem:
             self.error(self.line_of(key), f"'{key}': {problem[1]}")
             return default
-        return value
+        return str(value)
 
     def url(self, key: str, label: str) -> str:
         """A URL a reader may follow, checked by the URL policy; `label` names it in messages."""
@@ -134,7 +134,8 @@ class Fields:
 
     def whole_number(self, key: str, required: bool = False) -> int | None:
         """An integer value."""
-        return self._typed(key, int, required)
+        found: int | None = self._typed(key, int, required)
+        return found
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self._typed(key, bool, False)

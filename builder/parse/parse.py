@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from builder.diagnostics import Diagnostics, did_you_mean
+from builder.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from builder.load.yamlread import LineDict, LineList, YamlProblem, load_yaml
 from builder.model.text import body_problem
 from builder.parse.fields import Fields
@@ -685,3 +685,12 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         return None
     report = Report(**values(REPORT, f), body=body, body_line=body_line, where=_file_where(f))
     return report if f.ok and report.published is not _NO_DATE and not problem else None
+
+
+def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Report | None, list[Diagnostic]]]:
+    """Parse report files, as a task for the workers: each (path, text) to (record, diagnostics)."""
+    out = []
+    for path, text in batch:
+        found = Diagnostics()
+        out.append((parse_report(text, path, found), found.items))
+    return out

@@ -393,7 +393,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def _load_renameat2():
+def _load_renameat2() -> Any:
     import ctypes  # here, not at the top: loading it costs a tenth of a second of every command
 
     if not sys.platform.startswith("linux"):

@@ -215,7 +215,7 @@ class OwnHostOnly(web.RequestHandler):
             raise web.HTTPError(403, reason="Unknown Host")
 
 
-class ReloadSocket(LiveReloadHandler):
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload is untyped
     """livereload's websocket, for pages this server served and no other origin."""
 
     def prepare(self) -> None:
@@ -224,10 +224,11 @@ class ReloadSocket(LiveReloadHandler):
     def check_origin(self, origin: str) -> bool:
         # Compared with the server's own names, never with the request's Host, which a page
         # on a rebound domain chooses itself.
-        return self.application.settings["authorities"].allows_origin(origin)
+        allowed: bool = self.application.settings["authorities"].allows_origin(origin)
+        return allowed
 
 
-class ReloadScript(OwnHostOnly, LiveReloadJSHandler):
+class ReloadScript(OwnHostOnly, LiveReloadJSHandler):  # type: ignore[misc]  # untyped
     """livereload.js, for requests addressed to this server."""
 
 
@@ -270,7 +271,7 @@ class Reloader:
         paths: list[Path],
         *,
         loop: Any = None,
-        run: Callable[[Callable[[], Any]], Future] | None = None,
+        run: Callable[[Callable[[], Any]], Future[Any]] | None = None,
         reload: Callable[[str], None] | None = None,
     ) -> None:
         self.preview = preview
@@ -330,7 +331,7 @@ class Reloader:
             lambda f: self.loop.add_callback(self._finished, paths, f, show_failure)
         )
 
-    def _finished(self, paths: set[str], future: Future, shown: bool) -> None:
+    def _finished(self, paths: set[str], future: Future[Any], shown: bool) -> None:
         self.building = False
         self.pending |= self._changed_paths()
         if self.pending:  # saved again while building: build again before reloading
@@ -356,9 +357,9 @@ class Reloader:
         self._start_build(show_failure=True)
 
 
-def run_in_daemon_thread(work: Callable[[], Any]) -> Future:
+def run_in_daemon_thread(work: Callable[[], Any]) -> Future[Any]:
     """Run one build in a daemon thread: Ctrl-C need not wait for it to end."""
-    future: Future = Future()
+    future: Future[Any] = Future()
 
     def target() -> None:
         if not future.set_running_or_notify_cancel():
@@ -417,7 +418,8 @@ def serve(
     # Everything from here on is inside the try, so a Ctrl-C the instant the ready line is out
     # still stops cleanly.
     try:
-        watched = [project.content, project.templates, project.assets, project.theme]
+        theme = [project.theme / "templates", project.theme / "assets"]  # not all of its folder
+        watched = [project.content, project.templates, project.assets, *theme]
         reloader = Reloader(preview, watched)
         ReloadSocket.watcher = reloader.watcher
         ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()

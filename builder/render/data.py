@@ -7,9 +7,14 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.urls import Urls
+
+if TYPE_CHECKING:
+    from builder.model.site import Site
+    from builder.model.views import Passage, ReportView
+    from builder.parse.records import DateFact, Grade
 
 # The data files, in the order they are written (the data page lists them before they are made).
 DATA_NAMES = (
@@ -26,7 +31,9 @@ DATA_NAMES = (
 )
 
 
-def data_files(site, urls: Urls, rows: dict | None = None) -> Iterator[tuple[str, Iterator[str]]]:
+def data_files(
+    site: Site, urls: Urls, rows: dict[Any, Any] | None = None
+) -> Iterator[tuple[str, Iterator[str]]]:
     """Every data file as (its name under /data/, its text in pieces), in the order of
     DATA_NAMES, one at a time: a large history's files are never held whole, nor the records
     behind one file while the next is made.
@@ -65,8 +72,8 @@ def data_files(site, urls: Urls, rows: dict | None = None) -> Iterator[tuple[str
             "area": j.area,
             "series": j.series,
             "grade": j.grade,
-            "grade_label": _grade(site, item.framework, j.grade).label,
-            "ordinal": _grade(site, item.framework, j.grade).ordinal,
+            "grade_label": _known_grade(site, item.framework, j.grade).label,
+            "ordinal": _known_grade(site, item.framework, j.grade).ordinal,
             "headline": j.headline,
             "basis": j.basis,
             "note": j.note,
@@ -174,15 +181,15 @@ class _PassageLines:
     """Each passage's record in annotations.json, its row of annotations.csv and its item of
     annotations.jsonld, made once for a passage object while it lasts (see `data_files`)."""
 
-    def __init__(self, rows: dict | None, urls: Urls) -> None:
+    def __init__(self, rows: dict[Any, Any] | None, urls: Urls) -> None:
         self.urls = urls
         self.last = rows if rows is not None and rows.get("") == urls.absolute_base else {}
         self.rows = rows
-        self.now: dict = {"": urls.absolute_base}
+        self.now: dict[Any, Any] = {"": urls.absolute_base}
         self.row = io.StringIO()
         self.writer = csv.writer(self.row, lineterminator="\n")
 
-    def _make(self, p, which: int) -> str:
+    def _make(self, p: Passage, which: int) -> str:
         if which == 2:
             return _Encoded(_ENCODER.encode(_web_annotation(p, self.urls)))
         record = _passage(p, self.urls)
@@ -193,7 +200,7 @@ class _PassageLines:
         self.writer.writerow(_safe_cells(record, _ANNOTATION_COLUMNS))
         return self.row.getvalue()
 
-    def _line(self, p, which: int) -> str:
+    def _line(self, p: Passage, which: int) -> str:
         if self.rows is None:  # nothing to keep for: made when written, and let go
             return self._make(p, which)
         found = self.now.get(id(p))
@@ -202,15 +209,16 @@ class _PassageLines:
             if found is None or found[0] is not p:
                 found = (p, *(self._make(p, i) for i in range(3)))
             self.now[id(p)] = found
-        return found[1 + which]
+        line: str = found[1 + which]
+        return line
 
-    def json(self, p) -> str:
+    def json(self, p: Passage) -> str:
         return self._line(p, 0)
 
-    def csv(self, p) -> str:
+    def csv(self, p: Passage) -> str:
         return self._line(p, 1)
 
-    def web(self, p) -> str:
+    def web(self, p: Passage) -> str:
         return self._line(p, 2)
 
     def done(self) -> None:
@@ -220,12 +228,19 @@ class _PassageLines:
             self.rows.update(self.now)
 
 
-def _grade(site, framework_id: str, grade_id: str):
+def _grade(site: Site, framework_id: str, grade_id: str) -> Grade | None:
     framework = site.frameworks.get(framework_id)
     return framework.grade(grade_id) if framework else None
 
 
-def _report(view, site, urls: Urls) -> dict[str, Any]:
+def _known_grade(site: Site, framework_id: str, grade_id: str) -> Grade:
+    """A grade `_grade` has found."""
+    grade = _grade(site, framework_id, grade_id)
+    assert grade is not None
+    return grade
+
+
+def _report(view: ReportView, site: Site, urls: Urls) -> dict[str, Any]:
     r = view.report
     head = view.headline
     grade = _grade(site, r.framework, head.grade) if head else None
@@ -249,13 +264,13 @@ def _report(view, site, urls: Urls) -> dict[str, Any]:
     }
 
 
-def _range(fact) -> str:
+def _range(fact: DateFact | None) -> str:
     if fact is None:
         return ""
     return fact.start.iso + (f"/{fact.end.iso}" if fact.end and fact.end != fact.start else "")
 
 
-def _passage(p, urls: Urls) -> dict[str, Any]:
+def _passage(p: Passage, urls: Urls) -> dict[str, Any]:
     return {
         "id": f"{p.report}#{p.key}",
         "report": p.report,
@@ -272,7 +287,7 @@ def _passage(p, urls: Urls) -> dict[str, Any]:
     }
 
 
-def _web_annotation(p, urls: Urls) -> dict[str, Any]:
+def _web_annotation(p: Passage, urls: Urls) -> dict[str, Any]:
     """A passage as a W3C Web Annotation."""
     selector: dict[str, Any] = {
         "type": "FragmentSelector",
@@ -406,7 +421,7 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _scope(site, framework_id: str, scope_id: str) -> str:
+def _scope(site: Site, framework_id: str, scope_id: str) -> str:
     framework = site.frameworks.get(framework_id)
     scope = framework.scope(scope_id) if framework else None
     return scope.id if scope else ""

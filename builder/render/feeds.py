@@ -10,9 +10,10 @@ from __future__ import annotations
 import calendar
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -20,6 +21,9 @@ from builder.load.load import Templates
 from builder.model.text import render_note
 from builder.parse.records import PartialDate
 from builder.urls import Urls
+
+if TYPE_CHECKING:
+    from builder.model.site import Site
 
 STRUCTURED_FILES = ("feed.xml", "sitemap.xml", "robots.txt")
 
@@ -58,7 +62,7 @@ def feed_date(date: PartialDate) -> str:
     return f"{date.year:04d}-{month:02d}-{day:02d}T00:00:00Z"
 
 
-def feed_view(site, urls: Urls) -> Feed:
+def feed_view(site: Site, urls: Urls) -> Feed:
     """One entry per report, newest first, dated by the content alone so builds are reproducible.
 
     An entry is as new as the later of its document's date and the day its edition was added to
@@ -92,7 +96,7 @@ def feed_view(site, urls: Urls) -> Feed:
     )
 
 
-def structured_contexts(site, urls: Urls, files: list[str]) -> dict[str, dict[str, Any]]:
+def structured_contexts(site: Site, urls: Urls, files: list[str]) -> dict[str, dict[str, Any]]:
     """What each of the feed, sitemap and robots.txt templates is given, keyed by file name."""
     pages = [
         urls.absolute_base + urls.base_path + name[: -len("index.html")]
@@ -126,7 +130,7 @@ def xml_environment(templates: Templates) -> jinja2.Environment:
 def _xml_environment(folder: str, texts: tuple[tuple[str, str, str], ...]) -> jinja2.Environment:
     sources = {name: (text, path) for name, text, path in texts}
 
-    def load(name: str):
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         if name not in sources:
             return None
         text, path = sources[name]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,17 +11,18 @@ import jinja2
 from jinja2 import nodes
 from markupsafe import Markup
 
-from builder.check.linkcheck import share_strings
-from builder.diagnostics import Diagnostics
+from builder.diagnostics import Diagnostic, Diagnostics
+from builder.incremental.pool import Workers
 from builder.load.load import Templates, display_path
-from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each
+from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each, load_shared
 from builder.model.derive import STANDING_RULES, STANDINGS
 from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
-from builder.parse.records import STATUS_LABELS, STATUSES, Settings
+from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
 from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
+from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
 from builder.views.pages import (
@@ -32,7 +33,6 @@ from builder.views.pages import (
     plan_pages,
     plan_report_pages,
 )
-from builder.workers import Workers, render_pages
 
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
 # page's key and the chunk sent to a worker name each by its hash, serialised once.
@@ -58,7 +58,7 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
 def make_environment(templates: Templates) -> jinja2.Environment:
     """A strict, autoescaping Jinja environment over the loaded templates."""
 
-    def load(name: str):
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         if name not in templates.texts:
             return None
         return templates.texts[name], templates.path(name), lambda: True
@@ -349,12 +349,12 @@ _RECORD_BYTES = 512  # about what a shared record adds to a chunk, before it is 
 
 class _Renderer:
     """Renders the pages not in the memo, in page order: here when they are few, else over the
-    workers in chunks sent as they fill, so only a few chunks of pickled views exist at once."""
+    workers in chunks sent as they fill, so only a few chunks of encoded views exist at once."""
 
     def __init__(
         self,
         env: jinja2.Environment,
-        setup: tuple,
+        setup: tuple[str, Templates, str, str],
         workers: Workers,
         last: dict[int, tuple[Any, str]] | None = None,
     ) -> None:
@@ -362,9 +362,9 @@ class _Renderer:
         self.shared = SharedRecords(SHARED_RECORDS, last)
         self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
-        # The output files of each chunk sent, its future and the size of its pickled views.
+        # The output files of each chunk sent, its future and the size of its encoded views.
         self.sent: list[tuple[list[str], Any, int]] = []
-        self.done: list[tuple[str, Packed | None, list, Any]] = []
+        self.done: list[tuple[str, Packed | None, list[Diagnostic], Any]] = []
         self.strings: dict[str, str] = {}  # one copy of each link the scans hold
 
     def add(self, page: Page, blob: bytes, named: set[str]) -> None:
@@ -399,7 +399,9 @@ class _Renderer:
                 scanned = share_strings(scanned, self.strings)
             self.done.append((output, html, items, scanned))
 
-    def finish(self, diagnostics: Diagnostics, links: dict) -> dict[str, Packed]:
+    def finish(
+        self, diagnostics: Diagnostics, links: dict[str, tuple[Any, Any]]
+    ) -> dict[str, Packed]:
         """Every rendered page's bytes, packed, by output file; template problems go to
         diagnostics, and the link scans the workers made go to `links` (the memo's), for the
         link check."""
@@ -422,10 +424,40 @@ class _Renderer:
         return out
 
 
-def _header_fields(report) -> tuple:
+def _header_fields(report: Report) -> tuple[Any, ...]:
     """A report without its text and annotations: what the data files show of it."""
     return tuple(
         getattr(report, f)
         for f in report.__dataclass_fields__
         if f not in ("body", "annotations", "recommendations", "body_line", "where")
     )
+
+
+_ENV: dict[str, Any] = {}  # a worker's Jinja environment, kept while its templates are the same
+
+
+def render_pages(
+    batch: list[tuple[str, Templates, str, str, list[bytes], dict[str, bytes]]],
+) -> list[tuple[Packed | None, list[Diagnostic], Any]]:
+    """Render chunks of encoded pages, as a task for the workers, each chunk with the shared
+    records its pages name.
+
+    Each page's result is (its bytes, packed, or None; its diagnostics; the ids and links the link
+    check reads in it, scanned here while the page is at hand): the main process holds a whole
+    site of them."""
+    out: list[tuple[Packed | None, list[Diagnostic], Any]] = []
+    for env_key, templates, base_path, absolute, blobs, records in batch:
+        loaded: dict[str, Any] = {}  # the chunk's shared records, each loaded once
+        if _ENV.get("key") != env_key:
+            env = make_environment(templates)
+            set_globals(env, Urls(base_path, absolute))
+            _ENV.update(key=env_key, env=env)
+        for blob in blobs:
+            diagnostics = Diagnostics()
+            try:
+                html = render_page(_ENV["env"], load_shared(blob, records, loaded), diagnostics)
+            except TemplateProblem:
+                out.append((None, diagnostics.items, None))
+                continue
+            out.append((Packed.of(html), diagnostics.items, scan(html.decode("utf-8"))))
+    return out

@@ -34,7 +34,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from builder.diagnostics import Diagnostics
-from builder.memo import Memo, key_of
+from builder.incremental.codec import key_of
+from builder.memo import Memo
 from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.urls import Urls
@@ -449,7 +450,7 @@ async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
             if isinstance(response, dict):
                 self._answer(response)
 
-        async def send_all(self, payloads: Iterable[dict]) -> None:
+        async def send_all(self, payloads: Iterable[dict[str, Any]]) -> None:
             """Send many requests in order without waiting between them; then wait for every answer."""
             assert self._backend.stdin is not None
             waiting = []
@@ -464,7 +465,7 @@ async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
             for future in waiting:
                 await future
 
-        def _answer(self, response: dict) -> None:
+        def _answer(self, response: dict[str, Any]) -> None:
             future = self._responses.pop(int(response.get("message_id") or 0), None)
             if future is None or future.done():
                 return

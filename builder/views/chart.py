@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from builder.urls import Urls
+
+if TYPE_CHECKING:
+    from builder.model.site import Site
+    from builder.model.views import TimelineItem
 
 WIDTH = 360
 LEFT, RIGHT, TOP = 100, 30, 14
@@ -67,7 +72,7 @@ class Panel:
 @dataclass(frozen=True)
 class Chart:
     panels: tuple[Panel, ...]
-    ungraded: tuple  # timeline items with no grade
+    ungraded: tuple[TimelineItem, ...]  # timeline items with no grade
     levels: tuple[tuple[int, str], ...]  # ordinal -> the grade words it stands for
     summary: str
 
@@ -75,7 +80,7 @@ class Chart:
 PanelData = tuple[str, str, list[Series], list[tuple[int, str]]]
 
 
-def chart_panels(site) -> tuple[list[PanelData], list, list[tuple[int, str]]]:
+def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int, str]]]:
     """Group every judgement on the timeline by scope, then by series within the scope; each
     scope's grade words are those of the frameworks that judged it."""
     scopes: dict[str, tuple[str, dict[str, list[Point]]]] = {}
@@ -83,8 +88,8 @@ def chart_panels(site) -> tuple[list[PanelData], list, list[tuple[int, str]]]:
     titles: dict[str, str] = {}
     ungraded = []
     words: dict[int, list[str]] = {}
-    for framework in site.frameworks.values():
-        for g in framework.scale:
+    for each in site.frameworks.values():
+        for g in each.scale:
             if g.label not in words.setdefault(g.ordinal, []):
                 words[g.ordinal].append(g.label)
     for item in site.timeline:
@@ -93,7 +98,7 @@ def chart_panels(site) -> tuple[list[PanelData], list, list[tuple[int, str]]]:
         for j in item.judgements:
             grade = framework.grade(j.grade) if framework else None
             scope = framework.scope(j.scope) if framework else None
-            if grade is None or scope is None:
+            if framework is None or grade is None or scope is None:
                 continue
             graded = True
             _, series = scopes.setdefault(scope.id, (scope.title, {}))
@@ -132,7 +137,7 @@ def chart_panels(site) -> tuple[list[PanelData], list, list[tuple[int, str]]]:
     return panels, ungraded, levels
 
 
-def grade_chart(site, urls: Urls) -> Chart:
+def grade_chart(site: Site, urls: Urls) -> Chart:
     """One small chart per scope of judgement, with their text alternatives."""
     grouped, ungraded, levels = chart_panels(site)
     panels = tuple(_panel(scope, title, series, own, urls) for scope, title, series, own in grouped)

@@ -18,9 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from builder.memo import key_of
+from builder.incremental.codec import key_of
 from builder.model.site import Site
-from builder.model.views import History, Passage, ReportView
+from builder.model.views import History, HistoryEntry, Passage, ReportView
 from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
 from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
@@ -569,7 +569,8 @@ class _Planner:
         )
 
     def header(self, report_id: str) -> ReportHeader:
-        return self.headers[report_id]
+        header: ReportHeader = self.headers[report_id]
+        return header
 
     def year_of(self, id: str) -> int:
         """The year of a report or of an earlier inspection outside the collection."""
@@ -837,7 +838,7 @@ class ReportPageInputs:
     neighbours: tuple[tuple[str, Neighbour | None, Neighbour | None], ...]
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The record is serialised only to be hashed as the page's key: its body's HTML (most
         # of its bytes) is named by `body_key` instead.
         return {n: v for n, v in vars(self).items() if n != "body_html"}
@@ -1005,7 +1006,7 @@ def _wrap_item_text(run: str) -> str:
 def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
     """Give each highlighted passage an `aria-details` pointing to its note."""
 
-    def point(m: re.Match) -> str:
+    def point(m: re.Match[str]) -> str:
         target = targets.get(m.group(1))
         return f'{m.group(0)} aria-details="{target}"' if target else m.group(0)
 
@@ -1014,7 +1015,7 @@ def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
 
 def _contents(text: str) -> tuple[ContentsEntry, ...]:
     """The report's headings as a nested list, from the heading tags of its HTML."""
-    Node = tuple[str, str, list]  # (id, title, children)
+    Node = tuple[str, str, list[Any]]  # (id, title, children)
     root: list[Node] = []
     stack: list[tuple[int, list[Node]]] = [(0, root)]
     for m in _HEADING_TEXT.finditer(text):
@@ -1025,13 +1026,13 @@ def _contents(text: str) -> tuple[ContentsEntry, ...]:
         stack[-1][1].append(node)
         stack.append((level, node[2]))
 
-    def freeze(nodes: list) -> tuple[ContentsEntry, ...]:
+    def freeze(nodes: list[Node]) -> tuple[ContentsEntry, ...]:
         return tuple(ContentsEntry(i, t, freeze(c)) for i, t, c in nodes)
 
     return freeze(root)
 
 
-class _Cells(dict):
+class _Cells(dict[tuple[str, str, str], StripCell]):
     """A recommendation strip's cell for (report, status), made once for every strip showing it."""
 
     def __init__(self, headers: dict[str, ReportHeader]) -> None:
@@ -1045,7 +1046,7 @@ class _Cells(dict):
         return made
 
 
-class _Made(dict):
+class _Made(dict[str, Any]):
     """A value for each of `keys`, made by `make` the first time it is asked for."""
 
     def __init__(self, make: Callable[[str], Any], keys: Collection[str]) -> None:
@@ -1059,13 +1060,15 @@ class _Made(dict):
         return made
 
 
-def _neighbour_map(history: History):
+def _neighbour_map(
+    history: History,
+) -> Callable[[str], tuple[Neighbour | None, Neighbour | None]]:
     """For a passage in a report: the nearest earlier and later reports that speak of the
     recommendation, each by its first passage."""
     mentioned = history.mentioned
     index = {e.report: i for i, e in enumerate(mentioned)}
 
-    def cite(entry) -> Neighbour:
+    def cite(entry: HistoryEntry) -> Neighbour:
         p = entry.own[0] if entry.own else entry.evidence[0]  # without joining long tuples
         return Neighbour(p.report, p.block_id, f"{p.year} ¶{p.number}" if p.number else str(p.year))
 
