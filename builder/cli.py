@@ -121,7 +121,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from builder.pipeline import build
 
     diagnostics = Diagnostics()
-    with console.progress("checking") as timings:
+    # Not as lines where the output is not a terminal: there the output is the list of problems.
+    with console.progress("checking", lines=False) as timings:
         files = build(
             project,
             diagnostics,

@@ -89,8 +89,9 @@ class Console:
         if self.level >= NORMAL:
             print(f"{_GREEN}{line}{_RESET}" if self.colour else line, file=self.stream, flush=True)
 
-    def progress(self, what: str) -> Progress:
-        return Progress(self, what)
+    def progress(self, what: str, lines: bool = True) -> Progress:
+        """Progress of long work; with `lines` False, none where the output is not a terminal."""
+        return Progress(self, what, lines)
 
 
 class Progress(dict[str, float]):
@@ -102,9 +103,9 @@ class Progress(dict[str, float]):
     Use as a context manager: the line is cleared at the end.
     """
 
-    def __init__(self, console: Console, what: str) -> None:
+    def __init__(self, console: Console, what: str, lines: bool = True) -> None:
         super().__init__()
-        self.console, self.what = console, what
+        self.console, self.what, self.lines = console, what, lines
         self.started = time.perf_counter()
         self.bar: Any = None
         self.stop = threading.Event()
@@ -146,7 +147,7 @@ class Progress(dict[str, float]):
                     self.bar.set_postfix_str(f"last: {stage}", refresh=False)
                     self.bar.update(1 if first else 0)
                     self.bar.refresh()
-        elif elapsed >= AFTER_S:
+        elif self.lines and elapsed >= AFTER_S:
             print(f"{self.what}: {stage} done ({elapsed:.1f} s)", file=self.console.stream)
 
     def _open(self) -> None:

@@ -36,12 +36,16 @@ def test_init_writes_a_history_that_builds_strict(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     site = tmp_path / "history"
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
+        ".github/workflows/publish.yml",
+        ".gitignore",
+        "README.md",
         "content/events.yml",
         "content/frameworks.yml",
         "content/recommendations.yml",
         "content/reports/2019-06-example-inspection.md",
         "content/site.yml",
         "content/themes.yml",
+        "requirements.txt",
     ]
     built = run(["build", "--strict", "--base-url", ADDRESS], site)
     assert built.returncode == 0, built.stderr

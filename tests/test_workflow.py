@@ -173,7 +173,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def test_version():
     result = cli("--version")
     assert result.returncode == 0
-    assert re.fullmatch(r"python -m builder \S+\n", result.stdout)
+    assert re.fullmatch(r"inspection-history \d+(\.\d+)+\S*\n", result.stdout)
 
 
 @pytest.mark.parametrize("command", ["build", "check", "serve"])
