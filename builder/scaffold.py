@@ -207,7 +207,7 @@ def _yaml_text(text: str) -> str:
 REPORT_TEMPLATE = """\
 ---
 # A new report: fill in each value, paste the document's text below the closing '---' line,
-# then run `python -m builder check`. The authoring guide (docs/authoring.md) explains every key.
+# then run `inspection-history check`. inspection-history's authoring guide explains every key.
 id: {id}   # must match the file name; begins with the year and month
 title: {title}
 kind: {kind}   # one of: {kinds}
