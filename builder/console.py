@@ -141,12 +141,14 @@ class Progress(dict[str, float]):
             return
         elif self.console.terminal:
             with self.lock:
-                if self.bar is None and elapsed >= AFTER_S:
-                    self._open()
-                if self.bar is not None:
-                    self.bar.set_postfix_str(f"last: {stage}", refresh=False)
-                    self.bar.update(1 if first else 0)
-                    self.bar.refresh()
+                if self.bar is None:
+                    if elapsed >= AFTER_S:
+                        self._open()  # counting the stages done so far, this one included
+                    return
+                self.bar.set_postfix_str(f"last: {stage}", refresh=False)
+                if first:
+                    self.bar.update(1)
+                self.bar.refresh()
         elif self.lines and elapsed >= AFTER_S:
             print(f"{self.what}: {stage} done ({elapsed:.1f} s)", file=self.console.stream)
 
@@ -164,9 +166,9 @@ class Progress(dict[str, float]):
             nrows=self._size()[1],
             mininterval=0,
             bar_format="{desc} [{elapsed}]: stages done {n_fmt}{postfix}",
+            postfix=f"last: {next(reversed(self))}" if len(self) else None,
+            delay=AFTER_S,  # shown by the refresh below, once its clock is set
         )
-        if len(self):
-            self.bar.set_postfix_str(f"last: {next(reversed(self))}", refresh=False)
         # The clock counts from the start of the work (tqdm's clock is time.time).
         self.bar.start_t = time.time() - (time.perf_counter() - self.started)
         self.bar.refresh()

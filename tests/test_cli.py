@@ -203,3 +203,19 @@ def test_levels_decide_what_is_said():
         console.ok("ok")
         console.detail("d")
         assert console.stream.getvalue().split() == expected
+
+
+def test_the_progress_line_counts_each_stage_once_and_its_clock_starts_with_the_work():
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w", closefd=True) as stream:
+        console = Console(stream, NORMAL, colour=False, terminal=True)
+        with console.progress("building") as stages:
+            stages.started -= 2  # the work began two seconds ago: the line shows at once
+            for stage in ("load", "parse", "write cache", "write cache"):
+                stages[stage] = 0.1
+    shown = os.read(master, 65536).decode()
+    os.close(master)
+    lines = [line for line in shown.split("\r") if line.strip()]
+    assert lines[0] == "building [00:02]: stages done 1, last: load"
+    assert lines[-1] == "building [00:02]: stages done 3, last: write cache"
+    assert shown.endswith("\r")  # and cleared
