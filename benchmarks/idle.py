@@ -98,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         share = measure(folder, args.seconds, args.poll)
     what = f"{args.reports} synthetic reports" if args.reports else "the bundled site"
     how = "polling every 25 ms" if args.poll else "file notifications"
-    print(f"idle preview of {what}, {how}: {share * 100:.2f}% of a core over {args.seconds:.0f} s")
+    tick = 1 / os.sysconf("SC_CLK_TCK")  # /proc counts CPU time in clock ticks
+    print(
+        f"idle preview of {what}, {how}: {share * 100:.2f}% of a core over {args.seconds:.0f} s"
+        f" (measured in {tick * 1000:.0f} ms ticks: {tick / args.seconds * 100:.2f}% resolution)"
+    )
     return 0
 
 
