@@ -69,7 +69,7 @@ def requirements_text(requirement: str | None) -> str:
     """`requirements.txt` for a new history: the builder that CI installs, pinned."""
     head = (
         "# The builder this history is built with, pinned: the publishing workflow installs exactly\n"
-        "# this. To move to another release, replace the line below (see the README).\n"
+        "# this. To move to another release, change the requirement (see the README).\n"
     )
     if requirement:
         return head + requirement + "\n"
