@@ -3,7 +3,8 @@
 Messages go to standard error; standard output is left for what a command is asked to print
 (`check --todo`'s list). On a terminal, `error` and `warning` are coloured and a build that takes
 more than a second shows a progress line (tqdm) that ticks while it works; when the output is a
-file or a pipe (CI's log), there is no colour and the progress comes as plain lines. `NO_COLOR`
+file or a pipe (CI's log), there is no colour and the progress comes as plain lines. A stream that
+is neither (a program's own, in memory) gets no progress at all. `NO_COLOR`
 (https://no-color.org) and `TERM=dumb` turn colour off.
 """
 
@@ -33,6 +34,14 @@ def wants_colour(stream: TextIO, environ: Mapping[str, str]) -> bool:
     return is_terminal(stream)
 
 
+def is_piped(stream: TextIO) -> bool:
+    """Whether the stream is a file or a pipe of the system's: one with a descriptor, not a tty."""
+    try:
+        return not os.isatty(stream.fileno())
+    except (AttributeError, ValueError, OSError):  # in memory, or closed
+        return False
+
+
 def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -48,13 +57,16 @@ class Console:
     level: int = NORMAL
     colour: bool = False
     terminal: bool = False
+    piped: bool = False  # a file or a pipe: progress as plain lines
 
     @classmethod
     def on(
         cls, stream: TextIO, level: int = NORMAL, environ: Mapping[str, str] | None = None
     ) -> Console:
         environ = os.environ if environ is None else environ
-        return cls(stream, level, wants_colour(stream, environ), is_terminal(stream))
+        return cls(
+            stream, level, wants_colour(stream, environ), is_terminal(stream), is_piped(stream)
+        )
 
     def problem(self, line: str) -> None:
         """A diagnostic or a failure: printed at every level."""
@@ -149,7 +161,7 @@ class Progress(dict[str, float]):
                 if first:
                     self.bar.update(1)
                 self.bar.refresh()
-        elif self.lines and elapsed >= AFTER_S:
+        elif self.lines and self.console.piped and elapsed >= AFTER_S:
             print(f"{self.what}: {stage} done ({elapsed:.1f} s)", file=self.console.stream)
 
     def _open(self) -> None:

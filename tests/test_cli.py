@@ -219,3 +219,17 @@ def test_the_progress_line_counts_each_stage_once_and_its_clock_starts_with_the_
     assert lines[0] == "building [00:02]: stages done 1, last: load"
     assert lines[-1] == "building [00:02]: stages done 3, last: write cache"
     assert shown.endswith("\r")  # and cleared
+
+
+def test_plain_progress_lines_go_to_a_file_or_pipe_and_never_to_a_stream_in_memory():
+    reading, writing = os.pipe()
+    with os.fdopen(writing, "w") as pipe:
+        for stream in (pipe, io.StringIO()):
+            console = Console.on(stream, NORMAL, {})
+            with console.progress("building") as stages:
+                stages.started -= 2
+                stages["load"] = 0.1
+        memory = stream.getvalue()
+    assert re.fullmatch(r"building: load done \(\d+\.\d s\)\n", os.read(reading, 4096).decode())
+    os.close(reading)
+    assert memory == ""
