@@ -1,4 +1,9 @@
-"""The command line: `python -m builder build|check|serve|init|new`."""
+"""The command line: `inspection-history build|check|serve|init|new` (also `python -m builder`).
+
+Exit status: 0 when the command did what it was asked; 1 when the content, the settings or the
+folders stop it (every problem is printed first, one line each); 2 when the command line itself
+is wrong (an unknown option, a bad value); 130 when interrupted with Ctrl-C.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,18 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from builder import DISTRIBUTION, version
+from builder.console import NORMAL, QUIET, VERBOSE, Console
 from builder.diagnostics import Diagnostics, shown_lines, summary
 from builder.load.load import Project, display_path
+
+EXIT_CODES = """\
+exit status:
+  0    done
+  1    the content, the settings or a folder stopped the command (each problem is printed)
+  2    the command line is wrong (an unknown option or a bad value)
+  130  interrupted (Ctrl-C)
+"""
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -22,21 +37,32 @@ def _project(args: argparse.Namespace) -> Project:
     )
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("inspection-history")
-    except PackageNotFoundError:  # run from a checkout that is not installed
-        return "unknown (not installed)"
+def _console(args: argparse.Namespace) -> Console:
+    """The console a command speaks through: --quiet and --verbose, standard error's colour."""
+    console = getattr(args, "console", None)
+    return console if isinstance(console, Console) else Console.on(sys.stderr)
 
 
-def report(diagnostics: Diagnostics, written: bool, stream: TextIO | None = None) -> None:
+def report(diagnostics: Diagnostics, written: bool, console: Console | None = None) -> None:
     """Print every diagnostic, sorted, then the count line."""
-    stream = stream or sys.stderr  # looked up now, so that a caller's redirection applies
+    console = console or Console.on(sys.stderr)  # looked up now: a caller's redirection applies
     for line in shown_lines(diagnostics):
-        print(line, file=stream)
-    print(summary(diagnostics, written), file=stream)
+        console.problem(line)
+    console.problem(summary(diagnostics, written))
+
+
+def missing_content(project: Project) -> str | None:
+    """One line saying what is missing, when there is no content to build at all."""
+    shown = display_path(project.content)
+    hint = (
+        "(hint: run in a history's folder, name it with --root, or start one with"
+        " `inspection-history init DIR`)"
+    )
+    if not project.content.is_dir():
+        return f"error: nothing to build here: no content folder ({shown}/ not found) {hint}"
+    if not any(project.content.iterdir()):
+        return f"error: nothing to build here: the content folder {shown}/ is empty {hint}"
+    return None
 
 
 def output_folder_problems(args: argparse.Namespace, project: Project) -> Diagnostics:
@@ -49,92 +75,117 @@ def output_folder_problems(args: argparse.Namespace, project: Project) -> Diagno
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    console = _console(args)
+    project = _project(args)
+    missing = missing_content(project)
+    if missing:
+        console.problem(missing)
+        return 1
     from builder.pipeline import build
 
-    project = _project(args)
     refused = output_folder_problems(args, project)
     diagnostics = Diagnostics()
-    timings: dict[str, float] = {}
     # A refused folder is not written, but the build still runs: every problem in one run.
-    files = build(
-        project,
-        diagnostics,
-        strict=args.strict,
-        write=not refused.has_errors(),
-        base_url=args.base_url,
-        # The work is kept for the next build only where the build may write: `check` and a
-        # refused folder leave the project as they found it.
-        cache_root=None if refused.has_errors() else Path(args.root),
-        timings=timings,
-    )
+    with console.progress("building") as timings:
+        files = build(
+            project,
+            diagnostics,
+            strict=args.strict,
+            write=not refused.has_errors(),
+            base_url=args.base_url,
+            # The work is kept for the next build only where the build may write: `check` and a
+            # refused folder leave the project as they found it.
+            cache_root=None if refused.has_errors() else Path(args.root),
+            timings=timings,
+        )
     if args.timings:
         for stage, seconds in timings.items():
-            print(f"{seconds:8.3f} s  {stage}", file=sys.stderr)
-        print(f"{sum(timings.values()):8.3f} s  in all", file=sys.stderr)
+            print(f"{seconds:8.3f} s  {stage}", file=console.stream)
+        print(f"{sum(timings.values()):8.3f} s  in all", file=console.stream)
     diagnostics.extend(refused)
     if files is None or refused.has_errors():
-        report(diagnostics, written=False)
+        report(diagnostics, written=False, console=console)
         return 1
     for line in shown_lines(diagnostics):
-        print(line, file=sys.stderr)
-    print(f"{len(files)} files written to {display_path(project.out)}", file=sys.stderr)
+        console.problem(line)
+    console.ok(f"{len(files)} files written to {display_path(project.out)}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    console = _console(args)
+    project = _project(args)
+    missing = missing_content(project)
+    if missing:
+        console.problem(missing)
+        return 1
     from builder.pipeline import build
 
-    project = _project(args)
     diagnostics = Diagnostics()
-    files = build(project, diagnostics, strict=args.strict, write=False, base_url=args.base_url)
+    # Not as lines where the output is not a terminal: there the output is the list of problems.
+    with console.progress("checking", lines=False) as timings:
+        files = build(
+            project,
+            diagnostics,
+            strict=args.strict,
+            write=False,
+            base_url=args.base_url,
+            timings=timings,
+        )
     diagnostics.extend(output_folder_problems(args, project))  # what `build` would refuse
     if diagnostics.has_errors():
         files = None
     for line in shown_lines(diagnostics):
-        print(line, file=sys.stderr)
+        console.problem(line)
     if args.todo:
         print_todo(project, diagnostics)
     if files is None:
-        print(
-            summary(diagnostics, written=False).replace("; site not written", ""), file=sys.stderr
-        )
+        console.problem(summary(diagnostics, written=False).replace("; site not written", ""))
         return 1
-    print(
+    console.ok(
         f"content is valid: {len(files)} files would be written"
-        + (f", {len(diagnostics.warnings)} warnings" if diagnostics.warnings else ""),
-        file=sys.stderr,
+        + (f", {len(diagnostics.warnings)} warnings" if diagnostics.warnings else "")
     )
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from builder.scaffold import ScaffoldProblem, init_project
+    from builder.scaffold import ScaffoldProblem, init_project, installed_requirement
 
+    console = _console(args)
     folder = Path(args.dir)
+    requirement = installed_requirement()
     try:
-        written = init_project(folder)
+        written = init_project(folder, gitlab=args.gitlab, requirement=requirement)
     except ScaffoldProblem as problem:
-        print(f"error: {problem}", file=sys.stderr)
+        console.problem(f"error: {problem}")
         return 1
     except OSError as exc:
-        print(f"error: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        console.problem(f"error: cannot write {exc.filename}: {exc.strerror}")
         return 1
     shown = display_path(folder)
-    print(f"{len(written)} files written to {shown}; next:", file=sys.stderr)
-    print(f"  cd {shown} && python -m builder serve", file=sys.stderr)
+    if requirement is None:
+        console.problem(
+            f"{shown}/requirements.txt: warning: this inspection-history was installed from a"
+            " local file or folder, which CI cannot install from: name a release or a git tag"
+            " there before publishing (it says how)"
+        )
+    console.ok(f"{len(written)} files written to {shown}; next:")
+    console.say(f"  cd {shown} && git init")
+    console.say("  python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt")
+    console.say("  .venv/bin/inspection-history serve")
     return 0
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
     from builder.scaffold import ScaffoldProblem, new_report
 
+    console = _console(args)
     try:
         # Today's date is read here, at the edge, so the scaffold itself stays deterministic.
         date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
     except ValueError:
-        print(
-            f"error: --date must be a date such as 2024-03-15, not '{args.date}'", file=sys.stderr
-        )
+        console.problem(f"error: --date must be a date such as 2024-03-15, not '{args.date}'")
         return 2
     content = Path(args.content) if args.content else Path(args.root) / "content"
     try:
@@ -148,15 +199,12 @@ def cmd_new_report(args: argparse.Namespace) -> int:
             added=datetime.date.today(),
         )
     except ScaffoldProblem as problem:
-        print(f"error: {problem}", file=sys.stderr)
+        console.problem(f"error: {problem}")
         return 1
     except OSError as exc:
-        print(f"error: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        console.problem(f"error: cannot write {exc.filename}: {exc.strerror}")
         return 1
-    print(
-        f"{display_path(path)} written: fill in its front matter and paste the text",
-        file=sys.stderr,
-    )
+    console.ok(f"{display_path(path)} written: fill in its front matter and paste the text")
     return 0
 
 
@@ -175,16 +223,20 @@ def print_todo(project: Project, checked: Diagnostics, stream: TextIO = sys.stdo
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    console = _console(args)
+    project = _project(args)
+    missing = missing_content(project)
+    if missing:
+        console.problem(missing)
+        return 1
     from builder.publish.serve import serve
 
-    project = _project(args)
     refused = output_folder_problems(args, project)
     if refused.has_errors():
         for item in refused.sorted():
-            print(item.format(), file=sys.stderr)
-        print(
-            summary(refused, written=False).replace("site not written", "preview not started"),
-            file=sys.stderr,
+            console.problem(item.format())
+        console.problem(
+            summary(refused, written=False).replace("site not written", "preview not started")
         )
         return 1
     return serve(
@@ -198,11 +250,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="python -m builder",
+        # Usage lines name the command as it was typed: the console script or `python -m builder`.
+        prog=DISTRIBUTION if Path(sys.argv[0]).name == DISTRIBUTION else "python -m builder",
         description="Build an annotated inspection history site from content/, templates/ and assets/.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    top.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def talk(p: argparse.ArgumentParser) -> None:
+        """--quiet and --verbose, for the commands that print as they work."""
+        level = p.add_mutually_exclusive_group()
+        level.add_argument(
+            "-q",
+            "--quiet",
+            action="store_const",
+            dest="level",
+            const=QUIET,
+            help="print only problems: no progress, no summary of what was done",
+        )
+        level.add_argument(
+            "-v",
+            "--verbose",
+            action="store_const",
+            dest="level",
+            const=VERBOSE,
+            help="also print each stage of the work as it ends, with its seconds",
+        )
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -235,6 +310,7 @@ def parser() -> argparse.ArgumentParser:
         description="Build the site. Nothing is written unless the whole build succeeds.",
     )
     common(b)
+    talk(b)
     b.add_argument("--out", help="output folder (default: ROOT/_site)")
     b.add_argument(
         "--strict", action="store_true", help="treat warnings (such as broken links) as errors"
@@ -252,6 +328,7 @@ def parser() -> argparse.ArgumentParser:
         description="Validate everything a build would; exit 1 on any error.",
     )
     common(c)
+    talk(c)
     c.add_argument("--out", help="output folder a build would replace (default: ROOT/_site)")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument(
@@ -279,10 +356,17 @@ def parser() -> argparse.ArgumentParser:
     i = commands.add_parser(
         "init",
         help="start a new history in a new folder",
-        description="Write a new history that builds at once: settings, the English children's"
-        " services frameworks, example vocabularies and one example report.",
+        description="Write a new history that builds and publishes at once: settings, the English"
+        " children's services frameworks, example vocabularies, one example report, a README,"
+        " a .gitignore, requirements.txt pinning this builder, and the GitHub Pages workflow.",
     )
     i.add_argument("dir", metavar="DIR", help="the folder to create (must be new or empty)")
+    i.add_argument(
+        "--gitlab",
+        action="store_true",
+        help="also write .gitlab-ci.yml, which publishes the site with GitLab Pages",
+    )
+    talk(i)
     i.set_defaults(run=cmd_init)
 
     n = commands.add_parser(
@@ -305,6 +389,7 @@ def parser() -> argparse.ArgumentParser:
         "--date",
         help="the document's date, YYYY-MM-DD: gives the id's year-month prefix (default: today)",
     )
+    talk(r)
     r.set_defaults(run=cmd_new_report)
 
     from builder import compare, importpdf
@@ -322,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = getattr(args, option, None)
         if folder and not Path(folder).is_dir():
             top.error(f"--{option} {folder}: no such folder")
+    level = getattr(args, "level", None)
+    args.console = Console.on(sys.stderr, NORMAL if level is None else level)
     try:
         status: int = args.run(args)
         return status

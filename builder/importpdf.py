@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-HINT_INSTALL = "reading PDFs needs pdfminer.six (hint: pip install 'inspection-history[import]')"
+# The package the `import` extra brings, named as pip finds it today (the tool is not on PyPI).
+HINT_INSTALL = "reading PDFs needs pdfminer.six (hint: pip install 'pdfminer.six>=20231228')"
 
 BULLETS = "•\uf0b7▪◦‣●■∙·\uf0a7\uf076\uf0d8"
 # Glyphs that are bullets only when they stand apart, before the text of their line.

@@ -7,8 +7,10 @@ replaces a report that exists.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from builder.load.yamlread import LineDict, YamlProblem, load_yaml
 from builder.model.paragraphs import slugify
@@ -21,24 +23,112 @@ class ScaffoldProblem(Exception):
     """A request that cannot be met without overwriting or guessing; the message says why."""
 
 
-def init_project(folder: Path) -> list[Path]:
-    """Write a new history that builds at once into an empty or new folder; return the files."""
+# Starter files kept without their leading dot, so that packaging and this repository's own CI
+# take them for the files they are (a `.github/` here would be a workflow of this repository).
+DOTTED = {"gitignore": ".gitignore", "github": ".github", "gitlab-ci.yml": ".gitlab-ci.yml"}
+GITLAB = "gitlab-ci.yml"  # written only when asked for
+
+
+def init_project(
+    folder: Path, *, gitlab: bool = False, requirement: str | None = None
+) -> list[Path]:
+    """Write a new history that builds and publishes at once into an empty or new folder.
+
+    Besides the content: a `.gitignore`, a README, the GitHub Pages workflow (and with `gitlab`
+    the GitLab Pages file) and `requirements.txt`, which pins the builder that CI installs to
+    `requirement` (see `tool_requirement`); None leaves it for the editor to fill in.
+    Returns the files written.
+    """
     if folder.exists() and not folder.is_dir():
         raise ScaffoldProblem(f"{folder} exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()):
         raise ScaffoldProblem(
             f"{folder} is not empty; choose a new folder (init never writes over existing files)"
         )
-    written = []
+    files: dict[Path, bytes] = {}
     for source in sorted(STARTER.rglob("*")):
-        if not source.is_file() or "__pycache__" in source.parts:
+        relative = source.relative_to(STARTER)
+        if not source.is_file() or "__pycache__" in relative.parts:
             continue
-        target = folder / source.relative_to(STARTER)
+        if relative.parts[0] == GITLAB and not gitlab:
+            continue
+        named = Path(DOTTED.get(relative.parts[0], relative.parts[0]), *relative.parts[1:])
+        files[named] = source.read_bytes()
+    files[Path("requirements.txt")] = requirements_text(requirement).encode()
+    written = []
+    for name, data in sorted(files.items()):
+        target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as out:  # "x": never replace a file, even one made meanwhile
-            out.write(source.read_bytes())
+            out.write(data)
         written.append(target)
     return written
+
+
+def requirements_text(requirement: str | None) -> str:
+    """`requirements.txt` for a new history: the builder that CI installs, pinned."""
+    head = (
+        "# The builder this history is built with, pinned: the publishing workflow installs exactly\n"
+        "# this. To move to another release, change the requirement (see the README).\n"
+    )
+    if requirement:
+        return head + requirement + "\n"
+    return head + (
+        "# This copy of inspection-history was installed from a local file or folder, which CI\n"
+        "# cannot reach: name a release's wheel or a git tag, such as\n"
+        "#   inspection-history @ https://HOST/OWNER/inspection-history/releases/download/v1.0.0/inspection_history-1.0.0-py3-none-any.whl\n"
+        "#   inspection-history @ git+https://HOST/OWNER/inspection-history@v1.0.0\n"
+    )
+
+
+def tool_requirement(
+    direct_url: str | None, version: str, repository: str | None = None
+) -> str | None:
+    """The pip requirement that installs this very builder again, elsewhere; None if unknown.
+
+    `direct_url` is the installed distribution's `direct_url.json` (PEP 610), which says where
+    pip took it from: a git repository at a commit, or a wheel at an address, is pinned to that
+    commit or that file's hash. A release installed from an index has none: then the project's
+    `repository` at the release's tag `v<version>`. A local file, a folder or a version that is
+    not a release gives None: no other machine can install it from that.
+    """
+    name = "inspection-history"
+    try:
+        record = json.loads(direct_url) if direct_url else None
+    except ValueError:
+        record = None
+    if isinstance(record, dict) and isinstance(record.get("url"), str):
+        url = record["url"]
+        if urlsplit(url).scheme not in ("https", "http", "ssh"):
+            return None  # file:// and the like: only this machine has it
+        vcs = record.get("vcs_info")
+        if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+            return f"{name} @ git+{url}@{vcs['commit_id']}"
+        archive = record.get("archive_info")
+        if isinstance(archive, dict):
+            hashes = archive.get("hashes")
+            if isinstance(hashes, dict) and isinstance(hashes.get("sha256"), str):
+                return f"{name} @ {url}#sha256={hashes['sha256']}"
+            return f"{name} @ {url}"
+        return None
+    if repository and re.fullmatch(r"\d+(\.\d+)*", version):
+        return f"{name} @ git+{repository}@v{version}"
+    return None
+
+
+def installed_requirement() -> str | None:
+    """`tool_requirement` for the builder running now, from its installed metadata."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution("inspection-history")
+    except PackageNotFoundError:
+        return None
+    urls = dist.metadata.get_all("Project-URL") or []
+    repository = next(
+        (u.split(",", 1)[1].strip() for u in urls if u.lower().startswith("repository,")), None
+    )
+    return tool_requirement(dist.read_text("direct_url.json"), dist.version, repository)
 
 
 def report_id(reports: Path, date: datetime.date, wanted: str = "", title: str = "") -> str:
@@ -117,7 +207,7 @@ def _yaml_text(text: str) -> str:
 REPORT_TEMPLATE = """\
 ---
 # A new report: fill in each value, paste the document's text below the closing '---' line,
-# then run `python -m builder check`. The authoring guide (docs/authoring.md) explains every key.
+# then run `inspection-history check`. inspection-history's authoring guide explains every key.
 id: {id}   # must match the file name; begins with the year and month
 title: {title}
 kind: {kind}   # one of: {kinds}

@@ -137,3 +137,12 @@ def serve_folder(folder: Path):
             server.server_close()
 
     return running()
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory):
+    """The tool released as .github/workflows/release.yml does it, from a copy of this checkout
+    tagged installs.TAG (see tests/installs.py): its wheel, its sdist and what it published."""
+    import installs
+
+    return installs.make_release(tmp_path_factory.mktemp("release"))

@@ -395,7 +395,7 @@ def test_without_pdfminer_the_command_says_what_to_install(pdfs, tmp_path, capsy
     assert status == 1
     assert err.endswith(
         "visit.pdf: error: reading PDFs needs pdfminer.six "
-        "(hint: pip install 'inspection-history[import]')\n"
+        "(hint: pip install 'pdfminer.six>=20231228')\n"
     )
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -36,12 +34,16 @@ def test_init_writes_a_history_that_builds_strict(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     site = tmp_path / "history"
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
+        ".github/workflows/publish.yml",
+        ".gitignore",
+        "README.md",
         "content/events.yml",
         "content/frameworks.yml",
         "content/recommendations.yml",
         "content/reports/2019-06-example-inspection.md",
         "content/site.yml",
         "content/themes.yml",
+        "requirements.txt",
     ]
     built = run(["build", "--strict", "--base-url", ADDRESS], site)
     assert built.returncode == 0, built.stderr
@@ -128,57 +130,13 @@ def test_new_report_refuses_a_bad_date(tmp_path: Path):
     assert result.stderr == "error: --date must be a date such as 2024-03-15, not '2024-02-30'\n"
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to copy the source tree")
-def test_the_installed_wheel_starts_and_builds_a_history(tmp_path: Path):
+def test_the_installed_wheel_starts_and_builds_a_history(release, tmp_path: Path):
     """The wheel, not the source tree, carries the theme and the starter history."""
-    source = tmp_path / "source"
-    # A clean copy of the tracked files, so building the wheel leaves the checkout untouched.
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
-    for name in filter(None, (n.decode() for n in listed)):
-        if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PIP_REQUIRE_VIRTUALENV")
-    }
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "-q",
-            "-w",
-            str(wheels),
-            str(source),
-        ],
-        check=True,
-        env=clean,
-        capture_output=True,
-        timeout=300,
-    )
-    wheel = next(wheels.glob("inspection_history-*.whl"))
-    env_dir = tmp_path / "venv"
-    # An isolated environment: the wheel and the dependencies it declares, installed by pip from
-    # the package index, and nothing of the interpreter's or of the test environment's packages.
-    # A dependency the wheel forgets to declare fails here as it would for a user.
-    venv.create(env_dir, with_pip=True)
-    python = str(env_dir / "bin" / "python")
-    installing = subprocess.run(
-        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q", str(wheel)],
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert installing.returncode == 0, installing.stderr
+    from installs import clean_env
+    from test_init_publish import installed as install_release
+
+    python = str(install_release(release, tmp_path / "venv") / "python")
+    clean = clean_env()
     where = subprocess.run(
         [python, "-c", "import builder; print(builder.__file__)"],
         cwd=tmp_path,
@@ -187,7 +145,7 @@ def test_the_installed_wheel_starts_and_builds_a_history(tmp_path: Path):
         text=True,
         check=True,
     ).stdout.strip()
-    assert where.startswith(str(env_dir)), where
+    assert where.startswith(str(tmp_path / "venv")), where
 
     def installed(*args: str, cwd: Path) -> subprocess.CompletedProcess:
         return subprocess.run(

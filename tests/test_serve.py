@@ -590,6 +590,12 @@ SWALLOWING_TICKS = """
 import sys, time
 import builder.publish.serve
 
+class Refused:  # no file notifications: the preview polls, so the loop runs this tick again and again
+    def __init__(self, paths, wake):
+        raise OSError(38, "refused by the test")
+
+builder.publish.serve.Notifications = Refused
+
 def tick(self):
     if not getattr(self, "said", False):
         self.said = True

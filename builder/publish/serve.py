@@ -2,10 +2,13 @@
 
 The server answers from the last good build (or an error page listing every diagnostic) while the
 next build runs in a worker thread, so a request never waits on a build and a broken save never
-kills the server. Changes are found by livereload's watcher, polled every 25 ms rather than
-livereload's 800 ms (not while a build runs: it looks once the build ends). Browsers are told to
-refresh once the page of a report just saved is made, and again once the whole build has finished:
-a small livereload.js plugin then swaps the page's body in place, keeping the scroll position.
+kills the server. Saves are reported by the operating system (inotify on Linux, through watchdog),
+so an idle preview does no work at all; a burst of saves (a `git checkout`) is one build, started
+once the files have been quiet for 25 ms. Where notifications are unavailable (a full inotify
+watch table, an unusual file system), livereload's watcher looks at the files' times every 25 ms
+instead (not while a build runs: it looks once the build ends). Browsers are told to refresh once
+the page of a report just saved is made, and again once the whole build has finished: a small
+livereload.js plugin then swaps the page's body in place, keeping the scroll position.
 
 The server answers only requests addressed to itself by its loopback name and port, so a web page
 that rebinds its own domain name to 127.0.0.1 can neither read the preview nor open its reload
@@ -20,6 +23,7 @@ import contextlib
 import html
 import ipaddress
 import mimetypes
+import os
 import signal
 import sys
 import threading
@@ -43,7 +47,10 @@ from builder.load.load import Project, display_path
 from builder.pipeline import Cache, build
 from builder.sitefiles import SiteFiles, stored
 
-POLL_MS = 25
+POLL_MS = 25  # how long saves must be quiet before a build; the fallback's polling interval
+# What a save can look like to watchdog; reads (opened, closed without writing) are not saves,
+# and a build reads every file.
+SAVES = frozenset({"created", "modified", "deleted", "moved", "closed"})
 SETTLE_S = 0.3  # how long a failed build waits for the rest of a save before it is shown
 CLIENT = (Path(__file__).parent.parent / "preview_client.js").read_text(encoding="utf-8")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -258,11 +265,64 @@ class SiteHandler(OwnHostOnly):
     head = get
 
 
-class Reloader:
-    """Poll for saves, coalesce a burst into one build, and reload browsers when it is done.
+class Notifications:
+    """The saves under some folders, as the operating system reports them (watchdog).
 
-    `loop` schedules callbacks (the running IOLoop), `run` runs a build off the loop and `reload`
-    tells browsers; tests pass their own to drive every step without waiting on a clock.
+    Watchdog's thread collects the paths and calls `wake` (which must be safe to call from any
+    thread); `examine` hands them out one at a time, as livereload's polling watcher does.
+    Raises OSError where notifications cannot be had (the caller then polls).
+    """
+
+    filepath = None  # what livereload's reload logging asks of a watcher
+
+    def __init__(self, paths: list[Path], wake: Callable[[], None]) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        self.changed: list[str] = []
+        self.lock = threading.Lock()
+        notifications = self
+
+        class Saves(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type not in SAVES or (
+                    event.is_directory and event.event_type == "modified"
+                ):
+                    return  # a folder is "modified" whenever a file in it is: the file is the save
+                paths = [event.src_path, getattr(event, "dest_path", "")]
+                with notifications.lock:
+                    notifications.changed.extend(os.fsdecode(p) for p in paths if p)
+                wake()
+
+        self.observer = Observer()
+        try:
+            for path in paths:
+                if path.is_dir():
+                    self.observer.schedule(Saves(), str(path), recursive=True)
+            self.observer.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def examine(self) -> tuple[str | None, None]:
+        """The next path saved since the last look, or None."""
+        with self.lock:
+            return (self.changed.pop(0) if self.changed else None), None
+
+    def stop(self) -> None:
+        with contextlib.suppress(RuntimeError):  # never started
+            self.observer.stop()
+            self.observer.join(timeout=5)
+
+
+class Reloader:
+    """Take saves, coalesce a burst into one build, and reload browsers when it is done.
+
+    Saves come from `watcher`: `Notifications` in the preview, whose wake-ups arrive as `notice`;
+    by default livereload's watcher, which compares the files' times each time `tick` looks (the
+    fallback, polled). `loop` schedules callbacks (the running IOLoop), `run` runs a build off
+    the loop and `reload` tells browsers; tests pass their own to drive every step without
+    waiting on a clock.
     """
 
     def __init__(
@@ -273,14 +333,18 @@ class Reloader:
         loop: Any = None,
         run: Callable[[Callable[[], Any]], Future[Any]] | None = None,
         reload: Callable[[str], None] | None = None,
+        watcher: Any = None,
     ) -> None:
         self.preview = preview
-        self.watcher = Watcher()
-        for path in paths:
-            if path.exists():
-                self.watcher.watch(str(path))
-        self.watcher.examine()  # take the first snapshot of modification times
+        if watcher is None:
+            watcher = Watcher()
+            for path in paths:
+                if path.exists():
+                    watcher.watch(str(path))
+            watcher.examine()  # take the first snapshot of modification times
+        self.watcher = watcher
         self.loop = loop or ioloop.IOLoop.current()
+        self.looking: Any = None  # the timer of the next look after a notification
         self.run = run or run_in_daemon_thread
         self.reload = reload or ReloadSocket.reload_waiters
         self.building = False
@@ -295,6 +359,17 @@ class Reloader:
         reloaded at once; the rest of the site follows when the build ends."""
         for address in self.preview.show_first(pages):
             self.loop.add_callback(self.reload, address)
+
+    def notice(self) -> None:
+        """On the loop: the system reported a save. Look once the files have been quiet a while."""
+        if self.looking is None:
+            self.looking = self.loop.call_later(POLL_MS / 1000, self._look)
+
+    def _look(self) -> None:
+        self.looking = None
+        self.tick()
+        if self.pending and not self.building:
+            self.notice()  # still saving (or just saved): look again, build once it is quiet
 
     def tick(self) -> None:
         if self.building:
@@ -417,13 +492,14 @@ def serve(
     server.add_sockets(sockets)
     # Everything from here on is inside the try, so a Ctrl-C the instant the ready line is out
     # still stops cleanly.
+    notifications = None
     try:
         theme = [project.theme / "templates", project.theme / "assets"]  # not all of its folder
         watched = [project.content, project.templates, project.assets, *theme]
-        reloader = Reloader(preview, watched)
-        ReloadSocket.watcher = reloader.watcher
-        ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
         loop = ioloop.IOLoop.current()
+        reloader = watch(preview, watched, loop)
+        notifications = reloader.watcher if isinstance(reloader.watcher, Notifications) else None
+        ReloadSocket.watcher = reloader.watcher
         stop_on_ctrl_c(loop)
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{preview.base_path}"
         print(f"serving {display_path(project.content)} at {url} (Ctrl-C to stop)", file=sys.stderr)
@@ -434,10 +510,36 @@ def serve(
         pass
     finally:
         server.stop()
+        if notifications is not None:
+            notifications.stop()
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError, ValueError):
             ioloop.IOLoop.current().asyncio_loop.remove_signal_handler(signal.SIGINT)  # type: ignore[attr-defined]
     print("\nstopped", file=sys.stderr)
     return 0
+
+
+def watch(preview: Preview, paths: list[Path], loop: Any) -> Reloader:
+    """A reloader fed by the system's notifications, or polling every POLL_MS where there are none."""
+    waker: list[Reloader] = []  # the reloader, once made: notifications may come before
+
+    def wake() -> None:  # from watchdog's thread
+        if waker:
+            loop.add_callback(waker[0].notice)
+
+    try:
+        notifications = Notifications(paths, wake)
+    except OSError as exc:
+        print(
+            f"warning: no file notifications ({exc.strerror or exc}): looking for saves every"
+            f" {POLL_MS} ms instead",
+            file=sys.stderr,
+        )
+        reloader = Reloader(preview, paths, loop=loop)
+        ioloop.PeriodicCallback(reloader.tick, POLL_MS).start()
+        return reloader
+    reloader = Reloader(preview, paths, loop=loop, watcher=notifications)
+    waker.append(reloader)
+    return reloader
 
 
 def stop_on_ctrl_c(loop: Any) -> None:
