@@ -218,7 +218,8 @@ def independent_pages(pdf: Path, path: str) -> list[list[str]]:
         for number in range(len(document)):
             page = document[number]
             textpage = page.get_textpage()
-            text = textpage.get_text_bounded()
+            # PDFium marks a hyphen it judges a line-end break with U+0002: a joiner, not a word.
+            text = textpage.get_text_bounded().replace("\x02", "").replace("\ufffe", "")
             pages.append([line.strip() for line in text.splitlines() if line.strip()])
             textpage.close()
             page.close()
@@ -245,8 +246,24 @@ def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
             if near_edge and (seen.get(key, 0) >= least or re.fullmatch(r"(page )?#( of #)?", key)):
                 continue
             kept.append(line)
-        out.append(kept)
+        out.append(_without_contents(kept))
     return out
+
+
+def _without_contents(lines: list[str]) -> list[str]:
+    """A page without its contents list: a 'Contents' line and the entries ending in page numbers."""
+    if "contents" not in (x.lower() for x in lines):
+        return lines
+    start = [x.lower() for x in lines].index("contents")
+    end = start + 1
+    while end < len(lines):
+        if re.search(r"\s\.*\s*\d{1,3}$", lines[end]):
+            end += 1
+        elif end + 1 < len(lines) and re.search(r"\s\.*\s*\d{1,3}$", lines[end + 1]):
+            end += 2
+        else:
+            break
+    return lines[:start] + lines[end:] if end - start > 2 else lines
 
 
 def pdf_text(pdf: Path, path: str) -> list[tuple[int, str]]:
