@@ -169,7 +169,12 @@ def share(values: list[bool]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "pdfs"))
+    # ../shared/pdfs beside the repository (or beside a folder above it, for a work tree).
+    default = next(
+        (p / "shared" / "pdfs" for p in ROOT.parents if (p / "shared" / "pdfs").is_dir()),
+        ROOT.parent / "shared" / "pdfs",
+    )
+    ap.add_argument("folder", nargs="?", default=str(default))
     ap.add_argument("--reference", help="reference values (default: FOLDER/reference.yml)")
     ap.add_argument("--keep", help="write the history here instead of a temporary folder")
     ap.add_argument("--metadata", help="pass this --metadata file to import")

@@ -78,6 +78,7 @@ class Line:
     column: int = 0
     # The pieces set apart on one baseline, left to right (x0, x1, text): a table's cells.
     pieces: list[tuple[float, float, str]] = field(default_factory=list)
+    footnote: str | None = None  # the number a footnote's text begins with
 
 
 @dataclass
@@ -101,6 +102,7 @@ class Block:
     level: int = 2
     lines: list[str] = field(default_factory=list)  # set when the lines are kept as they are
     depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item
+    note: str = ""  # a footnote's number as printed
     x0: float = 0.0
 
 
@@ -124,14 +126,53 @@ def _pdfminer():
     return high_level, layout
 
 
+def _marked_text(layout_line, size: float) -> tuple[str, str | None]:
+    """The line's text with footnote marks (small raised digits after a word) as '[^N]', and the
+    number a footnote's own text begins with (None for any other line)."""
+    from pdfminer.layout import LTChar
+
+    pieces: list[str] = []
+    marks: list[str] = []  # the digits of the mark being read
+    base = layout_line.y0
+
+    def flush() -> None:
+        if marks:
+            pieces.append(f"[^{''.join(marks)}]")
+            marks.clear()
+
+    for item in layout_line:
+        ch = item.get_text()
+        raised = (
+            isinstance(item, LTChar)
+            and ch.isdigit()
+            and item.size <= size * 0.8
+            and item.y0 > base + size * 0.2
+        )
+        if raised:
+            marks.append(ch)
+            continue
+        flush()
+        pieces.append(ch)
+    flush()
+    text = " ".join("".join(pieces).translate(_LIGATURES).split())
+    if m := re.match(r"^\[\^(\d+)\]\s*(?=\S)", text):
+        return text[m.end() :], m.group(1)
+    # A mark must follow a word or punctuation: one standing alone is a number set small.
+    text = re.sub(r"(?:(?<=^)|(?<=\s))\[\^(\d+)\]", r"\1", text)
+    return text, None
+
+
 def _line_from(layout_line, page_number: int, height: float) -> Line | None:
     from pdfminer.layout import LTChar
 
-    text = " ".join(layout_line.get_text().translate(_LIGATURES).split())
-    if not text:
+    if not layout_line.get_text().strip():
         return None
     chars = [c for c in layout_line if isinstance(c, LTChar) and c.get_text().strip()]
     sizes = [round(c.size, 1) for c in chars] or [round(layout_line.height, 1)]
+    size = statistics.median(sizes)
+    text, footnote = _marked_text(layout_line, max(sizes))
+    if not text:
+        return None
     bold = bool(chars) and all(
         re.search(r"bold|black|heavy|semibold|,b$", c.fontname, re.I) for c in chars
     )
@@ -141,9 +182,10 @@ def _line_from(layout_line, page_number: int, height: float) -> Line | None:
         x1=layout_line.x1,
         top=height - layout_line.y1,
         bottom=height - layout_line.y0,
-        size=statistics.median(sizes),
+        size=size,
         bold=bold,
         page=page_number,
+        footnote=footnote,
     )
 
 
@@ -468,13 +510,28 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     blocks: list[Block] = []
     rows: list[list[Line]] = []
     previous: Line | None = None
+    body: tuple[int, Line] | None = None  # the last block and line of the text, not a footnote
     for page in pages:
         for line in page.clean_lines:
-            same_style = previous is not None and (
-                abs(previous.size - line.size) < 0.1 * body_size and previous.bold == line.bold
-            )
-            last = blocks[-1] if blocks else None
-            if previous is None or last is None or not same_style or _starts_item(line.text):
+            index = len(blocks) - 1
+            if (
+                blocks
+                and blocks[-1].kind == "footnote"
+                and body is not None
+                and not line.footnote
+                and not (previous is not None and _same_style(previous, line, body_size))
+            ):
+                # Past the notes at a page's foot, the text runs on from where it stopped.
+                index, previous = body
+            last = blocks[index] if blocks else None
+            same_style = previous is not None and _same_style(previous, line, body_size)
+            if (
+                previous is None
+                or last is None
+                or not same_style
+                or _starts_item(line.text)
+                or line.footnote
+            ):
                 starts = True
             elif previous.page != line.page or previous.column != line.column:
                 # A paragraph runs on over a page or column break unless it had ended: its last
@@ -494,13 +551,17 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                     # A dash after a list item, or a glyph set in from the item before, nests.
                     dash = line.text[:1] in SUB_BULLETS
                     inset = block.x0 > last.x0 + 0.8 * body_size if not last.depth else False
-                    block.depth = 1 if dash or inset or (last.depth and block.x0 >= last.x0 - 1) else 0
+                    nested = dash or inset or (last.depth and block.x0 >= last.x0 - 1)
+                    block.depth = 1 if nested else 0
                 blocks.append(block)
                 rows.append([line])
+                index = len(blocks) - 1
             else:
                 assert last is not None  # a line joins a block only once one has started
                 last.text = _join(last.text, line.text, vocabulary)
-                rows[-1].append(line)
+                rows[index].append(line)
+            if blocks[index].kind != "footnote":
+                body = (index, line)
             previous = line
     for block in blocks:
         # Bold body text that runs on or ends a sentence is a paragraph, not a heading.
@@ -510,6 +571,10 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _same_style(a: Line, b: Line, body_size: float) -> bool:
+    return abs(a.size - b.size) < 0.1 * body_size and a.bold == b.bold
 
 
 def _heading_levels(blocks: list[Block]) -> None:
@@ -551,6 +616,8 @@ def _keep_short_lines(
 
 def _new_block(line: Line, body_size: float) -> Block:
     text = line.text
+    if line.footnote:
+        return Block("footnote", text, line.page, line.size, line.bold, note=line.footnote)
     if (rest := _bullet(text)) is not None:
         return Block("bullet", rest, line.page, line.size, line.bold, x0=line.x0)
     if _NUMBERED.match(text):
@@ -571,24 +638,78 @@ def _escape(text: str) -> str:
     return text
 
 
-def markdown_body(blocks: list[Block]) -> str:
-    """The draft's Markdown: headings, numbered paragraphs, lists and paragraphs."""
-    out: list[str] = []
+_MARK = re.compile(r"\[\^(\d+)\]")
+
+
+def _footnote_labels(blocks: list[Block]) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """Labels for the footnote marks of each block, and for each footnote block, pairing the
+    k-th mark N with the k-th footnote N (numbering may start again in a later section)."""
+    marks: dict[str, int] = Counter()
+    notes: dict[str, int] = Counter()
+    defined: Counter[str] = Counter(b.note for b in blocks if b.kind == "footnote")
+    mark_labels: dict[int, list[str]] = {}
+    note_labels: dict[int, str] = {}
     for i, block in enumerate(blocks):
-        if block.kind == "heading":
-            chunk = "#" * block.level + " " + block.text
-        elif block.kind == "bullet":
-            chunk = "    " * block.depth + "- " + block.text
-        elif block.kind == "numbered":
-            chunk = block.text
-        elif block.lines:
-            chunk = "  \n".join(_escape(line) for line in block.lines)
+        if block.kind == "footnote":
+            notes[block.note] += 1
+            k = notes[block.note]
+            note_labels[i] = block.note if k == 1 else f"{block.note}-{k}"
+            continue
+        labels = []
+        for number in _MARK.findall(block.text):
+            marks[number] += 1
+            k = marks[number]
+            labels.append("" if k > defined[number] else number if k == 1 else f"{number}-{k}")
+        mark_labels[i] = labels
+    return mark_labels, note_labels
+
+
+def _with_labels(text: str, labels: list[str]) -> str:
+    """A block's text with each footnote mark labelled, or its number as printed without a note."""
+    queue = iter(labels)
+
+    def label(m: re.Match[str]) -> str:
+        name = next(queue, "")
+        return f"[^{name}]" if name else m.group(1)
+
+    return _MARK.sub(label, text)
+
+
+def markdown_body(blocks: list[Block]) -> str:
+    """The draft's Markdown: headings, numbered paragraphs, lists, paragraphs and footnotes."""
+    out: list[str] = []
+    mark_labels, note_labels = _footnote_labels(blocks)
+    referenced = {label for labels in mark_labels.values() for label in labels if label}
+    notes: list[str] = []
+    previous: Block | None = None
+    for i, block in enumerate(blocks):
+        if block.kind == "footnote":
+            if note_labels[i] in referenced:
+                notes.append(f"[^{note_labels[i]}]: {block.text}")
+                continue
+            chunk = _escape(f"{block.note} {block.text}")  # a note no mark points to: as printed
         else:
-            chunk = _escape(block.text)
-        continuing_list = block.kind == "bullet" and i and blocks[i - 1].kind == "bullet"
+            text = _with_labels(block.text, mark_labels.get(i, []))
+            if block.kind == "heading":
+                chunk = "#" * block.level + " " + text
+            elif block.kind == "bullet":
+                chunk = "    " * block.depth + "- " + text
+            elif block.kind == "numbered":
+                chunk = text
+            elif block.lines:
+                chunk = "  \n".join(_escape(line) for line in block.lines)
+            else:
+                chunk = _escape(text)
+        continuing_list = (
+            block.kind == "bullet" and previous is not None and previous.kind == "bullet"
+        )
         if out and not continuing_list:
             out.append("")
         out.append(chunk)
+        previous = block
+    if notes:
+        out.append("")
+        out.extend(notes)
     return "\n".join(out) + "\n"
 
 
