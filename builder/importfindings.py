@@ -87,72 +87,118 @@ def _grade_key(text: str) -> str:
 # -- reading the judgements ------------------------------------------------------------------
 
 
-def _grade_piece(line: Line, width: float) -> tuple[str, str] | None:
-    """(area text, grade) when a line ends in a grade set apart on the right of the page."""
-    pieces = line.pieces or [(line.x0, line.x1, line.text)]
-    x0, _, last = pieces[-1]
-    if not _GRADE_ONLY.match(last.strip()) or x0 < width * 0.4:
-        return None
-    return " ".join(text for _, _, text in pieces[:-1]).strip(), last.strip()
+@dataclass
+class Cell:
+    """A piece of text on a page: a line, or one of the pieces set apart on its baseline."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    text: str
+    line: Line
 
 
 @dataclass
-class _Row:
-    lines: list[Line]
-    grade: str = ""
-    page: int = 0
+class Table:
+    """A judgement table: rows of an area and a grade, and the header printed above them."""
 
-    @property
-    def area(self) -> str:
-        return " ".join(" ".join(line.text for line in self.lines).split())
+    page: int
+    rows: list[tuple[str, str]]
+    header: tuple[str, str] | None
+    lines: list[Line]  # every line the table is made of
+
+
+def _cells(lines: list[Line]) -> list[Cell]:
+    cells = []
+    for line in lines:
+        for x0, x1, text in line.pieces or [(line.x0, line.x1, line.text)]:
+            cells.append(Cell(x0, x1, line.top, line.bottom, line.size, text.strip(), line))
+    return cells
+
+
+def find_table(lines: list[Line], width: float, page: int) -> Table | None:
+    """The judgement table among a page's lines, read by position, whatever the reading order:
+    grades set apart on the right (a grade may wrap: 'Requires improvement' / 'to be good'),
+    each beside an area on the left that may wrap onto lines beginning in lower case."""
+    cells = _cells(lines)
+    right = sorted((c for c in cells if c.x0 >= width * 0.4), key=lambda c: c.top)
+    grades: list[list[Cell]] = []
+    for cell in right:
+        if _GRADE_ONLY.match(cell.text):
+            grades.append([cell])
+        elif (
+            grades
+            and cell.text[:1].islower()
+            and abs(cell.x0 - grades[-1][0].x0) < cell.size
+            and 0 <= cell.top - grades[-1][-1].bottom < cell.size
+            and _GRADE_ONLY.match(" ".join(c.text for c in [*grades[-1], cell]))
+        ):
+            grades[-1].append(cell)
+    if len(grades) < 2:  # one grade on the right is a sentence's end, not a table
+        return None
+    column = min(g[0].x0 for g in grades)
+    top = min(g[0].top for g in grades) - 3 * grades[0][0].size
+    bottom = max(g[-1].bottom for g in grades) + 2 * grades[0][0].size
+    left = sorted(
+        (c for c in cells if c.x1 <= column and top <= c.top and c.bottom <= bottom),
+        key=lambda c: c.top,
+    )
+    areas: list[list[Cell]] = []
+    for cell in left:
+        close = areas and 0 <= cell.top - areas[-1][-1].bottom < cell.size
+        if cell.text[:1].islower() and close:
+            areas[-1].append(cell)
+        elif cell.text[:1].isupper() or cell.text[:1].isdigit():
+            areas.append([cell])
+    rows: list[tuple[str, str]] = []
+    used: list[Line] = []
+    taken: set[int] = set()
+    for grade in grades:
+        g_top, g_bottom = grade[0].top, grade[-1].bottom
+        middle = (g_top + g_bottom) / 2
+        best = None
+        for i, area in enumerate(areas):
+            if i in taken:
+                continue
+            a_top, a_bottom = area[0].top, area[-1].bottom
+            distance = 0.0 if a_top <= middle <= a_bottom else min(abs(middle - a_top), abs(middle - a_bottom))
+            if distance <= grade[0].size and (best is None or distance < best[0]):
+                best = (distance, i)
+        if best is None:
+            continue
+        taken.add(best[1])
+        area = areas[best[1]]
+        rows.append(
+            (" ".join(c.text for c in area), " ".join(c.text for c in grade))
+        )
+        used.extend(c.line for c in (*area, *grade))
+    if len(rows) < 2:
+        return None
+    # A header: a left and a right cell on one band above the first row, neither a grade.
+    first = min(min(g[0].top for g in grades), *(areas[i][0].top for i in taken))
+    header = None
+    above = [c for c in cells if first - 3 * grades[0][0].size <= c.top < first - 1]
+    heads = [c for c in above if c.x0 >= column - grades[0][0].size and not _GRADE_ONLY.match(c.text)]
+    labels = [c for c in above if c.x1 <= column and len(c.text.split()) <= 3]
+    if heads and labels and len(heads[0].text.split()) <= 3:
+        header = (labels[0].text, heads[0].text)
+        used.extend([labels[0].line, heads[0].line])
+    order = sorted(range(len(rows)), key=lambda i: i)  # rows in the order of their grades
+    return Table(page, [rows[i] for i in order], header, list({id(x): x for x in used}.values()))
 
 
 def table_judgements(document: Document, pages: int = 3) -> list[Printed]:
-    """The rows of judgement tables on the first pages: an area and a grade on its right."""
-    found: list[Printed] = []
+    """The rows of the judgement tables on the first pages."""
+    found = []
     for page in document.pages[:pages]:
-        rows: list[_Row] = []
-        pending: Line | None = None  # a line that may begin an area whose grade comes next
-        open_row: _Row | None = None
-        previous: Line | None = None
-        for line in page.clean_lines:
-            close = previous is not None and line.top - previous.bottom < 1.5 * line.size
-            piece = _grade_piece(line, page.width)
-            if piece is not None:
-                area, grade = piece
-                if area:
-                    left = _line_part(line, area)
-                    open_row = _Row([left], grade, page.number)
-                    rows.append(open_row)
-                elif pending is not None and close:
-                    open_row = _Row([pending], grade, page.number)
-                    rows.append(open_row)
-                else:
-                    open_row = None
-                pending = None
-            elif (
-                open_row is not None
-                and close
-                and line.text[:1].islower()
-                and abs(line.x0 - open_row.lines[0].x0) < 4 * line.size
-            ):
-                open_row.lines.append(line)
-            else:
-                open_row = None
-                first = line.text[:1]
-                pending = line if (first.isupper() or first.isdigit()) and line.x1 < page.width * 0.75 else None
-            previous = line
-        for row in rows:
-            found.append(
-                Printed(row.area, row.grade, row.page, f"the judgement table: {row.area!r} {row.grade!r}")
-            )
+        for table in page.tables:
+            for area, grade in table.rows:
+                found.append(
+                    Printed(area, grade, table.page, f"the judgement table: {area!r} {grade!r}")
+                )
     return found
-
-
-def _line_part(line: Line, text: str) -> Line:
-    from builder.importpdf import Line as LineType
-
-    return LineType(**{**line.__dict__, "text": text})
 
 
 def stated_judgements(blocks: list[Block], first_pages: int = 3) -> list[Printed]:

@@ -20,8 +20,10 @@ from typing import cast
 from builder.importfindings import (
     Judged,
     OwnRecommendation,
+    Table,
     find_judgements,
     find_recommendations,
+    find_table,
 )
 
 HINT_INSTALL = "reading PDFs needs pdfminer.six (hint: pip install 'inspection-history[import]')"
@@ -88,6 +90,7 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)  # as extracted, then without furniture
     clean_lines: list[Line] = field(default_factory=list)  # furniture removed, reading order
+    tables: list[Table] = field(default_factory=list)  # judgement tables, read by position
 
 
 @dataclass
@@ -103,6 +106,7 @@ class Block:
     lines: list[str] = field(default_factory=list)  # set when the lines are kept as they are
     depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item
     note: str = ""  # a footnote's number as printed
+    rows: list[tuple[str, str]] = field(default_factory=list)  # a table's, the first its header
     x0: float = 0.0
 
 
@@ -258,6 +262,9 @@ def read_pdf(pdf: Path, name: str) -> Document:
     for page in pages:
         page.clean_lines = _reading_order(page)
     _remove_contents(pages)
+    for page in pages:
+        if table := find_table(page.clean_lines, page.width, page.number):
+            page.tables.append(table)
     body_size = _body_size(pages)
     return Document(name, pages, _blocks(pages, body_size), body_size, imageonly)
 
@@ -511,8 +518,19 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     rows: list[list[Line]] = []
     previous: Line | None = None
     body: tuple[int, Line] | None = None  # the last block and line of the text, not a footnote
+    tabled = {id(line): table for page in pages for table in page.tables for line in table.lines}
+    written: set[int] = set()
+    last_number = 0  # the last numbered paragraph's number
     for page in pages:
         for line in page.clean_lines:
+            if (table := tabled.get(id(line))) is not None:
+                if id(table) not in written:
+                    written.add(id(table))
+                    cells = ([table.header] if table.header else []) + table.rows
+                    blocks.append(Block("table", "", line.page, line.size, False, rows=cells))
+                    rows.append([line])
+                previous = None
+                continue
             index = len(blocks) - 1
             if (
                 blocks
@@ -527,13 +545,16 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
             same_style = previous is not None and _same_style(previous, line, body_size)
             if (
                 previous is None
+                or (last is not None and last.kind == "table")
                 or last is None
                 or not same_style
-                or _starts_item(line.text)
+                or (_starts_item(line.text) and not _wrapped_number(line, previous, last_number))
                 or line.footnote
             ):
                 starts = True
-            elif previous.page != line.page or previous.column != line.column:
+            elif previous.page != line.page or (
+                previous.column != line.column and line.top < previous.bottom
+            ):
                 # A paragraph runs on over a page or column break unless it had ended: its last
                 # line ends a sentence and stops short of the margin.
                 left, right = edges[(previous.page, previous.column)]
@@ -562,6 +583,8 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 rows[index].append(line)
             if blocks[index].kind != "footnote":
                 body = (index, line)
+            if blocks[index].kind == "numbered" and (m := _NUMBERED.match(blocks[index].text)):
+                last_number = int(m.group(1))
             previous = line
     for block in blocks:
         # Bold body text that runs on or ends a sentence is a paragraph, not a heading.
@@ -573,8 +596,21 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     return blocks
 
 
+def _wrapped_number(line: Line, previous: Line | None, last_number: int) -> bool:
+    """Whether a line that begins 'N. ' is a sentence's end wrapped onto it ('children aged' /
+    '16. This…'), not a paragraph: the line before stops mid-sentence and N is not the next."""
+    m = _NUMBERED.match(line.text)
+    if not m or previous is None or int(m.group(1)) == last_number + 1:
+        return False
+    return not re.search(r"[.!?:;)’”]$", previous.text)
+
+
 def _same_style(a: Line, b: Line, body_size: float) -> bool:
-    return abs(a.size - b.size) < 0.1 * body_size and a.bold == b.bold
+    """Lines of one paragraph or heading: one size, and one weight unless the type is large
+    (a title in large type may set a word in another weight and is still one title)."""
+    if abs(a.size - b.size) >= 0.1 * body_size:
+        return False
+    return a.bold == b.bold or a.size >= body_size * 1.15
 
 
 def _heading_levels(blocks: list[Block]) -> None:
@@ -675,6 +711,16 @@ def _with_labels(text: str, labels: list[str]) -> str:
     return _MARK.sub(label, text)
 
 
+def _markdown_table(rows: list[tuple[str, str]]) -> str:
+    """A Markdown table; its first row is the header (the printed one, else the first row)."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.replace("|", "\\|").split())
+
+    lines = [f"| {cell(a)} | {cell(b)} |" for a, b in rows]
+    return "\n".join([lines[0], "| --- | --- |", *lines[1:]])
+
+
 def markdown_body(blocks: list[Block]) -> str:
     """The draft's Markdown: headings, numbered paragraphs, lists, paragraphs and footnotes."""
     out: list[str] = []
@@ -690,7 +736,9 @@ def markdown_body(blocks: list[Block]) -> str:
             chunk = _escape(f"{block.note} {block.text}")  # a note no mark points to: as printed
         else:
             text = _with_labels(block.text, mark_labels.get(i, []))
-            if block.kind == "heading":
+            if block.kind == "table":
+                chunk = _markdown_table(block.rows)
+            elif block.kind == "heading":
                 chunk = "#" * block.level + " " + text
             elif block.kind == "bullet":
                 chunk = "    " * block.depth + "- " + text
@@ -791,7 +839,8 @@ def find_facts(document: Document) -> dict[str, Found]:
     facts.update(_published(blocks, texts))
     for i, (page, text) in enumerate(texts):
         m = re.search(
-            r"(?i:lead inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)(?=\s+HMI\b|\s*$|\s*\(|,)",
+            r"(?i:lead inspector|reporting inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)"
+            r"(?=\s+HMI\b|\s+(?:Her|His) Majesty|\s*$|\s*\(|,)",
             text,
         )
         if m:
