@@ -403,7 +403,12 @@ def find_recommendations(blocks: list[Block]) -> list[OwnRecommendation]:
             current = _Section(block, board or bool(_BOARD_WORDS.search(block.text)))
             sections.append(current)
             continue
-        if current is not None and block.kind == "heading" and block.level <= current.heading.level:
+        if (
+            current is not None
+            and block.kind == "heading"
+            and block.level <= current.heading.level
+            and not _TIMESCALE.match(" ".join(block.text.split()))
+        ):
             current = None
         if current is not None:
             current.blocks.append(block)

@@ -9,6 +9,7 @@ broken across lines. Every value the draft's front matter takes from the documen
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import sys
@@ -476,6 +477,8 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
     """
     if text.endswith("\xad"):
         return text[:-1] + more
+    if re.search(r"\d[-‐]$", text) and more[:1].isalpha():
+        return text + more  # '17-' 'year-olds': a number's compound keeps its hyphen
     if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
         head = re.search(r"([A-Za-z]+)[-‐]$", text).group(1).lower()  # type: ignore[union-attr]
         tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
@@ -485,16 +488,46 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
             return text[:-1] + more
         if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
             return text + more
+        if len(head) > 1 and len(tail) > 1 and head in vocabulary and tail in vocabulary:
+            return text + more  # both halves are words of the document: 'awareness-raising'
+        words = _dictionary()
+        if words is not None and len(head) > 1 and len(tail) > 1:
+            if f"{head}{tail}" not in words and head in words and tail in words:
+                return text + more  # both halves are words, the two together are not
         return text[:-1] + more
     return f"{text} {more}"
 
 
+@functools.cache
+def _dictionary():
+    """English words (pyspellchecker's word list), to tell 'awareness-' 'raising' (two words,
+    one compound) from 'arrange-' 'ments' (one word broken); None when it is not installed."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return None
+    return SpellChecker(language="en", distance=1)
+
+
 def _vocabulary(pages: list[Page]) -> frozenset[str]:
-    """Every word of the document as written within a line, hyphenated compounds included."""
+    """Every word of the document as written whole within a line, hyphenated compounds included.
+
+    The pieces of a word broken at a line's end (the word before the hyphen, the first word of
+    the next line) do not count: they are what the vocabulary is asked about.
+    """
     found: set[str] = set()
+    broken = False  # whether the line before ended in a hyphen
     for page in pages:
         for line in page.clean_lines:
-            found.update(re.findall(r"[a-z]+(?:-[a-z]+)*", line.text.lower().replace("‐", "-")))
+            text = line.text.lower().replace("‐", "-")
+            words = re.findall(r"[a-z]+(?:-[a-z]+)*", text)
+            ends_broken = bool(re.search(r"[a-z]-$", text))
+            if ends_broken and words:
+                words = words[:-1]
+            if broken and words:
+                words = words[1:]
+            found.update(words)
+            broken = ends_broken
     return frozenset(found)
 
 
