@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 GRADE_WORDS = r"outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?"
 _GRADE = re.compile(rf"(?i)({GRADE_WORDS})")
 _GRADE_ONLY = re.compile(rf"(?i)^({GRADE_WORDS})$")
+_GRADE_START = re.compile(r"(?i)^requires?$")
 _GRADE_NUMBER = re.compile(r"(?i)^grade\s+([1-4])\s*\(\s*([a-z ]+?)\s*\)\.?$")
 _NUMBERING = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _OVERALL = re.compile(
@@ -126,16 +127,17 @@ def find_table(lines: list[Line], width: float, page: int) -> Table | None:
     right = sorted((c for c in cells if c.x0 >= width * 0.4), key=lambda c: c.top)
     grades: list[list[Cell]] = []
     for cell in right:
-        if _GRADE_ONLY.match(cell.text):
+        if _GRADE_ONLY.match(cell.text) or _GRADE_START.match(cell.text):
             grades.append([cell])
         elif (
             grades
-            and cell.text[:1].islower()
             and abs(cell.x0 - grades[-1][0].x0) < cell.size
             and 0 <= cell.top - grades[-1][-1].bottom < cell.size
             and _GRADE_ONLY.match(" ".join(c.text for c in [*grades[-1], cell]))
         ):
             grades[-1].append(cell)
+    # A grade's first word alone ('Requires' / 'improvement') is a grade only once completed.
+    grades = [g for g in grades if _GRADE_ONLY.match(" ".join(c.text for c in g))]
     if len(grades) < 2:  # one grade on the right is a sentence's end, not a table
         return None
     column = min(g[0].x0 for g in grades)

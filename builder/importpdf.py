@@ -760,6 +760,7 @@ def markdown_body(blocks: list[Block]) -> str:
     mark_labels, note_labels = _footnote_labels(blocks)
     referenced = {label for labels in mark_labels.values() for label in labels if label}
     notes: list[str] = []
+    numbers: set[str] = set()
     previous: Block | None = None
     for i, block in enumerate(blocks):
         if block.kind == "footnote":
@@ -776,7 +777,14 @@ def markdown_body(blocks: list[Block]) -> str:
             elif block.kind == "bullet":
                 chunk = "    " * block.depth + "- " + text
             elif block.kind == "numbered":
-                chunk = text
+                number = _NUMBERED.match(text)
+                if number and number.group(1) in numbers:
+                    # Numbering started again (a second report bound in): the builder's numbers
+                    # must be unique, so the number stays as printed text.
+                    chunk = "\\" + text
+                else:
+                    chunk = text
+                    numbers.add(number.group(1) if number else "")
             elif block.lines:
                 chunk = "  \n".join(_escape(line) for line in block.lines)
             else:
