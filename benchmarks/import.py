@@ -94,7 +94,10 @@ def measure_one(name: str, ref: dict, text: str, errors: list[str]) -> dict:
     row: dict = {"file": name, "errors": errors}
     # Judgements
     expected = {(area_key(j["area"]), grade_key(j["grade"])) for j in ref.get("judgements") or []}
-    got = [(area_key(j.get("area", "")), grade_key(j.get("grade", ""))) for j in front.get("judgements") or []]
+    got = [
+        (area_key(j.get("area", "")), grade_key(j.get("grade", "")))
+        for j in front.get("judgements") or []
+    ]
     row["judgements_expected"] = len(expected)
     row["judgements_right"] = len(expected & set(got))
     row["judgements_invented"] = len([g for g in got if g not in expected])
@@ -105,7 +108,9 @@ def measure_one(name: str, ref: dict, text: str, errors: list[str]) -> dict:
         start, end = str(inspected.get("start")), str(inspected.get("end", inspected.get("start")))
     else:
         start = end = str(inspected)
-    row["dates"] = start == str(ref.get("inspection_start")) and end == str(ref.get("inspection_end"))
+    row["dates"] = start == str(ref.get("inspection_start")) and end == str(
+        ref.get("inspection_end")
+    )
     authors = front.get("authors") or []
     lead = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
     row["lead"] = " ".join(str(lead).split()) == " ".join(str(ref.get("lead_inspector")).split())
@@ -133,7 +138,9 @@ def measure_one(name: str, ref: dict, text: str, errors: list[str]) -> dict:
     return row
 
 
-def run_import(folder: Path, project: Path, jobs: int, metadata: str | None) -> tuple[float, float, str]:
+def run_import(
+    folder: Path, project: Path, jobs: int, metadata: str | None
+) -> tuple[float, float, str]:
     command = [sys.executable, "-m", "builder", "import", str(folder), "--root", str(project)]
     if jobs:
         command += ["--jobs", str(jobs)]
@@ -168,7 +175,9 @@ def share(values: list[bool]) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     # ../shared/pdfs beside the repository (or beside a folder above it, for a work tree).
     default = next(
         (p / "shared" / "pdfs" for p in ROOT.parents if (p / "shared" / "pdfs").is_dir()),
@@ -185,7 +194,12 @@ def main() -> int:
     reference = yaml.safe_load(Path(args.reference or folder / "reference.yml").read_text())
     with tempfile.TemporaryDirectory() as temporary:
         project = Path(args.keep or Path(temporary) / "history").resolve()
-        subprocess.run([sys.executable, "-m", "builder", "init", str(project)], check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "builder", "init", str(project)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         for example in (project / "content" / "reports").glob("*.md"):
             example.unlink()
         wall, cpu, log = run_import(folder, project, args.jobs, args.metadata)
@@ -206,7 +220,9 @@ def main() -> int:
             rows.append(measure_one(name, reference[name], text, errors.get(file, [])))
         with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
             pairs = {
-                n: pool.submit(words_of, str(folder / n), drafts[n][1]) for n in names if n in drafts
+                n: pool.submit(words_of, str(folder / n), drafts[n][1])
+                for n in names
+                if n in drafts
             }
             for row in rows:
                 if row["file"] in pairs:
@@ -222,19 +238,74 @@ def main() -> int:
     n = len(names)
     figures = [
         ("reports imported", f"{len(ok)}/{n}", "all", len(ok) == n),
-        ("judgements right (of those printed)", f"{right}/{expected} = {right / max(expected, 1):.3f}", ">= 0.98", right / max(expected, 1) >= 0.98),
+        (
+            "judgements right (of those printed)",
+            f"{right}/{expected} = {right / max(expected, 1):.3f}",
+            ">= 0.98",
+            right / max(expected, 1) >= 0.98,
+        ),
         ("judgements invented", str(invented), "0", invented == 0),
-        ("inspection dates right", f"{share([r['dates'] for r in ok]):.3f}", ">= 0.98", share([r['dates'] for r in ok]) >= 0.98),
-        ("lead inspector right", f"{share([r['lead'] for r in ok]):.3f}", ">= 0.98", share([r['lead'] for r in ok]) >= 0.98),
-        ("all numbered paragraphs found", f"{share([r['numbered'] for r in ok]):.3f}", ">= 0.95", share([r['numbered'] for r in ok]) >= 0.95),
-        ("bulleted items as list items", f"{as_items}/{bullets} = {as_items / max(bullets, 1):.3f}", ">= 0.95", as_items / max(bullets, 1) >= 0.95),
-        ("list items beyond the bullets", str(sum(max(0, r['bullets_found'] - r['bullets_expected']) for r in ok)), "-", True),
-        ("own recommendations: right count", f"{share([r['recommendations'] for r in ok]):.3f}", ">= 0.95", share([r['recommendations'] for r in ok]) >= 0.95),
-        ("words recall (median / lowest)", f"{statistics.median(recalls):.4f} / {min(recalls):.4f}", ">= 0.99", statistics.median(recalls) >= 0.99),
-        ("words precision (median / lowest)", f"{statistics.median(precisions):.4f} / {min(precisions):.4f}", ">= 0.99", statistics.median(precisions) >= 0.99),
-        ("drafts passing check", f"{sum(not r['errors'] for r in ok)}/{n}", "all", all(not r['errors'] for r in ok) and len(ok) == n),
+        (
+            "inspection dates right",
+            f"{share([r['dates'] for r in ok]):.3f}",
+            ">= 0.98",
+            share([r["dates"] for r in ok]) >= 0.98,
+        ),
+        (
+            "lead inspector right",
+            f"{share([r['lead'] for r in ok]):.3f}",
+            ">= 0.98",
+            share([r["lead"] for r in ok]) >= 0.98,
+        ),
+        (
+            "all numbered paragraphs found",
+            f"{share([r['numbered'] for r in ok]):.3f}",
+            ">= 0.95",
+            share([r["numbered"] for r in ok]) >= 0.95,
+        ),
+        (
+            "bulleted items as list items",
+            f"{as_items}/{bullets} = {as_items / max(bullets, 1):.3f}",
+            ">= 0.95",
+            as_items / max(bullets, 1) >= 0.95,
+        ),
+        (
+            "list items beyond the bullets",
+            str(sum(max(0, r["bullets_found"] - r["bullets_expected"]) for r in ok)),
+            "-",
+            True,
+        ),
+        (
+            "own recommendations: right count",
+            f"{share([r['recommendations'] for r in ok]):.3f}",
+            ">= 0.95",
+            share([r["recommendations"] for r in ok]) >= 0.95,
+        ),
+        (
+            "words recall (median / lowest)",
+            f"{statistics.median(recalls):.4f} / {min(recalls):.4f}",
+            ">= 0.99",
+            statistics.median(recalls) >= 0.99,
+        ),
+        (
+            "words precision (median / lowest)",
+            f"{statistics.median(precisions):.4f} / {min(precisions):.4f}",
+            ">= 0.99",
+            statistics.median(precisions) >= 0.99,
+        ),
+        (
+            "drafts passing check",
+            f"{sum(not r['errors'] for r in ok)}/{n}",
+            "all",
+            all(not r["errors"] for r in ok) and len(ok) == n,
+        ),
         ("seconds per report (CPU)", f"{cpu / max(n, 1):.2f}", "-", True),
-        ("seconds for all (wall / CPU)", f"{wall:.1f} / {cpu:.1f} on {os.cpu_count()} cores", "< 60 on 2 cores", wall < 60),
+        (
+            "seconds for all (wall / CPU)",
+            f"{wall:.1f} / {cpu:.1f} on {os.cpu_count()} cores",
+            "< 60 on 2 cores",
+            wall < 60,
+        ),
     ]
     width = max(len(f[0]) for f in figures)
     print(f"{'target':<{width}}  {'measured':<36}  {'goal':<16}  met")

@@ -165,16 +165,18 @@ def find_table(lines: list[Line], width: float, page: int) -> Table | None:
             if i in taken:
                 continue
             a_top, a_bottom = area[0].top, area[-1].bottom
-            distance = 0.0 if a_top <= middle <= a_bottom else min(abs(middle - a_top), abs(middle - a_bottom))
+            distance = (
+                0.0
+                if a_top <= middle <= a_bottom
+                else min(abs(middle - a_top), abs(middle - a_bottom))
+            )
             if distance <= grade[0].size and (best is None or distance < best[0]):
                 best = (distance, i)
         if best is None:
             continue
         taken.add(best[1])
         area = areas[best[1]]
-        rows.append(
-            (" ".join(c.text for c in area), " ".join(c.text for c in grade))
-        )
+        rows.append((" ".join(c.text for c in area), " ".join(c.text for c in grade)))
         used.extend(c.line for c in (*area, *grade))
     if len(rows) < 2:
         return None
@@ -182,7 +184,9 @@ def find_table(lines: list[Line], width: float, page: int) -> Table | None:
     first = min(min(g[0].top for g in grades), *(areas[i][0].top for i in taken))
     header = None
     above = [c for c in cells if first - 3 * grades[0][0].size <= c.top < first - 1]
-    heads = [c for c in above if c.x0 >= column - grades[0][0].size and not _GRADE_ONLY.match(c.text)]
+    heads = [
+        c for c in above if c.x0 >= column - grades[0][0].size and not _GRADE_ONLY.match(c.text)
+    ]
     labels = [c for c in above if c.x1 <= column and len(c.text.split()) <= 3]
     if heads and labels and len(heads[0].text.split()) <= 3:
         header = (labels[0].text, heads[0].text)
@@ -265,7 +269,11 @@ def _years(framework: dict[str, Any]) -> tuple[int, int]:
     found = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", str(framework.get("years", "")))]
     if not found:
         return (0, 9999)
-    last = found[-1] if len(found) > 1 else (9999 if "onwards" in str(framework.get("years")) else found[0])
+    last = (
+        found[-1]
+        if len(found) > 1
+        else (9999 if "onwards" in str(framework.get("years")) else found[0])
+    )
     return (found[0], last)
 
 
@@ -315,7 +323,9 @@ def place(framework: dict[str, Any] | None, printed: list[Printed]) -> list[Judg
         if area is None:
             out.append(Judged(p, problem=f"an area framework '{framework['id']}' does not list"))
         elif grade is None:
-            out.append(Judged(p, problem=f"a grade not on the scale of framework '{framework['id']}'"))
+            out.append(
+                Judged(p, problem=f"a grade not on the scale of framework '{framework['id']}'")
+            )
         else:
             scopes = [s.get("id") for s in framework.get("scopes") or [] if isinstance(s, dict)]
             scope = str(area.get("scope", "")) if len(scopes) > 1 else ""

@@ -991,7 +991,9 @@ def _recommendation_lines(recommendations: list[OwnRecommendation]) -> list[str]
     out = []
     for r in recommendations:
         whose = "the safeguarding board's, " if r.board else ""
-        out.append(f"  - quote: {_yaml_string(r.quote)}  {CONFIRM} {whose}page {r.page}, under {r.heading!r}")
+        out.append(
+            f"  - quote: {_yaml_string(r.quote)}  {CONFIRM} {whose}page {r.page}, under {r.heading!r}"
+        )
         if r.timescale:
             out.append(f"    timescale: {_yaml_string(r.timescale)}")
     return out
@@ -1032,9 +1034,13 @@ def front_matter(
         out.append(f"kind: {TODO} one of the kinds in content/site.yml")
     if organisation := facts.get("organisation"):
         if organisation_key:
-            out.append(f"organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}")
+            out.append(
+                f"organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
+            )
         else:
-            out.append(f"# organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}")
+            out.append(
+                f"# organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
+            )
     if framework := facts.get("framework"):
         out.append(f"framework: {framework.value}{confirm(framework)}")
     else:
@@ -1161,13 +1167,13 @@ def match_vocabulary(
         first = [b for b in document.blocks if b.page <= 2][:12]
         for pattern, hints in _KIND_WORDS:
             block = next((b for b in first if re.search(pattern, b.text, re.I)), None)
-            kind = next(
+            kind_id = next(
                 (k for k, label in kinds.items() for h in hints if h in k or h in _plain(label)),
                 None,
             )
-            if block and kind:
+            if block and kind_id:
                 said = re.search(pattern, block.text, re.I).group(0)  # type: ignore[union-attr]
-                found["kind"] = Found(kind, block.page, f"the document says {said!r}")
+                found["kind"] = Found(kind_id, block.page, f"the document says {said!r}")
                 break
     # The longest framework title named in the first pages (without a parenthesised acronym).
     names = sorted(
@@ -1237,7 +1243,10 @@ def read_metadata(path: Path) -> dict[str, Metadata]:
         name = Path(str(row.get("file") or "")).name
         if name:
             out[name] = Metadata(
-                *(str(row.get(k) or "").strip() for k in ("organisation", "organisation_name", "published", "url"))
+                *(
+                    str(row.get(k) or "").strip()
+                    for k in ("organisation", "organisation_name", "published", "url")
+                )
             )
     return out
 
@@ -1287,7 +1296,11 @@ def draft(
     if metadata is not None:
         _apply_metadata(facts, metadata, metadata_name)
     when = facts.get("inspected") or facts.get("published")
-    year = int(str(when.value[0] if isinstance(when.value, tuple) else when.value)[:4]) if when else None
+    year = (
+        int(str(when.value[0] if isinstance(when.value, tuple) else when.value)[:4])
+        if when
+        else None
+    )
     framework, judged = find_judgements(document, vocabulary.frameworks, year)
     if framework is not None:
         page = min(j.printed.page for j in judged)
@@ -1376,7 +1389,11 @@ class Outcome:
 
 
 def import_one(
-    pdf: str, name: str, content: str | None, metadata: Metadata | None, metadata_name: str,
+    pdf: str,
+    name: str,
+    content: str | None,
+    metadata: Metadata | None,
+    metadata_name: str,
     seconds: float = MAX_SECONDS,
 ) -> Outcome:
     """Import one PDF within the limits; every failure is an Outcome with its one-line error."""
@@ -1526,6 +1543,7 @@ def run(args) -> int:
     content = Path(args.root) / "content"
     reports = content / "reports"
     taken = set(project_vocabulary(content).taken)
+    earlier = _earlier_drafts(reports)
     began = time.perf_counter()
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files) or 1))
     tasks = [
@@ -1539,7 +1557,8 @@ def run(args) -> int:
     def finish(index: int, outcome: Outcome) -> None:
         nonlocal written, failed
         outcomes[index] = outcome
-        message = _report(outcome, out, reports, taken, args.force, display_path)
+        target = out or earlier.get(Path(tasks[index][0]).name)
+        message = _report(outcome, target, reports, taken, args.force, display_path)
         if bar is not None:
             bar.clear()
         print(message, file=sys.stderr)
@@ -1581,7 +1600,27 @@ def run(args) -> int:
     return 1 if failed or problems else 0
 
 
-def _report(outcome: Outcome, out: Path | None, reports: Path, taken: set[str], force, shown) -> str:
+def _earlier_drafts(reports: Path) -> dict[str, Path]:
+    """The reports an import wrote before, by the PDF's name: importing it again goes there."""
+    found: dict[str, Path] = {}
+    try:
+        paths = sorted(reports.glob("*.md"))
+    except OSError:
+        return found
+    for path in paths:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                head = handle.read(400)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if m := re.search(r"^# Draft imported from (.+?) \(\d+ pages?\)", head, re.M):
+            found.setdefault(m.group(1), path)
+    return found
+
+
+def _report(
+    outcome: Outcome, out: Path | None, reports: Path, taken: set[str], force, shown
+) -> str:
     """Write one outcome's draft; its one line."""
     if outcome.error:
         return f"{outcome.name}: error: {outcome.error}"

@@ -73,8 +73,7 @@ def test_what_needs_to_improve_becomes_the_reports_own_recommendations(wiltshire
 def test_a_section_heading_with_its_grade_stays_one_heading(wiltshire_2023):
     _, body = wiltshire_2023
     assert (
-        "\n## The experiences and progress of children who need help and protection: good\n"
-        in body
+        "\n## The experiences and progress of children who need help and protection: good\n" in body
     )
     assert "\n1. Children and families benefit from effective early support" in body
 
@@ -139,7 +138,9 @@ def test_areas_for_improvement_keep_their_timescales():
     timescales = [r.get("timescale", "") for r in front["recommendations"]]
     assert timescales[0] == "Immediately"
     assert "Within three months" in timescales
-    assert timescales == sorted(timescales, key=["Immediately", "Within three months", "Within six months"].index)
+    assert timescales == sorted(
+        timescales, key=["Immediately", "Within three months", "Within six months"].index
+    )
 
 
 def test_sub_bullets_nest_under_their_item():
