@@ -240,8 +240,8 @@ def read_pdf(pdf: Path, name: str) -> Document:
             page = Page(number, lt_page.width, lt_page.height)
             page.lines = _text_lines(lt_page, number, lt_page.height)
             pages.append(page)
-    except PdfError:
-        raise
+    except (PdfError, MemoryError):
+        raise  # MemoryError: a stream that expands past the worker's cap, said by the command
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise PdfError(
             name,

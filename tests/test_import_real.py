@@ -8,6 +8,10 @@ kinds `init` ships, as a new history would have them.
 from __future__ import annotations
 
 import re
+import resource
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -189,3 +193,58 @@ def test_import_never_writes_through_a_symbolic_link(tmp_path, capsys):
     assert status == 1
     assert "is a symbolic link: not written" in err
     assert not outside.exists()
+
+
+def compressed_bomb(path: Path, size: int = 1 << 30) -> Path:
+    """A one-page PDF whose content stream is 4 MB compressed and `size` bytes expanded."""
+    zeros = b"\0" * (1 << 20)
+    packer = zlib.compressobj(1)
+    first = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(zeros) + packer.flush(zlib.Z_FULL_FLUSH)  # the same bytes each time
+    data = first + again * ((size >> 20) - 1) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_decompression_bomb_is_one_line_within_the_caps(tmp_path):
+    bomb = compressed_bomb(tmp_path / "bomb.pdf")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "builder",
+            "import",
+            str(bomb),
+            "--out",
+            str(tmp_path / "2020-01-x.md"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the largest child
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"{bomb}: error: gave up: reading the PDF needs more than 512 MB "
+        "(a compressed stream that expands too far?)"
+    ]
+    assert peak < 512 * 1024 * 1024
+    assert not (tmp_path / "2020-01-x.md").exists()
