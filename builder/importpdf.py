@@ -624,6 +624,14 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
         if block.kind == "heading" and block.size < body_size * 1.15:
             if len(block.text.split()) > 20 or re.search(r"[.;,]$", block.text):
                 block.kind = "paragraph"
+            # Bold alone does not make a heading of a label and its value ('Lead inspector:
+            # Ian Young', 'Inspection dates: 8 July 2013'), nor of a lone word ('and').
+            elif (
+                re.search(r"\w:\s+[A-Z0-9]", block.text)
+                or len(block.text.split()) == 1
+                and block.text.islower()
+            ):
+                block.kind = "paragraph"
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
