@@ -248,3 +248,50 @@ def test_a_decompression_bomb_is_one_line_within_the_caps(tmp_path):
     ]
     assert peak < 512 * 1024 * 1024
     assert not (tmp_path / "2020-01-x.md").exists()
+
+
+def test_metadata_fills_what_the_pdf_does_not_print(tmp_path):
+    from builder.importpdf import Metadata, read_metadata
+
+    csv = tmp_path / "reports.csv"
+    csv.write_text(
+        "file,organisation,organisation_name,published,url\n"
+        "ilacs-2019-oldham-p1.pdf,oldham,Oldham Council,04/03/2019,"
+        "https://example.org/oldham.pdf\n",
+        encoding="utf-8",
+    )
+    rows = read_metadata(csv)
+    assert rows["ilacs-2019-oldham-p1.pdf"] == Metadata(
+        "oldham", "Oldham Council", "04/03/2019", "https://example.org/oldham.pdf"
+    )
+    name = "ilacs-2019-oldham-p1.pdf"
+    text, _ = draft(REAL / name, name, None, STARTER, rows[name], "reports.csv")
+    front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert front["published"] == {
+        "date": __import__("datetime").date(2019, 3, 4),
+        "basis": "elsewhere",
+        "note": "from elsewhere: reports.csv",
+    }
+    assert front["source"]["url"] == "https://example.org/oldham.pdf"
+    # The document's own organisation wins over the file's.
+    assert '# organisation: "Oldham Metropolitan Borough Council"' in text
+
+
+def test_compare_reads_the_pdf_with_another_extractor(tmp_path, capsys, monkeypatch):
+    """A fault of the importer's extraction shows: the source side is read by PDFium."""
+    from builder import importpdf
+
+    name = "ilacs-2023-wiltshire-p4.pdf"
+    text, _ = draft(REAL / name, name, None, STARTER)
+    edition = tmp_path / "2023-09-x.md"
+    edition.write_text(text, encoding="utf-8")
+    # An importer that lost a paragraph would lose it from both sides if compare used it too.
+    monkeypatch.setattr(importpdf, "read_pdf", lambda *a: (_ for _ in ()).throw(AssertionError))
+    assert cli.main(["compare", str(edition), str(REAL / name)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    recall, precision = (float(x) for x in re.findall(r"(?:recall|precision) ([\d.]+)", first))
+    assert recall >= 0.98 and precision >= 0.98
+    lost = re.sub(r"(?m)^7\. .*$", "", text)
+    edition.write_text(lost, encoding="utf-8")
+    cli.main(["compare", str(edition), str(REAL / name)])
+    assert "7. When risk for children remains too high" in capsys.readouterr().out
