@@ -854,6 +854,11 @@ def _page_texts(document: Document) -> list[tuple[int, str]]:
     return [(block.page, block.text) for block in document.blocks]
 
 
+_WHAT_IT_IS = re.compile(
+    r"(?i)^((re-)?inspection of|review of|focused visit|monitoring visit|joint targeted area)\b"
+)
+
+
 def find_facts(document: Document) -> dict[str, Found]:
     """What the document states of itself: title, dates, lead inspector, publisher, licence."""
     facts: dict[str, Found] = {}
@@ -864,7 +869,16 @@ def find_facts(document: Document) -> dict[str, Found]:
         titles = [b for b in first if b.size == biggest]
         if biggest > document.body_size * 1.05:
             facts["title"] = Found(
-                titles[0].text, titles[0].page, "the largest type on the first page"
+                _MARK.sub("", titles[0].text), titles[0].page, "the largest type on the first page"
+            )
+        # A cover that names the organisation in its largest type gives the report's title
+        # in the heading that says what the document is.
+        named = next(
+            (b for b in first if b.kind == "heading" and _WHAT_IT_IS.match(b.text)), None
+        )
+        if named is not None and named is not (titles[0] if titles else None):
+            facts["title"] = Found(
+                _MARK.sub("", named.text), named.page, "the heading that says what the report is"
             )
     texts = _page_texts(document)
     for page, text in texts:
