@@ -210,6 +210,14 @@ def test_a_draft_passes_check_and_a_strict_build_refuses_it(pdfs, tmp_path, capf
     assert status == 0, err
     assert "2013-07-protection.md:6: warning: a draft, not yet confirmed by an editor" in err
     site = tmp_path / "site"
+    # Built as it is, the draft shows its banner, and its unlinked recommendations link nowhere.
+    preview = tmp_path / "preview"
+    assert cli.main(["build", "--content", str(fixture_copy), "--out", str(preview)]) == 0
+    warnings = [line for line in capfd.readouterr().err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and ":6: warning: a draft" in warnings[0], warnings
+    page = (preview / "reports" / "2013-07-protection" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="draft-banner" role="note"><strong>Draft.</strong>' in page
+    assert "Not yet linked to a tracked recommendation." in page
     status = cli.main(["build", "--content", str(fixture_copy), "--out", str(site), "--strict"])
     err = capfd.readouterr().err
     assert status == 1
