@@ -873,9 +873,7 @@ def find_facts(document: Document) -> dict[str, Found]:
             )
         # A cover that names the organisation in its largest type gives the report's title
         # in the heading that says what the document is.
-        named = next(
-            (b for b in first if b.kind == "heading" and _WHAT_IT_IS.match(b.text)), None
-        )
+        named = next((b for b in first if b.kind == "heading" and _WHAT_IT_IS.match(b.text)), None)
         if named is not None and named is not (titles[0] if titles else None):
             facts["title"] = Found(
                 _MARK.sub("", named.text), named.page, "the heading that says what the report is"
@@ -1039,7 +1037,8 @@ def front_matter(
 
     out = [
         "---",
-        f"# Draft imported from {pdf_name} ({pages} pages) by 'python -m builder import'.",
+        f"# Draft imported from {pdf_name} ({pages} page{'s' if pages != 1 else ''}) "
+        "by 'python -m builder import'.",
         f"# Check each value marked '{CONFIRM}' against the document and delete the mark;",
         f"# fill in each '{TODO}'. 'python -m builder compare' measures the text against the PDF.",
         "# When every value is confirmed, delete 'draft: true' to publish the report.",
@@ -1669,7 +1668,8 @@ def _report(
     judgements = sum(1 for line in text.split("\n") if re.match(r"  - \{area: ", line))
     recommendations = sum(1 for line in text.split("\n") if line.startswith("  - quote: "))
     lines.append(
-        f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} pages): "
+        f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} "
+        f"page{'s' if outcome.pages != 1 else ''}): "
         f"{counts.get('numbered', 0)} numbered paragraphs, {counts.get('heading', 0)} headings, "
         f"{counts.get('bullet', 0)} list items, {judgements} judgements, {recommendations} "
         f"recommendations; {marks} front-matter values to confirm or fill in"
