@@ -9,18 +9,33 @@ broken across lines. Every value the draft's front matter takes from the documen
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-# The package the `import` extra brings, named as pip finds it today (the tool is not on PyPI).
-HINT_INSTALL = "reading PDFs needs pdfminer.six (hint: pip install 'pdfminer.six>=20231228')"
+from builder.importfindings import (
+    Judged,
+    OwnRecommendation,
+    Table,
+    find_judgements,
+    find_recommendations,
+    find_table,
+)
 
-BULLETS = "•\uf0b7▪◦‣●■∙·\uf0a7\uf076\uf0d8"
+# The packages the `import` extra brings, named as pip finds them today (the tool is not on PyPI).
+HINT_INSTALL = (
+    "reading PDFs needs pdfminer.six "
+    "(hint: pip install 'pdfminer.six>=20231228' 'pypdfium2>=4.30' 'pyspellchecker>=0.8')"
+)
+
+BULLETS = "•\uf0b7▪◦‣●■∙·\uf0a7\uf076\uf0d8◼\uf06e\uf06c\uf0fc\uf0a8"
+# Glyphs of a second-level item: a dash (Symbol's private-use dash, a minus, an en dash).
+SUB_BULLETS = "\uf02d−–-"
 # Glyphs that are bullets only when they stand apart, before the text of their line.
 STANDALONE_BULLETS = frozenset({"o", "§", "Ø", "ü", "➢", "✓"})
 # A hyphen at a line's end after one of these is part of a compound (multi-agency), not a break.
@@ -68,6 +83,9 @@ class Line:
     bold: bool
     page: int
     column: int = 0
+    # The pieces set apart on one baseline, left to right (x0, x1, text): a table's cells.
+    pieces: list[tuple[float, float, str]] = field(default_factory=list)
+    footnote: str | None = None  # the number a footnote's text begins with
 
 
 @dataclass
@@ -77,6 +95,7 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)  # as extracted, then without furniture
     clean_lines: list[Line] = field(default_factory=list)  # furniture removed, reading order
+    tables: list[Table] = field(default_factory=list)  # judgement tables, read by position
 
 
 @dataclass
@@ -90,6 +109,10 @@ class Block:
     bold: bool
     level: int = 2
     lines: list[str] = field(default_factory=list)  # set when the lines are kept as they are
+    depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item
+    note: str = ""  # a footnote's number as printed
+    rows: list[tuple[str, str]] = field(default_factory=list)  # a table's, the first its header
+    x0: float = 0.0
 
 
 @dataclass
@@ -112,14 +135,53 @@ def _pdfminer():
     return high_level, layout
 
 
+def _marked_text(layout_line, size: float) -> tuple[str, str | None]:
+    """The line's text with footnote marks (small raised digits after a word) as '[^N]', and the
+    number a footnote's own text begins with (None for any other line)."""
+    from pdfminer.layout import LTChar
+
+    pieces: list[str] = []
+    marks: list[str] = []  # the digits of the mark being read
+    base = layout_line.y0
+
+    def flush() -> None:
+        if marks:
+            pieces.append(f"[^{''.join(marks)}]")
+            marks.clear()
+
+    for item in layout_line:
+        ch = item.get_text()
+        raised = (
+            isinstance(item, LTChar)
+            and ch.isdigit()
+            and item.size <= size * 0.8
+            and item.y0 > base + size * 0.2
+        )
+        if raised:
+            marks.append(ch)
+            continue
+        flush()
+        pieces.append(ch)
+    flush()
+    text = " ".join("".join(pieces).translate(_LIGATURES).split())
+    if m := re.match(r"^\[\^(\d+)\]\s*(?=\S)", text):
+        return text[m.end() :], m.group(1)
+    # A mark must follow a word or punctuation: one standing alone is a number set small.
+    text = re.sub(r"(?:(?<=^)|(?<=\s))\[\^(\d+)\]", r"\1", text)
+    return text, None
+
+
 def _line_from(layout_line, page_number: int, height: float) -> Line | None:
     from pdfminer.layout import LTChar
 
-    text = " ".join(layout_line.get_text().translate(_LIGATURES).split())
-    if not text:
+    if not layout_line.get_text().strip():
         return None
     chars = [c for c in layout_line if isinstance(c, LTChar) and c.get_text().strip()]
     sizes = [round(c.size, 1) for c in chars] or [round(layout_line.height, 1)]
+    size = statistics.median(sizes)
+    text, footnote = _marked_text(layout_line, max(sizes))
+    if not text:
+        return None
     bold = bool(chars) and all(
         re.search(r"bold|black|heavy|semibold|,b$", c.fontname, re.I) for c in chars
     )
@@ -129,9 +191,10 @@ def _line_from(layout_line, page_number: int, height: float) -> Line | None:
         x1=layout_line.x1,
         top=height - layout_line.y1,
         bottom=height - layout_line.y0,
-        size=statistics.median(sizes),
+        size=size,
         bold=bold,
         page=page_number,
+        footnote=footnote,
     )
 
 
@@ -174,9 +237,15 @@ def read_pdf(pdf: Path, name: str) -> Document:
         for number, lt_page in enumerate(
             high_level.extract_pages(str(pdf), laparams=layout.LAParams(all_texts=True)), 1
         ):
+            if number > MAX_PAGES:
+                raise PdfError(
+                    name, f"the PDF has more than {MAX_PAGES} pages: not a report to import"
+                )
             page = Page(number, lt_page.width, lt_page.height)
             page.lines = _text_lines(lt_page, number, lt_page.height)
             pages.append(page)
+    except (PdfError, MemoryError):
+        raise  # MemoryError: a stream that expands past the worker's cap, said by the command
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise PdfError(
             name,
@@ -198,6 +267,9 @@ def read_pdf(pdf: Path, name: str) -> Document:
     for page in pages:
         page.clean_lines = _reading_order(page)
     _remove_contents(pages)
+    for page in pages:
+        if table := find_table(page.clean_lines, page.width, page.number):
+            page.tables.append(table)
     body_size = _body_size(pages)
     return Document(name, pages, _blocks(pages, body_size), body_size, imageonly)
 
@@ -321,6 +393,7 @@ def _rows(lines: list[Line]) -> list[Line]:
                 bold=all(line.bold for line in group),
                 page=group[0].page,
                 column=group[0].column,
+                pieces=[(line.x0, line.x1, line.text) for line in group],
             )
             if len(group) > 1
             else group[0]
@@ -393,7 +466,7 @@ def _bullet(text: str) -> str | None:
         return text[1:].strip()
     if m := _CID.match(text):
         return text[m.end() :].strip()
-    if text[:2] in ("- ", "– "):
+    if text[:1] in SUB_BULLETS and text[1:2] == " ":
         return text[2:].strip()
     return None
 
@@ -408,6 +481,8 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
     """
     if text.endswith("\xad"):
         return text[:-1] + more
+    if re.search(r"\d[-‐]$", text) and more[:1].isalpha():
+        return text + more  # '17-' 'year-olds': a number's compound keeps its hyphen
     if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
         head = re.search(r"([A-Za-z]+)[-‐]$", text).group(1).lower()  # type: ignore[union-attr]
         tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
@@ -417,16 +492,46 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
             return text[:-1] + more
         if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
             return text + more
+        if len(head) > 1 and len(tail) > 1 and head in vocabulary and tail in vocabulary:
+            return text + more  # both halves are words of the document: 'awareness-raising'
+        words = _dictionary()
+        if words is not None and len(head) > 1 and len(tail) > 1:
+            if f"{head}{tail}" not in words and head in words and tail in words:
+                return text + more  # both halves are words, the two together are not
         return text[:-1] + more
     return f"{text} {more}"
 
 
+@functools.cache
+def _dictionary():
+    """English words (pyspellchecker's word list), to tell 'awareness-' 'raising' (two words,
+    one compound) from 'arrange-' 'ments' (one word broken); None when it is not installed."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:
+        return None
+    return SpellChecker(language="en", distance=1)
+
+
 def _vocabulary(pages: list[Page]) -> frozenset[str]:
-    """Every word of the document as written within a line, hyphenated compounds included."""
+    """Every word of the document as written whole within a line, hyphenated compounds included.
+
+    The pieces of a word broken at a line's end (the word before the hyphen, the first word of
+    the next line) do not count: they are what the vocabulary is asked about.
+    """
     found: set[str] = set()
+    broken = False  # whether the line before ended in a hyphen
     for page in pages:
         for line in page.clean_lines:
-            found.update(re.findall(r"[a-z]+(?:-[a-z]+)*", line.text.lower().replace("‐", "-")))
+            text = line.text.lower().replace("‐", "-")
+            words = re.findall(r"[a-z]+(?:-[a-z]+)*", text)
+            ends_broken = bool(re.search(r"[a-z]-$", text))
+            if ends_broken and words:
+                words = words[:-1]
+            if broken and words:
+                words = words[1:]
+            found.update(words)
+            broken = ends_broken
     return frozenset(found)
 
 
@@ -449,15 +554,44 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     blocks: list[Block] = []
     rows: list[list[Line]] = []
     previous: Line | None = None
+    body: tuple[int, Line] | None = None  # the last block and line of the text, not a footnote
+    tabled = {id(line): table for page in pages for table in page.tables for line in table.lines}
+    written: set[int] = set()
+    last_number = 0  # the last numbered paragraph's number
     for page in pages:
         for line in page.clean_lines:
-            same_style = previous is not None and (
-                abs(previous.size - line.size) < 0.1 * body_size and previous.bold == line.bold
-            )
-            last = blocks[-1] if blocks else None
-            if previous is None or last is None or not same_style or _starts_item(line.text):
+            if (table := tabled.get(id(line))) is not None:
+                if id(table) not in written:
+                    written.add(id(table))
+                    cells = ([table.header] if table.header else []) + table.rows
+                    blocks.append(Block("table", "", line.page, line.size, False, rows=cells))
+                    rows.append([line])
+                previous = None
+                continue
+            index = len(blocks) - 1
+            if (
+                blocks
+                and blocks[-1].kind == "footnote"
+                and body is not None
+                and not line.footnote
+                and not (previous is not None and _same_style(previous, line, body_size))
+            ):
+                # Past the notes at a page's foot, the text runs on from where it stopped.
+                index, previous = body
+            last = blocks[index] if blocks else None
+            same_style = previous is not None and _same_style(previous, line, body_size)
+            if (
+                previous is None
+                or (last is not None and last.kind == "table")
+                or last is None
+                or not same_style
+                or (_starts_item(line.text) and not _wrapped_number(line, previous, last_number))
+                or line.footnote
+            ):
                 starts = True
-            elif previous.page != line.page or previous.column != line.column:
+            elif previous.page != line.page or (
+                previous.column != line.column and line.top < previous.bottom
+            ):
                 # A paragraph runs on over a page or column break unless it had ended: its last
                 # line ends a sentence and stops short of the margin.
                 left, right = edges[(previous.page, previous.column)]
@@ -470,21 +604,58 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 step = leading * max(1.0, line.size / body_size) * 1.3
                 starts = line.bottom - previous.bottom > step
             if starts:
-                blocks.append(_new_block(line, body_size))
+                block = _new_block(line, body_size)
+                if block.kind == "bullet" and last is not None and last.kind == "bullet":
+                    # A dash after a list item, or a glyph set in from the item before, nests.
+                    dash = line.text[:1] in SUB_BULLETS
+                    inset = block.x0 > last.x0 + 0.8 * body_size if not last.depth else False
+                    nested = dash or inset or (last.depth and block.x0 >= last.x0 - 1)
+                    block.depth = 1 if nested else 0
+                blocks.append(block)
                 rows.append([line])
+                index = len(blocks) - 1
             else:
                 assert last is not None  # a line joins a block only once one has started
                 last.text = _join(last.text, line.text, vocabulary)
-                rows[-1].append(line)
+                rows[index].append(line)
+            if blocks[index].kind != "footnote":
+                body = (index, line)
+            if blocks[index].kind == "numbered" and (m := _NUMBERED.match(blocks[index].text)):
+                last_number = int(m.group(1))
             previous = line
     for block in blocks:
         # Bold body text that runs on or ends a sentence is a paragraph, not a heading.
         if block.kind == "heading" and block.size < body_size * 1.15:
             if len(block.text.split()) > 20 or re.search(r"[.;,]$", block.text):
                 block.kind = "paragraph"
+            # Bold alone does not make a heading of a label and its value ('Lead inspector:
+            # Ian Young', 'Inspection dates: 8 July 2013'), nor of a lone word ('and').
+            elif (
+                re.search(r"\w:\s+[A-Z0-9]", block.text)
+                or len(block.text.split()) == 1
+                and block.text.islower()
+            ):
+                block.kind = "paragraph"
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _wrapped_number(line: Line, previous: Line | None, last_number: int) -> bool:
+    """Whether a line that begins 'N. ' is a sentence's end wrapped onto it ('children aged' /
+    '16. This…'), not a paragraph: the line before stops mid-sentence and N is not the next."""
+    m = _NUMBERED.match(line.text)
+    if not m or previous is None or int(m.group(1)) == last_number + 1:
+        return False
+    return not re.search(r"[.!?:;)’”]$", previous.text)
+
+
+def _same_style(a: Line, b: Line, body_size: float) -> bool:
+    """Lines of one paragraph or heading: one size, and one weight unless the type is large
+    (a title in large type may set a word in another weight and is still one title)."""
+    if abs(a.size - b.size) >= 0.1 * body_size:
+        return False
+    return a.bold == b.bold or a.size >= body_size * 1.15
 
 
 def _heading_levels(blocks: list[Block]) -> None:
@@ -526,8 +697,10 @@ def _keep_short_lines(
 
 def _new_block(line: Line, body_size: float) -> Block:
     text = line.text
+    if line.footnote:
+        return Block("footnote", text, line.page, line.size, line.bold, note=line.footnote)
     if (rest := _bullet(text)) is not None:
-        return Block("bullet", rest, line.page, line.size, line.bold)
+        return Block("bullet", rest, line.page, line.size, line.bold, x0=line.x0)
     if _NUMBERED.match(text):
         return Block("numbered", text, line.page, line.size, line.bold)
     big = line.size >= body_size * 1.15
@@ -546,24 +719,98 @@ def _escape(text: str) -> str:
     return text
 
 
-def markdown_body(blocks: list[Block]) -> str:
-    """The draft's Markdown: headings, numbered paragraphs, lists and paragraphs."""
-    out: list[str] = []
+_MARK = re.compile(r"\[\^(\d+)\]")
+
+
+def _footnote_labels(blocks: list[Block]) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """Labels for the footnote marks of each block, and for each footnote block, pairing the
+    k-th mark N with the k-th footnote N (numbering may start again in a later section)."""
+    marks: dict[str, int] = Counter()
+    notes: dict[str, int] = Counter()
+    defined: Counter[str] = Counter(b.note for b in blocks if b.kind == "footnote")
+    mark_labels: dict[int, list[str]] = {}
+    note_labels: dict[int, str] = {}
     for i, block in enumerate(blocks):
-        if block.kind == "heading":
-            chunk = "#" * block.level + " " + block.text
-        elif block.kind == "bullet":
-            chunk = "- " + block.text
-        elif block.kind == "numbered":
-            chunk = block.text
-        elif block.lines:
-            chunk = "  \n".join(_escape(line) for line in block.lines)
+        if block.kind == "footnote":
+            notes[block.note] += 1
+            k = notes[block.note]
+            note_labels[i] = block.note if k == 1 else f"{block.note}-{k}"
+            continue
+        labels = []
+        for number in _MARK.findall(block.text):
+            marks[number] += 1
+            k = marks[number]
+            labels.append("" if k > defined[number] else number if k == 1 else f"{number}-{k}")
+        mark_labels[i] = labels
+    return mark_labels, note_labels
+
+
+def _with_labels(text: str, labels: list[str]) -> str:
+    """A block's text with each footnote mark labelled, or its number as printed without a note."""
+    queue = iter(labels)
+
+    def label(m: re.Match[str]) -> str:
+        name = next(queue, "")
+        return f"[^{name}]" if name else m.group(1)
+
+    return _MARK.sub(label, text)
+
+
+def _markdown_table(rows: list[tuple[str, str]]) -> str:
+    """A Markdown table; its first row is the header (the printed one, else the first row)."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.replace("|", "\\|").split())
+
+    lines = [f"| {cell(a)} | {cell(b)} |" for a, b in rows]
+    return "\n".join([lines[0], "| --- | --- |", *lines[1:]])
+
+
+def markdown_body(blocks: list[Block]) -> str:
+    """The draft's Markdown: headings, numbered paragraphs, lists, paragraphs and footnotes."""
+    out: list[str] = []
+    mark_labels, note_labels = _footnote_labels(blocks)
+    referenced = {label for labels in mark_labels.values() for label in labels if label}
+    notes: list[str] = []
+    numbers: set[str] = set()
+    previous: Block | None = None
+    for i, block in enumerate(blocks):
+        if block.kind == "footnote":
+            if note_labels[i] in referenced:
+                notes.append(f"[^{note_labels[i]}]: {block.text}")
+                continue
+            chunk = _escape(f"{block.note} {block.text}")  # a note no mark points to: as printed
         else:
-            chunk = _escape(block.text)
-        continuing_list = block.kind == "bullet" and i and blocks[i - 1].kind == "bullet"
+            text = _with_labels(block.text, mark_labels.get(i, []))
+            if block.kind == "table":
+                chunk = _markdown_table(block.rows)
+            elif block.kind == "heading":
+                chunk = "#" * block.level + " " + text
+            elif block.kind == "bullet":
+                chunk = "    " * block.depth + "- " + text
+            elif block.kind == "numbered":
+                number = _NUMBERED.match(text)
+                if number and number.group(1) in numbers:
+                    # Numbering started again (a second report bound in): the builder's numbers
+                    # must be unique, so the number stays as printed text.
+                    chunk = "\\" + text
+                else:
+                    chunk = text
+                    numbers.add(number.group(1) if number else "")
+            elif block.lines:
+                chunk = "  \n".join(_escape(line) for line in block.lines)
+            else:
+                chunk = _escape(text)
+        continuing_list = (
+            block.kind == "bullet" and previous is not None and previous.kind == "bullet"
+        )
         if out and not continuing_list:
             out.append("")
         out.append(chunk)
+        previous = block
+    if notes:
+        out.append("")
+        out.extend(notes)
     return "\n".join(out) + "\n"
 
 
@@ -611,6 +858,11 @@ def _page_texts(document: Document) -> list[tuple[int, str]]:
     return [(block.page, block.text) for block in document.blocks]
 
 
+_WHAT_IT_IS = re.compile(
+    r"(?i)^((re-)?inspection of|review of|focused visit|monitoring visit|joint targeted area)\b"
+)
+
+
 def find_facts(document: Document) -> dict[str, Found]:
     """What the document states of itself: title, dates, lead inspector, publisher, licence."""
     facts: dict[str, Found] = {}
@@ -621,7 +873,14 @@ def find_facts(document: Document) -> dict[str, Found]:
         titles = [b for b in first if b.size == biggest]
         if biggest > document.body_size * 1.05:
             facts["title"] = Found(
-                titles[0].text, titles[0].page, "the largest type on the first page"
+                _MARK.sub("", titles[0].text), titles[0].page, "the largest type on the first page"
+            )
+        # A cover that names the organisation in its largest type gives the report's title
+        # in the heading that says what the document is.
+        named = next((b for b in first if b.kind == "heading" and _WHAT_IT_IS.match(b.text)), None)
+        if named is not None and named is not (titles[0] if titles else None):
+            facts["title"] = Found(
+                _MARK.sub("", named.text), named.page, "the heading that says what the report is"
             )
     texts = _page_texts(document)
     for page, text in texts:
@@ -645,7 +904,8 @@ def find_facts(document: Document) -> dict[str, Found]:
     facts.update(_published(blocks, texts))
     for i, (page, text) in enumerate(texts):
         m = re.search(
-            r"(?i:lead inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)(?=\s+HMI\b|\s*$|\s*\(|,)",
+            r"(?i:lead inspector|reporting inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)"
+            r"(?=\s+HMI\b|\s+(?:Her|His) Majesty|\s*$|\s*\(|,)",
             text,
         )
         if m:
@@ -714,25 +974,79 @@ def _slug(text: str, most: int = 40) -> str:
     return slug[:most].rstrip("-") or "report"
 
 
-def default_id(facts: dict[str, Found], pdf: Path) -> str:
-    """The draft's id: the year and month of the inspection (or publication) and the file's name."""
+def default_id(facts: dict[str, Found], taken: frozenset[str] = frozenset()) -> str:
+    """The draft's id: the inspection's (else the document's) year and month, and its kind.
+
+    Never the file's name, whose characters an id may not allow. When the id is taken (another
+    report of that month and kind), the organisation's name tells them apart, then a number.
+    """
     when = facts.get("inspected") or facts.get("published")
     day = when.value[0] if when and isinstance(when.value, tuple) else when.value if when else None
-    prefix = str(day)[:7] if day else "yyyy-mm"
-    return f"{prefix}-{_slug(pdf.stem)}"
+    prefix = str(day)[:7] if day else "0000-00"
+    kind = facts.get("kind")
+    base = f"{prefix}-{_slug(str(kind.value)) if kind else 'report'}"
+    if base not in taken:
+        return base
+    if organisation := facts.get("organisation"):
+        base = f"{prefix}-{_slug(str(organisation.value), 30)}-{_slug(str(kind.value)) if kind else 'report'}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
-def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: int) -> str:
+def _judgement_lines(framework: str | None, judged: list[Judged]) -> list[str]:
+    out = []
+    for j in judged:
+        where = f"page {j.printed.page}, {j.printed.evidence}"
+        if j.problem:
+            out.append(f"  {TODO} {j.problem}: {where} (printed {j.printed.grade!r})")
+            continue
+        keys = [f"area: {_yaml_string(j.area)}", f"grade: {j.grade}"]
+        if j.headline:
+            keys.append("headline: true")
+        if j.scope:
+            keys.append(f"scope: {j.scope}")
+        out.append(f"  - {{{', '.join(keys)}}}  {CONFIRM} {where}")
+    return out
+
+
+def _recommendation_lines(recommendations: list[OwnRecommendation]) -> list[str]:
+    out = []
+    for r in recommendations:
+        whose = "the safeguarding board's, " if r.board else ""
+        out.append(
+            f"  - quote: {_yaml_string(r.quote)}  {CONFIRM} {whose}page {r.page}, under {r.heading!r}"
+        )
+        if r.timescale:
+            out.append(f"    timescale: {_yaml_string(r.timescale)}")
+    return out
+
+
+def front_matter(
+    facts: dict[str, Found],
+    report_id: str,
+    pdf_name: str,
+    pages: int,
+    judged: list[Judged] = [],  # noqa: B006 - read only
+    recommendations: list[OwnRecommendation] = [],  # noqa: B006 - read only
+    organisation_key: bool = False,
+) -> str:
     """The draft's front matter: found values marked to confirm, missing ones marked to do."""
 
     def confirm(found: Found) -> str:
+        if found.page == 0:  # from the --metadata file
+            return f"  {CONFIRM} {found.evidence}"
         return f"  {CONFIRM} page {found.page}, {found.evidence}"
 
     out = [
         "---",
-        f"# Draft imported from {pdf_name} ({pages} pages) by 'python -m builder import'.",
+        f"# Draft imported from {pdf_name} ({pages} page{'s' if pages != 1 else ''}) "
+        "by 'python -m builder import'.",
         f"# Check each value marked '{CONFIRM}' against the document and delete the mark;",
         f"# fill in each '{TODO}'. 'python -m builder compare' measures the text against the PDF.",
+        "# When every value is confirmed, delete 'draft: true' to publish the report.",
+        "draft: true",
         f"id: {report_id}",
     ]
     if title := facts.get("title"):
@@ -743,6 +1057,15 @@ def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: 
         out.append(f"kind: {kind.value}{confirm(kind)}")
     else:
         out.append(f"kind: {TODO} one of the kinds in content/site.yml")
+    if organisation := facts.get("organisation"):
+        if organisation_key:
+            out.append(
+                f"organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
+            )
+        else:
+            out.append(
+                f"# organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
+            )
     if framework := facts.get("framework"):
         out.append(f"framework: {framework.value}{confirm(framework)}")
     else:
@@ -755,9 +1078,13 @@ def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: 
     else:
         out.append(f"{TODO} inspected: the inspection or visit dates (not found in the document)")
     if published := facts.get("published"):
-        out.append(f"published: {published.value}{confirm(published)}")
+        if published.page == 0:
+            value = f"{{date: {published.value}, basis: elsewhere, note: {_yaml_string(published.evidence)}}}"
+            out.append(f"published: {value}")
+        else:
+            out.append(f"published: {published.value}{confirm(published)}")
     else:
-        out.append(f"published: {TODO} the document's date (not found in the document)")
+        out.append(f"{TODO} published: the document's date (the document does not print it)")
     out.append("authors:")
     if lead := facts.get("lead"):
         out.append(
@@ -770,20 +1097,52 @@ def front_matter(facts: dict[str, Found], report_id: str, pdf_name: str, pages: 
     else:
         out.append(f"publisher: {TODO} who issued the document")
     out.append("source:")
+    source_title = facts.get("title")
     out.append(
-        f"  title: {_yaml_string(pdf_name)}  {TODO} the document's title and where it is published"
+        f"  title: {_yaml_string(str(source_title.value) if source_title else pdf_name)}  "
+        f"{TODO} the title the publisher gives the document"
     )
+    if url := facts.get("url"):
+        out.append(f"  url: {url.value}{confirm(url)}")
+    else:
+        out.append(f"  {TODO} url: where the document is published")
     out.append("licence:")
     if licence := facts.get("licence"):
         out.append(f"  name: {_yaml_string(str(licence.value))}{confirm(licence)}")
     else:
         out.append(f"  name: {TODO} the document's reuse terms")
+    if judged:
+        fid = str(framework.value) if framework else None
+        out.append("judgements:")
+        out.extend(_judgement_lines(fid, judged))
+        if all(j.problem for j in judged):
+            out[-len(judged) - 1] = "# judgements:"
+    if recommendations:
+        out.append(
+            "recommendations:  # the report's own: link each to a tracked recommendation ('tracks')"
+        )
+        out.extend(_recommendation_lines(recommendations))
     out.append("---")
     return "\n".join(out) + "\n"
 
 
-def project_vocabulary(content: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The project's report kinds (id -> label) and frameworks (id -> title), where readable."""
+@dataclass
+class Vocabulary:
+    """What the project's content offers a draft: kinds, frameworks, and the report keys."""
+
+    kinds: dict[str, str] = field(default_factory=dict)  # id -> label
+    frameworks: list[dict[str, Any]] = field(default_factory=list)  # as frameworks.yml writes them
+    taken: frozenset[str] = frozenset()  # the ids of the project's reports
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {
+            str(f["id"]): str(f["title"]) for f in self.frameworks if f.get("id") and f.get("title")
+        }
+
+
+def project_vocabulary(content: Path) -> Vocabulary:
+    """The project's report kinds and frameworks, where readable, and the report ids taken."""
     import yaml
 
     def load(name: str):
@@ -795,20 +1154,28 @@ def project_vocabulary(content: Path) -> tuple[dict[str, str], dict[str, str]]:
     site = load("site.yml")
     kinds = site.get("kinds") if isinstance(site, dict) else None
     frameworks = load("frameworks.yml")
-    return (
+    try:
+        taken = frozenset(p.stem for p in (content / "reports").glob("*.md"))
+    except OSError:
+        taken = frozenset()
+    return Vocabulary(
         {str(k): str(v) for k, v in kinds.items()} if isinstance(kinds, dict) else {},
-        {
-            str(f["id"]): str(f["title"])
-            for f in frameworks
-            if isinstance(f, dict) and f.get("id") and f.get("title")
-        }
-        if isinstance(frameworks, list)
-        else {},
+        [f for f in frameworks if isinstance(f, dict)] if isinstance(frameworks, list) else [],
+        taken,
     )
 
 
 def _plain(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
+
+
+# Words of a document's title or first page that say which kind of report it is, most telling first.
+_KIND_WORDS = (
+    (r"focused visit", ("focused",)),
+    (r"monitoring visit", ("monitoring",)),
+    (r"joint targeted area inspection", ("joint",)),
+    (r"\b(re-)?inspection of\b|\binspection report\b", ("inspection-report", "inspection report")),
+)
 
 
 def match_vocabulary(
@@ -820,6 +1187,18 @@ def match_vocabulary(
         for kind, label in kinds.items():
             if label and _plain(label) in _plain(str(title.value)):
                 found["kind"] = Found(kind, title.page, f"the title says {label!r}")
+                break
+    if "kind" not in found:
+        first = [b for b in document.blocks if b.page <= 2][:12]
+        for pattern, hints in _KIND_WORDS:
+            block = next((b for b in first if re.search(pattern, b.text, re.I)), None)
+            kind_id = next(
+                (k for k, label in kinds.items() for h in hints if h in k or h in _plain(label)),
+                None,
+            )
+            if block and kind_id:
+                said = re.search(pattern, block.text, re.I).group(0)  # type: ignore[union-attr]
+                found["kind"] = Found(kind_id, block.page, f"the document says {said!r}")
                 break
     # The longest framework title named in the first pages (without a parenthesised acronym).
     names = sorted(
@@ -837,16 +1216,133 @@ def match_vocabulary(
     return found
 
 
+_ORGANISATION = re.compile(
+    r"(?:^|\b)(?:re-)?inspection of (?:the )?(.+?) local authority children", re.I
+)
+_COUNCIL = re.compile(
+    r"^((?:the )?(?:[A-Z][\w'’.-]*,? (?:and |upon |on |of |the )*){1,6}"
+    r"(?:Council|Borough|County|City|Metropolitan|District)[\w ]*)$"
+)
+
+
+def find_organisation(document: Document) -> Found | None:
+    """Who the report is about: named in an ILACS title, or a council's name on the cover."""
+    first = [b for b in document.blocks if b.page <= 2][:15]
+    for block in first:
+        if m := _ORGANISATION.search(" ".join(block.text.split())):
+            return Found(m.group(1), block.page, f"the title {block.text!r}")
+    for block in first:
+        text = " ".join(block.text.split())
+        if len(text) < 70 and _COUNCIL.match(text):
+            return Found(text, block.page, f"the cover names {text!r}")
+    return None
+
+
+@dataclass
+class Metadata:
+    """What a `--metadata` file says of one PDF: what the document does not print."""
+
+    organisation: str = ""
+    organisation_name: str = ""
+    published: str = ""
+    url: str = ""
+
+
+def read_metadata(path: Path) -> dict[str, Metadata]:
+    """The rows of a metadata CSV by file name; raise PdfError on a file that cannot be read."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise PdfError(str(path), f"cannot read the metadata file: {error}") from None
+    if rows and "file" not in rows[0]:
+        raise PdfError(
+            str(path),
+            "the metadata file has no 'file' column "
+            "(hint: columns file, organisation, organisation_name, published, url)",
+        )
+    out = {}
+    for row in rows:
+        name = Path(str(row.get("file") or "")).name
+        if name:
+            out[name] = Metadata(
+                *(
+                    str(row.get(k) or "").strip()
+                    for k in ("organisation", "organisation_name", "published", "url")
+                )
+            )
+    return out
+
+
+def _metadata_date(text: str) -> str | None:
+    from datetime import date, datetime
+
+    for form in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, form).date().isoformat()
+        except ValueError:
+            continue
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _apply_metadata(facts: dict[str, Found], meta: Metadata, source: str) -> None:
+    """Fill in from the metadata file what the document does not print; never over it."""
+    said = f"from elsewhere: {source}"
+    if meta.published and "published" not in facts and (day := _metadata_date(meta.published)):
+        facts["published"] = Found(day, 0, said)
+    if meta.url and re.match(r"^https?://", meta.url):
+        facts["url"] = Found(meta.url, 0, said)
+    name = meta.organisation_name or meta.organisation
+    if name and "organisation" not in facts:
+        facts["organisation"] = Found(name, 0, said)
+
+
 def draft(
-    pdf: Path, name: str, report_id: str | None = None, content: Path | None = None
+    pdf: Path,
+    name: str,
+    report_id: str | None = None,
+    content: Path | None = None,
+    metadata: Metadata | None = None,
+    metadata_name: str = "",
+    taken: frozenset[str] = frozenset(),
 ) -> tuple[str, Document]:
     """The draft edition of a PDF as text, and the document read from it."""
     document = read_pdf(pdf, name)
     facts = find_facts(document)
-    if content is not None:
-        facts.update(match_vocabulary(document, facts, *project_vocabulary(content)))
+    vocabulary = project_vocabulary(content) if content is not None else Vocabulary()
+    facts.update(match_vocabulary(document, facts, vocabulary.kinds, vocabulary.titles))
+    if organisation := find_organisation(document):
+        facts["organisation"] = organisation
+    if metadata is not None:
+        _apply_metadata(facts, metadata, metadata_name)
+    when = facts.get("inspected") or facts.get("published")
+    year = (
+        int(str(when.value[0] if isinstance(when.value, tuple) else when.value)[:4])
+        if when
+        else None
+    )
+    framework, judged = find_judgements(document, vocabulary.frameworks, year)
+    if framework is not None:
+        page = min(j.printed.page for j in judged)
+        facts["framework"] = Found(
+            str(framework["id"]), page, "the judgements it prints are this framework's"
+        )
+    recommendations = find_recommendations(document.blocks)
+    from builder.parse.parse import REPORT
+
     head = front_matter(
-        facts, report_id or default_id(facts, pdf), Path(name).name, len(document.pages)
+        facts,
+        report_id or default_id(facts, taken | vocabulary.taken),
+        Path(name).name,
+        len(document.pages),
+        judged,
+        recommendations,
+        "organisation" in REPORT.keys,
     )
     return head + "\n" + markdown_body(document.blocks), document
 
@@ -882,66 +1378,327 @@ def _exists(out: Path) -> int:
     return 1
 
 
-def run(args) -> int:
-    """The `import` command: write the draft; one `path: error: message` line and exit 1 on error."""
-    from builder.load.load import display_path
+# Limits on one file: what a hostile or broken PDF may cost before it is given up.
+MAX_SECONDS = 60  # reading one file
+MAX_MEMORY = 512 * 1024 * 1024  # a worker's address space, decompressed streams included
+MAX_PAGES = 2000
 
-    pdf = Path(args.pdf)
-    name = display_path(pdf)
-    out = Path(args.out) if args.out else None
-    report_id = out.stem if out else None
-    if out and out.exists() and not args.force:
-        return _exists(out)
+
+class _TimeUp(Exception):
+    pass
+
+
+def _limit_worker() -> None:
+    """Cap a worker's memory: a decompression bomb fails as MemoryError, not the machine."""
+    import contextlib
+    import resource
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = MAX_MEMORY if hard == resource.RLIM_INFINITY else min(MAX_MEMORY, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+@dataclass
+class Outcome:
+    """What importing one file gave: the draft's text and figures, or the error."""
+
+    name: str
+    text: str = ""
+    facts: dict[str, Found] = field(default_factory=dict)
+    pages: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    imageonly: list[int] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+
+def import_one(
+    pdf: str,
+    name: str,
+    content: str | None,
+    metadata: Metadata | None,
+    metadata_name: str,
+    seconds: float = MAX_SECONDS,
+) -> Outcome:
+    """Import one PDF within the limits; every failure is an Outcome with its one-line error."""
+    import signal
+    import time
+
+    began = time.perf_counter()
+
+    def time_up(signum, frame):
+        raise _TimeUp
+
+    previous = None
+    if hasattr(signal, "setitimer"):
+        try:
+            previous = signal.signal(signal.SIGALRM, time_up)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+        except ValueError:  # not the main thread: no timer
+            previous = None
     try:
-        text, document = draft(pdf, name, report_id, Path(args.root) / "content")
+        text, document = draft(
+            Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
+        )
     except PdfError as error:
-        print(f"{error.path}: error: {error.message}", file=sys.stderr)
-        return 1
-    if out is None:
-        first = text.split("\n")
-        report_id = next(line[4:] for line in first if line.startswith("id: "))
-        out = Path(args.root) / "content" / "reports" / f"{report_id}.md"
-    shown = display_path(out)
-    if out.exists() and not args.force:
-        return _exists(out)
+        return Outcome(name, error=error.message, seconds=time.perf_counter() - began)
+    except _TimeUp:
+        return Outcome(
+            name,
+            error=f"gave up after {seconds:g} s: the PDF is too slow to read (too many pages "
+            "or text operators?)",
+            seconds=time.perf_counter() - began,
+        )
+    except MemoryError:
+        return Outcome(
+            name,
+            error=f"gave up: reading the PDF needs more than {MAX_MEMORY // 2**20} MB "
+            "(a compressed stream that expands too far?)",
+            seconds=time.perf_counter() - began,
+        )
+    except RecursionError:
+        return Outcome(name, error="the PDF's objects nest too deeply to read")
+    finally:
+        if previous is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    facts = find_facts(document)
+    keep = {k: v for k, v in facts.items() if k in ("inspected", "published")}
+    for line in text.split("\n"):
+        if line.startswith("kind: ") and not line.startswith(f"kind: {TODO}"):
+            keep["kind"] = Found(line[6:].split("#")[0].strip(), 1, "")
+        if line.startswith(("organisation: ", "# organisation: ")):
+            value = line.split("organisation: ", 1)[1].split("  # confirm")[0]
+            keep["organisation"] = Found(value.strip('"'), 1, "")
+    return Outcome(
+        name,
+        text,
+        keep,
+        len(document.pages),
+        dict(Counter(block.kind for block in document.blocks)),
+        document.imageonly,
+        seconds=time.perf_counter() - began,
+    )
+
+
+def _pdfs(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """The PDFs named: files as given, and each folder's *.pdf files in name order."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
+            if not found:
+                problems.append(f"{given}: error: the folder holds no .pdf files")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files, problems
+
+
+def _write(out: Path, text: str, force: bool) -> str | None:
+    """Write the draft, never through a symbolic link; the error message, or None."""
+    import os
+
+    if out.is_symlink():
+        return "is a symbolic link: not written (hint: write the draft to a plain file)"
+    if out.exists() and not force:
+        return "the file already exists; not overwritten (hint: add --force to replace it)"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        if not force:
+            flags |= os.O_EXCL
+        fd = os.open(out, flags, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
     except OSError as error:
-        print(f"{shown}: error: cannot write the draft: {error.strerror or error}", file=sys.stderr)
+        return f"cannot write the draft: {error.strerror or error}"
+    return None
+
+
+def _with_id(text: str, report_id: str) -> str:
+    return re.sub(r"(?m)^id: .*$", f"id: {report_id}", text, count=1)
+
+
+def _progress(total: int):
+    """A progress bar on a terminal (tqdm), nothing otherwise: the lines are the record."""
+    if not sys.stderr.isatty() or total < 2:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+
+def run(args) -> int:
+    """The `import` command: a draft per PDF, one line each, then a summary; exit 1 if any failed."""
+    import os
+    import time
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from builder.load.load import display_path
+
+    files, problems = _pdfs(args.pdf)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if args.out and len(files) != 1:
+        print("--out: error: --out names one draft: give one PDF with it", file=sys.stderr)
         return 1
-    if document.imageonly:
-        numbers = ", ".join(str(n) for n in document.imageonly)
+    if _pdfminer() is None:
+        for pdf in files:
+            print(f"{display_path(pdf)}: error: {HINT_INSTALL}", file=sys.stderr)
+        return 1
+    metadata: dict[str, Metadata] = {}
+    metadata_name = ""
+    if args.metadata:
+        metadata_name = display_path(Path(args.metadata))
+        try:
+            metadata = read_metadata(Path(args.metadata))
+        except PdfError as error:
+            print(f"{metadata_name}: error: {error.message}", file=sys.stderr)
+            return 1
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force and not out.is_symlink():
+        return _exists(out)
+    content = Path(args.root) / "content"
+    reports = content / "reports"
+    taken = set(project_vocabulary(content).taken)
+    earlier = _earlier_drafts(reports)
+    began = time.perf_counter()
+    jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files) or 1))
+    tasks = [
+        (str(pdf), display_path(pdf), str(content), metadata.get(pdf.name), metadata_name)
+        for pdf in files
+    ]
+    outcomes: dict[int, Outcome] = {}
+    bar = _progress(len(tasks))
+    written = failed = 0
+
+    def finish(index: int, outcome: Outcome) -> None:
+        nonlocal written, failed
+        outcomes[index] = outcome
+        target = out or earlier.get(Path(tasks[index][0]).name)
+        message = _report(outcome, target, reports, taken, args.force, display_path)
+        if bar is not None:
+            bar.clear()
+        print(message, file=sys.stderr)
+        if bar is not None:
+            bar.update(1)
+        if message.split(": ", 2)[1:2] == ["error"] or outcome.error:
+            failed += 1
+        else:
+            written += 1
+
+    pending = list(range(len(tasks)))
+    import multiprocessing
+
+    while pending:
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_limit_worker) as pool:
+                futures = {pool.submit(import_one, *tasks[i]): i for i in pending}
+                for future in as_completed(futures):
+                    index = futures[future]
+                    finish(index, future.result())
+                    pending.remove(index)
+        except BrokenProcessPool:
+            # A worker died (killed for its memory?): the files it held are retried one by one,
+            # and the one that kills its worker alone is named.
+            if jobs == 1 and len(pending) >= 1:
+                index = pending.pop(0)
+                finish(index, Outcome(tasks[index][1], error="reading the PDF stopped its worker"))
+            jobs = 1
+    if bar is not None:
+        bar.close()
+    if len(files) > 1 or problems:
+        seconds = time.perf_counter() - began
         print(
-            f"{name}: warning: no text on page{'s' if len(document.imageonly) > 1 else ''} "
-            f"{numbers} (scanned images?): the draft lacks their words",
+            f"{written} draft{'s' if written != 1 else ''} written, {failed} failed, "
+            f"from {len(files)} PDF{'s' if len(files) != 1 else ''} in {seconds:.1f} s",
             file=sys.stderr,
         )
+    return 1 if failed or problems else 0
+
+
+def _earlier_drafts(reports: Path) -> dict[str, Path]:
+    """The reports an import wrote before, by the PDF's name: importing it again goes there."""
+    found: dict[str, Path] = {}
+    try:
+        paths = sorted(reports.glob("*.md"))
+    except OSError:
+        return found
+    for path in paths:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                head = handle.read(400)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if m := re.search(r"^# Draft imported from (.+?) \(\d+ pages?\)", head, re.M):
+            found.setdefault(m.group(1), path)
+    return found
+
+
+def _report(
+    outcome: Outcome, out: Path | None, reports: Path, taken: set[str], force, shown
+) -> str:
+    """Write one outcome's draft; its one line."""
+    if outcome.error:
+        return f"{outcome.name}: error: {outcome.error}"
+    if out is not None:
+        report_id = out.stem
+        target = out
+    else:
+        report_id = default_id(outcome.facts, frozenset(taken))
+        target = reports / f"{report_id}.md"
+    taken.add(report_id)
+    problem = _write(target, _with_id(outcome.text, report_id), force)
+    if problem:
+        return f"{shown(target)}: error: {problem}"
+    lines = []
+    if outcome.imageonly:
+        numbers = ", ".join(str(n) for n in outcome.imageonly)
+        lines.append(
+            f"{outcome.name}: warning: no text on page{'s' if len(outcome.imageonly) > 1 else ''} "
+            f"{numbers} (scanned images?): the draft lacks their words"
+        )
+    text = _with_id(outcome.text, report_id)
     marks = len(unconfirmed(text))
-    counts = Counter(block.kind for block in document.blocks)
-    print(
-        f"{shown}: draft written from {len(document.pages)} pages: {counts['numbered']} numbered "
-        f"paragraphs, {counts['heading']} headings, {counts['bullet']} list items; "
-        f"{marks} front-matter values to confirm or fill in",
-        file=sys.stderr,
+    counts = outcome.counts
+    judgements = sum(1 for line in text.split("\n") if re.match(r"  - \{area: ", line))
+    recommendations = sum(1 for line in text.split("\n") if line.startswith("  - quote: "))
+    lines.append(
+        f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} "
+        f"page{'s' if outcome.pages != 1 else ''}): "
+        f"{counts.get('numbered', 0)} numbered paragraphs, {counts.get('heading', 0)} headings, "
+        f"{counts.get('bullet', 0)} list items, {judgements} judgements, {recommendations} "
+        f"recommendations; {marks} front-matter values to confirm or fill in"
     )
-    return 0
+    return "\n".join(lines)
 
 
 def register(commands) -> None:
     """Add the `import` subcommand to the command line."""
     i = commands.add_parser(
         "import",
-        help="turn a published report PDF into a draft edition",
-        description="Read a report PDF and write a draft edition: the text as Markdown with its "
-        "paragraph numbers, headings and lists, page furniture removed, and front matter "
-        "pre-filled from the document, each value marked for the editor to confirm.",
+        help="turn published report PDFs into draft editions",
+        description="Read report PDFs and write a draft edition of each: the text as Markdown "
+        "with its paragraph numbers, headings, lists and footnotes, page furniture removed, and "
+        "front matter pre-filled from the document (judgements, the report's own "
+        "recommendations, dates, lead inspector), each value marked for the editor to confirm. "
+        "Files are read in parallel on every core; one line per file, then a summary.",
     )
-    i.add_argument("pdf", metavar="FILE.pdf", help="the published report")
+    i.add_argument(
+        "pdf", metavar="FILE.pdf", nargs="+", help="published reports, or folders of them"
+    )
     i.add_argument(
         "--out",
-        help="the draft's path (default: ROOT/content/reports/ID.md, the id made from the "
-        "inspection's year and month and the file's name)",
+        help="the draft's path, for one PDF (default: ROOT/content/reports/ID.md, the id made "
+        "from the inspection's year and month and the report's kind)",
     )
     i.add_argument(
         "--root",
@@ -949,5 +1706,14 @@ def register(commands) -> None:
         help="project folder holding content/, whose report kinds and frameworks the draft "
         "may name (default: .)",
     )
-    i.add_argument("--force", action="store_true", help="replace the file at --out if it exists")
+    i.add_argument(
+        "--metadata",
+        metavar="FILE.csv",
+        help="what the PDFs do not print: a CSV with columns file, organisation, "
+        "organisation_name, published, url (each value marked as from elsewhere)",
+    )
+    i.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="files read at once (default: every core)"
+    )
+    i.add_argument("--force", action="store_true", help="replace a draft that exists")
     i.set_defaults(run=run)

@@ -208,6 +208,8 @@ REPORT_TEMPLATE = """\
 ---
 # A new report: fill in each value, paste the document's text below the closing '---' line,
 # then run `inspection-history check`. inspection-history's authoring guide explains every key.
+# A draft checks but a strict build will not publish it: delete the next line once it is filled in.
+draft: true
 id: {id}   # must match the file name; begins with the year and month
 title: {title}
 kind: {kind}   # one of: {kinds}

@@ -64,7 +64,9 @@ def test_a_report_added_to_the_bundled_content_is_held_to_its_rules(tmp_path: Pa
     made = run(["new", "report", "--id", "2024-03-monitoring", "--date", "2024-03-15"], tmp_path)
     assert made.returncode == 0, made.stderr
     path = tmp_path / "content" / "reports" / "2024-03-monitoring.md"
-    path.write_text(path.read_text() + "## Findings\n\n1. Supervision is now regular.\n")
+    # Filled in: no longer a draft (a draft is refused by a strict check of its own).
+    filled = path.read_text().replace("draft: true\n", "")
+    path.write_text(filled + "## Findings\n\n1. Supervision is now regular.\n")
     result = run(["check", "--strict", "--base-url", "https://history.example.gov.uk/"], tmp_path)
     assert result.returncode == 1
     line = path.read_text().splitlines().index("1. Supervision is now regular.") + 1

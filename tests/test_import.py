@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,7 +165,9 @@ def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
     assert data["authors"] == [{"name": "Ian Young", "role": "Lead inspector"}]
     assert data["publisher"] == "Ofsted"
     assert data["licence"] == {"name": "Crown copyright"}
-    assert data["published"] is None  # the document states none: the builder reports it missing
+    assert "published" not in data  # the document states none: a to-do, not a guess
+    assert data["draft"] is True
+    assert data["kind"] == "inspection-report"
     assert (
         "inspected: {start: 2013-07-08, end: 2013-07-17}  "
         "# confirm: page 1, 'Inspection dates: 8 – 17 July 2013'" in head
@@ -172,28 +176,61 @@ def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
         '  - {name: "Ian Young", role: Lead inspector}  '
         "# confirm: page 1, 'Lead inspector: Ian Young HMI'" in head
     )
-    assert unconfirmed(draft) == [
-        (6, "confirm: page 1, the largest type on the first page"),
-        (7, "to do: one of the kinds in content/site.yml"),
-        (8, "to do: framework: an id from content/frameworks.yml, if the report has one"),
-        (9, "confirm: page 1, 'Inspection dates: 8 – 17 July 2013'"),
-        (10, "to do: the document's date (not found in the document)"),
-        (12, "confirm: page 1, 'Lead inspector: Ian Young HMI'"),
-        (13, "confirm: page 4, the document names Ofsted"),
-        (15, "to do: the document's title and where it is published"),
-        (17, "confirm: page 1, '© Crown copyright 2013'"),
+    assert unconfirmed(draft)[:11] == [
+        (8, "confirm: page 1, the largest type on the first page"),
+        (9, "confirm: page 1, the document says 'Inspection of'"),
+        (10, "confirm: page 1, the cover names 'Wiltshire Council'"),
+        (11, "to do: framework: an id from content/frameworks.yml, if the report has one"),
+        (12, "confirm: page 1, 'Inspection dates: 8 – 17 July 2013'"),
+        (13, "to do: published: the document's date (the document does not print it)"),
+        (15, "confirm: page 1, 'Lead inspector: Ian Young HMI'"),
+        (16, "confirm: page 4, the document names Ofsted"),
+        (18, "to do: the title the publisher gives the document"),
+        (19, "to do: url: where the document is published"),
+        (21, "confirm: page 1, '© Crown copyright 2013'"),
     ]
+    # The areas for improvement are the report's own recommendations, with their timescale.
+    assert data["recommendations"][0] == {
+        "quote": "Strengthen planning arrangements for children assessed by social workers as "
+        "being in need, so that a detailed plan is in place for each eligible child, with clear "
+        "measurable outcomes.",
+        "timescale": "Immediately",
+    }
 
 
-def test_the_builder_reports_what_the_draft_still_lacks(pdfs, tmp_path, capsys, fixture_copy):
-    imported(pdfs["report"], fixture_copy / "reports" / "2013-07-protection.md", capsys)
-    status, _, err = run(["check", "--content", str(fixture_copy)], capsys)
+def test_a_draft_passes_check_and_a_strict_build_refuses_it(pdfs, tmp_path, capfd, fixture_copy):
+    draft = fixture_copy / "reports" / "2013-07-protection.md"
+    assert (
+        cli.main(["import", str(pdfs["report"]), "--out", str(draft), "--root", str(FIXTURE_SITE)])
+        == 0
+    )
+    capfd.readouterr()
+    status = cli.main(["check", "--content", str(fixture_copy)])
+    err = capfd.readouterr().err
+    assert status == 0, err
+    assert "2013-07-protection.md:6: warning: a draft, not yet confirmed by an editor" in err
+    site = tmp_path / "site"
+    # Built as it is, the draft shows its banner, and its unlinked recommendations link nowhere.
+    preview = tmp_path / "preview"
+    assert cli.main(["build", "--content", str(fixture_copy), "--out", str(preview)]) == 0
+    warnings = [line for line in capfd.readouterr().err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and ":6: warning: a draft" in warnings[0], warnings
+    page = (preview / "reports" / "2013-07-protection" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="draft-banner" role="note"><strong>Draft.</strong>' in page
+    assert "Not yet linked to a tracked recommendation." in page
+    status = cli.main(["build", "--content", str(fixture_copy), "--out", str(site), "--strict"])
+    err = capfd.readouterr().err
     assert status == 1
-    problems = [line.split(": error: ")[1] for line in err.splitlines() if ": error: " in line]
-    assert problems == [
-        "report front matter is missing required key 'kind'",
-        "report front matter is missing required key 'published'",
-    ]
+    assert "2013-07-protection.md:6: warning: a draft" in err
+    assert not site.exists()
+    out = subprocess.run(
+        [sys.executable, "-m", "builder", "check", "--content", str(fixture_copy), "--todo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    assert "report '2013-07-protection' is a draft: confirm it, then delete 'draft: true'" in out
+    assert "recommendation 1 of '2013-07-protection' is not linked: give it 'tracks'" in out
 
 
 def test_letter_draft(pdfs, tmp_path, capsys):
@@ -316,20 +353,22 @@ def test_default_path_and_no_overwrite(pdfs, tmp_path, capsys, monkeypatch):
     shutil.copy(pdfs["letter"], tmp_path / "Wiltshire focused visit.pdf")
     status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
     assert status == 0
-    assert err == (
-        "content/reports/2022-01-wiltshire-focused-visit.md: draft written from 3 pages: "
-        "0 numbered paragraphs, 5 headings, 2 list items; 9 front-matter values to confirm or "
-        "fill in\n"
+    # The id is the date and kind, never the file's name (no kind here: no site.yml).
+    assert err.startswith(
+        "content/reports/2022-01-report.md: draft written from Wiltshire focused visit.pdf "
+        "(3 pages): 0 numbered paragraphs, 5 headings, 2 list items, 0 judgements, "
     )
-    target = tmp_path / "content" / "reports" / "2022-01-wiltshire-focused-visit.md"
-    target.write_text("edited", encoding="utf-8")
+    target = tmp_path / "content" / "reports" / "2022-01-report.md"
+    # Edited by the editor: importing the same PDF again finds its draft and leaves it alone.
+    edited = target.read_text(encoding="utf-8").replace("draft: true\n", "")
+    target.write_text(edited, encoding="utf-8")
     status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
     assert status == 1
     assert err == (
-        "content/reports/2022-01-wiltshire-focused-visit.md: error: the file already exists; "
+        "content/reports/2022-01-report.md: error: the file already exists; "
         "not overwritten (hint: add --force to replace it)\n"
     )
-    assert target.read_text(encoding="utf-8") == "edited"
+    assert target.read_text(encoding="utf-8") == edited
     status, _, _ = run(["import", "Wiltshire focused visit.pdf", "--force"], capsys)
     assert status == 0
     assert target.read_text(encoding="utf-8").startswith("---\n# Draft imported from")
@@ -395,7 +434,7 @@ def test_without_pdfminer_the_command_says_what_to_install(pdfs, tmp_path, capsy
     assert status == 1
     assert err.endswith(
         "visit.pdf: error: reading PDFs needs pdfminer.six "
-        "(hint: pip install 'pdfminer.six>=20231228')\n"
+        "(hint: pip install 'pdfminer.six>=20231228' 'pypdfium2>=4.30' 'pyspellchecker>=0.8')\n"
     )
 
 

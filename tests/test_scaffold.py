@@ -97,9 +97,13 @@ def test_new_report_takes_the_month_from_the_given_date(tmp_path: Path):
         assert f"\n{key}:" in text
     assert 'title: "Focused visit: care leavers"' in text
     assert "published: 2024-03-15" in text
-    # As written, the new report passes the site's checks and rules.
-    checked = run(["check", "--strict", "--base-url", ADDRESS], tmp_path)
+    # As written, the new report passes the site's checks and rules, as a draft: a strict
+    # check (as a strict build) refuses to publish it until it is filled in.
+    checked = run(["check", "--base-url", ADDRESS], tmp_path)
     assert checked.returncode == 0, checked.stderr
+    checked = run(["check", "--strict", "--base-url", ADDRESS], tmp_path)
+    assert checked.returncode == 1
+    assert f"{path.relative_to(tmp_path).as_posix()}:5: warning: a draft" in checked.stderr
 
 
 def test_new_report_takes_the_next_free_id_and_never_overwrites(tmp_path: Path):

@@ -26,7 +26,9 @@ def todo_items(
     `texts` are the content files' texts by path, for the marks an import leaves to confirm.
     """
     groups = [
+        ("drafts not yet confirmed (a strict build does not publish them)", _drafts(site)),
         ("imported values to confirm or fill in", _marked_values(texts or {})),
+        ("the reports' own recommendations not linked to a tracked one", _unlinked(site)),
         ("numbered paragraphs and listed findings without a theme", _unthemed(site)),
         ("themes never used", _unused_themes(site)),
         ("tracked recommendations never used", _unused_recommendations(site)),
@@ -38,6 +40,31 @@ def todo_items(
 
 def _item(path: str, line: int, message: str) -> Diagnostic:
     return Diagnostic(path, line, "todo", message)
+
+
+def _drafts(site: Site) -> list[Diagnostic]:
+    return [
+        _item(
+            view.report.where.path,
+            view.report.where.of("draft").line,
+            f"report '{view.report.id}' is a draft: confirm it, then delete 'draft: true'",
+        )
+        for view in site.reports
+        if view.report.draft
+    ]
+
+
+def _unlinked(site: Site) -> list[Diagnostic]:
+    return [
+        _item(
+            r.where.path,
+            r.where.line,
+            f"recommendation {i} of '{view.report.id}' is not linked: give it 'tracks'",
+        )
+        for view in site.reports
+        for i, r in enumerate(view.report.recommendations, 1)
+        if not r.tracks
+    ]
 
 
 def _unthemed(site: Site) -> list[Diagnostic]:

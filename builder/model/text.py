@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import markdown
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, AtomicString
 
@@ -114,6 +115,37 @@ class _PlainText(Treeprocessor):
                 element.text = AtomicString(text)
 
 
+class _FootnoteMarks(Treeprocessor):
+    """Put the footnote extension's own characters in place of its placeholders at once.
+
+    It writes its back links with placeholders that only its postprocessor replaces, after the
+    blocks are given ids and anchored: ids and quotable text would hold the placeholders.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        from markdown.extensions import footnotes
+
+        marks = {
+            footnotes.FN_BACKLINK_TEXT: "\u21a9",
+            footnotes.NBSP_PLACEHOLDER: "\xa0",
+        }
+        for element in root.iter():
+            for attribute in ("text", "tail"):
+                value = getattr(element, attribute)
+                if value and "\x02" in value:
+                    for mark, character in marks.items():
+                        value = value.replace(mark, character)
+                    setattr(element, attribute, value)
+
+
+class _Footnotes(FootnoteExtension):
+    """Footnotes whose back links are written before the blocks get their ids."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        super().extendMarkdown(md)
+        md.treeprocessors.register(_FootnoteMarks(md), "footnote_marks", 45)
+
+
 def _markdown(
     *extensions: markdown.Extension, base_path: str = "/", shared: bool = False
 ) -> tuple[markdown.Markdown, _LinkPolicy]:
@@ -130,7 +162,11 @@ def _markdown(
 def render_body(body: str, targets: list[Target]) -> RenderedText:
     """Render a report body, anchoring every target; pure: text in, HTML and findings out."""
     anchors = AnnotationAnchors(targets)
-    md, policy = _markdown(ParagraphAnchors(), anchors)
+    # A document's footnotes ('[^1]' and '[^1]: text', as an import writes them) are its words:
+    # they render as a list at the end of the text, where they can be quoted and annotated.
+    md, policy = _markdown(
+        ParagraphAnchors(), anchors, _Footnotes(BACKLINK_TITLE="Back to the text of note %d")
+    )
     html = md.convert(body)
     return RenderedText(
         html,

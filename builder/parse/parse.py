@@ -19,6 +19,7 @@ from builder.parse.records import (
     BASES,
     RULES,
     Annotation,
+    Area,
     Contact,
     DateFact,
     Event,
@@ -77,6 +78,10 @@ class _Record(Protocol):
 T = TypeVar("T", bound=_Record)
 # Stands in for a required date that is missing; the record holding it is then dropped.
 _NO_DATE = DateFact(PartialDate(0))
+DRAFT_DATE_NOTE = (
+    "The document prints no date of its own: the inspection's last day stands in until an "
+    "editor fills in the date of publication."
+)
 EDITIONS = ("full", "summary")
 
 # The kinds of value, shared by every schema below.
@@ -256,6 +261,11 @@ SETTINGS = Schema(
 SCOPE = Schema(
     "scope", Scope, (Field("id", ID, required=True), Field("title", TEXT, required=True))
 )
+AREA = Schema(
+    "area",
+    Area,
+    (Field("area", TEXT, required=True), Field("scope", ID), Field("headline", FLAG)),
+)
 GRADE = Schema(
     "grade",
     Grade,
@@ -275,6 +285,7 @@ FRAMEWORK = Schema(
         Field("description", LINES),
         Field("scale", Items(GRADE)),
         Field("scopes", Items(SCOPE)),
+        Field("areas", Items(AREA)),
     ),
     where=item_where,
     keep=always,  # its problems are reported, and the reports that name it still find it
@@ -398,6 +409,14 @@ def _check_annotation(f: Fields, v: Values) -> None:
 
 
 def _check_report(f: Fields, v: Values) -> None:
+    if v["published"] is _NO_DATE and not f.has("published"):
+        if not v["draft"]:
+            f.error(f.line, f"{f.what} is missing required key 'published'")
+        elif v["inspected"] is not None:
+            # A draft whose document prints no date of its own (an ILACS report) stands on its
+            # inspection's last day until an editor fills the date in; it is never published so.
+            last = v["inspected"].end or v["inspected"].start
+            v["published"] = DateFact(last, basis="inferred", note=DRAFT_DATE_NOTE)
     if not v["authors"] and isinstance(f.raw("authors"), (list, type(None))):
         # (not after "must be a list")
         f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
@@ -463,7 +482,8 @@ OWN_RECOMMENDATION = Schema(
     (
         ANCHOR,
         Field("timescale", TEXT),
-        Field("tracks", ID, required=True),
+        # Left out, the recommendation is not yet linked to one the history tracks (an import's).
+        Field("tracks", ID),
         Field(
             "status",
             Choice(
@@ -503,7 +523,7 @@ REPORT = Schema(
         Field("kind", ID, required=True),
         Field("framework", ID),
         Field("inspected", DATE),
-        Field("published", DATE, required=True, default=_NO_DATE),
+        Field("published", DATE, default=_NO_DATE),  # required unless a draft: _check_report
         Field("presented", DATE),
         Field("authors", Items(AUTHOR)),
         Field("publisher", TEXT, required=True),
@@ -526,6 +546,7 @@ REPORT = Schema(
         Field("mentions", Items(MENTION)),
         Field("added", DATE_START),
         Field("repairs", Items(REPAIR)),
+        Field("draft", FLAG),
     ),
     check=_check_report,
 )
@@ -684,6 +705,13 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     if not f.ok and not isinstance(data, LineDict):
         return None
     report = Report(**values(REPORT, f), body=body, body_line=body_line, where=_file_where(f))
+    if report.draft and f.ok:
+        diagnostics.warning(
+            path,
+            f.line_of("draft"),
+            "a draft, not yet confirmed by an editor: a strict build will not publish it "
+            "(hint: confirm each marked value, then delete 'draft: true')",
+        )
     return report if f.ok and report.published is not _NO_DATE and not problem else None
 
 

@@ -112,6 +112,15 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A judgement a framework gives: its area as printed, its scope, and whether it is the headline."""
+
+    area: str
+    scope: str = ""
+    headline: bool = False
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
@@ -120,6 +129,7 @@ class Framework:
     scale: tuple[Grade, ...]
     where: Where
     scopes: tuple[Scope, ...] = ()
+    areas: tuple[Area, ...] = ()  # the judgements it gives, for an import to recognise
 
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.scale if g.grade == grade_id), None)
@@ -265,6 +275,9 @@ class Report:
     added: PartialDate | None = None  # when this edition joined the collection (the feed's "new")
     short_title: str = ""  # for headings, strips and links where space is tight
     repairs: tuple[Repair, ...] = ()  # the edition's repairs of spelling and hyphens, disclosed
+    # Not yet confirmed by an editor (an import, a new report): checks, previews with a banner,
+    # and a strict build refuses to publish it.
+    draft: bool = False
 
     @property
     def brief_title(self) -> str:
