@@ -213,8 +213,17 @@ def test_the_progress_line_counts_each_stage_once_and_its_clock_starts_with_the_
             stages.started -= 2  # the work began two seconds ago: the line shows at once
             for stage in ("load", "parse", "write cache", "write cache"):
                 stages[stage] = 0.1
-    shown = os.read(master, 65536).decode()
+    chunks = []
+    while True:  # a terminal hands over what was written in pieces: read until its end closed
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
     os.close(master)
+    shown = b"".join(chunks).decode()
     lines = [line for line in shown.split("\r") if line.strip()]
     assert lines[0] == "building [00:02]: stages done 1, last: load"
     assert lines[-1] == "building [00:02]: stages done 3, last: write cache"
