@@ -23,10 +23,64 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from builder.importpdf import Block, Document, Line
+# The layout of a PDF as the importer reads it: lines on pages, then the draft's blocks.
+
+
+@dataclass
+class Line:
+    """One line of text as laid out on the page (top and bottom measured from the page's top)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+    column: int = 0
+    # The pieces set apart on one baseline, left to right (x0, x1, text): a table's cells.
+    pieces: list[tuple[float, float, str]] = field(default_factory=list)
+    footnote: str | None = None  # the number a footnote's text begins with
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)  # as extracted, then without furniture
+    clean_lines: list[Line] = field(default_factory=list)  # furniture removed, reading order
+    tables: list[Table] = field(default_factory=list)  # judgement tables, read by position
+
+
+@dataclass
+class Block:
+    """A paragraph, heading or list item of the draft."""
+
+    kind: str  # "heading", "numbered", "bullet" or "paragraph"
+    text: str
+    page: int
+    size: float
+    bold: bool
+    level: int = 2
+    lines: list[str] = field(default_factory=list)  # set when the lines are kept as they are
+    depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item
+    note: str = ""  # a footnote's number as printed
+    rows: list[tuple[str, str]] = field(default_factory=list)  # a table's, the first its header
+    x0: float = 0.0
+
+
+@dataclass
+class Document:
+    path: str
+    pages: list[Page]
+    blocks: list[Block]
+    body_size: float
+    imageonly: list[int] = field(default_factory=list)  # pages without any text
+
 
 GRADE_WORDS = r"outstanding|good|adequate|inadequate|requires? improvement(?: to be good)?"
 _GRADE = re.compile(rf"(?i)({GRADE_WORDS})")
