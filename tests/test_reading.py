@@ -18,6 +18,7 @@ from reading_checks import (
     axe_script,
     contrast,
     contrast_everywhere,
+    focus_changes,
     focus_rows,
     note_placement,
     overflow,
@@ -279,6 +280,26 @@ def test_focus_highlight_contrasts_with_every_background(contexts, fixture_site_
             selector,
         )
         assert _ratio(around, "rgb(11, 12, 12)") >= 3, (selector, around)
+
+
+def test_focus_shows_on_every_control_of_every_page_type(contexts, fixture_site_url):
+    """Focus every focusable element of every page (and of the search page with results): each
+    must look different when focused, and a focus outline is 3:1 or more against what is around."""
+    page = contexts[1280]
+    paths = ["/search/?q=supervision"] + site_pages(fixture_site_url)
+    problems, seen = [], 0
+    for path in paths:
+        page.goto(fixture_site_url + path)
+        if "?q=" in path:
+            page.wait_for_selector("body[data-search-ready] .search-hit a")
+        for c in focus_changes(page):
+            seen += 1
+            if not c["focused"] or not c["changed"]:
+                problems.append(f"{path}: {c['what']}")
+            elif c["outline"] and _ratio(c["outline"], c["around"]) < 3:
+                problems.append(f"{path}: outline {c['outline']} on {c['around']}: {c['what']}")
+    assert seen > 200
+    assert not problems, "\n".join(problems)
 
 
 def _ratio(a: str, b: str) -> float:
