@@ -164,6 +164,29 @@ def test_public_sector_basics(fixture_files):
         assert 'Last updated: <time datetime="2022-02-28">28 February 2022</time>' in page
 
 
+def test_accessibility_statement_says_what_the_tests_prove_and_whom_to_tell(fixture_files):
+    statement = text(fixture_files, "accessibility/index.html")
+    assert "there is none" not in statement
+    assert "Only the search page uses it" in statement
+    assert "the search page with results included" in statement
+    assert '<a href="https://example.org/accessibility-problem">tell the editors</a>' in statement
+
+
+def test_contact_addresses_are_checked():
+    diagnostics = Diagnostics()
+    parse_settings(
+        "title: T\norganisation: O\nkinds: {a: A}\n"
+        "contact: {email: e@example.org, accessibility: 'call us'}\n",
+        "site.yml",
+        diagnostics,
+    )
+    messages = [d.format() for d in diagnostics.sorted()]
+    assert messages == [
+        "site.yml:4: error: 'accessibility' must be an address starting with mailto:, http:// "
+        "or https://, not 'call us'"
+    ]
+
+
 def test_last_updated_from_settings():
     settings = parse_settings(
         "title: T\norganisation: O\nupdated: 2024-03-01\nkinds: {a: A}\n"
