@@ -209,7 +209,9 @@ def test_data_files_parse_and_match_the_pages(fixture_files):
         "2019-06-second": "raised",
         "2022-01-visit": "raised-again",
     }
-    rows = list(csv.DictReader(io.StringIO(fixture_files["data/annotations.csv"].decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(fixture_files["data/annotations.csv"].decode("utf-8-sig")))
+    )
     assert len(rows) == len(json.loads(fixture_files["data/annotations.json"]))
     annotations = json.loads(fixture_files["data/annotations.jsonld"])
     assert annotations["@context"] == "http://www.w3.org/ns/anno.jsonld"
@@ -219,7 +221,9 @@ def test_data_files_parse_and_match_the_pages(fixture_files):
         if i["target"]["selector"].get("refinedBy", {}).get("exact") == "Supervision is regular"
     )
     assert quote["target"]["source"] == "https://history.example.org/reports/2013-07-first/"
-    judgements = list(csv.DictReader(io.StringIO(fixture_files["data/judgements.csv"].decode())))
+    judgements = list(
+        csv.DictReader(io.StringIO(fixture_files["data/judgements.csv"].decode("utf-8-sig")))
+    )
     assert [
         (j["item"], j["grade"]) for j in judgements if j["series"] == "overall-effectiveness"
     ] == [
