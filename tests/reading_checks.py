@@ -226,3 +226,25 @@ def focus_changes(page) -> list[dict]:
     """
     page.keyboard.press("Tab")  # the keyboard's modality: focus-visible styles apply from here
     return page.evaluate(_FOCUS_JS)
+
+
+def blank_text_column(page) -> dict:
+    """How much of the report's text column is left blank while notes beside it run on.
+
+    Between each two blocks of the text in turn, whatever space is more than the usual margin
+    (24 CSS px) is blank; `share` is their sum over the height of the report's text.
+    """
+    return page.evaluate(
+        """() => {
+          const body = document.querySelector('.report-body');
+          const blocks = Array.from(body.children).filter(e => !e.matches('.notes'))
+            .map(e => e.getBoundingClientRect()).filter(r => r.height > 0);
+          let blank = 0, worst = 0;
+          for (let i = 1; i < blocks.length; i++) {
+            const gap = Math.max(0, blocks[i].top - blocks[i - 1].bottom - 24);
+            blank += gap; worst = Math.max(worst, gap);
+          }
+          const height = body.getBoundingClientRect().height;
+          return {blank, worst, height, share: height ? blank / height : 0};
+        }"""
+    )

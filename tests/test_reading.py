@@ -16,6 +16,7 @@ import pytest
 from reading_checks import (
     TEXT_SPACING,
     axe_script,
+    blank_text_column,
     contrast,
     contrast_everywhere,
     focus_changes,
@@ -63,7 +64,7 @@ def test_report_headings_sit_under_the_page_heading_and_fill_the_contents(fixtur
 def test_notes_of_one_block_form_one_group_after_it(fixture_files):
     html = text(fixture_files, "reports/2013-07-first/index.html")
     assert '<p id="p2" aria-details="notes-p2">' in html  # for notes on the whole paragraph
-    group = re.search(r'</p>\n<div class="notes" id="notes-p2">(.*?)\n</div>', html, re.S)
+    group = re.search(r'</p>\n<div class="notes[^"]*" id="notes-p2">(.*?)\n</div>', html, re.S)
     assert group is not None
     assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [
         "aside-note-1",
@@ -82,7 +83,7 @@ def test_notes_of_one_block_form_one_group_after_it(fixture_files):
 
 def test_every_highlight_points_to_a_note_with_a_unique_name(fixture_files, real_files):
     for files in (fixture_files, real_files):
-        for name in [n for n in files if n.startswith("reports/") and n.count("/") == 2]:
+        for name in [n for n in files if re.fullmatch(r"reports/[^/]+/index\.html", n)]:
             html = text(files, name)
             ids = set(re.findall(r' id="([^"]+)"', html))
             details = re.findall(
@@ -110,7 +111,8 @@ def test_report_page_is_citable(fixture_files):
     html = text(fixture_files, "reports/2013-07-first/index.html")
     for tag in (
         '<meta name="citation_title" content="Inspection of arrangements for the protection of children">',
-        '<meta name="citation_author" content="Ian Example">',
+        '<meta name="citation_author" content="Ofsted,">',
+        '<meta name="citation_technical_report_institution" content="Ofsted">',
         '<meta name="citation_publication_date" content="2013">',
         '<meta name="citation_publisher" content="Ofsted">',
         '<meta name="citation_public_url" content="https://history.example.org/reports/2013-07-first/">',
@@ -123,7 +125,7 @@ def test_report_page_is_citable(fixture_files):
         "Ofsted (2013). <cite>Inspection of arrangements for the protection of children</cite>"
         in cite
     )
-    assert "“Ofsted (2013), paragraph 2”" in cite
+    assert "Ofsted (2013), paragraph 2. <cite>" in cite
     assert 'Original document: <a href="https://example.org/first.pdf">' in cite
     other = text(fixture_files, "reports/2019-06-second/index.html")  # only where it is published
     assert "citation_pdf_url" not in other
@@ -167,7 +169,7 @@ def test_public_sector_basics(fixture_files):
 def test_accessibility_statement_says_what_the_tests_prove_and_whom_to_tell(fixture_files):
     statement = text(fixture_files, "accessibility/index.html")
     assert "there is none" not in statement
-    assert "Only the search page uses it" in statement
+    assert "Only two things use it: search" in statement
     assert "the search page with results included" in statement
     assert '<a href="https://example.org/accessibility-problem">tell the editors</a>' in statement
 
@@ -202,8 +204,12 @@ def test_themes_index_describes_each_theme(fixture_files):
     html = text(fixture_files, "themes/index.html")
     assert (
         '<h2 id="theme-supervision"><a href="/themes/supervision/">Supervision</a></h2>\n'
-        '    <div class="theme-description"><p>Supervision of social workers.</p>' in html
+        '    <p class="theme-description">Supervision of social workers.</p>\n'
+        '    <p class="meta">4 passages in 3 reports, 2013–2022</p>' in html
     )
+    # A to Z, whatever order themes.yml gives (it lists supervision first).
+    titles = re.findall(r'<h2 id="theme-[^"]+"><a href="[^"]+">([^<]+)</a>', html)
+    assert titles == ["Private fostering", "Records", "Supervision"]
 
 
 def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
@@ -215,7 +221,7 @@ def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
     assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in html
     for name in listed:
         documented = {key for key, _ in DICTIONARY[name][1]}
-        blob = fixture_files[f"data/{name}"].decode("utf-8")
+        blob = fixture_files[f"data/{name}"].decode("utf-8-sig")
         if name.endswith(".csv"):
             keys = set(next(csv.reader(io.StringIO(blob))))
         elif name.endswith(".jsonld"):
@@ -227,6 +233,49 @@ def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
             assert keys == documented, (name, documented - keys)
         for key in documented:
             assert f"<code>{key}</code>" in html
+
+
+def test_csv_files_open_in_a_spreadsheet(fixture_files):
+    """A byte order mark, titles beside ids, dates with their precision, true and false."""
+    for name in [n for n in fixture_files if n.startswith("data/") and n.endswith(".csv")]:
+        assert fixture_files[name].startswith("\ufeff".encode()), name
+        assert b",True," not in fixture_files[name] and b",False," not in fixture_files[name]
+
+    def rows(name: str) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(fixture_files[f"data/{name}"].decode("utf-8-sig"))))
+
+    reports = {r["id"]: r for r in rows("reports.csv")}
+    assert reports["2013-07-first"]["published"] == "2013"
+    assert reports["2013-07-first"]["published_precision"] == "year"
+    assert reports["2019-06-second"]["published_precision"] == "day"
+    assert reports["2019-06-second"]["inspected_precision"] == "month"
+    judgement = rows("judgements.csv")[0]
+    assert judgement["item_title"] and judgement["in_collection"] in ("true", "false")
+    recs = rows("recommendations.csv")
+    supervision = [r for r in recs if r["recommendation"] == "supervision"][0]
+    assert supervision["title"] == "Regular supervision"
+    assert supervision["open"] in ("true", "false")
+    assert supervision["report_title"] and "first_raised" in supervision
+    notes = {r["id"]: r for r in rows("annotations.csv")}
+    assert notes["2013-07-first#note-1"]["note"] == "Supervision was praised."
+    assert notes["2013-07-first#note-1"]["report_title"].startswith("Inspection of arrangements")
+    records = json.loads(fixture_files["data/annotations.json"])
+    assert {r["id"]: r for r in records}["2013-07-first#note-1"]["note"] == (
+        "Supervision was praised."
+    )
+    items = json.loads(fixture_files["data/annotations.jsonld"])["items"]
+    praised = [i for i in items if i["id"].endswith("#note-1")][0]
+    assert praised["body"][0] == {
+        "type": "TextualBody",
+        "purpose": "commenting",
+        "value": "Supervision was praised.",
+        "format": "text/plain",
+    }
+    dictionary = rows("dictionary.csv")
+    assert {"file": "recommendations.csv", "key": "open"} in [
+        {"file": d["file"], "key": d["key"]} for d in dictionary
+    ]
+    assert {d["file"] for d in dictionary} == set(DICTIONARY)
 
 
 # ---- In the browser ----------------------------------------------------------------------------
@@ -373,6 +422,70 @@ def test_each_note_sits_with_its_passage(request, contexts, site):
     assert problems == []
 
 
+@pytest.mark.parametrize("site", SITES)
+def test_notes_never_leave_the_text_column_blank(request, contexts, site):
+    """At 1280 px the text never waits for its notes: at most 5% of a report's height is blank."""
+    base = request.getfixturevalue(site)
+    page = contexts[1280]
+    shares = {}
+    for path in [p for p in site_pages(base) if re.fullmatch(r"/reports/[^/]+/", p)]:
+        page.goto(base + path)
+        shares[path] = round(blank_text_column(page)["share"], 3)
+    assert shares and max(shares.values()) <= 0.05, shares
+
+
+def test_folded_notes_show_in_full_when_asked_or_focused(contexts, real_site_url):
+    page = contexts[1280]
+    page.goto(f"{real_site_url}/reports/2013-07-child-protection/")
+    # The group that runs on furthest past its text.
+    index = page.evaluate(
+        """() => { const gs = Array.from(document.querySelectorAll('.notes-folded'));
+                   const over = gs.map(g => g.scrollHeight - g.clientHeight);
+                   return over.indexOf(Math.max(...over)); }"""
+    )
+    group = page.locator(".notes-folded").nth(index)
+    assert group.evaluate("g => g.scrollHeight > g.clientHeight + 20")
+    group.locator(".notes-more > summary").click()
+    assert group.evaluate("g => g.scrollHeight <= g.clientHeight + 1")
+    group.locator(".notes-more > summary").click()
+    assert group.evaluate("g => g.scrollHeight > g.clientHeight")
+    # Without JavaScript it works the same: it is a <details>; and on a phone nothing is folded.
+    phone = contexts[375]
+    phone.goto(f"{real_site_url}/reports/2013-07-child-protection/")
+    assert not phone.locator(".notes-more").first.is_visible()
+
+
+def test_a_note_and_its_highlight_show_each_other(contexts, fixture_site_url):
+    """By number, and by pointing: hovering a highlight outlines its note, and the other way."""
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.locator("#notes-p2 .notes-more > summary").click()  # the group is folded beside ¶2
+    assert page.get_attribute("mark#note-5", "data-note") == "2"
+    assert page.locator("#aside-note-5 .note-number").inner_text() == "2"
+    outline = "el => getComputedStyle(el).outlineStyle"
+    assert page.locator("#aside-note-5").evaluate(outline) == "none"
+    page.hover("mark#note-5")
+    assert page.locator("#aside-note-5").evaluate(outline) == "solid"
+    assert page.locator("#aside-note-1").evaluate(outline) == "none"
+    page.hover("#aside-note-1")
+    assert page.locator("mark#note-1").evaluate(outline) == "solid"
+    assert page.locator("mark#note-5").evaluate(outline) == "none"
+    page.mouse.move(0, 0)
+
+
+def test_notes_are_set_alike_on_every_page_type(contexts, fixture_site_url):
+    page = contexts[1280]
+    families = set()
+    for path, selector in (
+        ("/reports/2013-07-first/", "aside.note p"),
+        ("/themes/supervision/", ".note-inline p"),
+        ("/recommendations/supervision/", ".note-inline p"),
+    ):
+        page.goto(fixture_site_url + path)
+        families.add(page.locator(selector).first.evaluate("e => getComputedStyle(e).fontFamily"))
+    assert len(families) == 1, families
+
+
 def test_notes_sit_under_their_passage_on_paper(contexts, fixture_site_url):
     page = contexts[1280]
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
@@ -455,6 +568,7 @@ def test_targets_are_comfortable_on_a_phone(contexts, fixture_site_url):
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     heights = page.evaluate(
         """() => Array.from(document.querySelectorAll('.report-contents li a, details > summary'))
+                 .filter(el => el.getClientRects().length)
                  .map(el => el.getBoundingClientRect().height)"""
     )
     assert heights and min(heights) >= 24

@@ -191,6 +191,7 @@ class AsideView:
     mentions: ReportHeader | None = None  # the report a mention speaks of
     id: str = ""  # the note's element id, which the highlighted words point to
     label: str = ""  # its accessible name, unique on the page: "Editors’ note on paragraph 14"
+    number: int = 0  # its number among the notes of its block, shown with it and its highlight
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,7 @@ class ThemeRow:
     passages: int
     reports: int
     years: str  # "2011–2019", "2013" or "–"
+    line: str = ""  # the description's first sentence, as plain text, for the index
 
 
 @dataclass(frozen=True)
@@ -650,10 +652,14 @@ class _Planner:
                 else "–"
             )
             reports = len(dict.fromkeys(p.report for p in passages))
+            line = _first_sentence(theme.description)
             rows.append(
-                ThemeRow(theme.id, theme.title, theme.description, len(passages), reports, span)
+                ThemeRow(
+                    theme.id, theme.title, theme.description, len(passages), reports, span, line
+                )
             )
-        return tuple(rows)
+        # In the order of the alphabet, whatever order themes.yml gives them in.
+        return tuple(sorted(rows, key=lambda r: (r.title.casefold(), r.id)))
 
     def theme_page(self, theme: ThemeRecord) -> ThemePageView:
         site = self.site
@@ -805,6 +811,7 @@ def _body_and_contents(
     labels: dict[str, int] = {}
     groups_of: dict[str, int] = {}
     targets: dict[str, str] = {}
+    numbers: dict[str, int] = {}
     parts = []
     for run, members in groups:
         asides = []
@@ -819,7 +826,10 @@ def _body_and_contents(
             if labels[label] > 1:
                 label += f" ({labels[label]})"
             targets[p.key] = view.id
-            asides.append(replace(view, label=label))
+            number = 0
+            if p.kind != "mention" and (p.kind != "annotation" or p.note_html or p.tracks):
+                number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
+            asides.append(replace(view, label=label, number=number))
         block = members[0].block_id if members else ""
         if block:  # one group per block, but a table may have notes in several cells
             groups_of[block] = groups_of.get(block, 0) + 1
@@ -842,7 +852,7 @@ def _body_and_contents(
         parts.append(BodyPart(run, tuple(asides), block, inline))
     first = re.search(r'<p id="(p\d+)"', text)
     return (
-        tuple(_point_to_notes(part, targets) for part in parts),
+        tuple(_point_to_notes(part, targets, numbers) for part in parts),
         contents,
         first.group(1) if first else "",
     )
@@ -908,12 +918,25 @@ def _wrap_item_text(run: str) -> str:
     return f'{run[:open_end]}<div class="item-text">{words}</div>'
 
 
-def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
-    """Give each highlighted passage an `aria-details` pointing to its note."""
+def _first_sentence(markdown_text: str) -> str:
+    """A description's first sentence as plain text: Markdown's marks and links taken out."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text or "")
+    text = " ".join(re.sub(r"[*_`]", "", text).split())
+    m = re.search(r"(?<=[.!?])\s+(?=[A-Z(“\"'])", text)
+    return text[: m.start()] if m else text
+
+
+def _point_to_notes(part: BodyPart, targets: dict[str, str], numbers: dict[str, int]) -> BodyPart:
+    """Give each highlighted passage an `aria-details` pointing to its note, and the note's
+    number among its block's notes (shown beside both)."""
 
     def point(m: re.Match) -> str:
         target = targets.get(m.group(1))
-        return f'{m.group(0)} aria-details="{target}"' if target else m.group(0)
+        if not target:
+            return m.group(0)
+        number = numbers.get(m.group(1))
+        shown = f' data-note="{number}"' if number and target.startswith("aside-") else ""
+        return f'{m.group(0)} aria-details="{target}"{shown}'
 
     return replace(part, html=_MARK_KEY.sub(point, part.html))
 
