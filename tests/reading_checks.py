@@ -248,3 +248,30 @@ def blank_text_column(page) -> dict:
           return {blank, worst, height, share: height ? blank / height : 0};
         }"""
     )
+
+
+def split_words(page) -> list[str]:
+    """Words in table cells that the browser breaks across two lines (mid-word), as
+    `cell text: word`. A word is a run of letters and digits; its pieces are on different lines
+    when the word's text spans client rectangles with different tops."""
+    return page.evaluate(
+        """() => {
+          const out = [];
+          for (const cell of document.querySelectorAll('td, th')) {
+            if (!cell.getClientRects().length) continue;
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              if (node.parentElement.closest('.visually-hidden')) continue;
+              for (const m of node.data.matchAll(/[\\p{L}\\p{N}]{2,}/gu)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const tops = new Set(Array.from(range.getClientRects())
+                  .filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (tops.size > 1) out.push(`${cell.innerText.slice(0, 30)}: ${m[0]}`);
+              }
+            }
+          }
+          return out;
+        }"""
+    )

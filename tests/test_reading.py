@@ -25,6 +25,7 @@ from reading_checks import (
     overflow,
     run_axe,
     site_pages,
+    split_words,
     tabs_before,
 )
 
@@ -97,6 +98,15 @@ def test_every_highlight_points_to_a_note_with_a_unique_name(fixture_files, real
             assert "<aside" not in html or "<aside class=" in html
             assert not re.search(r"<aside(?![^>]*role=\"note\")", html), name  # no landmarks
             assert "<th></th>" not in html, name
+
+
+def test_a_table_without_column_headings_has_row_headings(fixture_files):
+    """Written with an empty header row: no empty heading row, each row named by its first cell."""
+    html = text(fixture_files, "reports/2019-06-second/index.html")
+    table = re.search(r"<table[^>]*>.*?</table>", html[html.index("The grades used") :], re.S)
+    assert table is not None
+    assert "<thead>" not in table.group(0)
+    assert re.findall(r'<th scope="row">([^<]+)</th>', table.group(0)) == ["Good", "Inadequate"]
 
 
 def test_theme_tags_are_shown_once_for_a_list_item(fixture_files):
@@ -232,7 +242,7 @@ def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
         if name.endswith(".csv"):
             assert keys == documented, (name, documented - keys)
         for key in documented:
-            assert f"<code>{key}</code>" in html
+            assert f"<code>{key}</code>" in html.replace("<wbr>", "")
 
 
 def test_csv_files_open_in_a_spreadsheet(fixture_files):
@@ -543,9 +553,16 @@ def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
     assert page.evaluate("document.activeElement.id") == "report-text"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
-    page.keyboard.press("Tab")  # the paragraph's note comes next
+    page.keyboard.press("Tab")  # the paragraph's notes come next: folded, their control first
     assert page.evaluate("document.activeElement.closest('.notes').id") == "notes-p2"
+    assert page.evaluate("document.activeElement.matches('.notes-more > summary')")
+    page.keyboard.press("Tab")  # a link in the folded part shows the notes in full
     assert page.evaluate("document.activeElement.textContent") == "Regular supervision"
+    assert page.evaluate(
+        "document.querySelector('#notes-p2').scrollHeight "
+        "<= document.querySelector('#notes-p2').clientHeight + 1"
+    )
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")  # and back to the paragraph
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
     # The highlighted words name their note for assistive technology.
@@ -582,3 +599,96 @@ def test_the_report_text_starts_on_the_first_screen(contexts, real_site_url):
             "document.querySelector('.report-body > *').getBoundingClientRect().top"
         )
         assert top < 800, path
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_no_word_is_split_in_a_table_cell(request, contexts, site):
+    """Chromium has no hyphenation dictionary: a cell too narrow for a word would cut it anywhere."""
+    base = request.getfixturevalue(site)
+    split = []
+    for width in (320,):
+        page = contexts[width]
+        for path in site_pages(base):
+            page.goto(base + path)
+            split += [f"{path} at {width}px: {w}" for w in split_words(page)]
+    assert split == []
+
+
+def _pdf_pages(page) -> list[str]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    blob = page.pdf(format="A4")
+    return [
+        "".join(e.get_text() for e in p if isinstance(e, LTTextContainer))
+        for p in extract_pages(io.BytesIO(blob))
+    ]
+
+
+# Pages of the bundled site whose last page held only the footer, and one of each other kind.
+PRINTED = [
+    "/reports/",
+    "/recommendations/child-in-need-planning/",
+    "/recommendations/pre-birth-protocol/",
+    "/themes/early-help/",
+]
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_print_has_no_search_box_and_no_page_with_only_the_footer(request, browser, site):
+    base = request.getfixturevalue(site)
+    context = browser.new_context()
+    page = context.new_page()
+    orphans = []
+    paths = (
+        PRINTED
+        if site == "real_site_url"
+        else [
+            "/recommendations/",
+            "/recommendations/supervision/",
+            "/themes/supervision/",
+            "/reports/2013-07-first/",
+        ]
+    )
+    for path in paths:
+        page.goto(base + path)
+        page.emulate_media(media="print")
+        assert not page.locator(".site-header .search-box").is_visible(), path
+        footer = " ".join(page.inner_text(".site-footer").split())
+        pages = [" ".join(t.split()) for t in _pdf_pages(page) if t.strip()]
+        if len(pages) > 1 and pages[-1] in footer:
+            orphans.append(path)
+    context.close()
+    assert orphans == []
+
+
+def test_print_gives_full_addresses_only(contexts, fixture_site_url):
+    """A link off the site prints its full address; a link within it prints no bare path."""
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.emulate_media(media="print")
+    try:
+        after = """s => Array.from(document.querySelectorAll(s))
+                     .map(a => getComputedStyle(a, '::after').content)"""
+        outside = page.evaluate(after, "main a[href^='https://']")
+        inside = page.evaluate(after, "main a[href^='/'], main a[href^='#']")
+        assert outside and all(c.startswith('" (https://') for c in outside)
+        assert all(c in ("none", "normal") for c in inside)
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_every_page_has_a_favicon_and_asks_for_nothing_missing(browser, fixture_site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    for path in site_pages(fixture_site_url):
+        if path == "/404.html":
+            continue
+        page.goto(fixture_site_url + path, wait_until="load")
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        assert icon == "/assets/favicon.svg", path
+    page.goto(fixture_site_url + "/assets/favicon.svg")
+    context.close()
+    assert missing == []

@@ -101,6 +101,12 @@ def set_globals(env: jinja2.Environment, urls: Urls) -> None:
     )
     # Notes link to the site's own pages from its root; the base path goes in front of them.
     env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
+    env.filters["breakable"] = breakable
+
+
+def breakable(text: str) -> Markup:
+    """A long name (a data key) that may break after its underscores and dots, never in a word."""
+    return Markup(str(Markup.escape(text)).replace("_", "_<wbr>").replace(".", ".<wbr>"))
 
 
 def render_template(

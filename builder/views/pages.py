@@ -792,7 +792,7 @@ def _body_and_contents(
     shift = _TEXT_LEVEL - min(levels) if levels else 0
     if shift:
         text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
-    text = text.replace("<th></th>", "<td></td>")
+    text = _headless_tables(text).replace("<th></th>", "<td></td>")
     contents = _contents(text)
     passages = {p.key: p for p in inputs.passages}
     pieces = _ASIDE.split(text)
@@ -916,6 +916,27 @@ def _wrap_item_text(run: str) -> str:
     if not open_end or re.search(r"</li>|<ul|<ol|<table|<li", words):
         return run
     return f'{run[:open_end]}<div class="item-text">{words}</div>'
+
+
+_TABLE = re.compile(r"<table(?: [^>]*)?>.*?</table>", re.S)
+_EMPTY_HEAD = re.compile(
+    r"<thead>\s*<tr>\s*(?:<(t[hd])(?: [^>]*)?>\s*</\1>\s*)+</tr>\s*</thead>\s*"
+)
+_FIRST_CELL = re.compile(r"(<tr>\s*)<td((?: [^>]*)?)>(.*?)</td>", re.S)
+
+
+def _headless_tables(text: str) -> str:
+    """A table written with an empty header row has no column headings: its first column names
+    each row, so the header row goes and each row's first cell becomes its header."""
+
+    def fix(m: re.Match) -> str:
+        table = m.group(0)
+        if not _EMPTY_HEAD.search(table):
+            return table
+        table = _EMPTY_HEAD.sub("", table, count=1)
+        return _FIRST_CELL.sub(r'\1<th scope="row"\2>\3</th>', table)
+
+    return _TABLE.sub(fix, text) if "<thead>" in text else text
 
 
 def _first_sentence(markdown_text: str) -> str:
