@@ -28,7 +28,7 @@ from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.render.data import DICTIONARY
 from builder.urls import Urls
-from builder.views.chart import grade_chart
+from builder.views.chart import grade_chart, marker_path
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -109,6 +109,7 @@ class LegendEntry:
     colour: str
     dash: str
     marker: str
+    path: str = ""  # the marker's outline in the legend's sample
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class ChartView:
     panels: tuple[ChartPanel, ...]
     summary: str
     levels: tuple[tuple[int, str], ...]
+    ungraded: int = 0  # visits and letters that gave no grade, marked on the chart's bottom row
 
 
 @dataclass(frozen=True)
@@ -564,14 +566,14 @@ class _Planner:
                 p.title,
                 p.svg,
                 tuple(
-                    LegendEntry(s.title, *style)
+                    LegendEntry(s.title, *style, marker_path(style[2], 17, 7))
                     for s, style in zip(p.series, p.styles, strict=True)
                 ),
                 any(pt.basis != "stated" for s in p.series for pt in s.points),
             )
             for p in chart.panels
         )
-        return ChartView(panels, chart.summary, chart.levels)
+        return ChartView(panels, chart.summary, chart.levels, len(chart.ungraded))
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
         site = self.site
@@ -814,7 +816,7 @@ def _body_and_contents(
     numbers: dict[str, int] = {}
     parts = []
     for run, members in groups:
-        asides = []
+        asides: list[AsideView] = []
         shown: set[str] = set()
         for p in members:
             view = aside(p, shown)
@@ -827,7 +829,7 @@ def _body_and_contents(
                 label += f" ({labels[label]})"
             targets[p.key] = view.id
             number = 0
-            if p.kind != "mention" and (p.kind != "annotation" or p.note_html or p.tracks):
+            if p.kind != "mention" and (p.kind != "annotation" or bool(p.note_html or p.tracks)):
                 number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
             asides.append(replace(view, label=label, number=number))
         block = members[0].block_id if members else ""
