@@ -1,7 +1,7 @@
 """Draw the grade chart as inline SVG at build time: no script, readable on a phone, in print and
 by screen readers.
 
-One chart answers "how did the grade change": every inspection on one time axis, the grades on
+One chart answers "how did the grade change": the inspections on one time axis, the grades on
 the shared scale, and the visits and letters that gave no grade marked on a row of their own.
 Judgements of different scope (safeguarding services, child protection arrangements, the whole of
 children's services) are different measures, so a line only ever joins judgements of one scope
@@ -208,7 +208,7 @@ def _chart(
         f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'role="group" aria-labelledby="{label_id}-title {label_id}-desc" '
         'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{label_id}-title">Grades over time, every inspection on one time axis</title>',
+        f'<title id="{label_id}-title">Grades over time, on one time axis</title>',
         f'<desc id="{label_id}-desc">{escape(summary)}</desc>',
     ]
     for ordinal, label in levels:
