@@ -63,6 +63,7 @@ MEANING = {
     "site settings.data_licence": "The licence of the editors' data (annotations, statuses), on the data page.",
     "'contact'.email": "The editors' e-mail address.",
     "'contact'.corrections": "Where to send corrections: a `mailto:`, `http://` or `https://` address.",
+    "'contact'.accessibility": "Where readers report an accessibility problem or ask for a page in another format: a `mailto:`, `http://` or `https://` address, named in the accessibility statement.",
     "'data_licence'.name": "The licence's name (`CC BY 4.0`).",
     "'data_licence'.url": "The licence's address.",
     "'data_licence'.text": "Markdown shown with the licence.",

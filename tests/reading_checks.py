@@ -174,3 +174,104 @@ def text_start_screens(page) -> float:
         """() => { const first = document.querySelector('.report-body > *');
                    return (first.getBoundingClientRect().top + scrollY) / innerHeight; }"""
     )
+
+
+# What focus can change about an element (and the shapes inside a link, such as a chart's marker):
+# anything a reader could see. The element's box is part of it (a skip link moves into view).
+_FOCUS_JS = """
+() => {
+  const sel = 'a[href], button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+  const props = ['outline-style', 'outline-width', 'outline-color', 'outline-offset', 'box-shadow',
+                 'background-color', 'color', 'text-decoration-line', 'stroke', 'stroke-width',
+                 'fill', 'border-top-color', 'border-bottom-color'];
+  // Chromium draws no focus ring, background or shadow for a link in an SVG: only paint counts.
+  const look = el => { const parts = [];
+    for (const e of [el, ...Array.from(el.querySelectorAll('*')).slice(0, 20)]) {
+      const st = getComputedStyle(e);
+      const seen = e.closest('svg') ? ['stroke', 'stroke-width', 'fill', 'opacity'] : props;
+      parts.push(seen.map(p => st.getPropertyValue(p)).join('|'));
+    }
+    const r = el.getBoundingClientRect();
+    parts.push([r.left, r.top, r.width, r.height].map(Math.round).join(','));
+    return parts.join('\\n'); };
+  const visible = el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
+    && !el.closest('details:not([open]) > :not(summary)') && !el.closest('[hidden]');
+  const out = [];
+  if (document.activeElement) document.activeElement.blur();
+  for (const el of Array.from(document.querySelectorAll(sel)).filter(visible)) {
+    const before = look(el);
+    el.focus();
+    if (document.activeElement !== el) { out.push({what: el.outerHTML.slice(0, 80), focused: false}); continue; }
+    const after = look(el);
+    const st = getComputedStyle(el);
+    let around = el.parentElement;
+    while (around && getComputedStyle(around).backgroundColor === 'rgba(0, 0, 0, 0)')
+      around = around.parentElement;
+    out.push({what: el.outerHTML.slice(0, 80), focused: true, changed: before !== after,
+              outline: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0
+                       && !/, 0\\)$/.test(st.outlineColor) ? st.outlineColor : null,
+              around: around ? getComputedStyle(around).backgroundColor : 'rgb(255, 255, 255)'});
+    el.blur();
+  }
+  return out;
+}
+"""
+
+
+def focus_changes(page) -> list[dict]:
+    """Each visible focusable element: whether focus reached it and changed how it looks.
+
+    `outline` is the colour of its focus outline, where it has a visible one, and `around` the
+    background it is drawn on.
+    """
+    page.keyboard.press("Tab")  # the keyboard's modality: focus-visible styles apply from here
+    return page.evaluate(_FOCUS_JS)
+
+
+def blank_text_column(page) -> dict:
+    """How much of the report's text column is left blank while notes beside it run on.
+
+    Between each two blocks of the text in turn, whatever space is more than the usual margin
+    (24 CSS px) is blank; `share` is their sum over the height of the report's text.
+    """
+    return page.evaluate(
+        """() => {
+          const body = document.querySelector('.report-body');
+          const blocks = Array.from(body.children).filter(e => !e.matches('.notes'))
+            .map(e => e.getBoundingClientRect()).filter(r => r.height > 0);
+          let blank = 0, worst = 0;
+          for (let i = 1; i < blocks.length; i++) {
+            const gap = Math.max(0, blocks[i].top - blocks[i - 1].bottom - 24);
+            blank += gap; worst = Math.max(worst, gap);
+          }
+          const height = body.getBoundingClientRect().height;
+          return {blank, worst, height, share: height ? blank / height : 0};
+        }"""
+    )
+
+
+def split_words(page) -> list[str]:
+    """Words in table cells that the browser breaks across two lines (mid-word), as
+    `cell text: word`. A word is a run of letters and digits; its pieces are on different lines
+    when the word's text spans client rectangles with different tops."""
+    return page.evaluate(
+        """() => {
+          const out = [];
+          for (const cell of document.querySelectorAll('td, th')) {
+            if (!cell.getClientRects().length) continue;
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              if (node.parentElement.closest('.visually-hidden')) continue;
+              for (const m of node.data.matchAll(/[\\p{L}\\p{N}]{2,}/gu)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const tops = new Set(Array.from(range.getClientRects())
+                  .filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (tops.size > 1) out.push(`${cell.innerText.slice(0, 30)}: ${m[0]}`);
+              }
+            }
+          }
+          return out;
+        }"""
+    )

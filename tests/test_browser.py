@@ -30,6 +30,8 @@ def test_reader_follows_a_recommendation_to_its_evidence_and_theme(page, fixture
         "link", name="Paragraph 2"
     ).click()
     assert page.url.endswith("/reports/2013-07-first/#p2")
+    # The paragraph's notes run longer than it: they are folded under a control that shows them.
+    page.locator("#notes-p2 .notes-more > summary").click()
     page.locator("#notes-p2 aside").get_by_role("link", name="Supervision", exact=True).click()
     assert page.url.endswith("/themes/supervision/")
     assert page.get_by_role("heading", level=1).inner_text() == "Supervision"

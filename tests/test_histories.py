@@ -29,7 +29,9 @@ def test_home_index_history_report_pages_and_exports_agree(fixture_files):
     assert f"Still open ({len(open_ids)})" in index
     home_open = re.search(r'<section aria-labelledby="open">(.*?)</section>', home, re.S).group(1)
     assert sorted(re.findall(r'href="/recommendations/([^"/]+)/"', home_open)) == open_ids
-    rows = list(csv.DictReader(io.StringIO(fixture_files["data/recommendations.csv"].decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(fixture_files["data/recommendations.csv"].decode("utf-8-sig")))
+    )
     for rec in exported:
         page = fixture_files[f"recommendations/{rec['id']}/index.html"].decode()
         strip = re.findall(r'<td class="cell status-([a-z-]+)">', page)

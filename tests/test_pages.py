@@ -131,37 +131,49 @@ def test_timeline_lists_reports_and_mentioned_inspections_in_date_order(fixture_
     )
 
 
-def test_chart_draws_one_small_chart_per_scope_and_never_joins_scopes(fixture_files):
+def test_one_chart_on_one_time_axis_never_joins_scopes(fixture_files):
     html = page(fixture_files, "timeline/index.html")
-    panels = re.findall(
-        r'<figcaption class="chart-title">([^<]+)</figcaption>\s*(<svg.*?</svg>)', html, re.S
-    )
-    assert [title for title, _ in panels] == ["Old framework", "New framework"]
-    old, new = (svg for _, svg in panels)
-    for svg in (old, new):
-        ET.fromstring(svg)  # well-formed
-        # A group, not an image: its points are links (axe nested-interactive).
-        assert "<desc" in svg and 'role="group"' in svg
-    assert "8 to 17 July 2013: Overall effectiveness: Adequate" in re.findall(
-        r"<title>([^<]+)</title>", old
-    )
-    # The 2013 overall grade (old framework) is never joined to the 2015 and 2019 ones (new).
-    assert "<polyline" not in old
-    lines = re.findall(r'<polyline class="series" points="([^"]+)"', new)
+    svgs = re.findall(r'<svg class="grade-chart".*?</svg>', html, re.S)
+    assert len(svgs) == 1  # every inspection on one time axis
+    svg = svgs[0]
+    ET.fromstring(svg)  # well-formed
+    # A group, not an image: its points are links (axe nested-interactive).
+    assert "<desc" in svg and 'role="group"' in svg
+    titles = re.findall(r"<title>([^<]+)</title>", svg)
+    assert "8 to 17 July 2013: Overall effectiveness: Adequate" in titles
+    assert "2015: Overall effectiveness: Requires improvement to be good" in titles
+    assert "June 2019: Overall effectiveness: Good" in titles
+    # The 2013 overall grade (old framework) is never joined to the 2015 and 2019 ones (new):
+    # one line only, of two points.
+    lines = re.findall(r'<polyline class="series" points="([^"]+)"', svg)
     assert len(lines) == 1 and len(lines[0].split()) == 2
-    labels = re.findall(r"<title>([^<]+)</title>", new)
-    assert "2015: Overall effectiveness: Requires improvement to be good" in labels
-    assert "June 2019: Overall effectiveness: Good" in labels
+    # The visit that gave no grade is marked on the axis, on a row of its own.
+    assert "24 to 25 January 2022: Focused visit: no grade given" in titles
+    assert ">No grade</text>" in svg and ">given</text>" in svg
+    # Each line is labelled directly, its label in its own colour beside a marker of its shape.
+    labels = re.findall(r'<text class="line-label"[^>]*>([^<]+)</text>', svg)
+    assert " ".join(labels).count("Overall effectiveness") == 2
+    assert "Overall effectiveness (old framework)" in " ".join(labels)
     assert "2 = Adequate / Requires improvement to be good" in html
 
 
+def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():
+    from builder.views.chart import STYLES
+
+    first = STYLES[:14]
+    assert len({shape for _, _, shape in first[:7]}) == 7
+    assert len({dash for _, dash, _ in first[:7]}) == 7
+    assert len(set(first)) == 14 and len({(d, s) for _, d, s in first}) == 14
+
+
 def test_chart_text_is_drawn_large_enough_for_a_phone(fixture_files):
-    # A chart is 360 units wide and its text 13 units: at 343 px (a 375 px phone) that is 12.4 px.
+    # The chart is drawn at its own size (760 px) with 13 px text, and scrolls in its box.
     html = page(fixture_files, "timeline/index.html")
-    for width in re.findall(r'class="grade-chart" viewBox="0 0 (\d+) ', html):
-        assert int(width) <= 360
+    for width in re.findall(r'class="grade-chart" viewBox="0 0 (\d+) \d+" width="(\d+)"', html):
+        assert width[0] == width[1]
     css = fixture_files["assets/site.css"].decode()
     assert ".grade-chart text { font-size: 13px;" in css
+    assert ".chart-scroll { overflow-x: auto;" in css
 
 
 def test_recommendation_strip_matches_the_content(fixture_files):
@@ -209,7 +221,9 @@ def test_data_files_parse_and_match_the_pages(fixture_files):
         "2019-06-second": "raised",
         "2022-01-visit": "raised-again",
     }
-    rows = list(csv.DictReader(io.StringIO(fixture_files["data/annotations.csv"].decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(fixture_files["data/annotations.csv"].decode("utf-8-sig")))
+    )
     assert len(rows) == len(json.loads(fixture_files["data/annotations.json"]))
     annotations = json.loads(fixture_files["data/annotations.jsonld"])
     assert annotations["@context"] == "http://www.w3.org/ns/anno.jsonld"
@@ -219,7 +233,9 @@ def test_data_files_parse_and_match_the_pages(fixture_files):
         if i["target"]["selector"].get("refinedBy", {}).get("exact") == "Supervision is regular"
     )
     assert quote["target"]["source"] == "https://history.example.org/reports/2013-07-first/"
-    judgements = list(csv.DictReader(io.StringIO(fixture_files["data/judgements.csv"].decode())))
+    judgements = list(
+        csv.DictReader(io.StringIO(fixture_files["data/judgements.csv"].decode("utf-8-sig")))
+    )
     assert [
         (j["item"], j["grade"]) for j in judgements if j["series"] == "overall-effectiveness"
     ] == [

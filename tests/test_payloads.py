@@ -452,7 +452,7 @@ def test_no_csv_cell_runs_as_a_formula(hostile_files):
     assert names
     cells = []
     for name in names:
-        for row in csv.reader(io.StringIO(hostile_files[name].decode("utf-8"))):
+        for row in csv.reader(io.StringIO(hostile_files[name].decode("utf-8-sig"))):
             cells += row
     assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
     # The payloads are there, neutralised.

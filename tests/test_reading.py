@@ -16,13 +16,16 @@ import pytest
 from reading_checks import (
     TEXT_SPACING,
     axe_script,
+    blank_text_column,
     contrast,
     contrast_everywhere,
+    focus_changes,
     focus_rows,
     note_placement,
     overflow,
     run_axe,
     site_pages,
+    split_words,
     tabs_before,
 )
 
@@ -62,7 +65,7 @@ def test_report_headings_sit_under_the_page_heading_and_fill_the_contents(fixtur
 def test_notes_of_one_block_form_one_group_after_it(fixture_files):
     html = text(fixture_files, "reports/2013-07-first/index.html")
     assert '<p id="p2" aria-details="notes-p2">' in html  # for notes on the whole paragraph
-    group = re.search(r'</p>\n<div class="notes" id="notes-p2">(.*?)\n</div>', html, re.S)
+    group = re.search(r'</p>\n<div class="notes[^"]*" id="notes-p2">(.*?)\n</div>', html, re.S)
     assert group is not None
     assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [
         "aside-note-1",
@@ -81,7 +84,7 @@ def test_notes_of_one_block_form_one_group_after_it(fixture_files):
 
 def test_every_highlight_points_to_a_note_with_a_unique_name(fixture_files, real_files):
     for files in (fixture_files, real_files):
-        for name in [n for n in files if n.startswith("reports/") and n.count("/") == 2]:
+        for name in [n for n in files if re.fullmatch(r"reports/[^/]+/index\.html", n)]:
             html = text(files, name)
             ids = set(re.findall(r' id="([^"]+)"', html))
             details = re.findall(
@@ -97,6 +100,15 @@ def test_every_highlight_points_to_a_note_with_a_unique_name(fixture_files, real
             assert "<th></th>" not in html, name
 
 
+def test_a_table_without_column_headings_has_row_headings(fixture_files):
+    """Written with an empty header row: no empty heading row, each row named by its first cell."""
+    html = text(fixture_files, "reports/2019-06-second/index.html")
+    table = re.search(r"<table[^>]*>.*?</table>", html[html.index("The grades used") :], re.S)
+    assert table is not None
+    assert "<thead>" not in table.group(0)
+    assert re.findall(r'<th scope="row">([^<]+)</th>', table.group(0)) == ["Good", "Inadequate"]
+
+
 def test_theme_tags_are_shown_once_for_a_list_item(fixture_files):
     html = text(fixture_files, "reports/2013-07-first/index.html")
     item = re.search(r'<li id="improve-private-fostering.*?</li>\n</ul>', html, re.S).group(0)
@@ -109,7 +121,8 @@ def test_report_page_is_citable(fixture_files):
     html = text(fixture_files, "reports/2013-07-first/index.html")
     for tag in (
         '<meta name="citation_title" content="Inspection of arrangements for the protection of children">',
-        '<meta name="citation_author" content="Ian Example">',
+        '<meta name="citation_author" content="Ofsted,">',
+        '<meta name="citation_technical_report_institution" content="Ofsted">',
         '<meta name="citation_publication_date" content="2013">',
         '<meta name="citation_publisher" content="Ofsted">',
         '<meta name="citation_public_url" content="https://history.example.org/reports/2013-07-first/">',
@@ -122,7 +135,7 @@ def test_report_page_is_citable(fixture_files):
         "Ofsted (2013). <cite>Inspection of arrangements for the protection of children</cite>"
         in cite
     )
-    assert "“Ofsted (2013), paragraph 2”" in cite
+    assert "Ofsted (2013), paragraph 2. <cite>" in cite
     assert 'Original document: <a href="https://example.org/first.pdf">' in cite
     other = text(fixture_files, "reports/2019-06-second/index.html")  # only where it is published
     assert "citation_pdf_url" not in other
@@ -163,6 +176,29 @@ def test_public_sector_basics(fixture_files):
         assert 'Last updated: <time datetime="2022-02-28">28 February 2022</time>' in page
 
 
+def test_accessibility_statement_says_what_the_tests_prove_and_whom_to_tell(fixture_files):
+    statement = text(fixture_files, "accessibility/index.html")
+    assert "there is none" not in statement
+    assert "Only two things use it: search" in statement
+    assert "the search page with results included" in statement
+    assert '<a href="https://example.org/accessibility-problem">tell the editors</a>' in statement
+
+
+def test_contact_addresses_are_checked():
+    diagnostics = Diagnostics()
+    parse_settings(
+        "title: T\norganisation: O\nkinds: {a: A}\n"
+        "contact: {email: e@example.org, accessibility: 'call us'}\n",
+        "site.yml",
+        diagnostics,
+    )
+    messages = [d.format() for d in diagnostics.sorted()]
+    assert messages == [
+        "site.yml:4: error: 'accessibility' must be an address starting with mailto:, http:// "
+        "or https://, not 'call us'"
+    ]
+
+
 def test_last_updated_from_settings():
     settings = parse_settings(
         "title: T\norganisation: O\nupdated: 2024-03-01\nkinds: {a: A}\n"
@@ -178,8 +214,12 @@ def test_themes_index_describes_each_theme(fixture_files):
     html = text(fixture_files, "themes/index.html")
     assert (
         '<h2 id="theme-supervision"><a href="/themes/supervision/">Supervision</a></h2>\n'
-        '    <div class="theme-description"><p>Supervision of social workers.</p>' in html
+        '    <p class="theme-description">Supervision of social workers.</p>\n'
+        '    <p class="meta">4 passages in 3 reports, 2013–2022</p>' in html
     )
+    # A to Z, whatever order themes.yml gives (it lists supervision first).
+    titles = re.findall(r'<h2 id="theme-[^"]+"><a href="[^"]+">([^<]+)</a>', html)
+    assert titles == ["Private fostering", "Records", "Supervision"]
 
 
 def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
@@ -191,7 +231,7 @@ def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
     assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in html
     for name in listed:
         documented = {key for key, _ in DICTIONARY[name][1]}
-        blob = fixture_files[f"data/{name}"].decode("utf-8")
+        blob = fixture_files[f"data/{name}"].decode("utf-8-sig")
         if name.endswith(".csv"):
             keys = set(next(csv.reader(io.StringIO(blob))))
         elif name.endswith(".jsonld"):
@@ -202,7 +242,50 @@ def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
         if name.endswith(".csv"):
             assert keys == documented, (name, documented - keys)
         for key in documented:
-            assert f"<code>{key}</code>" in html
+            assert f"<code>{key}</code>" in html.replace("<wbr>", "")
+
+
+def test_csv_files_open_in_a_spreadsheet(fixture_files):
+    """A byte order mark, titles beside ids, dates with their precision, true and false."""
+    for name in [n for n in fixture_files if n.startswith("data/") and n.endswith(".csv")]:
+        assert fixture_files[name].startswith("\ufeff".encode()), name
+        assert b",True," not in fixture_files[name] and b",False," not in fixture_files[name]
+
+    def rows(name: str) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(fixture_files[f"data/{name}"].decode("utf-8-sig"))))
+
+    reports = {r["id"]: r for r in rows("reports.csv")}
+    assert reports["2013-07-first"]["published"] == "2013"
+    assert reports["2013-07-first"]["published_precision"] == "year"
+    assert reports["2019-06-second"]["published_precision"] == "day"
+    assert reports["2019-06-second"]["inspected_precision"] == "month"
+    judgement = rows("judgements.csv")[0]
+    assert judgement["item_title"] and judgement["in_collection"] in ("true", "false")
+    recs = rows("recommendations.csv")
+    supervision = [r for r in recs if r["recommendation"] == "supervision"][0]
+    assert supervision["title"] == "Regular supervision"
+    assert supervision["open"] in ("true", "false")
+    assert supervision["report_title"] and "first_raised" in supervision
+    notes = {r["id"]: r for r in rows("annotations.csv")}
+    assert notes["2013-07-first#note-1"]["note"] == "Supervision was praised."
+    assert notes["2013-07-first#note-1"]["report_title"].startswith("Inspection of arrangements")
+    records = json.loads(fixture_files["data/annotations.json"])
+    assert {r["id"]: r for r in records}["2013-07-first#note-1"]["note"] == (
+        "Supervision was praised."
+    )
+    items = json.loads(fixture_files["data/annotations.jsonld"])["items"]
+    praised = [i for i in items if i["id"].endswith("#note-1")][0]
+    assert praised["body"][0] == {
+        "type": "TextualBody",
+        "purpose": "commenting",
+        "value": "Supervision was praised.",
+        "format": "text/plain",
+    }
+    dictionary = rows("dictionary.csv")
+    assert {"file": "recommendations.csv", "key": "open"} in [
+        {"file": d["file"], "key": d["key"]} for d in dictionary
+    ]
+    assert {d["file"] for d in dictionary} == set(DICTIONARY)
 
 
 # ---- In the browser ----------------------------------------------------------------------------
@@ -281,6 +364,26 @@ def test_focus_highlight_contrasts_with_every_background(contexts, fixture_site_
         assert _ratio(around, "rgb(11, 12, 12)") >= 3, (selector, around)
 
 
+def test_focus_shows_on_every_control_of_every_page_type(contexts, fixture_site_url):
+    """Focus every focusable element of every page (and of the search page with results): each
+    must look different when focused, and a focus outline is 3:1 or more against what is around."""
+    page = contexts[1280]
+    paths = ["/search/?q=supervision"] + site_pages(fixture_site_url)
+    problems, seen = [], 0
+    for path in paths:
+        page.goto(fixture_site_url + path)
+        if "?q=" in path:
+            page.wait_for_selector("body[data-search-ready] .search-hit a")
+        for c in focus_changes(page):
+            seen += 1
+            if not c["focused"] or not c["changed"]:
+                problems.append(f"{path}: {c['what']}")
+            elif c["outline"] and _ratio(c["outline"], c["around"]) < 3:
+                problems.append(f"{path}: outline {c['outline']} on {c['around']}: {c['what']}")
+    assert seen > 200
+    assert not problems, "\n".join(problems)
+
+
 def _ratio(a: str, b: str) -> float:
     def lum(c: str) -> float:
         r, g, bl = (int(x) / 255 for x in re.findall(r"\d+", c)[:3])
@@ -327,6 +430,70 @@ def test_each_note_sits_with_its_passage(request, contexts, site):
                 if not ok:
                     problems.append(f"{path} at {width}px: {g}")
     assert problems == []
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_notes_never_leave_the_text_column_blank(request, contexts, site):
+    """At 1280 px the text never waits for its notes: at most 5% of a report's height is blank."""
+    base = request.getfixturevalue(site)
+    page = contexts[1280]
+    shares = {}
+    for path in [p for p in site_pages(base) if re.fullmatch(r"/reports/[^/]+/", p)]:
+        page.goto(base + path)
+        shares[path] = round(blank_text_column(page)["share"], 3)
+    assert shares and max(shares.values()) <= 0.05, shares
+
+
+def test_folded_notes_show_in_full_when_asked_or_focused(contexts, real_site_url):
+    page = contexts[1280]
+    page.goto(f"{real_site_url}/reports/2013-07-child-protection/")
+    # The group that runs on furthest past its text.
+    index = page.evaluate(
+        """() => { const gs = Array.from(document.querySelectorAll('.notes-folded'));
+                   const over = gs.map(g => g.scrollHeight - g.clientHeight);
+                   return over.indexOf(Math.max(...over)); }"""
+    )
+    group = page.locator(".notes-folded").nth(index)
+    assert group.evaluate("g => g.scrollHeight > g.clientHeight + 20")
+    group.locator(".notes-more > summary").click()
+    assert group.evaluate("g => g.scrollHeight <= g.clientHeight + 1")
+    group.locator(".notes-more > summary").click()
+    assert group.evaluate("g => g.scrollHeight > g.clientHeight")
+    # Without JavaScript it works the same: it is a <details>; and on a phone nothing is folded.
+    phone = contexts[375]
+    phone.goto(f"{real_site_url}/reports/2013-07-child-protection/")
+    assert not phone.locator(".notes-more").first.is_visible()
+
+
+def test_a_note_and_its_highlight_show_each_other(contexts, fixture_site_url):
+    """By number, and by pointing: hovering a highlight outlines its note, and the other way."""
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.locator("#notes-p2 .notes-more > summary").click()  # the group is folded beside ¶2
+    assert page.get_attribute("mark#note-5", "data-note") == "2"
+    assert page.locator("#aside-note-5 .note-number").inner_text() == "2"
+    outline = "el => getComputedStyle(el).outlineStyle"
+    assert page.locator("#aside-note-5").evaluate(outline) == "none"
+    page.hover("mark#note-5")
+    assert page.locator("#aside-note-5").evaluate(outline) == "solid"
+    assert page.locator("#aside-note-1").evaluate(outline) == "none"
+    page.hover("#aside-note-1")
+    assert page.locator("mark#note-1").evaluate(outline) == "solid"
+    assert page.locator("mark#note-5").evaluate(outline) == "none"
+    page.mouse.move(0, 0)
+
+
+def test_notes_are_set_alike_on_every_page_type(contexts, fixture_site_url):
+    page = contexts[1280]
+    families = set()
+    for path, selector in (
+        ("/reports/2013-07-first/", "aside.note p"),
+        ("/themes/supervision/", ".note-inline p"),
+        ("/recommendations/supervision/", ".note-inline p"),
+    ):
+        page.goto(fixture_site_url + path)
+        families.add(page.locator(selector).first.evaluate("e => getComputedStyle(e).fontFamily"))
+    assert len(families) == 1, families
 
 
 def test_notes_sit_under_their_passage_on_paper(contexts, fixture_site_url):
@@ -386,9 +553,16 @@ def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
     assert page.evaluate("document.activeElement.id") == "report-text"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
-    page.keyboard.press("Tab")  # the paragraph's note comes next
+    page.keyboard.press("Tab")  # the paragraph's notes come next: folded, their control first
     assert page.evaluate("document.activeElement.closest('.notes').id") == "notes-p2"
+    assert page.evaluate("document.activeElement.matches('.notes-more > summary')")
+    page.keyboard.press("Tab")  # a link in the folded part shows the notes in full
     assert page.evaluate("document.activeElement.textContent") == "Regular supervision"
+    assert page.evaluate(
+        "document.querySelector('#notes-p2').scrollHeight "
+        "<= document.querySelector('#notes-p2').clientHeight + 1"
+    )
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")  # and back to the paragraph
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
     # The highlighted words name their note for assistive technology.
@@ -411,6 +585,7 @@ def test_targets_are_comfortable_on_a_phone(contexts, fixture_site_url):
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     heights = page.evaluate(
         """() => Array.from(document.querySelectorAll('.report-contents li a, details > summary'))
+                 .filter(el => el.getClientRects().length)
                  .map(el => el.getBoundingClientRect().height)"""
     )
     assert heights and min(heights) >= 24
@@ -465,3 +640,96 @@ def test_a_long_contents_list_scrolls_and_the_text_still_starts_on_the_first_scr
     assert top < 800
     assert nav[0] > nav[1] and nav[2] >= 30
     assert visible
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_no_word_is_split_in_a_table_cell(request, contexts, site):
+    """Chromium has no hyphenation dictionary: a cell too narrow for a word would cut it anywhere."""
+    base = request.getfixturevalue(site)
+    split = []
+    for width in (320,):
+        page = contexts[width]
+        for path in site_pages(base):
+            page.goto(base + path)
+            split += [f"{path} at {width}px: {w}" for w in split_words(page)]
+    assert split == []
+
+
+def _pdf_pages(page) -> list[str]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    blob = page.pdf(format="A4")
+    return [
+        "".join(e.get_text() for e in p if isinstance(e, LTTextContainer))
+        for p in extract_pages(io.BytesIO(blob))
+    ]
+
+
+# Pages of the bundled site whose last page held only the footer, and one of each other kind.
+PRINTED = [
+    "/reports/",
+    "/recommendations/child-in-need-planning/",
+    "/recommendations/pre-birth-protocol/",
+    "/themes/early-help/",
+]
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_print_has_no_search_box_and_no_page_with_only_the_footer(request, browser, site):
+    base = request.getfixturevalue(site)
+    context = browser.new_context()
+    page = context.new_page()
+    orphans = []
+    paths = (
+        PRINTED
+        if site == "real_site_url"
+        else [
+            "/recommendations/",
+            "/recommendations/supervision/",
+            "/themes/supervision/",
+            "/reports/2013-07-first/",
+        ]
+    )
+    for path in paths:
+        page.goto(base + path)
+        page.emulate_media(media="print")
+        assert not page.locator(".site-header .search-box").is_visible(), path
+        footer = " ".join(page.inner_text(".site-footer").split())
+        pages = [" ".join(t.split()) for t in _pdf_pages(page) if t.strip()]
+        if len(pages) > 1 and pages[-1] in footer:
+            orphans.append(path)
+    context.close()
+    assert orphans == []
+
+
+def test_print_gives_full_addresses_only(contexts, fixture_site_url):
+    """A link off the site prints its full address; a link within it prints no bare path."""
+    page = contexts[1280]
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/")
+    page.emulate_media(media="print")
+    try:
+        after = """s => Array.from(document.querySelectorAll(s))
+                     .map(a => getComputedStyle(a, '::after').content)"""
+        outside = page.evaluate(after, "main a[href^='https://']")
+        inside = page.evaluate(after, "main a[href^='/'], main a[href^='#']")
+        assert outside and all(c.startswith('" (https://') for c in outside)
+        assert all(c in ("none", "normal") for c in inside)
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_every_page_has_a_favicon_and_asks_for_nothing_missing(browser, fixture_site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    for path in site_pages(fixture_site_url):
+        if path == "/404.html":
+            continue
+        page.goto(fixture_site_url + path, wait_until="load")
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        assert icon == "/assets/favicon.svg", path
+    page.goto(fixture_site_url + "/assets/favicon.svg")
+    context.close()
+    assert missing == []

@@ -134,7 +134,7 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(fixture_copy: Path
         "title: '@SUM(1+1)*cmd|'' /C calc''!A0'",
     )
     files = build_copy(fixture_copy, tmp_path)
-    rows = list(csv.DictReader(io.StringIO(files["data/reports.csv"].decode())))
+    rows = list(csv.DictReader(io.StringIO(files["data/reports.csv"].decode("utf-8-sig"))))
     row = next(r for r in rows if r["id"] == "2019-06-second")
     assert row["publisher"] == '\'=HYPERLINK("https://evil.example","click")'
     assert row["title"] == "'@SUM(1+1)*cmd|' /C calc'!A0"

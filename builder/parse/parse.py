@@ -205,15 +205,17 @@ def parse_rules(f: Fields, key: str = "rules") -> frozenset[str]:
 
 
 def _check_contact(f: Fields, v: Values) -> None:
-    email, corrections = v["email"], v["corrections"]
+    email = v["email"]
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         f.error(f.line_of("email"), f"'email' is not an e-mail address: '{email}'")
-    if corrections and not re.match(r"^(mailto:|https?://)", corrections):
-        f.error(
-            f.line_of("corrections"),
-            f"'corrections' must be an address starting with mailto:, http:// or https://, "
-            f"not '{corrections}'",
-        )
+    for key in ("corrections", "accessibility"):
+        address = v[key]
+        if address and not re.match(r"^(mailto:[^@\s]+@[^@\s]+|https?://\S+)$", address):
+            f.error(
+                f.line_of(key),
+                f"'{key}' must be an address starting with mailto:, http:// or https://, "
+                f"not '{address}'",
+            )
 
 
 def _file_where(f: Fields) -> Where:
@@ -223,7 +225,11 @@ def _file_where(f: Fields) -> Where:
 CONTACT = Schema(
     "'contact'",
     Contact,
-    (Field("email", TEXT), Field("corrections", Url("corrections address"))),
+    (
+        Field("email", TEXT),
+        Field("corrections", Url("corrections address")),
+        Field("accessibility", Url("accessibility contact")),
+    ),
     check=_check_contact,
     keep=always,
 )

@@ -318,6 +318,9 @@ class Contact:
 
     email: str = ""
     corrections: str = ""  # an address (mailto: or https:) for corrections, else the e-mail
+    accessibility: str = (
+        ""  # an address (mailto: or https:) for accessibility problems, else the e-mail
+    )
 
 
 @dataclass(frozen=True)

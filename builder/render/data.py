@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +16,7 @@ from builder.urls import Urls
 if TYPE_CHECKING:
     from builder.model.site import Site
     from builder.model.views import Passage, ReportView
-    from builder.parse.records import DateFact, Grade
+    from builder.parse.records import DateFact, Grade, PartialDate
 
 # The data files, in the order they are written (the data page lists them before they are made).
 DATA_NAMES = (
@@ -28,6 +30,7 @@ DATA_NAMES = (
     "annotations.json",
     "annotations.csv",
     "annotations.jsonld",
+    "dictionary.csv",
 )
 
 
@@ -41,7 +44,8 @@ def data_files(
     `rows` keeps each passage's line in the annotation files, by the passage itself, for the
     next build in this process: a passage that is the very one of the last build keeps its lines.
     """
-    lines = _PassageLines(rows, urls)
+    titles = {view.report.id: view.report.title for view in site.reports}
+    lines = _PassageLines(rows, urls, titles)
     reports = [_report(view, site, urls) for view in site.reports]
     yield "reports.json", _json(reports)
     yield (
@@ -54,7 +58,9 @@ def data_files(
                 "kind",
                 "framework",
                 "inspected",
+                "inspected_precision",
                 "published",
+                "published_precision",
                 "publisher",
                 "headline_grade",
                 "url",
@@ -65,8 +71,10 @@ def data_files(
     judgements = [
         {
             "item": item.id,
+            "item_title": item.title,
             "in_collection": item.report is not None,
             "date": item.sort_key[0].iso,
+            "date_precision": _precision(item.sort_key[0]),
             "framework": item.framework,
             "scope": _scope(site, item.framework, j.scope),
             "area": j.area,
@@ -119,7 +127,13 @@ def data_files(
     status_rows = [
         {
             "recommendation": h.recommendation.id,
+            "title": h.recommendation.title,
+            "open": h.is_open,
+            "first_raised": h.standing.first_raised,
+            "first_raised_title": titles.get(h.standing.first_raised or "", ""),
+            "latest_status": h.latest_status,
             "report": e.report,
+            "report_title": titles.get(e.report, ""),
             "status": e.status,
             "own_recommendations": len(e.own),
             "evidence": len(e.evidence),
@@ -127,18 +141,13 @@ def data_files(
         for h in site.histories.values()
         for e in h.entries
     ]
-    yield (
-        "recommendations.csv",
-        _csv(
-            status_rows, ["recommendation", "report", "status", "own_recommendations", "evidence"]
-        ),
-    )
+    yield "recommendations.csv", _csv(status_rows, [k for k, _ in _STATUS_ROW_KEYS])
     del status_rows
 
     passages = [p for view in site.reports for p in view.passages]
     yield "annotations.json", _json(lines.json(p) for p in passages)
     if rows is None:  # nothing kept: the rows in batches
-        records = (_passage(p, urls) for p in passages)
+        records = (_passage(p, urls, titles.get(p.report, "")) for p in passages)
         yield "annotations.csv", _csv(records, _ANNOTATION_COLUMNS)
     else:
         header = next(_csv([], _ANNOTATION_COLUMNS))
@@ -156,11 +165,23 @@ def data_files(
         ),
     )
     lines.done()
+    yield (
+        "dictionary.csv",
+        _csv(
+            (
+                {"file": name, "key": key, "meaning": meaning}
+                for name, (_, keys) in DICTIONARY.items()
+                for key, meaning in keys
+            ),
+            ["file", "key", "meaning"],
+        ),
+    )
 
 
 _ANNOTATION_COLUMNS = [
     "id",
     "report",
+    "report_title",
     "kind",
     "paragraph",
     "anchor",
@@ -169,6 +190,7 @@ _ANNOTATION_COLUMNS = [
     "tracks",
     "status",
     "timescale",
+    "note",
     "url",
 ]
 
@@ -181,8 +203,8 @@ class _PassageLines:
     """Each passage's record in annotations.json, its row of annotations.csv and its item of
     annotations.jsonld, made once for a passage object while it lasts (see `data_files`)."""
 
-    def __init__(self, rows: dict[Any, Any] | None, urls: Urls) -> None:
-        self.urls = urls
+    def __init__(self, rows: dict[Any, Any] | None, urls: Urls, titles: dict[str, str]) -> None:
+        self.urls, self.titles = urls, titles
         self.last = rows if rows is not None and rows.get("") == urls.absolute_base else {}
         self.rows = rows
         self.now: dict[Any, Any] = {"": urls.absolute_base}
@@ -192,7 +214,7 @@ class _PassageLines:
     def _make(self, p: Passage, which: int) -> str:
         if which == 2:
             return _Encoded(_ENCODER.encode(_web_annotation(p, self.urls)))
-        record = _passage(p, self.urls)
+        record = _passage(p, self.urls, self.titles.get(p.report, ""))
         if which == 0:
             return _Encoded(_ENCODER.encode(record))
         self.row.seek(0)
@@ -206,10 +228,11 @@ class _PassageLines:
         found = self.now.get(id(p))
         if found is None:
             found = self.last.get(id(p))
-            if found is None or found[0] is not p:
-                found = (p, *(self._make(p, i) for i in range(3)))
+            title = self.titles.get(p.report, "")
+            if found is None or found[0] is not p or found[1] != title:
+                found = (p, title, *(self._make(p, i) for i in range(3)))
             self.now[id(p)] = found
-        line: str = found[1 + which]
+        line: str = found[2 + which]
         return line
 
     def json(self, p: Passage) -> str:
@@ -251,7 +274,9 @@ def _report(view: ReportView, site: Site, urls: Urls) -> dict[str, Any]:
         "framework": r.framework,
         "inspected": _range(r.inspected),
         "inspected_basis": r.inspected.basis if r.inspected else "",
+        "inspected_precision": _precision(r.inspected.start) if r.inspected else "",
         "published": r.published.start.iso,
+        "published_precision": _precision(r.published.start),
         "published_basis": r.published.basis,
         "edition": r.edition,
         "publisher": r.publisher,
@@ -270,10 +295,22 @@ def _range(fact: DateFact | None) -> str:
     return fact.start.iso + (f"/{fact.end.iso}" if fact.end and fact.end != fact.start else "")
 
 
-def _passage(p: Passage, urls: Urls) -> dict[str, Any]:
+def _precision(date: PartialDate) -> str:
+    """How precisely a date is known: day, month or year."""
+    return "day" if date.day else "month" if date.month else "year"
+
+
+def note_text(note_html: str) -> str:
+    """An editors' note as plain text: its words without their markup."""
+    text = re.sub(r"<[^>]+>", " ", note_html or "")
+    return " ".join(html.unescape(text).split()).replace(" ,", ",").replace(" .", ".")
+
+
+def _passage(p: Passage, urls: Urls, report_title: str = "") -> dict[str, Any]:
     return {
         "id": f"{p.report}#{p.key}",
         "report": p.report,
+        "report_title": report_title,
         "kind": p.kind,
         "paragraph": p.number,
         "anchor": p.block_id,
@@ -283,6 +320,7 @@ def _passage(p: Passage, urls: Urls) -> dict[str, Any]:
         "status": p.status,
         "status_basis": p.status_basis if p.status else "",
         "timescale": p.timescale,
+        "note": note_text(p.note_html),
         "url": urls.absolute("report", p.report, p.block_id),
     }
 
@@ -309,6 +347,16 @@ def _web_annotation(p: Passage, urls: Urls) -> dict[str, Any]:
         }
         for t in p.themes
     ]
+    if p.note_html:
+        bodies.insert(
+            0,
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": note_text(p.note_html),
+                "format": "text/plain",
+            },
+        )
     if p.tracks:
         bodies.append(
             {
@@ -393,10 +441,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each is one character
+BOM = "\ufeff"
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula: text that begins like one gets a `'`."""
+    """A CSV cell that no spreadsheet runs as a formula: text that begins like one gets a `'`.
+    A yes or no is written `true` or `false`, as in the JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "'" + value if isinstance(value, str) and value[:1] in _FORMULA_FIRST else value
 
 
@@ -409,6 +461,8 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
     """The rows' values in these columns (a missing one empty), every cell spreadsheet-safe; as
     pieces of text of a thousand rows each."""
     buffer = io.StringIO()
+    # A byte order mark first: a spreadsheet then reads the file as UTF-8 (’ stays ’).
+    buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     rows = iter(rows)
@@ -436,7 +490,12 @@ _REPORT_KEYS = (
     ("framework", "the id of the inspection framework it was made under (empty if none)"),
     ("inspected", "the inspection's dates, ISO 8601: a day, or start/end (empty if not inspected)"),
     ("inspected_basis", "how the inspection dates are known: stated, inferred or elsewhere"),
+    (
+        "inspected_precision",
+        "how precisely the inspection's first day is known: day, month or year",
+    ),
     ("published", "the date the document bears: a day, a month or only a year"),
+    ("published_precision", "how precisely that date is known: day, month or year"),
     ("published_basis", "how the document's date is known: stated, inferred or elsewhere"),
     ("edition", "full (the document's own text) or summary (the editors' summary of it)"),
     ("publisher", "who published it"),
@@ -449,8 +508,10 @@ _REPORT_KEYS = (
 )
 _JUDGEMENT_KEYS = (
     ("item", "the id of the report, or of an inspection a report mentions"),
-    ("in_collection", "whether that document is published on this site"),
-    ("date", "the inspection's date, ISO 8601"),
+    ("item_title", "its title"),
+    ("in_collection", "whether that document is published on this site: true or false"),
+    ("date", "the inspection's date, ISO 8601: a day, a month or only a year"),
+    ("date_precision", "how precisely that date is known: day, month or year"),
     ("framework", "the id of the framework that graded it"),
     ("scope", "the id of what the judgement covers, in its framework (empty if not given)"),
     ("area", "the area judged, in the framework's words"),
@@ -458,7 +519,7 @@ _JUDGEMENT_KEYS = (
     ("grade", "the grade's id in its framework"),
     ("grade_label", "the grade as the framework words it"),
     ("ordinal", "its place on the shared scale: 4 best, 1 worst"),
-    ("headline", "whether it is the document's headline judgement"),
+    ("headline", "whether it is the document's headline judgement: true or false"),
     ("basis", "how the grade is known: stated in the document, inferred, or taken from elsewhere"),
     ("note", "the editors' note on the judgement"),
 )
@@ -491,7 +552,13 @@ _RECOMMENDATION_KEYS = (
 )
 _STATUS_ROW_KEYS = (
     ("recommendation", "the tracked recommendation's id"),
+    ("title", "its short name"),
+    ("open", "whether it is still open at its latest word: true or false"),
+    ("first_raised", "the id of the first report that raised it"),
+    ("first_raised_title", "that report's title"),
+    ("latest_status", "the status the latest report that speaks of it gives it"),
     ("report", "the report's id"),
+    ("report_title", "the report's title"),
     ("status", "the report's status for it"),
     ("own_recommendations", "how many of the report's own recommendations it tracks"),
     ("evidence", "how many annotated passages of the report are evidence on it"),
@@ -499,6 +566,7 @@ _STATUS_ROW_KEYS = (
 _ANNOTATION_KEYS = (
     ("id", "the passage's id: its report's id, '#', and the annotation's key"),
     ("report", "the report's id"),
+    ("report_title", "the report's title"),
     ("kind", "annotation (the editors') or recommendation (the report's own)"),
     ("paragraph", "the report's paragraph number (empty for an unnumbered passage)"),
     ("anchor", "the id of the paragraph or block on the report's page"),
@@ -508,12 +576,17 @@ _ANNOTATION_KEYS = (
     ("status", "what it says of that recommendation"),
     ("status_basis", "how the status is known: stated, inferred or elsewhere"),
     ("timescale", "an own recommendation's timescale, as printed"),
+    ("note", "the editors' note on it, as plain text (empty if none)"),
     ("url", "the address of the passage on its report's page"),
 )
 _REPORT_CSV = tuple(
     k
     for k in _REPORT_KEYS
-    if k[0] in "id title kind framework inspected published publisher headline_grade url".split()
+    if k[0]
+    in (
+        "id title kind framework inspected inspected_precision published published_precision "
+        "publisher headline_grade url"
+    ).split()
 )
 _ANNOTATION_CSV = tuple(k for k in _ANNOTATION_KEYS if k[0] != "status_basis")
 DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -548,12 +621,20 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ),
             (
                 "items[].body",
-                "its themes (purpose tagging) and its tracked recommendation (purpose classifying, the status as value)",
+                "the editors' note (a TextualBody, purpose commenting), its themes (purpose tagging) and its tracked recommendation (purpose classifying, the status as value)",
             ),
             (
                 "items[].target",
                 "its report's page, with a fragment selector for the block refined by a text-quote selector for the words",
             ),
+        ),
+    ),
+    "dictionary.csv": (
+        "This dictionary as a file: each data file's columns or keys and what they mean.",
+        (
+            ("file", "the data file's name"),
+            ("key", "a column of the file, or a key of its records"),
+            ("meaning", "what it holds"),
         ),
     ),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -20,12 +21,15 @@ from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
+from builder.render.cite import cite_files
 from builder.render.data import DATA_NAMES, data_files
 from builder.render.feeds import structured_contexts, xml_environment
 from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
 from builder.views.pages import (
+    AsideView,
+    BodyPart,
     HistorySummary,
     Page,
     ReportHeader,
@@ -98,6 +102,12 @@ def set_globals(env: jinja2.Environment, urls: Urls) -> None:
     )
     # Notes link to the site's own pages from its root; the base path goes in front of them.
     env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
+    env.filters["breakable"] = breakable
+
+
+def breakable(text: str) -> Markup:
+    """A long name (a data key) that may break after its underscores and dots, never in a word."""
+    return Markup(str(Markup.escape(text)).replace("_", "_<wbr>").replace(".", ".<wbr>"))
 
 
 def render_template(
@@ -194,13 +204,108 @@ def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -
     return render_template(env, page.template, diagnostics, **context).encode("utf-8")
 
 
+# The most rows of the text a group of notes may run on beside: past its own block, the blocks
+# that follow it up to the next block with notes.
+SPAN = 6
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = {"br", "img", "hr", "wbr", "input", "col", "area", "source", "meta", "link"}
+
+
+def _top_level_blocks(html: str) -> list[tuple[str, int]]:
+    """The elements at the top level of a run of the body (its blocks in the grid): each one's tag
+    and the length of its text."""
+    depth, start, out = 0, 0, []
+    tag_at = ""
+    for m in _TAG.finditer(html):
+        closing, tag, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+            if depth == 0 and tag_at:
+                out.append((tag_at, len(_TAG.sub("", html[start : m.start()]).strip())))
+                tag_at = ""
+            continue
+        if depth == 0:
+            if tag in _VOID or selfclosing:
+                out.append((tag, 0))
+                continue
+            start, tag_at = m.end(), tag
+        if tag not in _VOID and not selfclosing:
+            depth += 1
+    return out
+
+
+# Estimates of height at a wide screen (1280 CSS px), in CSS px, from the number of characters:
+# enough to tell a group of notes that would outrun its text from one that would not.
+TEXT_LINE, TEXT_CHARS = 27.2, 80  # the text column: line height, characters a line
+NOTE_LINE, NOTE_CHARS = 20.4, 44  # the notes column
+
+
+def _block_height(tag: str, chars: int) -> float:
+    if tag in ("h2", "h3", "h4", "h5", "h6"):
+        return 70.0
+    if tag == "table":
+        return 40 + -(-chars // 60) * 26
+    return 16 + max(1, -(-chars // TEXT_CHARS)) * TEXT_LINE
+
+
+def _note_lines(aside: AsideView) -> int:
+    html = aside.passage.note_html or ""
+    return -(-len(_TAG.sub("", html)) // NOTE_CHARS) if html else 0
+
+
+def _aside_overhead(aside: AsideView) -> float:
+    """The height of a note without its own words: frame, kind, tracked recommendation, themes."""
+    p = aside.passage
+    if p.kind == "mention" or (p.kind == "annotation" and not p.note_html and not p.tracks):
+        return 34.0
+    height = 34.0  # padding and margins
+    if p.kind == "recommendation" or p.note_html:
+        height += 17
+    if p.tracks:
+        words = len(aside.tracks_title) + (40 if aside.earlier or aside.later else 0) + 16
+        height += -(-words // NOTE_CHARS) * NOTE_LINE
+    if aside.themes:
+        height += 28
+    return height
+
+
+def _overflows(part: BodyPart, room: float) -> bool:
+    """Whether a group of notes would run on past the text beside it (estimated)."""
+    height = 10 + sum(_aside_overhead(a) + _note_lines(a) * NOTE_LINE for a in part.asides)
+    return height > room + 12
+
+
 def _body(env: jinja2.Environment, view: ReportPageView, diagnostics: Diagnostics) -> Markup:
-    """The report's text with each block's notes in their place, joined once (linear in asides)."""
+    """The report's text with each block's notes in their place, joined once (linear in asides).
+
+    A group of notes beside its block (not in a list item or a cell) may run on beside the blocks
+    that follow it without notes of their own: on a wide screen it spans their grid rows, so a
+    group longer than its block leaves no gap in the text.
+    """
+    parts = view.body
+    blocks = [_top_level_blocks(part.html) for part in parts]
     out = []
-    for part in view.body:
+    for i, part in enumerate(parts):
         out.append(part.html)
-        if part.asides:
-            out.append(render_template(env, "_aside.html", diagnostics, part=part).strip())
+        if not part.asides:
+            continue
+        span, folded = 1, False
+        if not part.inline:
+            beside = blocks[i][-1:]  # the block the notes are on, then those they may run on by
+            for j in range(i + 1, len(parts)):
+                if not parts[j].asides:
+                    beside += blocks[j]
+                    continue
+                # The next block with notes ends the run. Notes inside a list item or a cell
+                # leave their list or table open in this run (it is not counted): a list lends
+                # its items both columns, so the notes before it stop short of it.
+                beside += blocks[j] if parts[j].inline else blocks[j][:-1]
+                break
+            beside = beside[:SPAN]
+            span = len(beside) or 1
+            folded = _overflows(part, sum(_block_height(t, n) for t, n in beside))
+        html = render_template(env, "_aside.html", diagnostics, part=part, span=span, folded=folded)
+        out.append(html.strip())
     return Markup("".join(out))
 
 
@@ -284,6 +389,8 @@ def render_site(
         files[urls.output_file("data_file", name)] = packed
     for name, blob in assets.items():
         files[urls.output_file("asset", name)] = blob
+    for name, blob in cite_files(site, urls):
+        files[name] = blob
     xml = xml_environment(templates)
     for name, context in structured_contexts(site, urls, sorted(files)).items():
         try:

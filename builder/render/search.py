@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import importlib.metadata
 import json
+import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,6 +48,10 @@ BUNDLE_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_fi
 # the first bundle's.
 SHARD_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
 SHARDS_FILE = "shards.json"  # in the first bundle: the folders of the others, for the search page
+# In each shard's folder: its reports' dates and paragraph anchors, and the words of its text with
+# their counts, for the search page's paragraph lookup, date order and "did you mean".
+LOOKUP_FILE = "lookup.json"
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SIGNATURE = b"pagefind_dcd"
 VOID = {"br", "img", "hr", "wbr", "input"}
 BLOCKS = {"p", "li", "blockquote", "dd", "td", "th"}  # headings stay out: they only name sections
@@ -82,6 +87,7 @@ class Record:
     url: str  # the report page's URL, base path included
     title: str
     year: str
+    date: str  # the report's date, ISO, as precise as it is known
     filters: tuple[tuple[str, tuple[str, ...]], ...]
     blocks: tuple[Block, ...]
 
@@ -205,7 +211,7 @@ def _text(html: str) -> str:
 
 # What a report's record is made from, as plain values: its key is cheap to compute, and the record
 # itself (which means parsing the report's HTML) is made only when its shard must be indexed again.
-# (id, title, year, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...))
+# (id, title, date, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...))
 Source = tuple[str, str, str, str, str, tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]]
 
 
@@ -223,14 +229,14 @@ def source_of(view: ReportView, site: Site) -> Source:
         )
         for p in view.passages
     )
-    year = str(report.date.year)
     kind = site.settings.kind_label(report.kind)
-    return (report.id, report.title, year, kind, view.body_html, passages)
+    return (report.id, report.title, report.date.iso, kind, view.body_html, passages)
 
 
 def record_of(source: Source, urls: Urls) -> Record:
     """The search record of one report."""
-    report, title, year, kind, body_html, passages = source
+    report, title, date, kind, body_html, passages = source
+    year = date[:4]
     block_themes: dict[str, set[str]] = {}
     for block_id, _, _, _, themes, _ in passages:
         block_themes.setdefault(block_id, set()).update(themes)
@@ -254,6 +260,7 @@ def record_of(source: Source, urls: Urls) -> Record:
         url=urls("report", report),
         title=title,
         year=year,
+        date=date,
         filters=tuple((k, v) for k, v in sorted(filters.items()) if v),
         blocks=tuple(blocks),
     )
@@ -377,7 +384,7 @@ def _search_files(
             name: blob
             for name, blob in sorted(written.items())
             if (name.split("/")[-1] in BUNDLE_FILES and shard.first)
-            or name == "pagefind-entry.json"
+            or name in ("pagefind-entry.json", LOOKUP_FILE)
             or name.endswith(suffixes)
         }
         files[shard.key] = {
@@ -391,6 +398,27 @@ def _search_files(
     return dict(sorted(out.items()))
 
 
+def lookup(items: Iterable[Record]) -> bytes:
+    """The search page's lookup file for a shard's records.
+
+    `reports`: `[url, date, title, {paragraph number: anchor}]` of each report; `words`: each word
+    of the text and notes (lower case) with how often it occurs, most frequent first.
+    """
+    reports, counts = [], {}  # type: ignore[var-annotated]
+    for item in items:
+        numbers = {}
+        for b in item.blocks:
+            if b.kind == "paragraph" and b.number and b.number not in numbers:
+                numbers[b.number] = b.id
+        reports.append([item.url, item.date, item.title, numbers])
+        for b in item.blocks:
+            for word in WORD.findall(b.text.lower()):
+                counts[word] = counts.get(word, 0) + 1
+    words = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    data = {"reports": reports, "words": words}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 async def _index_shards(shards: list[Shard], language: str, urls: Urls) -> list[dict[str, bytes]]:
     """Each shard's files from a Pagefind process of its own, at most PARALLEL at a time."""
     gate = asyncio.Semaphore(PARALLEL)
@@ -399,7 +427,9 @@ async def _index_shards(shards: list[Shard], language: str, urls: Urls) -> list[
         async with gate:
             # Made here, one shard at a time: only the shards indexed again are parsed at all.
             items = [record_of(source, urls) for source in shard.sources]
-            return await _index(items, language)
+            files = await _index(items, language)
+            files[LOOKUP_FILE] = lookup(items)
+            return files
 
     return list(await asyncio.gather(*(one(shard) for shard in shards)))
 

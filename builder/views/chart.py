@@ -1,16 +1,20 @@
-"""Draw the grade charts as inline SVG at build time: no script, readable on a phone, in print and
+"""Draw the grade chart as inline SVG at build time: no script, readable on a phone, in print and
 by screen readers.
 
+One chart answers "how did the grade change": the inspections on one time axis, the grades on
+the shared scale, and the visits and letters that gave no grade marked on a row of their own.
 Judgements of different scope (safeguarding services, child protection arrangements, the whole of
-children's services) are different measures, so each scope gets a small chart of its own, and a
-line only ever joins judgements of one scope and one series, inspection to inspection. Points that
-fall on the same place are set side by side, so no series hides another. Each chart is drawn
-narrow (360 units wide) so that its text stays at 12 px or more on a 375 px phone screen.
+children's services) are different measures, so a line only ever joins judgements of one scope
+and one series, inspection to inspection. Each line is told apart by its shape, its dash and its
+label, set directly beside its last point (and by colour, never alone). Points that fall on the
+same place are set side by side, so no series hides another. The chart is drawn 760 units wide
+with 13-unit text; on a screen narrower than that it scrolls within its own box, so its text never
+shrinks below 12 px.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -22,18 +26,22 @@ if TYPE_CHECKING:
     from builder.model.site import Site
     from builder.model.views import TimelineItem
 
-WIDTH = 360
-LEFT, RIGHT, TOP = 100, 30, 14
-ROW = 34  # height of one grade level
-FONT = 13  # the SVG's text size in its own units: about 12.4 px at a 343 px wide chart
-DODGE = 11  # how far apart points on the same spot are set
-# Lines differ in dash pattern and marker as well as colour, so colour is never the only cue.
+WIDTH = 760
+LEFT, RIGHT, TOP = 96, 300, 16  # the grade words at the left, the lines' labels at the right
+ROW = 40  # height of one grade level
+FONT = 13  # the SVG's text size in its own units: drawn at 600 px or more, 13 px
+LABEL_CHARS = 32  # characters of a line's label on one line of text
+DODGE = 9  # how far apart points on the same spot are set
+# Lines differ in dash pattern and marker as well as colour, so colour is never the only cue:
+# the i-th line takes the i-th of each list, so no two of a chart's first 56 lines share a dash and shape.
+COLOURS = (
+    "#1d4e89", "#b3470b", "#2e7d32", "#6a1b9a", "#00695c", "#8a1c1c", "#4a4a4a", "#795500",
+)  # fmt: skip
+DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 3", "12 4", "4 2 1 2", "8 2 2 2 2 2")
+SHAPES = ("circle", "square", "diamond", "triangle", "triangle-down", "cross", "hexagon")
 STYLES = [
-    ("#1d4e89", "", "circle"),
-    ("#b3470b", "6 4", "square"),
-    ("#2e7d32", "2 3", "diamond"),
-    ("#6a1b9a", "10 3 2 3", "triangle"),
-    ("#00695c", "1 2", "square"),
+    (COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)], SHAPES[i % len(SHAPES)])
+    for i in range(len(COLOURS) * len(SHAPES))
 ]
 
 
@@ -138,39 +146,60 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
 
 
 def grade_chart(site: Site, urls: Urls) -> Chart:
-    """One small chart per scope of judgement, with their text alternatives."""
+    """The one chart of every grade on a shared time axis, with its text alternative."""
     grouped, ungraded, levels = chart_panels(site)
-    panels = tuple(_panel(scope, title, series, own, urls) for scope, title, series, own in grouped)
-    summary = " ".join(p.summary for p in panels)
+    lines = [(scope, title, s) for scope, title, series, _ in grouped for s in series]
+    if not lines:
+        summary = "No graded inspections yet."
+        if ungraded:
+            summary += " Visits and letters with no grade: " + ", ".join(
+                i.date_label for i in ungraded
+            )
+        return Chart((), tuple(ungraded), tuple(levels), summary)
+    panel = _chart(lines, ungraded, levels, urls)
+    summary = panel.summary
     if ungraded:
         summary += (
             " Visits and letters with no grade: " + ", ".join(i.date_label for i in ungraded) + "."
         )
-    if not panels:
-        summary = "No graded inspections yet."
-    return Chart(panels, tuple(ungraded), tuple(levels), summary.strip())
+    return Chart((panel,), tuple(ungraded), tuple(levels), summary.strip())
 
 
-def _panel(
-    scope: str, title: str, series: list[Series], levels: list[tuple[int, str]], urls: Urls
+def _labels(lines: list[tuple[str, str, Series]]) -> list[str]:
+    """Each line's label: its area, with its scope where two scopes judge an area of that name."""
+    areas: dict[str, set[str]] = {}
+    for scope, _, s in lines:
+        areas.setdefault(s.title, set()).add(scope)
+    return [
+        f"{s.title} ({title.lower()})" if len(areas[s.title]) > 1 else s.title
+        for _, title, s in lines
+    ]
+
+
+def _chart(
+    lines: list[tuple[str, str, Series]],
+    ungraded: list[TimelineItem],
+    levels: list[tuple[int, str]],
+    urls: Urls,
 ) -> Panel:
-    positions = sorted({p.position for s in series for p in s.points})
+    series = [s for _, _, s in lines]
+    labels = _labels(lines)
+    positions = [p.position for s in series for p in s.points] + [i.position for i in ungraded]
     first, last = int(min(positions)), int(max(positions))
     low, high = min(o for o, _ in levels), max(o for o, _ in levels)
     plot_w = WIDTH - LEFT - RIGHT
-    height = TOP + (high - low) * ROW + 48
+    none_row = TOP + (high - low + 1) * ROW  # the row of visits with no grade
+    label_height = sum(len(_wrap(label, LABEL_CHARS)) * (FONT + 2) + 4 for label in labels)
+    height = max(none_row + 56, label_height + 8)
     styles = tuple(STYLES[i % len(STYLES)] for i in range(len(series)))
 
     def x(position: float) -> float:
-        if last == first:
-            return round(LEFT + plot_w / 2, 1)
         # Each year spans from its tick to the next, so a June inspection sits mid-year.
         return round(LEFT + (position - first) / (last - first + 1) * plot_w, 1)
 
     def y(ordinal: int) -> float:
         return round(TOP + (high - ordinal) * ROW, 1)
 
-    # Points that share a spot are spread out side by side, in series order.
     spot: dict[tuple[float, int], list[int]] = {}
     for index, s in enumerate(series):
         for p in s.points:
@@ -181,36 +210,50 @@ def _panel(
         offset = (sharing.index(index) - (len(sharing) - 1) / 2) * DODGE
         return round(x(p.position) + offset, 1), y(p.ordinal)
 
-    summary = _summary(title, series)
-    label_id = f"chart-{scope}"
+    summary = _summary("Grades over time", series)
+    label_id = "chart-grades"
     out = [
-        f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" role="group" '
-        f'aria-labelledby="{label_id}-title {label_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{label_id}-title">{escape(title)}: grades over time</title>',
+        f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="group" aria-labelledby="{label_id}-title {label_id}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{label_id}-title">Grades over time, on one time axis</title>',
         f'<desc id="{label_id}-desc">{escape(summary)}</desc>',
     ]
     for ordinal, label in levels:
         out.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(ordinal)}" y2="{y(ordinal)}"/>'
         )
-        lines = _wrap(label.replace(" to be good", ""), 13)
-        for i, part in enumerate(lines):
-            out.append(
-                f'<text class="level" x="{LEFT - 6}" y="{y(ordinal) + 4 + (i - (len(lines) - 1) / 2) * FONT:.1f}" '
-                f'text-anchor="end">{escape(part)}</text>'
-            )
-    axis = y(low) + 14
-    years = range(first, last + 1) if last - first <= 6 else range(first, last + 1, 2)
+        out.extend(_text_lines(label.replace(" to be good", ""), LEFT - 6, y(ordinal), 13, "end"))
+    out.append(
+        f'<line class="grid none-row" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{none_row}" '
+        f'y2="{none_row}" stroke-dasharray="2 4"/>'
+    )
+    out.extend(_text_lines("No grade given", LEFT - 6, none_row, 13, "end"))
+    axis = none_row + 16
+    years = range(first, last + 1) if last - first <= 12 else range(first, last + 1, 2)
     for year in years:
-        if last == first:
-            out.append(
-                f'<text class="year" x="{x(year)}" y="{axis + FONT + 2}" text-anchor="middle">{year}</text>'
-            )
-            continue
         out.append(
             f'<line class="tick" x1="{x(year)}" x2="{x(year)}" y1="{axis - 6}" y2="{axis}"/>'
-            f'<text class="year" x="{x(year)}" y="{axis + FONT + 2}" text-anchor="middle">{year}</text>'
+            f'<text class="year" x="{x(year) + (x(year + 1) - x(year)) / 2:.1f}" '
+            f'y="{axis + FONT + 2}" text-anchor="middle">{str(year)[2:] if last - first > 8 else year}</text>'
         )
+    if last - first > 8:
+        out.append(
+            f'<text class="year" x="{LEFT - 6}" y="{axis + FONT + 2}" text-anchor="end">Year (20..)</text>'
+        )
+    # Visits and letters with no grade, on their own row at their date.
+    for item in ungraded:
+        href = (
+            urls("report", item.id) if item.report is not None else urls("timeline", anchor=item.id)
+        )
+        out.append(
+            f'<a href="{escape(href)}">'
+            f'<rect class="marker ungraded" x="{x(item.position) - 5}" y="{none_row - 5}" width="10" '
+            f'height="10" fill="#ffffff" stroke="#4a4a4a" stroke-width="2" transform="rotate(45 '
+            f'{x(item.position)} {none_row})"/>'
+            f"<title>{escape(item.date_label)}: {escape(item.title)}: no grade given</title></a>"
+        )
+    ends = []
     for index, s in enumerate(series):
         colour, dash, marker = styles[index]
         placed = [place(index, p) for p in s.points]
@@ -227,8 +270,66 @@ def _panel(
                 f'<a href="{escape(href)}">{_marker(marker, px, py, colour, p.basis != "stated")}'
                 f"<title>{escape(label)}</title></a>"
             )
+        ends.append((placed[-1], index))
+    out.extend(_direct_labels(ends, labels, styles, height))
     out.append("</svg>")
-    return Panel(scope, title, tuple(series), styles, Markup("\n".join(out)), summary)
+    panel_series = tuple(replace(s, title=label) for s, label in zip(series, labels, strict=True))
+    return Panel("all", "Grades over time", panel_series, styles, Markup("\n".join(out)), summary)
+
+
+def _direct_labels(
+    ends: list[tuple[tuple[float, float], int]],
+    labels: list[str],
+    styles: tuple[tuple[str, str, str], ...],
+    height: float,
+) -> list[str]:
+    """Each line's label in the right margin, level with its last point where room allows (set
+    apart from the others when not), with a thin leader in the line's own colour and dash."""
+    line_h = FONT + 2
+    wanted = sorted(
+        ((py, index, _wrap(labels[index], LABEL_CHARS)) for (_, py), index in ends),
+        key=lambda e: (e[0], e[1]),
+    )
+    tops, bottom = [], 4.0
+    for py, _, text in wanted:
+        block = len(text) * line_h
+        top = max(py - line_h / 2, bottom)
+        tops.append(top)
+        bottom = top + block + 4
+    overflow = bottom - (height - 4)
+    if overflow > 0:  # pushed past the foot: move the whole stack up
+        tops = [t - overflow for t in tops]
+    out = []
+    ends_at = {index: end for end, index in ends}
+    label_x = WIDTH - RIGHT + 34
+    for (_, index, text), top in zip(wanted, tops, strict=True):
+        colour, dash, marker = styles[index]
+        (ex, ey) = ends_at[index]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<polyline class="leader" points="{ex + 7},{ey} {WIDTH - RIGHT + 4},{ey} '
+            f'{label_x - 16},{top + line_h / 2:.1f}" stroke="{colour}" stroke-width="0.75"'
+            f'{dash_attr} fill="none"/>'
+        )
+        out.append(  # the line's own marker before its label: shape tells it apart too
+            f'<path class="label-marker" d="{marker_path(marker, label_x - 8, top + line_h / 2)}" '
+            f'fill="{colour}" transform="scale(1)"/>'
+        )
+        for i, part in enumerate(text):
+            out.append(
+                f'<text class="line-label" x="{label_x}" y="{top + (i + 1) * line_h - 3:.1f}" '
+                f'fill="{colour}">{escape(part)}</text>'
+            )
+    return out
+
+
+def _text_lines(text: str, x: float, y: float, width: int, anchor: str) -> list[str]:
+    lines = _wrap(text, width)
+    return [
+        f'<text class="level" x="{x}" y="{y + 4 + (i - (len(lines) - 1) / 2) * FONT:.1f}" '
+        f'text-anchor="{anchor}">{escape(part)}</text>'
+        for i, part in enumerate(lines)
+    ]
 
 
 def _basis_words(p: Point) -> str:
@@ -242,13 +343,24 @@ def _basis_words(p: Point) -> str:
 def _marker(kind: str, x: float, y: float, colour: str, hollow: bool = False) -> str:
     # A grade that is not stated in its own document is drawn hollow.
     paint = f'fill="#ffffff" stroke="{colour}" stroke-width="2.5"' if hollow else f'fill="{colour}"'
+    return f'<path class="marker" d="{marker_path(kind, x, y)}" {paint}/>'
+
+
+def marker_path(kind: str, x: float, y: float) -> str:
+    """The outline of a marker of this kind centred on (x, y): about 12 units across."""
     if kind == "square":
-        return f'<rect class="marker" x="{x - 5}" y="{y - 5}" width="10" height="10" {paint}/>'
+        return f"M{x - 5:g} {y - 5:g}h10v10h-10z"
     if kind == "diamond":
-        return f'<path class="marker" d="M{x} {y - 6} l6 6 l-6 6 l-6 -6 z" {paint}/>'
+        return f"M{x:g} {y - 7:g}l7 7l-7 7l-7 -7z"
     if kind == "triangle":
-        return f'<path class="marker" d="M{x} {y - 6} l6 11 h-12 z" {paint}/>'
-    return f'<circle class="marker" cx="{x}" cy="{y}" r="5" {paint}/>'
+        return f"M{x:g} {y - 7:g}l6.5 11.5h-13z"
+    if kind == "triangle-down":
+        return f"M{x:g} {y + 7:g}l6.5 -11.5h-13z"
+    if kind == "cross":
+        return f"M{x - 6:g} {y - 3:g}l3 -3l3 3l3 -3l3 3l-3 3l3 3l-3 3l-3 -3l-3 3l-3 -3l3 -3z"
+    if kind == "hexagon":
+        return f"M{x - 6:g} {y:g}l3 -5.5h6l3 5.5l-3 5.5h-6z"
+    return f"M{x - 5.5:g} {y:g}a5.5 5.5 0 1 0 11 0a5.5 5.5 0 1 0 -11 0z"
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -28,7 +28,7 @@ from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.render.data import DICTIONARY
 from builder.urls import Urls
-from builder.views.chart import grade_chart
+from builder.views.chart import grade_chart, marker_path
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -117,6 +117,7 @@ class LegendEntry:
     colour: str
     dash: str
     marker: str
+    path: str = ""  # the marker's outline in the legend's sample
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class ChartView:
     panels: tuple[ChartPanel, ...]
     summary: str
     levels: tuple[tuple[int, str], ...]
+    ungraded: int = 0  # visits and letters that gave no grade, marked on the chart's bottom row
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,7 @@ class AsideView:
     mentions: ReportHeader | None = None  # the report a mention speaks of
     id: str = ""  # the note's element id, which the highlighted words point to
     label: str = ""  # its accessible name, unique on the page: "Editors’ note on paragraph 14"
+    number: int = 0  # its number among the notes of its block, shown with it and its highlight
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,7 @@ class ThemeRow:
     passages: int
     reports: int
     years: str  # "2011–2019", "2013" or "–"
+    line: str = ""  # the description's first sentence, as plain text, for the index
 
 
 @dataclass(frozen=True)
@@ -618,14 +622,14 @@ class _Planner:
                 p.title,
                 p.svg,
                 tuple(
-                    LegendEntry(s.title, *style)
+                    LegendEntry(s.title, *style, marker_path(style[2], 17, 7))
                     for s, style in zip(p.series, p.styles, strict=True)
                 ),
                 any(pt.basis != "stated" for s in p.series for pt in s.points),
             )
             for p in chart.panels
         )
-        return ChartView(panels, chart.summary, chart.levels)
+        return ChartView(panels, chart.summary, chart.levels, len(chart.ungraded))
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
         site = self.site
@@ -720,10 +724,14 @@ class _Planner:
                 else "–"
             )
             reports = len(dict.fromkeys(p.report for p in passages))
+            line = _first_sentence(theme.description)
             rows.append(
-                ThemeRow(theme.id, theme.title, theme.description, len(passages), reports, span)
+                ThemeRow(
+                    theme.id, theme.title, theme.description, len(passages), reports, span, line
+                )
             )
-        return tuple(rows)
+        # In the order of the alphabet, whatever order themes.yml gives them in.
+        return tuple(sorted(rows, key=lambda r: (r.title.casefold(), r.id)))
 
     def theme_page(self, theme: ThemeRecord) -> ThemePageView:
         site = self.site
@@ -881,7 +889,7 @@ def _body_and_contents(
     shift = _TEXT_LEVEL - min(levels) if levels else 0
     if shift:
         text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
-    text = text.replace("<th></th>", "<td></td>")
+    text = _headless_tables(text).replace("<th></th>", "<td></td>")
     contents = _contents(text)
     passages = {p.key: p for p in inputs.passages}
     pieces = _ASIDE.split(text)
@@ -900,9 +908,10 @@ def _body_and_contents(
     labels: dict[str, int] = {}
     groups_of: dict[str, int] = {}
     targets: dict[str, str] = {}
+    numbers: dict[str, int] = {}
     parts = []
     for run, members in groups:
-        asides = []
+        asides: list[AsideView] = []
         shown: set[str] = set()
         for p in members:
             view = aside(p, shown)
@@ -914,7 +923,10 @@ def _body_and_contents(
             if labels[label] > 1:
                 label += f" ({labels[label]})"
             targets[p.key] = view.id
-            asides.append(replace(view, label=label))
+            number = 0
+            if p.kind != "mention" and (p.kind != "annotation" or bool(p.note_html or p.tracks)):
+                number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
+            asides.append(replace(view, label=label, number=number))
         block = members[0].block_id if members else ""
         if block:  # one group per block, but a table may have notes in several cells
             groups_of[block] = groups_of.get(block, 0) + 1
@@ -937,7 +949,7 @@ def _body_and_contents(
         parts.append(BodyPart(run, tuple(asides), block, inline))
     first = re.search(r'<p id="(p\d+)"', text)
     return (
-        tuple(_point_to_notes(part, targets) for part in parts),
+        tuple(_point_to_notes(part, targets, numbers) for part in parts),
         contents,
         first.group(1) if first else "",
     )
@@ -1003,12 +1015,46 @@ def _wrap_item_text(run: str) -> str:
     return f'{run[:open_end]}<div class="item-text">{words}</div>'
 
 
-def _point_to_notes(part: BodyPart, targets: dict[str, str]) -> BodyPart:
-    """Give each highlighted passage an `aria-details` pointing to its note."""
+_TABLE = re.compile(r"<table(?: [^>]*)?>.*?</table>", re.S)
+_EMPTY_HEAD = re.compile(
+    r"<thead>\s*<tr>\s*(?:<(t[hd])(?: [^>]*)?>\s*</\1>\s*)+</tr>\s*</thead>\s*"
+)
+_FIRST_CELL = re.compile(r"(<tr>\s*)<td((?: [^>]*)?)>(.*?)</td>", re.S)
+
+
+def _headless_tables(text: str) -> str:
+    """A table written with an empty header row has no column headings: its first column names
+    each row, so the header row goes and each row's first cell becomes its header."""
+
+    def fix(m: re.Match[str]) -> str:
+        table: str = m.group(0)
+        if not _EMPTY_HEAD.search(table):
+            return table
+        table = _EMPTY_HEAD.sub("", table, count=1)
+        return _FIRST_CELL.sub(r'\1<th scope="row"\2>\3</th>', table)
+
+    return _TABLE.sub(fix, text) if "<thead>" in text else text
+
+
+def _first_sentence(markdown_text: str) -> str:
+    """A description's first sentence as plain text: Markdown's marks and links taken out."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text or "")
+    text = " ".join(re.sub(r"[*_`]", "", text).split())
+    m = re.search(r"(?<=[.!?])\s+(?=[A-Z(“\"'])", text)
+    return text[: m.start()] if m else text
+
+
+def _point_to_notes(part: BodyPart, targets: dict[str, str], numbers: dict[str, int]) -> BodyPart:
+    """Give each highlighted passage an `aria-details` pointing to its note, and the note's
+    number among its block's notes (shown beside both)."""
 
     def point(m: re.Match[str]) -> str:
         target = targets.get(m.group(1))
-        return f'{m.group(0)} aria-details="{target}"' if target else m.group(0)
+        if not target:
+            return m.group(0)
+        number = numbers.get(m.group(1))
+        shown = f' data-note="{number}"' if number and target.startswith("aside-") else ""
+        return f'{m.group(0)} aria-details="{target}"{shown}'
 
     return replace(part, html=_MARK_KEY.sub(point, part.html))
 

@@ -1,0 +1,50 @@
+// The report page's citations, made better where JavaScript runs: a button that copies each
+// citation, and the paragraph citation follows the paragraph the address points to (#p14).
+// Without it the page gives the same citations as text, to select and copy.
+const paragraph = document.getElementById("citation-paragraph");
+
+function follow() {
+  if (!paragraph) return;
+  const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  const number = target && target.querySelector(":scope > a.pnum");
+  if (!number) return;
+  const address = `${paragraph.dataset.reportUrl}#${target.id}`;
+  const cite = paragraph.querySelector("cite");
+  const title = cite ? cite.textContent : "";
+  const site = paragraph.querySelector(".address");
+  const before = site && site.previousSibling ? site.previousSibling.textContent : "";
+  const siteName = before.replace(/^.*?\.\s*/, "").replace(/:\s*$/, "");
+  paragraph.replaceChildren(`${paragraph.dataset.cite} ${number.textContent.trim()}. `);
+  const work = document.createElement("cite");
+  work.textContent = title;
+  const where = document.createElement("span");
+  where.className = "address";
+  where.textContent = address;
+  paragraph.append(work, `. ${siteName}: `, where);
+}
+
+function copyButton(citation) {
+  const wrap = document.createElement("p");
+  wrap.className = "cite-copy";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = citation.id === "citation-paragraph" ? "Copy the paragraph citation" : "Copy the citation";
+  const said = document.createElement("span");
+  said.setAttribute("role", "status");
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(citation.textContent.trim());
+      said.textContent = " Copied.";
+    } catch {
+      said.textContent = " Could not copy: select the citation and copy it instead.";
+    }
+  });
+  wrap.append(button, said);
+  citation.after(wrap);
+}
+
+if (navigator.clipboard) {
+  for (const citation of document.querySelectorAll(".cite .citation")) copyButton(citation);
+}
+follow();
+window.addEventListener("hashchange", follow);

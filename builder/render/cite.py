@@ -1,0 +1,122 @@
+"""Each report's citation for reference managers: an RIS file and a BibTeX file beside its page.
+
+The report is cited as the site's own citation reads: its publisher, an organisation, as author
+("Ofsted (2013)"), the publisher again as the institution of a technical report, the report's
+reference as its number, and the page's address (with the original document's where known).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from builder.urls import Urls
+
+if TYPE_CHECKING:
+    from builder.model.site import Site
+    from builder.parse.records import Report
+
+CITE_FILES = ("cite.ris", "cite.bib")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def ris(report: Report, urls: Urls, language: str) -> str:
+    """The report as an RIS record (a technical report; the organisation has no comma, so a
+    reference manager keeps it whole rather than as a surname and forenames)."""
+    date = report.published.start
+    lines = [
+        ("TY", "RPRT"),
+        ("TI", report.title),
+        ("AU", report.publisher),
+        ("PY", f"{date.year:04d}"),
+        (
+            "DA",
+            "/".join(
+                [
+                    f"{date.year:04d}",
+                    f"{date.month:02d}" if date.month else "",
+                    f"{date.day:02d}" if date.day else "",
+                    "",
+                ]
+            ),
+        ),
+        ("PB", report.publisher),
+        ("SN", report.source.reference),
+        ("UR", _address(urls, report)),
+        ("LA", language),
+        ("N1", f"Original: {report.source.original}" if report.source.original else ""),
+    ]
+    body = "".join(f"{tag}  - {_line(value)}\r\n" for tag, value in lines if value)
+    return body + "ER  - \r\n"
+
+
+def bibtex(report: Report, urls: Urls, language: str) -> str:
+    """The report as a BibTeX @techreport; the organisation in double braces, as one name."""
+    date = report.published.start
+    fields = [
+        ("title", "{" + _tex(report.title) + "}"),
+        ("author", "{" + _tex(report.publisher) + "}"),
+        ("institution", _tex(report.publisher)),
+        ("year", f"{date.year:04d}"),
+        ("month", _MONTHS[date.month - 1] if date.month else ""),
+        ("number", _tex(report.source.reference)),
+        ("url", _address(urls, report)),
+        ("language", language),
+        (
+            "note",
+            "Original: \\url{" + report.source.original + "}" if report.source.original else "",
+        ),
+    ]
+    body = ",\n".join(
+        f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
+        for name, value in fields
+        if value
+    )
+    return f"@techreport{{{_key(report)},\n{body}\n}}\n"
+
+
+def cite_files(site: Site, urls: Urls) -> Iterator[tuple[str, bytes]]:
+    """Each report's citation files, by output path: beside its page."""
+    language = site.settings.language
+    for view in site.reports:
+        report = view.report
+        folder = urls.path("report", report.id)
+        yield folder + "cite.ris", ris(report, urls, language).encode("utf-8")
+        yield folder + "cite.bib", bibtex(report, urls, language).encode("utf-8")
+
+
+def _address(urls: Urls, report: Report) -> str:
+    """The page's full address; "" when the site has no public address to give."""
+    address = urls.absolute("report", report.id)
+    return address if address.startswith(("http://", "https://")) else ""
+
+
+def _line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _key(report: Report) -> str:
+    """A BibTeX key: the publisher's first word, the year, and the report's id."""
+    first = unicodedata.normalize("NFKD", report.publisher).encode("ascii", "ignore").decode()
+    word = re.sub(r"[^A-Za-z0-9]", "", (first.split() or ["report"])[0]) or "report"
+    return f"{word.lower()}{report.published.start.year}-{re.sub(r'[^A-Za-z0-9-]', '', report.id)}"
+
+
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _tex(value: str) -> str:
+    return "".join(_TEX.get(c, c) for c in _line(value))
