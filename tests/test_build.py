@@ -154,3 +154,26 @@ def test_an_unchanged_project_is_published_without_loading_the_stages(tmp_path: 
         timeout=120,
     )
     assert result.stdout.split("\n")[0] == "0 []", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_link_that_climbs_out_of_the_base_path_is_said_so_strict_or_not(
+    fixture_copy: Path, tmp_path: Path, strict: bool
+):
+    """`/history/../other/` leads a browser to `/other/`, outside the site: reported as that (a
+    warning, or an error in a strict build), never as a missing page or not at all."""
+    settings = fixture_copy / "site.yml"
+    settings.write_text(settings.read_text().replace("base_path: /", "base_path: /history/"))
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    report.write_text(report.read_text() + "\nSee [the other site](/history/../other/).\n")
+    diagnostics = Diagnostics()
+    files = build(fixture_project(tmp_path / "out", fixture_copy), diagnostics, strict=strict)
+    assert (files is None) is strict
+    found = [(d.severity, d.message) for d in diagnostics.sorted()]
+    assert found == [
+        (
+            "error" if strict else "warning",
+            "broken link on /reports/2022-01-visit/index.html: /history/../other/ "
+            "(outside the base path /history/)",
+        )
+    ]
