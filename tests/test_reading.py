@@ -185,6 +185,7 @@ def test_accessibility_statement_says_what_the_tests_prove_and_whom_to_tell(fixt
 
 
 def test_contact_addresses_are_checked():
+    """An accessibility contact is an address: absolute, and through the URL policy."""
     diagnostics = Diagnostics()
     parse_settings(
         "title: T\norganisation: O\nkinds: {a: A}\n"
@@ -192,10 +193,27 @@ def test_contact_addresses_are_checked():
         "site.yml",
         diagnostics,
     )
+    parse_settings(
+        "title: T\norganisation: O\nkinds: {a: A}\n"
+        "contact: {email: e@example.org, accessibility: '/contact/'}\n",
+        "site.yml",
+        diagnostics,
+    )
+    parse_settings(
+        "title: T\norganisation: O\nkinds: {a: A}\n"
+        "contact: {email: e@example.org, accessibility: 'javascript:alert(1)'}\n",
+        "site.yml",
+        diagnostics,
+    )
     messages = [d.format() for d in diagnostics.sorted()]
     assert messages == [
         "site.yml:4: error: 'accessibility' must be an address starting with mailto:, http:// "
-        "or https://, not 'call us'"
+        "or https://, not '/contact/'",
+        "site.yml:4: error: accessibility contact 'call us' contains a space, a line break or an "
+        "invisible character (hint: remove it; a space inside an address is written %20)",
+        "site.yml:4: error: accessibility contact 'javascript:alert(1)' uses the scheme "
+        "'javascript:', which is not allowed (hint: a link may be an http:// or https:// "
+        "address, a mailto: address or a path on this site)",
     ]
 
 
