@@ -38,6 +38,7 @@ COLOURS = (
     "#1d4e89", "#b3470b", "#2e7d32", "#6a1b9a", "#00695c", "#8a1c1c", "#4a4a4a", "#795500",
 )  # fmt: skip
 DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 3", "12 4", "4 2 1 2", "8 2 2 2 2 2")
+LEADER = "#767676"  # a label's leader: grey, 4.5:1 on white
 SHAPES = ("circle", "square", "diamond", "triangle", "triangle-down", "cross", "hexagon")
 STYLES = [
     (COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)], SHAPES[i % len(SHAPES)])
@@ -305,11 +306,12 @@ def _direct_labels(
     for (_, index, text), top in zip(wanted, tops, strict=True):
         colour, dash, marker = styles[index]
         (ex, ey) = ends_at[index]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        # A leader is grey and dotted, never in the line's own colour and dash: running on from
+        # a line's last grade, one in its style would read as that grade holding to the end.
         out.append(
             f'<polyline class="leader" points="{ex + 7},{ey} {WIDTH - RIGHT + 4},{ey} '
-            f'{label_x - 16},{top + line_h / 2:.1f}" stroke="{colour}" stroke-width="0.75"'
-            f'{dash_attr} fill="none"/>'
+            f'{label_x - 16},{top + line_h / 2:.1f}" stroke="{LEADER}" stroke-width="0.75"'
+            ' stroke-dasharray="1 3" fill="none"/>'
         )
         out.append(  # the line's own marker before its label: shape tells it apart too
             f'<path class="label-marker" d="{marker_path(marker, label_x - 8, top + line_h / 2)}" '
