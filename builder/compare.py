@@ -10,12 +10,14 @@ reported as dropped (from the source) or added (in the edition), in runs with th
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 N = 5
 
@@ -388,7 +390,7 @@ def format_comparison(result: Comparison, edition_name: str, show: int = 10) -> 
     return lines
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """The `compare` command: print the figures and runs; exit 1 under a threshold or on error."""
     from builder.load.load import display_path
 
@@ -415,7 +417,7 @@ def run(args) -> int:
     return status
 
 
-def register(commands) -> None:
+def register(commands: Any) -> None:
     """Add the `compare` subcommand to the command line."""
 
     def share(text: str) -> float:

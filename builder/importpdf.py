@@ -9,11 +9,13 @@ broken across lines. Every value the draft's front matter takes from the documen
 
 from __future__ import annotations
 
+import argparse
 import functools
 import re
 import statistics
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -76,7 +78,7 @@ class PdfError(Exception):
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _pdfminer():
+def _pdfminer() -> tuple[Any, Any] | None:
     try:
         from pdfminer import high_level, layout
     except ImportError:
@@ -84,7 +86,7 @@ def _pdfminer():
     return high_level, layout
 
 
-def _marked_text(layout_line, size: float) -> tuple[str, str | None]:
+def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
     """The line's text with footnote marks (small raised digits after a word) as '[^N]', and the
     number a footnote's own text begins with (None for any other line)."""
     from pdfminer.layout import LTChar
@@ -120,7 +122,7 @@ def _marked_text(layout_line, size: float) -> tuple[str, str | None]:
     return text, None
 
 
-def _line_from(layout_line, page_number: int, height: float) -> Line | None:
+def _line_from(layout_line: Any, page_number: int, height: float) -> Line | None:
     from pdfminer.layout import LTChar
 
     if not layout_line.get_text().strip():
@@ -147,7 +149,7 @@ def _line_from(layout_line, page_number: int, height: float) -> Line | None:
     )
 
 
-def _text_lines(item, page_number: int, height: float) -> list[Line]:
+def _text_lines(item: Any, page_number: int, height: float) -> list[Line]:
     from pdfminer.layout import LTTextLineHorizontal
 
     if isinstance(item, LTTextLineHorizontal):
@@ -452,7 +454,7 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
 
 
 @functools.cache
-def _dictionary():
+def _dictionary() -> Any:
     """English words (pyspellchecker's word list), to tell 'awareness-' 'raising' (two words,
     one compound) from 'arrange-' 'ments' (one word broken); None when it is not installed."""
     try:
@@ -1094,7 +1096,7 @@ def project_vocabulary(content: Path) -> Vocabulary:
     """The project's report kinds and frameworks, where readable, and the report ids taken."""
     import yaml
 
-    def load(name: str):
+    def load(name: str) -> Any:
         try:
             return yaml.safe_load((content / name).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -1376,7 +1378,7 @@ def import_one(
 
     began = time.perf_counter()
 
-    def time_up(signum, frame):
+    def time_up(signum: int, frame: Any) -> None:
         raise _TimeUp
 
     previous = None
@@ -1472,7 +1474,7 @@ def _with_id(text: str, report_id: str) -> str:
     return re.sub(r"(?m)^id: .*$", f"id: {report_id}", text, count=1)
 
 
-def _progress(total: int):
+def _progress(total: int) -> Any:
     """A progress bar on a terminal (tqdm), nothing otherwise: the lines are the record."""
     if not sys.stderr.isatty() or total < 2:
         return None
@@ -1483,7 +1485,7 @@ def _progress(total: int):
     return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """The `import` command: a draft per PDF, one line each, then a summary; exit 1 if any failed."""
     import os
     import time
@@ -1593,7 +1595,12 @@ def _earlier_drafts(reports: Path) -> dict[str, Path]:
 
 
 def _report(
-    outcome: Outcome, out: Path | None, reports: Path, taken: set[str], force, shown
+    outcome: Outcome,
+    out: Path | None,
+    reports: Path,
+    taken: set[str],
+    force: bool,
+    shown: Callable[[Path], str],
 ) -> str:
     """Write one outcome's draft; its one line."""
     if outcome.error:
@@ -1630,7 +1637,7 @@ def _report(
     return "\n".join(lines)
 
 
-def register(commands) -> None:
+def register(commands: Any) -> None:
     """Add the `import` subcommand to the command line."""
     i = commands.add_parser(
         "import",
