@@ -246,6 +246,6 @@ BUDGETED_TEXT = st.lists(
 @FAST
 @given(BUDGETED_TEXT)
 def test_the_markdown_budget_shortcut_agrees_with_the_full_scan(text: str):
-    from builder.model import text as markdown_text
+    from builder.parse import hazards
 
-    assert markdown_text.markdown_problem(text) == markdown_text._scan_for_problem(text)
+    assert hazards.markdown_problem(text) == hazards._scan_for_problem(text)

@@ -21,7 +21,8 @@ from builder.load.load import MAX_FILE_BYTES, Project, read_sources
 from builder.load.yamlread import YamlProblem, load_yaml
 from builder.model import anchoring
 from builder.model.anchoring import Target
-from builder.model.text import markdown_problem, render_body
+from builder.model.text import render_body
+from builder.parse.hazards import markdown_problem
 from builder.parse.parse import parse_report
 from builder.parse.records import Selector, Where
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.load.yamlread import LineDict, LineList, short
-from builder.model.text import markdown_problem
+from builder.parse.hazards import markdown_problem
 from builder.parse.records import BASES, DateFact, PartialDate
 from builder.urlpolicy import check_url, url_message
 

@@ -13,8 +13,8 @@ from typing import Any, Protocol, TypeVar
 
 from builder.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from builder.load.yamlread import LineDict, LineList, YamlProblem, load_yaml
-from builder.model.text import body_problem
 from builder.parse.fields import Fields
+from builder.parse.hazards import body_problem
 from builder.parse.records import (
     BASES,
     RULES,
