@@ -31,7 +31,7 @@ from reading_checks import (
 
 from builder.diagnostics import Diagnostics
 from builder.parse.parse import parse_settings
-from builder.render.data import DICTIONARY
+from builder.views.dictionary import DICTIONARY
 
 SITES = ["fixture_site_url", "real_site_url"]
 

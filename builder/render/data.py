@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from builder.urls import Urls
+from builder.views.dictionary import DICTIONARY, STATUS_ROW_KEYS
 
 if TYPE_CHECKING:
     from builder.model.site import Site
@@ -141,7 +142,7 @@ def data_files(
         for h in site.histories.values()
         for e in h.entries
     ]
-    yield "recommendations.csv", _csv(status_rows, [k for k, _ in _STATUS_ROW_KEYS])
+    yield "recommendations.csv", _csv(status_rows, [k for k, _ in STATUS_ROW_KEYS])
     del status_rows
 
     passages = [p for view in site.reports for p in view.passages]
@@ -479,162 +480,3 @@ def _scope(site: Site, framework_id: str, scope_id: str) -> str:
     framework = site.frameworks.get(framework_id)
     scope = framework.scope(scope_id) if framework else None
     return scope.id if scope else ""
-
-
-# What each data file holds and what each of its columns or keys means, in the order the files
-# are written; the data page shows it, and a test checks it against the files themselves.
-_REPORT_KEYS = (
-    ("id", "the report's id, as in its page address"),
-    ("title", "its title as printed"),
-    ("kind", "the kind of document: inspection-letter, inspection-report, focused-visit, …"),
-    ("framework", "the id of the inspection framework it was made under (empty if none)"),
-    ("inspected", "the inspection's dates, ISO 8601: a day, or start/end (empty if not inspected)"),
-    ("inspected_basis", "how the inspection dates are known: stated, inferred or elsewhere"),
-    (
-        "inspected_precision",
-        "how precisely the inspection's first day is known: day, month or year",
-    ),
-    ("published", "the date the document bears: a day, a month or only a year"),
-    ("published_precision", "how precisely that date is known: day, month or year"),
-    ("published_basis", "how the document's date is known: stated, inferred or elsewhere"),
-    ("edition", "full (the document's own text) or summary (the editors' summary of it)"),
-    ("publisher", "who published it"),
-    ("authors", "its authors, each with a name and a role"),
-    ("source", "the title of the published source it is transcribed from"),
-    ("licence", "the reuse terms of its text"),
-    ("headline_grade", "the grade of its headline judgement (empty if ungraded)"),
-    ("url", "the address of its page on this site"),
-    ("statuses", "its status for each tracked recommendation it speaks of, by recommendation id"),
-)
-_JUDGEMENT_KEYS = (
-    ("item", "the id of the report, or of an inspection a report mentions"),
-    ("item_title", "its title"),
-    ("in_collection", "whether that document is published on this site: true or false"),
-    ("date", "the inspection's date, ISO 8601: a day, a month or only a year"),
-    ("date_precision", "how precisely that date is known: day, month or year"),
-    ("framework", "the id of the framework that graded it"),
-    ("scope", "the id of what the judgement covers, in its framework (empty if not given)"),
-    ("area", "the area judged, in the framework's words"),
-    ("series", "the line of the grade chart the judgement belongs to"),
-    ("grade", "the grade's id in its framework"),
-    ("grade_label", "the grade as the framework words it"),
-    ("ordinal", "its place on the shared scale: 4 best, 1 worst"),
-    ("headline", "whether it is the document's headline judgement: true or false"),
-    ("basis", "how the grade is known: stated in the document, inferred, or taken from elsewhere"),
-    ("note", "the editors' note on the judgement"),
-)
-_THEME_KEYS = (
-    ("id", "the theme's id, as in its page address"),
-    ("title", "its name"),
-    ("description", "what it covers (Markdown)"),
-    ("url", "the address of its page"),
-    ("passages", "how many annotated passages carry it"),
-)
-_RECOMMENDATION_KEYS = (
-    ("id", "the tracked recommendation's id"),
-    ("title", "its short name"),
-    ("description", "what it is about (Markdown)"),
-    ("themes", "the ids of its themes"),
-    ("url", "the address of its history page"),
-    ("latest_status", "the status the latest report that speaks of it gives it"),
-    ("open", "whether it is still open: raised, or progress but not met, at its latest word"),
-    ("standing", "its standing in words, from its history (empty when no report speaks of it)"),
-    ("first_raised", "the id of the first report that raised it"),
-    ("last_assessed", "the id of the latest report that speaks of it"),
-    ("later_reports_silent", "how many later reports do not mention it"),
-    ("recurring", "whether two or more reports raise it"),
-    ("times_raised", "how many reports raise it"),
-    (
-        "statuses",
-        "its status in each report, by report id: raised, raised-again, progress, met, positive "
-        "or not-mentioned",
-    ),
-)
-_STATUS_ROW_KEYS = (
-    ("recommendation", "the tracked recommendation's id"),
-    ("title", "its short name"),
-    ("open", "whether it is still open at its latest word: true or false"),
-    ("first_raised", "the id of the first report that raised it"),
-    ("first_raised_title", "that report's title"),
-    ("latest_status", "the status the latest report that speaks of it gives it"),
-    ("report", "the report's id"),
-    ("report_title", "the report's title"),
-    ("status", "the report's status for it"),
-    ("own_recommendations", "how many of the report's own recommendations it tracks"),
-    ("evidence", "how many annotated passages of the report are evidence on it"),
-)
-_ANNOTATION_KEYS = (
-    ("id", "the passage's id: its report's id, '#', and the annotation's key"),
-    ("report", "the report's id"),
-    ("report_title", "the report's title"),
-    ("kind", "annotation (the editors') or recommendation (the report's own)"),
-    ("paragraph", "the report's paragraph number (empty for an unnumbered passage)"),
-    ("anchor", "the id of the paragraph or block on the report's page"),
-    ("quote", "the exact words annotated (empty when the whole paragraph is meant)"),
-    ("themes", "the ids of its themes, separated by spaces"),
-    ("tracks", "the id of the tracked recommendation it is evidence on (empty if none)"),
-    ("status", "what it says of that recommendation"),
-    ("status_basis", "how the status is known: stated, inferred or elsewhere"),
-    ("timescale", "an own recommendation's timescale, as printed"),
-    ("note", "the editors' note on it, as plain text (empty if none)"),
-    ("url", "the address of the passage on its report's page"),
-)
-_REPORT_CSV = tuple(
-    k
-    for k in _REPORT_KEYS
-    if k[0]
-    in (
-        "id title kind framework inspected inspected_precision published published_precision "
-        "publisher headline_grade url"
-    ).split()
-)
-_ANNOTATION_CSV = tuple(k for k in _ANNOTATION_KEYS if k[0] != "status_basis")
-DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
-    "reports.json": ("Every report, one object each.", _REPORT_KEYS),
-    "reports.csv": (
-        "The reports, one row each, without authors, source, licence and statuses.",
-        _REPORT_CSV,
-    ),
-    "judgements.json": (
-        "Every graded judgement, of the reports and of the inspections they mention.",
-        _JUDGEMENT_KEYS,
-    ),
-    "judgements.csv": ("The judgements, one row each.", _JUDGEMENT_KEYS),
-    "themes.json": ("Every theme.", _THEME_KEYS),
-    "recommendations.json": (
-        "Every tracked recommendation, with its history.",
-        _RECOMMENDATION_KEYS,
-    ),
-    "recommendations.csv": ("One row per tracked recommendation and report.", _STATUS_ROW_KEYS),
-    "annotations.json": (
-        "Every anchored passage: the editors' annotations and the reports' own recommendations.",
-        _ANNOTATION_KEYS,
-    ),
-    "annotations.csv": ("The passages, one row each.", _ANNOTATION_CSV),
-    "annotations.jsonld": (
-        "The passages as a W3C Web Annotation collection (JSON-LD).",
-        (
-            ("items[].id", "the annotation's address"),
-            (
-                "items[].motivation",
-                "assessing (an own recommendation), commenting (a note) or tagging (themes only)",
-            ),
-            (
-                "items[].body",
-                "the editors' note (a TextualBody, purpose commenting), its themes (purpose tagging) and its tracked recommendation (purpose classifying, the status as value)",
-            ),
-            (
-                "items[].target",
-                "its report's page, with a fragment selector for the block refined by a text-quote selector for the words",
-            ),
-        ),
-    ),
-    "dictionary.csv": (
-        "This dictionary as a file: each data file's columns or keys and what they mean.",
-        (
-            ("file", "the data file's name"),
-            ("key", "a column of the file, or a key of its records"),
-            ("meaning", "what it holds"),
-        ),
-    ),
-}

@@ -26,9 +26,9 @@ from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
-from builder.render.data import DICTIONARY
 from builder.urls import Urls
 from builder.views.chart import grade_chart, marker_path
+from builder.views.dictionary import DICTIONARY
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
