@@ -304,7 +304,7 @@ def _direct_labels(
     ends_at = {index: end for end, index in ends}
     label_x = WIDTH - RIGHT + 34
     for (_, index, text), top in zip(wanted, tops, strict=True):
-        colour, dash, marker = styles[index]
+        colour, _, marker = styles[index]  # the label shows colour and shape
         (ex, ey) = ends_at[index]
         # A leader is grey and dotted, never in the line's own colour and dash: running on from
         # a line's last grade, one in its style would read as that grade holding to the end.
