@@ -89,6 +89,13 @@ MEANING = {
     "tracked recommendation.title": "The concern, in a few words.",
     "tracked recommendation.themes": "The themes it belongs to.",
     "tracked recommendation.description": "Markdown: the concern as the reports put it.",
+    "tracked recommendation.organisation": "Whose concern it is: an id from `organisations.yml`; required when the site has several, the only one's otherwise.",
+    "organisation.id": "The organisation's id: its page is `/organisations/<id>/`, and reports, recommendations and events name it.",
+    "organisation.name": "Its full name, as reports print it.",
+    "organisation.short_name": "A shorter name for charts, strips and filters.",
+    "organisation.kind": "What it is: `local-authority`, `trust`, `partnership`, or an id of your own.",
+    "organisation.region": "The region readers filter by, as words (`South West`).",
+    "organisation.codes": "The codes others know it by, each scheme to its code (`la_code: 865`, `urn: 80531`); shown on its page and in the data.",
     "event.id": "The event's id.",
     "event.title": "What happened.",
     "event.date": "When it happened.",
@@ -97,6 +104,7 @@ MEANING = {
     "event.judgements": "The grades it gave, when a report of its own is not in the history.",
     "event.mentions": "Passages of reports that speak of it.",
     "event.note": "Markdown: the editors' note.",
+    "event.organisation": "Whom it inspected: an id from `organisations.yml`; required when the site has several.",
     "judgement.area": "What was judged, as the report words it.",
     "judgement.grade": "One of the framework's grades.",
     "judgement.series": "Which line of the grade chart it joins; by default made from the area.",
@@ -129,6 +137,7 @@ MEANING = {
     "report front matter.edition": "`full`, or `summary` when the body is the editors' summary of a document that cannot be reproduced in full.",
     "report front matter.mentions": "Passages of other reports that speak of this one.",
     "report front matter.added": "The day this edition joined the collection: the feed shows it as new from then.",
+    "report front matter.organisation": "Whom the report is about: an id from `organisations.yml`, or a list of ids for a joint inspection; required when the site has several organisations.",
     "report front matter.draft": "`true` until an editor has confirmed the edition (an import's or a new report's): it checks and previews with a banner, and a strict build will not publish it.",
     "report front matter.repairs": "The words this edition gives otherwise than its source, and the misspellings it keeps as printed; listed on its page.",
     "repair.printed": "The words as the source prints them.",
@@ -163,6 +172,7 @@ CUSTOM = {
     "_site_url": ("URL: an origin, `https://host`", False),
     "_base_path": ("path starting and ending with `/`", False),
     "_kinds": ("mapping: kind id → label", True),
+    "_codes": ("mapping: scheme → code", False),
     "parse_rules": (
         "mapping: rule → `true` or `false`; rules: "
         + ", ".join(f"`{name}` ({meaning})" for name, meaning in RULES.items()),
@@ -194,6 +204,12 @@ FILES = {
                 "A list of tracked recommendations, each with these keys:",
             ),
             ("`content/events.yml`", parse.EVENT, "A list of events, each with these keys:"),
+            (
+                "`content/organisations.yml`",
+                parse.ORGANISATION,
+                "Optional: the organisations the reports are about, when a site holds more than"
+                " one. A list, each with these keys:",
+            ),
             (
                 "`content/reports/<id>.md`: the front matter",
                 parse.REPORT,

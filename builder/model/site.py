@@ -7,6 +7,7 @@ views made here and never walk back-pointers of their own.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from builder.model.anchoring import Anchor, Target
 from builder.model.blocks import Block, fold
 from builder.model.derive import CONCERNS, Column, Standing, derive_all
 from builder.model.hints import closest_ids
+from builder.model.organisations import Membership, check_tracking, membership
 from builder.model.references import check_references
 from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
 from builder.model.views import History, HistoryEntry, Passage, ReportView, ThemeEntry, TimelineItem
@@ -52,6 +54,10 @@ class Site:
     rendered: dict[str, RenderedText] = field(default_factory=dict)
     by_theme: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
     links: tuple[SourceLink, ...] = ()  # links written in content, each where it was written
+    groups: Membership = field(default_factory=Membership)  # whose each document is
+    # Each organisation's reports in date order (one group, NONE, on a site that declares none):
+    # a history's entries and a standing's cells run over its organisation's reports only.
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -59,6 +65,17 @@ class Site:
 
     def report(self, report_id: str) -> ReportView:
         return next(r for r in self.reports if r.report.id == report_id)
+
+    def entry(self, rid: str, report_id: str) -> HistoryEntry | None:
+        """What one report says of one tracked recommendation: its entry in the history, or None
+        when the report is not about the recommendation's organisation."""
+        at = self._place.get(self.groups.of_recommendation(rid), {}).get(report_id)
+        return None if at is None else self.histories[rid].entries[at]
+
+    @functools.cached_property
+    def _place(self) -> dict[str, dict[str, int]]:
+        """Each organisation's reports' places among its reports."""
+        return {group: {r: i for i, r in enumerate(ids)} for group, ids in self.places.items()}
 
     def theme_passages(self, theme_id: str) -> list[Passage]:
         """Every passage on a theme, in date order; a paragraph tagged whole is left out where a
@@ -238,6 +255,9 @@ def build_model(
     recs = {r.id: r for r in content.recommendations}
     memo = kept if kept is not None else ModelMemo()
     check_references(content, frameworks, themes, recs, diagnostics, memo.references)
+    groups = membership(content, diagnostics)
+    for report in content.reports:
+        check_tracking(report, groups, diagnostics)
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     # What a report's part reads besides its record and body: the same as last time?
     shared = (content.recommendations, content.themes, base_path)
@@ -255,7 +275,10 @@ def build_model(
     )
     for part in parts:
         diagnostics.items.extend(part.problems)
-    views, histories = _derived_history(memo, parts, ordered, recs, frameworks, content.events)
+    places = _places(ordered, groups)
+    views, histories = _derived_history(
+        memo, parts, ordered, recs, frameworks, content.events, groups, places
+    )
     return Site(
         content,
         frameworks,
@@ -268,7 +291,18 @@ def build_model(
         rendered={p.report.id: p.result for p in parts},
         by_theme=_theme_index(views, themes, memo),
         links=_content_links(content, parts, note),
+        groups=groups,
+        places=places,
     )
+
+
+def _places(ordered: list[Report], groups: Membership) -> dict[str, tuple[str, ...]]:
+    """Each organisation's reports in date order; a joint inspection is in each of its own."""
+    out: dict[str, list[str]] = {}
+    for r in ordered:
+        for group in groups.of_report(r.id):
+            out.setdefault(group, []).append(r.id)
+    return {group: tuple(ids) for group, ids in out.items()}
 
 
 def _report_parts(
@@ -331,7 +365,9 @@ def _derived_history(
     ordered: list[Report],
     recs: dict[str, TrackedRecommendation],
     frameworks: dict[str, Framework],
-    events: tuple[Event, ...] = (),
+    events: tuple[Event, ...],
+    groups: Membership,
+    places: dict[str, tuple[str, ...]],
 ) -> tuple[list[ReportView], dict[str, History]]:
     """Each report's view with its statuses as derived, and each recommendation's history.
 
@@ -340,23 +376,31 @@ def _derived_history(
     (all of them when a standing changed), the histories at the reports whose passages changed.
     """
     order = (
-        _columns(ordered, events),
+        _columns(ordered, events, groups),
         frozenset(r.id for r in ordered if r.edition == "summary"),
-        tuple(recs),
+        tuple((rid, groups.of_recommendation(rid)) for rid in recs),
     )
     steady = memo.order == order  # the same reports in the same order: positions mean the same
     last_standings = memo.standings
     standings = _standings(memo, parts, order)
     kept_standings = steady and standings.keys() == last_standings.keys()
     kept_standings = kept_standings and all(s is last_standings[r] for r, s in standings.items())
-    views = _views(memo.derived if kept_standings else {}, parts, standings, frameworks, ordered)
+    views = _views(
+        memo.derived if kept_standings else {},
+        parts,
+        standings,
+        frameworks,
+        order[2],
+        groups,
+        places,
+    )
     changed = None
     if steady:  # the reports whose passages, as derived, are not the last build's
         before = memo.derived
         changed = [
             i for i, v in enumerate(views) if v.passages is not before[v.report.id][1].passages
         ]
-    histories = _histories(recs, views, standings, memo.histories, changed)
+    histories = _histories(recs, views, standings, memo.histories, changed, groups, places)
     memo.order, memo.standings, memo.histories = order, standings, histories
     memo.derived = {v.report.id: (part, v) for part, v in zip(parts, views, strict=True)}
     return views, histories
@@ -374,7 +418,7 @@ def _standings(
         for (inspection, rid), status in part.reported.items():
             reported.setdefault(inspection, {}).setdefault(rid, (status, part.report.id))
     if memo.order != order:
-        return derive_all(columns, recorded, summaries, recs, reported)
+        return _derive(columns, recorded, summaries, recs, reported)
     affected: set[str] = set()
     for part in parts:
         was = memo.derived[part.report.id][0]
@@ -387,16 +431,47 @@ def _standings(
                 }
     standings = dict(memo.standings)
     standings.update(
-        derive_all(columns, recorded, summaries, [r for r in recs if r in affected], reported)
+        _derive(columns, recorded, summaries, [r for r in recs if r[0] in affected], reported)
     )
     return standings
 
 
-def _columns(ordered: list[Report], events: tuple[Event, ...]) -> tuple[Column, ...]:
-    """The reports and the earlier inspections outside the collection, in date order."""
-    places = [((r.date, r.id), Column(r.id, r.edition == "summary")) for r in ordered]
-    places += [((e.date.start, e.id), Column(e.id, inspection=True)) for e in events]
-    return tuple(column for _, column in sorted(places, key=lambda place: place[0]))
+def _derive(
+    columns: dict[str, tuple[Column, ...]],
+    recorded: dict[str, dict[str, tuple[str, str]]],
+    summaries: frozenset[str],
+    recs: Iterable[tuple[str, str]],
+    reported: dict[str, dict[str, tuple[str, str]]],
+) -> dict[str, Standing]:
+    """The standings of `recs` (id, organisation), each over its own organisation's columns only,
+    in the order given."""
+    by_group: dict[str, list[str]] = {}
+    order = []
+    for rid, group in recs:
+        by_group.setdefault(group, []).append(rid)
+        order.append(rid)
+    out: dict[str, Standing] = {}
+    for group, rids in by_group.items():
+        out.update(derive_all(columns.get(group, ()), recorded, summaries, rids, reported))
+    return {rid: out[rid] for rid in order}
+
+
+def _columns(
+    ordered: list[Report], events: tuple[Event, ...], groups: Membership
+) -> dict[str, tuple[Column, ...]]:
+    """Each organisation's reports and earlier inspections outside the collection, in date order."""
+    places: dict[str, list[tuple[Any, Column]]] = {}
+    for r in ordered:
+        for group in groups.of_report(r.id):
+            column = Column(r.id, r.edition == "summary")
+            places.setdefault(group, []).append(((r.date, r.id), column))
+    for e in events:
+        column = Column(e.id, inspection=True)
+        places.setdefault(groups.of_event(e.id), []).append(((e.date.start, e.id), column))
+    return {
+        group: tuple(column for _, column in sorted(found, key=lambda place: place[0]))
+        for group, found in places.items()
+    }
 
 
 def _views(
@@ -404,38 +479,48 @@ def _views(
     parts: list[KeptReport],
     standings: dict[str, Standing],
     frameworks: dict[str, Framework],
-    ordered: list[Report],
+    recs: tuple[tuple[str, str], ...],
+    groups: Membership,
+    places: dict[str, tuple[str, ...]],
 ) -> list[ReportView]:
-    """Each report's view: its passages and statuses as derived (a concern an earlier report
-    raised is raised again), and what the previous report raised that it is silent on. `last`
-    holds the last build's views, when the standings are the very same: a report whose part is
-    the very same keeps its very view."""
+    """Each report's view: its passages and statuses as derived (a concern an earlier report on
+    the same organisation raised is raised again), and what the previous report on it raised that
+    it is silent on. `last` holds the last build's views, when the standings are the very same: a
+    report whose part is the very same keeps its very view."""
+    in_group: dict[str, list[str]] = {}
+    for rid, group in recs:
+        in_group.setdefault(group, []).append(rid)
+    place = {group: {r: i for i, r in enumerate(ids)} for group, ids in places.items()}
     out = []
-    for index, part in enumerate(parts):
+    for part in parts:
         report = part.report
         framework = frameworks.get(report.framework)
         was = last.get(report.id)
         if was is not None and was[0] is part and was[1].framework is framework:
             out.append(was[1])
             continue
-        rid_status = {
-            rid: cell.status for rid, s in standings.items() if (cell := s.cells[index]).assessed
-        }
-        inferred = frozenset(
-            rid for rid, s in standings.items() if s.cells[index].basis == "inferred"
-        )
+        rid_status: dict[str, str] = {}
+        inferred: set[str] = set()
+        unmentioned: list[str] = []
+        mine = groups.of_report(report.id)
+        for group in mine:
+            index = place[group][report.id]
+            for rid in in_group.get(group, ()):
+                cells = standings[rid].cells
+                if cells[index].assessed:
+                    rid_status[rid] = cells[index].status
+                elif index and cells[index - 1].status in CONCERNS:
+                    unmentioned.append(rid)
+                if cells[index].basis == "inferred":
+                    inferred.add(rid)
         passages = tuple(
             p if status == p.status else dataclasses.replace(p, status=status)
             for p in part.passages
             for status in [_derived(p, rid_status)]
         )
-        unmentioned = tuple(
-            sorted(
-                rid
-                for rid, s in standings.items()
-                if index and s.cells[index - 1].status in CONCERNS and not s.cells[index].assessed
-            )
-        )
+        # Previous and next: on the report's (first) organisation.
+        own = places[mine[0]]
+        index = place[mine[0]][report.id]
         out.append(
             ReportView(
                 report=report,
@@ -444,11 +529,11 @@ def _views(
                 passages=passages,
                 headline=headline(report.judgements),
                 statuses=rid_status,
-                previous=ordered[index - 1].id if index else "",
-                next=ordered[index + 1].id if index + 1 < len(ordered) else "",
-                unmentioned=unmentioned,
+                previous=own[index - 1] if index else "",
+                next=own[index + 1] if index + 1 < len(own) else "",
+                unmentioned=tuple(sorted(unmentioned)),
                 body_key=part.body_key,
-                inferred=inferred,
+                inferred=frozenset(inferred),
             )
         )
     return out
@@ -649,19 +734,26 @@ def _histories(
     standings: dict[str, Standing],
     last: dict[str, History],
     changed: list[int] | None,
+    groups: Membership,
+    places: dict[str, tuple[str, ...]],
 ) -> dict[str, History]:
-    """Every recommendation's history, one entry per report. With `changed` (the positions of the
-    reports whose passages are not those `last` was made from; None when positions moved), a
-    history whose recommendation and standing are the very same is patched at those positions."""
-    groups: dict[int, dict[str, list[Passage]]] = {}
+    """Every recommendation's history, one entry per report on its organisation. With `changed`
+    (the positions of the reports whose passages are not those `last` was made from; None when
+    positions moved), a history whose recommendation and standing are the very same is patched
+    at those positions."""
+    by_index: dict[int, dict[str, list[Passage]]] = {}
     empty: dict[tuple[str, str], HistoryEntry] = {}  # one entry serves every silent report
+    position = {v.report.id: i for i, v in enumerate(views)}
+    members = {group: [position[r] for r in ids] for group, ids in places.items()}
+    at_of = {group: {index: i for i, index in enumerate(m)} for group, m in members.items()}
 
-    def entry(index: int, rid: str, standing: Standing) -> HistoryEntry:
-        report, cell = views[index].report.id, standing.cells[index]
+    def entry(index: int, at: int, rid: str, standing: Standing) -> HistoryEntry:
+        """The entry of the report at `index` of the views, the `at`-th of its organisation's."""
+        report, cell = views[index].report.id, standing.cells[at]
         status = cell.status
-        mine = groups.get(index)
+        mine = by_index.get(index)
         if mine is None:
-            mine = groups[index] = {}
+            mine = by_index[index] = {}
             for p in views[index].passages:
                 if p.tracks and not p.inspection:
                     mine.setdefault(p.tracks, []).append(p)
@@ -678,8 +770,6 @@ def _histories(
             evidence=tuple(p for p in passages if p.kind == "annotation"),
             basis=cell.basis,
         )
-
-    position = {v.report.id: i for i, v in enumerate(views)}
 
     def reported(rid: str, standing: Standing) -> tuple[HistoryEntry, ...]:
         return tuple(
@@ -702,15 +792,19 @@ def _histories(
     for rid, rec in recs.items():
         standing = standings[rid]
         old = last.get(rid)
+        group = groups.of_recommendation(rid)
+        mine = members.get(group, [])
         if changed is not None and old and old.standing is standing and old.recommendation is rec:
             if not changed:
                 out[rid] = old
                 continue
             entries = list(old.entries)
+            at = at_of.get(group, {})
             for index in changed:
-                entries[index] = entry(index, rid, standing)
+                if index in at:
+                    entries[at[index]] = entry(index, at[index], rid, standing)
         else:
-            entries = [entry(index, rid, standing) for index in range(len(views))]
+            entries = [entry(index, at, rid, standing) for at, index in enumerate(mine)]
         out[rid] = History(rec, tuple(entries), standing, reported(rid, standing))
     return out
 

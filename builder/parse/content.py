@@ -14,6 +14,7 @@ from builder.parse.parse import (
     parse_event,
     parse_framework,
     parse_list,
+    parse_organisation,
     parse_report,
     parse_settings,
     parse_theme,
@@ -26,8 +27,11 @@ LIST_FILES = (
     ("themes.yml", "theme", parse_theme),
     ("recommendations.yml", "tracked recommendation", parse_tracked),
     ("events.yml", "event", parse_event),
+    ("organisations.yml", "organisation", parse_organisation),
 )
-VOCABULARIES = ("frameworks", "themes", "recommendations", "events")  # in LIST_FILES' order
+# In LIST_FILES' order.
+VOCABULARIES = ("frameworks", "themes", "recommendations", "events", "organisations")
+OPTIONAL = ("events.yml", "organisations.yml")  # a site may have none of these
 
 
 def parse_content(
@@ -71,9 +75,9 @@ def parse_content(
     for (name, what, parse_item), kind in zip(LIST_FILES, VOCABULARIES, strict=True):
         found = sources.get(name)
         if found is None:
-            if name != "events.yml" and not refused(name):
+            if name not in OPTIONAL and not refused(name):
                 diagnostics.error(f"{content_dir}/{name}", 0, f"{what} file is missing")
-            if name != "events.yml":
+            if name not in OPTIONAL:
                 partial.add(kind)  # missing or unreadable: its ids cannot be checked
             lists.append(())
         else:
@@ -119,7 +123,7 @@ def parse_content(
         current = set(sources.files.items())
         for key in [k for k in cache if k not in current]:
             del cache[key]
-    frameworks, themes, recommendations, events = lists
+    frameworks, themes, recommendations, events, organisations = lists
     return Content(
         settings,
         frameworks,
@@ -129,6 +133,7 @@ def parse_content(
         tuple(reports),
         frozenset(partial),
         frozenset(lost),
+        organisations,
     )
 
 

@@ -28,6 +28,7 @@ from builder.parse.records import (
     Judgement,
     Licence,
     Mention,
+    Organisation,
     OwnRecommendation,
     PartialDate,
     Person,
@@ -316,6 +317,45 @@ TRACKED = Schema(
         Field("title", TEXT, required=True),
         Field("themes", IDS),
         Field("description", LINES, required=True),
+        Field("organisation", ID),
+    ),
+    where=item_where,
+    strict=True,
+)
+
+
+def _codes(f: Fields, key: str) -> tuple[tuple[str, str], ...]:
+    """`codes:` maps each scheme (la_code, urn, gss...) to the organisation's code in it."""
+    raw = f.raw(key)
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineDict):
+        f.error(f.line_of(key), f"'{key}' must map each scheme to a code, e.g. 'la_code: 865'")
+        return ()
+    out: list[tuple[str, str]] = []
+    for scheme, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            f.error(raw.line_of(scheme), f"the code for '{scheme}' must be text or a number")
+        elif not re.fullmatch(r"[a-z][a-z0-9_]*", str(scheme)):
+            f.error(
+                raw.line_of(scheme),
+                f"code scheme '{scheme}' must be lower-case letters, digits and '_' (e.g. la_code)",
+            )
+        else:
+            out.append((str(scheme), str(value)))
+    return tuple(out)
+
+
+ORGANISATION = Schema(
+    "organisation",
+    Organisation,
+    (
+        Field("id", ID, required=True),
+        Field("name", TEXT, required=True),
+        Field("short_name", TEXT),
+        Field("kind", ID, default="local-authority"),
+        Field("region", TEXT),
+        Field("codes", Custom(_codes)),
     ),
     where=item_where,
     strict=True,
@@ -366,6 +406,7 @@ EVENT = Schema(
         Field("judgements", Items(JUDGEMENT)),
         Field("mentions", Items(MENTION)),
         Field("note", LINES),
+        Field("organisation", ID),
     ),
     where=item_where,
     keep=lambda f, v: f.ok and v["date"] is not None,
@@ -553,6 +594,7 @@ REPORT = Schema(
         Field("added", DATE_START),
         Field("repairs", Items(REPAIR)),
         Field("draft", FLAG),
+        Field("organisation", IDS, name="organisations"),
     ),
     check=_check_report,
 )
@@ -580,7 +622,13 @@ def normalise(text: str) -> str:
 # runaway file would make a build write and check tens of thousands of files. A national site of
 # every English local authority needs a few thousand tracked recommendations and a few hundred
 # themes.
-MAX_RECORDS = {"framework": 200, "theme": 2_000, "tracked recommendation": 10_000, "": 10_000}
+MAX_RECORDS = {
+    "framework": 200,
+    "organisation": 2_000,
+    "theme": 2_000,
+    "tracked recommendation": 10_000,
+    "": 10_000,
+}
 
 
 def parse_list(
@@ -658,6 +706,13 @@ def parse_tracked(
 ) -> TrackedRecommendation | None:
     """One tracked recommendation of `recommendations.yml`."""
     return read(TRACKED, item, path, diagnostics, line)
+
+
+def parse_organisation(
+    item: Any, path: str, diagnostics: Diagnostics, line: int
+) -> Organisation | None:
+    """One organisation of `organisations.yml`."""
+    return read(ORGANISATION, item, path, diagnostics, line)
 
 
 def parse_event(item: Any, path: str, diagnostics: Diagnostics, line: int) -> Event | None:

@@ -158,6 +158,27 @@ class TrackedRecommendation:
     themes: tuple[str, ...]
     description: str
     where: Where
+    organisation: str = ""  # whose concern it is; "" on a site of one organisation
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Who reports are about: a council's children's services, a trust, a partnership.
+
+    A site that declares no organisations, or one, looks and links as if there were none.
+    """
+
+    id: str
+    name: str
+    kind: str  # an id such as local-authority, shown as words ("Local authority")
+    region: str  # as written, e.g. "South West"; "" when not given
+    codes: tuple[tuple[str, str], ...]  # (scheme, value): the codes others know it by
+    where: Where
+    short_name: str = ""  # for strips, charts and filters where space is tight
+
+    @property
+    def brief_name(self) -> str:
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -278,6 +299,9 @@ class Report:
     # Not yet confirmed by an editor (an import, a new report): checks, previews with a banner,
     # and a strict build refuses to publish it.
     draft: bool = False
+    # Whom it is about: one organisation's id, several for a joint inspection; () on a site that
+    # declares none.
+    organisations: tuple[str, ...] = ()
 
     @property
     def brief_title(self) -> str:
@@ -310,6 +334,7 @@ class Event:
     mentions: tuple[Mention, ...]
     note: str
     where: Where
+    organisation: str = ""  # whom it inspected; "" on a site of one organisation
 
 
 @dataclass(frozen=True)
@@ -359,3 +384,4 @@ class Content:
     # "events", "reports") whose file could not be read, and (kind, id) of records dropped.
     partial: frozenset[str] = frozenset()
     lost: frozenset[tuple[str, str]] = frozenset()
+    organisations: tuple[Organisation, ...] = ()  # from organisations.yml, when it exists

@@ -510,7 +510,6 @@ class _Planner:
         self.site, self.urls = site, urls
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
-        self.index = {rid: i for i, rid in enumerate(self.views)}  # a report's place in histories
         self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
         self.standing = {rid: h.standing for rid, h in site.histories.items()}
         self.events = {e.id: e for e in site.content.events}
@@ -670,11 +669,10 @@ class _Planner:
         site, r = self.site, view.report
         recs = site.recommendations
         tracked = []
-        for rid in site.histories:
-            status = view.statuses.get(rid)
-            if not status:
+        for rid, status in view.statuses.items():
+            entry = site.entry(rid, r.id)
+            if entry is None:
                 continue
-            entry = site.histories[rid].entries[self.index[r.id]]
             seen: set[str] = set()
             evidence = []
             for p in entry.own + entry.evidence:
@@ -683,11 +681,11 @@ class _Planner:
                     evidence.append(p)
             basis = "inferred" if rid in view.inferred else "stated"
             tracked.append(TrackedRow(rid, recs[rid].title, status, tuple(evidence), basis))
-        previous = self.views.get(view.previous)
+        # What the previous report on the recommendation's organisation said, and this one does not.
         unmentioned = tuple(
-            UnmentionedRow(rid, recs[rid].title, previous.statuses[rid])
+            UnmentionedRow(rid, recs[rid].title, cell.status)
             for rid in view.unmentioned
-            if previous
+            if (cell := self.standing[rid].earlier(r.id)) is not None
         )
         named_themes = sorted({t for p in view.passages for t in p.themes})
         named_recs = sorted({p.tracks for p in view.passages if p.tracks})

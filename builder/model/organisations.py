@@ -1,0 +1,135 @@
+"""Whose each report, tracked recommendation and earlier inspection is: worked out once, here.
+
+A site may declare its organisations in `organisations.yml`. With none declared, every document is
+about the one organisation the settings name; with one, a report that does not say whose it is is
+that one's. With several, every report, tracked recommendation and earlier inspection says whose
+it is. The history is derived per organisation: a concern is raised again only by a later report on
+the same organisation, and another organisation's reports are never its silence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from builder.diagnostics import Diagnostics, did_you_mean
+from builder.parse.records import (
+    Annotation,
+    Content,
+    Organisation,
+    OwnRecommendation,
+    Report,
+    Where,
+)
+
+# The group of every document on a site that declares no organisations.
+NONE = ""
+
+KIND_LABELS = {
+    "local-authority": "Local authority",
+    "trust": "Children's services trust",
+    "partnership": "Safeguarding partnership",
+}
+
+
+def kind_label(kind: str) -> str:
+    """An organisation's kind in words: a known kind's label, else its id as words."""
+    return KIND_LABELS.get(kind) or kind.replace("-", " ").capitalize()
+
+
+def region_id(region: str) -> str:
+    """The id a region is filtered and linked by: its name in lower case, words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", region.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Each report's, tracked recommendation's and earlier inspection's organisation (a group).
+
+    On a site that declares no organisations there is one group, `NONE`, holding everything.
+    """
+
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    reports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    recommendations: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def several(self) -> bool:
+        """More than one organisation: the site shows whose each document is."""
+        return len(self.organisations) > 1
+
+    def of_report(self, report_id: str) -> tuple[str, ...]:
+        return self.reports.get(report_id, (NONE,))
+
+    def of_recommendation(self, rid: str) -> str:
+        return self.recommendations.get(rid, NONE)
+
+    def of_event(self, event_id: str) -> str:
+        return self.events.get(event_id, NONE)
+
+
+def membership(content: Content, diagnostics: Diagnostics) -> Membership:
+    """Resolve whose each document is, reporting every organisation id that names none."""
+    declared = {o.id: o for o in content.organisations}
+    unreadable = "organisations" in content.partial
+    only = next(iter(declared)) if len(declared) == 1 else NONE
+
+    def resolve(value: str, where: Where, what: str) -> str:
+        if not value:
+            if len(declared) > 1:
+                diagnostics.error(
+                    where.path,
+                    where.line,
+                    f"this site has {len(declared)} organisations: say whom this {what} is about "
+                    "(hint: 'organisation: ID', an id from organisations.yml)",
+                )
+            return only
+        if value in declared or unreadable or ("organisations", value) in content.lost:
+            return value
+        if not declared:
+            hint = " (hint: declare it in content/organisations.yml, or remove 'organisation')"
+        else:
+            hint = did_you_mean(value, declared) or " (hint: an id from organisations.yml)"
+        diagnostics.error(where.path, where.line, f"unknown organisation '{value}'{hint}")
+        return only
+
+    reports: dict[str, tuple[str, ...]] = {}
+    for report in content.reports:
+        where = report.where.of("organisation")
+        if report.organisations:
+            found = tuple(dict.fromkeys(resolve(o, where, "report") for o in report.organisations))
+        else:
+            found = (resolve("", where, "report"),)
+        reports[report.id] = found
+    recommendations = {
+        r.id: resolve(r.organisation, r.where.of("organisation"), "tracked recommendation")
+        for r in content.recommendations
+    }
+    events = {
+        e.id: resolve(e.organisation, e.where.of("organisation"), "earlier inspection")
+        for e in content.events
+    }
+    return Membership(declared, reports, recommendations, events)
+
+
+def check_tracking(report: Report, groups: Membership, diagnostics: Diagnostics) -> None:
+    """A report speaks only of its own organisations' tracked recommendations."""
+    if not groups.several:
+        return
+    mine = groups.of_report(report.id)
+    passages: tuple[Annotation | OwnRecommendation, ...] = (
+        *report.recommendations,
+        *report.annotations,
+    )
+    for passage in passages:
+        owner = groups.recommendations.get(passage.tracks)
+        if owner is None or owner in mine or NONE in mine:
+            continue
+        name = groups.organisations[owner].name if owner in groups.organisations else owner
+        diagnostics.error(
+            passage.where.path,
+            passage.where.of("tracks").line,
+            f"tracked recommendation '{passage.tracks}' is {name}'s, and this report is not "
+            f"about {name} (hint: track a recommendation of {', '.join(mine)})",
+        )
