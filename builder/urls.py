@@ -16,6 +16,13 @@ ROUTES = {
     "theme": "themes/{id}/",
     "recommendations": "recommendations/",
     "recommendation": "recommendations/{id}/",
+    # Sites of several organisations only.
+    "organisations": "organisations/",
+    "organisation": "organisations/{id}/",
+    "organisation_feed": "organisations/{id}/feed.xml",
+    "organisations_overview": "organisations/overview/",
+    "organisations_region": "organisations/region/{id}/",
+    "organisations_grade": "organisations/grade/{id}/",
     "about": "about/",
     "data": "data/",
     "accessibility": "accessibility/",

@@ -24,6 +24,8 @@ from builder.parse.records import (
 
 # The group of every document on a site that declares no organisations.
 NONE = ""
+# Pages under /organisations/ that are not an organisation's: no organisation may take these ids.
+RESERVED = ("overview", "region", "grade")
 
 KIND_LABELS = {
     "local-authority": "Local authority",
@@ -72,6 +74,14 @@ class Membership:
 def membership(content: Content, diagnostics: Diagnostics) -> Membership:
     """Resolve whose each document is, reporting every organisation id that names none."""
     declared = {o.id: o for o in content.organisations}
+    for o in content.organisations:
+        if o.id in RESERVED:
+            diagnostics.error(
+                o.where.path,
+                o.where.of("id").line,
+                f"'{o.id}' names a page of the organisations section; choose another id "
+                f"(hint: {o.id}-council); reserved: {', '.join(RESERVED)}",
+            )
     unreadable = "organisations" in content.partial
     only = next(iter(declared)) if len(declared) == 1 else NONE
 
