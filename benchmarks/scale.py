@@ -202,7 +202,7 @@ done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, text=T
 wall = time.perf_counter() - start
 use = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": use.ru_utime + use.ru_stime, "rss": use.ru_maxrss / 1024,
-                  "code": done.returncode, "err": done.stderr[-4000:]}))
+                  "code": done.returncode, "err": done.stderr}))
 """
 
 
@@ -216,7 +216,7 @@ def measure(command: list[str], cwd: Path) -> dict:
     )
     result = json.loads(out.stdout)
     if result["code"] != 0:
-        raise SystemExit(f"build failed: {' '.join(command)}\n{result['err']}")
+        raise SystemExit(f"build failed: {' '.join(command)}\n{result['err'][-4000:]}")
     return result
 
 
