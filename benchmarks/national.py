@@ -50,10 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import yaml
-
 import preview
 import scale
+import yaml
 
 # ../shared/pdfs beside the repository (or beside a folder above it, for a work tree).
 PDFS = next(
@@ -137,7 +136,12 @@ def real_organisations(pdfs: Path) -> tuple[dict[str, dict], dict[str, dict]]:
         named = str((reference.get(pdf.name) or {}).get("organisation") or oid.replace("-", " "))
         known = organisations.setdefault(
             oid,
-            {"id": oid, "name": named, "kind": "local-authority", "region": REAL_REGIONS.get(oid, "")},
+            {
+                "id": oid,
+                "name": named,
+                "kind": "local-authority",
+                "region": REAL_REGIONS.get(oid, ""),
+            },
         )
         if len(named) > len(known["name"]):
             known["name"] = named
@@ -286,7 +290,12 @@ def _kind(text: str) -> str:
 
 
 def write_national(
-    imported: Path, target: Path, reports: int, organisations: int, named_by_import: bool, pdfs: Path
+    imported: Path,
+    target: Path,
+    reports: int,
+    organisations: int,
+    named_by_import: bool,
+    pdfs: Path,
 ) -> tuple[Path, int]:
     """The national project: the imported originals and their copies. (content, organisations)"""
     pdf_organisations, rows = real_organisations(pdfs)
@@ -391,6 +400,7 @@ def measure_preview(site: Path, edits: int) -> dict:
 def run_size(
     n: int, m: int, imported: Path, work: Path, named: bool, compare: bool, pdfs: Path
 ) -> dict[str, dict | None]:
+    shutil.rmtree(work / f"n{n}", ignore_errors=True)
     site = work / f"n{n}" / "site"
     content, declared = write_national(imported, site, n, m, named, pdfs)
     row: dict[str, dict | None] = {"size": {"reports": n, "organisations": declared}}
@@ -426,7 +436,9 @@ def print_targets(row: dict, edit: dict | None, browser: list[float] | None) -> 
     print("| --- | --- | --- | --- |")
     pel = f"{ratio:.2f}× ({cold['wall']:.2f} s / {pelican['wall']:.2f} s)" if ratio else "–"
     print(f"| cold build / Pelican | {pel} | ≤ 0.75× | {_verdict(ratio and ratio <= 0.75)} |")
-    print(f"| peak memory (cold, warm, preview) | {peak:.0f} MB | ≤ 500 MB | {_verdict(peak <= 500)} |")
+    print(
+        f"| peak memory (cold, warm, preview) | {peak:.0f} MB | ≤ 500 MB | {_verdict(peak <= 500)} |"
+    )
     if edit:
         print(
             f"| preview: one-report edit rebuilt | {edit['median'] * 1000:.0f} ms median, "
@@ -482,8 +494,9 @@ def main(argv: list[str] | None = None) -> int:
         "(default: --reports alone)",
     )
     parser.add_argument("--pdfs", default=str(PDFS), help="folder of PDFs with reference.yml")
-    parser.add_argument("--keep", help="generate into this folder and keep it (an import there "
-                        "is reused)")
+    parser.add_argument(
+        "--keep", help="generate into this folder and keep it (an import there is reused)"
+    )
     parser.add_argument("--edits", type=int, default=5, help="preview edits measured")
     parser.add_argument("--no-compare", action="store_true", help="skip Pelican and Hugo")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measure")
@@ -520,7 +533,9 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{row['cold']['wall'] / pel['wall']:.2f}×" if pel else "–"
             cells = [scale._cell(row[k]) for k in ("cold", "warm", "pelican", "hugo")]
             print(
-                f"| {n:,} | {row['size']['organisations']} | " + " | ".join(cells) + f" | {ratio} |",
+                f"| {n:,} | {row['size']['organisations']} | "
+                + " | ".join(cells)
+                + f" | {ratio} |",
                 flush=True,
             )
         site = work / f"n{largest}" / "site"
