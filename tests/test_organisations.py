@@ -241,3 +241,22 @@ def test_a_theme_page_follows_its_subject_across_organisations(national_files):
     gamma = html[html.index('id="org-gamma"') :]
     assert 'data-region="north-east"' in html[html.index('id="org-gamma"') - 200 :][:400]
     assert "/reports/2013-05-gamma/#" in gamma  # the passage-level evidence is kept
+
+
+def test_an_unconfirmed_draft_is_shown_as_such_in_the_lists(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    gamma = content / "reports" / "2013-05-gamma.md"
+    gamma.write_text(
+        gamma.read_text().replace("organisation: gamma\n", "organisation: gamma\ndraft: true\n")
+    )
+    files, diagnostics = build_files(national_project(Path("/nonexistent"), content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    listing = page(files, "organisations/index.html")
+    row = listing[listing.index('href="/organisations/gamma/"') :].split("</tr>")[0]
+    assert "from a draft, not yet confirmed" in row
+    alpha = listing[listing.index('href="/organisations/alpha/"') :].split("</tr>")[0]
+    assert "draft" not in alpha
+    reports = page(files, "reports/index.html")
+    entry = reports[reports.index('href="/reports/2013-05-gamma/"') :].split("</li>")[0]
+    assert "Draft, not yet confirmed" in entry

@@ -74,6 +74,7 @@ class ReportHeader:
     short_title: str  # the title where no short title is given
     # Whom it is about, on a site of several organisations: (id, name), else ().
     organisations: tuple[Link, ...] = ()
+    draft: bool = False  # not yet confirmed by an editor: lists say so
 
 
 @dataclass(frozen=True)
@@ -635,6 +636,7 @@ class _Planner:
             r.edition,
             r.brief_title,
             self.organisations_of(r.id),
+            r.draft,
         )
 
     def _whose(self, item: TimelineItem) -> tuple[Link, ...]:
