@@ -260,3 +260,15 @@ def test_an_unconfirmed_draft_is_shown_as_such_in_the_lists(tmp_path: Path):
     reports = page(files, "reports/index.html")
     entry = reports[reports.index('href="/reports/2013-05-gamma/"') :].split("</li>")[0]
     assert "Draft, not yet confirmed" in entry
+
+
+def test_another_organisations_report_of_the_same_month_is_not_taken_for_its_event(
+    tmp_path: Path,
+):
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    beta = content / "reports" / "2019-03-beta.md"
+    beta.write_text(beta.read_text().replace('start: "2019-03"', 'start: "2015-03"'))
+    diagnostics = Diagnostics()
+    build(national_project(tmp_path / "_site", content), diagnostics, write=False)
+    assert not [d for d in diagnostics.items if "looks like the inspection" in d.message]
