@@ -197,6 +197,7 @@ def cmd_new_report(args: argparse.Namespace) -> int:
             args.title or "",
             args.kind or "",
             added=datetime.date.today(),
+            organisation=args.organisation or "",
         )
     except ScaffoldProblem as problem:
         console.problem(f"error: {problem}")
@@ -385,6 +386,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--id", help="the report's id, or its name after the year-month prefix")
     r.add_argument("--title", help="the document's title (also names the id)")
     r.add_argument("--kind", help="one of the kinds in site.yml (default: inspection-report)")
+    r.add_argument(
+        "--organisation",
+        help="whom the report is about: an id from organisations.yml (a site of several)",
+    )
     r.add_argument(
         "--date",
         help="the document's date, YYYY-MM-DD: gives the id's year-month prefix (default: today)",

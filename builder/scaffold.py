@@ -162,6 +162,28 @@ def site_kinds(content: Path) -> list[str]:
     return [str(k) for k in kinds] if isinstance(kinds, dict) else []
 
 
+def site_organisations(content: Path) -> list[str]:
+    """The organisation ids `organisations.yml` declares, in order; empty without one."""
+    try:
+        data = load_yaml((content / "organisations.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YamlProblem):
+        return []
+    if not isinstance(data, list):
+        return []
+    return [str(o["id"]) for o in data if isinstance(o, dict) and isinstance(o.get("id"), str)]
+
+
+def _organisation_line(content: Path, organisation: str) -> str:
+    """The front matter's `organisation` line, on a site that declares several (else nothing)."""
+    known = site_organisations(content)
+    if organisation:
+        return f"organisation: {organisation}\n"
+    if len(known) < 2:
+        return ""
+    choices = ", ".join(known) if len(known) <= 8 else "an id from organisations.yml"
+    return f"organisation: {known[0]}   # whom the report is about: one of {choices}\n"
+
+
 def new_report(
     content: Path,
     date: datetime.date,
@@ -169,6 +191,7 @@ def new_report(
     title: str = "",
     kind: str = "",
     added: datetime.date | None = None,
+    organisation: str = "",
 ) -> Path:
     """Write `content/reports/<id>.md` with every required key to fill in; return its path.
 
@@ -191,6 +214,7 @@ def new_report(
         kinds=", ".join(kinds) if kinds else "see site.yml",
         date=date.isoformat(),
         added=(added or date).isoformat(),
+        organisation=_organisation_line(content, organisation),
     )
     reports.mkdir(parents=True, exist_ok=True)
     path = reports / f"{chosen}.md"
@@ -213,7 +237,7 @@ draft: true
 id: {id}   # must match the file name; begins with the year and month
 title: {title}
 kind: {kind}   # one of: {kinds}
-# framework: ilacs   # an id from frameworks.yml (needed for judgements)
+{organisation}# framework: ilacs   # an id from frameworks.yml (needed for judgements)
 # inspected: {{start: {date}, end: {date}}}   # when the inspection or visit took place
 published: {date}   # the document's date
 added: {added}   # the day this edition joined the collection: the feed shows it as new from then

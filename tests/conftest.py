@@ -100,6 +100,21 @@ def fixture_site_url(tmp_path_factory):
         yield url
 
 
+NATIONAL = ROOT / "tests" / "fixtures" / "national" / "content"
+
+
+@pytest.fixture(scope="session")
+def national_site_url(tmp_path_factory):
+    """The three-organisation fixture site built and served over HTTP on loopback."""
+    out = tmp_path_factory.mktemp("national-site")
+    diagnostics = Diagnostics()
+    assert build(fixture_project(out, NATIONAL), diagnostics) is not None, [
+        d.format() for d in diagnostics.sorted()
+    ]
+    with serve_folder(out) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def real_site_url(tmp_path_factory):
     """The bundled site built and served over HTTP on loopback."""

@@ -88,3 +88,55 @@ def test_reader_path_on_the_bundled_site(page, real_site_url):
     headings = page.locator("section.theme-report h2").all_inner_texts()
     years = [h.split(":")[0][-4:] for h in headings]
     assert "2013" in years and years == sorted(years)  # in date order, whatever reports are added
+
+
+# ---- A site of several organisations -------------------------------------------------------------
+
+
+def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_site_url):
+    page.goto(f"{national_site_url}/themes/supervision/")
+    sections = page.locator("section.theme-organisation")
+    assert sections.count() == 3
+    page.get_by_label("Region").select_option(label="North East")
+    page.wait_for_function(
+        "document.querySelectorAll('section.theme-organisation:not([hidden])').length === 1"
+    )
+    assert page.locator("#org-gamma").is_visible() and not page.locator("#org-alpha").is_visible()
+    assert page.locator(".filter-count").inner_text() == "Showing 1 of 3 organisations."
+    page.get_by_label("Region").select_option(label="Every region")
+    page.get_by_label("Organisation").select_option(
+        label="Beta Borough Council children's services"
+    )
+    page.wait_for_function(
+        "document.querySelectorAll('section.theme-organisation:not([hidden])').length === 1"
+    )
+    assert page.locator("#org-beta").is_visible()
+
+
+def test_the_overview_sets_two_chosen_organisations_one_above_the_other(page, national_site_url):
+    page.goto(f"{national_site_url}/organisations/overview/")
+    page.get_by_label("First organisation").select_option("gamma")
+    page.get_by_label("Second organisation").select_option("alpha")
+    page.wait_for_function(
+        "document.querySelectorAll('table.compare tbody tr:not([hidden])').length === 2"
+    )
+    shown = page.locator("table.compare tbody tr:not([hidden])")
+    assert [shown.nth(i).get_attribute("data-organisation") for i in range(2)] == [
+        "gamma",
+        "alpha",
+    ]
+
+
+def test_the_organisations_section_reads_without_javascript(browser, national_site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{national_site_url}/organisations/")
+    assert page.locator("table.organisations tbody tr").count() == 3
+    page.get_by_role("link", name="North East").first.click()
+    assert page.url.endswith("/organisations/region/north-east/")
+    assert page.locator("table.organisations tbody tr").count() == 1
+    page.goto(f"{national_site_url}/organisations/overview/")
+    assert not page.locator("form.compare-form").is_visible()  # the script's control, hidden
+    assert page.locator("table.compare tbody tr").count() == 3
+    assert page.locator("svg.distribution-chart").first.is_visible()
+    context.close()

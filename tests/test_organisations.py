@@ -3,6 +3,7 @@ organisation unchanged by declaring it."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -142,3 +143,132 @@ def test_an_organisation_on_a_site_that_declares_none_is_unknown(tmp_path: Path)
         "reports/2013-07-first.md:2: error: unknown organisation 'example' (hint: "
         "declare it in content/organisations.yml, or remove 'organisation')"
     ]
+
+
+# ---- The pages of a site of several organisations ----------------------------------------------
+
+
+def page(files: dict[str, bytes], name: str) -> str:
+    return files[name].decode("utf-8")
+
+
+def rows_of(html: str) -> list[str]:
+    """The organisations a list page shows, in order."""
+    body = html[html.index('<table class="organisations">') :]
+    return re.findall(r'<th scope="row"><a href="/organisations/([a-z-]+)/">', body)
+
+
+def test_the_list_shows_each_organisations_latest_grade_and_what_is_open(
+    national_files, national_site
+):
+    html = page(national_files, "organisations/index.html")
+    assert rows_of(html) == ["alpha", "beta", "gamma"]
+    beta = html[html.index('href="/organisations/beta/"') :].split("</tr>")[0]
+    assert "grade-1" in beta and "Inadequate" in beta and "March 2019" in beta
+    open_beta = sum(
+        1
+        for rid, h in national_site.histories.items()
+        if h.standing.is_open and national_site.groups.of_recommendation(rid) == "beta"
+    )
+    assert re.findall(r"<td>(\d+)</td>", beta) == ["2", str(open_beta)]  # reports, still open
+
+
+def test_the_list_narrows_by_region_and_by_latest_grade_without_script(national_files):
+    south_west = page(national_files, "organisations/region/south-west/index.html")
+    assert rows_of(south_west) == ["alpha", "beta"]
+    assert 'aria-current="page">South West</a>' in south_west
+    inadequate = page(national_files, "organisations/grade/inadequate/index.html")
+    assert rows_of(inadequate) == ["beta"]
+    assert rows_of(page(national_files, "organisations/grade/good/index.html")) == [
+        "alpha",
+        "gamma",
+    ]
+
+
+def test_an_organisations_page_holds_its_own_history(national_files):
+    html = page(national_files, "organisations/beta/index.html")
+    assert "<h1>Beta Borough Council children&#39;s services</h1>" in html
+    reports = html[html.index('id="reports-list"') :]
+    assert re.findall(r'<p><a href="/reports/([^/]+)/">', reports) == [
+        "2022-03-joint-visit",
+        "2019-03-beta",
+    ]
+    still_open = html[html.index('id="open"') : html.index('id="themes"')]
+    assert "/recommendations/beta-supervision/" in still_open
+    assert "/recommendations/supervision/" not in still_open  # alpha's
+    assert 'href="/organisations/beta/feed.xml"' in html
+    # Its chart draws its own grades only: beta's inadequate, never alpha's or gamma's.
+    chart = html[html.index('id="grades-over-time"') : html.index('id="open"')]
+    assert "/reports/2019-03-beta/" in chart and "/reports/2019-06-second/" not in chart
+
+
+def test_the_overview_counts_the_latest_grades_and_sets_organisations_side_by_side(
+    national_files,
+):
+    html = page(national_files, "organisations/overview/index.html")
+    latest = html[html.index('id="latest-grades"') : html.index('id="by-year"')]
+    table = latest[latest.index("<tbody>") : latest.index("</tbody>")]
+    header = latest[latest.index("<thead>") : latest.index("</thead>")]
+    levels = re.findall(r'<th scope="col">([^<]+)</th>', header)[1:-1]
+    counts = re.findall(r"<td>(\d+)</td>", table)
+    # Levels are the shared scale's, in the words of the grades given, the best first.
+    assert dict(zip(levels, counts[:-1], strict=True)) == {
+        "Good": "2",
+        "Adequate": "0",
+        "Inadequate": "1",
+    }
+    assert counts[-1] == "3"
+    compare = html[html.index('<table class="compare">') :]
+    alpha = compare[compare.index('data-organisation="alpha"') :].split("</tr>")[0]
+    assert re.findall(r">(\w[\w ]*)</a></td>", alpha) == ["Adequate", "Good"]
+
+
+def test_report_pages_and_lists_name_whom_a_report_is_about(national_files, fixture_files):
+    joint = page(national_files, "reports/2022-03-joint-visit/index.html")
+    kicker = joint[joint.index('<p class="kicker">') :].split("</p>")[0]
+    assert re.findall(r'href="/organisations/([a-z]+)/"', kicker) == ["beta", "gamma"]
+    assert 'href="/organisations/"' in page(national_files, "index.html")
+    # A site of one has no organisations section at all.
+    assert not [name for name in fixture_files if name.startswith("organisations/")]
+    assert "organisations.js" not in " ".join(fixture_files)
+
+
+def test_a_theme_page_follows_its_subject_across_organisations(national_files):
+    html = page(national_files, "themes/supervision/index.html")
+    assert 'class="strip theme-strip"' not in html  # one strip over every report says nothing
+    sections = re.findall(r'<section class="theme-organisation" id="org-([a-z]+)"', html)
+    assert sections == ["alpha", "beta", "gamma"]
+    gamma = html[html.index('id="org-gamma"') :]
+    assert 'data-region="north-east"' in html[html.index('id="org-gamma"') - 200 :][:400]
+    assert "/reports/2013-05-gamma/#" in gamma  # the passage-level evidence is kept
+
+
+def test_an_unconfirmed_draft_is_shown_as_such_in_the_lists(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    gamma = content / "reports" / "2013-05-gamma.md"
+    gamma.write_text(
+        gamma.read_text().replace("organisation: gamma\n", "organisation: gamma\ndraft: true\n")
+    )
+    files, diagnostics = build_files(national_project(Path("/nonexistent"), content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    listing = page(files, "organisations/index.html")
+    row = listing[listing.index('href="/organisations/gamma/"') :].split("</tr>")[0]
+    assert "from a draft, not yet confirmed" in row
+    alpha = listing[listing.index('href="/organisations/alpha/"') :].split("</tr>")[0]
+    assert "draft" not in alpha
+    reports = page(files, "reports/index.html")
+    entry = reports[reports.index('href="/reports/2013-05-gamma/"') :].split("</li>")[0]
+    assert "Draft, not yet confirmed" in entry
+
+
+def test_another_organisations_report_of_the_same_month_is_not_taken_for_its_event(
+    tmp_path: Path,
+):
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    beta = content / "reports" / "2019-03-beta.md"
+    beta.write_text(beta.read_text().replace('start: "2019-03"', 'start: "2015-03"'))
+    diagnostics = Diagnostics()
+    build(national_project(tmp_path / "_site", content), diagnostics, write=False)
+    assert not [d for d in diagnostics.items if "looks like the inspection" in d.message]

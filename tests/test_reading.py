@@ -33,7 +33,7 @@ from builder.diagnostics import Diagnostics
 from builder.parse.parse import parse_settings
 from builder.views.dictionary import DICTIONARY
 
-SITES = ["fixture_site_url", "real_site_url"]
+SITES = ["fixture_site_url", "real_site_url", "national_site_url"]
 
 
 def text(files: dict[str, bytes], name: str) -> str:

@@ -170,3 +170,18 @@ def test_the_installed_wheel_starts_and_builds_a_history(release, tmp_path: Path
     home = (out / "index.html").read_text()
     assert "Example Council children&#39;s services" in home
     assert "2019-06-example-inspection" in home
+
+
+def test_new_report_on_a_site_of_several_organisations_says_whose_it_is(tmp_path: Path):
+    init_project(tmp_path)
+    (tmp_path / "content" / "organisations.yml").write_text(
+        "- {id: alpha, name: Alpha Council}\n- {id: beta, name: Beta Council}\n"
+    )
+    result = run(["new", "report", "--date", "2024-03-15", "--organisation", "beta"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted((tmp_path / "content" / "reports").glob("2024-03-*.md"))
+    assert "\norganisation: beta\n" in written[-1].read_text()
+    result = run(["new", "report", "--date", "2024-04-15"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = sorted((tmp_path / "content" / "reports").glob("2024-04-*.md"))[-1].read_text()
+    assert "\norganisation: alpha   # whom the report is about: one of alpha, beta\n" in text

@@ -187,6 +187,8 @@ def _events_that_are_reports(content: Content, diagnostics: Diagnostics) -> None
     document is added as a report, the event repeats it, and its mentions belong to the report."""
     for event in content.events:
         for report in content.reports:
+            if event.organisation and event.organisation not in report.organisations:
+                continue  # another organisation's inspection of the same kind and month
             same_time = report.date.year == event.date.start.year and (
                 not event.date.start.month
                 or not report.date.month

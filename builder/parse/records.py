@@ -364,6 +364,9 @@ class Settings:
     contact: Contact = field(default_factory=Contact)
     updated: PartialDate | None = None  # when the site's content last changed, as the editors say
     data_licence: Licence | None = None  # the reuse terms of the editors' own data
+    # Derived, never read from site.yml: the site holds several organisations, so its pages show
+    # whose each document is and the organisations section.
+    several: bool = False
 
     def kind_label(self, kind: str) -> str:
         return dict(self.kinds).get(kind, kind)

@@ -27,6 +27,7 @@ from builder.render.feeds import structured_contexts, xml_environment
 from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
+from builder.views.organisations import SECTION_ASSETS
 from builder.views.pages import (
     AsideView,
     BodyPart,
@@ -388,6 +389,8 @@ def render_site(
     for name, packed in data.items():
         files[urls.output_file("data_file", name)] = packed
     for name, blob in assets.items():
+        if name in SECTION_ASSETS and not site.groups.several:
+            continue  # the organisations section's own script: a site of one has no use for it
         files[urls.output_file("asset", name)] = blob
     for name, blob in cite_files(site, urls):
         files[name] = blob

@@ -19,16 +19,19 @@ from typing import Any
 from markupsafe import Markup
 
 from builder.incremental.codec import key_of
+from builder.model.organisations import region_id
 from builder.model.site import Site
-from builder.model.views import History, HistoryEntry, Passage, ReportView
+from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
 from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
 from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.urls import Urls
-from builder.views.chart import grade_chart, marker_path
+from builder.views.chart import Chart, grade_chart, marker_path
 from builder.views.dictionary import DICTIONARY
+from builder.views.organisations import organisation_pages
+from builder.views.overview import distribution_chart
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -69,6 +72,9 @@ class ReportHeader:
     headline: Judgement | None
     edition: str  # "full", or "summary" when the words shown are the editors'
     short_title: str  # the title where no short title is given
+    # Whom it is about, on a site of several organisations: (id, name), else ().
+    organisations: tuple[Link, ...] = ()
+    draft: bool = False  # not yet confirmed by an editor: lists say so
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,9 @@ class HistorySummary:
     before_collection: bool = False
     last_met_year: int = 0  # the latest report that found it met, when its standing is not met
     latest_basis: str = "stated"  # how the latest word is known: stated, inferred or reported
+    # Whose concern it is, on a site of several organisations: its id and name, and its region's id.
+    organisation: Link | None = None
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,7 @@ class TimelineEntry:
     mentions: tuple[Passage, ...]  # an event's, in the reports
     # an event's findings as later reports report them: (recommendation title, status, passage)
     reported: tuple[tuple[str, str, Passage], ...] = ()
+    organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
 
 
 # ---- The views, one per template ---------------------------------------------------------------
@@ -167,6 +177,10 @@ class HomeView:
     timeline: tuple[TimelineEntry, ...]
     open: tuple[HistorySummary, ...]  # exactly the recommendations index's "still open" group
     report_list: tuple[ReportHeader, ...]
+    # On a site of several organisations, instead of one organisation's chart and lists: how many
+    # organisations, their latest headline grades, and the newest reports.
+    organisations: int = 0
+    national: Any = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +276,7 @@ class ReportPageView:
     contents: tuple[ContentsEntry, ...] = ()
     cite_example: str = ""  # the id of the first numbered paragraph, to show how to cite one
     headline: Judgement | None = None
+    organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
 
 
 @dataclass(frozen=True)
@@ -297,12 +312,28 @@ class ThemeEntry:
 
 
 @dataclass(frozen=True)
+class ThemeOrganisation:
+    """One organisation's reports with passages on a theme, on a site of several organisations."""
+
+    id: str
+    name: str
+    region: str
+    region_id: str
+    entries: tuple[ThemeEntry, ...]  # its reports with passages on the theme, in date order
+    passages: int
+
+
+@dataclass(frozen=True)
 class ThemePageView:
     settings: Settings
     theme: ThemeRecord
     entries: tuple[ThemeEntry, ...]
     related: tuple[Link, ...]
     titles: dict[str, str]  # tracked recommendation id -> title, for those its passages track
+    # On a site of several organisations: the entries by organisation, A to Z (each report under
+    # each organisation it is about), and the regions they are in, to filter by.
+    organisations: tuple[ThemeOrganisation, ...] = ()
+    regions: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,6 +347,9 @@ class RecommendationGroup:
 class RecommendationsView:
     settings: Settings
     groups: tuple[RecommendationGroup, ...]
+    # On a site of several organisations, what the list can be narrowed to.
+    organisations: tuple[Link, ...] = ()
+    regions: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -435,23 +469,28 @@ def plan_pages(
             view,
         )
 
-    chart, timeline = p.chart(), p.timeline()
-    graded = [v for v in site.reports if v.headline]
-    latest = graded[-1] if graded else None
-    yield page(
-        "home",
-        "",
-        HomeView(
-            settings,
-            p.header(latest.report.id) if latest else None,
-            p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
-            chart,
-            timeline,
-            # The home page lists them without their strips: a strip's change is not its change.
-            tuple(replace(h, strip=()) for h in p.open_group().members),
-            p.report_list,
-        ),
-    )
+    timeline = p.timeline()
+    if site.groups.several:
+        yield page("home", "", _national_home(site, p))
+        chart = ChartView((), "", ())  # one chart of every organisation's grades says nothing
+    else:
+        chart = p.chart()
+        graded = [v for v in site.reports if v.headline]
+        latest = graded[-1] if graded else None
+        yield page(
+            "home",
+            "",
+            HomeView(
+                settings,
+                p.header(latest.report.id) if latest else None,
+                p.judgements(latest.report.framework, latest.report.judgements) if latest else (),
+                chart,
+                timeline,
+                # The home page lists them without their strips: a strip's change is not its change.
+                tuple(replace(h, strip=()) for h in p.open_group().members),
+                p.report_list,
+            ),
+        )
     yield page("timeline", "", TimelineView(settings, chart, timeline))
     yield page("reports", "", ReportsView(settings, p.report_list))
     for view in site.reports:
@@ -459,9 +498,11 @@ def plan_pages(
     yield page("themes", "", ThemesView(settings, p.theme_rows()))
     for theme in site.themes.values():
         yield page("theme", theme.id, p.theme_page(theme))
-    yield page("recommendations", "", RecommendationsView(settings, p.groups()))
+    yield page("recommendations", "", RecommendationsView(settings, p.groups(), *p.filters()))
     for rid in site.histories:
         yield page("recommendation", rid, p.recommendation_page(rid))
+    if site.groups.several:
+        yield from organisation_pages(site, p, page)
     yield page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
     files = tuple(DataFile(n, *DICTIONARY.get(n, ("", ()))) for n in data_names)
     yield page("data", "", DataView(settings, data_names, files))
@@ -482,11 +523,36 @@ def plan_report_pages(
             yield _report_page(p, urls, view)
 
 
+# The newest reports a national home page lists.
+NEWEST = 12
+
+
+def _national_home(site: Site, p: _Planner) -> HomeView:
+    """The home page of a site of several organisations: the organisations' latest grades and
+    the newest reports; each organisation's own history is on its page."""
+    _, latest, _ = distribution_chart(site)
+    newest = tuple(reversed(p.report_list[-NEWEST:]))
+    return HomeView(
+        p.settings,
+        None,
+        (),
+        ChartView((), "", ()),
+        (),
+        (),
+        newest,
+        len(site.groups.organisations),
+        latest,
+    )
+
+
 def _settings(site: Site) -> Settings:
-    """The site's settings, with the date it was last updated: from the content, never the clock."""
+    """The site's settings, with the date it was last updated (from the content, never the clock)
+    and whether it holds several organisations."""
     settings = site.settings
     if settings.updated is None and site.reports:
         settings = replace(settings, updated=max(v.report.published.start for v in site.reports))
+    if site.groups.several:
+        settings = replace(settings, several=True)
     return settings
 
 
@@ -569,7 +635,24 @@ class _Planner:
             self.judgements(r.framework, (head,))[0] if head else None,
             r.edition,
             r.brief_title,
+            self.organisations_of(r.id),
+            r.draft,
         )
+
+    def _whose(self, item: TimelineItem) -> tuple[Link, ...]:
+        """Whom a report or an earlier inspection is about, on a site of several."""
+        if item.report is not None:
+            return self.organisations_of(item.id)
+        groups = self.site.groups
+        found = groups.organisations.get(groups.of_event(item.id)) if groups.several else None
+        return (Link(found.id, found.name),) if found else ()
+
+    def organisations_of(self, report_id: str) -> tuple[Link, ...]:
+        groups = self.site.groups
+        if not groups.several:
+            return ()
+        found = (groups.organisations.get(o) for o in groups.of_report(report_id))
+        return tuple(Link(o.id, o.name) for o in found if o is not None)
 
     def header(self, report_id: str) -> ReportHeader:
         header: ReportHeader = self.headers[report_id]
@@ -611,10 +694,23 @@ class _Planner:
             s.before_collection,
             self.year_of(s.last_met) if s.standing != "met" else 0,
             s.latest_basis,
+            *self._owner(rid),
         )
 
+    def _owner(self, rid: str) -> tuple[Link | None, str]:
+        """Whose a tracked recommendation is, and its region's id, on a site of several."""
+        groups = self.site.groups
+        found = groups.organisations.get(groups.of_recommendation(rid)) if groups.several else None
+        return (Link(found.id, found.name), region_id(found.region)) if found else (None, "")
+
+    def summary(self, rid: str) -> HistorySummary:
+        made: HistorySummary = self.summaries[rid]
+        return made
+
     def chart(self) -> ChartView:
-        chart = grade_chart(self.site, self.urls)
+        return self.chart_view(grade_chart(self.site, self.urls))
+
+    def chart_view(self, chart: Chart) -> ChartView:
         panels = tuple(
             ChartPanel(
                 p.scope,
@@ -631,9 +727,12 @@ class _Planner:
         return ChartView(panels, chart.summary, chart.levels, len(chart.ungraded))
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
+        return self.timeline_entries(self.site.timeline)
+
+    def timeline_entries(self, items: list[TimelineItem]) -> tuple[TimelineEntry, ...]:
         site = self.site
         out = []
-        for item in site.timeline:
+        for item in items:
             framework = site.frameworks.get(item.framework)
             out.append(
                 TimelineEntry(
@@ -648,6 +747,7 @@ class _Planner:
                     item.event.note if item.event else "",
                     tuple(site.event_mentions.get(item.id, ())) if item.event else (),
                     self.reported_by_event.get(item.id, ()),
+                    self._whose(item),
                 )
             )
         return tuple(out)
@@ -709,6 +809,7 @@ class _Planner:
             tuple((rid, recs[rid].title) for rid in named_recs),
             tuple((rid, *self.neighbours[rid](r.id)) for rid in named_recs),
             tuple((m, self.headers[m]) for m in mentions if m in self.views),
+            self.headers[r.id].organisations,
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -738,15 +839,61 @@ class _Planner:
             for e in site.theme_by_report(theme.id)
         )
         tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
+        organisations: tuple[ThemeOrganisation, ...] = ()
+        regions: tuple[Link, ...] = ()
+        if site.groups.several:
+            organisations = self._theme_organisations(entries)
+            regions = tuple(
+                sorted(
+                    {Link(o.region_id, o.region) for o in organisations if o.region_id},
+                    key=lambda r: r.title.casefold(),
+                )
+            )
+            entries = ()  # shown by organisation, not as one strip across every report
         return ThemePageView(
             self.settings,
             theme,
             entries,
             tuple(
-                Link(r.id, r.title) for r in site.recommendations.values() if theme.id in r.themes
+                Link(r.id, self._titled(r.id, r.title))
+                for r in site.recommendations.values()
+                if theme.id in r.themes
             ),
             {rid: site.recommendations[rid].title for rid in sorted(tracked)},
+            organisations,
+            regions,
         )
+
+    def _titled(self, rid: str, title: str) -> str:
+        """A recommendation's title, with whose it is on a site of several organisations."""
+        owner, _ = self._owner(rid)
+        return f"{title} ({owner.title})" if owner else title
+
+    def _theme_organisations(
+        self, entries: tuple[ThemeEntry, ...]
+    ) -> tuple[ThemeOrganisation, ...]:
+        groups = self.site.groups
+        mine: dict[str, list[ThemeEntry]] = {}
+        for e in entries:
+            if e.passages:
+                for o in groups.of_report(e.report.id):
+                    mine.setdefault(o, []).append(e)
+        out = []
+        for o, found in mine.items():
+            record = groups.organisations.get(o)
+            if record is None:
+                continue
+            out.append(
+                ThemeOrganisation(
+                    o,
+                    record.name,
+                    record.region,
+                    region_id(record.region),
+                    tuple(found),
+                    sum(len(e.passages) for e in found),
+                )
+            )
+        return tuple(sorted(out, key=lambda t: (t.name.casefold(), t.id)))
 
     def groups(self) -> tuple[RecommendationGroup, ...]:
         """The recommendations index's groups, by the one derived standing of each."""
@@ -773,6 +920,18 @@ class _Planner:
                 ),
             )
             for group, title, standings in titles
+        )
+
+    def filters(self) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+        """The organisations and regions a list may be narrowed to, on a site of several."""
+        groups = self.site.groups
+        if not groups.several:
+            return (), ()
+        named = sorted(groups.organisations.values(), key=lambda o: (o.name.casefold(), o.id))
+        regions = {region_id(o.region): o.region for o in named if o.region}
+        return (
+            tuple(Link(o.id, o.name) for o in named),
+            tuple(Link(r, t) for r, t in sorted(regions.items(), key=lambda kv: kv[1].casefold())),
         )
 
     def open_group(self) -> RecommendationGroup:
@@ -843,6 +1002,7 @@ class ReportPageInputs:
     # For each of those: the first passage of the nearest earlier and later report on it.
     neighbours: tuple[tuple[str, Neighbour | None, Neighbour | None], ...]
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
+    organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
 
     def __getstate__(self) -> dict[str, Any]:
         # The record is serialised only to be hashed as the page's key: its body's HTML (most
@@ -871,6 +1031,7 @@ class ReportPageInputs:
             contents,
             cite_example,
             self.headline,
+            self.organisations,
         )
 
 

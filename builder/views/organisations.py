@@ -1,0 +1,283 @@
+"""The organisations section of a site of several organisations: the list, each one's history,
+the pages that filter the list by region and by latest grade, and the national overview.
+
+Every figure here is counted from the one derivation (`site.histories`, `site.places`) and the
+reports' own judgements; nothing is typed. Each page costs what its organisation holds, so the
+section grows in step with the reports, never with the square of the organisations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from builder.model.organisations import NONE, kind_label, region_id
+from builder.model.site import Site
+from builder.model.views import ReportView
+from builder.parse.records import Grade, Organisation, Settings
+from builder.parse.records import Judgement as JudgementRecord
+from builder.urls import Urls
+from builder.views.chart import Chart, grade_chart
+from builder.views.overview import Distribution, distribution_chart
+
+# The theme's assets only the organisations section uses: not published on a site of one.
+SECTION_ASSETS = frozenset({"organisations.js", "organisations.css"})
+# The schemes of codes readers know by another name.
+CODE_LABELS = {"la_code": "LA code", "urn": "Ofsted URN", "gss": "GSS code", "ons": "ONS code"}
+
+
+class Planner(Protocol):
+    """What the organisation pages read from the page planner (builder/views/pages.py)."""
+
+    settings: Settings
+
+    def header(self, report_id: str) -> Any: ...
+
+    def judgements(self, framework_id: str, judgements: tuple[JudgementRecord, ...]) -> Any: ...
+
+    def summary(self, rid: str) -> Any: ...
+
+    def chart_view(self, chart: Chart) -> Any: ...
+
+    def timeline_entries(self, items: list[Any]) -> tuple[Any, ...]: ...
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value the list can be narrowed to: a region or a latest grade, with how many hold it."""
+
+    id: str
+    label: str
+    count: int
+    kind: str  # the route of its page: organisations_region or organisations_grade
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """One organisation as the list shows it."""
+
+    id: str
+    name: str
+    kind: str  # in words
+    region: str
+    region_id: str
+    latest: Any  # the latest graded report's header, or None
+    latest_grade: Any  # that report's headline judgement, or None
+    last_report: Any  # the latest report's header (graded or not), or None
+    reports: int
+    open: int  # tracked recommendations still open
+
+
+@dataclass(frozen=True)
+class OrganisationsView:
+    settings: Settings
+    rows: tuple[OrganisationRow, ...]
+    regions: tuple[Facet, ...]
+    grades: tuple[Facet, ...]
+    narrowed: Facet | None = None  # the region or grade this page lists, or None for all
+    total: int = 0  # organisations on the site
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    id: str
+    title: str
+    passages: int
+
+
+@dataclass(frozen=True)
+class OrganisationPageView:
+    settings: Settings
+    organisation: Organisation
+    kind: str  # in words
+    region_id: str
+    codes: tuple[tuple[str, str], ...]  # (the scheme in words, the code)
+    chart: Any  # its own grade chart (ChartView)
+    timeline: tuple[
+        Any, ...
+    ]  # its reports and earlier inspections, as the chart's table lists them
+    reports: tuple[Any, ...]  # headers, newest first
+    open: tuple[Any, ...]  # summaries of its tracked recommendations still open
+    closed: int  # its tracked recommendations that are not open
+    themes: tuple[ThemeCount, ...]
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    """One organisation's headline grades by year, for the side-by-side comparison."""
+
+    id: str
+    name: str
+    region: str
+    cells: tuple[tuple[int, str, str, str], ...]  # (year, grade label, ordinal as text, report id)
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    settings: Settings
+    distributions: tuple[Distribution, ...]  # one per judgement, by year
+    latest: Distribution | None  # the organisations' latest headline grades
+    years: tuple[int, ...]
+    compare: tuple[CompareRow, ...]
+    organisations: int
+    reports: int
+
+
+def _latest(site: Site, ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | None:
+    graded = [views[r] for r in ids if views[r].headline]
+    return graded[-1] if graded else None
+
+
+def organisation_rows(site: Site, p: Planner) -> tuple[OrganisationRow, ...]:
+    """Every organisation, A to Z, with its latest grade and what is still open."""
+    views = {v.report.id: v for v in site.reports}
+    open_count: dict[str, int] = {}
+    for rid, history in site.histories.items():
+        if history.standing.is_open:
+            group = site.groups.of_recommendation(rid)
+            open_count[group] = open_count.get(group, 0) + 1
+    rows = []
+    for o in site.groups.organisations.values():
+        ids = site.places.get(o.id, ())
+        latest = _latest(site, ids, views)
+        rows.append(
+            OrganisationRow(
+                o.id,
+                o.name,
+                kind_label(o.kind),
+                o.region,
+                region_id(o.region),
+                p.header(latest.report.id) if latest else None,
+                p.judgements(latest.report.framework, (latest.headline,))[0]
+                if latest and latest.headline
+                else None,
+                p.header(ids[-1]) if ids else None,
+                len(ids),
+                open_count.get(o.id, 0),
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: (r.name.casefold(), r.id)))
+
+
+def _facets(rows: tuple[OrganisationRow, ...]) -> tuple[tuple[Facet, ...], tuple[Facet, ...]]:
+    """The regions and the latest grades the list can be narrowed to, each with its count."""
+    regions: dict[str, tuple[str, int]] = {}
+    grades: dict[str, tuple[str, int, int]] = {}  # grade id -> (words, ordinal, count)
+    for row in rows:
+        if row.region_id:
+            label, count = regions.get(row.region_id, (row.region, 0))
+            regions[row.region_id] = (label, count + 1)
+        grade: Grade | None = row.latest_grade.grade if row.latest_grade else None
+        if grade is not None:
+            _, _, count = grades.get(grade.grade, (grade.label, grade.ordinal, 0))
+            grades[grade.grade] = (grade.label, grade.ordinal, count + 1)
+    region_facets = tuple(
+        Facet(rid, label, count, "organisations_region")
+        for rid, (label, count) in sorted(regions.items(), key=lambda kv: kv[1][0].casefold())
+    )
+    grade_facets = tuple(
+        Facet(gid, label, count, "organisations_grade")
+        for gid, (label, _, count) in sorted(grades.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    )
+    return region_facets, grade_facets
+
+
+class _Index:
+    """What every organisation's page reads, gathered in one pass over the site."""
+
+    def __init__(self, site: Site) -> None:
+        self.recommendations: dict[str, list[str]] = {}
+        for rid in site.histories:
+            self.recommendations.setdefault(site.groups.of_recommendation(rid), []).append(rid)
+        self.timeline: dict[str, list[Any]] = {}
+        for item in site.timeline:
+            if item.report is not None:
+                owners = site.groups.of_report(item.id)
+            else:
+                owners = (site.groups.of_event(item.id),)
+            for owner in owners:
+                self.timeline.setdefault(owner, []).append(item)
+        self.themes: dict[str, dict[str, int]] = {}
+        for theme, passages in site.by_theme.items():
+            for passage in passages:
+                for owner in site.groups.of_report(passage.report):
+                    mine = self.themes.setdefault(owner, {})
+                    mine[theme] = mine.get(theme, 0) + 1
+
+
+def organisation_pages(
+    site: Site, p: Planner, page: Callable[[str, str, Any, str], Any]
+) -> Iterator[Any]:
+    """The organisations section's pages, in the order they are written."""
+    rows = organisation_rows(site, p)
+    regions, grades = _facets(rows)
+    whole = OrganisationsView(p.settings, rows, regions, grades, None, len(rows))
+    yield page("organisations", "", whole, "organisations.html")
+    for facet in regions:
+        mine = tuple(r for r in rows if r.region_id == facet.id)
+        narrowed = dataclasses.replace(whole, rows=mine, narrowed=facet)
+        yield page(facet.kind, facet.id, narrowed, "organisations.html")
+    for facet in grades:
+        mine = tuple(r for r in rows if r.latest_grade and r.latest_grade.grade.grade == facet.id)
+        narrowed = dataclasses.replace(whole, rows=mine, narrowed=facet)
+        yield page(facet.kind, facet.id, narrowed, "organisations.html")
+    yield page("organisations_overview", "", overview(site, p), "overview.html")
+    index = _Index(site)
+    for o in site.groups.organisations.values():
+        yield page("organisation", o.id, organisation_page(site, p, o, index), "organisation.html")
+
+
+def organisation_page(
+    site: Site, p: Planner, o: Organisation, index: _Index
+) -> OrganisationPageView:
+    ids = site.places.get(o.id, ())
+    items = index.timeline.get(o.id, [])
+    own = dataclasses.replace(site, timeline=items)
+    chart = p.chart_view(grade_chart(own, Urls(site.settings.base_path)))
+    rids = index.recommendations.get(o.id, [])
+    open_ = [rid for rid in rids if site.histories[rid].standing.is_open]
+    counts = index.themes.get(o.id, {})
+    themes = tuple(
+        ThemeCount(t, site.themes[t].title, n)
+        for t, n in sorted(counts.items(), key=lambda kv: site.themes[kv[0]].title.casefold())
+        if t in site.themes
+    )
+    return OrganisationPageView(
+        p.settings,
+        o,
+        kind_label(o.kind),
+        region_id(o.region),
+        tuple((CODE_LABELS.get(s) or s.replace("_", " ").capitalize(), c) for s, c in o.codes),
+        chart,
+        p.timeline_entries(items),
+        tuple(p.header(r) for r in reversed(ids)),
+        tuple(sorted((p.summary(rid) for rid in open_), key=lambda s: s.title)),
+        len(rids) - len(open_),
+        themes,
+    )
+
+
+def overview(site: Site, p: Planner) -> OverviewView:
+    """Grades across the organisations: by judgement and year, the latest, and side by side."""
+    views = {v.report.id: v for v in site.reports}
+    distributions, latest, years = distribution_chart(site)
+    compare = []
+    for o in sorted(site.groups.organisations.values(), key=lambda o: o.name.casefold()):
+        cells = []
+        for rid in site.places.get(o.id, ()):
+            head = views[rid].headline
+            if head is None:
+                continue
+            framework = site.frameworks.get(views[rid].report.framework)
+            grade = framework.grade(head.grade) if framework else None
+            if grade is not None:
+                year = views[rid].report.date.year
+                cells.append((year, grade.label, str(grade.ordinal), rid))
+        compare.append(CompareRow(o.id, o.name, o.region, tuple(cells)))
+    organisations = len(site.groups.organisations)
+    reports = sum(1 for v in site.reports if NONE not in site.groups.of_report(v.report.id))
+    return OverviewView(
+        p.settings, distributions, latest, years, tuple(compare), organisations, reports
+    )

@@ -1,0 +1,150 @@
+"""Draw the national overview's charts at build time: how grades are distributed, per judgement
+and year, and across the organisations' latest grades.
+
+A chart is a stack of horizontal bars, one per year (or one for the latest grades), each split by
+grade from the best to the worst, always in that order. Each part carries its count as text, the
+legend names the grades, and the same figures stand in a table beside the chart: the colour is
+never the only cue, and no script is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from builder.model.site import Site
+
+WIDTH = 760
+LEFT = 120  # the bars' labels
+BAR, GAP = 26, 8
+# One colour per level of the shared scale, each dark enough for white text (4.5:1 or more).
+FILLS = {4: "#2e7d32", 3: "#1d4e89", 2: "#795500", 1: "#8a1c1c"}
+OTHER = "#4a4a4a"
+MOST = 6  # judgements drawn: the most often given
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One judgement's grades counted by year (or, for the latest grades, in one row)."""
+
+    id: str  # an anchor
+    title: str
+    levels: tuple[tuple[int, str], ...]  # (ordinal, words), the best first
+    rows: tuple[tuple[str, tuple[int, ...]], ...]  # (year, count per level)
+    svg: Markup
+    summary: str
+    total: int
+
+    @property
+    def legend(self) -> tuple[tuple[int, str, str], ...]:
+        """Each level with its words and the colour of its part of a bar, the best first."""
+        return tuple((o, words, FILLS.get(o, OTHER)) for o, words in self.levels)
+
+
+def distribution_chart(
+    site: Site,
+) -> tuple[tuple[Distribution, ...], Distribution | None, tuple[int, ...]]:
+    """Each judgement's grades per year, the latest headline grade of each organisation, and the
+    years with a grade."""
+    counts: dict[str, dict[int, dict[int, int]]] = {}
+    titles: dict[str, str] = {}
+    words: dict[int, list[str]] = {}
+    given: dict[str, int] = {}
+    latest: dict[str, tuple[int, str]] = {}
+    for view in site.reports:
+        report = view.report
+        framework = site.frameworks.get(report.framework)
+        if framework is None:
+            continue
+        for j in report.judgements:
+            grade = framework.grade(j.grade)
+            scope = framework.scope(j.scope)
+            if grade is None or scope is None:
+                continue
+            key = f"{scope.id}/{j.series}"
+            titles.setdefault(key, f"{j.area} ({scope.title.lower()})")
+            by_year = counts.setdefault(key, {}).setdefault(report.date.year, {})
+            by_year[grade.ordinal] = by_year.get(grade.ordinal, 0) + 1
+            given[key] = given.get(key, 0) + 1
+            if grade.label not in words.setdefault(grade.ordinal, []):
+                words[grade.ordinal].append(grade.label)
+        if view.headline is not None:
+            grade = framework.grade(view.headline.grade)
+            if grade is not None:
+                for owner in site.groups.of_report(report.id):
+                    latest[owner] = (grade.ordinal, grade.label)  # in date order: the last wins
+    levels = tuple(sorted(((o, " / ".join(w)) for o, w in words.items()), reverse=True))
+    chosen = sorted(given, key=lambda k: (-given[k], titles[k]))[:MOST]
+    years = tuple(sorted({y for k in chosen for y in counts[k]}))
+    out = []
+    for key in chosen:
+        rows = tuple(
+            (str(year), tuple(counts[key].get(year, {}).get(o, 0) for o, _ in levels))
+            for year in years
+            if year in counts[key]
+        )
+        out.append(_distribution(_anchor(key), titles[key], levels, rows))
+    latest_rows: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    if latest:
+        tally = tuple(sum(1 for o, _ in latest.values() if o == level) for level, _ in levels)
+        latest_rows = (("Latest", tally),)
+    last = (
+        _distribution("latest-grades", "Latest headline grade", levels, latest_rows)
+        if latest_rows
+        else None
+    )
+    return tuple(out), last, years
+
+
+def _anchor(key: str) -> str:
+    return "grades-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def _distribution(
+    id: str,
+    title: str,
+    levels: tuple[tuple[int, str], ...],
+    rows: tuple[tuple[str, tuple[int, ...]], ...],
+) -> Distribution:
+    total = sum(sum(counts) for _, counts in rows)
+    most = max((sum(counts) for _, counts in rows), default=1) or 1
+    height = len(rows) * (BAR + GAP) + GAP
+    span = WIDTH - LEFT - 16
+    parts = [
+        f'<svg class="distribution-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" role="img" aria-labelledby="{id}-summary">'
+    ]
+    for index, (label, counts) in enumerate(rows):
+        y = GAP + index * (BAR + GAP)
+        parts.append(
+            f'<text class="bar-label" x="{LEFT - 8}" y="{y + BAR / 2 + 5}" '
+            f'text-anchor="end">{escape(label)}</text>'
+        )
+        x = float(LEFT)
+        for (ordinal, words), count in zip(levels, counts, strict=True):
+            if not count:
+                continue
+            width = span * count / most
+            fill = FILLS.get(ordinal, OTHER)
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{max(width - 2, 1):.1f}" height="{BAR}" '
+                f'fill="{fill}"><title>{escape(label)}: {count} {escape(words)}</title></rect>'
+            )
+            if width >= 22:
+                parts.append(
+                    f'<text class="bar-count" x="{x + width / 2 - 1:.1f}" y="{y + BAR / 2 + 5}" '
+                    f'text-anchor="middle">{count}</text>'
+                )
+            x += width
+    parts.append("</svg>")
+    summary = f"{title}: " + "; ".join(
+        f"{label}: "
+        + ", ".join(f"{c} {w.lower()}" for (_, w), c in zip(levels, counts, strict=True) if c)
+        for label, counts in rows
+    )
+    return Distribution(id, title, levels, rows, Markup("".join(parts)), summary + ".", total)
