@@ -28,7 +28,7 @@ from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.urls import Urls
 from builder.views.chart import grade_chart, marker_path
-from builder.views.dictionary import DICTIONARY
+from builder.views.dictionary import dictionary
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -463,7 +463,8 @@ def plan_pages(
     for rid in site.histories:
         yield page("recommendation", rid, p.recommendation_page(rid))
     yield page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
-    files = tuple(DataFile(n, *DICTIONARY.get(n, ("", ()))) for n in data_names)
+    documented = dictionary(site.groups.several)
+    files = tuple(DataFile(n, *documented.get(n, ("", ()))) for n in data_names)
     yield page("data", "", DataView(settings, data_names, files))
     yield page("accessibility", "", PlainView(settings))
     yield page("search", "", PlainView(settings))
