@@ -45,7 +45,7 @@ def data_files(
     site: Site, urls: Urls, rows: dict[Any, Any] | None = None
 ) -> Iterator[tuple[str, Iterator[str]]]:
     """Every data file as (its name under /data/, its text in pieces), in the order of
-    DATA_NAMES, one at a time: a large history's files are never held whole, nor the records
+    `data_names`, one at a time: a large history's files are never held whole, nor the records
     behind one file while the next is made.
 
     `rows` keeps each passage's line in the annotation files, by the passage itself, for the
