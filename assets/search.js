@@ -19,6 +19,8 @@ const orderBox = document.getElementById("search-order");
 const HITS = 20; // passages added by each "show more"
 const BATCH = 30; // reports read at a time, best first by Pagefind's reckoning
 const FILTERS = [
+  ["organisation", "Organisation"], // on a site of several organisations only
+  ["region", "Region"],
   ["report", "Report"],
   ["year", "Year"],
   ["kind", "Kind of document"],

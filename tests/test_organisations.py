@@ -197,6 +197,12 @@ def test_an_organisations_page_holds_its_own_history(national_files):
     assert "/recommendations/beta-supervision/" in still_open
     assert "/recommendations/supervision/" not in still_open  # alpha's
     assert 'href="/organisations/beta/feed.xml"' in html
+    feed = page(national_files, "organisations/beta/feed.xml")
+    title = re.search(r"<title>([^<]*)</title>", feed).group(1)  # type: ignore[union-attr]
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="{title}" '
+        'href="/organisations/beta/feed.xml">' in html
+    )
     # Its chart draws its own grades only: beta's inadequate, never alpha's or gamma's.
     chart = html[html.index('id="grades-over-time"') : html.index('id="open"')]
     assert "/reports/2019-03-beta/" in chart and "/reports/2019-06-second/" not in chart

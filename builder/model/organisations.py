@@ -143,3 +143,13 @@ def check_tracking(report: Report, groups: Membership, diagnostics: Diagnostics)
             f"tracked recommendation '{passage.tracks}' is {name}'s, and this report is not "
             f"about {name} (hint: track a recommendation of {', '.join(mine)})",
         )
+
+
+def names_of(groups: Membership, ids: tuple[str, ...], brief: bool = True) -> str:
+    """The organisations these ids name, in words: "Beta", "Beta and Gamma", "A, B and C".
+
+    Short names by default, for a title or a filter where space is tight; "" for none.
+    """
+    found = [groups.organisations[i] for i in ids if i in groups.organisations]
+    names = [o.brief_name if brief else o.name for o in found]
+    return names[0] if len(names) < 2 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from builder.model.organisations import NONE
 from builder.urls import Urls
-from builder.views.dictionary import DICTIONARY, STATUS_ROW_KEYS
+from builder.views.dictionary import JOINED, ORGANISATION_FILES, dictionary
 
 if TYPE_CHECKING:
     from builder.model.site import Site
-    from builder.model.views import Passage, ReportView
+    from builder.model.views import Passage, ReportView, TimelineItem
     from builder.parse.records import DateFact, Grade, PartialDate
 
 # The data files, in the order they are written (the data page lists them before they are made).
@@ -35,37 +36,38 @@ DATA_NAMES = (
 )
 
 
+def data_names(several: bool) -> tuple[str, ...]:
+    """The data files of a site: DATA_NAMES, after the organisations' own on a site of several."""
+    return (*ORGANISATION_FILES, *DATA_NAMES) if several else DATA_NAMES
+
+
 def data_files(
     site: Site, urls: Urls, rows: dict[Any, Any] | None = None
 ) -> Iterator[tuple[str, Iterator[str]]]:
     """Every data file as (its name under /data/, its text in pieces), in the order of
-    DATA_NAMES, one at a time: a large history's files are never held whole, nor the records
+    `data_names`, one at a time: a large history's files are never held whole, nor the records
     behind one file while the next is made.
 
     `rows` keeps each passage's line in the annotation files, by the passage itself, for the
     next build in this process: a passage that is the very one of the last build keeps its lines.
     """
     titles = {view.report.id: view.report.title for view in site.reports}
-    lines = _PassageLines(rows, urls, titles)
-    reports = [_report(view, site, urls) for view in site.reports]
+    several = site.groups.several
+    # Each report's organisation columns (none on a site of one organisation).
+    whose = {v.report.id: _whose(site, site.groups.of_report(v.report.id)) for v in site.reports}
+    lines = _PassageLines(rows, urls, titles, whose, several)
+    if several:
+        organisations = [_organisation(site, urls, o) for o in site.groups.organisations]
+        yield "organisations.json", _json(organisations)
+        columns = [k for k, _ in ORGANISATION_FILES["organisations.csv"][1]]
+        yield "organisations.csv", _csv(organisations, columns)
+    reports = [_report(view, site, urls, whose[view.report.id]) for view in site.reports]
     yield "reports.json", _json(reports)
     yield (
         "reports.csv",
         _csv(
             reports,
-            [
-                "id",
-                "title",
-                "kind",
-                "framework",
-                "inspected",
-                "inspected_precision",
-                "published",
-                "published_precision",
-                "publisher",
-                "headline_grade",
-                "url",
-            ],
+            [k for k, _ in dictionary(several)["reports.csv"][1]],
         ),
     )
     del reports
@@ -73,6 +75,7 @@ def data_files(
         {
             "item": item.id,
             "item_title": item.title,
+            **_whose(site, _item_organisations(site, item)),
             "in_collection": item.report is not None,
             "date": item.sort_key[0].iso,
             "date_precision": _precision(item.sort_key[0]),
@@ -109,6 +112,7 @@ def data_files(
         {
             "id": h.recommendation.id,
             "title": h.recommendation.title,
+            **_whose(site, (site.groups.of_recommendation(h.recommendation.id),)),
             "description": h.recommendation.description,
             "themes": list(h.recommendation.themes),
             "url": urls.absolute("recommendation", h.recommendation.id),
@@ -129,6 +133,7 @@ def data_files(
         {
             "recommendation": h.recommendation.id,
             "title": h.recommendation.title,
+            **_whose(site, (site.groups.of_recommendation(h.recommendation.id),)),
             "open": h.is_open,
             "first_raised": h.standing.first_raised,
             "first_raised_title": titles.get(h.standing.first_raised or "", ""),
@@ -142,16 +147,20 @@ def data_files(
         for h in site.histories.values()
         for e in h.entries
     ]
-    yield "recommendations.csv", _csv(status_rows, [k for k, _ in STATUS_ROW_KEYS])
+    status_columns = [k for k, _ in dictionary(several)["recommendations.csv"][1]]
+    yield "recommendations.csv", _csv(status_rows, status_columns)
     del status_rows
 
     passages = [p for view in site.reports for p in view.passages]
     yield "annotations.json", _json(lines.json(p) for p in passages)
+    columns = _annotation_columns(several)
     if rows is None:  # nothing kept: the rows in batches
-        records = (_passage(p, urls, titles.get(p.report, "")) for p in passages)
-        yield "annotations.csv", _csv(records, _ANNOTATION_COLUMNS)
+        records = (
+            _passage(p, urls, titles.get(p.report, ""), whose.get(p.report, {})) for p in passages
+        )
+        yield "annotations.csv", _csv(records, columns)
     else:
-        header = next(_csv([], _ANNOTATION_COLUMNS))
+        header = next(_csv([], columns))
         yield "annotations.csv", itertools.chain([header], (lines.csv(p) for p in passages))
     yield (
         "annotations.jsonld",
@@ -171,7 +180,7 @@ def data_files(
         _csv(
             (
                 {"file": name, "key": key, "meaning": meaning}
-                for name, (_, keys) in DICTIONARY.items()
+                for name, (_, keys) in dictionary(several).items()
                 for key, meaning in keys
             ),
             ["file", "key", "meaning"],
@@ -179,21 +188,44 @@ def data_files(
     )
 
 
-_ANNOTATION_COLUMNS = [
-    "id",
-    "report",
-    "report_title",
-    "kind",
-    "paragraph",
-    "anchor",
-    "quote",
-    "themes",
-    "tracks",
-    "status",
-    "timescale",
-    "note",
-    "url",
-]
+def _annotation_columns(several: bool) -> list[str]:
+    return [k for k, _ in dictionary(several)["annotations.csv"][1]]
+
+
+def _whose(site: Site, ids: tuple[str, ...]) -> dict[str, str]:
+    """The organisation columns of a record about these organisations: none on a site of one."""
+    if not site.groups.several:
+        return {}
+    found = [site.groups.organisations.get(i) for i in ids if i != NONE]
+    return {
+        "organisation": JOINED.join(i for i in ids if i != NONE),
+        "organisation_name": JOINED.join(o.name for o in found if o),
+        "region": JOINED.join(o.region for o in found if o),
+    }
+
+
+def _item_organisations(site: Site, item: TimelineItem) -> tuple[str, ...]:
+    """Whose a timeline item is: its report's organisations, or its earlier inspection's."""
+    if item.report is not None:
+        return site.groups.of_report(item.report.id)
+    return (site.groups.of_event(item.event.id),) if item.event is not None else ()
+
+
+def _organisation(site: Site, urls: Urls, organisation_id: str) -> dict[str, Any]:
+    o = site.groups.organisations[organisation_id]
+    reports = site.places.get(o.id, ())
+    return {
+        "id": o.id,
+        "name": o.name,
+        "short_name": o.short_name,
+        "kind": o.kind,
+        "region": o.region,
+        "codes": JOINED.join(f"{scheme}={value}" for scheme, value in o.codes),
+        "reports": len(reports),
+        "latest_report": reports[-1] if reports else "",
+        "url": urls.absolute("organisation", o.id),
+        "feed": urls.absolute("organisation_feed", o.id),
+    }
 
 
 class _Encoded(str):
@@ -204,8 +236,16 @@ class _PassageLines:
     """Each passage's record in annotations.json, its row of annotations.csv and its item of
     annotations.jsonld, made once for a passage object while it lasts (see `data_files`)."""
 
-    def __init__(self, rows: dict[Any, Any] | None, urls: Urls, titles: dict[str, str]) -> None:
-        self.urls, self.titles = urls, titles
+    def __init__(
+        self,
+        rows: dict[Any, Any] | None,
+        urls: Urls,
+        titles: dict[str, str],
+        whose: dict[str, dict[str, str]],
+        several: bool,
+    ) -> None:
+        self.urls, self.titles, self.whose = urls, titles, whose
+        self.columns = _annotation_columns(several)
         self.last = rows if rows is not None and rows.get("") == urls.absolute_base else {}
         self.rows = rows
         self.now: dict[Any, Any] = {"": urls.absolute_base}
@@ -215,12 +255,12 @@ class _PassageLines:
     def _make(self, p: Passage, which: int) -> str:
         if which == 2:
             return _Encoded(_ENCODER.encode(_web_annotation(p, self.urls)))
-        record = _passage(p, self.urls, self.titles.get(p.report, ""))
+        record = _passage(p, self.urls, self.titles.get(p.report, ""), self.whose.get(p.report, {}))
         if which == 0:
             return _Encoded(_ENCODER.encode(record))
         self.row.seek(0)
         self.row.truncate()
-        self.writer.writerow(_safe_cells(record, _ANNOTATION_COLUMNS))
+        self.writer.writerow(_safe_cells(record, self.columns))
         return self.row.getvalue()
 
     def _line(self, p: Passage, which: int) -> str:
@@ -229,7 +269,7 @@ class _PassageLines:
         found = self.now.get(id(p))
         if found is None:
             found = self.last.get(id(p))
-            title = self.titles.get(p.report, "")
+            title = (self.titles.get(p.report, ""), self.whose.get(p.report, {}))
             if found is None or found[0] is not p or found[1] != title:
                 found = (p, title, *(self._make(p, i) for i in range(3)))
             self.now[id(p)] = found
@@ -264,13 +304,14 @@ def _known_grade(site: Site, framework_id: str, grade_id: str) -> Grade:
     return grade
 
 
-def _report(view: ReportView, site: Site, urls: Urls) -> dict[str, Any]:
+def _report(view: ReportView, site: Site, urls: Urls, whose: dict[str, str]) -> dict[str, Any]:
     r = view.report
     head = view.headline
     grade = _grade(site, r.framework, head.grade) if head else None
     return {
         "id": r.id,
         "title": r.title,
+        **whose,
         "kind": r.kind,
         "framework": r.framework,
         "inspected": _range(r.inspected),
@@ -307,11 +348,14 @@ def note_text(note_html: str) -> str:
     return " ".join(html.unescape(text).split()).replace(" ,", ",").replace(" .", ".")
 
 
-def _passage(p: Passage, urls: Urls, report_title: str = "") -> dict[str, Any]:
+def _passage(
+    p: Passage, urls: Urls, report_title: str = "", whose: dict[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "id": f"{p.report}#{p.key}",
         "report": p.report,
         "report_title": report_title,
+        **(whose or {}),
         "kind": p.kind,
         "paragraph": p.number,
         "anchor": p.block_id,

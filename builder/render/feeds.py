@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from builder.load.load import Templates
+from builder.model.organisations import names_of
 from builder.model.text import render_note
-from builder.parse.records import PartialDate
+from builder.parse.records import PartialDate, Report
 from builder.urls import Urls
+from builder.views.organisations import organisation_feed_title
 
 if TYPE_CHECKING:
     from builder.model.site import Site
@@ -62,38 +64,79 @@ def feed_date(date: PartialDate) -> str:
     return f"{date.year:04d}-{month:02d}-{day:02d}T00:00:00Z"
 
 
-def feed_view(site: Site, urls: Urls) -> Feed:
-    """One entry per report, newest first, dated by the content alone so builds are reproducible.
+def feed_entry(report: Report, urls: Urls, whose: str = "") -> FeedEntry:
+    """A report's entry, dated by the content alone so builds are reproducible. On a site of
+    several organisations, its title names `whose` report it is.
 
     An entry is as new as the later of its document's date and the day its edition was added to
     the collection (`added`), so a 2013 report added today reaches feed readers as new.
     """
-    entries = []
-    for view in site.reports:
-        r = view.report
-        date = r.published.start
-        updated = max(feed_date(date), feed_date(r.added) if r.added else "")
-        entries.append(
-            FeedEntry(
-                title=r.title,
-                date_label=date.label,
-                url=urls.absolute("report", r.id),
-                published=feed_date(date) if date.day else "",
-                updated=updated,
-                author=r.publisher,
-                summary_html=render_note(r.summary)
-                if r.summary
-                else html.escape(r.title, quote=False),
-            )
-        )
+    date = report.published.start
+    return FeedEntry(
+        title=f"{report.title}, {whose}" if whose else report.title,
+        date_label=date.label,
+        url=urls.absolute("report", report.id),
+        published=feed_date(date) if date.day else "",
+        updated=max(feed_date(date), feed_date(report.added) if report.added else ""),
+        author=report.publisher,
+        summary_html=render_note(report.summary)
+        if report.summary
+        else html.escape(report.title, quote=False),
+    )
+
+
+def _feed(title: str, self_url: str, home_url: str, entries: list[FeedEntry]) -> Feed:
+    """A feed of these entries, newest first; its id is `home_url`."""
     entries.sort(key=lambda e: (e.updated, e.url), reverse=True)
     return Feed(
-        title=site.settings.title,
-        self_url=urls.absolute("feed"),
-        home_url=urls.absolute("home"),
+        title=title,
+        self_url=self_url,
+        home_url=home_url,
         updated=max((e.updated for e in entries), default="1970-01-01T00:00:00Z"),
         entries=tuple(entries),
     )
+
+
+def _whose(site: Site, report_id: str) -> str:
+    """Whose a report is, in words, on a site of several organisations; "" on a site of one."""
+    return names_of(site.groups, site.groups.of_report(report_id)) if site.groups.several else ""
+
+
+def feed_view(site: Site, urls: Urls) -> Feed:
+    """The site's feed: one entry per report, newest first."""
+    entries = [feed_entry(view.report, urls, _whose(site, view.report.id)) for view in site.reports]
+    return _feed(site.settings.title, urls.absolute("feed"), urls.absolute("home"), entries)
+
+
+def organisation_feeds(site: Site, urls: Urls) -> list[tuple[str, dict[str, Any]]]:
+    """Each organisation's feed on a site of several, made from the `feed.xml` template: its
+    output file and what the template is given; none on a site of one.
+
+    An organisation's feed holds the reports about it alone (a joint inspection's is in each of
+    its organisations' feeds), titled by it, with its page as the feed's link and id: stable
+    while the organisation keeps its id. Each report's entry is made once, whatever the number
+    of organisations.
+    """
+    if not site.groups.several:
+        return []
+    entries = {
+        view.report.id: feed_entry(view.report, urls, _whose(site, view.report.id))
+        for view in site.reports
+    }
+    return [
+        (
+            urls.output_file("organisation_feed", o),
+            {
+                "feed": _feed(
+                    organisation_feed_title(site, o),
+                    urls.absolute("organisation_feed", o),
+                    urls.absolute("organisation", o),
+                    [entries[r] for r in site.places.get(o, ()) if r in entries],
+                )
+            },
+        )
+        for o in site.groups.organisations
+    ]
 
 
 def structured_contexts(site: Site, urls: Urls, files: list[str]) -> dict[str, dict[str, Any]]:

@@ -22,8 +22,8 @@ from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
 from builder.render.cite import cite_files
-from builder.render.data import DATA_NAMES, data_files
-from builder.render.feeds import structured_contexts, xml_environment
+from builder.render.data import data_files, data_names
+from builder.render.feeds import organisation_feeds, structured_contexts, xml_environment
 from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
@@ -335,7 +335,7 @@ def render_site(
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
-    for page in plan_pages(site, urls, templates.path, DATA_NAMES):
+    for page in plan_pages(site, urls, templates.path, data_names(site.groups.several)):
         # The page's key: the hash of its view, or of the record its view is made from.
         blob, named = renderer.shared.serialise(page)
         keys[page.output] = key = hash_of(blob)
@@ -353,6 +353,7 @@ def render_site(
             site.content.themes,
             site.content.recommendations,
             site.content.events,
+            site.content.organisations,
         ],
         (
             (
@@ -400,6 +401,13 @@ def render_site(
             files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
         except TemplateProblem:
             pass
+    # An organisation's feed is made from the site feed's template: if that failed, it has said so.
+    made_feed = urls.output_file("feed") in files
+    for name, context in organisation_feeds(site, urls) if made_feed else ():
+        try:
+            files[name] = render_template(xml, "feed.xml", diagnostics, **context).encode("utf-8")
+        except TemplateProblem:
+            break  # said once, not once per organisation
     return files, sources_of
 
 

@@ -37,6 +37,7 @@ from typing import Any
 from builder.diagnostics import Diagnostics
 from builder.incremental.codec import key_of
 from builder.memo import Memo
+from builder.model.organisations import names_of
 from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.urls import Urls
@@ -211,13 +212,30 @@ def _text(html: str) -> str:
 
 # What a report's record is made from, as plain values: its key is cheap to compute, and the record
 # itself (which means parsing the report's HTML) is made only when its shard must be indexed again.
-# (id, title, date, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...))
-Source = tuple[str, str, str, str, str, tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]]
+# (id, title, date, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...),
+#  whose: (its organisations in words, their names, their regions), empty on a site of one)
+Passages = tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]
+Whose = tuple[str, tuple[str, ...], tuple[str, ...]]
+Source = tuple[str, str, str, str, str, Passages, Whose]
+NOBODY: Whose = ("", (), ())
 
 
 def source_of(view: ReportView, site: Site) -> Source:
-    """What the search record of a report is made from."""
-    report, themes, tracked = view.report, site.themes, site.recommendations
+    """What the search record of a report is made from.
+
+    On a site of several organisations a report's title names whose it is, and a tracked
+    recommendation's title whose it is (several organisations' may share a title); the report's
+    organisations and their regions are filters of its paragraphs and notes.
+    """
+    report, themes, tracked, groups = view.report, site.themes, site.recommendations, site.groups
+
+    def recommendation(rid: str) -> str:
+        if rid not in tracked:
+            return ""
+        if not groups.several:
+            return tracked[rid].title
+        return f"{tracked[rid].title} ({names_of(groups, (groups.of_recommendation(rid),))})"
+
     passages = tuple(
         (
             p.block_id,
@@ -225,17 +243,27 @@ def source_of(view: ReportView, site: Site) -> Source:
             p.quote,
             p.note_html,
             tuple(sorted(themes[t].title for t in p.themes if t in themes)),
-            tracked[p.tracks].title if p.tracks in tracked else "",
+            recommendation(p.tracks),
         )
         for p in view.passages
     )
     kind = site.settings.kind_label(report.kind)
-    return (report.id, report.title, report.date.iso, kind, view.body_html, passages)
+    whose = NOBODY
+    if groups.several:
+        ids = groups.of_report(report.id)
+        found = [groups.organisations[i] for i in ids if i in groups.organisations]
+        whose = (
+            names_of(groups, ids),
+            tuple(o.brief_name for o in found),
+            tuple(dict.fromkeys(o.region for o in found if o.region)),
+        )
+    return (report.id, report.title, report.date.iso, kind, view.body_html, passages, whose)
 
 
 def record_of(source: Source, urls: Urls) -> Record:
     """The search record of one report."""
-    report, title, date, kind, body_html, passages = source
+    report, title, date, kind, body_html, passages, (names, organisations, regions) = source
+    title = f"{title}, {names}" if names else title
     year = date[:4]
     block_themes: dict[str, set[str]] = {}
     for block_id, _, _, _, themes, _ in passages:
@@ -249,6 +277,8 @@ def record_of(source: Source, urls: Urls) -> Record:
         if note:
             blocks.append(Block(block_id, "note", number, note, themes, recommendation, quote))
     filters = {
+        "organisation": tuple(sorted(organisations)),
+        "region": tuple(sorted(regions)),
         "kind": (kind,),
         "recommendation": tuple(sorted({b.recommendation for b in blocks} - {""})),
         "report": (f"{year} · {title}",),

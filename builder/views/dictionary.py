@@ -163,3 +163,68 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
 }
+
+# ---- Sites of several organisations -----------------------------------------------------------
+# Their data files say whose each record is: the same three columns in every file, after the
+# column named here. A joint inspection's report (and its judgements and passages) has several
+# organisations: each column then holds one value per organisation, joined by ';', in the order
+# the report names them, so a file keeps one row per report, judgement or passage.
+
+JOINED = ";"
+_WHOSE_REPORT = (
+    (
+        "organisation",
+        "the id of the organisation it is about; for a joint inspection, each one's id, "
+        "joined by ';'",
+    ),
+    ("organisation_name", "that organisation's name (for a joint inspection, each, joined by ';')"),
+    ("region", "its region (for a joint inspection, each organisation's, joined by ';')"),
+)
+_WHOSE_RECOMMENDATION = (
+    ("organisation", "the id of the organisation it was made to"),
+    ("organisation_name", "that organisation's name"),
+    ("region", "that organisation's region (empty if not given)"),
+)
+_WHOSE = {
+    "reports.json": ("title", _WHOSE_REPORT),
+    "reports.csv": ("title", _WHOSE_REPORT),
+    "judgements.json": ("item_title", _WHOSE_REPORT),
+    "judgements.csv": ("item_title", _WHOSE_REPORT),
+    "recommendations.json": ("title", _WHOSE_RECOMMENDATION),
+    "recommendations.csv": ("title", _WHOSE_RECOMMENDATION),
+    "annotations.json": ("report_title", _WHOSE_REPORT),
+    "annotations.csv": ("report_title", _WHOSE_REPORT),
+}
+_ORGANISATION_KEYS = (
+    ("id", "the organisation's id, as in its page address"),
+    ("name", "its name"),
+    ("short_name", "its short name, where space is tight (empty if not given)"),
+    ("kind", "its kind: local-authority, trust, partnership, …"),
+    ("region", "its region (empty if not given)"),
+    ("codes", "the codes others know it by, as scheme=value, joined by ';' (e.g. la_code=801)"),
+    ("reports", "how many reports on this site are about it"),
+    ("latest_report", "the id of its latest report (empty if none)"),
+    ("url", "the address of its page on this site"),
+    ("feed", "the address of its Atom feed: its reports, newest first"),
+)
+ORGANISATION_FILES = {
+    "organisations.json": ("Every organisation, one object each.", _ORGANISATION_KEYS),
+    "organisations.csv": ("The organisations, one row each.", _ORGANISATION_KEYS),
+}
+
+
+def _with_whose(name: str, keys: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    if name not in _WHOSE:
+        return keys
+    after, whose = _WHOSE[name]
+    at = [k for k, _ in keys].index(after) + 1
+    return (*keys[:at], *whose, *keys[at:])
+
+
+def dictionary(several: bool) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """What each data file of a site holds: DICTIONARY, or on a site of several organisations,
+    each file with its organisation columns, and the organisations' own files first."""
+    if not several:
+        return DICTIONARY
+    files = {name: (about, _with_whose(name, keys)) for name, (about, keys) in DICTIONARY.items()}
+    return {**ORGANISATION_FILES, **files}

@@ -102,6 +102,7 @@ class OrganisationPageView:
     open: tuple[Any, ...]  # summaries of its tracked recommendations still open
     closed: int  # its tracked recommendations that are not open
     themes: tuple[ThemeCount, ...]
+    feed_title: str  # its feed's, as the feed itself gives it
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,14 @@ def _facets(rows: tuple[OrganisationRow, ...]) -> tuple[tuple[Facet, ...], tuple
     return region_facets, grade_facets
 
 
+def organisation_feed_title(site: Site, organisation: str) -> str:
+    """The title of an organisation's feed: its name, then the site's title.
+
+    The organisation page's `<link rel="alternate">` gives the same title.
+    """
+    return f"{site.groups.organisations[organisation].name} · {site.settings.title}"
+
+
 class _Index:
     """What every organisation's page reads, gathered in one pass over the site."""
 
@@ -256,6 +265,7 @@ def organisation_page(
         tuple(sorted((p.summary(rid) for rid in open_), key=lambda s: s.title)),
         len(rids) - len(open_),
         themes,
+        organisation_feed_title(site, o.id),
     )
 
 

@@ -29,7 +29,7 @@ from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.urls import Urls
 from builder.views.chart import Chart, grade_chart, marker_path
-from builder.views.dictionary import DICTIONARY
+from builder.views.dictionary import dictionary
 from builder.views.organisations import organisation_pages
 from builder.views.overview import distribution_chart
 
@@ -504,7 +504,8 @@ def plan_pages(
     if site.groups.several:
         yield from organisation_pages(site, p, page)
     yield page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
-    files = tuple(DataFile(n, *DICTIONARY.get(n, ("", ()))) for n in data_names)
+    documented = dictionary(site.groups.several)
+    files = tuple(DataFile(n, *documented.get(n, ("", ()))) for n in data_names)
     yield page("data", "", DataView(settings, data_names, files))
     yield page("accessibility", "", PlainView(settings))
     yield page("search", "", PlainView(settings))
