@@ -23,6 +23,7 @@ from typing import Any, cast
 from builder.importfindings import (
     Block,
     Document,
+    Grid,
     Judged,
     Line,
     OwnRecommendation,
@@ -31,6 +32,7 @@ from builder.importfindings import (
     find_recommendations,
     find_table,
 )
+from builder.importtables import find_grids
 
 # The packages the `import` extra brings, named as pip finds them today (the tool is not on PyPI).
 HINT_INSTALL = (
@@ -54,6 +56,8 @@ MONTHS = {
         1,
     )
 }
+# A gap between two characters of a line wider than this many type sizes sets two cells apart.
+WIDE_GAP = 0.7
 CONFIRM = "# confirm:"
 TODO = "# to do:"
 
@@ -122,6 +126,30 @@ def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
     return text, None
 
 
+def _spans(layout_line: Any, size: float, text: str) -> list[tuple[float, float, str]]:
+    """The parts of one line set apart by a gap wider than a word space (a table's cells), or
+    none when the line is one run of words or its parts do not spell its text exactly."""
+    from pdfminer.layout import LTChar
+
+    parts: list[tuple[float, float, list[str]]] = []
+    for item in layout_line:
+        ch = item.get_text()
+        if not (isinstance(item, LTChar) and ch.strip()):
+            if parts:
+                parts[-1][2].append(ch)
+            continue
+        if parts and item.x0 - parts[-1][1] <= WIDE_GAP * size:
+            parts[-1] = (parts[-1][0], item.x1, [*parts[-1][2], ch])
+        else:
+            parts.append((item.x0, item.x1, [ch]))
+    if len(parts) < 2:
+        return []
+    spans = [(x0, x1, " ".join("".join(t).translate(_LIGATURES).split())) for x0, x1, t in parts]
+    if " ".join(span[2] for span in spans) != text:
+        return []  # a footnote mark set apart: the line is read whole
+    return spans
+
+
 def _line_from(layout_line: Any, page_number: int, height: float) -> Line | None:
     from pdfminer.layout import LTChar
 
@@ -137,6 +165,7 @@ def _line_from(layout_line: Any, page_number: int, height: float) -> Line | None
         re.search(r"bold|black|heavy|semibold|,b$", c.fontname, re.I) for c in chars
     )
     return Line(
+        spans=_spans(layout_line, size, text),
         text=text,
         x0=layout_line.x0,
         x1=layout_line.x1,
@@ -221,6 +250,8 @@ def read_pdf(pdf: Path, name: str) -> Document:
     for page in pages:
         if table := find_table(page.clean_lines, page.width, page.number):
             page.tables.append(table)
+        taken = {id(line) for table in page.tables for line in table.lines}
+        page.grids = find_grids(page.clean_lines, taken, _starts_item)
     body_size = _body_size(pages)
     return Document(name, pages, _blocks(pages, body_size), body_size, imageonly)
 
@@ -345,6 +376,9 @@ def _rows(lines: list[Line]) -> list[Line]:
                 page=group[0].page,
                 column=group[0].column,
                 pieces=[(line.x0, line.x1, line.text) for line in group],
+                spans=[
+                    span for line in group for span in line.spans or [(line.x0, line.x1, line.text)]
+                ],
             )
             if len(group) > 1
             else group[0]
@@ -506,16 +540,28 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     rows: list[list[Line]] = []
     previous: Line | None = None
     body: tuple[int, Line] | None = None  # the last block and line of the text, not a footnote
-    tabled = {id(line): table for page in pages for table in page.tables for line in table.lines}
+    tabled, headed, beside = _tables(pages)
     written: set[int] = set()
     last_number = 0  # the last numbered paragraph's number
     for page in pages:
         for line in page.clean_lines:
+            if (heading := headed.get(id(line))) is not None:
+                # A heading with its grade set beside it: the heading whole, then the grade.
+                first, *others = heading.rows[0]
+                block = _new_block(Line(**{**line.__dict__, "text": first}), body_size)
+                blocks.append(block)
+                rows.append([line])
+                for text in filter(None, others):
+                    blocks.append(Block("paragraph", text, line.page, line.size, line.bold))
+                    rows.append([line])
+                previous = None
+                continue
+            if id(line) in beside:
+                continue
             if (table := tabled.get(id(line))) is not None:
                 if id(table) not in written:
                     written.add(id(table))
-                    cells = ([table.header] if table.header else []) + table.rows
-                    blocks.append(Block("table", "", line.page, line.size, False, rows=cells))
+                    blocks.append(Block("table", "", line.page, line.size, False, rows=table))
                     rows.append([line])
                 previous = None
                 continue
@@ -590,6 +636,24 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _tables(
+    pages: list[Page],
+) -> tuple[dict[int, list[list[str]]], dict[int, Grid], set[int]]:
+    """The tables by the id of each of their lines; the headings with a grade beside them by
+    the id of their first line; the ids of those headings' other lines."""
+    tabled: dict[int, list[list[str]]] = {}
+    for page in pages:
+        for table in page.tables:
+            cells = [list(row) for row in ([table.header] if table.header else []) + table.rows]
+            tabled.update((id(line), cells) for line in table.lines)
+        for grid in page.grids:
+            if not grid.heading:
+                tabled.update((id(line), grid.rows) for line in grid.lines)
+    headed = {id(grid.lines[0]): grid for page in pages for grid in page.grids if grid.heading}
+    beside = {id(line) for grid in headed.values() for line in grid.lines[1:]}
+    return tabled, headed, beside
 
 
 def _wrapped_number(line: Line, previous: Line | None, last_number: int) -> bool:
@@ -707,14 +771,15 @@ def _with_labels(text: str, labels: list[str]) -> str:
     return _MARK.sub(label, text)
 
 
-def _markdown_table(rows: list[tuple[str, str]]) -> str:
+def _markdown_table(rows: list[list[str]]) -> str:
     """A Markdown table; its first row is the header (the printed one, else the first row)."""
 
     def cell(text: str) -> str:
         return " ".join(text.replace("|", "\\|").split())
 
-    lines = [f"| {cell(a)} | {cell(b)} |" for a, b in rows]
-    return "\n".join([lines[0], "| --- | --- |", *lines[1:]])
+    lines = ["| " + " | ".join(cell(text) for text in row) + " |" for row in rows]
+    rule = "| " + " | ".join("---" for _ in rows[0]) + " |"
+    return "\n".join([lines[0], rule, *lines[1:]])
 
 
 def markdown_body(blocks: list[Block]) -> str:

@@ -295,3 +295,48 @@ def test_compare_reads_the_pdf_with_another_extractor(tmp_path, capsys, monkeypa
     edition.write_text(lost, encoding="utf-8")
     cli.main(["compare", str(edition), str(REAL / name)])
     assert "7. When risk for children remains too high" in capsys.readouterr().out
+
+
+def test_a_table_beside_the_text_becomes_a_markdown_table():
+    # 2013 looked after children inspection, page 4: the grading scale, two aligned columns
+    # whose right-hand cells wrap; the first row's gap is narrower than the others'.
+    _, body = imported("lac-2013-sandwell-p4.pdf")
+    assert (
+        "3. All inspection judgements are made using the following four point scale:\n\n"
+        "| Outstanding (Grade 1) | A service that significantly exceeds minimum requirements |\n"
+        "| --- | --- |\n"
+        "| Good (Grade 2) | A service that exceeds minimum requirements |\n"
+        "| Adequate (Grade 3) | A service that only meets minimum requirements |\n"
+        "| Inadequate (Grade 4) | A service that does not meet minimum requirements |\n"
+    ) in body
+
+
+def test_a_section_judgement_table_keeps_its_header_and_wrapped_area():
+    # 2015 single inspection, page 12: 'Key judgement' / 'Judgement grade' over an area on two
+    # lines with its grade set beside their middle, not read as one line between them.
+    front, body = imported("sif-2015-hull-p12.pdf")
+    assert (
+        "| Key judgement | Judgement grade |\n| --- | --- |\n"
+        "| The experiences and progress of children who need help and protection "
+        "| Requires improvement |\n\n## Summary"
+    ) in body
+    assert "Judgement grade" not in body.replace("| Judgement grade |", "")
+    assert "judgements" not in front or not front["judgements"]  # a section's, not the cover's
+
+
+def test_a_heading_with_its_grade_beside_it_stays_one_heading():
+    # 2015 single inspection, page 17: the section's heading wraps over three lines and its
+    # grade sits on the middle one.
+    _, body = imported("sif-2015-wiltshire-p17.pdf")
+    assert body.lstrip().startswith(
+        "## The experiences and progress of children looked after and achieving permanence\n\n"
+        "Requires improvement\n\n## Summary\n"
+    )
+
+
+def test_label_and_value_lines_and_prose_are_not_tables():
+    # A cover's labels and values align, but are not a table; neither are numbered paragraphs.
+    _, body = imported("sif-2015-wiltshire-p1.pdf")
+    assert "| Inspection dates" not in body and "| Lead inspector" not in body
+    _, body = imported("lac-2013-sandwell-p7.pdf")
+    assert "|" not in body
