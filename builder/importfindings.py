@@ -441,6 +441,7 @@ class OwnRecommendation:
     timescale: str = ""
     board: bool = False
     heading: str = ""
+    scope: str = ""  # the framework's scope for the board's own (board_scope), when it has one
 
 
 @dataclass
@@ -468,6 +469,22 @@ def _is_recommendation_heading(block: Block) -> bool:
     )
 
 
+def board_scope(framework: dict[str, Any] | None) -> str:
+    """The scope a framework gives the safeguarding board's review ('lscb' in the single
+    inspection's), the scope of the board's recommendations; "" when it has none."""
+    if framework is None:
+        return ""
+    scopes = {
+        str(s.get("id")): str(s.get("title", ""))
+        for s in framework.get("scopes") or []
+        if isinstance(s, dict) and s.get("id")
+    }
+    for area in _areas(framework):
+        if _BOARD_WORDS.search(str(area["area"])) and str(area.get("scope", "")) in scopes:
+            return str(area["scope"])
+    return next((s for s, title in scopes.items() if _BOARD_WORDS.search(title)), "")
+
+
 def find_recommendations(blocks: list[Block]) -> list[OwnRecommendation]:
     """The items under the report's recommendation headings, with their timescale."""
     sections: list[_Section] = []
@@ -480,7 +497,14 @@ def find_recommendations(blocks: list[Block]) -> list[OwnRecommendation]:
             elif re.search(r"(?i)local authority", block.text):
                 board = False
         if _is_recommendation_heading(block):
-            current = _Section(block, board or bool(_BOARD_WORDS.search(block.text)))
+            # 'Areas for improvement' under 'What does the LSCB need to improve?' is the board's.
+            within = (
+                current is not None
+                and current.board
+                and block.kind == current.heading.kind == "heading"
+                and block.level > current.heading.level
+            )
+            current = _Section(block, board or within or bool(_BOARD_WORDS.search(block.text)))
             sections.append(current)
             continue
         if (

@@ -28,6 +28,7 @@ from builder.importfindings import (
     Line,
     OwnRecommendation,
     Page,
+    board_scope,
     find_judgements,
     find_recommendations,
     find_table,
@@ -1036,6 +1037,8 @@ def _recommendation_lines(recommendations: list[OwnRecommendation]) -> list[str]
         )
         if r.timescale:
             out.append(f"    timescale: {_yaml_string(r.timescale)}")
+        if r.scope:
+            out.append(f"    scope: {r.scope}  # the safeguarding board's, not the council's")
     return out
 
 
@@ -1349,6 +1352,9 @@ def draft(
             str(framework["id"]), page, "the judgements it prints are this framework's"
         )
     recommendations = find_recommendations(document.blocks)
+    if scope := board_scope(framework):
+        for r in recommendations:
+            r.scope = scope if r.board else ""
     from builder.parse.parse import REPORT
 
     head = front_matter(

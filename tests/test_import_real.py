@@ -340,3 +340,14 @@ def test_label_and_value_lines_and_prose_are_not_tables():
     assert "| Inspection dates" not in body and "| Lead inspector" not in body
     _, body = imported("lac-2013-sandwell-p7.pdf")
     assert "|" not in body
+
+
+def test_the_safeguarding_boards_recommendations_are_its_own():
+    # 2015 single inspection, pages 1 and 39: 'What does the LSCB need to improve?' over
+    # 'Areas for improvement'. The board's recommendations take the framework's board scope.
+    front, _ = imported("sif-2015-hull-p1-39.pdf")
+    assert front["framework"] == "sif"
+    recommendations = front["recommendations"]
+    assert len(recommendations) == 7
+    assert {r.get("scope") for r in recommendations} == {"lscb"}
+    assert recommendations[0]["quote"].startswith("Ensure that sufficient comprehensive")

@@ -500,6 +500,8 @@ OWN_RECOMMENDATION = Schema(
             default="raised",
         ),
         Field("themes", IDS),
+        # Whose recommendation it is when the framework judges more than one scope.
+        Field("scope", ID),
     ),
     where=item_where,
     keep=_anchored,

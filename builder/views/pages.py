@@ -262,6 +262,9 @@ class ReportPageView:
     contents: tuple[ContentsEntry, ...] = ()
     cite_example: str = ""  # the id of the first numbered paragraph, to show how to cite one
     headline: Judgement | None = None
+    # The report's recommendations by whose they are (a scope's title, "" when all are one's):
+    # the council's, then the safeguarding board's, each with its tracked titles as in `own`.
+    own_groups: tuple[tuple[str, tuple[tuple[Passage, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -711,6 +714,7 @@ class _Planner:
             tuple((rid, recs[rid].title) for rid in named_recs),
             tuple((rid, *self.neighbours[rid](r.id)) for rid in named_recs),
             tuple((m, self.headers[m]) for m in mentions if m in self.views),
+            tuple((s.id, s.title) for s in view.framework.scopes) if view.framework else (),
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -845,6 +849,7 @@ class ReportPageInputs:
     # For each of those: the first passage of the nearest earlier and later report on it.
     neighbours: tuple[tuple[str, Neighbour | None, Neighbour | None], ...]
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
+    scope_titles: tuple[tuple[str, str], ...] = ()  # its framework's scopes: (id, title)
 
     def __getstate__(self) -> dict[str, Any]:
         # The record is serialised only to be hashed as the page's key: its body's HTML (most
@@ -854,16 +859,17 @@ class ReportPageInputs:
     def view(self) -> ReportPageView:
         rec_titles = dict(self.rec_titles)
         body, contents, cite_example = _body_and_contents(self)
+        own = tuple(
+            (p, rec_titles[p.tracks] if p.tracks else "")
+            for p in self.passages
+            if p.kind == "recommendation"
+        )
         return ReportPageView(
             self.settings,
             self.report,
             self.framework_title,
             self.judgements,
-            tuple(
-                (p, rec_titles[p.tracks] if p.tracks else "")
-                for p in self.passages
-                if p.kind == "recommendation"
-            ),
+            own,
             self.tracked,
             self.unmentioned,
             self.previous,
@@ -873,7 +879,25 @@ class ReportPageInputs:
             contents,
             cite_example,
             self.headline,
+            _own_groups(own, self.scope_titles),
         )
+
+
+def _own_groups(
+    own: tuple[tuple[Passage, str], ...], scope_titles: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, tuple[tuple[Passage, str], ...]], ...]:
+    """The report's recommendations by scope, the first scope's (those naming none) first; one
+    group without a title when they are all one scope's."""
+    order = [scope for scope, _ in scope_titles]
+    first = order[0] if order else ""
+    groups: dict[str, list[tuple[Passage, str]]] = {}
+    for item in own:
+        groups.setdefault(item[0].scope or first, []).append(item)
+    if len(groups) <= 1:
+        return (("", own),) if own else ()
+    titles = dict(scope_titles)
+    ranked = sorted(groups, key=lambda s: order.index(s) if s in order else len(order))
+    return tuple((titles.get(s, s), tuple(groups[s])) for s in ranked)
 
 
 def _body_and_contents(
