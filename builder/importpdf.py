@@ -1078,9 +1078,9 @@ def front_matter(
         out.append(f"kind: {TODO} one of the kinds in content/site.yml")
     if organisation := facts.get("organisation"):
         if organisation_key:
-            out.append(
-                f"organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
-            )
+            ids = organisation.value if isinstance(organisation.value, list) else []
+            value = ids[0] if len(ids) == 1 else f"[{', '.join(ids)}]"
+            out.append(f"organisation: {value}{confirm(organisation)}")
         else:
             out.append(
                 f"# organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
@@ -1152,6 +1152,7 @@ class Vocabulary:
     kinds: dict[str, str] = field(default_factory=dict)  # id -> label
     frameworks: list[dict[str, Any]] = field(default_factory=list)  # as frameworks.yml writes them
     taken: frozenset[str] = frozenset()  # the ids of the project's reports
+    organisations: dict[str, str] = field(default_factory=dict)  # id -> name
 
     @property
     def titles(self) -> dict[str, str]:
@@ -1173,6 +1174,7 @@ def project_vocabulary(content: Path) -> Vocabulary:
     site = load("site.yml")
     kinds = site.get("kinds") if isinstance(site, dict) else None
     frameworks = load("frameworks.yml")
+    organisations = load("organisations.yml")
     try:
         taken = frozenset(p.stem for p in (content / "reports").glob("*.md"))
     except OSError:
@@ -1181,6 +1183,11 @@ def project_vocabulary(content: Path) -> Vocabulary:
         {str(k): str(v) for k, v in kinds.items()} if isinstance(kinds, dict) else {},
         [f for f in frameworks if isinstance(f, dict)] if isinstance(frameworks, list) else [],
         taken,
+        {
+            str(o["id"]): str(o.get("name") or "")
+            for o in (organisations if isinstance(organisations, list) else [])
+            if isinstance(o, dict) and o.get("id")
+        },
     )
 
 
@@ -1261,10 +1268,17 @@ def find_organisation(document: Document) -> Found | None:
 class Metadata:
     """What a `--metadata` file says of one PDF: what the document does not print."""
 
-    organisation: str = ""
-    organisation_name: str = ""
+    organisation: str = ""  # the organisation's id (ids, separated by ';', for a joint one)
+    organisation_name: str = ""  # its name (names, by ';')
     published: str = ""
     url: str = ""
+    organisation_kind: str = ""  # optional: what kind of organisation ('local-authority')
+    region: str = ""  # optional
+    codes: dict[str, str] = field(default_factory=dict)  # optional: la_code, urn
+
+
+# The optional columns of a metadata file that give an organisation's codes, by scheme.
+CODE_COLUMNS = ("la_code", "urn")
 
 
 def read_metadata(path: Path) -> dict[str, Metadata]:
@@ -1286,11 +1300,15 @@ def read_metadata(path: Path) -> dict[str, Metadata]:
     for row in rows:
         name = Path(str(row.get("file") or "")).name
         if name:
+            values = {k: str(row.get(k) or "").strip() for k in row if k}
             out[name] = Metadata(
-                *(
-                    str(row.get(k) or "").strip()
-                    for k in ("organisation", "organisation_name", "published", "url")
-                )
+                organisation=values.get("organisation", ""),
+                organisation_name=values.get("organisation_name", ""),
+                published=values.get("published", ""),
+                url=values.get("url", ""),
+                organisation_kind=values.get("organisation_kind", ""),
+                region=values.get("region", ""),
+                codes={k: values[k] for k in CODE_COLUMNS if values.get(k)},
             )
     return out
 
@@ -1321,6 +1339,124 @@ def _apply_metadata(facts: dict[str, Found], meta: Metadata, source: str) -> Non
         facts["organisation"] = Found(name, 0, said)
 
 
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def organisation_ids(
+    facts: dict[str, Found],
+    meta: Metadata | None,
+    source: str,
+    known: dict[str, str],
+) -> tuple[Found | None, list[dict[str, Any]]]:
+    """The ids the draft's `organisation` names, and an entry of organisations.yml for each.
+
+    The ids are the metadata file's (its `organisation` column); else the id of the project's
+    organisation whose name the document prints; else one made from that name. Each entry
+    holds what is known of the organisation: its name (the file's, else the document's), and
+    the file's kind, region and codes.
+    """
+    printed = facts.get("organisation")
+    ids = [_slug(i, 60) for i in _names(meta.organisation)] if meta else []
+    names = _names(meta.organisation_name) if meta else []
+    if ids:
+        found = Found(ids, 0, f"from elsewhere: {source}")
+    elif printed is not None:
+        key = _plain(str(printed.value))
+        match = next((i for i, n in known.items() if _plain(n) == key), None)
+        ids = [match or _slug(str(printed.value), 60)]
+        names = names or [str(printed.value)]
+        found = Found(ids, printed.page, printed.evidence)
+    else:
+        return None, []
+    if printed is not None and len(ids) == 1 and not names:
+        names = [str(printed.value)]
+    entries = []
+    for i, organisation in enumerate(ids):
+        entry: dict[str, Any] = {"id": organisation, "name": names[i] if i < len(names) else ""}
+        if meta and meta.organisation_kind:
+            entry["kind"] = _slug(meta.organisation_kind, 60)
+        if meta and meta.region:
+            entry["region"] = meta.region
+        if meta and meta.codes and len(ids) == 1:
+            entry["codes"] = dict(meta.codes)
+        entries.append(entry)
+    return found, entries
+
+
+ORGANISATIONS_HEADER = """\
+# The organisations the reports are about: each report names its own by id ('organisation').
+# Each entry: id, name, kind, region, and codes by scheme (la_code, urn). 'import' adds an
+# entry for an organisation it meets that is not here yet: check its name, kind and region.
+"""
+
+
+def _organisation_entry(entry: dict[str, Any]) -> str:
+    lines = [f"- id: {entry['id']}"]
+    lines.append(
+        f"  name: {_yaml_string(entry['name'])}"
+        if entry.get("name")
+        else f"  name: {_yaml_string(entry['id'])}  {TODO} the organisation's name"
+    )
+    for key in ("kind", "region"):
+        if entry.get(key):
+            lines.append(f"  {key}: {_yaml_string(str(entry[key]))}")
+    if codes := entry.get("codes"):
+        inner = ", ".join(f"{k}: {_yaml_string(str(v))}" for k, v in codes.items())
+        lines.append(f"  codes: {{{inner}}}")
+    return "\n".join(lines) + "\n"
+
+
+def add_organisations(path: Path, entries: list[dict[str, Any]]) -> tuple[list[str], str]:
+    """Append to organisations.yml an entry for each organisation it lacks, at its end; create
+    it, with a header, when absent. Entries already there are never rewritten. The ids added,
+    and what went wrong ("" when nothing did): the file is then left as it was."""
+    import os
+
+    import yaml
+
+    if not entries:
+        return [], ""
+    if path.is_symlink():
+        return [], "is a symbolic link: not changed (hint: make it a plain file)"
+    text = ""
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+            existing = yaml.safe_load(text) or []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            return (
+                [],
+                f"cannot be read, so not changed: {getattr(error, 'strerror', None) or error}",
+            )
+        if not isinstance(existing, list):
+            return [], "is not a list of organisations, so not changed"
+    else:
+        existing = []
+    have = {str(e.get("id")) for e in existing if isinstance(e, dict)}
+    new = [e for e in entries if e["id"] not in have]
+    new = [e for i, e in enumerate(new) if e["id"] not in {o["id"] for o in new[:i]}]
+    if not new:
+        return [], ""
+    addition = "".join(_organisation_entry(e) for e in new)
+    if not text:
+        addition = ORGANISATIONS_HEADER + addition
+    elif not text.endswith("\n"):
+        addition = "\n" + addition
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o644)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(addition)
+    except OSError as error:
+        return [], f"cannot be written: {error.strerror or error}"
+    return [e["id"] for e in new], ""
+
+
 def draft(
     pdf: Path,
     name: str,
@@ -1331,6 +1467,26 @@ def draft(
     taken: frozenset[str] = frozenset(),
 ) -> tuple[str, Document]:
     """The draft edition of a PDF as text, and the document read from it."""
+    text, document, _ = draft_and_organisations(
+        pdf, name, report_id, content, metadata, metadata_name, taken
+    )
+    return text, document
+
+
+def draft_and_organisations(
+    pdf: Path,
+    name: str,
+    report_id: str | None = None,
+    content: Path | None = None,
+    metadata: Metadata | None = None,
+    metadata_name: str = "",
+    taken: frozenset[str] = frozenset(),
+) -> tuple[str, Document, list[dict[str, Any]]]:
+    """The draft, the document, and an organisations.yml entry for each organisation the draft
+    names (none while reports name no organisation by id)."""
+    from builder.parse.parse import REPORT
+
+    organisation_key = "organisation" in REPORT.keys
     document = read_pdf(pdf, name)
     facts = find_facts(document)
     vocabulary = project_vocabulary(content) if content is not None else Vocabulary()
@@ -1339,6 +1495,11 @@ def draft(
         facts["organisation"] = organisation
     if metadata is not None:
         _apply_metadata(facts, metadata, metadata_name)
+    entries: list[dict[str, Any]] = []
+    if organisation_key:
+        ids, entries = organisation_ids(facts, metadata, metadata_name, vocabulary.organisations)
+        if ids is not None:
+            facts["organisation"] = ids
     when = facts.get("inspected") or facts.get("published")
     year = (
         int(str(when.value[0] if isinstance(when.value, tuple) else when.value)[:4])
@@ -1355,8 +1516,6 @@ def draft(
     if scope := board_scope(framework):
         for r in recommendations:
             r.scope = scope if r.board else ""
-    from builder.parse.parse import REPORT
-
     head = front_matter(
         facts,
         report_id or default_id(facts, taken | vocabulary.taken),
@@ -1364,9 +1523,9 @@ def draft(
         len(document.pages),
         judged,
         recommendations,
-        "organisation" in REPORT.keys,
+        organisation_key,
     )
-    return head + "\n" + markdown_body(document.blocks), document
+    return head + "\n" + markdown_body(document.blocks), document, entries
 
 
 def unconfirmed(text: str) -> list[tuple[int, str]]:
@@ -1433,6 +1592,7 @@ class Outcome:
     imageonly: list[int] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
+    organisations: list[dict[str, Any]] = field(default_factory=list)  # entries it needs
 
 
 def import_one(
@@ -1460,7 +1620,7 @@ def import_one(
         except ValueError:  # not the main thread: no timer
             previous = None
     try:
-        text, document = draft(
+        text, document, organisations = draft_and_organisations(
             Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
         )
     except PdfError as error:
@@ -1501,6 +1661,7 @@ def import_one(
         dict(Counter(block.kind for block in document.blocks)),
         document.imageonly,
         seconds=time.perf_counter() - began,
+        organisations=organisations,
     )
 
 
@@ -1698,12 +1859,22 @@ def _report(
     counts = outcome.counts
     judgements = sum(1 for line in text.split("\n") if re.match(r"  - \{area: ", line))
     recommendations = sum(1 for line in text.split("\n") if line.startswith("  - quote: "))
+    organisations = reports.parent / "organisations.yml"
+    added, problem = add_organisations(organisations, outcome.organisations)
+    if problem:
+        lines.append(f"{shown(organisations)}: warning: {problem}")
     lines.append(
         f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} "
         f"page{'s' if outcome.pages != 1 else ''}): "
         f"{counts.get('numbered', 0)} numbered paragraphs, {counts.get('heading', 0)} headings, "
         f"{counts.get('bullet', 0)} list items, {judgements} judgements, {recommendations} "
         f"recommendations; {marks} front-matter values to confirm or fill in"
+        + (
+            f"; added organisation{'s' if len(added) > 1 else ''} "
+            f"{', '.join(repr(i) for i in added)} to {shown(organisations)}"
+            if added
+            else ""
+        )
     )
     return "\n".join(lines)
 
@@ -1736,8 +1907,9 @@ def register(commands: Any) -> None:
     i.add_argument(
         "--metadata",
         metavar="FILE.csv",
-        help="what the PDFs do not print: a CSV with columns file, organisation, "
-        "organisation_name, published, url (each value marked as from elsewhere)",
+        help="what the PDFs do not print: a CSV with columns file, organisation (its id), "
+        "organisation_name, published, url, and optionally organisation_kind, region, la_code, "
+        "urn (each value marked as from elsewhere)",
     )
     i.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="files read at once (default: every core)"
