@@ -10,12 +10,15 @@ broken across lines. Every value the draft's front matter takes from the documen
 from __future__ import annotations
 
 import argparse
+import contextlib
+import contextvars
 import functools
 import re
 import statistics
 import sys
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -222,10 +225,12 @@ def read_pdf(pdf: Path, name: str) -> Document:
                 raise PdfError(
                     name, f"the PDF has more than {MAX_PAGES} pages: not a report to import"
                 )
+            if (deadline := _DEADLINE.get()) is not None and time.monotonic() > deadline:
+                raise _TimeUp  # no timer could be set: the time is looked at page by page
             page = Page(number, lt_page.width, lt_page.height)
             page.lines = _text_lines(lt_page, number, lt_page.height)
             pages.append(page)
-    except (PdfError, MemoryError):
+    except (PdfError, MemoryError, _TimeUp):
         raise  # MemoryError: a stream that expands past the worker's cap, said by the command
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise PdfError(
@@ -1569,6 +1574,65 @@ class _TimeUp(Exception):
     pass
 
 
+# When reading one file must end (time.monotonic()), where no timer can interrupt it.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in the block once `seconds` have passed: by a Unix interval timer where
+    there is one; else by a watchdog thread that interrupts the main thread (Windows); else,
+    off the main thread, by the reading's own look at the time between pages."""
+    import _thread
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        if main and hasattr(signal, "setitimer"):
+
+            def time_up(signum: int, frame: Any) -> None:
+                raise _TimeUp
+
+            previous = signal.signal(signal.SIGALRM, time_up)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                yield
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        elif main:
+            lock = threading.Lock()
+            state = {"done": False, "fired": False}
+
+            def fire() -> None:
+                with lock:
+                    if not state["done"]:
+                        state["fired"] = True
+                        _thread.interrupt_main()
+
+            watchdog = threading.Timer(seconds, fire)
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                yield
+                with lock:
+                    state["done"] = True
+            except KeyboardInterrupt:
+                if state["fired"]:
+                    raise _TimeUp from None
+                raise
+            finally:
+                with lock:
+                    state["done"] = True
+                watchdog.cancel()
+        else:
+            yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 def _limit_worker() -> None:
     """Cap a worker's memory: a decompression bomb fails as MemoryError, not the machine."""
     import contextlib
@@ -1604,25 +1668,12 @@ def import_one(
     seconds: float = MAX_SECONDS,
 ) -> Outcome:
     """Import one PDF within the limits; every failure is an Outcome with its one-line error."""
-    import signal
-    import time
-
     began = time.perf_counter()
-
-    def time_up(signum: int, frame: Any) -> None:
-        raise _TimeUp
-
-    previous = None
-    if hasattr(signal, "setitimer"):
-        try:
-            previous = signal.signal(signal.SIGALRM, time_up)
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-        except ValueError:  # not the main thread: no timer
-            previous = None
     try:
-        text, document, organisations = draft_and_organisations(
-            Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
-        )
+        with _time_limit(seconds):
+            text, document, organisations = draft_and_organisations(
+                Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
+            )
     except PdfError as error:
         return Outcome(name, error=error.message, seconds=time.perf_counter() - began)
     except _TimeUp:
@@ -1641,10 +1692,6 @@ def import_one(
         )
     except RecursionError:
         return Outcome(name, error="the PDF's objects nest too deeply to read")
-    finally:
-        if previous is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
     facts = find_facts(document)
     keep = {k: v for k, v in facts.items() if k in ("inspected", "published")}
     for line in text.split("\n"):

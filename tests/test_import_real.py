@@ -351,3 +351,28 @@ def test_the_safeguarding_boards_recommendations_are_its_own():
     assert len(recommendations) == 7
     assert {r.get("scope") for r in recommendations} == {"lscb"}
     assert recommendations[0]["quote"].startswith("Ensure that sufficient comprehensive")
+
+
+@pytest.mark.parametrize("where", ["timer", "watchdog", "thread"])
+def test_a_file_too_slow_to_read_gives_up_without_a_timer_too(where, monkeypatch):
+    # A Unix interval timer where there is one; a watchdog thread where there is none
+    # (Windows); off the main thread, a look at the time between pages.
+    import signal
+    from concurrent.futures import ThreadPoolExecutor
+
+    from builder.importpdf import import_one
+
+    name = "lac-2013-sandwell-p10-11.pdf"
+    if where == "watchdog":
+        monkeypatch.delattr(signal, "setitimer")
+    seconds = 1e-9 if where == "thread" else 0.001
+    if where == "thread":
+        with ThreadPoolExecutor(1) as pool:
+            outcome = pool.submit(import_one, str(REAL / name), name, None, None, "", seconds)
+            outcome = outcome.result()
+    else:
+        outcome = import_one(str(REAL / name), name, None, None, "", seconds)
+    assert outcome.error.startswith(f"gave up after {seconds:g} s: the PDF is too slow to read")
+    assert not outcome.text
+    # Within the time, the same file is read, and no interruption is left pending.
+    assert import_one(str(REAL / name), name, None, None, "", 60).text
