@@ -44,6 +44,8 @@ class Line:
     # The pieces set apart on one baseline, left to right (x0, x1, text): a table's cells.
     pieces: list[tuple[float, float, str]] = field(default_factory=list)
     footnote: str | None = None  # the number a footnote's text begins with
+    # The parts of the line set apart by a gap wider than a word space (x0, x1, text).
+    spans: list[tuple[float, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Page:
     lines: list[Line] = field(default_factory=list)  # as extracted, then without furniture
     clean_lines: list[Line] = field(default_factory=list)  # furniture removed, reading order
     tables: list[Table] = field(default_factory=list)  # judgement tables, read by position
+    grids: list[Grid] = field(default_factory=list)  # other tables: cells in aligned columns
 
 
 @dataclass
@@ -69,7 +72,7 @@ class Block:
     lines: list[str] = field(default_factory=list)  # set when the lines are kept as they are
     depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item
     note: str = ""  # a footnote's number as printed
-    rows: list[tuple[str, str]] = field(default_factory=list)  # a table's, the first its header
+    rows: list[list[str]] = field(default_factory=list)  # a table's, the first its header
     x0: float = 0.0
 
 
@@ -163,6 +166,17 @@ class Table:
     rows: list[tuple[str, str]]
     header: tuple[str, str] | None
     lines: list[Line]  # every line the table is made of
+
+
+@dataclass
+class Grid:
+    """Another table, read from aligned columns: its rows of cells (the first its header) and
+    the lines it is made of, in reading order."""
+
+    page: int
+    rows: list[list[str]]
+    lines: list[Line]
+    heading: bool = False  # one row: a heading (its first cell) and what is set beside it
 
 
 def _cells(lines: list[Line]) -> list[Cell]:
@@ -427,6 +441,7 @@ class OwnRecommendation:
     timescale: str = ""
     board: bool = False
     heading: str = ""
+    scope: str = ""  # the framework's scope for the board's own (board_scope), when it has one
 
 
 @dataclass
@@ -454,6 +469,22 @@ def _is_recommendation_heading(block: Block) -> bool:
     )
 
 
+def board_scope(framework: dict[str, Any] | None) -> str:
+    """The scope a framework gives the safeguarding board's review ('lscb' in the single
+    inspection's), the scope of the board's recommendations; "" when it has none."""
+    if framework is None:
+        return ""
+    scopes = {
+        str(s.get("id")): str(s.get("title", ""))
+        for s in framework.get("scopes") or []
+        if isinstance(s, dict) and s.get("id")
+    }
+    for area in _areas(framework):
+        if _BOARD_WORDS.search(str(area["area"])) and str(area.get("scope", "")) in scopes:
+            return str(area["scope"])
+    return next((s for s, title in scopes.items() if _BOARD_WORDS.search(title)), "")
+
+
 def find_recommendations(blocks: list[Block]) -> list[OwnRecommendation]:
     """The items under the report's recommendation headings, with their timescale."""
     sections: list[_Section] = []
@@ -466,7 +497,14 @@ def find_recommendations(blocks: list[Block]) -> list[OwnRecommendation]:
             elif re.search(r"(?i)local authority", block.text):
                 board = False
         if _is_recommendation_heading(block):
-            current = _Section(block, board or bool(_BOARD_WORDS.search(block.text)))
+            # 'Areas for improvement' under 'What does the LSCB need to improve?' is the board's.
+            within = (
+                current is not None
+                and current.board
+                and block.kind == current.heading.kind == "heading"
+                and block.level > current.heading.level
+            )
+            current = _Section(block, board or within or bool(_BOARD_WORDS.search(block.text)))
             sections.append(current)
             continue
         if (

@@ -10,12 +10,15 @@ broken across lines. Every value the draft's front matter takes from the documen
 from __future__ import annotations
 
 import argparse
+import contextlib
+import contextvars
 import functools
 import re
 import statistics
 import sys
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -23,14 +26,17 @@ from typing import Any, cast
 from builder.importfindings import (
     Block,
     Document,
+    Grid,
     Judged,
     Line,
     OwnRecommendation,
     Page,
+    board_scope,
     find_judgements,
     find_recommendations,
     find_table,
 )
+from builder.importtables import find_grids
 
 # The packages the `import` extra brings, named as pip finds them today (the tool is not on PyPI).
 HINT_INSTALL = (
@@ -54,6 +60,8 @@ MONTHS = {
         1,
     )
 }
+# A gap between two characters of a line wider than this many type sizes sets two cells apart.
+WIDE_GAP = 0.7
 CONFIRM = "# confirm:"
 TODO = "# to do:"
 
@@ -122,6 +130,30 @@ def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
     return text, None
 
 
+def _spans(layout_line: Any, size: float, text: str) -> list[tuple[float, float, str]]:
+    """The parts of one line set apart by a gap wider than a word space (a table's cells), or
+    none when the line is one run of words or its parts do not spell its text exactly."""
+    from pdfminer.layout import LTChar
+
+    parts: list[tuple[float, float, list[str]]] = []
+    for item in layout_line:
+        ch = item.get_text()
+        if not (isinstance(item, LTChar) and ch.strip()):
+            if parts:
+                parts[-1][2].append(ch)
+            continue
+        if parts and item.x0 - parts[-1][1] <= WIDE_GAP * size:
+            parts[-1] = (parts[-1][0], item.x1, [*parts[-1][2], ch])
+        else:
+            parts.append((item.x0, item.x1, [ch]))
+    if len(parts) < 2:
+        return []
+    spans = [(x0, x1, " ".join("".join(t).translate(_LIGATURES).split())) for x0, x1, t in parts]
+    if " ".join(span[2] for span in spans) != text:
+        return []  # a footnote mark set apart: the line is read whole
+    return spans
+
+
 def _line_from(layout_line: Any, page_number: int, height: float) -> Line | None:
     from pdfminer.layout import LTChar
 
@@ -137,6 +169,7 @@ def _line_from(layout_line: Any, page_number: int, height: float) -> Line | None
         re.search(r"bold|black|heavy|semibold|,b$", c.fontname, re.I) for c in chars
     )
     return Line(
+        spans=_spans(layout_line, size, text),
         text=text,
         x0=layout_line.x0,
         x1=layout_line.x1,
@@ -192,10 +225,12 @@ def read_pdf(pdf: Path, name: str) -> Document:
                 raise PdfError(
                     name, f"the PDF has more than {MAX_PAGES} pages: not a report to import"
                 )
+            if (deadline := _DEADLINE.get()) is not None and time.monotonic() > deadline:
+                raise _TimeUp  # no timer could be set: the time is looked at page by page
             page = Page(number, lt_page.width, lt_page.height)
             page.lines = _text_lines(lt_page, number, lt_page.height)
             pages.append(page)
-    except (PdfError, MemoryError):
+    except (PdfError, MemoryError, _TimeUp):
         raise  # MemoryError: a stream that expands past the worker's cap, said by the command
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise PdfError(
@@ -221,6 +256,8 @@ def read_pdf(pdf: Path, name: str) -> Document:
     for page in pages:
         if table := find_table(page.clean_lines, page.width, page.number):
             page.tables.append(table)
+        taken = {id(line) for table in page.tables for line in table.lines}
+        page.grids = find_grids(page.clean_lines, taken, _starts_item)
     body_size = _body_size(pages)
     return Document(name, pages, _blocks(pages, body_size), body_size, imageonly)
 
@@ -345,6 +382,9 @@ def _rows(lines: list[Line]) -> list[Line]:
                 page=group[0].page,
                 column=group[0].column,
                 pieces=[(line.x0, line.x1, line.text) for line in group],
+                spans=[
+                    span for line in group for span in line.spans or [(line.x0, line.x1, line.text)]
+                ],
             )
             if len(group) > 1
             else group[0]
@@ -506,16 +546,28 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     rows: list[list[Line]] = []
     previous: Line | None = None
     body: tuple[int, Line] | None = None  # the last block and line of the text, not a footnote
-    tabled = {id(line): table for page in pages for table in page.tables for line in table.lines}
+    tabled, headed, beside = _tables(pages)
     written: set[int] = set()
     last_number = 0  # the last numbered paragraph's number
     for page in pages:
         for line in page.clean_lines:
+            if (heading := headed.get(id(line))) is not None:
+                # A heading with its grade set beside it: the heading whole, then the grade.
+                first, *others = heading.rows[0]
+                block = _new_block(Line(**{**line.__dict__, "text": first}), body_size)
+                blocks.append(block)
+                rows.append([line])
+                for text in filter(None, others):
+                    blocks.append(Block("paragraph", text, line.page, line.size, line.bold))
+                    rows.append([line])
+                previous = None
+                continue
+            if id(line) in beside:
+                continue
             if (table := tabled.get(id(line))) is not None:
                 if id(table) not in written:
                     written.add(id(table))
-                    cells = ([table.header] if table.header else []) + table.rows
-                    blocks.append(Block("table", "", line.page, line.size, False, rows=cells))
+                    blocks.append(Block("table", "", line.page, line.size, False, rows=table))
                     rows.append([line])
                 previous = None
                 continue
@@ -590,6 +642,24 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _tables(
+    pages: list[Page],
+) -> tuple[dict[int, list[list[str]]], dict[int, Grid], set[int]]:
+    """The tables by the id of each of their lines; the headings with a grade beside them by
+    the id of their first line; the ids of those headings' other lines."""
+    tabled: dict[int, list[list[str]]] = {}
+    for page in pages:
+        for table in page.tables:
+            cells = [list(row) for row in ([table.header] if table.header else []) + table.rows]
+            tabled.update((id(line), cells) for line in table.lines)
+        for grid in page.grids:
+            if not grid.heading:
+                tabled.update((id(line), grid.rows) for line in grid.lines)
+    headed = {id(grid.lines[0]): grid for page in pages for grid in page.grids if grid.heading}
+    beside = {id(line) for grid in headed.values() for line in grid.lines[1:]}
+    return tabled, headed, beside
 
 
 def _wrapped_number(line: Line, previous: Line | None, last_number: int) -> bool:
@@ -707,14 +777,15 @@ def _with_labels(text: str, labels: list[str]) -> str:
     return _MARK.sub(label, text)
 
 
-def _markdown_table(rows: list[tuple[str, str]]) -> str:
+def _markdown_table(rows: list[list[str]]) -> str:
     """A Markdown table; its first row is the header (the printed one, else the first row)."""
 
     def cell(text: str) -> str:
         return " ".join(text.replace("|", "\\|").split())
 
-    lines = [f"| {cell(a)} | {cell(b)} |" for a, b in rows]
-    return "\n".join([lines[0], "| --- | --- |", *lines[1:]])
+    lines = ["| " + " | ".join(cell(text) for text in row) + " |" for row in rows]
+    rule = "| " + " | ".join("---" for _ in rows[0]) + " |"
+    return "\n".join([lines[0], rule, *lines[1:]])
 
 
 def markdown_body(blocks: list[Block]) -> str:
@@ -971,6 +1042,8 @@ def _recommendation_lines(recommendations: list[OwnRecommendation]) -> list[str]
         )
         if r.timescale:
             out.append(f"    timescale: {_yaml_string(r.timescale)}")
+        if r.scope:
+            out.append(f"    scope: {r.scope}  # the safeguarding board's, not the council's")
     return out
 
 
@@ -1010,9 +1083,9 @@ def front_matter(
         out.append(f"kind: {TODO} one of the kinds in content/site.yml")
     if organisation := facts.get("organisation"):
         if organisation_key:
-            out.append(
-                f"organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
-            )
+            ids = organisation.value if isinstance(organisation.value, list) else []
+            value = ids[0] if len(ids) == 1 else f"[{', '.join(ids)}]"
+            out.append(f"organisation: {value}{confirm(organisation)}")
         else:
             out.append(
                 f"# organisation: {_yaml_string(str(organisation.value))}{confirm(organisation)}"
@@ -1061,7 +1134,8 @@ def front_matter(
     if licence := facts.get("licence"):
         out.append(f"  name: {_yaml_string(str(licence.value))}{confirm(licence)}")
     else:
-        out.append(f"  name: {TODO} the document's reuse terms")
+        # Said as it stands, so the draft checks; an editor confirms the document's own terms.
+        out.append(f"  name: Not stated in the document  {TODO} the document's reuse terms")
     if judged:
         fid = str(framework.value) if framework else None
         out.append("judgements:")
@@ -1084,6 +1158,7 @@ class Vocabulary:
     kinds: dict[str, str] = field(default_factory=dict)  # id -> label
     frameworks: list[dict[str, Any]] = field(default_factory=list)  # as frameworks.yml writes them
     taken: frozenset[str] = frozenset()  # the ids of the project's reports
+    organisations: dict[str, str] = field(default_factory=dict)  # id -> name
 
     @property
     def titles(self) -> dict[str, str]:
@@ -1105,6 +1180,7 @@ def project_vocabulary(content: Path) -> Vocabulary:
     site = load("site.yml")
     kinds = site.get("kinds") if isinstance(site, dict) else None
     frameworks = load("frameworks.yml")
+    organisations = load("organisations.yml")
     try:
         taken = frozenset(p.stem for p in (content / "reports").glob("*.md"))
     except OSError:
@@ -1113,6 +1189,11 @@ def project_vocabulary(content: Path) -> Vocabulary:
         {str(k): str(v) for k, v in kinds.items()} if isinstance(kinds, dict) else {},
         [f for f in frameworks if isinstance(f, dict)] if isinstance(frameworks, list) else [],
         taken,
+        {
+            str(o["id"]): str(o.get("name") or "")
+            for o in (organisations if isinstance(organisations, list) else [])
+            if isinstance(o, dict) and o.get("id")
+        },
     )
 
 
@@ -1193,10 +1274,17 @@ def find_organisation(document: Document) -> Found | None:
 class Metadata:
     """What a `--metadata` file says of one PDF: what the document does not print."""
 
-    organisation: str = ""
-    organisation_name: str = ""
+    organisation: str = ""  # the organisation's id (ids, separated by ';', for a joint one)
+    organisation_name: str = ""  # its name (names, by ';')
     published: str = ""
     url: str = ""
+    organisation_kind: str = ""  # optional: what kind of organisation ('local-authority')
+    region: str = ""  # optional
+    codes: dict[str, str] = field(default_factory=dict)  # optional: la_code, urn
+
+
+# The optional columns of a metadata file that give an organisation's codes, by scheme.
+CODE_COLUMNS = ("la_code", "urn")
 
 
 def read_metadata(path: Path) -> dict[str, Metadata]:
@@ -1218,11 +1306,15 @@ def read_metadata(path: Path) -> dict[str, Metadata]:
     for row in rows:
         name = Path(str(row.get("file") or "")).name
         if name:
+            values = {k: str(row.get(k) or "").strip() for k in row if k}
             out[name] = Metadata(
-                *(
-                    str(row.get(k) or "").strip()
-                    for k in ("organisation", "organisation_name", "published", "url")
-                )
+                organisation=values.get("organisation", ""),
+                organisation_name=values.get("organisation_name", ""),
+                published=values.get("published", ""),
+                url=values.get("url", ""),
+                organisation_kind=values.get("organisation_kind", ""),
+                region=values.get("region", ""),
+                codes={k: values[k] for k in CODE_COLUMNS if values.get(k)},
             )
     return out
 
@@ -1253,6 +1345,124 @@ def _apply_metadata(facts: dict[str, Found], meta: Metadata, source: str) -> Non
         facts["organisation"] = Found(name, 0, said)
 
 
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def organisation_ids(
+    facts: dict[str, Found],
+    meta: Metadata | None,
+    source: str,
+    known: dict[str, str],
+) -> tuple[Found | None, list[dict[str, Any]]]:
+    """The ids the draft's `organisation` names, and an entry of organisations.yml for each.
+
+    The ids are the metadata file's (its `organisation` column); else the id of the project's
+    organisation whose name the document prints; else one made from that name. Each entry
+    holds what is known of the organisation: its name (the file's, else the document's), and
+    the file's kind, region and codes.
+    """
+    printed = facts.get("organisation")
+    ids = [_slug(i, 60) for i in _names(meta.organisation)] if meta else []
+    names = _names(meta.organisation_name) if meta else []
+    if ids:
+        found = Found(ids, 0, f"from elsewhere: {source}")
+    elif printed is not None:
+        key = _plain(str(printed.value))
+        match = next((i for i, n in known.items() if _plain(n) == key), None)
+        ids = [match or _slug(str(printed.value), 60)]
+        names = names or [str(printed.value)]
+        found = Found(ids, printed.page, printed.evidence)
+    else:
+        return None, []
+    if printed is not None and len(ids) == 1 and not names:
+        names = [str(printed.value)]
+    entries = []
+    for i, organisation in enumerate(ids):
+        entry: dict[str, Any] = {"id": organisation, "name": names[i] if i < len(names) else ""}
+        if meta and meta.organisation_kind:
+            entry["kind"] = _slug(meta.organisation_kind, 60)
+        if meta and meta.region:
+            entry["region"] = meta.region
+        if meta and meta.codes and len(ids) == 1:
+            entry["codes"] = dict(meta.codes)
+        entries.append(entry)
+    return found, entries
+
+
+ORGANISATIONS_HEADER = """\
+# The organisations the reports are about: each report names its own by id ('organisation').
+# Each entry: id, name, kind, region, and codes by scheme (la_code, urn). 'import' adds an
+# entry for an organisation it meets that is not here yet: check its name, kind and region.
+"""
+
+
+def _organisation_entry(entry: dict[str, Any]) -> str:
+    lines = [f"- id: {entry['id']}"]
+    lines.append(
+        f"  name: {_yaml_string(entry['name'])}"
+        if entry.get("name")
+        else f"  name: {_yaml_string(entry['id'])}  {TODO} the organisation's name"
+    )
+    for key in ("kind", "region"):
+        if entry.get(key):
+            lines.append(f"  {key}: {_yaml_string(str(entry[key]))}")
+    if codes := entry.get("codes"):
+        inner = ", ".join(f"{k}: {_yaml_string(str(v))}" for k, v in codes.items())
+        lines.append(f"  codes: {{{inner}}}")
+    return "\n".join(lines) + "\n"
+
+
+def add_organisations(path: Path, entries: list[dict[str, Any]]) -> tuple[list[str], str]:
+    """Append to organisations.yml an entry for each organisation it lacks, at its end; create
+    it, with a header, when absent. Entries already there are never rewritten. The ids added,
+    and what went wrong ("" when nothing did): the file is then left as it was."""
+    import os
+
+    import yaml
+
+    if not entries:
+        return [], ""
+    if path.is_symlink():
+        return [], "is a symbolic link: not changed (hint: make it a plain file)"
+    text = ""
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+            existing = yaml.safe_load(text) or []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            return (
+                [],
+                f"cannot be read, so not changed: {getattr(error, 'strerror', None) or error}",
+            )
+        if not isinstance(existing, list):
+            return [], "is not a list of organisations, so not changed"
+    else:
+        existing = []
+    have = {str(e.get("id")) for e in existing if isinstance(e, dict)}
+    new = [e for e in entries if e["id"] not in have]
+    new = [e for i, e in enumerate(new) if e["id"] not in {o["id"] for o in new[:i]}]
+    if not new:
+        return [], ""
+    addition = "".join(_organisation_entry(e) for e in new)
+    if not text:
+        addition = ORGANISATIONS_HEADER + addition
+    elif not text.endswith("\n"):
+        addition = "\n" + addition
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o644)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(addition)
+    except OSError as error:
+        return [], f"cannot be written: {error.strerror or error}"
+    return [e["id"] for e in new], ""
+
+
 def draft(
     pdf: Path,
     name: str,
@@ -1263,6 +1473,26 @@ def draft(
     taken: frozenset[str] = frozenset(),
 ) -> tuple[str, Document]:
     """The draft edition of a PDF as text, and the document read from it."""
+    text, document, _ = draft_and_organisations(
+        pdf, name, report_id, content, metadata, metadata_name, taken
+    )
+    return text, document
+
+
+def draft_and_organisations(
+    pdf: Path,
+    name: str,
+    report_id: str | None = None,
+    content: Path | None = None,
+    metadata: Metadata | None = None,
+    metadata_name: str = "",
+    taken: frozenset[str] = frozenset(),
+) -> tuple[str, Document, list[dict[str, Any]]]:
+    """The draft, the document, and an organisations.yml entry for each organisation the draft
+    names (none while reports name no organisation by id)."""
+    from builder.parse.parse import REPORT
+
+    organisation_key = "organisation" in REPORT.keys
     document = read_pdf(pdf, name)
     facts = find_facts(document)
     vocabulary = project_vocabulary(content) if content is not None else Vocabulary()
@@ -1271,6 +1501,11 @@ def draft(
         facts["organisation"] = organisation
     if metadata is not None:
         _apply_metadata(facts, metadata, metadata_name)
+    entries: list[dict[str, Any]] = []
+    if organisation_key:
+        ids, entries = organisation_ids(facts, metadata, metadata_name, vocabulary.organisations)
+        if ids is not None:
+            facts["organisation"] = ids
     when = facts.get("inspected") or facts.get("published")
     year = (
         int(str(when.value[0] if isinstance(when.value, tuple) else when.value)[:4])
@@ -1284,8 +1519,9 @@ def draft(
             str(framework["id"]), page, "the judgements it prints are this framework's"
         )
     recommendations = find_recommendations(document.blocks)
-    from builder.parse.parse import REPORT
-
+    if scope := board_scope(framework):
+        for r in recommendations:
+            r.scope = scope if r.board else ""
     head = front_matter(
         facts,
         report_id or default_id(facts, taken | vocabulary.taken),
@@ -1293,9 +1529,9 @@ def draft(
         len(document.pages),
         judged,
         recommendations,
-        "organisation" in REPORT.keys,
+        organisation_key,
     )
-    return head + "\n" + markdown_body(document.blocks), document
+    return head + "\n" + markdown_body(document.blocks), document, entries
 
 
 def unconfirmed(text: str) -> list[tuple[int, str]]:
@@ -1339,6 +1575,65 @@ class _TimeUp(Exception):
     pass
 
 
+# When reading one file must end (time.monotonic()), where no timer can interrupt it.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in the block once `seconds` have passed: by a Unix interval timer where
+    there is one; else by a watchdog thread that interrupts the main thread (Windows); else,
+    off the main thread, by the reading's own look at the time between pages."""
+    import _thread
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        if main and hasattr(signal, "setitimer"):
+
+            def time_up(signum: int, frame: Any) -> None:
+                raise _TimeUp
+
+            previous = signal.signal(signal.SIGALRM, time_up)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                yield
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        elif main:
+            lock = threading.Lock()
+            state = {"done": False, "fired": False}
+
+            def fire() -> None:
+                with lock:
+                    if not state["done"]:
+                        state["fired"] = True
+                        _thread.interrupt_main()
+
+            watchdog = threading.Timer(seconds, fire)
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                yield
+                with lock:
+                    state["done"] = True
+            except KeyboardInterrupt:
+                if state["fired"]:
+                    raise _TimeUp from None
+                raise
+            finally:
+                with lock:
+                    state["done"] = True
+                watchdog.cancel()
+        else:
+            yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 def _limit_worker() -> None:
     """Cap a worker's memory: a decompression bomb fails as MemoryError, not the machine."""
     import contextlib
@@ -1362,6 +1657,7 @@ class Outcome:
     imageonly: list[int] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
+    organisations: list[dict[str, Any]] = field(default_factory=list)  # entries it needs
 
 
 def import_one(
@@ -1373,25 +1669,12 @@ def import_one(
     seconds: float = MAX_SECONDS,
 ) -> Outcome:
     """Import one PDF within the limits; every failure is an Outcome with its one-line error."""
-    import signal
-    import time
-
     began = time.perf_counter()
-
-    def time_up(signum: int, frame: Any) -> None:
-        raise _TimeUp
-
-    previous = None
-    if hasattr(signal, "setitimer"):
-        try:
-            previous = signal.signal(signal.SIGALRM, time_up)
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-        except ValueError:  # not the main thread: no timer
-            previous = None
     try:
-        text, document = draft(
-            Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
-        )
+        with _time_limit(seconds):
+            text, document, organisations = draft_and_organisations(
+                Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
+            )
     except PdfError as error:
         return Outcome(name, error=error.message, seconds=time.perf_counter() - began)
     except _TimeUp:
@@ -1410,10 +1693,6 @@ def import_one(
         )
     except RecursionError:
         return Outcome(name, error="the PDF's objects nest too deeply to read")
-    finally:
-        if previous is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
     facts = find_facts(document)
     keep = {k: v for k, v in facts.items() if k in ("inspected", "published")}
     for line in text.split("\n"):
@@ -1430,6 +1709,7 @@ def import_one(
         dict(Counter(block.kind for block in document.blocks)),
         document.imageonly,
         seconds=time.perf_counter() - began,
+        organisations=organisations,
     )
 
 
@@ -1627,12 +1907,22 @@ def _report(
     counts = outcome.counts
     judgements = sum(1 for line in text.split("\n") if re.match(r"  - \{area: ", line))
     recommendations = sum(1 for line in text.split("\n") if line.startswith("  - quote: "))
+    organisations = reports.parent / "organisations.yml"
+    added, problem = add_organisations(organisations, outcome.organisations)
+    if problem:
+        lines.append(f"{shown(organisations)}: warning: {problem}")
     lines.append(
         f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} "
         f"page{'s' if outcome.pages != 1 else ''}): "
         f"{counts.get('numbered', 0)} numbered paragraphs, {counts.get('heading', 0)} headings, "
         f"{counts.get('bullet', 0)} list items, {judgements} judgements, {recommendations} "
         f"recommendations; {marks} front-matter values to confirm or fill in"
+        + (
+            f"; added organisation{'s' if len(added) > 1 else ''} "
+            f"{', '.join(repr(i) for i in added)} to {shown(organisations)}"
+            if added
+            else ""
+        )
     )
     return "\n".join(lines)
 
@@ -1665,8 +1955,9 @@ def register(commands: Any) -> None:
     i.add_argument(
         "--metadata",
         metavar="FILE.csv",
-        help="what the PDFs do not print: a CSV with columns file, organisation, "
-        "organisation_name, published, url (each value marked as from elsewhere)",
+        help="what the PDFs do not print: a CSV with columns file, organisation (its id), "
+        "organisation_name, published, url, and optionally organisation_kind, region, la_code, "
+        "urn (each value marked as from elsewhere)",
     )
     i.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="files read at once (default: every core)"

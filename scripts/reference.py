@@ -155,6 +155,9 @@ MEANING = {
     "'licence'.url": "The licence's address.",
     "'licence'.text": "Markdown: the terms, when they have no address.",
     "recommendation.timescale": "When the report asks for it (`Within three months`).",
+    "recommendation.scope": "Whose recommendation it is, where the report's framework judges "
+    "more than one scope: a scope id (`lscb` for the safeguarding board's). Left out, the "
+    "framework's first scope's.",
     "recommendation.tracks": "The tracked recommendation (`recommendations.yml`) it is evidence for.",
     "recommendation.status": "`raised`, or `raised-again` when an earlier report made it already.",
     "recommendation.themes": "Its themes.",

@@ -132,3 +132,21 @@ def test_raw_html_in_content_is_shown_not_run():
 def test_duplicate_paragraph_numbers_are_found():
     result = anchor(body="3. One.\n\n4. Two.\n\n3. Three.\n")
     assert result.duplicate_numbers == (("3", 4),)
+
+
+def test_an_imported_table_renders_and_its_cells_are_quotable_text():
+    body = (
+        "3. All inspection judgements are made using the following four point scale:\n\n"
+        "| Outstanding (Grade 1) | A service that significantly exceeds minimum requirements |\n"
+        "| --- | --- |\n"
+        "| Good (Grade 2) | A service that exceeds minimum requirements |\n"
+    )
+    result = anchor(Selector("exceeds minimum requirements |"), body=body)
+    assert "<table" in result.html and "<td>Good (Grade 2)</td>" in result.html
+    assert result.problems  # the pipe is markup, not the table's words
+    result = anchor(Selector("Good (Grade 2)"), body=body)
+    assert not result.problems
+    assert (
+        '<td><mark class="annotated" data-annotation="note-1" id="note-1">Good (Grade 2)</mark>'
+        in result.html
+    )

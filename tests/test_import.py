@@ -51,7 +51,17 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
     return status, out, err
 
 
-def imported(pdf: Path, out: Path, capsys, root: Path = FIXTURE_SITE) -> str:
+def site_copy(where: Path) -> Path:
+    """A copy of the fixture site to import into: an import may add to its organisations.yml,
+    and the fixture itself is never written."""
+    target = where / "fixture-site"
+    if not target.exists():
+        shutil.copytree(FIXTURE_SITE, target)
+    return target
+
+
+def imported(pdf: Path, out: Path, capsys, root: Path | None = None) -> str:
+    root = root or site_copy(out.parent)
     status, _, err = run(["import", str(pdf), "--out", str(out), "--root", str(root)], capsys)
     assert status == 0, err
     return out.read_text(encoding="utf-8")
@@ -201,7 +211,9 @@ def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
 def test_a_draft_passes_check_and_a_strict_build_refuses_it(pdfs, tmp_path, capfd, fixture_copy):
     draft = fixture_copy / "reports" / "2013-07-protection.md"
     assert (
-        cli.main(["import", str(pdfs["report"]), "--out", str(draft), "--root", str(FIXTURE_SITE)])
+        cli.main(
+            ["import", str(pdfs["report"]), "--out", str(draft), "--root", str(fixture_copy.parent)]
+        )
         == 0
     )
     capfd.readouterr()
@@ -502,3 +514,23 @@ def test_facts_stated_in_the_text(text, key, value):
     document = importpdf.Document("x.pdf", [], [block], 10.0)
     found = importpdf.find_facts(document).get(key)
     assert (found.value if found else None) == value
+
+
+def test_a_draft_without_author_or_licence_checks_and_says_what_is_left(tmp_path, capfd):
+    """A document that prints neither (a council's committee report) still gives a draft that
+    checks; what is missing is said, and a report that is not a draft must have both."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE / "content", content)
+    report = content / "reports" / "2022-01-visit.md"
+    text = report.read_text(encoding="utf-8")
+    text = re.sub(r"authors:\n  - \{[^\n]*\}\n", "authors:\n", text)
+    text = text.replace(
+        "licence: {name: Crown copyright}", "licence:\n  name: Not stated in the document"
+    )
+    report.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    assert cli.main(["check", "--root", str(tmp_path)]) == 0
+    err = capfd.readouterr().err
+    assert "warning: no author yet: name the lead inspector or author under 'authors'" in err
+    report.write_text(text, encoding="utf-8")
+    assert cli.main(["check", "--root", str(tmp_path)]) == 1
+    assert "error: a report needs at least one entry under 'authors'" in capfd.readouterr().err

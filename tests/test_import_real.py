@@ -273,8 +273,8 @@ def test_metadata_fills_what_the_pdf_does_not_print(tmp_path):
         "note": "from elsewhere: reports.csv",
     }
     assert front["source"]["url"] == "https://example.org/oldham.pdf"
-    # The document's own organisation wins over the file's.
-    assert '# organisation: "Oldham Metropolitan Borough Council"' in text
+    # The metadata names the organisation by its id, which the printed name cannot give.
+    assert front["organisation"] == "oldham"
 
 
 def test_compare_reads_the_pdf_with_another_extractor(tmp_path, capsys, monkeypatch):
@@ -295,3 +295,84 @@ def test_compare_reads_the_pdf_with_another_extractor(tmp_path, capsys, monkeypa
     edition.write_text(lost, encoding="utf-8")
     cli.main(["compare", str(edition), str(REAL / name)])
     assert "7. When risk for children remains too high" in capsys.readouterr().out
+
+
+def test_a_table_beside_the_text_becomes_a_markdown_table():
+    # 2013 looked after children inspection, page 4: the grading scale, two aligned columns
+    # whose right-hand cells wrap; the first row's gap is narrower than the others'.
+    _, body = imported("lac-2013-sandwell-p4.pdf")
+    assert (
+        "3. All inspection judgements are made using the following four point scale:\n\n"
+        "| Outstanding (Grade 1) | A service that significantly exceeds minimum requirements |\n"
+        "| --- | --- |\n"
+        "| Good (Grade 2) | A service that exceeds minimum requirements |\n"
+        "| Adequate (Grade 3) | A service that only meets minimum requirements |\n"
+        "| Inadequate (Grade 4) | A service that does not meet minimum requirements |\n"
+    ) in body
+
+
+def test_a_section_judgement_table_keeps_its_header_and_wrapped_area():
+    # 2015 single inspection, page 12: 'Key judgement' / 'Judgement grade' over an area on two
+    # lines with its grade set beside their middle, not read as one line between them.
+    front, body = imported("sif-2015-hull-p12.pdf")
+    assert (
+        "| Key judgement | Judgement grade |\n| --- | --- |\n"
+        "| The experiences and progress of children who need help and protection "
+        "| Requires improvement |\n\n## Summary"
+    ) in body
+    assert "Judgement grade" not in body.replace("| Judgement grade |", "")
+    assert "judgements" not in front or not front["judgements"]  # a section's, not the cover's
+
+
+def test_a_heading_with_its_grade_beside_it_stays_one_heading():
+    # 2015 single inspection, page 17: the section's heading wraps over three lines and its
+    # grade sits on the middle one.
+    _, body = imported("sif-2015-wiltshire-p17.pdf")
+    assert body.lstrip().startswith(
+        "## The experiences and progress of children looked after and achieving permanence\n\n"
+        "Requires improvement\n\n## Summary\n"
+    )
+
+
+def test_label_and_value_lines_and_prose_are_not_tables():
+    # A cover's labels and values align, but are not a table; neither are numbered paragraphs.
+    _, body = imported("sif-2015-wiltshire-p1.pdf")
+    assert "| Inspection dates" not in body and "| Lead inspector" not in body
+    _, body = imported("lac-2013-sandwell-p7.pdf")
+    assert "|" not in body
+
+
+def test_the_safeguarding_boards_recommendations_are_its_own():
+    # 2015 single inspection, pages 1 and 39: 'What does the LSCB need to improve?' over
+    # 'Areas for improvement'. The board's recommendations take the framework's board scope.
+    front, _ = imported("sif-2015-hull-p1-39.pdf")
+    assert front["framework"] == "sif"
+    recommendations = front["recommendations"]
+    assert len(recommendations) == 7
+    assert {r.get("scope") for r in recommendations} == {"lscb"}
+    assert recommendations[0]["quote"].startswith("Ensure that sufficient comprehensive")
+
+
+@pytest.mark.parametrize("where", ["timer", "watchdog", "thread"])
+def test_a_file_too_slow_to_read_gives_up_without_a_timer_too(where, monkeypatch):
+    # A Unix interval timer where there is one; a watchdog thread where there is none
+    # (Windows); off the main thread, a look at the time between pages.
+    import signal
+    from concurrent.futures import ThreadPoolExecutor
+
+    from builder.importpdf import import_one
+
+    name = "lac-2013-sandwell-p10-11.pdf"
+    if where == "watchdog":
+        monkeypatch.delattr(signal, "setitimer")
+    seconds = 1e-9 if where == "thread" else 0.001
+    if where == "thread":
+        with ThreadPoolExecutor(1) as pool:
+            outcome = pool.submit(import_one, str(REAL / name), name, None, None, "", seconds)
+            outcome = outcome.result()
+    else:
+        outcome = import_one(str(REAL / name), name, None, None, "", seconds)
+    assert outcome.error.startswith(f"gave up after {seconds:g} s: the PDF is too slow to read")
+    assert not outcome.text
+    # Within the time, the same file is read, and no interruption is left pending.
+    assert import_one(str(REAL / name), name, None, None, "", 60).text

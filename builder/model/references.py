@@ -108,6 +108,36 @@ def _check_kind_and_framework(
     framework = frameworks.get(item.framework)
     known(into, item.framework, frameworks, "framework", item.where.of("framework"))
     _check_judgements(item.judgements, framework, item.framework, into)
+    if isinstance(item, Report):
+        _check_recommendation_scopes(item, framework, into)
+
+
+def _check_recommendation_scopes(
+    report: Report, framework: Framework | None, into: Diagnostics
+) -> None:
+    """An own recommendation's scope, where it names one, is a scope of the report's framework."""
+    for r in report.recommendations:
+        if not r.scope:
+            continue
+        where = r.where.of("scope")
+        if framework is None:
+            if not report.framework:
+                into.error(
+                    where.path,
+                    where.line,
+                    "a recommendation's 'scope' is one of the framework's scopes: "
+                    "name the report's 'framework'",
+                )
+            continue
+        if framework.scope(r.scope) is None:
+            declared = [s.id for s in framework.scopes]
+            into.error(
+                where.path,
+                where.line,
+                f"unknown scope '{r.scope}' for framework '{framework.id}'"
+                f"{did_you_mean(r.scope, declared)} "
+                f"(use one of: {', '.join(declared) or framework.id})",
+            )
 
 
 def _check_report(

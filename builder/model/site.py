@@ -660,6 +660,7 @@ def _passages(
                 status=getattr(item, "status", ""),
                 note_html=note(getattr(item, "note", "")),
                 timescale=getattr(item, "timescale", ""),
+                scope=getattr(item, "scope", ""),
                 wording=text.strip() if kind == "recommendation" else "",
                 where=item.where,
                 status_basis=getattr(item, "basis", "stated"),

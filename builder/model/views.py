@@ -45,6 +45,7 @@ class Passage:
     # An earlier inspection outside the collection (an event id) whose finding this passage
     # reports: `status` is that inspection's, as its report reports it.
     inspection: str = ""
+    scope: str = ""  # an own recommendation's scope of the framework ("" for the first or only)
 
 
 @dataclass(frozen=True)

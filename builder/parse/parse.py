@@ -466,7 +466,16 @@ def _check_report(f: Fields, v: Values) -> None:
             v["published"] = DateFact(last, basis="inferred", note=DRAFT_DATE_NOTE)
     if not v["authors"] and isinstance(f.raw("authors"), (list, type(None))):
         # (not after "must be a list")
-        f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
+        if v["draft"]:
+            # An import that found no author: the draft checks, and is never published so.
+            f.diagnostics.warning(
+                f.path,
+                f.line_of("authors") or f.line,
+                "no author yet: name the lead inspector or author under 'authors' before the "
+                "draft is confirmed",
+            )
+        else:
+            f.error(f.line_of("authors"), "a report needs at least one entry under 'authors'")
     report_id = v["id"]
     stem = f.path.rsplit("/", 1)[-1].removesuffix(".md")
     if report_id and report_id != stem:
@@ -541,6 +550,8 @@ OWN_RECOMMENDATION = Schema(
             default="raised",
         ),
         Field("themes", IDS),
+        # Whose recommendation it is when the framework judges more than one scope.
+        Field("scope", ID),
     ),
     where=item_where,
     keep=_anchored,

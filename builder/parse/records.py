@@ -214,6 +214,9 @@ class OwnRecommendation:
     status: str
     themes: tuple[str, ...]
     where: Where
+    # Whose recommendation it is: a scope of the report's framework (the safeguarding board's,
+    # 'lscb', beside the council's); "" for the framework's first or only scope.
+    scope: str = ""
 
 
 @dataclass(frozen=True)

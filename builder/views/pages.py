@@ -277,6 +277,9 @@ class ReportPageView:
     cite_example: str = ""  # the id of the first numbered paragraph, to show how to cite one
     headline: Judgement | None = None
     organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
+    # The report's recommendations by whose they are (a scope's title, "" when all are one's):
+    # the council's, then the safeguarding board's, each with its tracked titles as in `own`.
+    own_groups: tuple[tuple[str, tuple[tuple[Passage, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -811,6 +814,7 @@ class _Planner:
             tuple((rid, *self.neighbours[rid](r.id)) for rid in named_recs),
             tuple((m, self.headers[m]) for m in mentions if m in self.views),
             self.headers[r.id].organisations,
+            tuple((s.id, s.title) for s in view.framework.scopes) if view.framework else (),
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -1004,6 +1008,7 @@ class ReportPageInputs:
     neighbours: tuple[tuple[str, Neighbour | None, Neighbour | None], ...]
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
     organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
+    scope_titles: tuple[tuple[str, str], ...] = ()  # its framework's scopes: (id, title)
 
     def __getstate__(self) -> dict[str, Any]:
         # The record is serialised only to be hashed as the page's key: its body's HTML (most
@@ -1013,16 +1018,17 @@ class ReportPageInputs:
     def view(self) -> ReportPageView:
         rec_titles = dict(self.rec_titles)
         body, contents, cite_example = _body_and_contents(self)
+        own = tuple(
+            (p, rec_titles[p.tracks] if p.tracks else "")
+            for p in self.passages
+            if p.kind == "recommendation"
+        )
         return ReportPageView(
             self.settings,
             self.report,
             self.framework_title,
             self.judgements,
-            tuple(
-                (p, rec_titles[p.tracks] if p.tracks else "")
-                for p in self.passages
-                if p.kind == "recommendation"
-            ),
+            own,
             self.tracked,
             self.unmentioned,
             self.previous,
@@ -1033,7 +1039,25 @@ class ReportPageInputs:
             cite_example,
             self.headline,
             self.organisations,
+            _own_groups(own, self.scope_titles),
         )
+
+
+def _own_groups(
+    own: tuple[tuple[Passage, str], ...], scope_titles: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, tuple[tuple[Passage, str], ...]], ...]:
+    """The report's recommendations by scope, the first scope's (those naming none) first; one
+    group without a title when they are all one scope's."""
+    order = [scope for scope, _ in scope_titles]
+    first = order[0] if order else ""
+    groups: dict[str, list[tuple[Passage, str]]] = {}
+    for item in own:
+        groups.setdefault(item[0].scope or first, []).append(item)
+    if len(groups) <= 1:
+        return (("", own),) if own else ()
+    titles = dict(scope_titles)
+    ranked = sorted(groups, key=lambda s: order.index(s) if s in order else len(order))
+    return tuple((titles.get(s, s), tuple(groups[s])) for s in ranked)
 
 
 def _body_and_contents(
