@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml
 
-from builder.compare import edition_tokens, measure, pdf_tokens
+from builder.editing.compare import edition_tokens, measure, pdf_tokens
 from builder.parse.parse import split_front_matter
 
 TARGETS = {

@@ -150,7 +150,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from builder.scaffold import ScaffoldProblem, init_project, installed_requirement
+    from builder.editing.scaffold import ScaffoldProblem, init_project, installed_requirement
 
     console = _console(args)
     folder = Path(args.dir)
@@ -178,7 +178,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
-    from builder.scaffold import ScaffoldProblem, new_report
+    from builder.editing.scaffold import ScaffoldProblem, new_report
 
     console = _console(args)
     try:
@@ -397,7 +397,7 @@ def parser() -> argparse.ArgumentParser:
     talk(r)
     r.set_defaults(run=cmd_new_report)
 
-    from builder import compare, importpdf
+    from builder.editing import compare, importpdf
 
     compare.register(commands)
     importpdf.register(commands)

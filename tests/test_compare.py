@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder import cli
-from builder.compare import edition_tokens, measure, text_tokens, words
+from builder.editing.compare import edition_tokens, measure, text_tokens, words
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "compare"

@@ -14,9 +14,10 @@ from pdfgen import layout_html, make_flowing_pdf, make_pdf, source_text
 from pdfminer.high_level import extract_pages, extract_text
 from reportlab.pdfgen.canvas import Canvas
 
-from builder import cli, importpdf
-from builder.compare import edition_tokens, measure, text_tokens
-from builder.importpdf import Line, _bullet, _join, _rows, unconfirmed
+from builder import cli
+from builder.editing import importpdf
+from builder.editing.compare import edition_tokens, measure, text_tokens
+from builder.editing.importpdf import Line, _bullet, _join, _rows, unconfirmed
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"

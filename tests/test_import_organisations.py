@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from builder import cli
-from builder.importpdf import (
+from builder.editing.importpdf import (
     Found,
     Metadata,
     add_organisations,

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from builder import cli
-from builder.importpdf import draft
+from builder.editing.importpdf import draft
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "fixtures" / "import" / "real"
@@ -251,7 +251,7 @@ def test_a_decompression_bomb_is_one_line_within_the_caps(tmp_path):
 
 
 def test_metadata_fills_what_the_pdf_does_not_print(tmp_path):
-    from builder.importpdf import Metadata, read_metadata
+    from builder.editing.importpdf import Metadata, read_metadata
 
     csv = tmp_path / "reports.csv"
     csv.write_text(
@@ -279,7 +279,7 @@ def test_metadata_fills_what_the_pdf_does_not_print(tmp_path):
 
 def test_compare_reads_the_pdf_with_another_extractor(tmp_path, capsys, monkeypatch):
     """A fault of the importer's extraction shows: the source side is read by PDFium."""
-    from builder import importpdf
+    from builder.editing import importpdf
 
     name = "ilacs-2023-wiltshire-p4.pdf"
     text, _ = draft(REAL / name, name, None, STARTER)
@@ -360,7 +360,7 @@ def test_a_file_too_slow_to_read_gives_up_without_a_timer_too(where, monkeypatch
     import signal
     from concurrent.futures import ThreadPoolExecutor
 
-    from builder.importpdf import import_one
+    from builder.editing.importpdf import import_one
 
     name = "lac-2013-sandwell-p10-11.pdf"
     if where == "watchdog":

@@ -113,9 +113,7 @@ LAYERS = (
     "builder.publish.publish",
     "builder.pipeline",
     "builder.publish.serve",
-    "builder.scaffold",
-    "builder.importpdf",
-    "builder.compare",
+    "builder.editing",  # the editing tools: scaffold, import, compare
     "builder.cli",
     "builder.__main__",
 )

@@ -10,7 +10,7 @@ import pytest
 from installs import Release, clean_env, fresh_venv, git, run_job
 from test_workflow import tool
 
-from builder.scaffold import requirements_text, tool_requirement
+from builder.editing.scaffold import requirements_text, tool_requirement
 
 PAGES = "https://someone.github.io/history"  # what actions/configure-pages would say
 

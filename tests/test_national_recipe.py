@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from builder.importpdf import read_metadata
+from builder.editing.importpdf import read_metadata
 
 pytest.importorskip("reportlab")
 pytest.importorskip("pdfminer")

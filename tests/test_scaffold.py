@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from builder.scaffold import ScaffoldProblem, init_project, new_report, report_id
+from builder.editing.scaffold import ScaffoldProblem, init_project, new_report, report_id
 
 ADDRESS = "https://history.example-council.gov.uk/"  # where a real history would publish
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from builder.importfindings import _GRADE_ONLY, Grid, Line
+from builder.editing.importfindings import _GRADE_ONLY, Grid, Line
 
 # How far, in type sizes, a part may start from its column's start and still be in it.
 ALIGN = 0.6

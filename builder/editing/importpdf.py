@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from builder.importfindings import (
+from builder.editing.importfindings import (
     Block,
     Document,
     Grid,
@@ -36,7 +36,7 @@ from builder.importfindings import (
     find_recommendations,
     find_table,
 )
-from builder.importtables import find_grids
+from builder.editing.importtables import find_grids
 
 # The packages the `import` extra brings, named as pip finds them today (the tool is not on PyPI).
 HINT_INSTALL = (

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from builder.load.yamlread import LineDict, YamlProblem, load_yaml
 from builder.model.paragraphs import slugify
 
-STARTER = Path(__file__).resolve().parent / "starter"
+STARTER = Path(__file__).resolve().parent.parent / "starter"
 _ID_PREFIX = re.compile(r"^\d{4}-\d{2}-")
 
 
