@@ -40,6 +40,7 @@ class SharedRecords:
     At 1,000 reports a passage is shown on its report's page, its themes' pages and its
     recommendation's history: encoding pages whole repeated every one of them, and the
     recommendation pages alone came to 57 MB. A page's bytes stay a pure function of its values.
+    A record with a `shared_name` (a content hash it carries, such as a body's key) is named by it.
     """
 
     def __init__(
@@ -56,7 +57,10 @@ class SharedRecords:
         if known is None:
             known = self._last.get(id(record))
             if known is None or known[0] is not record:
-                known = (record, hash_of(serialise(record)))
+                # A record that carries a content hash of what it was made from (a report's
+                # body, by its text and targets) is named by it, never serialised to be hashed.
+                name = getattr(record, "shared_name", None)
+                known = (record, name if isinstance(name, str) else hash_of(serialise(record)))
             self.known[id(record)] = known
             self._records.setdefault(known[1], record)
         return known[1]

@@ -448,6 +448,7 @@ def _views(
                 next=ordered[index + 1].id if index + 1 < len(ordered) else "",
                 unmentioned=unmentioned,
                 body_key=part.body_key,
+                outline=part.result.outline,
                 inferred=inferred,
             )
         )

@@ -37,6 +37,7 @@ from typing import Any
 from builder.diagnostics import Diagnostics
 from builder.incremental.codec import key_of
 from builder.memo import Memo
+from builder.model.outline import BLOCKS, TextBlock
 from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.urls import Urls
@@ -53,8 +54,6 @@ SHARDS_FILE = "shards.json"  # in the first bundle: the folders of the others, f
 LOOKUP_FILE = "lookup.json"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SIGNATURE = b"pagefind_dcd"
-VOID = {"br", "img", "hr", "wbr", "input"}
-BLOCKS = {"p", "li", "blockquote", "dd", "td", "th"}  # headings stay out: they only name sections
 # Report text and notes (as HTML) per shard, on average. Pagefind's memory grows with the words it
 # holds: at 1,000 synthetic reports (8 shards) each process peaks at about 130 MB.
 SHARD_BYTES = 6_000_000
@@ -135,50 +134,6 @@ class Record:
         )
 
 
-class _Blocks(HTMLParser):
-    """Collect the text of each block with an id (a paragraph, a list item) in a report body."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str, str]] = []  # (block id, paragraph number, text)
-        self._stack: list[str] = []  # open tags of the current block
-        self._id = ""
-        self._number = ""
-        self._text: list[str] = []
-        self._skip_at = 0  # depth of a paragraph-number link or self-link, whose text is not words
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if not self._id:
-            if tag in BLOCKS and a.get("id"):
-                self._id, self._number, self._text, self._stack = a["id"] or "", "", [], [tag]
-            return
-        if tag in VOID:
-            return
-        self._stack.append(tag)
-        if not self._skip_at and tag == "a" and a.get("class") in ("pnum", "selflink"):
-            if a.get("class") == "pnum":
-                self._number = (a.get("aria-label") or "").removeprefix("Paragraph ").strip()
-            self._skip_at = len(self._stack)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._id or tag not in self._stack:
-            return
-        while self._stack.pop() != tag:
-            pass
-        if len(self._stack) < self._skip_at:
-            self._skip_at = 0
-        if not self._stack:
-            text = " ".join("".join(self._text).split())
-            if text:
-                self.blocks.append((self._id, self._number, text))
-            self._id = ""
-
-    def handle_data(self, data: str) -> None:
-        if self._id and not self._skip_at:
-            self._text.append(data)
-
-
 class _Words(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -192,15 +147,6 @@ class _Words(HTMLParser):
             self.words.append(" ")  # so that the last word of one paragraph and the next stay apart
 
 
-@lru_cache(maxsize=256)
-def _blocks_of(body_html: str) -> tuple[tuple[str, str, str], ...]:
-    """(block id, paragraph number, text) of each anchored block; kept, as the preview asks often."""
-    parser = _Blocks()
-    parser.feed(body_html)
-    parser.close()
-    return tuple(parser.blocks)
-
-
 def _text(html: str) -> str:
     """The words of an HTML fragment, without its tags."""
     parser = _Words()
@@ -210,9 +156,19 @@ def _text(html: str) -> str:
 
 
 # What a report's record is made from, as plain values: its key is cheap to compute, and the record
-# itself (which means parsing the report's HTML) is made only when its shard must be indexed again.
-# (id, title, date, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...))
-Source = tuple[str, str, str, str, str, tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]]
+# itself is made only when its shard must be indexed again. The body's blocks are those the model
+# read from its HTML once (`BodyOutline`): search never parses a body itself.
+# (id, title, date, kind, size of the body's HTML, its blocks,
+#  ((block id, number, quote, note HTML, themes, tracked), ...))
+Source = tuple[
+    str,
+    str,
+    str,
+    str,
+    int,
+    tuple[TextBlock, ...],
+    tuple[tuple[str, str, str, str, tuple[str, ...], str], ...],
+]
 
 
 def source_of(view: ReportView, site: Site) -> Source:
@@ -230,19 +186,20 @@ def source_of(view: ReportView, site: Site) -> Source:
         for p in view.passages
     )
     kind = site.settings.kind_label(report.kind)
-    return (report.id, report.title, report.date.iso, kind, view.body_html, passages)
+    body = (len(view.body_html), view.outline.blocks)
+    return (report.id, report.title, report.date.iso, kind, *body, passages)
 
 
 def record_of(source: Source, urls: Urls) -> Record:
     """The search record of one report."""
-    report, title, date, kind, body_html, passages = source
+    report, title, date, kind, _, body_blocks, passages = source
     year = date[:4]
     block_themes: dict[str, set[str]] = {}
     for block_id, _, _, _, themes, _ in passages:
         block_themes.setdefault(block_id, set()).update(themes)
     blocks = [
-        Block(block_id, "paragraph", number, text, tuple(sorted(block_themes.get(block_id, ()))))
-        for block_id, number, text in _blocks_of(body_html)
+        Block(b.id, "paragraph", b.number, b.text, tuple(sorted(block_themes.get(b.id, ()))))
+        for b in body_blocks
     ]
     for block_id, number, quote, note_html, themes, recommendation in passages:
         note = _text(note_html) if note_html else ""
@@ -290,7 +247,7 @@ class Shard:
 
 
 def _size(source: Source) -> int:
-    return len(source[4]) + sum(len(p[3]) for p in source[5])
+    return source[4] + sum(len(p[3]) for p in source[6])
 
 
 def shard_count(sizes: Iterable[int], limit: int) -> int:
