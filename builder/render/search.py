@@ -26,6 +26,7 @@ import hashlib
 import importlib.metadata
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -361,7 +362,8 @@ def lookup(items: Iterable[Record]) -> bytes:
     `reports`: `[url, date, title, {paragraph number: anchor}]` of each report; `words`: each word
     of the text and notes (lower case) with how often it occurs, most frequent first.
     """
-    reports, counts = [], {}  # type: ignore[var-annotated]
+    reports: list[list[Any]] = []
+    counts: Counter[str] = Counter()
     for item in items:
         numbers = {}
         for b in item.blocks:
@@ -369,8 +371,7 @@ def lookup(items: Iterable[Record]) -> bytes:
                 numbers[b.number] = b.id
         reports.append([item.url, item.date, item.title, numbers])
         for b in item.blocks:
-            for word in WORD.findall(b.text.lower()):
-                counts[word] = counts.get(word, 0) + 1
+            counts.update(WORD.findall(b.text.lower()))  # counted in C
     words = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     data = {"reports": reports, "words": words}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
