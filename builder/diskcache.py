@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from builder import __version__
 from builder.incremental import codec, store
 from builder.sitefiles import Packed, SiteFiles
 
+V = TypeVar("V")
 FOLDER = Path(".cache") / "inspection-history"
 _LEVEL = 1  # zlib's fastest level: the cache is read far more than its size matters
 
@@ -133,17 +134,17 @@ def _read_entry(name: str, data: bytes) -> Any:
     return _decode(data)
 
 
-class _Stored:
+class Stored:
     """In place of an entry's value: it is in the entries already, and no longer in memory."""
 
     def __repr__(self) -> str:
         return "STORED"
 
 
-STORED: Any = _Stored()
+STORED = Stored()
 
 
-def store_now(path: Path, part: str, values: dict[Any, Any]) -> dict[Any, Any]:
+def store_now(path: Path, part: str, values: dict[str, V | Stored]) -> dict[str, V | Stored]:
     """Write these entries of one part of a memo now, and return them with each value let go
     (`STORED`), for a process that builds once and need not hold what only a later build reads.
     When they cannot be written the values are kept, to be written at the end as usual."""

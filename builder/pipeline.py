@@ -209,7 +209,7 @@ def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
     run.lap("model")
     if diagnostics.has_errors():
         return None
-    if memo.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
+    if memo.preview.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
         _show_first(run, inputs, site, changed)
     return _let_go(run, site)
 
@@ -218,8 +218,9 @@ def _show_first(run: Run, inputs: Inputs, site: Site, changed: list[str]) -> Non
     """The page an editor is writing, before the rest of the site: the preview shows it."""
     from builder.render.render import render_first
 
-    assert run.memo.show_first is not None
-    run.memo.show_first(render_first(site, inputs.templates, run.memo, changed))
+    show = run.memo.preview.show_first
+    assert show is not None
+    show(render_first(site, inputs.templates, run.memo, changed))
     run.lap("render first")
 
 

@@ -647,7 +647,7 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
     if memo.search is not None and memo.search[0] == key:
         return SearchJob(key, ready=memo.search[1])
     known = known_shards(memo, urls)
-    if memo.search_later is not None and memo.search is not None:
+    if memo.preview.search_later is not None and memo.search is not None:
         memo.search_wanted = key
         memo.search_worker = memo.search_worker or ThreadPoolExecutor(1)
         memo.search_worker.submit(
@@ -686,6 +686,7 @@ def _search_in_background(
         files = search_files(shards, language, urls, known)
     except SearchUnavailable:
         return  # the next build in the foreground reports it
-    if memo.search_wanted == key and memo.search_later is not None:
+    hand = memo.preview.search_later
+    if memo.search_wanted == key and hand is not None:
         memo.search = (key, files)
-        memo.search_later(files)
+        hand(files)
