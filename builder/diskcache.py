@@ -54,6 +54,18 @@ def build_file(root: Path) -> Path:
     return cache_file(root).with_name("build.data")
 
 
+def may_hold(path: Path, inputs: str) -> bool:
+    """Whether the last build's file at `path` may be of these inputs: its first bytes, unsealed,
+    name them. A file that does not is a miss without being read (it holds the whole site's
+    files); one that does is then read and its seal checked as any other."""
+    head = f'["d","inputs","{inputs}",'.encode()
+    try:
+        with path.open("rb") as f:
+            return f.read(store.SEAL_BYTES + len(head))[store.SEAL_BYTES :] == head
+    except OSError:
+        return False
+
+
 def _entries_file(path: Path) -> Path:
     return path.with_name("entries.sqlite")
 

@@ -144,7 +144,8 @@ def last_output(run: Run, inputs: Inputs) -> SiteFiles | None:
     its output and its warnings, from the disk cache."""
     if run.cache_root is None or run.diagnostics.has_errors():
         return None
-    last = diskcache.load(diskcache.build_file(run.cache_root))
+    path = diskcache.build_file(run.cache_root)
+    last = diskcache.load(path) if diskcache.may_hold(path, inputs.key) else None
     kept = None
     if last and last.get("inputs") == inputs.key:
         kept = diskcache.resolve_pages(last.get("files"), run.cache_root)

@@ -311,3 +311,30 @@ def test_a_planted_database_with_a_trigger_is_replaced(fixture_copy: Path, tmp_p
         names = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
     assert names == {"entry", "sqlite_autoindex_entry_1"}
     assert all_sealed(root)
+
+
+def test_a_build_of_changed_inputs_never_reads_the_last_output(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The last build's file holds the whole site: a build whose inputs differ knows from its
+    first bytes that it is a miss, and reads no more of it."""
+    root = tmp_path / "project"
+    run(fixture_copy, root)
+    read: list[str] = []
+    load = diskcache.load
+    monkeypatch.setattr(diskcache, "load", lambda path: read.append(path.name) or load(path))
+    cold = run(fixture_copy, root)  # nothing changed: the last output, read whole
+    assert read == ["build.data"]
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    report.write_text(report.read_text().replace("The council", "The Council", 1))
+    read.clear()
+    edited = run(fixture_copy, root)
+    assert edited != cold
+    assert "build.data" not in read
+    # A file whose first bytes name these inputs but whose seal fails is still a miss.
+    path = diskcache.build_file(root)
+    data = path.read_bytes()
+    path.write_bytes(data[:-3] + b"]]]")
+    read.clear()
+    assert run(fixture_copy, root) == edited
+    assert read[0] == "build.data"  # read, and refused
