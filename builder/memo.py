@@ -197,7 +197,9 @@ class Memo:
                 if name in self.pages and self.pages[name][1] is blob
             },
             "templates_key": self.templates_key,
-            "search": self.search,  # the search index, by the key of each of its shards
+            # The search index: the key of each of its shards, and its files (kept as entries).
+            "search": self.search[0] if self.search is not None else None,
+            "search_files": self.search[1] if self.search is not None else {},
             # The last link check's problems, page by page, with what they were checked against.
             "link_problems": (
                 self.link_problems.get(""),
@@ -228,7 +230,9 @@ class Memo:
             }
             self.link_problems = {"": world, "pages": pages}
         self.templates_key = state.get("templates_key", "")
-        self.search = self.search or state.get("search")
+        key, shard_files = state.get("search"), state.get("search_files")
+        if self.search is None and key is not None and shard_files:
+            self.search = (key, shard_files)
 
 
 def _model_memo() -> type[ModelMemo]:

@@ -296,7 +296,8 @@ def keep(run: Run, inputs: Inputs, files: SiteFiles | None) -> SiteFiles | None:
     """Keep the published output on disk, with the key of its inputs, for `last_output`."""
     if files is None or run.cache_root is None:
         return files
-    pages = diskcache.page_refs(files, run.memo.pages)  # the memo's entries hold them
+    search = run.memo.search[1] if run.memo.search is not None else None
+    pages = diskcache.page_refs(files, run.memo.pages, search)  # the memo's entries hold them
     state = {"inputs": inputs.key, "files": pages, "diagnostics": run.diagnostics.items}
     diskcache.save(diskcache.build_file(run.cache_root), state)
     run.lap("write cache")
