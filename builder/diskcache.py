@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from builder import __version__
 from builder.incremental import codec, store
 from builder.sitefiles import Packed, SiteFiles
 
+V = TypeVar("V")
 FOLDER = Path(".cache") / "inspection-history"
 _LEVEL = 1  # zlib's fastest level: the cache is read far more than its size matters
 
@@ -51,6 +52,18 @@ def cache_file(root: Path) -> Path:
 def build_file(root: Path) -> Path:
     """Where the last good build's output is kept, with the hash of every input it was made from."""
     return cache_file(root).with_name("build.data")
+
+
+def may_hold(path: Path, inputs: str) -> bool:
+    """Whether the last build's file at `path` may be of these inputs: its first bytes, unsealed,
+    name them. A file that does not is a miss without being read (it holds the whole site's
+    files); one that does is then read and its seal checked as any other."""
+    head = f'["d","inputs","{inputs}",'.encode()
+    try:
+        with path.open("rb") as f:
+            return f.read(store.SEAL_BYTES + len(head))[store.SEAL_BYTES :] == head
+    except OSError:
+        return False
 
 
 def _entries_file(path: Path) -> Path:
@@ -107,7 +120,10 @@ def save(path: Path, state: dict[str, Any]) -> None:
 # the entries not there before and drops those no longer used, so after a one-report edit it writes
 # a few entries, not the whole memo again. The memo's own file holds the rest, and which entries
 # it uses. (One file per entry cost more to create than to fill.)
-ENTRY_PARTS = ("parsed", "bodies", "pages")
+# A search index file is named by a hash of its bytes: after an edit only the files of the shard
+# made again are new.
+ENTRY_PARTS = ("parsed", "bodies", "pages", "search_files")
+WHOLE_PARTS = ("search_files",)  # used only whole: an entry missing, and the part is left out
 _TAG = "in the entries"
 
 
@@ -120,6 +136,8 @@ def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
     """An entry's name, and how to make its bytes (only called when it is not there yet)."""
     if part == "pages":  # output file -> (page key, packed bytes): kept packed
         return f"h-{value[0]}", value[1].to_bytes
+    if part == "search_files":  # output file -> its bytes, kept as they are
+        return f"f-{codec.digest(value)}", lambda: value
     name = key if part == "bodies" and isinstance(key, str) else codec.key_of(key)
     return f"{part[0]}-{name}", lambda: _encode(value)
 
@@ -130,20 +148,22 @@ def _read_entry(name: str, data: bytes) -> Any:
         if len(data) < 8:
             raise codec.DecodeError("a page without its size")
         return Packed.from_bytes(data)
+    if name.startswith("f-"):
+        return data
     return _decode(data)
 
 
-class _Stored:
+class Stored:
     """In place of an entry's value: it is in the entries already, and no longer in memory."""
 
     def __repr__(self) -> str:
         return "STORED"
 
 
-STORED: Any = _Stored()
+STORED = Stored()
 
 
-def store_now(path: Path, part: str, values: dict[Any, Any]) -> dict[Any, Any]:
+def store_now(path: Path, part: str, values: dict[str, V | Stored]) -> dict[str, V | Stored]:
     """Write these entries of one part of a memo now, and return them with each value let go
     (`STORED`), for a process that builds once and need not hold what only a later build reads.
     When they cannot be written the values are kept, to be written at the end as usual."""
@@ -197,7 +217,7 @@ _SHAPES: dict[str, type | tuple[type, ...]] = {
     "data": (tuple, type(None)),
     "links": dict,
     "templates_key": str,
-    "search": (tuple, type(None)),
+    "search": (tuple, type(None)),  # the key of each shard
     "link_problems": tuple,
 }
 
@@ -239,6 +259,9 @@ def load_memo(path: Path) -> dict[str, Any] | None:
     except (OSError, sqlite3.Error):
         for part in ENTRY_PARTS:
             state[part] = {}
+    for part in WHOLE_PARTS:
+        if len(state[part]) != sum(1 for users in wanted.values() for p, _ in users if p == part):
+            state[part] = {}
     return state
 
 
@@ -249,14 +272,30 @@ class PageRef:
     key: str
 
 
+@dataclass(frozen=True)
+class FileRef:
+    """A file of the output kept in the memo's entries under a hash of its bytes."""
+
+    digest: str
+
+
 def page_refs(
-    files: SiteFiles, pages: dict[str, tuple[str, Packed]]
-) -> dict[str, PageRef | bytes | Packed]:
-    """The output files with each page the memo keeps (in its entries) given by its key."""
-    return {
-        name: PageRef(pages[name][0]) if name in pages and pages[name][1] is blob else blob
-        for name, blob in files.stored_items()
-    }
+    files: SiteFiles,
+    pages: dict[str, tuple[str, Packed]],
+    kept: dict[str, bytes] | None = None,
+) -> dict[str, PageRef | FileRef | bytes | Packed]:
+    """The output files with each page the memo keeps (in its entries) given by its key, and
+    each file of `kept` (the search index's, in the entries too) by the hash of its bytes."""
+    kept = kept or {}
+    out: dict[str, PageRef | FileRef | bytes | Packed] = {}
+    for name, blob in files.stored_items():
+        if name in pages and pages[name][1] is blob:
+            out[name] = PageRef(pages[name][0])
+        elif isinstance(blob, bytes) and kept.get(name) is blob:
+            out[name] = FileRef(codec.digest(blob))
+        else:
+            out[name] = blob
+    return out
 
 
 def resolve_pages(files: object, root: Path) -> SiteFiles | None:
@@ -268,6 +307,7 @@ def resolve_pages(files: object, root: Path) -> SiteFiles | None:
         rows = _rows(cache_file(root))
         try:
             pages = dict(rows.items("h-"))
+            pages.update(rows.items("f-"))
         finally:
             rows.close()
     except (OSError, sqlite3.Error):
@@ -279,6 +319,11 @@ def resolve_pages(files: object, root: Path) -> SiteFiles | None:
             if blob is None or len(blob) < 8:
                 return None
             value = Packed.from_bytes(blob)
+        elif isinstance(value, FileRef):
+            found = pages.get(f"f-{value.digest}")
+            if found is None:
+                return None
+            value = found
         if not isinstance(name, str) or not isinstance(value, bytes | Packed):
             return None
         out[name] = value

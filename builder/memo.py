@@ -7,19 +7,39 @@ and a build with the memo writes the same bytes as one without.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from builder.incremental import codec
+from builder.publish.hooks import Hooks, Pages, PreviewHooks
 
 if TYPE_CHECKING:
     import jinja2
 
+    from builder.diagnostics import Diagnostic
+    from builder.diskcache import Stored
     from builder.model.site import ModelMemo
-    from builder.model.text import RenderedNote
+    from builder.model.text import RenderedNote, RenderedText
+    from builder.parse.records import Report, Settings
     from builder.sitefiles import Packed
+
+# A content file parsed: its record (a report, the settings, or a list file's records; None when
+# it could not be read) and the problems found in it, replayed whenever its text is unchanged.
+ParsedFile = tuple["Report | Settings | tuple[Any, ...] | None", "list[Diagnostic]"]
+
+
+class PageScan(Protocol):
+    """A page's ids and links as the link check reads them (made by `builder.render.scan`)."""
+
+    @property
+    def ids(self) -> str: ...
+
+    @property
+    def links(self) -> tuple[str, ...]: ...
+
+    def has_id(self, name: str) -> bool: ...
 
 
 def serialise(value: Any) -> bytes:
@@ -40,6 +60,7 @@ class SharedRecords:
     At 1,000 reports a passage is shown on its report's page, its themes' pages and its
     recommendation's history: encoding pages whole repeated every one of them, and the
     recommendation pages alone came to 57 MB. A page's bytes stay a pure function of its values.
+    A record with a `shared_name` (a content hash it carries, such as a body's key) is named by it.
     """
 
     def __init__(
@@ -56,7 +77,10 @@ class SharedRecords:
         if known is None:
             known = self._last.get(id(record))
             if known is None or known[0] is not record:
-                known = (record, hash_of(serialise(record)))
+                # A record that carries a content hash of what it was made from (a report's
+                # body, by its text and targets) is named by it, never serialised to be hashed.
+                name = getattr(record, "shared_name", None)
+                known = (record, name if isinstance(name, str) else hash_of(serialise(record)))
             self.known[id(record)] = known
             self._records.setdefault(known[1], record)
         return known[1]
@@ -95,13 +119,14 @@ class Memo:
     scanned links. `save` and `restore` carry it to a new process through the on-disk cache.
     """
 
-    parsed: dict[tuple[str, str], Any] = field(default_factory=dict)  # (record, problems)
-    bodies: dict[str, Any] = field(default_factory=dict)  # RenderedText, or STORED on disk
+    parsed: dict[tuple[str, str], ParsedFile] = field(default_factory=dict)
+    # A body's HTML, blocks, anchors and outline; or, once written to disk early, STORED.
+    bodies: dict[str, RenderedText | Stored] = field(default_factory=dict)
     # HTML and refused links by (base path, text)
     notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
     pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     data: tuple[str, dict[str, Packed]] | None = None
-    links: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # (page as held, its scan)
+    links: dict[str, tuple[bytes | Packed, PageScan]] = field(default_factory=dict)  # as scanned
     link_problems: dict[str, Any] = field(
         default_factory=dict
     )  # the last link check's, page by page
@@ -121,14 +146,28 @@ class Memo:
     handed_on: bool = True
     base_path: str = "/"  # the last good build's, for the preview server
     search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
-    # Set by the preview: a changed index is then made in the background and handed to this, while
-    # the build goes on with the previous one, so a save shows at once. Builds that write never defer.
-    search_later: Callable[[dict[str, bytes]], None] | None = None
+    # The preview's side (`PreviewHooks`, which the preview owns and sets); a build calls only
+    # what is set. The search index made in the background: its worker, and the index wanted.
+    preview: PreviewHooks = field(default_factory=Hooks)
     search_worker: ThreadPoolExecutor | None = None
-    # Set by the preview: the pages of the few reports a build finds changed are rendered as soon
-    # as the model is made and handed to this, before the rest of the site is planned.
-    show_first: Callable[[dict[str, bytes]], None] | None = None
     search_wanted: object = None
+
+    # The preview's hooks, where callers set them before the preview owned them.
+    @property
+    def show_first(self) -> Pages | None:
+        return self.preview.show_first
+
+    @show_first.setter
+    def show_first(self, hook: Pages | None) -> None:
+        self.preview.show_first = hook
+
+    @property
+    def search_later(self) -> Pages | None:
+        return self.preview.search_later
+
+    @search_later.setter
+    def search_later(self, hook: Pages | None) -> None:
+        self.preview.search_later = hook
 
     @property
     def model(self) -> ModelMemo:
@@ -158,7 +197,9 @@ class Memo:
                 if name in self.pages and self.pages[name][1] is blob
             },
             "templates_key": self.templates_key,
-            "search": self.search,  # the search index, by the key of each of its shards
+            # The search index: the key of each of its shards, and its files (kept as entries).
+            "search": self.search[0] if self.search is not None else None,
+            "search_files": self.search[1] if self.search is not None else {},
             # The last link check's problems, page by page, with what they were checked against.
             "link_problems": (
                 self.link_problems.get(""),
@@ -189,7 +230,9 @@ class Memo:
             }
             self.link_problems = {"": world, "pages": pages}
         self.templates_key = state.get("templates_key", "")
-        self.search = self.search or state.get("search")
+        key, shard_files = state.get("search"), state.get("search_files")
+        if self.search is None and key is not None and shard_files:
+            self.search = (key, shard_files)
 
 
 def _model_memo() -> type[ModelMemo]:

@@ -144,7 +144,8 @@ def last_output(run: Run, inputs: Inputs) -> SiteFiles | None:
     its output and its warnings, from the disk cache."""
     if run.cache_root is None or run.diagnostics.has_errors():
         return None
-    last = diskcache.load(diskcache.build_file(run.cache_root))
+    path = diskcache.build_file(run.cache_root)
+    last = diskcache.load(path) if diskcache.may_hold(path, inputs.key) else None
     kept = None
     if last and last.get("inputs") == inputs.key:
         kept = diskcache.resolve_pages(last.get("files"), run.cache_root)
@@ -209,7 +210,7 @@ def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
     run.lap("model")
     if diagnostics.has_errors():
         return None
-    if memo.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
+    if memo.preview.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
         _show_first(run, inputs, site, changed)
     return _let_go(run, site)
 
@@ -218,8 +219,9 @@ def _show_first(run: Run, inputs: Inputs, site: Site, changed: list[str]) -> Non
     """The page an editor is writing, before the rest of the site: the preview shows it."""
     from builder.render.render import render_first
 
-    assert run.memo.show_first is not None
-    run.memo.show_first(render_first(site, inputs.templates, run.memo, changed))
+    show = run.memo.preview.show_first
+    assert show is not None
+    show(render_first(site, inputs.templates, run.memo, changed))
     run.lap("render first")
 
 
@@ -294,7 +296,8 @@ def keep(run: Run, inputs: Inputs, files: SiteFiles | None) -> SiteFiles | None:
     """Keep the published output on disk, with the key of its inputs, for `last_output`."""
     if files is None or run.cache_root is None:
         return files
-    pages = diskcache.page_refs(files, run.memo.pages)  # the memo's entries hold them
+    search = run.memo.search[1] if run.memo.search is not None else None
+    pages = diskcache.page_refs(files, run.memo.pages, search)  # the memo's entries hold them
     state = {"inputs": inputs.key, "files": pages, "diagnostics": run.diagnostics.items}
     diskcache.save(diskcache.build_file(run.cache_root), state)
     run.lap("write cache")

@@ -311,3 +311,50 @@ def test_a_planted_database_with_a_trigger_is_replaced(fixture_copy: Path, tmp_p
         names = {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
     assert names == {"entry", "sqlite_autoindex_entry_1"}
     assert all_sealed(root)
+
+
+def test_a_build_of_changed_inputs_never_reads_the_last_output(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The last build's file holds the whole site: a build whose inputs differ knows from its
+    first bytes that it is a miss, and reads no more of it."""
+    root = tmp_path / "project"
+    run(fixture_copy, root)
+    read: list[str] = []
+    load = diskcache.load
+    monkeypatch.setattr(diskcache, "load", lambda path: read.append(path.name) or load(path))
+    cold = run(fixture_copy, root)  # nothing changed: the last output, read whole
+    assert read == ["build.data"]
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    report.write_text(report.read_text().replace("The council", "The Council", 1))
+    read.clear()
+    edited = run(fixture_copy, root)
+    assert edited != cold
+    assert "build.data" not in read
+    # A file whose first bytes name these inputs but whose seal fails is still a miss.
+    path = diskcache.build_file(root)
+    data = path.read_bytes()
+    path.write_bytes(data[:-3] + b"]]]")
+    read.clear()
+    assert run(fixture_copy, root) == edited
+    assert read[0] == "build.data"  # read, and refused
+
+
+def test_the_search_index_is_kept_as_rows_and_used_only_whole(fixture_copy: Path, tmp_path: Path):
+    """A search file is a row named by a hash of its bytes (an edit writes only its shard's new
+    files); with one row gone the kept index is not used, so no build publishes part of one."""
+    root = tmp_path / "project"
+    cold = run(fixture_copy, root)
+    search = {n: d for n, (d, _) in rows(root).items() if n.startswith("f-")}
+    index = {n: d for n, d in cold.items() if n.startswith("pagefind/")}
+    assert sorted(search.values()) == sorted(index.values())
+    assert all(
+        d not in diskcache.cache_file(root).read_bytes() for d in index.values() if len(d) > 64
+    )
+    with sqlite3.connect(diskcache.cache_file(root).with_name("entries.sqlite")) as db:
+        db.execute("DELETE FROM entry WHERE name = ?", (min(search),))
+    memo = Memo()
+    assert run(fixture_copy, root, memo) == cold  # the last output: a row gone, so a miss
+    diskcache.build_file(root).unlink()
+    assert run(fixture_copy, root, Memo()) == cold
+    assert {n for n in rows(root) if n.startswith("f-")} == set(search)  # repaired

@@ -100,6 +100,7 @@ LAYERS = (
     "builder.urls",
     "builder.urlpolicy",
     "builder.sitefiles",
+    "builder.publish.hooks",  # the preview's protocol, named by the memo: it imports nothing
     "builder.incremental",
     "builder.workers",
     "builder.load",

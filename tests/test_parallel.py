@@ -179,7 +179,8 @@ def test_the_disk_cache_writes_only_new_entries_and_drops_those_no_longer_used(
             return dict(db.execute("SELECT name, rowid FROM entry"))
 
     before = entries()
-    assert {name[:2] for name in before} == {"p-", "b-", "h-"}  # parsed files, bodies, pages
+    # Parsed files, bodies, pages and the search index's files.
+    assert {name[:2] for name in before} == {"p-", "b-", "h-", "f-"}
     # The last output keeps each page as a reference to its entry, never its bytes twice.
     last = diskcache.load(diskcache.build_file(root))
     assert last is not None
@@ -190,8 +191,9 @@ def test_the_disk_cache_writes_only_new_entries_and_drops_those_no_longer_used(
     edited = run(fixture_copy, cache_root=root, jobs=1)
     after = entries()
     new, gone = set(after) - set(before), set(before) - set(after)
-    assert {n[:2] for n in new} == {"p-", "b-", "h-"}  # the report's own, and the pages it is on
-    assert {n[:2] for n in gone} == {"p-", "b-", "h-"}  # their old versions
+    # The report's own, the pages it is on, and its shard's changed search files.
+    assert {n[:2] for n in new} == {"p-", "b-", "h-", "f-"}
+    assert {n[:2] for n in gone} == {"p-", "b-", "h-", "f-"}  # their old versions
     assert all(after[n] == before[n] for n in set(after) & set(before))  # the rest not rewritten
     assert len(new) < len(before) / 3
     # An entry lost: the build makes what it held again, and equals a fresh build.

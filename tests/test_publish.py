@@ -645,6 +645,7 @@ def test_a_folder_already_holding_the_site_is_left_as_it_is(tmp_path: Path, fixt
 
 
 def _site_with(files: dict[str, bytes], **changes: bytes | None) -> dict[str, bytes]:
+
     out = dict(files)
     for name, data in changes.items():
         if data is None:
@@ -652,6 +653,31 @@ def _site_with(files: dict[str, bytes], **changes: bytes | None) -> dict[str, by
         else:
             out[name.replace("__", "/")] = data
     return out
+
+
+def test_an_unchanged_file_is_linked_from_the_last_output_not_written(
+    tmp_path: Path, fixture_files
+):
+    out = tmp_path / "site"
+    write_site_atomically(fixture_files, out)
+    kept, edited, touched = (
+        "reports/2013-07-first/index.html",
+        "reports/2022-01-visit/index.html",
+        "index.html",
+    )
+    before = {name: (out / name).stat().st_ino for name in (kept, edited, touched)}
+    # A file changed by hand in the last output, its size and fixed time kept, is not taken up.
+    data = (out / touched).read_bytes()
+    (out / touched).write_bytes(data.replace(b"<main", b"<MAIN", 1))
+    os.utime(out / touched, (publish._EPOCH, publish._EPOCH))
+    newer = _site_with(fixture_files, **{edited.replace("/", "__"): b"<p>edited</p>"})
+    write_site_atomically(newer, out)
+    assert tree(out) == {**newer, MARKER: (out / MARKER).read_bytes()}
+    assert (out / kept).stat().st_ino == before[kept]  # the very file: linked
+    assert (out / kept).stat().st_nlink == 1  # the old output's name for it is gone
+    assert (out / edited).stat().st_ino != before[edited]
+    assert (out / touched).read_bytes() == data
+    assert oct((out / kept).stat().st_mode) == oct(0o100644)
 
 
 def _replaced_in_place_three_times(out: Path, fixture_files: dict[str, bytes]) -> None:

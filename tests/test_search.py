@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -99,11 +100,15 @@ def _files(root: Path) -> dict[str, bytes]:
 def _sources(site, edit: str = ""):
     sources = [search.source_of(view, site) for view in site.reports]
     if edit:
-        sources = [
-            (*s[:4], s[4].replace("regular", "regular, and recorded"), s[5]) if s[0] == edit else s
-            for s in sources
-        ]
+        sources = [(*s[:5], _edited(s[5]), s[6]) if s[0] == edit else s for s in sources]
     return sources
+
+
+def _edited(blocks):
+    return tuple(
+        dataclasses.replace(b, text=b.text.replace("regular", "regular, and recorded"))
+        for b in blocks
+    )
 
 
 def test_an_edit_changes_the_key_of_its_own_shard_only():

@@ -10,9 +10,10 @@ from urllib.parse import unquote, urlsplit
 from builder.diagnostics import Diagnostics
 from builder.parse.records import Where
 from builder.render.scan import _Links, scan, share_strings  # noqa: F401 - theirs too
-from builder.sitefiles import stored
+from builder.sitefiles import Packed, stored
 
 if TYPE_CHECKING:
+    from builder.memo import PageScan
     from builder.model.site import SourceLink
 
 
@@ -22,7 +23,7 @@ def check_links(
     sources: dict[str, str],
     diagnostics: Diagnostics,
     strict: bool,
-    cache: dict[str, tuple[Any, _Links]] | None = None,
+    cache: dict[str, tuple[bytes | Packed, PageScan]] | None = None,
     texts: dict[str, str] | None = None,
     source_links: Sequence[SourceLink] = (),
     kept: dict[str, Any] | None = None,
@@ -35,7 +36,7 @@ def check_links(
     `kept` (the last check's results), neither is it checked again while no page came, went or
     changed its ids.
     """
-    pages: dict[str, _Links] = {}
+    pages: dict[str, PageScan] = {}
     for name in files:
         if name.endswith(".html"):
             held = stored(files, name)  # compared as held: a packed page is unpacked only to scan
@@ -60,7 +61,7 @@ def check_links(
     # A page's problems depend on its links and on every page's path and ids: while those are
     # the same, a page whose scan is the very one of the last build has the same problems.
     world = (base_path, frozenset(files), frozenset(from_content))
-    last: dict[str, tuple[_Links, tuple[Any, ...]]] = {}
+    last: dict[str, tuple[PageScan, tuple[Any, ...]]] = {}
     if kept is not None and kept.get("") == world:
         last = kept["pages"]
         for name, links in pages.items():
@@ -68,7 +69,7 @@ def check_links(
             if was is None or (was[0] is not links and was[0].ids != links.ids):
                 last = {}  # an id came or went: any page may link to it
                 break
-    now: dict[str, tuple[_Links, tuple[Any, ...]]] = {}
+    now: dict[str, tuple[PageScan, tuple[Any, ...]]] = {}
     # A link not relative to its page resolves alike on every page: resolve it once.
     resolved: dict[str | tuple[str, str], str] = {}
     for name, parser in sorted(pages.items()):
@@ -124,7 +125,7 @@ def _locate(link: str, page_source: str, texts: dict[str, str]) -> tuple[str, in
 
 
 def _resolve(
-    link: str, page: str, base_path: str, files: Mapping[str, bytes], pages: dict[str, _Links]
+    link: str, page: str, base_path: str, files: Mapping[str, bytes], pages: dict[str, PageScan]
 ) -> str:
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith("mailto:"):

@@ -533,6 +533,7 @@ def _views(
                 next=own[index + 1] if index + 1 < len(own) else "",
                 unmentioned=tuple(sorted(unmentioned)),
                 body_key=part.body_key,
+                outline=part.result.outline,
                 inferred=frozenset(inferred),
             )
         )

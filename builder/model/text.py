@@ -18,6 +18,7 @@ from markdown.util import AMP_SUBSTITUTE, AtomicString
 from builder.diagnostics import Diagnostics
 from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Target
 from builder.model.blocks import Block
+from builder.model.outline import EMPTY, BodyOutline, outline_of
 from builder.model.paragraphs import NUMBERED, ParagraphAnchors
 from builder.parse.records import Content, Where
 from builder.urlpolicy import check_url, url_message
@@ -42,6 +43,7 @@ class RenderedText:
     problems: tuple[AnchorProblem, ...]
     duplicate_numbers: tuple[tuple[str, int], ...]  # (number, line within the body)
     refused_links: tuple[RefusedLink, ...] = ()
+    outline: BodyOutline = EMPTY  # its headings and blocks, read once for the stages after
 
 
 class _LinkPolicy(Treeprocessor):
@@ -175,6 +177,7 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
         tuple(anchors.problems),
         tuple(_duplicate_numbers(body)),
         _located(policy.refused, body),
+        outline_of(html),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.model.derive import Standing
+from builder.model.outline import EMPTY, BodyOutline
 from builder.parse.records import (
     Event,
     Framework,
@@ -63,6 +64,7 @@ class ReportView:
     # tracked recommendation id -> how this report's status is known: "inferred" where every
     # passage that gives it is the editors' inference; absent where it is stated
     inferred: frozenset[str] = frozenset()
+    outline: BodyOutline = EMPTY  # `body_html` as read once: its headings and blocks
 
     @property
     def own(self) -> tuple[Passage, ...]:

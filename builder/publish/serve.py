@@ -45,6 +45,7 @@ from tornado.netutil import bind_sockets
 from builder.diagnostics import Diagnostics, shown_lines, summary
 from builder.load.load import Project, display_path
 from builder.pipeline import Cache, build
+from builder.publish.hooks import Hooks
 from builder.sitefiles import SiteFiles, stored
 
 POLL_MS = 25  # how long saves must be quiet before a build; the fallback's polling interval
@@ -67,9 +68,12 @@ class Preview:
     cache: Cache = field(default_factory=Cache)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""  # --base-url: preview under the sub-path the site will be published at
+    # What the builds ask of the preview (`PreviewHooks`): the memo holds these very hooks.
+    hooks: Hooks = field(default_factory=Hooks)
 
     def __post_init__(self) -> None:
-        self.cache.search_later = self.swap_search
+        self.hooks.search_later = self.swap_search
+        self.cache.preview = self.hooks
 
     def swap_search(self, index: dict[str, bytes]) -> None:
         """Serve a search index made in the background since the last build."""
@@ -352,7 +356,7 @@ class Reloader:
         self.quiet_ticks = 0
         self.retry: Any = None  # the settle timer of a failed build, while one waits
         self.retry_paths: set[str] = set()
-        preview.cache.show_first = self._show_first
+        preview.hooks.show_first = self._show_first
 
     def _show_first(self, pages: dict[str, bytes]) -> None:
         """From the build's thread: the pages of the reports just saved are served and browsers

@@ -33,6 +33,7 @@ from builder.views.pages import (
     BodyPart,
     HistorySummary,
     Page,
+    ReportBody,
     ReportHeader,
     ReportPageView,
     plan_pages,
@@ -40,8 +41,9 @@ from builder.views.pages import (
 )
 
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
-# page's key and the chunk sent to a worker name each by its hash, serialised once.
-SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings)
+# page's key and the chunk sent to a worker name each by its hash, serialised once. A report's
+# body is named by its own key, so a page's key never hashes the body's bytes.
+SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody)
 
 
 class TemplateProblem(Exception):

@@ -26,6 +26,7 @@ import hashlib
 import importlib.metadata
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from builder.diagnostics import Diagnostics
 from builder.incremental.codec import key_of
 from builder.memo import Memo
 from builder.model.organisations import names_of
+from builder.model.outline import BLOCKS, TextBlock
 from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.urls import Urls
@@ -54,8 +56,6 @@ SHARDS_FILE = "shards.json"  # in the first bundle: the folders of the others, f
 LOOKUP_FILE = "lookup.json"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SIGNATURE = b"pagefind_dcd"
-VOID = {"br", "img", "hr", "wbr", "input"}
-BLOCKS = {"p", "li", "blockquote", "dd", "td", "th"}  # headings stay out: they only name sections
 # Report text and notes (as HTML) per shard, on average. Pagefind's memory grows with the words it
 # holds: at 1,000 synthetic reports (8 shards) each process peaks at about 130 MB.
 SHARD_BYTES = 6_000_000
@@ -136,50 +136,6 @@ class Record:
         )
 
 
-class _Blocks(HTMLParser):
-    """Collect the text of each block with an id (a paragraph, a list item) in a report body."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str, str]] = []  # (block id, paragraph number, text)
-        self._stack: list[str] = []  # open tags of the current block
-        self._id = ""
-        self._number = ""
-        self._text: list[str] = []
-        self._skip_at = 0  # depth of a paragraph-number link or self-link, whose text is not words
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if not self._id:
-            if tag in BLOCKS and a.get("id"):
-                self._id, self._number, self._text, self._stack = a["id"] or "", "", [], [tag]
-            return
-        if tag in VOID:
-            return
-        self._stack.append(tag)
-        if not self._skip_at and tag == "a" and a.get("class") in ("pnum", "selflink"):
-            if a.get("class") == "pnum":
-                self._number = (a.get("aria-label") or "").removeprefix("Paragraph ").strip()
-            self._skip_at = len(self._stack)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._id or tag not in self._stack:
-            return
-        while self._stack.pop() != tag:
-            pass
-        if len(self._stack) < self._skip_at:
-            self._skip_at = 0
-        if not self._stack:
-            text = " ".join("".join(self._text).split())
-            if text:
-                self.blocks.append((self._id, self._number, text))
-            self._id = ""
-
-    def handle_data(self, data: str) -> None:
-        if self._id and not self._skip_at:
-            self._text.append(data)
-
-
 class _Words(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -193,15 +149,6 @@ class _Words(HTMLParser):
             self.words.append(" ")  # so that the last word of one paragraph and the next stay apart
 
 
-@lru_cache(maxsize=256)
-def _blocks_of(body_html: str) -> tuple[tuple[str, str, str], ...]:
-    """(block id, paragraph number, text) of each anchored block; kept, as the preview asks often."""
-    parser = _Blocks()
-    parser.feed(body_html)
-    parser.close()
-    return tuple(parser.blocks)
-
-
 def _text(html: str) -> str:
     """The words of an HTML fragment, without its tags."""
     parser = _Words()
@@ -211,12 +158,14 @@ def _text(html: str) -> str:
 
 
 # What a report's record is made from, as plain values: its key is cheap to compute, and the record
-# itself (which means parsing the report's HTML) is made only when its shard must be indexed again.
-# (id, title, date, kind, body HTML, ((block id, number, quote, note HTML, themes, tracked), ...),
+# itself is made only when its shard must be indexed again. The body's blocks are those the model
+# read from its HTML once (`BodyOutline`): search never parses a body itself.
+# (id, title, date, kind, size of the body's HTML, its blocks,
+#  ((block id, number, quote, note HTML, themes, tracked), ...),
 #  whose: (its organisations in words, their names, their regions), empty on a site of one)
 Passages = tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]
 Whose = tuple[str, tuple[str, ...], tuple[str, ...]]
-Source = tuple[str, str, str, str, str, Passages, Whose]
+Source = tuple[str, str, str, str, int, tuple[TextBlock, ...], Passages, Whose]
 NOBODY: Whose = ("", (), ())
 
 
@@ -257,20 +206,21 @@ def source_of(view: ReportView, site: Site) -> Source:
             tuple(o.brief_name for o in found),
             tuple(dict.fromkeys(o.region for o in found if o.region)),
         )
-    return (report.id, report.title, report.date.iso, kind, view.body_html, passages, whose)
+    body = (len(view.body_html), view.outline.blocks)
+    return (report.id, report.title, report.date.iso, kind, *body, passages, whose)
 
 
 def record_of(source: Source, urls: Urls) -> Record:
     """The search record of one report."""
-    report, title, date, kind, body_html, passages, (names, organisations, regions) = source
+    report, title, date, kind, _, body_blocks, passages, (names, organisations, regions) = source
     title = f"{title}, {names}" if names else title
     year = date[:4]
     block_themes: dict[str, set[str]] = {}
     for block_id, _, _, _, themes, _ in passages:
         block_themes.setdefault(block_id, set()).update(themes)
     blocks = [
-        Block(block_id, "paragraph", number, text, tuple(sorted(block_themes.get(block_id, ()))))
-        for block_id, number, text in _blocks_of(body_html)
+        Block(b.id, "paragraph", b.number, b.text, tuple(sorted(block_themes.get(b.id, ()))))
+        for b in body_blocks
     ]
     for block_id, number, quote, note_html, themes, recommendation in passages:
         note = _text(note_html) if note_html else ""
@@ -320,7 +270,7 @@ class Shard:
 
 
 def _size(source: Source) -> int:
-    return len(source[4]) + sum(len(p[3]) for p in source[5])
+    return source[4] + sum(len(p[3]) for p in source[6])
 
 
 def shard_count(sizes: Iterable[int], limit: int) -> int:
@@ -434,7 +384,8 @@ def lookup(items: Iterable[Record]) -> bytes:
     `reports`: `[url, date, title, {paragraph number: anchor}]` of each report; `words`: each word
     of the text and notes (lower case) with how often it occurs, most frequent first.
     """
-    reports, counts = [], {}  # type: ignore[var-annotated]
+    reports: list[list[Any]] = []
+    counts: Counter[str] = Counter()
     for item in items:
         numbers = {}
         for b in item.blocks:
@@ -442,8 +393,7 @@ def lookup(items: Iterable[Record]) -> bytes:
                 numbers[b.number] = b.id
         reports.append([item.url, item.date, item.title, numbers])
         for b in item.blocks:
-            for word in WORD.findall(b.text.lower()):
-                counts[word] = counts.get(word, 0) + 1
+            counts.update(WORD.findall(b.text.lower()))  # counted in C
     words = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     data = {"reports": reports, "words": words}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -719,7 +669,7 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
     if memo.search is not None and memo.search[0] == key:
         return SearchJob(key, ready=memo.search[1])
     known = known_shards(memo, urls)
-    if memo.search_later is not None and memo.search is not None:
+    if memo.preview.search_later is not None and memo.search is not None:
         memo.search_wanted = key
         memo.search_worker = memo.search_worker or ThreadPoolExecutor(1)
         memo.search_worker.submit(
@@ -758,6 +708,7 @@ def _search_in_background(
         files = search_files(shards, language, urls, known)
     except SearchUnavailable:
         return  # the next build in the foreground reports it
-    if memo.search_wanted == key and memo.search_later is not None:
+    hand = memo.preview.search_later
+    if memo.search_wanted == key and hand is not None:
         memo.search = (key, files)
-        memo.search_later(files)
+        hand(files)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import html as htmllib
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from markupsafe import Markup
 
 from builder.incremental.codec import key_of
 from builder.model.organisations import region_id
+from builder.model.outline import BodyOutline, Heading
 from builder.model.site import Site
 from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
 from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
@@ -35,8 +35,6 @@ from builder.views.overview import distribution_chart
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_HEADING_TEXT = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
-_TAG = re.compile(r"<[^>]+>")
 _MARK_KEY = re.compile(r'data-annotation="([^"]+)"')
 _TEXT_LEVEL = 3  # the report's top headings sit under the page's "The report" (an h2)
 
@@ -801,8 +799,7 @@ class _Planner:
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             self.headers[r.id].headline,
-            view.body_key or key_of(view.body_html),
-            view.body_html,
+            ReportBody(view.body_key or key_of(view.body_html), view.body_html, view.outline),
             view.passages,
             tuple(tracked),
             unmentioned,
@@ -985,6 +982,21 @@ class _Planner:
 
 
 @dataclass(frozen=True)
+class ReportBody:
+    """A report's body as its page shows it: its HTML, and its outline as the model read it.
+    Pages name it by `key` (a content hash of the text and targets it was made from), so a
+    page's key never hashes the body's bytes."""
+
+    key: str
+    html: str
+    outline: BodyOutline
+
+    @property
+    def shared_name(self) -> str:
+        return f"body-{self.key}"
+
+
+@dataclass(frozen=True)
 class ReportPageInputs:
     """Everything a report's page shows, gathered from the site: the page's view is a pure
     function of this record (`view`), so an edit elsewhere that leaves it equal leaves the page."""
@@ -994,8 +1006,7 @@ class ReportPageInputs:
     framework_title: str
     judgements: tuple[Judgement, ...]
     headline: Judgement | None
-    body_key: str  # the hash of the text and targets the body's HTML was made from
-    body_html: str  # left out of the record's bytes: `body_key` stands for it there
+    body: ReportBody
     passages: tuple[Passage, ...]
     tracked: tuple[TrackedRow, ...]
     unmentioned: tuple[UnmentionedRow, ...]
@@ -1009,11 +1020,6 @@ class ReportPageInputs:
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
     organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
     scope_titles: tuple[tuple[str, str], ...] = ()  # its framework's scopes: (id, title)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # The record is serialised only to be hashed as the page's key: its body's HTML (most
-        # of its bytes) is named by `body_key` instead.
-        return {n: v for n, v in vars(self).items() if n != "body_html"}
 
     def view(self) -> ReportPageView:
         rec_titles = dict(self.rec_titles)
@@ -1068,13 +1074,13 @@ def _body_and_contents(
     Headings move down under the page's own, empty table headers become cells, each
     highlighted passage points to its note, and the notes of one block form one group.
     """
-    text = inputs.body_html
-    levels = [int(m.group(2)) for m in _HEADING.finditer(text) if not m.group(1)]
-    shift = _TEXT_LEVEL - min(levels) if levels else 0
+    outline = inputs.body.outline  # the body as the model read it: never parsed again here
+    text = inputs.body.html
+    shift = _TEXT_LEVEL - outline.top_level if outline.top_level else 0
     if shift:
         text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
     text = _headless_tables(text).replace("<th></th>", "<td></td>")
-    contents = _contents(text)
+    contents = _contents(outline.headings, shift)
     passages = {p.key: p for p in inputs.passages}
     pieces = _ASIDE.split(text)
     groups: list[tuple[str, list[Passage]]] = []  # a run of HTML, then the notes after it
@@ -1243,16 +1249,16 @@ def _point_to_notes(part: BodyPart, targets: dict[str, str], numbers: dict[str, 
     return replace(part, html=_MARK_KEY.sub(point, part.html))
 
 
-def _contents(text: str) -> tuple[ContentsEntry, ...]:
-    """The report's headings as a nested list, from the heading tags of its HTML."""
+def _contents(headings: tuple[Heading, ...], shift: int) -> tuple[ContentsEntry, ...]:
+    """The report's headings as a nested list, each at its level on the page (moved by `shift`)."""
     Node = tuple[str, str, list[Any]]  # (id, title, children)
     root: list[Node] = []
     stack: list[tuple[int, list[Node]]] = [(0, root)]
-    for m in _HEADING_TEXT.finditer(text):
-        level = int(m.group(1))
+    for heading in headings:
+        level = min(heading.level + shift, 6)
         while stack[-1][0] >= level:
             stack.pop()
-        node: Node = (m.group(2), htmllib.unescape(_TAG.sub("", m.group(3))).strip(), [])
+        node: Node = (heading.id, heading.title, [])
         stack[-1][1].append(node)
         stack.append((level, node[2]))
 
