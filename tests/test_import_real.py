@@ -376,3 +376,13 @@ def test_a_file_too_slow_to_read_gives_up_without_a_timer_too(where, monkeypatch
     assert not outcome.text
     # Within the time, the same file is read, and no interruption is left pending.
     assert import_one(str(REAL / name), name, None, None, "", 60).text
+
+
+@pytest.mark.parametrize("name", ["sif-2015-hull-p1-39.pdf", "sif-2015-wiltshire-p1.pdf"])
+def test_no_heading_is_more_than_one_level_below_the_one_before(name):
+    # Hull 2015: the cover's authority name is the largest type, the body's sections the next
+    # but one size: read as sizes alone, '##' was followed by '####' (axe: heading-order).
+    _, body = imported(name)
+    levels = [len(m.group(1)) for m in re.finditer(r"(?m)^(#{2,6}) ", body)]
+    assert levels and levels[0] == 2
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels

@@ -680,7 +680,8 @@ def _same_style(a: Line, b: Line, body_size: float) -> bool:
 
 
 def _heading_levels(blocks: list[Block]) -> None:
-    """Number heading levels by type size, largest '##'; a cover title's size does not count."""
+    """Number heading levels by type size, largest '##'; a cover title's size does not count, and
+    no heading is more than one level below the heading before it."""
     headings = [b for b in blocks if b.kind == "heading"]
     uses = Counter(b.size for b in headings)
     title = next(iter(headings), None)
@@ -688,8 +689,12 @@ def _heading_levels(blocks: list[Block]) -> None:
         {b.size for b in headings if not (b is title and uses[b.size] == 1 and b.page == 1)},
         reverse=True,
     )
+    previous = 1  # the page's title; the report's own headings start at '##'
     for block in headings:
-        block.level = min(2 + sizes.index(block.size), 4) if block.size in sizes else 2
+        level = min(2 + sizes.index(block.size), 4) if block.size in sizes else 2
+        # A heading is at most one level below the one before it: a size used only on the
+        # cover must not leave the body's first headings a level short (h2, then h4).
+        block.level = previous = min(level, previous + 1)
 
 
 def _edges(pages: list[Page]) -> dict[tuple[int, int], tuple[float, float]]:
