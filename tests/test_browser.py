@@ -140,3 +140,11 @@ def test_the_organisations_section_reads_without_javascript(browser, national_si
     assert page.locator("table.compare tbody tr").count() == 3
     assert page.locator("svg.distribution-chart").first.is_visible()
     context.close()
+
+
+def test_the_side_by_side_table_scrolls_within_its_box(page, national_site_url):
+    # A national site's table has a column per year: at 1280 px it ran 2,445 px past the page.
+    page.goto(f"{national_site_url}/organisations/overview/")
+    box = page.locator("table.compare").evaluate_handle("t => t.parentElement")
+    assert box.evaluate("b => getComputedStyle(b).overflowX") == "auto"
+    assert box.evaluate("b => b.getAttribute('tabindex')") == "0"  # reachable by keyboard
