@@ -290,6 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-"))
     env_path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
+    # The tools `pip install -e .[bench]` installs live beside this Python, on PATH or not.
+    here = str(Path(sys.executable).parent)
+    os.environ["PATH"] = here + os.pathsep + os.environ.get("PATH", "")
+    # Installed from a wheel, the builder's modules come with their bytecode, as Pelican's do in
+    # site-packages; a checkout (under PYTHONDONTWRITEBYTECODE) would compile them from source in
+    # every process of every build. Compile them once, as pip does when it installs the wheel.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "builder")], check=True)
     print(f"{platform.machine()}, {os.cpu_count()} cores; {_versions()}")
     print("| reports | cold | warm | one edit | Pelican | Hugo | cold/Pelican | warm/Hugo |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -63,6 +63,10 @@ def _record_fields(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]]:
     return known
 
 
+# The values written as they are: JSON's own strings, numbers, booleans and null.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 class Encoder:
     """Turns values into JSON-ready data; instances of `shared` types become references to their
     digest (given by `name_shared`), so a record many values hold is written once."""
@@ -78,19 +82,26 @@ class Encoder:
 
     def encode(self, value: Any) -> JSON:  # noqa: C901 - one branch per kind of value, in one place
         kind = type(value)
-        if kind is str or kind is int or kind is bool or value is None:
+        if kind in _PLAIN:
             return value
+        # Most items of a tuple or a record are strings and numbers: they are taken as they are
+        # here rather than in a call each (a site's pages hold millions of them).
+        encode = self.encode
         if kind is tuple:
-            return [_TUPLE, *map(self.encode, value)]
+            return [_TUPLE, *[v if type(v) in _PLAIN else encode(v) for v in value]]
         if kind in self.shared and self.name_shared is not None:
             digest = self.name_shared(value)
             self.named.add(digest)
             return [_SHARED, digest]
         record = _FIELDS.get(kind)
         if record is not None:
-            return [_RECORD, record[0], *map(self.encode, record[1](value))]
+            return [
+                _RECORD,
+                record[0],
+                *[v if type(v) in _PLAIN else encode(v) for v in record[1](value)],
+            ]
         if kind is list:
-            return [_LIST, *map(self.encode, value)]
+            return [_LIST, *[v if type(v) in _PLAIN else encode(v) for v in value]]
         if kind is dict:
             out: list[JSON] = [_DICT]
             for key, item in value.items():

@@ -57,8 +57,11 @@ LOOKUP_FILE = "lookup.json"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SIGNATURE = b"pagefind_dcd"
 # Report text and notes (as HTML) per shard, on average. Pagefind's memory grows with the words it
-# holds: at 1,000 synthetic reports (8 shards) each process peaks at about 130 MB.
-SHARD_BYTES = 6_000_000
+# holds, and its time too: about 20 ms a synthetic report, so a one-report edit, which indexes its
+# report's shard again, waits for a shard of at most about 45 reports (0.1 s at 100 reports, 4
+# shards, where one shard of 100 took 0.8 s). At 1,000 synthetic reports there are 32 shards; a
+# first search merges each (a few small files apiece).
+SHARD_BYTES = 2_000_000
 PARALLEL = 2  # Pagefind processes at once: the machine's cores are shared with the rendering
 MARK = "¶"  # a heading's text: Pagefind needs some to make a sub-result, and this is not a word
 
