@@ -138,6 +138,9 @@ class Memo:
     # records pages share (by id, with the record): an unchanged report keeps both.
     kept_model: ModelMemo | None = None  # made when first asked for, as `model`
     shared: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    charts: dict[str, Any] = field(default_factory=dict)  # the last build's, by what each is of
+    # The keys of the content records the data files are made from, by the records' identity.
+    data_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)
     data_rows: dict[Any, Any] = field(
         default_factory=dict
     )  # each passage's lines in the data files

@@ -27,6 +27,7 @@ from builder.render.feeds import organisation_feeds, structured_contexts, xml_en
 from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
+from builder.views.chart import ChartMemo
 from builder.views.organisations import SECTION_ASSETS
 from builder.views.pages import (
     AsideView,
@@ -337,7 +338,9 @@ def render_site(
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
-    for page in plan_pages(site, urls, templates.path, data_names(site.groups.several)):
+    charts = ChartMemo(memo.charts if memo.handed_on else None)
+    names = data_names(site.groups.several)
+    for page in plan_pages(site, urls, templates.path, names, charts):
         # The page's key: the hash of its view, or of the record its view is made from.
         blob, named = renderer.shared.serialise(page)
         keys[page.output] = key = hash_of(blob)
@@ -348,18 +351,22 @@ def render_site(
                 page = page.made()
                 blob, named = renderer.shared.serialise(page)
             renderer.add(page, blob, named)
+    # Content records an edit left alone are the same objects as the last build's: each is keyed
+    # once, not encoded again on every edit (a site's every organisation and recommendation).
+    known = _KnownKeys(memo.data_keys if memo.handed_on else None)
+    content = site.content
     data_key = key_of_each(  # the data files are made meanwhile
         [
-            site.content.settings,
-            site.content.frameworks,
-            site.content.themes,
-            site.content.recommendations,
-            site.content.events,
-            site.content.organisations,
+            known.key(content.settings, key_of),
+            [known.key(f, key_of) for f in content.frameworks],
+            [known.key(t, key_of) for t in content.themes],
+            [known.key(r, key_of) for r in content.recommendations],
+            [known.key(e, key_of) for e in content.events],
+            [known.key(o, key_of) for o in content.organisations],
         ],
         (
             (
-                _header_fields(v.report),
+                known.key(v.report, _header_key),
                 [renderer.shared.digest(p) for p in v.passages],  # most already made for pages
                 v.statuses,
                 v.headline,
@@ -367,6 +374,7 @@ def render_site(
             for v in site.reports
         ),
     )
+    memo.data_keys = known.now if memo.handed_on else {}
     if memo.data is None or memo.data[0] != data_key:
         # Packed as each is made: JSON and CSV shrink even more than HTML.
         rows = memo.data_rows if memo.handed_on else None
@@ -375,6 +383,7 @@ def render_site(
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
     memo.shared = renderer.shared.known  # this build's records only: memory stays flat
+    memo.charts = charts.now if memo.handed_on else {}
     files = SiteFiles()
     kept: dict[str, tuple[str, Packed]] = {}
     for output, key in keys.items():
@@ -542,6 +551,27 @@ class _Renderer:
             except TemplateProblem:
                 continue
         return out
+
+
+class _KnownKeys:
+    """The keys of immutable records by their identity, carried from one build to the next: a
+    record an edit left alone is the same object, and its key is not computed again. Each entry
+    holds its record, so no other object can take its id while the entry lasts."""
+
+    def __init__(self, last: dict[int, tuple[Any, str]] | None) -> None:
+        self.last = last or {}
+        self.now: dict[int, tuple[Any, str]] = {}
+
+    def key(self, record: Any, key: Callable[[Any], str]) -> str:
+        found = self.now.get(id(record)) or self.last.get(id(record))
+        if found is None or found[0] is not record:
+            found = (record, key(record))
+        self.now[id(record)] = found
+        return found[1]
+
+
+def _header_key(report: Report) -> str:
+    return key_of(_header_fields(report))
 
 
 def _header_fields(report: Report) -> tuple[Any, ...]:

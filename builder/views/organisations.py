@@ -18,8 +18,6 @@ from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.parse.records import Grade, Organisation, Settings
 from builder.parse.records import Judgement as JudgementRecord
-from builder.urls import Urls
-from builder.views.chart import Chart, grade_chart
 from builder.views.overview import Distribution, distribution_chart
 
 # The theme's assets only the organisations section uses: not published on a site of one.
@@ -39,7 +37,7 @@ class Planner(Protocol):
 
     def summary(self, rid: str) -> Any: ...
 
-    def chart_view(self, chart: Chart) -> Any: ...
+    def items_chart(self, items: list[Any]) -> Any: ...
 
     def timeline_entries(self, items: list[Any]) -> tuple[Any, ...]: ...
 
@@ -243,8 +241,7 @@ def organisation_page(
 ) -> OrganisationPageView:
     ids = site.places.get(o.id, ())
     items = index.timeline.get(o.id, [])
-    own = dataclasses.replace(site, timeline=items)
-    chart = p.chart_view(grade_chart(own, Urls(site.settings.base_path)))
+    chart = p.items_chart(items)
     rids = index.recommendations.get(o.id, [])
     open_ = [rid for rid in rids if site.histories[rid].standing.is_open]
     counts = index.themes.get(o.id, {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.urls import Urls
-from builder.views.chart import Chart, grade_chart, marker_path
+from builder.views.chart import Chart, ChartMemo, grade_chart, marker_path
 from builder.views.dictionary import dictionary
 from builder.views.organisations import organisation_pages
 from builder.views.overview import distribution_chart
@@ -453,10 +454,12 @@ def plan_pages(
     urls: Urls,
     template_path: Callable[[str], str],
     data_names: tuple[str, ...],
+    charts: ChartMemo | None = None,
 ) -> Iterator[Page]:
     """Every HTML page of the site, each with the view its template shows, one at a time in the
-    order they are written (so rendering can start while the rest are planned)."""
-    p = _Planner(site, urls)
+    order they are written (so rendering can start while the rest are planned). `charts` keeps
+    the charts drawn, for the next build to reuse those its edit left unchanged."""
+    p = _Planner(site, urls, charts)
     p.settings = settings = _settings(site)
 
     def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
@@ -574,8 +577,9 @@ class _Planner:
     """Builds the views, deriving each shared piece once, when a view first needs it: the pages of
     one report need a few headers and neighbours, not every recommendation's summary."""
 
-    def __init__(self, site: Site, urls: Urls) -> None:
+    def __init__(self, site: Site, urls: Urls, charts: ChartMemo | None = None) -> None:
         self.site, self.urls = site, urls
+        self.charts = charts if charts is not None else ChartMemo()
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
         self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
@@ -711,6 +715,34 @@ class _Planner:
 
     def chart(self) -> ChartView:
         return self.chart_view(grade_chart(self.site, self.urls))
+
+    @functools.cached_property
+    def frameworks_key(self) -> str:
+        return key_of(sorted(self.site.frameworks.items()))
+
+    def items_chart(self, items: list[TimelineItem]) -> ChartView:
+        """The chart of these timeline items (one organisation's), drawn again only when what it
+        is drawn from changed since the last build: the items' dates, kinds and judgements, the
+        frameworks and the base path its links start with."""
+        # The key is of plain values and records of them, whose `repr` shows every field: a
+        # memo in this process only needs no canonical encoding (`key_of` costs twice as much,
+        # and every organisation's chart is keyed on every edit).
+        drawn_from = (
+            self.frameworks_key,
+            self.site.settings.base_path,
+            tuple(
+                (i.id, i.title, i.framework, i.position, i.date_label, i.judgements)
+                + (i.report is not None,)
+                for i in items
+            ),
+        )
+        key = hashlib.blake2b(repr(drawn_from).encode(), digest_size=20).hexdigest()
+
+        def draw() -> ChartView:
+            own = dataclasses.replace(self.site, timeline=items)
+            return self.chart_view(grade_chart(own, Urls(self.site.settings.base_path)))
+
+        return self.charts.get(key, draw)
 
     def chart_view(self, chart: Chart) -> ChartView:
         panels = tuple(
