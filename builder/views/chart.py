@@ -405,4 +405,4 @@ class ChartMemo:
             if found is None:
                 found = make()
             self.now[key] = found
-        return found  # type: ignore[no-any-return]
+        return found
