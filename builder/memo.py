@@ -138,9 +138,13 @@ class Memo:
     # records pages share (by id, with the record): an unchanged report keeps both.
     kept_model: ModelMemo | None = None  # made when first asked for, as `model`
     shared: dict[int, tuple[Any, str]] = field(default_factory=dict)
-    charts: dict[str, Any] = field(default_factory=dict)  # the last build's, by what each is of
+    kept_views: Any = None  # the views the page planner kept (`builder.views.kept.Kept`)
     # The keys of the content records the data files are made from, by the records' identity.
     data_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    # Each report's citation files, by its record's identity; the feeds, sitemap and robots.txt
+    # with a key of what their templates were given.
+    cites: dict[int, tuple[Any, str, Any]] = field(default_factory=dict)
+    xml_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     data_rows: dict[Any, Any] = field(
         default_factory=dict
     )  # each passage's lines in the data files

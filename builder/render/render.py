@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from collections.abc import Callable, Collection
@@ -21,13 +22,13 @@ from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
-from builder.render.cite import cite_files
+from builder.render.cite import report_cite_files
 from builder.render.data import data_files, data_names
 from builder.render.feeds import organisation_feeds, structured_contexts, xml_environment
 from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
-from builder.views.chart import ChartMemo
+from builder.views.kept import Kept
 from builder.views.organisations import SECTION_ASSETS
 from builder.views.pages import (
     AsideView,
@@ -44,7 +45,7 @@ from builder.views.pages import (
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
 # page's key and the chunk sent to a worker name each by its hash, serialised once. A report's
 # body is named by its own key, so a page's key never hashes the body's bytes.
-SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody)
+SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody, Report)
 
 
 class TemplateProblem(Exception):
@@ -338,9 +339,9 @@ def render_site(
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
-    charts = ChartMemo(memo.charts if memo.handed_on else None)
+    views_kept = Kept(memo.kept_views if memo.handed_on else None)
     names = data_names(site.groups.several)
-    for page in plan_pages(site, urls, templates.path, names, charts):
+    for page in plan_pages(site, urls, templates.path, names, views_kept):
         # The page's key: the hash of its view, or of the record its view is made from.
         blob, named = renderer.shared.serialise(page)
         keys[page.output] = key = hash_of(blob)
@@ -383,7 +384,7 @@ def render_site(
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
     memo.shared = renderer.shared.known  # this build's records only: memory stays flat
-    memo.charts = charts.now if memo.handed_on else {}
+    memo.kept_views = views_kept if memo.handed_on else None
     files = SiteFiles()
     kept: dict[str, tuple[str, Packed]] = {}
     for output, key in keys.items():
@@ -404,22 +405,57 @@ def render_site(
         if name in SECTION_ASSETS and not site.groups.several:
             continue  # the organisations section's own script: a site of one has no use for it
         files[urls.output_file("asset", name)] = blob
-    for name, blob in cite_files(site, urls):
-        files[name] = blob
-    xml = xml_environment(templates)
+    # A report's citation files are made again only when its record or the addresses changed.
+    last_cites = memo.cites if memo.handed_on else {}
+    cites: dict[int, tuple[Any, str, list[tuple[str, bytes]]]] = {}
+    language = site.settings.language
+    for view in site.reports:
+        report = view.report
+        found = last_cites.get(id(report))
+        if found is None or found[0] is not report or found[1] != env_key + language:
+            found = (report, env_key + language, report_cite_files(report, urls, language))
+        cites[id(report)] = found
+        files.update(found[2])
+    memo.cites = cites if memo.handed_on else {}
+    xml = _XmlFiles(xml_environment(templates), env_key, diagnostics, memo)
     for name, context in structured_contexts(site, urls, sorted(files)).items():
         try:
-            files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
+            files[name] = xml.render(name, name, context)
         except TemplateProblem:
             pass
     # An organisation's feed is made from the site feed's template: if that failed, it has said so.
     made_feed = urls.output_file("feed") in files
     for name, context in organisation_feeds(site, urls) if made_feed else ():
         try:
-            files[name] = render_template(xml, "feed.xml", diagnostics, **context).encode("utf-8")
+            files[name] = xml.render(name, "feed.xml", context)
         except TemplateProblem:
             break  # said once, not once per organisation
+    memo.xml_files = xml.now if memo.handed_on else {}
     return files, sources_of
+
+
+class _XmlFiles:
+    """The feeds, sitemap and robots.txt, each rendered again only when what its template is
+    given changed since the last build in this process (on a site of 150 organisations, an
+    edit changes one or two of 150 feeds). Their values are plain strings and records of them,
+    whose `repr` shows every field."""
+
+    def __init__(
+        self, env: jinja2.Environment, env_key: str, diagnostics: Diagnostics, memo: Memo
+    ) -> None:
+        self.env, self.env_key, self.diagnostics = env, env_key, diagnostics
+        self.last = memo.xml_files if memo.handed_on else {}
+        self.now: dict[str, tuple[str, bytes]] = {}
+
+    def render(self, output: str, template: str, context: dict[str, Any]) -> bytes:
+        made_from = repr((self.env_key, template, sorted(context.items())))
+        key = hashlib.blake2b(made_from.encode(), digest_size=20).hexdigest()
+        found = self.last.get(output)
+        if found is None or found[0] != key:
+            text = render_template(self.env, template, self.diagnostics, **context)
+            found = (key, text.encode("utf-8"))
+        self.now[output] = found
+        return found[1]
 
 
 def _environment(

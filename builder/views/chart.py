@@ -14,10 +14,9 @@ shrinks below 12 px.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html import escape
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -26,8 +25,6 @@ from builder.urls import Urls
 if TYPE_CHECKING:
     from builder.model.site import Site
     from builder.model.views import TimelineItem
-
-T = TypeVar("T")
 
 WIDTH = 760
 LEFT, RIGHT, TOP = 96, 300, 16  # the grade words at the left, the lines' labels at the right
@@ -387,22 +384,3 @@ def _summary(title: str, series: list[Series]) -> str:
         )
         parts.append(f"{s.title}: {steps}.")
     return f"{title}. " + " ".join(parts)
-
-
-class ChartMemo:
-    """Charts by a key of what each is drawn from, carried from one build to the next in a
-    process: an edit redraws only the charts whose items it changed (one organisation's of a
-    site's many), and a chart no longer drawn is forgotten with the build before."""
-
-    def __init__(self, last: dict[str, Any] | None = None) -> None:
-        self.last = last or {}
-        self.now: dict[str, Any] = {}
-
-    def get(self, key: str, make: Callable[[], T]) -> T:
-        found = self.now.get(key)
-        if found is None:
-            found = self.last.get(key)
-            if found is None:
-                found = make()
-            self.now[key] = found
-        return found

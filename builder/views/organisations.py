@@ -18,7 +18,7 @@ from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.parse.records import Grade, Organisation, Settings
 from builder.parse.records import Judgement as JudgementRecord
-from builder.views.overview import Distribution, distribution_chart
+from builder.views.overview import Distribution
 
 # The theme's assets only the organisations section uses: not published on a site of one.
 SECTION_ASSETS = frozenset({"organisations.js", "organisations.css"})
@@ -30,6 +30,10 @@ class Planner(Protocol):
     """What the organisation pages read from the page planner (builder/views/pages.py)."""
 
     settings: Settings
+
+    @property
+    def distribution(self) -> tuple[tuple[Distribution, ...], Distribution | None, tuple[int, ...]]:
+        """Each judgement's grades per year, the latest grades and the years: made once."""
 
     def header(self, report_id: str) -> Any: ...
 
@@ -269,7 +273,7 @@ def organisation_page(
 def overview(site: Site, p: Planner) -> OverviewView:
     """Grades across the organisations: by judgement and year, the latest, and side by side."""
     views = {v.report.id: v for v in site.reports}
-    distributions, latest, years = distribution_chart(site)
+    distributions, latest, years = p.distribution
     compare = []
     for o in sorted(site.groups.organisations.values(), key=lambda o: o.name.casefold()):
         cells = []

@@ -29,10 +29,11 @@ from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.urls import Urls
-from builder.views.chart import Chart, ChartMemo, grade_chart, marker_path
+from builder.views.chart import Chart, grade_chart, marker_path
 from builder.views.dictionary import dictionary
+from builder.views.kept import Kept
 from builder.views.organisations import organisation_pages
-from builder.views.overview import distribution_chart
+from builder.views.overview import Distribution, distribution_chart
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -454,12 +455,12 @@ def plan_pages(
     urls: Urls,
     template_path: Callable[[str], str],
     data_names: tuple[str, ...],
-    charts: ChartMemo | None = None,
+    kept: Kept | None = None,
 ) -> Iterator[Page]:
     """Every HTML page of the site, each with the view its template shows, one at a time in the
-    order they are written (so rendering can start while the rest are planned). `charts` keeps
-    the charts drawn, for the next build to reuse those its edit left unchanged."""
-    p = _Planner(site, urls, charts)
+    order they are written (so rendering can start while the rest are planned). `kept` keeps
+    views made from what an edit leaves unchanged, for the next build (`Kept`)."""
+    p = _Planner(site, urls, kept)
     p.settings = settings = _settings(site)
 
     def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
@@ -535,7 +536,7 @@ NEWEST = 12
 def _national_home(site: Site, p: _Planner) -> HomeView:
     """The home page of a site of several organisations: the organisations' latest grades and
     the newest reports; each organisation's own history is on its page."""
-    _, latest, _ = distribution_chart(site)
+    _, latest, _ = p.distribution
     newest = tuple(reversed(p.report_list[-NEWEST:]))
     return HomeView(
         p.settings,
@@ -577,9 +578,9 @@ class _Planner:
     """Builds the views, deriving each shared piece once, when a view first needs it: the pages of
     one report need a few headers and neighbours, not every recommendation's summary."""
 
-    def __init__(self, site: Site, urls: Urls, charts: ChartMemo | None = None) -> None:
+    def __init__(self, site: Site, urls: Urls, kept: Kept | None = None) -> None:
         self.site, self.urls = site, urls
-        self.charts = charts if charts is not None else ChartMemo()
+        self.kept = kept if kept is not None else Kept()
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
         self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
@@ -717,6 +718,11 @@ class _Planner:
         return self.chart_view(grade_chart(self.site, self.urls))
 
     @functools.cached_property
+    def distribution(self) -> tuple[tuple[Distribution, ...], Distribution | None, tuple[int, ...]]:
+        """The national grade distributions: the home page's and the overview's, made once."""
+        return distribution_chart(self.site)
+
+    @functools.cached_property
     def frameworks_key(self) -> str:
         return key_of(sorted(self.site.frameworks.items()))
 
@@ -742,7 +748,7 @@ class _Planner:
             own = dataclasses.replace(self.site, timeline=items)
             return self.chart_view(grade_chart(own, Urls(self.site.settings.base_path)))
 
-        return self.charts.get(key, draw)
+        return self.kept.get(key, draw)
 
     def chart_view(self, chart: Chart) -> ChartView:
         panels = tuple(
@@ -827,7 +833,7 @@ class _Planner:
         return ReportPageInputs(
             self.settings,
             # The page shows the header; its text comes in `body`, its annotations in the asides.
-            dataclasses.replace(r, body="", annotations=(), recommendations=()),
+            self.kept.of("header", r, _without_text),
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             self.headers[r.id].headline,
@@ -1079,6 +1085,10 @@ class ReportPageInputs:
             self.organisations,
             _own_groups(own, self.scope_titles),
         )
+
+
+def _without_text(report: ReportRecord) -> ReportRecord:
+    return dataclasses.replace(report, body="", annotations=(), recommendations=())
 
 
 def _own_groups(
