@@ -33,6 +33,7 @@ from builder.views.organisations import SECTION_ASSETS
 from builder.views.pages import (
     AsideView,
     BodyPart,
+    ChartView,
     HistorySummary,
     Page,
     ReportBody,
@@ -44,8 +45,10 @@ from builder.views.pages import (
 
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
 # page's key and the chunk sent to a worker name each by its hash, serialised once. A report's
-# body is named by its own key, so a page's key never hashes the body's bytes.
-SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody, Report)
+# body is named by its own key, so a page's key never hashes the body's bytes. A report page's
+# header record and an organisation's chart are kept from build to build while what they are
+# made from is unchanged (`Kept`): named by the digest known for them, they are not encoded again.
+SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody, Report, ChartView)
 
 
 class TemplateProblem(Exception):
