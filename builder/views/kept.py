@@ -37,3 +37,12 @@ class Kept:
             found = (record, make(record))
         self._now[key] = found
         return found[1]
+
+    def same(self, key: str, value: T) -> T:
+        """The last build's value under this key when it equals `value` (a record of plain values,
+        compared field by field): the page memo knows its digest by its identity. Else `value`."""
+        last = self._last.get(key)
+        if last is not None and type(last) is type(value) and last == value:
+            value = last
+        self._now[key] = value
+        return value

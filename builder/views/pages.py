@@ -583,7 +583,10 @@ class _Planner:
         self.kept = kept if kept is not None else Kept()
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
-        self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
+        # A header equal to the last build's is that very record: its digest is known.
+        self.headers = _Made(
+            lambda rid: self.kept.same(f"header {rid}", self._header(self.views[rid])), self.views
+        )
         self.standing = {rid: h.standing for rid, h in site.histories.items()}
         self.events = {e.id: e for e in site.content.events}
         self.summaries = _Made(self._summary, site.histories)
