@@ -684,7 +684,16 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
     settings = site.settings
     urls = Urls(settings.base_path, settings.url)
     sources = [source_of(view, site) for view in site.reports]
-    keys = (source_key(s, v.body_key) for s, v in zip(sources, site.reports, strict=True))
+    # A source equal to the last build's keeps its key: comparing is cheaper than encoding.
+    last = memo.search_keys if memo.handed_on else {}
+    kept: dict[str, tuple[Source, str]] = {}
+    for source, view in zip(sources, site.reports, strict=True):
+        found = last.get(source[0])
+        if found is None or found[0] != source:
+            found = (source, source_key(source, view.body_key))
+        kept[source[0]] = found
+    memo.search_keys = kept if memo.handed_on else {}
+    keys = [kept[source[0]][1] for source in sources]
     shards = plan_shards(sources, settings.language, settings.base_path, shard_bytes, keys)
     key = tuple((shard.folder, shard.key) for shard in shards)
     if memo.search is not None and memo.search[0] == key:
