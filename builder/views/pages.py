@@ -581,6 +581,7 @@ class _Planner:
     def __init__(self, site: Site, urls: Urls, kept: Kept | None = None) -> None:
         self.site, self.urls = site, urls
         self.kept = kept if kept is not None else Kept()
+        self._entries: dict[int, TimelineEntry] = {}  # by timeline item, this build's
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
         # A header equal to the last build's is that very record: its digest is known.
@@ -773,9 +774,15 @@ class _Planner:
         return self.timeline_entries(self.site.timeline)
 
     def timeline_entries(self, items: list[TimelineItem]) -> tuple[TimelineEntry, ...]:
-        site = self.site
+        """The entries of these items; each item's is made once a build, for the site's timeline
+        and its organisation's page alike (the site holds the items while the build lasts)."""
+        site, made = self.site, self._entries
         out = []
         for item in items:
+            entry = made.get(id(item))
+            if entry is not None:
+                out.append(entry)
+                continue
             framework = site.frameworks.get(item.framework)
             out.append(
                 TimelineEntry(
@@ -793,6 +800,7 @@ class _Planner:
                     self._whose(item),
                 )
             )
+            made[id(item)] = out[-1]
         return tuple(out)
 
     @functools.cached_property
