@@ -138,6 +138,13 @@ class Memo:
     # records pages share (by id, with the record): an unchanged report keeps both.
     kept_model: ModelMemo | None = None  # made when first asked for, as `model`
     shared: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    kept_views: Any = None  # the views the page planner kept (`builder.views.kept.Kept`)
+    # The keys of the content records the data files are made from, by the records' identity.
+    data_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    # Each report's citation files, by its record's identity; the feeds, sitemap and robots.txt
+    # with a key of what their templates were given.
+    cites: dict[int, tuple[Any, str, Any]] = field(default_factory=dict)
+    xml_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     data_rows: dict[Any, Any] = field(
         default_factory=dict
     )  # each passage's lines in the data files
@@ -146,6 +153,7 @@ class Memo:
     handed_on: bool = True
     base_path: str = "/"  # the last good build's, for the preview server
     search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
+    search_keys: dict[str, Any] = field(default_factory=dict)  # each report's source and its key
     # The preview's side (`PreviewHooks`, which the preview owns and sets); a build calls only
     # what is set. The search index made in the background: its worker, and the index wanted.
     preview: PreviewHooks = field(default_factory=Hooks)

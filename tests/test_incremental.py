@@ -8,10 +8,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, THEME, fixture_project
 
+import builder.render.render as render_module
+import builder.views.organisations as organisations_module
+import builder.views.pages as pages_module
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project, display_path, read_sources
 from builder.memo import Memo, ModelMemo
@@ -360,3 +364,129 @@ def test_an_unchanged_report_keeps_its_very_view_and_histories_are_patched(fixtu
         r for r in changed.histories if changed.histories[r].standing is after.histories[r].standing
     ]
     assert "private-fostering" in kept_standings and "supervision" not in kept_standings
+
+
+# ---- A site of several organisations ------------------------------------------------------------
+
+NATIONAL = ROOT / "tests" / "fixtures" / "national" / "content"
+
+
+@pytest.fixture
+def national_copy(tmp_path: Path) -> Path:
+    """A writable copy of the three-organisation fixture's content folder."""
+    target = tmp_path / "content"
+    shutil.copytree(NATIONAL, target)
+    return target
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, name: str, *modules: object) -> list[Any]:
+    """Replace `name` in each module with a wrapper that records its first argument per call."""
+    calls: list[Any] = []
+    for module in modules:
+        made = getattr(module, name, None)
+        if made is None:
+            continue
+
+        def wrapper(*args: Any, made: Any = made, **kwargs: Any) -> Any:
+            calls.append(args[0])
+            return made(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def test_national_text_edit_rerenders_only_that_report(national_copy: Path):
+    memo = Memo()
+    cached_build(national_copy, memo)
+    edit(
+        national_copy / "reports" / "2019-03-beta.md",
+        "| a service that does not |",
+        "| a service that does not meet it |",
+    )
+    files = cached_build(national_copy, memo)
+    assert memo.rendered == ["reports/2019-03-beta/index.html"]
+    assert files == fresh_build(national_copy)
+
+
+def test_national_grade_edit_redraws_only_its_organisations_chart(
+    national_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    memo = Memo()
+    before = cached_build(national_copy, memo)
+    drawn = counting(monkeypatch, "grade_chart", pages_module, organisations_module)
+    cached_build(national_copy, memo)
+    assert drawn == []  # nothing changed: every organisation's chart is kept
+    edit(
+        national_copy / "reports" / "2019-03-beta.md",
+        "{area: Leadership, grade: good}",
+        "{area: Leadership, grade: inadequate}",
+    )
+    files = cached_build(national_copy, memo)
+    assert [[i.id for i in site.timeline] for site in drawn] == [
+        ["2019-03-beta", "2022-03-joint-visit"]
+    ]
+    rendered = set(memo.rendered)
+    assert {"reports/2019-03-beta/index.html", "organisations/beta/index.html"} <= rendered
+    assert not rendered & {"organisations/alpha/index.html", "organisations/gamma/index.html"}
+    assert changed(before, files) <= rendered
+    assert files == fresh_build(national_copy)
+
+
+def test_national_edit_remakes_only_that_reports_citations_and_feeds(
+    national_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    memo = Memo()
+    cached_build(national_copy, memo)
+    cited = counting(monkeypatch, "report_cite_files", render_module)
+    fed = counting(monkeypatch, "render_template", render_module)
+    cached_build(national_copy, memo)
+    assert cited == []
+    assert fed == []  # no feed, sitemap or robots.txt made again
+    edit(
+        national_copy / "reports" / "2019-03-beta.md",
+        "title: Inspection of children's services",
+        "title: Inspection of Beta's children's services",
+    )
+    files = cached_build(national_copy, memo)
+    assert [r.id for r in cited] == ["2019-03-beta"]
+    assert "Beta's children" in files["reports/2019-03-beta/cite.bib"].decode()
+    # The site's feed and beta's are made again; alpha's and gamma's are kept.
+    feeds = [n for n, blob in files.items() if n.endswith(".xml") and b"Beta&#39;s" in blob]
+    assert "feed.xml" in feeds and "organisations/beta/feed.xml" in feeds
+    assert files == fresh_build(national_copy)
+
+
+NATIONAL_EDITS = [
+    (
+        "report text",
+        "reports/2019-03-beta.md",
+        "when all areas required improvement.",
+        "when all areas were found to require improvement.",
+    ),
+    (
+        "grade",
+        "reports/2019-03-beta.md",
+        "{area: Leadership, grade: good}",
+        "{area: Leadership, grade: inadequate}",
+    ),
+    ("report header", "reports/2019-06-second.md", "title: Inspection of", "title: A look at"),
+    ("organisation", "organisations.yml", "short_name: Gamma", "short_name: Gamma CC"),
+    ("base path", "site.yml", "base_path: /", "base_path: /national/"),
+]
+
+
+@pytest.mark.parametrize("edits", [NATIONAL_EDITS], ids=["each edit in turn"])
+def test_national_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path, edits):
+    """On a site of several organisations too, the memoised build equals a fresh build in a new
+    process after every edit in turn."""
+    root = tmp_path / "site"
+    shutil.copytree(NATIONAL, root / "content")
+    project = Project(root / "content", THEME / "templates", THEME / "assets", tmp_path / "out")
+    memo = Memo()
+    memo_build(project, memo)
+    for i, (what, file, old, new) in enumerate(edits):
+        edit(root / "content" / file, old, new)
+        files = memo_build(project, memo)
+        fresh = fresh_build_in_new_process(project, tmp_path / f"fresh-{i}")
+        assert sorted(files) == sorted(fresh), what
+        assert [n for n in files if files[n] != fresh[n]] == [], what

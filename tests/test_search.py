@@ -459,3 +459,21 @@ def test_without_javascript_the_search_page_explains_and_links(browser, sub_path
         page.locator("#search-fallback").get_by_role("link", name="themes").click()
         assert page.url == f"{base}/history/themes/"
     context.close()
+
+
+def test_a_memoised_build_keys_an_edited_reports_shard_anew(fixture_copy: Path):
+    """The memo keeps each report's source key while its source is equal; an edit to its text
+    (its body's blocks) makes a new key, so its shard is indexed again."""
+    from builder.memo import Memo
+
+    memo = Memo()
+    project = fixture_project(Path("/nonexistent"), fixture_copy)
+    assert build(project, Diagnostics(), write=False, cache=memo) is not None
+    assert memo.search is not None
+    first = memo.search[0]
+    assert build(project, Diagnostics(), write=False, cache=memo) is not None
+    assert memo.search[0] == first
+    report = fixture_copy / "reports" / "2013-07-first.md"
+    report.write_text(report.read_text().replace("3. The council should", "3. The council must"))
+    assert build(project, Diagnostics(), write=False, cache=memo) is not None
+    assert memo.search[0] != first

@@ -81,10 +81,16 @@ def cite_files(site: Site, urls: Urls) -> Iterator[tuple[str, bytes]]:
     """Each report's citation files, by output path: beside its page."""
     language = site.settings.language
     for view in site.reports:
-        report = view.report
-        folder = urls.path("report", report.id)
-        yield folder + "cite.ris", ris(report, urls, language).encode("utf-8")
-        yield folder + "cite.bib", bibtex(report, urls, language).encode("utf-8")
+        yield from report_cite_files(view.report, urls, language)
+
+
+def report_cite_files(report: Report, urls: Urls, language: str) -> list[tuple[str, bytes]]:
+    """One report's citation files, by output path."""
+    folder = urls.path("report", report.id)
+    return [
+        (folder + "cite.ris", ris(report, urls, language).encode("utf-8")),
+        (folder + "cite.bib", bibtex(report, urls, language).encode("utf-8")),
+    ]
 
 
 def _address(urls: Urls, report: Report) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from collections.abc import Callable, Collection
@@ -21,16 +22,18 @@ from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
-from builder.render.cite import cite_files
+from builder.render.cite import report_cite_files
 from builder.render.data import data_files, data_names
 from builder.render.feeds import organisation_feeds, structured_contexts, xml_environment
 from builder.render.scan import scan, share_strings
 from builder.sitefiles import Packed, SiteFiles
 from builder.urls import Urls
+from builder.views.kept import Kept
 from builder.views.organisations import SECTION_ASSETS
 from builder.views.pages import (
     AsideView,
     BodyPart,
+    ChartView,
     HistorySummary,
     Page,
     ReportBody,
@@ -42,8 +45,10 @@ from builder.views.pages import (
 
 # Passages, report headers, recommendation summaries and settings: many pages show each, so a
 # page's key and the chunk sent to a worker name each by its hash, serialised once. A report's
-# body is named by its own key, so a page's key never hashes the body's bytes.
-SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody)
+# body is named by its own key, so a page's key never hashes the body's bytes. A report page's
+# header record and an organisation's chart are kept from build to build while what they are
+# made from is unchanged (`Kept`): named by the digest known for them, they are not encoded again.
+SHARED_RECORDS = (Passage, ReportHeader, HistorySummary, Settings, ReportBody, Report, ChartView)
 
 
 class TemplateProblem(Exception):
@@ -337,7 +342,9 @@ def render_site(
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
-    for page in plan_pages(site, urls, templates.path, data_names(site.groups.several)):
+    views_kept = Kept(memo.kept_views if memo.handed_on else None)
+    names = data_names(site.groups.several)
+    for page in plan_pages(site, urls, templates.path, names, views_kept):
         # The page's key: the hash of its view, or of the record its view is made from.
         blob, named = renderer.shared.serialise(page)
         keys[page.output] = key = hash_of(blob)
@@ -348,18 +355,22 @@ def render_site(
                 page = page.made()
                 blob, named = renderer.shared.serialise(page)
             renderer.add(page, blob, named)
+    # Content records an edit left alone are the same objects as the last build's: each is keyed
+    # once, not encoded again on every edit (a site's every organisation and recommendation).
+    known = _KnownKeys(memo.data_keys if memo.handed_on else None)
+    content = site.content
     data_key = key_of_each(  # the data files are made meanwhile
         [
-            site.content.settings,
-            site.content.frameworks,
-            site.content.themes,
-            site.content.recommendations,
-            site.content.events,
-            site.content.organisations,
+            known.key(content.settings, key_of),
+            [known.key(f, key_of) for f in content.frameworks],
+            [known.key(t, key_of) for t in content.themes],
+            [known.key(r, key_of) for r in content.recommendations],
+            [known.key(e, key_of) for e in content.events],
+            [known.key(o, key_of) for o in content.organisations],
         ],
         (
             (
-                _header_fields(v.report),
+                known.key(v.report, _header_key),
                 [renderer.shared.digest(p) for p in v.passages],  # most already made for pages
                 v.statuses,
                 v.headline,
@@ -367,6 +378,7 @@ def render_site(
             for v in site.reports
         ),
     )
+    memo.data_keys = known.now if memo.handed_on else {}
     if memo.data is None or memo.data[0] != data_key:
         # Packed as each is made: JSON and CSV shrink even more than HTML.
         rows = memo.data_rows if memo.handed_on else None
@@ -375,6 +387,7 @@ def render_site(
     data = memo.data[1]
     made = renderer.finish(diagnostics, memo.links)
     memo.shared = renderer.shared.known  # this build's records only: memory stays flat
+    memo.kept_views = views_kept if memo.handed_on else None
     files = SiteFiles()
     kept: dict[str, tuple[str, Packed]] = {}
     for output, key in keys.items():
@@ -395,22 +408,57 @@ def render_site(
         if name in SECTION_ASSETS and not site.groups.several:
             continue  # the organisations section's own script: a site of one has no use for it
         files[urls.output_file("asset", name)] = blob
-    for name, blob in cite_files(site, urls):
-        files[name] = blob
-    xml = xml_environment(templates)
+    # A report's citation files are made again only when its record or the addresses changed.
+    last_cites = memo.cites if memo.handed_on else {}
+    cites: dict[int, tuple[Any, str, list[tuple[str, bytes]]]] = {}
+    language = site.settings.language
+    for view in site.reports:
+        report = view.report
+        found = last_cites.get(id(report))
+        if found is None or found[0] is not report or found[1] != env_key + language:
+            found = (report, env_key + language, report_cite_files(report, urls, language))
+        cites[id(report)] = found
+        files.update(found[2])
+    memo.cites = cites if memo.handed_on else {}
+    xml = _XmlFiles(xml_environment(templates), env_key, diagnostics, memo)
     for name, context in structured_contexts(site, urls, sorted(files)).items():
         try:
-            files[name] = render_template(xml, name, diagnostics, **context).encode("utf-8")
+            files[name] = xml.render(name, name, context)
         except TemplateProblem:
             pass
     # An organisation's feed is made from the site feed's template: if that failed, it has said so.
     made_feed = urls.output_file("feed") in files
     for name, context in organisation_feeds(site, urls) if made_feed else ():
         try:
-            files[name] = render_template(xml, "feed.xml", diagnostics, **context).encode("utf-8")
+            files[name] = xml.render(name, "feed.xml", context)
         except TemplateProblem:
             break  # said once, not once per organisation
+    memo.xml_files = xml.now if memo.handed_on else {}
     return files, sources_of
+
+
+class _XmlFiles:
+    """The feeds, sitemap and robots.txt, each rendered again only when what its template is
+    given changed since the last build in this process (on a site of 150 organisations, an
+    edit changes one or two of 150 feeds). Their values are plain strings and records of them,
+    whose `repr` shows every field."""
+
+    def __init__(
+        self, env: jinja2.Environment, env_key: str, diagnostics: Diagnostics, memo: Memo
+    ) -> None:
+        self.env, self.env_key, self.diagnostics = env, env_key, diagnostics
+        self.last = memo.xml_files if memo.handed_on else {}
+        self.now: dict[str, tuple[str, bytes]] = {}
+
+    def render(self, output: str, template: str, context: dict[str, Any]) -> bytes:
+        made_from = repr((self.env_key, template, sorted(context.items())))
+        key = hashlib.blake2b(made_from.encode(), digest_size=20).hexdigest()
+        found = self.last.get(output)
+        if found is None or found[0] != key:
+            text = render_template(self.env, template, self.diagnostics, **context)
+            found = (key, text.encode("utf-8"))
+        self.now[output] = found
+        return found[1]
 
 
 def _environment(
@@ -542,6 +590,27 @@ class _Renderer:
             except TemplateProblem:
                 continue
         return out
+
+
+class _KnownKeys:
+    """The keys of immutable records by their identity, carried from one build to the next: a
+    record an edit left alone is the same object, and its key is not computed again. Each entry
+    holds its record, so no other object can take its id while the entry lasts."""
+
+    def __init__(self, last: dict[int, tuple[Any, str]] | None) -> None:
+        self.last = last or {}
+        self.now: dict[int, tuple[Any, str]] = {}
+
+    def key(self, record: Any, key: Callable[[Any], str]) -> str:
+        found = self.now.get(id(record)) or self.last.get(id(record))
+        if found is None or found[0] is not record:
+            found = (record, key(record))
+        self.now[id(record)] = found
+        return found[1]
+
+
+def _header_key(report: Report) -> str:
+    return key_of(_header_fields(report))
 
 
 def _header_fields(report: Report) -> tuple[Any, ...]:

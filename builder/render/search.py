@@ -293,21 +293,41 @@ def shard_of(report: str, count: int) -> int:
     return int.from_bytes(digest, "big") % count
 
 
+def source_key(source: Source, body_key: str = "") -> str:
+    """A content hash of a report's search source. Its body's blocks are read from its HTML, so
+    the key of the text and targets that HTML was made from (`body_key`) stands for them: the
+    report's whole text is not encoded again to be hashed on every build."""
+    if not body_key:
+        return key_of(source)
+    return key_of(*source[:5], ("body", body_key), *source[6:])
+
+
 def plan_shards(
-    sources: Iterable[Source], language: str, base_path: str, limit: int | None = None
+    sources: Iterable[Source],
+    language: str,
+    base_path: str,
+    limit: int | None = None,
+    keys: Iterable[str] | None = None,
 ) -> tuple[Shard, ...]:
-    """The shards of a site's reports, each with the key of what its bundle is made from."""
+    """The shards of a site's reports, each with the key of what its bundle is made from.
+
+    `keys` are the sources' own keys (`source_key`), in their order, when the caller has them."""
     sources = tuple(sources)
+    own = tuple(keys) if keys is not None else tuple(source_key(s) for s in sources)
     count = shard_count((_size(s) for s in sources), limit or SHARD_BYTES)
     groups: list[list[Source]] = [[] for _ in range(count)]
-    for source in sources:
-        groups[shard_of(source[0], count)].append(source)
+    group_keys: list[list[str]] = [[] for _ in range(count)]
+    for source, key in zip(sources, own, strict=True):
+        number = shard_of(source[0], count)
+        groups[number].append(source)
+        group_keys[number].append(key)
     # Shards no report hashes to are left out; the first of the others holds Pagefind's script.
     numbers = [number for number, group in enumerate(groups) if group] or [0]
+    version = _pagefind_version()
     return tuple(
         Shard(
             number,
-            key_of(_pagefind_version(), language, base_path, count, number, i == 0, groups[number]),
+            key_of(version, language, base_path, count, number, i == 0, group_keys[number]),
             tuple(groups[number]),
             first=i == 0,
         )
@@ -666,8 +686,18 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
     """
     settings = site.settings
     urls = Urls(settings.base_path, settings.url)
-    sources = (source_of(view, site) for view in site.reports)
-    shards = plan_shards(sources, settings.language, settings.base_path, shard_bytes)
+    sources = [source_of(view, site) for view in site.reports]
+    # A source equal to the last build's keeps its key: comparing is cheaper than encoding.
+    last = memo.search_keys if memo.handed_on else {}
+    kept: dict[str, tuple[Source, str]] = {}
+    for source, view in zip(sources, site.reports, strict=True):
+        found = last.get(source[0])
+        if found is None or found[0] != source:
+            found = (source, source_key(source, view.body_key))
+        kept[source[0]] = found
+    memo.search_keys = kept if memo.handed_on else {}
+    keys = [kept[source[0]][1] for source in sources]
+    shards = plan_shards(sources, settings.language, settings.base_path, shard_bytes, keys)
     key = tuple((shard.folder, shard.key) for shard in shards)
     if memo.search is not None and memo.search[0] == key:
         return SearchJob(key, ready=memo.search[1])

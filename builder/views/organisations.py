@@ -18,9 +18,7 @@ from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.parse.records import Grade, Organisation, Settings
 from builder.parse.records import Judgement as JudgementRecord
-from builder.urls import Urls
-from builder.views.chart import Chart, grade_chart
-from builder.views.overview import Distribution, distribution_chart
+from builder.views.overview import Distribution
 
 # The theme's assets only the organisations section uses: not published on a site of one.
 SECTION_ASSETS = frozenset({"organisations.js", "organisations.css"})
@@ -33,13 +31,17 @@ class Planner(Protocol):
 
     settings: Settings
 
+    @property
+    def distribution(self) -> tuple[tuple[Distribution, ...], Distribution | None, tuple[int, ...]]:
+        """Each judgement's grades per year, the latest grades and the years: made once."""
+
     def header(self, report_id: str) -> Any: ...
 
     def judgements(self, framework_id: str, judgements: tuple[JudgementRecord, ...]) -> Any: ...
 
     def summary(self, rid: str) -> Any: ...
 
-    def chart_view(self, chart: Chart) -> Any: ...
+    def items_chart(self, items: list[Any]) -> Any: ...
 
     def timeline_entries(self, items: list[Any]) -> tuple[Any, ...]: ...
 
@@ -243,8 +245,7 @@ def organisation_page(
 ) -> OrganisationPageView:
     ids = site.places.get(o.id, ())
     items = index.timeline.get(o.id, [])
-    own = dataclasses.replace(site, timeline=items)
-    chart = p.chart_view(grade_chart(own, Urls(site.settings.base_path)))
+    chart = p.items_chart(items)
     rids = index.recommendations.get(o.id, [])
     open_ = [rid for rid in rids if site.histories[rid].standing.is_open]
     counts = index.themes.get(o.id, {})
@@ -272,7 +273,7 @@ def organisation_page(
 def overview(site: Site, p: Planner) -> OverviewView:
     """Grades across the organisations: by judgement and year, the latest, and side by side."""
     views = {v.report.id: v for v in site.reports}
-    distributions, latest, years = distribution_chart(site)
+    distributions, latest, years = p.distribution
     compare = []
     for o in sorted(site.groups.organisations.values(), key=lambda o: o.name.casefold()):
         cells = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -30,8 +31,9 @@ from builder.parse.records import TrackedRecommendation as RecRecord
 from builder.urls import Urls
 from builder.views.chart import Chart, grade_chart, marker_path
 from builder.views.dictionary import dictionary
+from builder.views.kept import Kept
 from builder.views.organisations import organisation_pages
-from builder.views.overview import distribution_chart
+from builder.views.overview import Distribution, distribution_chart
 
 _ASIDE = re.compile(r"<!--aside:([^>]*?)-->")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -453,10 +455,12 @@ def plan_pages(
     urls: Urls,
     template_path: Callable[[str], str],
     data_names: tuple[str, ...],
+    kept: Kept | None = None,
 ) -> Iterator[Page]:
     """Every HTML page of the site, each with the view its template shows, one at a time in the
-    order they are written (so rendering can start while the rest are planned)."""
-    p = _Planner(site, urls)
+    order they are written (so rendering can start while the rest are planned). `kept` keeps
+    views made from what an edit leaves unchanged, for the next build (`Kept`)."""
+    p = _Planner(site, urls, kept)
     p.settings = settings = _settings(site)
 
     def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
@@ -532,7 +536,7 @@ NEWEST = 12
 def _national_home(site: Site, p: _Planner) -> HomeView:
     """The home page of a site of several organisations: the organisations' latest grades and
     the newest reports; each organisation's own history is on its page."""
-    _, latest, _ = distribution_chart(site)
+    _, latest, _ = p.distribution
     newest = tuple(reversed(p.report_list[-NEWEST:]))
     return HomeView(
         p.settings,
@@ -574,11 +578,16 @@ class _Planner:
     """Builds the views, deriving each shared piece once, when a view first needs it: the pages of
     one report need a few headers and neighbours, not every recommendation's summary."""
 
-    def __init__(self, site: Site, urls: Urls) -> None:
+    def __init__(self, site: Site, urls: Urls, kept: Kept | None = None) -> None:
         self.site, self.urls = site, urls
+        self.kept = kept if kept is not None else Kept()
+        self._entries: dict[int, TimelineEntry] = {}  # by timeline item, this build's
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
-        self.headers = _Made(lambda rid: self._header(self.views[rid]), self.views)
+        # A header equal to the last build's is that very record: its digest is known.
+        self.headers = _Made(
+            lambda rid: self.kept.same(f"header {rid}", self._header(self.views[rid])), self.views
+        )
         self.standing = {rid: h.standing for rid, h in site.histories.items()}
         self.events = {e.id: e for e in site.content.events}
         self.summaries = _Made(self._summary, site.histories)
@@ -712,6 +721,39 @@ class _Planner:
     def chart(self) -> ChartView:
         return self.chart_view(grade_chart(self.site, self.urls))
 
+    @functools.cached_property
+    def distribution(self) -> tuple[tuple[Distribution, ...], Distribution | None, tuple[int, ...]]:
+        """The national grade distributions: the home page's and the overview's, made once."""
+        return distribution_chart(self.site)
+
+    @functools.cached_property
+    def frameworks_key(self) -> str:
+        return key_of(sorted(self.site.frameworks.items()))
+
+    def items_chart(self, items: list[TimelineItem]) -> ChartView:
+        """The chart of these timeline items (one organisation's), drawn again only when what it
+        is drawn from changed since the last build: the items' dates, kinds and judgements, the
+        frameworks and the base path its links start with."""
+        # The key is of plain values and records of them, whose `repr` shows every field: a
+        # memo in this process only needs no canonical encoding (`key_of` costs twice as much,
+        # and every organisation's chart is keyed on every edit).
+        drawn_from = (
+            self.frameworks_key,
+            self.site.settings.base_path,
+            tuple(
+                (i.id, i.title, i.framework, i.position, i.date_label, i.judgements)
+                + (i.report is not None,)
+                for i in items
+            ),
+        )
+        key = hashlib.blake2b(repr(drawn_from).encode(), digest_size=20).hexdigest()
+
+        def draw() -> ChartView:
+            own = dataclasses.replace(self.site, timeline=items)
+            return self.chart_view(grade_chart(own, Urls(self.site.settings.base_path)))
+
+        return self.kept.get(key, draw)
+
     def chart_view(self, chart: Chart) -> ChartView:
         panels = tuple(
             ChartPanel(
@@ -732,9 +774,15 @@ class _Planner:
         return self.timeline_entries(self.site.timeline)
 
     def timeline_entries(self, items: list[TimelineItem]) -> tuple[TimelineEntry, ...]:
-        site = self.site
+        """The entries of these items; each item's is made once a build, for the site's timeline
+        and its organisation's page alike (the site holds the items while the build lasts)."""
+        site, made = self.site, self._entries
         out = []
         for item in items:
+            entry = made.get(id(item))
+            if entry is not None:
+                out.append(entry)
+                continue
             framework = site.frameworks.get(item.framework)
             out.append(
                 TimelineEntry(
@@ -752,6 +800,7 @@ class _Planner:
                     self._whose(item),
                 )
             )
+            made[id(item)] = out[-1]
         return tuple(out)
 
     @functools.cached_property
@@ -795,7 +844,7 @@ class _Planner:
         return ReportPageInputs(
             self.settings,
             # The page shows the header; its text comes in `body`, its annotations in the asides.
-            dataclasses.replace(r, body="", annotations=(), recommendations=()),
+            self.kept.of("header", r, _without_text),
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             self.headers[r.id].headline,
@@ -1047,6 +1096,10 @@ class ReportPageInputs:
             self.organisations,
             _own_groups(own, self.scope_titles),
         )
+
+
+def _without_text(report: ReportRecord) -> ReportRecord:
+    return dataclasses.replace(report, body="", annotations=(), recommendations=())
 
 
 def _own_groups(
