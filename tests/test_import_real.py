@@ -7,6 +7,7 @@ kinds `init` ships, as a new history would have them.
 
 from __future__ import annotations
 
+import itertools
 import re
 import resource
 import subprocess
@@ -385,4 +386,4 @@ def test_no_heading_is_more_than_one_level_below_the_one_before(name):
     _, body = imported(name)
     levels = [len(m.group(1)) for m in re.finditer(r"(?m)^(#{2,6}) ", body)]
     assert levels and levels[0] == 2
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
