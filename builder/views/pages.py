@@ -325,6 +325,11 @@ class ThemeOrganisation:
     entries: tuple[ThemeEntry, ...]  # its reports with passages on the theme, in date order
     passages: int
 
+    @property
+    def title(self) -> str:
+        """Its name, as a filter lists it."""
+        return self.name
+
 
 @dataclass(frozen=True)
 class ThemePageView:
