@@ -128,23 +128,21 @@ class OverviewView:
     reports: int
 
 
-def _latest(site: Site, ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | None:
+def _latest(ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | None:
     graded = [views[r] for r in ids if views[r].headline]
     return graded[-1] if graded else None
 
 
-def organisation_rows(site: Site, p: Planner) -> tuple[OrganisationRow, ...]:
+def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[OrganisationRow, ...]:
     """Every organisation, A to Z, with its latest grade and what is still open."""
     views = {v.report.id: v for v in site.reports}
-    open_count: dict[str, int] = {}
-    for rid, history in site.histories.items():
-        if history.standing.is_open:
-            group = site.groups.of_recommendation(rid)
-            open_count[group] = open_count.get(group, 0) + 1
     rows = []
     for o in site.groups.organisations.values():
         ids = site.places.get(o.id, ())
-        latest = _latest(site, ids, views)
+        latest = _latest(ids, views)
+        still_open = sum(
+            1 for rid in index.recommendations.get(o.id, ()) if site.histories[rid].standing.is_open
+        )
         rows.append(
             OrganisationRow(
                 o.id,
@@ -158,7 +156,7 @@ def organisation_rows(site: Site, p: Planner) -> tuple[OrganisationRow, ...]:
                 else None,
                 p.header(ids[-1]) if ids else None,
                 len(ids),
-                open_count.get(o.id, 0),
+                still_open,
             )
         )
     return tuple(sorted(rows, key=lambda r: (r.name.casefold(), r.id)))
@@ -222,7 +220,8 @@ def organisation_pages(
     site: Site, p: Planner, page: Callable[[str, str, Any, str], Any]
 ) -> Iterator[Any]:
     """The organisations section's pages, in the order they are written."""
-    rows = organisation_rows(site, p)
+    index = _Index(site)
+    rows = organisation_rows(site, p, index)
     regions, grades = _facets(rows)
     whole = OrganisationsView(p.settings, rows, regions, grades, None, len(rows))
     yield page("organisations", "", whole, "organisations.html")
@@ -235,7 +234,6 @@ def organisation_pages(
         narrowed = dataclasses.replace(whole, rows=mine, narrowed=facet)
         yield page(facet.kind, facet.id, narrowed, "organisations.html")
     yield page("organisations_overview", "", overview(site, p), "overview.html")
-    index = _Index(site)
     for o in site.groups.organisations.values():
         yield page("organisation", o.id, organisation_page(site, p, o, index), "organisation.html")
 
