@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from builder.diagnostics import Diagnostic
     from builder.diskcache import Stored
+    from builder.load.load import Stamp
     from builder.model.site import ModelMemo
     from builder.model.text import RenderedNote, RenderedText
     from builder.parse.records import Report, Settings
@@ -120,6 +121,8 @@ class Memo:
     """
 
     parsed: dict[tuple[str, str], ParsedFile] = field(default_factory=dict)
+    # Each content file's stamp and text as last read: an unchanged file is not read again.
+    read: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
     # A body's HTML, blocks, anchors and outline; or, once written to disk early, STORED.
     bodies: dict[str, RenderedText | Stored] = field(default_factory=dict)
     # HTML and refused links by (base path, text)

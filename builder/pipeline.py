@@ -125,7 +125,9 @@ class Inputs:
 def load(run: Run) -> Inputs:
     """Read the content, the templates and the assets."""
     project, diagnostics, options = run.project, run.diagnostics, run.options
-    sources = read_sources(project.content, diagnostics)
+    sources = read_sources(
+        project.content, diagnostics, run.memo.read if run.memo.handed_on else None
+    )
     templates = read_templates(project.templates, diagnostics, project.theme)
     assets = read_assets(project.assets, project.theme, diagnostics)
     texts = {templates.path(n): t for n, t in templates.texts.items()}

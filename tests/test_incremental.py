@@ -490,3 +490,34 @@ def test_national_memo_build_equals_a_fresh_build_after_each_edit(tmp_path: Path
         fresh = fresh_build_in_new_process(project, tmp_path / f"fresh-{i}")
         assert sorted(files) == sorted(fresh), what
         assert [n for n in files if files[n] != fresh[n]] == [], what
+
+
+def test_an_unchanged_file_is_not_read_again_and_keeps_its_very_text(
+    fixture_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import builder.load.load as load_module
+
+    content = fixture_copy
+    kept: dict[str, Any] = {}
+    first = read_sources(content, Diagnostics(), kept)
+    report = next(content.glob("reports/*.md"))
+    name = f"{display_path(content)}/reports/{report.name}"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("Ofsted", "Ofsted, changed,", 1), encoding="utf-8")
+
+    read: list[Path] = []
+    reader = load_module._read_bytes
+
+    def counting(path: Path, diagnostics: Diagnostics) -> bytes | None:
+        read.append(path)
+        return reader(path, diagnostics)
+
+    monkeypatch.setattr(load_module, "_read_bytes", counting)
+    second = read_sources(content, Diagnostics(), kept)
+    assert read == [report]  # only the edited file
+    assert second.files[name] != first.files[name] and "Ofsted, changed," in second.files[name]
+    assert all(second.files[n] is first.files[n] for n in first.files if n != name)
+    assert second.files == read_sources(content, Diagnostics()).files  # what a fresh read gives
+    report.unlink()
+    third = read_sources(content, Diagnostics(), kept)
+    assert name not in third.files and name not in kept  # a deleted file is forgotten

@@ -89,41 +89,62 @@ def _walk(
     followed or read, whatever it points to. Hidden files and folders (an editor's lock and swap
     files, a Mac's `._` copies) are skipped unless `hidden` is true.
     """
-    found: list[Path] = []
-    if folder.is_symlink():  # os.walk would follow the folder itself, wherever it leads
+    return [path for path, _ in _scan(folder, diagnostics, suffixes, hidden)]
+
+
+def _scan(
+    folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...] | None, hidden: bool = False
+) -> list[tuple[Path, os.stat_result]]:
+    """`_walk`'s files, each with its own status (not its link's: links are refused), read from
+    the folder listing where the system gives it there: one system call a file, not three."""
+    found: list[tuple[Path, os.stat_result]] = []
+    if folder.is_symlink():  # a walk would follow the folder itself, wherever it leads
         _refuse_link(folder, diagnostics)
         return found
 
-    def unreadable(error: OSError) -> None:
-        where = Path(error.filename) if error.filename else folder
-        diagnostics.error(display_path(where), 0, f"cannot read folder: {error.strerror}")
-
-    for here, dirs, files in os.walk(folder, onerror=unreadable):
-        base = Path(here)
-        for name in sorted(dirs):
-            if name.startswith(".") and not hidden:
-                dirs.remove(name)
-            elif (base / name).is_symlink():
-                _refuse_link(base / name, diagnostics)
-                dirs.remove(name)
-        dirs.sort()
-        for name in sorted(files):
-            path = base / name
+    def visit(base: Path) -> None:
+        try:
+            with os.scandir(base) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            where = Path(error.filename) if error.filename else base
+            diagnostics.error(display_path(where), 0, f"cannot read folder: {error.strerror}")
+            return
+        folders = []
+        for entry in entries:
+            name, path = entry.name, base / entry.name
+            try:
+                is_folder = entry.is_dir()  # as a walk sorts them: a link to a folder is one
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if name.startswith(".") and not hidden:
+                    continue
+                if entry.is_symlink():
+                    _refuse_link(path, diagnostics)
+                else:
+                    folders.append(path)
+                continue
             if name.startswith(".#") or (name.startswith(".") and not hidden):
                 continue  # an editor's lock file (Emacs makes them as links), or hidden: not read
-            if path.is_symlink():
+            if entry.is_symlink():
                 _refuse_link(path, diagnostics)
             elif suffixes is None or path.suffix in suffixes:
                 try:
-                    regular = stat.S_ISREG(path.lstat().st_mode)
+                    status = entry.stat(follow_symlinks=False)
                 except OSError as exc:
                     diagnostics.error(display_path(path), 0, f"cannot read file: {exc.strerror}")
                     continue
-                if regular:
-                    found.append(path)
+                if stat.S_ISREG(status.st_mode):
+                    found.append((path, status))
                 else:  # a pipe or a device would block the build or never end
                     diagnostics.error(display_path(path), 0, "is not a regular file")
-    return sorted(found)
+        for path in folders:
+            visit(path)
+
+    visit(folder)
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _refuse_link(path: Path, diagnostics: Diagnostics) -> None:
@@ -167,8 +188,23 @@ def decode(data: bytes, name: str, diagnostics: Diagnostics) -> str | None:
         return None
 
 
-def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
-    """Read every YAML and Markdown file under the content folder."""
+# A file's identity and state: the same file, unchanged since it was read, has the same.
+Stamp = tuple[int, int, int, int, int]
+
+
+def _stamp(status: os.stat_result) -> Stamp:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def read_sources(
+    content: Path, diagnostics: Diagnostics, kept: dict[str, tuple[Stamp, str]] | None = None
+) -> Sources:
+    """Read every YAML and Markdown file under the content folder.
+
+    `kept` holds each file's text as the last build in this process read it, with the file's
+    stamp then: a file whose stamp is the same is not read again, and its text is the very same
+    object, so what was made from it is found again by identity. It is updated to this reading.
+    """
     files: dict[str, str] = {}
     folder = display_path(content)
     if not content.is_dir() and not content.is_symlink():
@@ -178,11 +214,20 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
             "content folder not found (hint: run from the project folder, or pass --content DIR)",
         )
         return Sources(files, folder)
+    last = kept if kept is not None else {}
+    now: dict[str, tuple[Stamp, str]] = {}
     total = 0
-    for path in _walk(content, diagnostics, (".yml", ".yaml", ".md")):
+    for path, status in _scan(content, diagnostics, (".yml", ".yaml", ".md")):
         name = f"{folder}/{path.relative_to(content).as_posix()}"  # always under the folder's name
-        data = _read_bytes(path, diagnostics)
-        total += len(data or b"")
+        stamp = _stamp(status)
+        known = last.get(name)
+        if known is not None and known[0] == stamp:
+            total += status.st_size
+            text: str | None = known[1]
+        else:
+            data = _read_bytes(path, diagnostics)
+            total += len(data or b"")
+            text = None
         if total > MAX_CONTENT_BYTES:
             diagnostics.error(
                 name,
@@ -191,10 +236,18 @@ def read_sources(content: Path, diagnostics: Diagnostics) -> Sources:
                 "all; this file passes it, and it and the files after it are not read",
             )
             break
-        text = decode(data, name, diagnostics) if data is not None else None
+        if text is None:
+            text = decode(data, name, diagnostics) if data is not None else None
+            if text is not None and len(data or b"") == status.st_size:
+                now[name] = (stamp, text)  # not written to while it was read
+        else:
+            now[name] = (stamp, text)
         if text is not None:
             files[name] = text
             _lone_carriage_return(text, name, diagnostics)
+    if kept is not None:
+        kept.clear()
+        kept.update(now)  # this build's files only: memory stays flat
     return Sources(files, folder)
 
 
