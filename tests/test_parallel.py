@@ -201,3 +201,32 @@ def test_the_disk_cache_writes_only_new_entries_and_drops_those_no_longer_used(
         db.execute("DELETE FROM entry WHERE name = ?", (next(n for n in after if n[:2] == "h-"),))
     assert run(fixture_copy, cache_root=root, jobs=1) == edited == run(fixture_copy, jobs=1)
     assert edited != cold
+
+
+def test_a_running_pool_takes_pages_from_the_first_chunk():
+    """Pages held back until hundreds wait keep every view and its bytes in memory at once (at
+    500 reports, 100 MB of a build's peak): once the pool runs, each chunk goes as it fills."""
+    from builder.render.render import _CHUNK_PAGES, _Renderer
+    from builder.views.pages import Page, PlainView
+
+    class Running(Workers):
+        def __init__(self) -> None:
+            super().__init__(2)
+            self.submitted: list[object] = []
+
+        @property
+        def started(self) -> bool:
+            return True
+
+        def submit(self, function, items):  # type: ignore[no-untyped-def]
+            self.submitted.append(items)
+            return None  # type: ignore[return-value]
+
+    workers = Running()
+    renderer = _Renderer(None, ("key", None, "/", ""), workers)  # type: ignore[arg-type]
+    for n in range(_CHUNK_PAGES):
+        page = Page(
+            "about", str(n), "about.html", f"p{n}/index.html", "about.html", PlainView(None)
+        )  # type: ignore[arg-type]
+        renderer.add(page, b"{}", set())
+    assert len(workers.submitted) == 1 and renderer.waiting == []

@@ -68,6 +68,11 @@ class Workers:
         self.min_tasks = min_tasks
         self._pool: Executor | None = None
 
+    @property
+    def started(self) -> bool:
+        """Whether the pool's processes are running already (sending them work costs no start)."""
+        return self._pool is not None
+
     def parallel(self, tasks: int) -> bool:
         """Whether this many tasks are worth the pool."""
         return self.jobs > 1 and tasks >= self.min_tasks

@@ -540,7 +540,9 @@ class _Renderer:
         self.waiting.append((page, blob, named))
         self.waiting_bytes += len(blob) + _RECORD_BYTES * len(named)
         # Starting the pool costs about a second: it pays off for hundreds of pages, not dozens.
-        if self.sent or self.workers.parallel(len(self.waiting) // 8):
+        # Once it runs (a build that parsed or rendered many reports), pages go to it from the
+        # first chunk: held back until hundreds wait, their views and bytes would all be in memory.
+        if self.sent or self.workers.started or self.workers.parallel(len(self.waiting) // 8):
             # A chunk is a few pages, or fewer when their views are large (a recommendation's
             # history at 1,000 reports is over a megabyte), so what waits stays small.
             if len(self.waiting) >= _CHUNK_PAGES or self.waiting_bytes >= _CHUNK_BYTES:
