@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 # Hosts reserved for examples: a site published with one of these has no real address.
@@ -23,6 +24,8 @@ ROUTES = {
     "organisations_overview": "organisations/overview/",
     "organisations_region": "organisations/region/{id}/",
     "organisations_grade": "organisations/grade/{id}/",
+    # Both at once: its id is the region's and the grade's, joined by "/" (`facets_id`).
+    "organisations_region_grade": "organisations/region/{region}/grade/{grade}/",
     "about": "about/",
     "data": "data/",
     "accessibility": "accessibility/",
@@ -35,6 +38,11 @@ ROUTES = {
     "search": "search/",
     "search_bundle": "pagefind/{id}",
 }
+
+
+def facets_id(*ids: str) -> str:
+    """The id of a page whose route takes several ids (`organisations_region_grade`)."""
+    return "/".join(ids)
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -71,7 +79,12 @@ class Urls:
 
     def path(self, kind: str, id: str = "") -> str:
         """The site-relative path, without the base path: `reports/2013-07-x/`."""
-        return ROUTES[kind].format(id=id)
+        route = ROUTES[kind]
+        if "{id}" in route or "{" not in route:
+            return route.format(id=id)
+        # A route of several ids takes them joined by "/", in the order it names them.
+        names = re.findall(r"\{(\w+)\}", route)
+        return route.format(**dict(zip(names, id.split("/"), strict=True)))
 
     def __call__(self, kind: str, id: str = "", anchor: str = "") -> str:
         """The URL for a page: `url_for('report', '2013-07-x', 'p14')` -> `/reports/2013-07-x/#p14`."""

@@ -135,6 +135,14 @@ def test_the_organisations_section_reads_without_javascript(browser, national_si
     page.get_by_role("link", name="North East").first.click()
     assert page.url.endswith("/organisations/region/north-east/")
     assert page.locator("table.organisations tbody tr").count() == 1
+    # Region and grade at once: from a region, a grade keeps the region, and each clears alone.
+    page.get_by_role("link", name="South West").first.click()
+    page.locator('[aria-labelledby="by-grade"]').get_by_role("link", name="Good").click()
+    assert page.url.endswith("/organisations/region/south-west/grade/good/")
+    assert page.locator("table.organisations tbody tr").count() == 1
+    page.get_by_role("link", name="Clear the region").click()
+    assert page.url.endswith("/organisations/grade/good/")
+    assert page.locator("table.organisations tbody tr").count() == 2
     page.goto(f"{national_site_url}/organisations/overview/")
     assert not page.locator("form.compare-form").is_visible()  # the script's control, hidden
     assert page.locator("table.compare tbody tr").count() == 3

@@ -35,10 +35,15 @@ def national_site():
 
 
 @pytest.fixture(scope="module")
-def national_files() -> dict[str, bytes]:
+def national_build() -> tuple[dict[str, bytes], Diagnostics]:
     files, diagnostics = build_files(national_project(Path("/nonexistent")))
     assert files is not None, [d.format() for d in diagnostics.sorted()]
-    return files
+    return files, diagnostics
+
+
+@pytest.fixture(scope="module")
+def national_files(national_build) -> dict[str, bytes]:
+    return national_build[0]
 
 
 def statuses(site, rid: str) -> list[tuple[str, str]]:
@@ -183,6 +188,77 @@ def test_the_list_narrows_by_region_and_by_latest_grade_without_script(national_
         "alpha",
         "gamma",
     ]
+
+
+def facets(html: str, heading: str) -> dict[str, tuple[str | None, int, bool]]:
+    """A facet list's choices: label -> (the page it links to or None, its count, current)."""
+    body = html[html.index(f'<ul aria-labelledby="{heading}">') :].split("</ul>")[0]
+    found = {}
+    for item in re.findall(r"<li>(.*?)</li>", body):
+        link = re.match(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', item)
+        count = int(re.search(r"\((\d+)\)</span>$", item).group(1))  # type: ignore[union-attr]
+        if link:
+            found[link.group(3)] = (link.group(1), count, bool(link.group(2)))
+        else:
+            found[re.sub(r"<[^>]+>", "", item).rsplit(" (", 1)[0]] = (None, count, False)
+    return found
+
+
+def test_the_list_narrows_by_region_and_grade_at_once_without_script(national_files):
+    # From a region page the reader narrows by grade, and from a grade page by region.
+    south_west = page(national_files, "organisations/region/south-west/index.html")
+    assert facets(south_west, "by-grade") == {
+        "Any grade": ("/organisations/region/south-west/", 2, True),
+        "Good": ("/organisations/region/south-west/grade/good/", 1, False),
+        "Inadequate": ("/organisations/region/south-west/grade/inadequate/", 1, False),
+    }
+    good = page(national_files, "organisations/grade/good/index.html")
+    assert facets(good, "by-region") == {
+        "Any region": ("/organisations/grade/good/", 2, True),
+        "North East": ("/organisations/region/north-east/grade/good/", 1, False),
+        "South West": ("/organisations/region/south-west/grade/good/", 1, False),
+    }
+    both = page(national_files, "organisations/region/south-west/grade/good/index.html")
+    assert rows_of(both) == ["alpha"]
+    assert rows_of(
+        page(national_files, "organisations/region/south-west/grade/inadequate/index.html")
+    ) == ["beta"]
+    assert rows_of(
+        page(national_files, "organisations/region/north-east/grade/good/index.html")
+    ) == ["gamma"]
+    # The page says what it shows, marks both choices and clears each on its own.
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", both))
+    assert "Showing 1 of the 3 organisations: region South West, latest headline grade Good" in said
+    assert facets(both, "by-region")["South West"][2] and facets(both, "by-grade")["Good"][2]
+    showing = both[both.index('class="showing"') :].split("</div>")[0]
+    assert 'href="/organisations/grade/good/">Clear the region' in showing
+    assert 'href="/organisations/region/south-west/">Clear the grade' in showing
+    # A combination no organisation holds is counted, never linked, and has no page.
+    north_east = page(national_files, "organisations/region/north-east/index.html")
+    assert facets(north_east, "by-grade")["Inadequate"] == (None, 0, False)
+    assert "organisations/region/north-east/grade/inadequate/index.html" not in national_files
+
+
+def test_every_facet_link_resolves_and_counts_what_its_page_lists(national_build):
+    files, diagnostics = national_build
+    assert not [d.format() for d in diagnostics.items if "broken link" in d.message]
+    lists = [
+        name
+        for name in files
+        if name == "organisations/index.html"
+        or re.fullmatch(r"organisations/(region|grade)/.+/index\.html", name)
+    ]
+    assert len(lists) == 1 + 2 + 2 + 3  # all, 2 regions, 2 grades, 3 combinations held
+    for name in lists:
+        html = page(files, name)
+        for heading in ("by-region", "by-grade"):
+            for label, (href, count, _) in facets(html, heading).items():
+                if href is None:
+                    assert count == 0, (name, label)
+                    continue
+                assert count > 0, (name, label)
+                target = href.lstrip("/") + "index.html"
+                assert len(rows_of(page(files, target))) == count, (name, label, href)
 
 
 def test_an_organisations_page_holds_its_own_history(national_files):

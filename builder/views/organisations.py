@@ -1,5 +1,5 @@
 """The organisations section of a site of several organisations: the list, each one's history,
-the pages that filter the list by region and by latest grade, and the national overview.
+the pages that filter the list by region, by latest grade and by both, and the national overview.
 
 Every figure here is counted from the one derivation (`site.histories`, `site.places`) and the
 reports' own judgements; nothing is typed. Each page costs what its organisation holds, so the
@@ -18,6 +18,7 @@ from builder.model.site import Site
 from builder.model.views import ReportView
 from builder.parse.records import Grade, Organisation, Settings
 from builder.parse.records import Judgement as JudgementRecord
+from builder.urls import facets_id
 from builder.views.overview import Distribution
 
 # The theme's assets only the organisations section uses: not published on a site of one.
@@ -48,12 +49,18 @@ class Planner(Protocol):
 
 @dataclass(frozen=True)
 class Facet:
-    """One value the list can be narrowed to: a region or a latest grade, with how many hold it."""
+    """One choice of a facet list (a region, a latest grade, or any) on one list page: the page
+    it leads to, which keeps the other facet's choice, and how many organisations that page lists.
 
-    id: str
+    A choice no organisation holds leads nowhere: its count is 0 and it has no page.
+    """
+
+    id: str  # the region's or the grade's id; "" for any
     label: str
     count: int
-    kind: str  # the route of its page: organisations_region or organisations_grade
+    kind: str  # the route of the page it leads to; "" when the count is 0
+    page: str  # that page's id
+    current: bool  # the choice this page shows
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,10 @@ class OrganisationRow:
 class OrganisationsView:
     settings: Settings
     rows: tuple[OrganisationRow, ...]
-    regions: tuple[Facet, ...]
-    grades: tuple[Facet, ...]
-    narrowed: Facet | None = None  # the region or grade this page lists, or None for all
+    regions: tuple[Facet, ...]  # "any region" first, then each region A to Z
+    grades: tuple[Facet, ...]  # "any grade" first, then each grade given, the best first
+    region: Facet | None = None  # the region this page lists, or None for any
+    grade: Facet | None = None  # the latest grade this page lists, or None for any
     total: int = 0  # organisations on the site
 
 
@@ -162,27 +170,80 @@ def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[Organisati
     return tuple(sorted(rows, key=lambda r: (r.name.casefold(), r.id)))
 
 
-def _facets(rows: tuple[OrganisationRow, ...]) -> tuple[tuple[Facet, ...], tuple[Facet, ...]]:
-    """The regions and the latest grades the list can be narrowed to, each with its count."""
-    regions: dict[str, tuple[str, int]] = {}
-    grades: dict[str, tuple[str, int, int]] = {}  # grade id -> (words, ordinal, count)
-    for row in rows:
-        if row.region_id:
-            label, count = regions.get(row.region_id, (row.region, 0))
-            regions[row.region_id] = (label, count + 1)
-        grade: Grade | None = row.latest_grade.grade if row.latest_grade else None
-        if grade is not None:
-            _, _, count = grades.get(grade.grade, (grade.label, grade.ordinal, 0))
-            grades[grade.grade] = (grade.label, grade.ordinal, count + 1)
-    region_facets = tuple(
-        Facet(rid, label, count, "organisations_region")
-        for rid, (label, count) in sorted(regions.items(), key=lambda kv: kv[1][0].casefold())
-    )
-    grade_facets = tuple(
-        Facet(gid, label, count, "organisations_grade")
-        for gid, (label, _, count) in sorted(grades.items(), key=lambda kv: (-kv[1][1], kv[0]))
-    )
-    return region_facets, grade_facets
+def _route(region: str, grade: str) -> tuple[str, str]:
+    """The list page of a region and a grade ("" for any): its route and its id."""
+    if region and grade:
+        return "organisations_region_grade", facets_id(region, grade)
+    if region:
+        return "organisations_region", region
+    if grade:
+        return "organisations_grade", grade
+    return "organisations", ""
+
+
+class _Facets:
+    """The list's rows grouped by region, by latest grade and by both, in one pass: what each
+    list page shows and counts. A page's facet lists cost the regions and grades, never the
+    organisations, and there is a page of both only where an organisation is."""
+
+    def __init__(self, rows: tuple[OrganisationRow, ...]) -> None:
+        self.regions: dict[str, str] = {}  # id -> words
+        grades: dict[str, tuple[str, int]] = {}  # id -> (words, ordinal)
+        self.lists: dict[tuple[str, str], list[OrganisationRow]] = {("", ""): list(rows)}
+        for row in rows:  # A to Z, so each list is too
+            region = row.region_id
+            grade: Grade | None = row.latest_grade.grade if row.latest_grade else None
+            if region:
+                self.regions.setdefault(region, row.region)
+                self.lists.setdefault((region, ""), []).append(row)
+            if grade is not None:
+                grades.setdefault(grade.grade, (grade.label, grade.ordinal))
+                self.lists.setdefault(("", grade.grade), []).append(row)
+                if region:
+                    self.lists.setdefault((region, grade.grade), []).append(row)
+        self.regions = dict(sorted(self.regions.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
+        self.grades = {
+            g: label for g, (label, _) in sorted(grades.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        }
+
+    def view(self, whole: OrganisationsView, region: str, grade: str) -> OrganisationsView:
+        """The list page of this region and this grade ("" for any)."""
+        regions = (
+            Facet("", "Any region", *self._link(("", grade)), current=not region),
+            *(
+                Facet(r, label, *self._link((r, grade)), current=r == region)
+                for r, label in self.regions.items()
+            ),
+        )
+        grades = (
+            Facet("", "Any grade", *self._link((region, "")), current=not grade),
+            *(
+                Facet(g, label, *self._link((region, g)), current=g == grade)
+                for g, label in self.grades.items()
+            ),
+        )
+        return dataclasses.replace(
+            whole,
+            rows=tuple(self.lists[(region, grade)]),
+            regions=regions,
+            grades=grades,
+            region=next((f for f in regions[1:] if f.current), None),
+            grade=next((f for f in grades[1:] if f.current), None),
+        )
+
+    def _link(self, key: tuple[str, str]) -> tuple[int, str, str]:
+        """How many organisations the page of this region and grade lists, and its route and id
+        (none when it lists none: it is not made)."""
+        count = len(self.lists.get(key, ()))
+        return (count, *_route(*key)) if count else (0, "", "")
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """The region and grade of every list page, in the order they are written: the whole
+        list, each region, each grade, then each region and grade some organisation holds."""
+        yield "", ""
+        yield from ((r, "") for r in self.regions)
+        yield from (("", g) for g in self.grades)
+        yield from ((r, g) for r in self.regions for g in self.grades if (r, g) in self.lists)
 
 
 def organisation_feed_title(site: Site, organisation: str) -> str:
@@ -222,17 +283,10 @@ def organisation_pages(
     """The organisations section's pages, in the order they are written."""
     index = _Index(site)
     rows = organisation_rows(site, p, index)
-    regions, grades = _facets(rows)
-    whole = OrganisationsView(p.settings, rows, regions, grades, None, len(rows))
-    yield page("organisations", "", whole, "organisations.html")
-    for facet in regions:
-        mine = tuple(r for r in rows if r.region_id == facet.id)
-        narrowed = dataclasses.replace(whole, rows=mine, narrowed=facet)
-        yield page(facet.kind, facet.id, narrowed, "organisations.html")
-    for facet in grades:
-        mine = tuple(r for r in rows if r.latest_grade and r.latest_grade.grade.grade == facet.id)
-        narrowed = dataclasses.replace(whole, rows=mine, narrowed=facet)
-        yield page(facet.kind, facet.id, narrowed, "organisations.html")
+    facets = _Facets(rows)
+    whole = OrganisationsView(p.settings, rows, (), (), None, None, len(rows))
+    for region, grade in facets.pages():
+        yield page(*_route(region, grade), facets.view(whole, region, grade), "organisations.html")
     yield page("organisations_overview", "", overview(site, p), "overview.html")
     for o in site.groups.organisations.values():
         yield page("organisation", o.id, organisation_page(site, p, o, index), "organisation.html")
