@@ -8,6 +8,7 @@ on-disk cache, so an unchanged body is never parsed again, in this build or the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -48,17 +49,22 @@ class BodyOutline:
 EMPTY = BodyOutline(0, (), ())
 
 
-def outline_of(html: str) -> BodyOutline:
-    """The outline of a body's HTML, in one pass of an HTML parser."""
-    parser = _Outliner()
+def outline_of(html: str, known: Mapping[str, str] | None = None) -> BodyOutline:
+    """The outline of a body's HTML, in one pass of an HTML parser.
+
+    `known` gives the text of blocks by id as the body's anchoring read them: a block whose words
+    are the same shares that very string, so a site's text is held once, not twice.
+    """
+    parser = _Outliner(known or {})
     parser.feed(html)
     parser.close()
     return BodyOutline(parser.top_level, tuple(parser.headings), tuple(parser.blocks))
 
 
 class _Outliner(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, known: Mapping[str, str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.known = known
         self.top_level = 0
         self.headings: list[Heading] = []
         self.blocks: list[TextBlock] = []
@@ -104,6 +110,8 @@ class _Outliner(HTMLParser):
             self._skip_at = 0
         if not self._stack:
             text = " ".join("".join(self._text).split())
+            if text == self.known.get(self._id):
+                text = self.known[self._id]
             if text:
                 self.blocks.append(TextBlock(self._id, self._number, text))
             self._id = ""

@@ -177,7 +177,7 @@ def render_body(body: str, targets: list[Target]) -> RenderedText:
         tuple(anchors.problems),
         tuple(_duplicate_numbers(body)),
         _located(policy.refused, body),
-        outline_of(html),
+        outline_of(html, {block.id: block.text for block in anchors.blocks}),
     )
 
 
