@@ -18,15 +18,18 @@ import hashlib
 import shutil
 import sqlite3
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from builder import __version__
 from builder.incremental import codec, store
 from builder.sitefiles import Packed, SiteFiles
+
+if TYPE_CHECKING:
+    from builder.model.text import RenderedText
 
 V = TypeVar("V")
 FOLDER = Path(".cache") / "inspection-history"
@@ -82,6 +85,16 @@ def _key(path: Path) -> bytes:
 
 def _encode(value: Any) -> bytes:
     return zlib.compress(codec.to_bytes(value), _LEVEL)
+
+
+def render_bodies_stored(
+    batch: list[tuple[str, tuple[Any, ...]]],
+) -> list[tuple[RenderedText, bytes]]:
+    """`render_bodies`, each body with the bytes the cache keeps of it: a task for the workers,
+    so a build that keeps its work on disk encodes it on every core, not after, on one."""
+    from builder.model.text import render_bodies
+
+    return [(made, _encode(made)) for made in render_bodies(batch)]
 
 
 def _decode(blob: bytes) -> Any:
@@ -163,17 +176,33 @@ class Stored:
 STORED = Stored()
 
 
-def store_now(path: Path, part: str, values: dict[str, V | Stored]) -> dict[str, V | Stored]:
+def store_now(
+    path: Path,
+    part: str,
+    values: dict[str, V | Stored],
+    encoded: Mapping[int, tuple[Any, bytes]] | None = None,
+) -> dict[str, V | Stored]:
     """Write these entries of one part of a memo now, and return them with each value let go
     (`STORED`), for a process that builds once and need not hold what only a later build reads.
-    When they cannot be written the values are kept, to be written at the end as usual."""
+    When they cannot be written the values are kept, to be written at the end as usual.
+
+    `encoded` holds the bytes of values encoded already (by the workers that made them), by the
+    value's identity, with the value.
+    """
+    ready = encoded or {}
+
+    def entry(key: str, value: Any) -> tuple[str, Callable[[], bytes]]:
+        name, make = _entry(part, key, value)
+        found = ready.get(id(value))
+        if found is not None and found[0] is value:
+            return name, lambda: found[1]
+        return name, make
+
     try:
         rows = _rows(path)
         try:
             there = rows.names(f"{part[0]}-")
-            made = (
-                _entry(part, key, value) for key, value in values.items() if value is not STORED
-            )
+            made = (entry(key, value) for key, value in values.items() if value is not STORED)
             rows.write((name, make()) for name, make in made if name not in there)
         finally:
             rows.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from builder import diskcache
 from builder.diagnostics import Diagnostic, Diagnostics
@@ -29,6 +29,7 @@ from builder.urls import is_placeholder, split_address
 
 if TYPE_CHECKING:
     from builder.model.site import KeptReport, Site
+    from builder.model.text import RenderedText
     from builder.parse.records import Content, Report
     from builder.render.search import SearchJob
 
@@ -103,6 +104,8 @@ class Run:
     pool: Workers
     lap: Laps
     cache_root: Path | None
+    # Rendered bodies' bytes for the disk cache, made by the workers with them (by identity).
+    encoded: dict[int, tuple[Any, bytes]] = field(default_factory=dict)
 
     @property
     def saved(self) -> Path | None:
@@ -202,7 +205,10 @@ def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
     _render_notes(note_texts(content), content.settings.base_path, memo, run.pool)
     # Which reports an editor changed: asked before the model replaces what it kept.
     changed = _changed_reports(content.reports, kept.reports)
-    render = partial(run.pool.map, render_bodies)
+    if run.saved is not None and not memo.handed_on:  # the bodies go to disk early: see _let_go
+        render = partial(_render_stored, run.pool, run.encoded)
+    else:
+        render = partial(run.pool.map, render_bodies)
     site = build_model(content, diagnostics, memo.bodies, render, memo.notes, kept)
     sources = inputs.sources.files
     check_content_links(
@@ -214,7 +220,7 @@ def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
         return None
     if memo.preview.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
         _show_first(run, inputs, site, changed)
-    return _let_go(run, site)
+    return site
 
 
 def _show_first(run: Run, inputs: Inputs, site: Site, changed: list[str]) -> None:
@@ -233,7 +239,8 @@ def _let_go(run: Run, site: Site) -> Site:
     memo = run.memo
     if run.saved is None or memo.handed_on:
         return site
-    memo.bodies = diskcache.store_now(run.saved, "bodies", memo.bodies)
+    memo.bodies = diskcache.store_now(run.saved, "bodies", memo.bodies, run.encoded)
+    run.encoded.clear()
     memo.model = type(memo.model)()  # it names the bodies: for a next build here only
     run.lap("write cache")
     return dataclasses.replace(site, rendered={})
@@ -257,6 +264,7 @@ def render(run: Run, inputs: Inputs, site: Site) -> Rendered | None:
     memo.base_path = site.settings.base_path
     search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
     run.lap("search records")
+    site = _let_go(run, site)  # while Pagefind starts on a core the writing leaves idle
     files, sources_of = render_site(
         site, inputs.templates, inputs.assets, diagnostics, memo, run.pool
     )
@@ -350,6 +358,18 @@ def _changed_reports(reports: Iterable[Report], last: dict[str, KeptReport]) -> 
     if not last:
         return []
     return [r.id for r in reports if (kept := last.get(r.id)) is None or kept.report is not r]
+
+
+def _render_stored(
+    pool: Workers, encoded: dict[int, tuple[Any, bytes]], items: list[Any]
+) -> list[RenderedText]:
+    """Render bodies over the workers, each with the bytes the disk cache keeps of it, kept in
+    `encoded` by the body's identity until `_let_go` writes them."""
+    made = []
+    for result, blob in pool.map(diskcache.render_bodies_stored, items):
+        encoded[id(result)] = (result, blob)
+        made.append(result)
+    return made
 
 
 def _render_notes(texts: list[str], base_path: str, memo: Memo, pool: Workers) -> None:

@@ -154,3 +154,42 @@ def test_a_single_build_with_a_disk_cache_equals_one_with_a_memo(
         fixture_project(tmp_path / "c", fixture_copy), Diagnostics(), cache_root=tmp_path / "p"
     )
     assert once is not None and once == memo == again
+
+
+def test_bodies_go_to_disk_as_the_workers_encoded_them(
+    fixture_copy: Path, tmp_path: Path, monkeypatch
+):
+    """Encoding every rendered body for the disk cache was seconds of one core after the model
+    at 500 reports: the workers encode each body as they make it, and nothing is encoded again."""
+    from builder.model.text import RenderedText
+
+    encoded_then: list[int] = []
+    encode, store_now = diskcache._encode, diskcache.store_now
+    storing = [False]
+
+    def counting(value):  # type: ignore[no-untyped-def]
+        if storing[0] and isinstance(value, RenderedText):
+            encoded_then.append(1)
+        return encode(value)
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        storing[0] = True
+        try:
+            return store_now(*args, **kwargs)
+        finally:
+            storing[0] = False
+
+    monkeypatch.setattr(diskcache, "_encode", counting)
+    monkeypatch.setattr(diskcache, "store_now", watched)
+    once = build(
+        fixture_project(tmp_path / "a", fixture_copy),
+        Diagnostics(),
+        cache_root=tmp_path / "p",
+        jobs=1,
+    )
+    assert once is not None and encoded_then == []
+    state = diskcache.load_memo(diskcache.cache_file(tmp_path / "p"))
+    assert state is not None and state["bodies"]
+    assert all(isinstance(v, RenderedText) for v in state["bodies"].values())
+    again = build(fixture_project(tmp_path / "b", fixture_copy), Diagnostics(), cache=Memo())
+    assert once == again
