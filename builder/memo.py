@@ -128,6 +128,9 @@ class Memo:
     # HTML and refused links by (base path, text)
     notes: dict[tuple[str, str], RenderedNote] = field(default_factory=dict)
     pages: dict[str, tuple[str, Packed]] = field(default_factory=dict)
+    # Each page's view (or inputs), where it comes from and its key, for the next build in this
+    # process: a page planned from the very same view has the same key, not encoded again.
+    page_keys: dict[str, tuple[Any, tuple[str, ...], str]] = field(default_factory=dict)
     data: tuple[str, dict[str, Packed]] | None = None
     links: dict[str, tuple[bytes | Packed, PageScan]] = field(default_factory=dict)  # as scanned
     link_problems: dict[str, Any] = field(

@@ -521,3 +521,31 @@ def test_an_unchanged_file_is_not_read_again_and_keeps_its_very_text(
     report.unlink()
     third = read_sources(content, Diagnostics(), kept)
     assert name not in third.files and name not in kept  # a deleted file is forgotten
+
+
+def test_a_page_planned_from_the_very_same_view_is_not_encoded_again(
+    fixture_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Keying every page by encoding its view was a third of a one-report edit's work at 500
+    reports: a view equal to the last build's is that very object, and its key is known."""
+    from builder.memo import SharedRecords
+
+    memo = Memo()
+    first = cached_build(fixture_copy, memo)
+    encoded: list[str] = []
+    serialise = SharedRecords.serialise
+
+    def counting(self: SharedRecords, value: Any) -> Any:
+        encoded.append(getattr(value, "output", ""))
+        return serialise(self, value)
+
+    monkeypatch.setattr(SharedRecords, "serialise", counting)
+    edit(
+        fixture_copy / "reports" / "2013-07-first.md",
+        "3. The council should",
+        "3. The council must",
+    )
+    files = cached_build(fixture_copy, memo)
+    assert set(encoded) == {"reports/2013-07-first/index.html"}
+    assert changed(first, files) == {"reports/2013-07-first/index.html"}
+    assert files == fresh_build(fixture_copy)

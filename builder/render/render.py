@@ -342,19 +342,36 @@ def render_site(
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
     sources_of: dict[str, str] = {}
-    views_kept = Kept(memo.kept_views if memo.handed_on else None)
+    views_kept = Kept(memo.kept_views if memo.handed_on else None, memo.handed_on)
     names = data_names(site.groups.several)
+    # A page planned from the very view (or inputs) the last build's was has the same key: the
+    # planner hands back the last build's view when this one equals it (`Kept.same`).
+    last_keys = memo.page_keys if memo.handed_on else {}
+    page_keys: dict[str, tuple[Any, tuple[str, ...], str]] = {}
     for page in plan_pages(site, urls, templates.path, names, views_kept):
         # The page's key: the hash of its view, or of the record its view is made from.
-        blob, named = renderer.shared.serialise(page)
-        keys[page.output] = key = hash_of(blob)
+        made_from = page.view if page.view is not None else page.inputs
+        where = (page.kind, page.id, page.template, page.source)
+        last = last_keys.get(page.output)
+        blob: bytes | None = None
+        if last is not None and last[0] is made_from and last[1] == where:
+            key = last[2]
+        else:
+            blob, named = renderer.shared.serialise(page)
+            key = hash_of(blob)
+        if memo.handed_on:
+            page_keys[page.output] = (made_from, where, key)
+        keys[page.output] = key
         sources_of[page.output] = page.source
         cached = memo.pages.get(page.output)
         if cached is None or cached[0] != key:
             if page.view is None:  # its view is made only now that it is needed
                 page = page.made()
+                blob = None
+            if blob is None:
                 blob, named = renderer.shared.serialise(page)
             renderer.add(page, blob, named)
+    memo.page_keys = page_keys
     # Content records an edit left alone are the same objects as the last build's: each is keyed
     # once, not encoded again on every edit (a site's every organisation and recommendation).
     known = _KnownKeys(memo.data_keys if memo.handed_on else None)

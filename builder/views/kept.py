@@ -15,9 +15,10 @@ class Kept:
     the next build, so what is made from it is the same object too, and the page memo knows its
     digest without encoding it. Each build keeps only what it asked for: memory stays flat."""
 
-    def __init__(self, last: Kept | None = None) -> None:
+    def __init__(self, last: Kept | None = None, next_build: bool = True) -> None:
         self._last: dict[Any, Any] = last._now if last is not None else {}
         self._now: dict[Any, Any] = {}
+        self.next_build = next_build  # whether a later build will ask: else `same` keeps nothing
 
     def get(self, key: str, make: Callable[[], T]) -> T:
         found = self._now.get(key)
@@ -44,5 +45,6 @@ class Kept:
         last = self._last.get(key)
         if last is not None and type(last) is type(value) and last == value:
             value = last
-        self._now[key] = value
+        if self.next_build:
+            self._now[key] = value
         return value

@@ -476,7 +476,9 @@ def plan_pages(
             template,
             urls.output_file(kind, id),
             source or template_path(template),
-            view,
+            p.kept.same(
+                f"view {kind} {id}", view
+            ),  # the last build's, when equal: its key is known
         )
 
     timeline = p.timeline()
@@ -568,14 +570,15 @@ def _settings(site: Site) -> Settings:
 
 
 def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
+    rid = view.report.id
     return Page(
         "report",
-        view.report.id,
+        rid,
         "report.html",
-        urls.output_file("report", view.report.id),
+        urls.output_file("report", rid),
         view.report.where.path,
         None,
-        p.report_page_inputs(view),
+        p.kept.same(f"inputs report {rid}", p.report_page_inputs(view)),
     )
 
 
@@ -790,19 +793,22 @@ class _Planner:
                 continue
             framework = site.frameworks.get(item.framework)
             out.append(
-                TimelineEntry(
-                    item.id,
-                    item.title,
-                    item.kind,
-                    framework.title if item.framework and framework else "",
-                    item.date_label,
-                    item.report is not None,
-                    self.judgements(item.framework, item.judgements),
-                    item.report.summary if item.report else "",
-                    item.event.note if item.event else "",
-                    tuple(site.event_mentions.get(item.id, ())) if item.event else (),
-                    self.reported_by_event.get(item.id, ()),
-                    self._whose(item),
+                self.kept.same(
+                    f"timeline {item.id}",
+                    TimelineEntry(
+                        item.id,
+                        item.title,
+                        item.kind,
+                        framework.title if item.framework and framework else "",
+                        item.date_label,
+                        item.report is not None,
+                        self.judgements(item.framework, item.judgements),
+                        item.report.summary if item.report else "",
+                        item.event.note if item.event else "",
+                        tuple(site.event_mentions.get(item.id, ())) if item.event else (),
+                        self.reported_by_event.get(item.id, ()),
+                        self._whose(item),
+                    ),
                 )
             )
             made[id(item)] = out[-1]
