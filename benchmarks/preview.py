@@ -12,6 +12,7 @@ This is a benchmark, not a test: it prints figures and never fails on a slow mac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import queue
 import shutil
@@ -89,8 +90,8 @@ def browser_latency(site: Path, edits: int) -> list[float]:
     said: queue.Queue[str] = queue.Queue()  # the preview's lines: "serving …", "rebuilt in …"
     threading.Thread(target=lambda: [said.put(line) for line in server.stderr], daemon=True).start()
 
-    def wait_for(start: str) -> None:
-        while not said.get(timeout=600).startswith(start):
+    def wait_for(start: str, timeout: float = 600) -> None:
+        while not said.get(timeout=timeout).startswith(start):
             pass
 
     report, line = pick_report(site / "content")
@@ -118,6 +119,10 @@ def browser_latency(site: Path, edits: int) -> list[float]:
                 )
                 times.append(time.perf_counter() - written)
                 wait_for("rebuilt ")  # the whole site, before the next save
+                # And its search index, made in the background: an editor's next save comes
+                # seconds later, not while the last one's index is still being made.
+                with contextlib.suppress(queue.Empty):
+                    wait_for("search index updated", timeout=30)
                 page.wait_for_function("() => window.LiveReload !== undefined")
             browser.close()
     finally:

@@ -234,7 +234,9 @@ def test_a_missing_pagefind_binary_is_one_clear_error(
     ]
 
 
-def test_the_preview_makes_the_index_and_follows_each_save(fixture_copy: Path, tmp_path: Path):
+def test_the_preview_makes_the_index_and_follows_each_save(
+    fixture_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     from builder.publish.serve import Preview
 
     preview = Preview(fixture_project(tmp_path / "out", fixture_copy))
@@ -253,6 +255,8 @@ def test_the_preview_makes_the_index_and_follows_each_save(fixture_copy: Path, t
     report.write_text(text.replace("should take the following", "should now take the following"))
     assert preview.rebuild()[1]  # the page shows at once; its index follows in the background
     assert swapped.wait(timeout=60)
+    # The editor is told: a search made now finds the new words.
+    assert capsys.readouterr().err.splitlines()[-1] == "search index updated"
     fresh, _ = build_files(fixture_project(tmp_path / "fresh", fixture_copy))
     assert fresh is not None
 

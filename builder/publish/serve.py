@@ -79,6 +79,7 @@ class Preview:
         """Serve a search index made in the background since the last build."""
         with self.lock:
             self.files = _with_search(self.files, index)
+        print("search index updated", file=sys.stderr)
 
     def rebuild(self, show_failure: bool = True) -> tuple[float, bool]:
         """Build once; keep the last good files if it fails. Returns (seconds, succeeded).
