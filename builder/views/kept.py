@@ -39,6 +39,15 @@ class Kept:
         self._now[key] = found
         return found[1]
 
+    def made_from(self, key: Any, inputs: Any, make: Callable[[], T]) -> T:
+        """The last build's value under this key when it was made from inputs equal to these
+        (plain values and records, compared field by field); else what `make` makes now."""
+        last = self._now.get(key) or self._last.get(key)
+        if last is None or last[0] != inputs:
+            last = (inputs, make())
+        self._now[key] = last
+        return last[1]
+
     def same(self, key: str, value: T) -> T:
         """The last build's value under this key when it equals `value` (a record of plain values,
         compared field by field): the page memo knows its digest by its identity. Else `value`."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -590,6 +589,8 @@ class _Planner:
         self.site, self.urls = site, urls
         self.kept = kept if kept is not None else Kept()
         self._entries: dict[int, TimelineEntry] = {}  # by timeline item, this build's
+        # A report's judgements as shown, by framework and record (held, so its id stays its own).
+        self._judgements: dict[tuple[str, int], tuple[Any, tuple[Judgement, ...]]] = {}
         self.settings = site.settings
         self.views = {v.report.id: v for v in site.reports}
         # A header equal to the last build's is that very record: its digest is known.
@@ -620,6 +621,17 @@ class _Planner:
         return framework.grade(grade_id) if framework else None
 
     def judgements(
+        self, framework_id: str, judgements: tuple[JudgementRecord, ...]
+    ) -> tuple[Judgement, ...]:
+        """A report's judgements as pages show them; made once a build for each report (its
+        timeline entry, page, header and organisation page show the same)."""
+        made = self._judgements.get((framework_id, id(judgements)))
+        if made is None or made[0] is not judgements:
+            made = (judgements, self._made_judgements(framework_id, judgements))
+            self._judgements[(framework_id, id(judgements))] = made
+        return made[1]
+
+    def _made_judgements(
         self, framework_id: str, judgements: tuple[JudgementRecord, ...]
     ) -> tuple[Judgement, ...]:
         framework = self.site.frameworks.get(framework_id)
@@ -742,9 +754,9 @@ class _Planner:
         """The chart of these timeline items (one organisation's), drawn again only when what it
         is drawn from changed since the last build: the items' dates, kinds and judgements, the
         frameworks and the base path its links start with."""
-        # The key is of plain values and records of them, whose `repr` shows every field: a
-        # memo in this process only needs no canonical encoding (`key_of` costs twice as much,
-        # and every organisation's chart is keyed on every edit).
+        # What it is drawn from is compared with what the last build's was drawn from, in this
+        # process only: plain values and records, equal (mostly the very same objects) when the
+        # organisation's reports are unchanged. Every organisation's chart is asked for on every edit.
         drawn_from = (
             self.frameworks_key,
             self.site.settings.base_path,
@@ -754,13 +766,12 @@ class _Planner:
                 for i in items
             ),
         )
-        key = hashlib.blake2b(repr(drawn_from).encode(), digest_size=20).hexdigest()
 
         def draw() -> ChartView:
             own = dataclasses.replace(self.site, timeline=items)
             return self.chart_view(grade_chart(own, Urls(self.site.settings.base_path)))
 
-        return self.kept.get(key, draw)
+        return self.kept.made_from(("chart", tuple(i.id for i in items)), drawn_from, draw)
 
     def chart_view(self, chart: Chart) -> ChartView:
         panels = tuple(
