@@ -743,8 +743,17 @@ class _Planner:
 
     @functools.cached_property
     def distribution(self) -> tuple[tuple[Distribution, ...], Distribution | None, tuple[int, ...]]:
-        """The national grade distributions: the home page's and the overview's, made once."""
-        return distribution_chart(self.site)
+        """The national grade distributions: the home page's and the overview's, made once, and
+        kept from the last build while the grades they count are the same."""
+        site = self.site
+        counted = tuple(
+            (v.report.framework, v.report.date.year, v.report.judgements, v.headline)
+            + (site.groups.of_report(v.report.id),)
+            for v in site.reports
+        )
+        return self.kept.made_from(
+            "distribution", (self.frameworks_key, counted), lambda: distribution_chart(site)
+        )
 
     @functools.cached_property
     def frameworks_key(self) -> str:
