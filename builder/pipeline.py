@@ -73,10 +73,11 @@ def build(
         if kept is not None:
             return publish(run, kept)
         restore(run, inputs)
-        site = model(run, inputs, parse(run, inputs))
-        if site is None:
+        modelled = model(run, inputs, parse(run, inputs))
+        if modelled is None:
             return None
-        rendered = render(run, inputs, site)
+        site, search = modelled
+        rendered = render(run, inputs, site, search)
         files = check(run, inputs, site, rendered) if rendered is not None else None
         return keep(run, inputs, publish(run, files)) if files is not None else None
     finally:
@@ -192,14 +193,16 @@ def parse(run: Run, inputs: Inputs) -> Content:
     return content
 
 
-def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
-    """The site model, with content links and content rules checked; None on errors.
+def model(run: Run, inputs: Inputs, content: Content) -> tuple[Site, SearchJob] | None:
+    """The site model, with content links and content rules checked, and its search index
+    started (Pagefind works in its own processes meanwhile); None on errors.
 
     It is made even after parse errors: reference and quote problems in the files that did parse
     are independent of them, and an editor should see every problem in one run."""
     from builder.model.rules import check_rules
     from builder.model.site import build_model, note_texts
     from builder.model.text import check_content_links, render_bodies
+    from builder.render.search import start_search_index
 
     memo, diagnostics, kept = run.memo, run.diagnostics, run.memo.model
     _render_notes(note_texts(content), content.settings.base_path, memo, run.pool)
@@ -220,7 +223,12 @@ def model(run: Run, inputs: Inputs, content: Content) -> Site | None:
         return None
     if memo.preview.show_first is not None and 0 < len(changed) <= FIRST_AT_MOST:
         _show_first(run, inputs, site, changed)
-    return site
+    memo.base_path = site.settings.base_path
+    search = start_search_index(site, memo)
+    run.lap("search records")
+    # Written while Pagefind starts on the core the writing leaves idle; no stage after holds
+    # the model as it was.
+    return _let_go(run, site), search
 
 
 def _show_first(run: Run, inputs: Inputs, site: Site, changed: list[str]) -> None:
@@ -255,16 +263,11 @@ class Rendered:
     search: SearchJob
 
 
-def render(run: Run, inputs: Inputs, site: Site) -> Rendered | None:
-    """Every output file, the search index started alongside; None when a page failed."""
+def render(run: Run, inputs: Inputs, site: Site, search: SearchJob) -> Rendered | None:
+    """Every output file, the search index being made alongside; None when a page failed."""
     from builder.render.render import render_site
-    from builder.render.search import start_search_index
 
     memo, diagnostics = run.memo, run.diagnostics
-    memo.base_path = site.settings.base_path
-    search = start_search_index(site, memo)  # Pagefind works in its own process meanwhile
-    run.lap("search records")
-    site = _let_go(run, site)  # while Pagefind starts on a core the writing leaves idle
     files, sources_of = render_site(
         site, inputs.templates, inputs.assets, diagnostics, memo, run.pool
     )
