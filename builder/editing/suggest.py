@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 # Characters a term's text may be written with in a document, by the character written in the
 # term: a typewriter apostrophe finds a typeset one, a hyphen a non-breaking one.
 _VARIANTS = {"'": "['’‘]", "’": "['’‘]", "-": "[-‐‑]"}
@@ -202,6 +200,8 @@ def _yaml_string(text: str) -> str:
 
 
 def _paragraph_key(block_id: str) -> str:
+    import yaml  # here, not above: every command loads this module, and a build may read no YAML
+
     if m := re.fullmatch(r"p(\d+)", block_id):
         return m.group(1)  # paragraph 14, as editors write it
     # An id YAML would read as something else (a number, a date, 'yes') is quoted.
