@@ -6,7 +6,8 @@ its case, gets an annotation naming the themes whose terms it uses and a note sa
 they were. Nothing else is inferred: a paragraph that uses no term gets no annotation, and an
 editor confirms, changes or deletes each suggestion as they confirm the rest of the draft.
 
-Pure: the themes and a draft's Markdown body in, the annotations' YAML lines out.
+Pure but for `project_themes`, which reads `themes.yml`: the themes and a draft's Markdown body
+in, the annotations' YAML lines out.
 """
 
 from __future__ import annotations
