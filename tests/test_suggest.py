@@ -7,11 +7,13 @@ draft that uses a term gets an annotation naming the themes, with a note saying 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, build_files, fixture_project
 
 from builder.diagnostics import Diagnostics
@@ -329,4 +331,13 @@ def test_the_theme_rules_hold_confirmed_reports_not_drafts(fixture_copy: Path):
     _, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
     assert [d.message.split(" (rule")[0] for d in diagnostics.sorted()] == [
         "finding 'Audits are not yet used well.' has no theme"
+    ]
+
+
+def test_the_national_recipe_lists_the_starter_themes_as_init_writes_them():
+    starter = yaml.safe_load((ROOT / "builder/starter/content/themes.yml").read_text("utf-8"))
+    recipe = (ROOT / "docs" / "national.md").read_text(encoding="utf-8")
+    listed = re.findall(r"(?m)^\| `([a-z-]+)` \| ([^|]+) \| ([^|]+) \((\d+) in all\) \|$", recipe)
+    assert [(i, title.strip(), first.strip(), int(n)) for i, title, first, n in listed] == [
+        (t["id"], t["title"], ", ".join(t["terms"][:3]), len(t["terms"])) for t in starter
     ]
