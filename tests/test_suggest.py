@@ -341,3 +341,17 @@ def test_the_national_recipe_lists_the_starter_themes_as_init_writes_them():
     assert [(i, title.strip(), first.strip(), int(n)) for i, title, first, n in listed] == [
         (t["id"], t["title"], ", ".join(t["terms"][:3]), len(t["terms"])) for t in starter
     ]
+
+
+def test_a_theme_page_marks_the_passages_of_a_draft(fixture_copy: Path):
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    text = visit.read_text(encoding="utf-8")
+    mark = '<span class="draft-mark">from a draft, not yet confirmed</span>'
+    files, _ = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    assert files is not None and mark not in files["themes/supervision/index.html"].decode()
+    visit.write_text(text.replace("\nid: 2022-01-visit\n", "\ndraft: true\nid: 2022-01-visit\n"))
+    files, _ = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    assert files is not None
+    page = files["themes/supervision/index.html"].decode()
+    assert page.count(mark) == 1
+    assert f"Focused visit</a>{mark}</h2>" in page.replace("</a> <span", "</a><span")
