@@ -306,12 +306,11 @@ def write_national(
     content = target / "content"
     (content / "recommendations.yml").write_text("[]\n")  # init's examples belong to no one
     (content / "events.yml").write_text("[]\n")
-    # The national site's settings, as docs/national.md sets them: its own title, and the rules
-    # that ask for every paragraph to carry a theme left off until editors annotate.
+    # The national site's settings, as docs/national.md sets them: its own title. The theme rules
+    # stay on (they hold confirmed reports; the drafts carry the themes the import suggested).
     settings = content / "site.yml"
     text = settings.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^title: .*$", f"title: {json.dumps(TITLE)}", text, count=1)
-    text = re.sub(r"(?m)^(  every_\w+): true", r"\1: false", text)
     settings.write_text(text, encoding="utf-8")
     folder = content / "reports"
     drafts = sorted(folder.glob("*.md"))

@@ -85,6 +85,7 @@ MEANING = {
     "theme.id": "The theme's id, as annotations name it.",
     "theme.title": "The theme's name, on its page and in filters.",
     "theme.description": "Markdown: what the theme follows, on its page.",
+    "theme.terms": "Words and phrases that mark a passage on the theme, matched whole and in any case: `import` suggests the theme for each paragraph of a draft that uses one, with a note saying which.",
     "tracked recommendation.id": "The id annotations' and recommendations' `tracks` name.",
     "tracked recommendation.title": "The concern, in a few words.",
     "tracked recommendation.themes": "The themes it belongs to.",
@@ -176,6 +177,10 @@ CUSTOM = {
     "_base_path": ("path starting and ending with `/`", False),
     "_kinds": ("mapping: kind id → label", True),
     "_codes": ("mapping: scheme → code", False),
+    "_terms": (
+        "list of words or phrases (letters, digits, spaces and `- ' ’ . / & ,`), each once",
+        False,
+    ),
     "parse_rules": (
         "mapping: rule → `true` or `false`; rules: "
         + ", ".join(f"`{name}` ({meaning})" for name, meaning in RULES.items()),

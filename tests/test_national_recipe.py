@@ -3,7 +3,9 @@
 From a folder of report PDFs and a metadata CSV to a site of several organisations: `init`, the
 settings the recipe changes, `import --metadata`, `check`, `build`, and `build --strict` refusing
 the unconfirmed drafts. The PDFs are laid out from the import fixtures' text, each made about a
-different authority, so the drafts check as real reports' drafts do.
+different authority, so the drafts check as real reports' drafts do. The themes `init` writes
+say how to recognise them, so the import suggests each draft's themes and the theme pages hold
+passages of several organisations before any editor has annotated a paragraph.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
     (site / "content" / "recommendations.yml").write_text("[]\n", encoding="utf-8")
     settings = site / "content" / "site.yml"
     text = settings.read_text(encoding="utf-8")
-    settings.write_text(re.sub(r"(?m)^(  every_\w+): true", r"\1: false", text), encoding="utf-8")
+    # The recipe keeps the theme rules on: they hold a report once its draft is confirmed.
+    assert re.search(r"(?m)^  every_numbered_paragraph_themed: true", text)
 
     # 2. Import: a draft per PDF, each naming its organisation, every organisation declared.
     done = run("import", "--metadata", "../reports.csv", "../pdfs", cwd=site)
@@ -118,10 +121,18 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
     assert by_id["sandwell"]["region"] == "West Midlands"
     assert by_id["sandwell"]["kind"] == "trust"
 
-    # 3. Check: the drafts are warnings, not errors.
+    # 3. Check: the drafts are warnings, not errors, and one warning each.
     done = run("check", cwd=site)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning: a draft, not yet confirmed by an editor") == 3
+    # The theme rules stay on and hold confirmed reports only: a draft's unconfirmed themes, and
+    # the paragraphs no term suggested a theme for, are the editors' to do, not warnings.
+    assert "has no theme" not in done.stderr
+    warnings = [line for line in done.stderr.splitlines() if ": warning: " in line]
+    assert all("draft" in line for line in warnings), warnings
+    # Each draft carries the themes its paragraphs' words suggest, each with its basis.
+    suggested = [d.read_text(encoding="utf-8") for d in drafts]
+    assert all("note: \"Suggested on import: the paragraph mentions '" in s for s in suggested)
 
     # 4. Build: the organisations' pages, and each draft shown as one.
     done = run("build", cwd=site)
@@ -132,6 +143,17 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
     for draft in drafts:
         page = (out / "reports" / draft.stem / "index.html").read_text(encoding="utf-8")
         assert '<p class="draft-banner" role="note"><strong>Draft.</strong>' in page
+    # Theme pages span organisations: some theme holds passages of more than one of them, each
+    # marked as coming from an unconfirmed draft.
+    spanning = []
+    for theme in sorted((out / "themes").glob("*/index.html")):
+        page = theme.read_text(encoding="utf-8")
+        sections = set(re.findall(r'<section class="theme-organisation" id="org-([a-z-]+)"', page))
+        if len(sections) > 1:
+            spanning.append(theme.parent.name)
+            assert "from a draft, not yet confirmed" in page
+            assert "Suggested on import: the paragraph mentions" in page
+    assert len(spanning) >= 2, spanning
 
     # 5. A strict build, as a publisher's CI may run it, refuses what no editor has confirmed.
     done = run("build", "--strict", "--out", "strict", cwd=site)

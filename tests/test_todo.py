@@ -99,6 +99,29 @@ def test_todo_says_when_nothing_is_left(tmp_path: Path):
         check=True,
         capture_output=True,
     )
+    # A new history's themes are the inspections' whole set; its example report uses one. Kept
+    # to the theme it uses, nothing is left to do.
+    themes = tmp_path / "history" / "content" / "themes.yml"
+    kept = themes.read_text(encoding="utf-8").split("\n- id: ")
+    used = [t for t in kept[1:] if t.startswith("supervision-and-oversight\n")]
+    themes.write_text(kept[0] + "\n- id: " + used[0], encoding="utf-8")
     result = check_todo(tmp_path / "history")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "nothing left to do\n"
+
+
+def test_a_new_historys_todo_names_only_the_themes_it_does_not_use_yet(tmp_path: Path):
+    subprocess.run(
+        [sys.executable, "-m", "builder", "init", "history"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+    result = check_todo(tmp_path / "history")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("themes never used (")
+    assert lines[-1] == "27 things left to do"
+    assert all(": todo: theme '" in line for line in lines[1:-1]), lines
+    assert not any("supervision-and-oversight" in line for line in lines)

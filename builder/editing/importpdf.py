@@ -37,6 +37,7 @@ from builder.editing.importfindings import (
     find_table,
 )
 from builder.editing.importtables import find_grids
+from builder.editing.suggest import ThemeTerms, annotation_lines, project_themes, suggestions
 
 # The packages the `import` extra brings, named as pip finds them today (the tool is not on PyPI).
 HINT_INSTALL = (
@@ -1060,8 +1061,10 @@ def front_matter(
     judged: list[Judged] = [],  # noqa: B006 - read only
     recommendations: list[OwnRecommendation] = [],  # noqa: B006 - read only
     organisation_key: bool = False,
+    annotations: list[str] = [],  # noqa: B006 - read only
 ) -> str:
-    """The draft's front matter: found values marked to confirm, missing ones marked to do."""
+    """The draft's front matter: found values marked to confirm, missing ones marked to do, and
+    the annotations suggested for its text (`annotation_lines`)."""
 
     def confirm(found: Found) -> str:
         if found.page == 0:  # from the --metadata file
@@ -1152,6 +1155,7 @@ def front_matter(
             "recommendations:  # the report's own: link each to a tracked recommendation ('tracks')"
         )
         out.extend(_recommendation_lines(recommendations))
+    out.extend(annotations)
     out.append("---")
     return "\n".join(out) + "\n"
 
@@ -1476,10 +1480,11 @@ def draft(
     metadata: Metadata | None = None,
     metadata_name: str = "",
     taken: frozenset[str] = frozenset(),
+    themes: tuple[ThemeTerms, ...] | None = None,
 ) -> tuple[str, Document]:
     """The draft edition of a PDF as text, and the document read from it."""
     text, document, _ = draft_and_organisations(
-        pdf, name, report_id, content, metadata, metadata_name, taken
+        pdf, name, report_id, content, metadata, metadata_name, taken, themes
     )
     return text, document
 
@@ -1492,9 +1497,14 @@ def draft_and_organisations(
     metadata: Metadata | None = None,
     metadata_name: str = "",
     taken: frozenset[str] = frozenset(),
+    themes: tuple[ThemeTerms, ...] | None = None,
 ) -> tuple[str, Document, list[dict[str, Any]]]:
     """The draft, the document, and an organisations.yml entry for each organisation the draft
-    names (none while reports name no organisation by id)."""
+    names (none while reports name no organisation by id).
+
+    The draft's annotations are the themes its paragraphs' words suggest: `themes`' terms, or
+    when None the terms of the project's own themes.
+    """
     from builder.parse.parse import REPORT
 
     organisation_key = "organisation" in REPORT.keys
@@ -1527,6 +1537,9 @@ def draft_and_organisations(
     if scope := board_scope(framework):
         for r in recommendations:
             r.scope = scope if r.board else ""
+    if themes is None:
+        themes = project_themes(content)[0] if content is not None else ()
+    body = markdown_body(document.blocks)
     head = front_matter(
         facts,
         report_id or default_id(facts, taken | vocabulary.taken),
@@ -1535,8 +1548,9 @@ def draft_and_organisations(
         judged,
         recommendations,
         organisation_key,
+        annotation_lines(suggestions(body, themes)),
     )
-    return head + "\n" + markdown_body(document.blocks), document, entries
+    return head + "\n" + body, document, entries
 
 
 def unconfirmed(text: str) -> list[tuple[int, str]]:
@@ -1672,13 +1686,20 @@ def import_one(
     metadata: Metadata | None,
     metadata_name: str,
     seconds: float = MAX_SECONDS,
+    themes: tuple[ThemeTerms, ...] | None = None,
 ) -> Outcome:
     """Import one PDF within the limits; every failure is an Outcome with its one-line error."""
     began = time.perf_counter()
     try:
         with _time_limit(seconds):
             text, document, organisations = draft_and_organisations(
-                Path(pdf), name, None, Path(content) if content else None, metadata, metadata_name
+                Path(pdf),
+                name,
+                None,
+                Path(content) if content else None,
+                metadata,
+                metadata_name,
+                themes=themes,
             )
     except PdfError as error:
         return Outcome(name, error=error.message, seconds=time.perf_counter() - began)
@@ -1807,8 +1828,25 @@ def run(args: argparse.Namespace) -> int:
     earlier = _earlier_drafts(reports)
     began = time.perf_counter()
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files) or 1))
+    # The themes' terms are read once here, for every worker: each draft's suggested themes.
+    themes, problems_in_themes = project_themes(content)
+    if problems_in_themes:
+        print(
+            f"{display_path(content / 'themes.yml')}: warning: {problems_in_themes} "
+            f"problem{'s' if problems_in_themes != 1 else ''}: a theme with one is not suggested "
+            "(hint: run 'python -m builder check')",
+            file=sys.stderr,
+        )
     tasks = [
-        (str(pdf), display_path(pdf), str(content), metadata.get(pdf.name), metadata_name)
+        (
+            str(pdf),
+            display_path(pdf),
+            str(content),
+            metadata.get(pdf.name),
+            metadata_name,
+            MAX_SECONDS,
+            themes,
+        )
         for pdf in files
     ]
     outcomes: dict[int, Outcome] = {}
@@ -1912,6 +1950,7 @@ def _report(
     counts = outcome.counts
     judgements = sum(1 for line in text.split("\n") if re.match(r"  - \{area: ", line))
     recommendations = sum(1 for line in text.split("\n") if line.startswith("  - quote: "))
+    themed = sum(1 for line in text.split("\n") if line.startswith("  - paragraph: "))
     organisations = reports.parent / "organisations.yml"
     added, problem = add_organisations(organisations, outcome.organisations)
     if problem:
@@ -1922,6 +1961,7 @@ def _report(
         f"{counts.get('numbered', 0)} numbered paragraphs, {counts.get('heading', 0)} headings, "
         f"{counts.get('bullet', 0)} list items, {judgements} judgements, {recommendations} "
         f"recommendations; {marks} front-matter values to confirm or fill in"
+        + (f"; themes suggested for {themed} passages" if themed else "")
         + (
             f"; added organisation{'s' if len(added) > 1 else ''} "
             f"{', '.join(repr(i) for i in added)} to {shown(organisations)}"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from builder.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from builder.load.yamlread import LineDict, LineList, YamlProblem, load_yaml
+from builder.load.yamlread import LineDict, LineList, YamlProblem, load_yaml, short
 from builder.parse.fields import Fields
 from builder.parse.hazards import body_problem
 from builder.parse.records import (
@@ -298,6 +298,74 @@ FRAMEWORK = Schema(
     keep=always,  # its problems are reported, and the reports that name it still find it
     strict=True,
 )
+MAX_TERM = 100  # characters in one term: a word or a phrase, never a passage
+MAX_TERMS = 200  # terms of one theme
+# What a term may hold besides letters and digits: enough for 'multi-agency', 'children's',
+# 'S.47', 'and/or', 'A&E', 'education, employment or training', and nothing Markdown or a
+# pattern would read as syntax.
+TERM_PUNCTUATION = frozenset(" -'’./&,")
+
+
+def _terms(f: Fields, key: str) -> tuple[str, ...]:
+    """`terms:` lists the words and phrases that mark a passage on the theme, each written once.
+
+    A term is matched whole and whatever its case, so 'Thresholds' and 'thresholds' are one term
+    and a term without a letter or digit could never match: both are errors on the term's line.
+    """
+    raw = f.raw(key)
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        f.error(
+            f.line_of(key),
+            f"'{key}' must be a list of words or phrases (hint: terms: [thresholds, front door])",
+        )
+        return ()
+    if len(raw) > MAX_TERMS:
+        f.error(f.line_of(key), f"'{key}' lists {len(raw)} terms; a theme may have {MAX_TERMS}")
+        return ()
+    out: list[str] = []
+    first: dict[str, int] = {}  # each term's case-folded form -> the line it is first on
+    for index, item in enumerate(raw):
+        line = raw.line_of(index)
+        if isinstance(item, (list, dict)):
+            shown = "a list" if isinstance(item, list) else "a mapping"
+            f.error(line, f"'{key}' has {shown} where a word or phrase belongs")
+            continue
+        if isinstance(item, bool):
+            f.error(line, f"'{key}' has a yes/no value where a word belongs (hint: quote the word)")
+            continue
+        if item is not None and not isinstance(item, str):
+            f.error(
+                line, f"the term {item} is read as a number, not text (hint: quote it: '{item}')"
+            )
+            continue
+        term = " ".join((item or "").split())
+        folded = term.casefold()
+        if not term:
+            f.error(line, f"'{key}' has an empty term")
+        elif not any(ch.isalnum() for ch in term):
+            f.error(line, f"the term '{short(term)}' has no letter or digit: it can never match")
+        elif odd := sorted({ch for ch in term if not (ch.isalnum() or ch in TERM_PUNCTUATION)}):
+            f.error(
+                line,
+                f"the term '{short(term)}' has {' '.join(repr(ch) for ch in odd)}: a term is "
+                "words (letters, digits, spaces, and - ' ’ . / & ,)",
+            )
+        elif len(term) > MAX_TERM:
+            f.error(line, f"the term '{short(term)}' is longer than {MAX_TERM} characters")
+        elif folded in first:
+            f.error(
+                line,
+                f"the term '{term}' is listed twice (first on line {first[folded]}; terms match "
+                "whatever their case)",
+            )
+        else:
+            first[folded] = line
+            out.append(term)
+    return tuple(out)
+
+
 THEME = Schema(
     "theme",
     Theme,
@@ -305,6 +373,7 @@ THEME = Schema(
         Field("id", ID, required=True),
         Field("title", TEXT, required=True),
         Field("description", LINES, required=True),
+        Field("terms", Custom(_terms)),
     ),
     where=item_where,
     strict=True,

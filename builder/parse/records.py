@@ -149,6 +149,9 @@ class Theme:
     title: str
     description: str
     where: Where
+    # Words and phrases that mark a passage on the theme, matched whole and in any case: the
+    # import suggests the theme for each paragraph that uses one.
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
