@@ -85,7 +85,7 @@ MEANING = {
     "theme.id": "The theme's id, as annotations name it.",
     "theme.title": "The theme's name, on its page and in filters.",
     "theme.description": "Markdown: what the theme follows, on its page.",
-    "theme.terms": "Words and phrases that mark a passage on the theme, matched whole and in any case: `import` suggests the theme for each paragraph of a draft that uses one, with a note saying which.",
+    "theme.terms": "Words and phrases that mark a passage on the theme, matched whole and in any case: `import` suggests the theme for each paragraph of a draft that uses one, with a comment saying which.",
     "tracked recommendation.id": "The id annotations' and recommendations' `tracks` name.",
     "tracked recommendation.title": "The concern, in a few words.",
     "tracked recommendation.themes": "The themes it belongs to.",

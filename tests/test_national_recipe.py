@@ -132,7 +132,7 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
     assert all("draft" in line for line in warnings), warnings
     # Each draft carries the themes its paragraphs' words suggest, each with its basis.
     suggested = [d.read_text(encoding="utf-8") for d in drafts]
-    assert all("note: \"Suggested on import: the paragraph mentions '" in s for s in suggested)
+    assert all("  # suggested: the paragraph mentions '" in s for s in suggested)
 
     # 4. Build: the organisations' pages, and each draft shown as one.
     done = run("build", cwd=site)
@@ -152,7 +152,8 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
         if len(sections) > 1:
             spanning.append(theme.parent.name)
             assert "from a draft, not yet confirmed" in page
-            assert "Suggested on import: the paragraph mentions" in page
+            # The basis of every suggestion, stated once: the theme's words.
+            assert "carry this theme because they use one of its words" in page
     assert len(spanning) >= 2, spanning
 
     # 5. A strict build, as a publisher's CI may run it, refuses what no editor has confirmed.

@@ -1,7 +1,7 @@
 """Themes that say how to recognise them, and the annotations an import suggests from them.
 
 A theme's `terms` are checked where they are written; each paragraph and listed finding of a
-draft that uses a term gets an annotation naming the themes, with a note saying which words.
+draft that uses a term gets an annotation naming the themes, with a comment saying which words.
 """
 
 from __future__ import annotations
@@ -170,22 +170,20 @@ def test_no_terms_match_nothing():
     assert matched("thresholds", (ThemeTerms("a", "A", ()),)) == {}
 
 
-# -- the note ----------------------------------------------------------------------------------
+# -- the basis ---------------------------------------------------------------------------------
 
 
-def test_the_note_says_which_words_suggested_the_theme():
+def test_the_basis_says_which_words_suggested_the_theme():
     one = Suggestion("p14", "paragraph", ((FRONT, ("thresholds",)),))
-    assert one.note == "Suggested on import: the paragraph mentions 'thresholds'."
+    assert one.basis == "suggested: the paragraph mentions 'thresholds'"
     two = Suggestion("p14", "paragraph", ((FRONT, ("thresholds", "referrals", "MASH")),))
-    assert two.note == (
-        "Suggested on import: the paragraph mentions 'thresholds', 'referrals' and 'MASH'."
-    )
+    assert two.basis == "suggested: the paragraph mentions 'thresholds', 'referrals' and 'MASH'"
     several = Suggestion(
         "the-quality-of", "finding", ((FRONT, ("thresholds",)), (VOICE, ("children's views",)))
     )
-    assert several.note == (
-        "Suggested on import: the listed finding mentions 'thresholds' (Contact, referral and "
-        "thresholds); 'children's views' (The voice of the child)."
+    assert several.basis == (
+        "suggested: the listed finding mentions 'thresholds' (Contact, referral and "
+        "thresholds); 'children's views' (The voice of the child)"
     )
 
 
@@ -216,21 +214,18 @@ Care leavers have pathway plans.
 def test_each_paragraph_and_listed_finding_that_uses_a_term_gets_an_annotation():
     assert annotation_lines(suggestions(BODY, THEMES)) == [
         SUGGESTED,
-        "  - paragraph: 1",
+        "  - paragraph: 1  # suggested: the paragraph mentions 'thresholds' (Contact, referral "
+        "and thresholds); 'children's views' (The voice of the child)",
         "    themes: [front-door, voice-of-the-child]",
-        "    note: \"Suggested on import: the paragraph mentions 'thresholds' (Contact, referral "
-        "and thresholds); 'children's views' (The voice of the child).\"",
-        "  - paragraph: 3",
+        "  - paragraph: 3  # suggested: the paragraph mentions 'child protection' (Child "
+        "protection); 'child protection plans' and 'core groups' (Planning and review)",
         "    themes: [child-protection, planning]",
-        "    note: \"Suggested on import: the paragraph mentions 'child protection' (Child "
-        "protection); 'child protection plans' and 'core groups' (Planning and review).\"",
-        "  - paragraph: care-leavers-have-pathway-plans",
+        "  - paragraph: care-leavers-have-pathway-plans  # suggested: the paragraph mentions "
+        "'care leavers' and 'pathway plans'",
         "    themes: [care-leavers]",
-        "    note: \"Suggested on import: the paragraph mentions 'care leavers' and 'pathway "
-        "plans'.\"",
-        "  - paragraph: the-quality-of-strategy-meetings",
+        "  - paragraph: the-quality-of-strategy-meetings  # suggested: the listed finding "
+        "mentions 'strategy meetings'",
         "    themes: [child-protection]",
-        "    note: \"Suggested on import: the listed finding mentions 'strategy meetings'.\"",
     ]
     # Headings, tables and footnotes are not passages to theme: they are left alone.
 
@@ -243,8 +238,8 @@ def test_no_match_and_no_terms_give_no_annotations():
 def test_an_id_yaml_would_misread_is_quoted():
     found = suggestions("2019\n\nyes\n\nthresholds\n", (ThemeTerms("a", "A", ("2019", "yes")),))
     lines = annotation_lines(found)
-    assert lines[1] == '  - paragraph: "2019"'
-    assert lines[4] == '  - paragraph: "yes"'
+    assert lines[1].startswith('  - paragraph: "2019"  # suggested:')
+    assert lines[3].startswith('  - paragraph: "yes"  # suggested:')
 
 
 def test_the_suggested_annotations_check_as_a_drafts_annotations():

@@ -2,8 +2,8 @@
 
 A theme in `themes.yml` may list `terms:`, the words and phrases that mark a passage on it. Each
 paragraph and listed finding of an imported draft that uses a term, matched whole and whatever
-its case, gets an annotation naming the themes whose terms it uses and a note saying which words
-they were. Nothing else is inferred: a paragraph that uses no term gets no annotation, and an
+its case, gets an annotation naming the themes whose terms it uses, with a comment saying which
+words they were (the theme's page states the basis of every suggestion: its terms). Nothing else is inferred: a paragraph that uses no term gets no annotation, and an
 editor confirms, changes or deletes each suggestion as they confirm the rest of the draft.
 
 Pure but for `project_themes`, which reads `themes.yml`: the themes and a draft's Markdown body
@@ -43,14 +43,15 @@ class Suggestion:
     themes: tuple[tuple[ThemeTerms, tuple[str, ...]], ...]  # in themes.yml order
 
     @property
-    def note(self) -> str:
-        """What the suggestion rests on, in words a reader of the page can check."""
+    def basis(self) -> str:
+        """What the suggestion rests on, for the editor who confirms it (a comment in the draft:
+        the theme page states the basis of every suggestion, the theme's terms, once)."""
         what = "paragraph" if self.kind == "paragraph" else "listed finding"
         if len(self.themes) == 1:
             said = _listed(self.themes[0][1])
         else:
             said = "; ".join(f"{_listed(terms)} ({theme.title})" for theme, terms in self.themes)
-        return f"Suggested on import: the {what} mentions {said}."
+        return f"suggested: the {what} mentions {said}"
 
 
 def _listed(terms: tuple[str, ...]) -> str:
@@ -200,6 +201,11 @@ def _yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _comment(text: str) -> str:
+    """Text for a YAML comment: on one line, whatever the terms hold."""
+    return " ".join(text.split())
+
+
 def _paragraph_key(block_id: str) -> str:
     import yaml  # here, not above: every command loads this module, and a build may read no YAML
 
@@ -210,7 +216,7 @@ def _paragraph_key(block_id: str) -> str:
 
 
 SUGGESTED = (
-    "annotations:  # confirm: themes suggested by the terms in content/themes.yml, each note "
+    "annotations:  # confirm: themes suggested by the terms in content/themes.yml, each comment "
     "saying which words; keep, change or delete each"
 )
 
@@ -221,9 +227,8 @@ def annotation_lines(found: list[Suggestion]) -> list[str]:
         return []
     out = [SUGGESTED]
     for s in found:
-        out.append(f"  - paragraph: {_paragraph_key(s.block_id)}")
+        out.append(f"  - paragraph: {_paragraph_key(s.block_id)}  # {_comment(s.basis)}")
         out.append(f"    themes: [{', '.join(theme.id for theme, _ in s.themes)}]")
-        out.append(f"    note: {_yaml_string(s.note)}")
     return out
 
 

@@ -341,6 +341,7 @@ class ThemePageView:
     # each organisation it is about), and the regions they are in, to filter by.
     organisations: tuple[ThemeOrganisation, ...] = ()
     regions: tuple[Link, ...] = ()
+    drafted: bool = False  # some passage is from a draft: its theme may be a suggestion
 
 
 @dataclass(frozen=True)
@@ -921,6 +922,7 @@ class _Planner:
             for e in site.theme_by_report(theme.id)
         )
         tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
+        drafted = any(e.report.draft for e in entries if e.passages)
         organisations: tuple[ThemeOrganisation, ...] = ()
         regions: tuple[Link, ...] = ()
         if site.groups.several:
@@ -944,6 +946,7 @@ class _Planner:
             {rid: site.recommendations[rid].title for rid in sorted(tracked)},
             organisations,
             regions,
+            drafted,
         )
 
     def _titled(self, rid: str, title: str) -> str:
