@@ -15,6 +15,8 @@ ROUTES = {
     "report": "reports/{id}/",
     "themes": "themes/",
     "theme": "themes/{id}/",
+    # One organisation's passages on a theme: its id is the theme's and the organisation's.
+    "theme_organisation": "themes/{theme}/{organisation}/",
     "recommendations": "recommendations/",
     "recommendation": "recommendations/{id}/",
     # Sites of several organisations only.

@@ -95,22 +95,22 @@ def test_reader_path_on_the_bundled_site(page, real_site_url):
 
 def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_site_url):
     page.goto(f"{national_site_url}/themes/supervision/")
-    sections = page.locator("section.theme-organisation")
-    assert sections.count() == 3
+    rows = "table.theme-organisations tbody tr"
+    assert page.locator(rows).count() == 3
     page.get_by_label("Region").select_option(label="North East")
-    page.wait_for_function(
-        "document.querySelectorAll('section.theme-organisation:not([hidden])').length === 1"
-    )
-    assert page.locator("#org-gamma").is_visible() and not page.locator("#org-alpha").is_visible()
+    page.wait_for_function(f"document.querySelectorAll('{rows}:not([hidden])').length === 1")
+    assert page.locator(f"{rows}[data-organisation=gamma]").is_visible()
+    assert not page.locator(f"{rows}[data-organisation=alpha]").is_visible()
     assert page.locator(".filter-count").inner_text() == "Showing 1 of 3 organisations."
     page.get_by_label("Region").select_option(label="Every region")
     page.get_by_label("Organisation").select_option(
         label="Beta Borough Council children's services"
     )
-    page.wait_for_function(
-        "document.querySelectorAll('section.theme-organisation:not([hidden])').length === 1"
-    )
-    assert page.locator("#org-beta").is_visible()
+    page.wait_for_function(f"document.querySelectorAll('{rows}:not([hidden])').length === 1")
+    # Its passages are a link away, on a page of their own.
+    page.locator(f"{rows}[data-organisation=beta] a").click()
+    page.wait_for_url("**/themes/supervision/beta/")
+    assert page.locator("section.theme-report").count() >= 1
 
 
 def test_the_overview_sets_two_chosen_organisations_one_above_the_other(page, national_site_url):

@@ -148,12 +148,15 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
     spanning = []
     for theme in sorted((out / "themes").glob("*/index.html")):
         page = theme.read_text(encoding="utf-8")
-        sections = set(re.findall(r'<section class="theme-organisation" id="org-([a-z-]+)"', page))
-        if len(sections) > 1:
+        rows = set(re.findall(r'<tr data-organisation="([a-z-]+)"', page))
+        if len(rows) > 1:
             spanning.append(theme.parent.name)
-            assert "from a draft, not yet confirmed" in page
             # The basis of every suggestion, stated once: the theme's words.
             assert "carry this theme because they use one of its words" in page
+            for oid in rows:  # each organisation's passages, on a page of their own
+                own = (theme.parent / oid / "index.html").read_text(encoding="utf-8")
+                assert "from a draft, not yet confirmed" in own
+                assert "carry this theme because they use one of its words" in own
     assert len(spanning) >= 2, spanning
 
     # 5. A strict build, as a publisher's CI may run it, refuses what no editor has confirmed.

@@ -318,11 +318,27 @@ def test_report_pages_and_lists_name_whom_a_report_is_about(national_files, fixt
 def test_a_theme_page_follows_its_subject_across_organisations(national_files):
     html = page(national_files, "themes/supervision/index.html")
     assert 'class="strip theme-strip"' not in html  # one strip over every report says nothing
-    sections = re.findall(r'<section class="theme-organisation" id="org-([a-z]+)"', html)
-    assert sections == ["alpha", "beta", "gamma"]
-    gamma = html[html.index('id="org-gamma"') :]
-    assert 'data-region="north-east"' in html[html.index('id="org-gamma"') - 200 :][:400]
-    assert "/reports/2013-05-gamma/#" in gamma  # the passage-level evidence is kept
+    rows = re.findall(
+        r'<tr data-organisation="([a-z]+)" data-region="([a-z-]+)"><th scope="row">'
+        r'<a href="/themes/supervision/([a-z]+)/">',
+        html,
+    )
+    assert rows == [
+        ("alpha", "south-west", "alpha"),
+        ("beta", "south-west", "beta"),
+        ("gamma", "north-east", "gamma"),
+    ]
+    # The passage-level evidence is kept, each organisation's on a page of its own: on a
+    # national site one page of every passage ran to megabytes.
+    assert "/reports/2013-05-gamma/#" not in html
+    gamma = page(national_files, "themes/supervision/gamma/index.html")
+    assert "/reports/2013-05-gamma/#" in gamma
+    assert "/reports/2019-03-beta/" not in gamma
+    assert '<a href="/themes/supervision/">Every organisation on this theme</a>' in gamma
+    # Its organisation's page links there.
+    assert 'href="/themes/supervision/gamma/"' in page(
+        national_files, "organisations/gamma/index.html"
+    )
 
 
 def test_an_unconfirmed_draft_is_shown_as_such_in_the_lists(tmp_path: Path):

@@ -27,7 +27,7 @@ from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
-from builder.urls import Urls
+from builder.urls import Urls, facets_id
 from builder.views.chart import Chart, grade_chart, marker_path
 from builder.views.dictionary import dictionary
 from builder.views.kept import Kept
@@ -323,6 +323,7 @@ class ThemeOrganisation:
     region_id: str
     entries: tuple[ThemeEntry, ...]  # its reports with passages on the theme, in date order
     passages: int
+    reports: int = 0  # how many of its reports have passages on the theme
 
     @property
     def title(self) -> str:
@@ -342,6 +343,19 @@ class ThemePageView:
     organisations: tuple[ThemeOrganisation, ...] = ()
     regions: tuple[Link, ...] = ()
     drafted: bool = False  # some passage is from a draft: its theme may be a suggestion
+
+
+@dataclass(frozen=True)
+class ThemeOrganisationPageView:
+    """One organisation's passages on a theme, on a site of several organisations: the theme's
+    page lists the organisations, and each one's evidence is on a page of its own."""
+
+    settings: Settings
+    theme: ThemeRecord
+    organisation: ThemeOrganisation
+    related: tuple[Link, ...]  # its tracked recommendations on the theme
+    titles: dict[str, str]  # tracked recommendation id -> title, for those its passages track
+    drafted: bool = False
 
 
 @dataclass(frozen=True)
@@ -510,6 +524,13 @@ def plan_pages(
     yield page("themes", "", ThemesView(settings, p.theme_rows()))
     for theme in site.themes.values():
         yield page("theme", theme.id, p.theme_page(theme))
+        for o in p.theme_organisations(theme.id) if site.groups.several else ():
+            yield page(
+                "theme_organisation",
+                facets_id(theme.id, o.id),
+                p.theme_organisation_page(theme, o),
+                "theme_organisation.html",
+            )
     yield page("recommendations", "", RecommendationsView(settings, p.groups(), *p.filters()))
     for rid in site.histories:
         yield page("recommendation", rid, p.recommendation_page(rid))
@@ -590,6 +611,8 @@ class _Planner:
         self.site, self.urls = site, urls
         self.kept = kept if kept is not None else Kept()
         self._entries: dict[int, TimelineEntry] = {}  # by timeline item, this build's
+        self._theme_entries: dict[str, tuple[ThemeEntry, ...]] = {}  # by theme, this build's
+        self._theme_groups: dict[str, tuple[ThemeOrganisation, ...]] = {}
         # A report's judgements as shown, by framework and record (held, so its id stays its own).
         self._judgements: dict[tuple[str, int], tuple[Any, tuple[Judgement, ...]]] = {}
         self.settings = site.settings
@@ -915,18 +938,39 @@ class _Planner:
         # In the order of the alphabet, whatever order themes.yml gives them in.
         return tuple(sorted(rows, key=lambda r: (r.title.casefold(), r.id)))
 
+    def theme_entries(self, theme_id: str) -> tuple[ThemeEntry, ...]:
+        """Each report's passages on a theme, in date order; made once a build."""
+        made = self._theme_entries.get(theme_id)
+        if made is None:
+            made = self._theme_entries[theme_id] = tuple(
+                ThemeEntry(self.headers[e.report.id], e.passages, e.concerns, e.strengths)
+                for e in self.site.theme_by_report(theme_id)
+            )
+        return made
+
+    def theme_organisations(self, theme_id: str) -> tuple[ThemeOrganisation, ...]:
+        """The organisations with passages on a theme, A to Z, each with its entries."""
+        made = self._theme_groups.get(theme_id)
+        if made is None:
+            made = self._theme_groups[theme_id] = self._theme_organisations(
+                self.theme_entries(theme_id)
+            )
+        return made
+
     def theme_page(self, theme: ThemeRecord) -> ThemePageView:
         site = self.site
-        entries = tuple(
-            ThemeEntry(self.headers[e.report.id], e.passages, e.concerns, e.strengths)
-            for e in site.theme_by_report(theme.id)
-        )
+        entries = self.theme_entries(theme.id)
         tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
         drafted = any(e.report.draft for e in entries if e.passages)
         organisations: tuple[ThemeOrganisation, ...] = ()
         regions: tuple[Link, ...] = ()
         if site.groups.several:
-            organisations = self._theme_organisations(entries)
+            # Each organisation's passages are on a page of their own (`theme_organisation_page`):
+            # on a national site most paragraphs are on a theme, and one page of them all would
+            # run to megabytes, and be made again on every edit.
+            organisations = tuple(
+                dataclasses.replace(o, entries=()) for o in self.theme_organisations(theme.id)
+            )
             regions = tuple(
                 sorted(
                     {Link(o.region_id, o.region) for o in organisations if o.region_id},
@@ -934,6 +978,7 @@ class _Planner:
                 )
             )
             entries = ()  # shown by organisation, not as one strip across every report
+            tracked = set()
         return ThemePageView(
             self.settings,
             theme,
@@ -947,6 +992,24 @@ class _Planner:
             organisations,
             regions,
             drafted,
+        )
+
+    def theme_organisation_page(
+        self, theme: ThemeRecord, o: ThemeOrganisation
+    ) -> ThemeOrganisationPageView:
+        site = self.site
+        tracked = {p.tracks for e in o.entries for p in e.passages if p.tracks}
+        return ThemeOrganisationPageView(
+            self.settings,
+            theme,
+            o,
+            tuple(
+                Link(r.id, r.title)
+                for r in site.recommendations.values()
+                if theme.id in r.themes and site.groups.of_recommendation(r.id) == o.id
+            ),
+            {rid: site.recommendations[rid].title for rid in sorted(tracked)},
+            any(e.report.draft for e in o.entries),
         )
 
     def _titled(self, rid: str, title: str) -> str:
@@ -976,6 +1039,7 @@ class _Planner:
                     region_id(record.region),
                     tuple(found),
                     sum(len(e.passages) for e in found),
+                    len(found),
                 )
             )
         return tuple(sorted(out, key=lambda t: (t.name.casefold(), t.id)))
