@@ -160,6 +160,8 @@ class Memo:
     base_path: str = "/"  # the last good build's, for the preview server
     search: tuple[object, dict[str, bytes]] | None = None  # the search records and their index
     search_keys: dict[str, Any] = field(default_factory=dict)  # each report's source and its key
+    # Each report's search source, with the view and records it was made from.
+    search_sources: dict[str, Any] = field(default_factory=dict)
     # The preview's side (`PreviewHooks`, which the preview owns and sets); a build calls only
     # what is set. The search index made in the background: its worker, and the index wanted.
     preview: PreviewHooks = field(default_factory=Hooks)

@@ -82,13 +82,16 @@ class Site:
         quote from the same paragraph already shows it."""
         return list(self.by_theme.get(theme_id, ()))
 
-    def theme_by_report(self, theme_id: str) -> list[ThemeEntry]:
-        """One entry per report, in date order: its passages on the theme and what they record."""
+    def theme_by_report(self, theme_id: str, every: bool = True) -> list[ThemeEntry]:
+        """One entry per report, in date order: its passages on the theme and what they record;
+        only the reports with passages on it unless `every`."""
         mine: dict[str, list[Passage]] = {}
         for p in self.by_theme.get(theme_id, ()):
             mine.setdefault(p.report, []).append(p)
         entries = []
         for view in self.reports:
+            if not every and view.report.id not in mine:
+                continue
             passages = tuple(mine.get(view.report.id, ()))
             # An earlier inspection's word, as this report reports it, is not this report's.
             own = [p for p in passages if not p.inspection]

@@ -375,6 +375,7 @@ def render_site(
     # Content records an edit left alone are the same objects as the last build's: each is keyed
     # once, not encoded again on every edit (a site's every organisation and recommendation).
     known = _KnownKeys(memo.data_keys if memo.handed_on else None)
+    digest = renderer.shared.digest
     content = site.content
     data_key = key_of_each(  # the data files are made meanwhile
         [
@@ -388,7 +389,8 @@ def render_site(
         (
             (
                 known.key(v.report, _header_key),
-                [renderer.shared.digest(p) for p in v.passages],  # most already made for pages
+                # A report's passages an edit left alone are the very same tuple: keyed once.
+                known.key(v.passages, lambda ps: hash_of(" ".join(map(digest, ps)).encode())),
                 v.statuses,
                 v.headline,
             )

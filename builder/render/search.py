@@ -686,7 +686,7 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
     """
     settings = site.settings
     urls = Urls(settings.base_path, settings.url)
-    sources = [source_of(view, site) for view in site.reports]
+    sources = _sources(site, memo)
     # A source equal to the last build's keeps its key: comparing is cheaper than encoding.
     last = memo.search_keys if memo.handed_on else {}
     kept: dict[str, tuple[Source, str]] = {}
@@ -710,6 +710,31 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
         )
         return SearchJob(key, ready=memo.search[1])
     return SearchJob(key, future=start_search_files(shards, settings.language, urls, known))
+
+
+def _sources(site: Site, memo: Memo) -> list[Source]:
+    """Each report's search source; in the preview, the last build's for a report whose very view
+    it was made from, while the themes, tracked recommendations and organisations whose titles
+    and names it shows are the very records they were (an unchanged file's)."""
+    content = site.content
+    context = (content.themes, content.recommendations, content.organisations)
+    kinds = site.settings.kinds
+    last = memo.search_sources if memo.handed_on else {}
+    now: dict[str, Any] = {}
+    sources = []
+    for view in site.reports:
+        found = last.get(view.report.id)
+        if (
+            found is None
+            or found[0] is not view
+            or any(a is not b for a, b in zip(found[1], context, strict=True))
+            or found[2] != kinds
+        ):
+            found = (view, context, kinds, source_of(view, site))
+        now[view.report.id] = found
+        sources.append(found[3])
+    memo.search_sources = now if memo.handed_on else {}
+    return sources
 
 
 def finish_search_index(

@@ -9,6 +9,7 @@ section grows in step with the reports, never with the square of the organisatio
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -269,12 +270,17 @@ class _Index:
                 owners = (site.groups.of_event(item.id),)
             for owner in owners:
                 self.timeline.setdefault(owner, []).append(item)
+        # Each report's passages on each theme, counted in C, then given to its organisations.
+        counted = Counter(
+            (passage.report, theme)
+            for theme, passages in site.by_theme.items()
+            for passage in passages
+        )
         self.themes: dict[str, dict[str, int]] = {}
-        for theme, passages in site.by_theme.items():
-            for passage in passages:
-                for owner in site.groups.of_report(passage.report):
-                    mine = self.themes.setdefault(owner, {})
-                    mine[theme] = mine.get(theme, 0) + 1
+        for (report, theme), n in counted.items():
+            for owner in site.groups.of_report(report):
+                mine = self.themes.setdefault(owner, {})
+                mine[theme] = mine.get(theme, 0) + n
 
 
 def organisation_pages(

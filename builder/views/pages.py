@@ -345,6 +345,13 @@ class ThemePageView:
     drafted: bool = False  # some passage is from a draft: its theme may be a suggestion
 
 
+# A theme across organisations: each one's entries; the list of them, without; their regions;
+# whether a draft is among them (`_Planner._national_theme`).
+NationalTheme = tuple[
+    tuple["ThemeOrganisation", ...], tuple["ThemeOrganisation", ...], tuple["Link", ...], bool
+]
+
+
 @dataclass(frozen=True)
 class ThemeOrganisationPageView:
     """One organisation's passages on a theme, on a site of several organisations: the theme's
@@ -603,6 +610,18 @@ def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
     )
 
 
+def _theme_row(theme: ThemeRecord, passages: tuple[Passage, ...]) -> ThemeRow:
+    years = sorted({p.year for p in passages})
+    span = (
+        (f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else str(years[0]))
+        if years
+        else "–"
+    )
+    reports = len(dict.fromkeys(p.report for p in passages))
+    line = _first_sentence(theme.description)
+    return ThemeRow(theme.id, theme.title, theme.description, len(passages), reports, span, line)
+
+
 class _Planner:
     """Builds the views, deriving each shared piece once, when a view first needs it: the pages of
     one report need a few headers and neighbours, not every recommendation's summary."""
@@ -612,7 +631,7 @@ class _Planner:
         self.kept = kept if kept is not None else Kept()
         self._entries: dict[int, TimelineEntry] = {}  # by timeline item, this build's
         self._theme_entries: dict[str, tuple[ThemeEntry, ...]] = {}  # by theme, this build's
-        self._theme_groups: dict[str, tuple[ThemeOrganisation, ...]] = {}
+        self._theme_groups: dict[str, NationalTheme] = {}
         # A report's judgements as shown, by framework and record (held, so its id stays its own).
         self._judgements: dict[tuple[str, int], tuple[Any, tuple[Judgement, ...]]] = {}
         self.settings = site.settings
@@ -922,17 +941,12 @@ class _Planner:
         rows = []
         for theme in self.site.themes.values():
             passages = self.site.by_theme.get(theme.id, ())
-            years = sorted({p.year for p in passages})
-            span = (
-                (f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else str(years[0]))
-                if years
-                else "–"
-            )
-            reports = len(dict.fromkeys(p.report for p in passages))
-            line = _first_sentence(theme.description)
+            # Kept while its passages are the very same (on a national site, thousands a theme).
             rows.append(
-                ThemeRow(
-                    theme.id, theme.title, theme.description, len(passages), reports, span, line
+                self.kept.made_from(
+                    ("theme row", theme.id),
+                    (theme, passages),
+                    functools.partial(_theme_row, theme, passages),
                 )
             )
         # In the order of the alphabet, whatever order themes.yml gives them in.
@@ -944,41 +958,62 @@ class _Planner:
         if made is None:
             made = self._theme_entries[theme_id] = tuple(
                 ThemeEntry(self.headers[e.report.id], e.passages, e.concerns, e.strengths)
-                for e in self.site.theme_by_report(theme_id)
+                # On a site of several organisations no page shows a report without passages.
+                for e in self.site.theme_by_report(theme_id, every=not self.site.groups.several)
             )
         return made
 
     def theme_organisations(self, theme_id: str) -> tuple[ThemeOrganisation, ...]:
         """The organisations with passages on a theme, A to Z, each with its entries."""
+        return self._national_theme(theme_id)[0]
+
+    def _national_theme(self, theme_id: str) -> NationalTheme:
+        """A theme across organisations: each one's entries, the list of them (without), the
+        regions they are in and whether a draft is among them. Kept from the last build while the
+        theme's passages, their reports' headers and the organisations are those it was made from
+        (the very same objects, after an edit elsewhere): on a national site a theme holds
+        thousands of passages, and every theme is asked for on every edit."""
         made = self._theme_groups.get(theme_id)
-        if made is None:
-            made = self._theme_groups[theme_id] = self._theme_organisations(
-                self.theme_entries(theme_id)
+        if made is not None:
+            return made
+        passages = self.site.by_theme.get(theme_id, ())
+        reports = dict.fromkeys(p.report for p in passages)
+        inputs = (
+            passages,
+            tuple(self.headers[r] for r in reports if r in self.views),
+            self.site.content.organisations,
+        )
+
+        def make() -> NationalTheme:
+            entries = self.theme_entries(theme_id)
+            full = self._theme_organisations(entries)
+            listed = tuple(dataclasses.replace(o, entries=()) for o in full)
+            regions = tuple(
+                sorted(
+                    {Link(o.region_id, o.region) for o in full if o.region_id},
+                    key=lambda r: r.title.casefold(),
+                )
             )
+            return full, listed, regions, any(e.report.draft for e in entries if e.passages)
+
+        made = self._theme_groups[theme_id] = self.kept.made_from(("theme", theme_id), inputs, make)
         return made
 
     def theme_page(self, theme: ThemeRecord) -> ThemePageView:
         site = self.site
-        entries = self.theme_entries(theme.id)
-        tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
-        drafted = any(e.report.draft for e in entries if e.passages)
         organisations: tuple[ThemeOrganisation, ...] = ()
         regions: tuple[Link, ...] = ()
         if site.groups.several:
             # Each organisation's passages are on a page of their own (`theme_organisation_page`):
             # on a national site most paragraphs are on a theme, and one page of them all would
             # run to megabytes, and be made again on every edit.
-            organisations = tuple(
-                dataclasses.replace(o, entries=()) for o in self.theme_organisations(theme.id)
-            )
-            regions = tuple(
-                sorted(
-                    {Link(o.region_id, o.region) for o in organisations if o.region_id},
-                    key=lambda r: r.title.casefold(),
-                )
-            )
-            entries = ()  # shown by organisation, not as one strip across every report
-            tracked = set()
+            _, organisations, regions, drafted = self._national_theme(theme.id)
+            entries: tuple[ThemeEntry, ...] = ()  # by organisation, not one strip of every report
+            tracked: set[str] = set()
+        else:
+            entries = self.theme_entries(theme.id)
+            tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
+            drafted = any(e.report.draft for e in entries if e.passages)
         return ThemePageView(
             self.settings,
             theme,
