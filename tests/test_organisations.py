@@ -370,3 +370,9 @@ def test_another_organisations_report_of_the_same_month_is_not_taken_for_its_eve
     diagnostics = Diagnostics()
     build(national_project(tmp_path / "_site", content), diagnostics, write=False)
     assert not [d for d in diagnostics.items if "looks like the inspection" in d.message]
+
+
+def test_the_main_menu_marks_themes_on_an_organisations_page_of_a_theme(national_files):
+    html = page(national_files, "themes/supervision/gamma/index.html")
+    nav = html[html.index('<nav aria-label="Main">') :].split("</nav>")[0]
+    assert re.findall(r'<a href="([^"]+)" aria-current="[a-z]+">', nav) == ["/themes/"]
