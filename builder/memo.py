@@ -72,6 +72,11 @@ class SharedRecords:
         self.known: dict[int, tuple[Any, str]] = {}
         self._last = last or {}  # the last build's `known`: records it shares with this one
         self._records: dict[str, Any] = {}  # digest -> a record with those bytes
+        # digest -> the record's bytes, once made: every chunk of pages sent to the workers
+        # carries the records it names, and on a themed national site a passage is named by its
+        # report's page and each of its themes' pages (58,000 passages, 250,000 times). Held
+        # while the pages render, never from one build to the next.
+        self._bytes: dict[str, bytes] = {}
 
     def digest(self, record: Any) -> str:
         known = self.known.get(id(record))
@@ -81,7 +86,12 @@ class SharedRecords:
                 # A record that carries a content hash of what it was made from (a report's
                 # body, by its text and targets) is named by it, never serialised to be hashed.
                 name = getattr(record, "shared_name", None)
-                known = (record, name if isinstance(name, str) else hash_of(serialise(record)))
+                if isinstance(name, str):
+                    known = (record, name)
+                else:
+                    blob = serialise(record)
+                    known = (record, hash_of(blob))
+                    self._bytes[known[1]] = blob
             self.known[id(record)] = known
             self._records.setdefault(known[1], record)
         return known[1]
@@ -94,7 +104,9 @@ class SharedRecords:
 
     def blobs(self, digests: Iterable[str]) -> dict[str, bytes]:
         """The bytes of these shared records, for a process that has only their names."""
-        return {digest: serialise(self._records[digest]) for digest in digests}
+        # A record named by its own content hash (a report's body) is named by one page only:
+        # its bytes are made when sent, not held.
+        return {d: self._bytes.get(d) or serialise(self._records[d]) for d in digests}
 
 
 def load_shared(blob: bytes, records: dict[str, bytes], loaded: dict[str, Any]) -> Any:
