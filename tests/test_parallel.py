@@ -258,3 +258,34 @@ def test_a_shared_record_is_encoded_once_however_many_chunks_name_it(monkeypatch
     first, second = shared.blobs([digest]), shared.blobs([digest])
     assert first == second == {digest: serialise(record)}
     assert encoded == [record]
+
+
+def test_a_report_page_goes_to_the_workers_with_its_inputs_not_its_view(tmp_path: Path):
+    """Making each report's view (its text cut into blocks beside their notes) on the main
+    process, and encoding it a second time, was the main process's work while the workers
+    waited: the workers are sent the very bytes that keyed the page, and make its view."""
+    from concurrent.futures import Future
+
+    from builder.memo import load_shared
+
+    sent: list[tuple[str, bool]] = []
+
+    class Running(Workers):
+        @property
+        def started(self) -> bool:
+            return True
+
+        def submit(self, function, items):  # type: ignore[no-untyped-def]
+            for *_, blobs, records in items:
+                for blob in blobs:
+                    page = load_shared(blob, records, {})
+                    sent.append((page.kind, page.view is None and page.inputs is not None))
+            future: Future = Future()
+            future.set_result(function(items))
+            return future
+
+    files = build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, workers=Running(2))
+    assert files is not None
+    assert files == build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, jobs=1)
+    reports = [with_inputs for kind, with_inputs in sent if kind == "report"]
+    assert reports and all(reports)

@@ -205,7 +205,9 @@ def _template_cycle(env: jinja2.Environment, name: str) -> tuple[str, int, str] 
 
 
 def render_page(env: jinja2.Environment, page: Page, diagnostics: Diagnostics) -> bytes:
-    """One page's HTML: a pure function of its view and the templates."""
+    """One page's HTML: a pure function of its view and the templates. A page given with the
+    inputs its view is made from has its view made here (in a worker, for most pages)."""
+    page = page.made()
     context = page.context()
     if isinstance(page.view, ReportPageView):
         context["body"] = _body(env, page.view, diagnostics)
@@ -365,9 +367,8 @@ def render_site(
         sources_of[page.output] = page.source
         cached = memo.pages.get(page.output)
         if cached is None or cached[0] != key:
-            if page.view is None:  # its view is made only now that it is needed
-                page = page.made()
-                blob = None
+            # Sent as planned: a page given with its inputs (a report's) has its view made where
+            # it is rendered, on the workers, from the very bytes that keyed it.
             if blob is None:
                 blob, named = renderer.shared.serialise(page)
             renderer.add(page, blob, named)
@@ -519,7 +520,7 @@ def render_first(
         if cached is not None and cached[0] == key:
             continue  # unchanged: the browser already shows it
         try:
-            html = render_page(env, page.made(), Diagnostics())
+            html = render_page(env, page, Diagnostics())
         except TemplateProblem:
             continue
         memo.pages[page.output] = (key, Packed.of(html))
