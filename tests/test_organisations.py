@@ -339,6 +339,9 @@ def test_a_theme_page_follows_its_subject_across_organisations(national_files):
     assert 'href="/themes/supervision/gamma/"' in page(
         national_files, "organisations/gamma/index.html"
     )
+    # The tracked recommendations on the theme it names are its organisation's only.
+    named = re.findall(r'<a href="/recommendations/([a-z-]+)/">', gamma.split("<section")[0])
+    assert named == ["gamma-supervision"]
 
 
 def test_an_unconfirmed_draft_is_shown_as_such_in_the_lists(tmp_path: Path):
@@ -376,3 +379,37 @@ def test_the_main_menu_marks_themes_on_an_organisations_page_of_a_theme(national
     html = page(national_files, "themes/supervision/gamma/index.html")
     nav = html[html.index('<nav aria-label="Main">') :].split("</nav>")[0]
     assert re.findall(r'<a href="([^"]+)" aria-current="[a-z]+">', nav) == ["/themes/"]
+
+
+def test_an_organisations_page_of_a_theme_reads_only_its_own_recommendations(
+    national_site, monkeypatch: pytest.MonkeyPatch
+):
+    """Each of a theme's organisations' pages looked through every recommendation of the site
+    for its own: pages (themes × organisations) × recommendations (∝ organisations) grew with the
+    square of the organisations. The site's recommendations are sorted by theme and owner once."""
+    import builder.views.pages as pages_module
+    from builder.model.organisations import Membership
+    from builder.urls import Urls
+
+    asked: list[str] = []
+    inside = [False]
+    of_recommendation = Membership.of_recommendation
+    make = pages_module._Planner.theme_organisation_page
+
+    def counting(self, rid):  # type: ignore[no-untyped-def]
+        if inside[0]:
+            asked.append(rid)
+        return of_recommendation(self, rid)
+
+    def watched(self, theme, o):  # type: ignore[no-untyped-def]
+        inside[0] = True
+        try:
+            return make(self, theme, o)
+        finally:
+            inside[0] = False
+
+    monkeypatch.setattr(Membership, "of_recommendation", counting)
+    monkeypatch.setattr(pages_module._Planner, "theme_organisation_page", watched)
+    planned = list(pages_module.plan_pages(national_site, Urls(), lambda t: t, ()))
+    assert sum(1 for p in planned if p.kind == "theme_organisation") > 3
+    assert sorted(asked) == sorted(national_site.recommendations)  # each once, in all

@@ -632,6 +632,7 @@ class _Planner:
         self._entries: dict[int, TimelineEntry] = {}  # by timeline item, this build's
         self._theme_entries: dict[str, tuple[ThemeEntry, ...]] = {}  # by theme, this build's
         self._theme_groups: dict[str, NationalTheme] = {}
+        self._on_theme: dict[str, dict[str, tuple[Link, ...]]] | None = None
         # A report's judgements as shown, by framework and record (held, so its id stays its own).
         self._judgements: dict[tuple[str, int], tuple[Any, tuple[Judgement, ...]]] = {}
         self.settings = site.settings
@@ -1038,14 +1039,24 @@ class _Planner:
             self.settings,
             theme,
             o,
-            tuple(
-                Link(r.id, r.title)
-                for r in site.recommendations.values()
-                if theme.id in r.themes and site.groups.of_recommendation(r.id) == o.id
-            ),
+            self._recommendations_on(theme.id).get(o.id, ()),
             {rid: site.recommendations[rid].title for rid in sorted(tracked)},
             any(e.report.draft for e in o.entries),
         )
+
+    def _recommendations_on(self, theme_id: str) -> dict[str, tuple[Link, ...]]:
+        """A theme's tracked recommendations by organisation, found once a build: each of a
+        theme's organisations' pages reads its own, not every recommendation of the site."""
+        if self._on_theme is None:
+            by: dict[tuple[str, str], list[Link]] = {}
+            for r in self.site.recommendations.values():
+                owner = self.site.groups.of_recommendation(r.id)
+                for t in dict.fromkeys(r.themes):
+                    by.setdefault((t, owner), []).append(Link(r.id, r.title))
+            self._on_theme = {}
+            for (t, owner), links in by.items():
+                self._on_theme.setdefault(t, {})[owner] = tuple(links)
+        return self._on_theme.get(theme_id, {})
 
     def _titled(self, rid: str, title: str) -> str:
         """A recommendation's title, with whose it is on a site of several organisations."""
