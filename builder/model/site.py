@@ -52,7 +52,9 @@ class Site:
     timeline: list[TimelineItem]
     event_mentions: dict[str, list[Passage]] = field(default_factory=dict)
     rendered: dict[str, RenderedText] = field(default_factory=dict)
-    by_theme: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
+    # Each theme's passages, report by report in date order: an edit to one report makes its own
+    # share anew and leaves every other share the very same tuple.
+    theme_reports: dict[str, dict[str, tuple[Passage, ...]]] = field(default_factory=dict)
     links: tuple[SourceLink, ...] = ()  # links written in content, each where it was written
     groups: Membership = field(default_factory=Membership)  # whose each document is
     # Each organisation's reports in date order (one group, NONE, on a site that declares none):
@@ -77,28 +79,48 @@ class Site:
         """Each organisation's reports' places among its reports."""
         return {group: {r: i for i, r in enumerate(ids)} for group, ids in self.places.items()}
 
-    def theme_passages(self, theme_id: str) -> list[Passage]:
-        """Every passage on a theme, in date order; a paragraph tagged whole is left out where a
+    @functools.cached_property
+    def by_theme(self) -> dict[str, tuple[Passage, ...]]:
+        """Every theme's passages, in date order; a paragraph tagged whole is left out where a
         quote from the same paragraph already shows it."""
+        return {
+            t: tuple(p for passages in shares.values() for p in passages)
+            for t, shares in self.theme_reports.items()
+        }
+
+    def theme_passages(self, theme_id: str) -> list[Passage]:
+        """Every passage on a theme, in date order."""
         return list(self.by_theme.get(theme_id, ()))
+
+    def theme_count(self, theme_id: str) -> int:
+        """How many passages a theme has."""
+        return sum(map(len, self.theme_reports.get(theme_id, {}).values()))
 
     def theme_by_report(self, theme_id: str, every: bool = True) -> list[ThemeEntry]:
         """One entry per report, in date order: its passages on the theme and what they record;
         only the reports with passages on it unless `every`."""
-        mine: dict[str, list[Passage]] = {}
-        for p in self.by_theme.get(theme_id, ()):
-            mine.setdefault(p.report, []).append(p)
+        mine = self.theme_reports.get(theme_id, {})
         entries = []
         for view in self.reports:
-            if not every and view.report.id not in mine:
-                continue
-            passages = tuple(mine.get(view.report.id, ()))
-            # An earlier inspection's word, as this report reports it, is not this report's.
-            own = [p for p in passages if not p.inspection]
-            concerns = sum(1 for p in own if p.status in ("raised", "raised-again"))
-            strengths = sum(1 for p in own if p.status in ("progress", "met", "positive"))
-            entries.append(ThemeEntry(view.report, passages, concerns, strengths))
+            passages = mine.get(view.report.id, ())
+            if passages or every:
+                entries.append(theme_entry(view.report, passages))
         return entries
+
+
+def theme_entry(report: Report, passages: tuple[Passage, ...]) -> ThemeEntry:
+    """A report's passages on a theme, with how many record a concern and how many a strength."""
+    return ThemeEntry(report, passages, *tally(passages))
+
+
+def tally(passages: tuple[Passage, ...]) -> tuple[int, int]:
+    """How many of a report's passages record a concern raised, and how many progress, a concern
+    met or a strength."""
+    # An earlier inspection's word, as this report reports it, is not this report's.
+    own = [p for p in passages if not p.inspection]
+    concerns = sum(1 for p in own if p.status in ("raised", "raised-again"))
+    strengths = sum(1 for p in own if p.status in ("progress", "met", "positive"))
+    return concerns, strengths
 
 
 @dataclass(frozen=True)
@@ -159,11 +181,12 @@ def note_texts(content: Content) -> list[str]:
 
 def _theme_index(
     views: list[ReportView], themes: Iterable[str], memo: ModelMemo | None = None
-) -> dict[str, tuple[Passage, ...]]:
-    """Every theme's passages in date order; a report's share is kept while its passages are."""
+) -> dict[str, dict[str, tuple[Passage, ...]]]:
+    """Every theme's passages, report by report in date order; a report's shares are kept while
+    its passages are."""
     last = memo.themes if memo is not None else {}
     kept: dict[str, tuple[Any, ...]] = {}
-    out: dict[str, list[Passage]] = {t: [] for t in themes}
+    out: dict[str, dict[str, tuple[Passage, ...]]] = {t: {} for t in themes}
     for view in views:
         was = last.get(view.report.id)
         if was is not None and was[0] is view.passages:
@@ -176,13 +199,13 @@ def _theme_index(
             mine = {}
             for t, passages in grouped.items():
                 quoted = {p.block_id for p in passages if not p.whole}
-                mine[t] = [p for p in passages if not (p.whole and p.block_id in quoted)]
+                mine[t] = tuple(p for p in passages if not (p.whole and p.block_id in quoted))
         kept[view.report.id] = (view.passages, mine)
-        for t, passages in mine.items():
-            out.setdefault(t, []).extend(passages)
+        for t, share in mine.items():
+            out.setdefault(t, {})[view.report.id] = share
     if memo is not None:
         memo.themes = kept
-    return {t: tuple(ps) for t, ps in out.items()}
+    return out
 
 
 @dataclass(frozen=True)
@@ -292,7 +315,7 @@ def build_model(
         _timeline(ordered, content.events),
         event_mentions=_event_passages(content, {p.report.id: p.result for p in parts}),
         rendered={p.report.id: p.result for p in parts},
-        by_theme=_theme_index(views, themes, memo),
+        theme_reports=_theme_index(views, themes, memo),
         links=_content_links(content, parts, note),
         groups=groups,
         places=places,

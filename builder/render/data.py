@@ -103,7 +103,7 @@ def data_files(
             "title": t.title,
             "description": t.description,
             "url": urls.absolute("theme", t.id),
-            "passages": len(site.theme_passages(t.id)),
+            "passages": site.theme_count(t.id),
         }
         for t in site.themes.values()
     ]

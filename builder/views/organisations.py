@@ -9,7 +9,6 @@ section grows in step with the reports, never with the square of the organisatio
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -270,17 +269,13 @@ class _Index:
                 owners = (site.groups.of_event(item.id),)
             for owner in owners:
                 self.timeline.setdefault(owner, []).append(item)
-        # Each report's passages on each theme, counted in C, then given to its organisations.
-        counted = Counter(
-            (passage.report, theme)
-            for theme, passages in site.by_theme.items()
-            for passage in passages
-        )
+        # Each report's passages on each theme, given to its organisations.
         self.themes: dict[str, dict[str, int]] = {}
-        for (report, theme), n in counted.items():
-            for owner in site.groups.of_report(report):
-                mine = self.themes.setdefault(owner, {})
-                mine[theme] = mine.get(theme, 0) + n
+        for theme, shares in site.theme_reports.items():
+            for report, passages in shares.items():
+                for owner in site.groups.of_report(report):
+                    mine = self.themes.setdefault(owner, {})
+                    mine[theme] = mine.get(theme, 0) + len(passages)
 
 
 def organisation_pages(

@@ -20,9 +20,18 @@ from markupsafe import Markup
 from builder.incremental.codec import key_of
 from builder.model.organisations import region_id
 from builder.model.outline import BodyOutline, Heading
-from builder.model.site import Site
+from builder.model.site import Site, tally
 from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
-from builder.parse.records import DateFact, Framework, Grade, Licence, PartialDate, Settings, Source
+from builder.parse.records import (
+    DateFact,
+    Framework,
+    Grade,
+    Licence,
+    Organisation,
+    PartialDate,
+    Settings,
+    Source,
+)
 from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
@@ -610,16 +619,47 @@ def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
     )
 
 
-def _theme_row(theme: ThemeRecord, passages: tuple[Passage, ...]) -> ThemeRow:
-    years = sorted({p.year for p in passages})
+def _theme_row(theme: ThemeRecord, shares: dict[str, tuple[Passage, ...]]) -> ThemeRow:
+    years = sorted({p.year for passages in shares.values() for p in passages})
     span = (
         (f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else str(years[0]))
         if years
         else "–"
     )
-    reports = len(dict.fromkeys(p.report for p in passages))
     line = _first_sentence(theme.description)
-    return ThemeRow(theme.id, theme.title, theme.description, len(passages), reports, span, line)
+    count = sum(map(len, shares.values()))
+    return ThemeRow(theme.id, theme.title, theme.description, count, len(shares), span, line)
+
+
+def _named(passages: tuple[Passage, ...]) -> tuple[list[str], list[str], list[str]]:
+    """The themes, tracked recommendations and earlier inspections a report's passages name."""
+    return (
+        sorted({t for p in passages for t in p.themes}),
+        sorted({p.tracks for p in passages if p.tracks}),
+        sorted({p.mentions for p in passages if p.mentions}),
+    )
+
+
+def _mentioning(passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
+    """A report's passages that mention an earlier inspection."""
+    return tuple(p for p in passages if p.mentions)
+
+
+def _tracked(o: ThemeOrganisation) -> frozenset[str]:
+    """The recommendations an organisation's passages on a theme track."""
+    return frozenset(p.tracks for e in o.entries for p in e.passages if p.tracks)
+
+
+def _theme_organisation(record: Organisation, entries: tuple[ThemeEntry, ...]) -> ThemeOrganisation:
+    return ThemeOrganisation(
+        record.id,
+        record.name,
+        record.region,
+        region_id(record.region),
+        entries,
+        sum(len(e.passages) for e in entries),
+        len(entries),
+    )
 
 
 class _Planner:
@@ -655,9 +695,8 @@ class _Planner:
     def mentioned_by(self) -> dict[str, tuple[Passage, ...]]:
         out: dict[str, tuple[Passage, ...]] = {}
         for v in self.site.reports:
-            for p in v.passages:
-                if p.mentions:
-                    out[p.mentions] = (*out.get(p.mentions, ()), p)
+            for p in self.kept.of("mentioning", v.passages, _mentioning):
+                out[p.mentions] = (*out.get(p.mentions, ()), p)
         return out
 
     def grade(self, framework_id: str, grade_id: str) -> Grade | None:
@@ -913,9 +952,7 @@ class _Planner:
             for rid in view.unmentioned
             if (cell := self.standing[rid].earlier(r.id)) is not None
         )
-        named_themes = sorted({t for p in view.passages for t in p.themes})
-        named_recs = sorted({p.tracks for p in view.passages if p.tracks})
-        mentions = sorted({p.mentions for p in view.passages if p.mentions})
+        named_themes, named_recs, mentions = self.kept.of("named", view.passages, _named)
         return ReportPageInputs(
             self.settings,
             # The page shows the header; its text comes in `body`, its annotations in the asides.
@@ -941,13 +978,14 @@ class _Planner:
     def theme_rows(self) -> tuple[ThemeRow, ...]:
         rows = []
         for theme in self.site.themes.values():
-            passages = self.site.by_theme.get(theme.id, ())
-            # Kept while its passages are the very same (on a national site, thousands a theme).
+            shares = self.site.theme_reports.get(theme.id, {})
+            # Kept while each report's share is the very same (on a national site, thousands of
+            # passages a theme).
             rows.append(
                 self.kept.made_from(
                     ("theme row", theme.id),
-                    (theme, passages),
-                    functools.partial(_theme_row, theme, passages),
+                    (theme, tuple(shares.values())),
+                    functools.partial(_theme_row, theme, shares),
                 )
             )
         # In the order of the alphabet, whatever order themes.yml gives them in.
@@ -957,12 +995,24 @@ class _Planner:
         """Each report's passages on a theme, in date order; made once a build."""
         made = self._theme_entries.get(theme_id)
         if made is None:
+            shares = self.site.theme_reports.get(theme_id, {})
+            # On a site of several organisations no page shows a report without passages.
+            every = not self.site.groups.several
             made = self._theme_entries[theme_id] = tuple(
-                ThemeEntry(self.headers[e.report.id], e.passages, e.concerns, e.strengths)
-                # On a site of several organisations no page shows a report without passages.
-                for e in self.site.theme_by_report(theme_id, every=not self.site.groups.several)
+                self._theme_entry(theme_id, rid, passages)
+                for rid in self.views
+                if (passages := shares.get(rid, ())) or every
             )
         return made
+
+    def _theme_entry(self, theme_id: str, rid: str, passages: tuple[Passage, ...]) -> ThemeEntry:
+        """A report's entry on a theme: kept while its header and its share are the very same."""
+        header = self.headers[rid]
+        return self.kept.made_from(
+            ("theme entry", theme_id, rid),
+            (header, passages),
+            lambda: ThemeEntry(header, passages, *tally(passages)),
+        )
 
     def theme_organisations(self, theme_id: str) -> tuple[ThemeOrganisation, ...]:
         """The organisations with passages on a theme, A to Z, each with its entries."""
@@ -977,17 +1027,10 @@ class _Planner:
         made = self._theme_groups.get(theme_id)
         if made is not None:
             return made
-        passages = self.site.by_theme.get(theme_id, ())
-        reports = dict.fromkeys(p.report for p in passages)
-        inputs = (
-            passages,
-            tuple(self.headers[r] for r in reports if r in self.views),
-            self.site.content.organisations,
-        )
+        entries = self.theme_entries(theme_id)
+        full = self._theme_organisations(theme_id, entries)
 
         def make() -> NationalTheme:
-            entries = self.theme_entries(theme_id)
-            full = self._theme_organisations(entries)
             listed = tuple(dataclasses.replace(o, entries=()) for o in full)
             regions = tuple(
                 sorted(
@@ -997,7 +1040,7 @@ class _Planner:
             )
             return full, listed, regions, any(e.report.draft for e in entries if e.passages)
 
-        made = self._theme_groups[theme_id] = self.kept.made_from(("theme", theme_id), inputs, make)
+        made = self._theme_groups[theme_id] = self.kept.made_from(("theme", theme_id), full, make)
         return made
 
     def theme_page(self, theme: ThemeRecord) -> ThemePageView:
@@ -1034,7 +1077,7 @@ class _Planner:
         self, theme: ThemeRecord, o: ThemeOrganisation
     ) -> ThemeOrganisationPageView:
         site = self.site
-        tracked = {p.tracks for e in o.entries for p in e.passages if p.tracks}
+        tracked = self.kept.of("tracked", o, _tracked)
         return ThemeOrganisationPageView(
             self.settings,
             theme,
@@ -1064,8 +1107,10 @@ class _Planner:
         return f"{title} ({owner.title})" if owner else title
 
     def _theme_organisations(
-        self, entries: tuple[ThemeEntry, ...]
+        self, theme_id: str, entries: tuple[ThemeEntry, ...]
     ) -> tuple[ThemeOrganisation, ...]:
+        """The organisations with passages on a theme, A to Z. Each is kept while its record and
+        its entries are the very same: an edit to one report makes its organisation's anew."""
         groups = self.site.groups
         mine: dict[str, list[ThemeEntry]] = {}
         for e in entries:
@@ -1075,19 +1120,14 @@ class _Planner:
         out = []
         for o, found in mine.items():
             record = groups.organisations.get(o)
-            if record is None:
-                continue
-            out.append(
-                ThemeOrganisation(
-                    o,
-                    record.name,
-                    record.region,
-                    region_id(record.region),
-                    tuple(found),
-                    sum(len(e.passages) for e in found),
-                    len(found),
+            if record is not None:
+                out.append(
+                    self.kept.made_from(
+                        ("theme organisation", theme_id, o),
+                        (record, tuple(found)),
+                        functools.partial(_theme_organisation, record, tuple(found)),
+                    )
                 )
-            )
         return tuple(sorted(out, key=lambda t: (t.name.casefold(), t.id)))
 
     def groups(self) -> tuple[RecommendationGroup, ...]:
