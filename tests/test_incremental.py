@@ -408,6 +408,28 @@ def test_national_text_edit_rerenders_only_that_report(national_copy: Path):
     assert files == fresh_build(national_copy)
 
 
+def test_national_edit_remakes_only_that_reports_entries_on_its_themes(
+    national_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """On a national site most paragraphs are on a theme: every theme's entries and every
+    organisation's group on it were made again on each edit, a walk over every themed passage of
+    the site. Only the edited report's share of each theme is made again."""
+    memo = Memo()
+    cached_build(national_copy, memo)
+    made = counting(monkeypatch, "ThemeEntry", pages_module)
+    cached_build(national_copy, memo)
+    assert made == []
+    edit(
+        national_copy / "reports" / "2019-03-beta.md",
+        "when all areas required improvement.",
+        "when all areas were found to require improvement.",
+    )
+    files = cached_build(national_copy, memo)
+    # Its passage on supervision is edited; its passage on private fostering is as it was.
+    assert [header.id for header in made] == ["2019-03-beta"]
+    assert files == fresh_build(national_copy)
+
+
 def test_national_grade_edit_redraws_only_its_organisations_chart(
     national_copy: Path, monkeypatch: pytest.MonkeyPatch
 ):
