@@ -430,6 +430,39 @@ def test_national_edit_remakes_only_that_reports_entries_on_its_themes(
     assert files == fresh_build(national_copy)
 
 
+def test_national_edit_plans_only_its_organisations_pages_of_its_themes(
+    national_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A theme has a page for each organisation with passages on it: thousands on a national
+    site. An edit plans again only the edited report's organisation's pages of the themes its
+    passages changed on; the rest are the last build's, taken up a theme at a time."""
+    memo = Memo()
+    cached_build(national_copy, memo)
+    planned: list[str] = []
+    make = pages_module._Planner.theme_organisation_page
+
+    def watched(self, theme, o):  # type: ignore[no-untyped-def]
+        planned.append(f"{theme.id} {o.id}")
+        return make(self, theme, o)
+
+    monkeypatch.setattr(pages_module._Planner, "theme_organisation_page", watched)
+    cached_build(national_copy, memo)
+    assert planned == []
+    edit(
+        national_copy / "reports" / "2019-03-beta.md",
+        "when all areas required improvement.",
+        "when all areas were found to require improvement.",
+    )
+    files = cached_build(national_copy, memo)
+    assert planned == ["supervision beta"]
+    assert files == fresh_build(national_copy)
+    planned.clear()
+    edit(national_copy / "recommendations.yml", "title: ", "title: The ")
+    files = cached_build(national_copy, memo)
+    assert "supervision beta" in planned and "supervision alpha" in planned
+    assert files == fresh_build(national_copy)
+
+
 def test_national_grade_edit_redraws_only_its_organisations_chart(
     national_copy: Path, monkeypatch: pytest.MonkeyPatch
 ):

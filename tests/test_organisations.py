@@ -394,22 +394,22 @@ def test_an_organisations_page_of_a_theme_reads_only_its_own_recommendations(
     asked: list[str] = []
     inside = [False]
     of_recommendation = Membership.of_recommendation
-    make = pages_module._Planner.theme_organisation_page
+    make = pages_module._Planner.theme_organisation_pages
 
     def counting(self, rid):  # type: ignore[no-untyped-def]
         if inside[0]:
             asked.append(rid)
         return of_recommendation(self, rid)
 
-    def watched(self, theme, o):  # type: ignore[no-untyped-def]
+    def watched(self, theme, page):  # type: ignore[no-untyped-def]
         inside[0] = True
         try:
-            return make(self, theme, o)
+            return make(self, theme, page)
         finally:
             inside[0] = False
 
     monkeypatch.setattr(Membership, "of_recommendation", counting)
-    monkeypatch.setattr(pages_module._Planner, "theme_organisation_page", watched)
+    monkeypatch.setattr(pages_module._Planner, "theme_organisation_pages", watched)
     planned = list(pages_module.plan_pages(national_site, Urls(), lambda t: t, ()))
     assert sum(1 for p in planned if p.kind == "theme_organisation") > 3
     assert sorted(asked) == sorted(national_site.recommendations)  # each once, in all

@@ -3,7 +3,7 @@ views an edit leaves unchanged are taken up again instead of being made and keye
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -57,3 +57,17 @@ class Kept:
         if self.next_build:
             self._now[key] = value
         return value
+
+    def carry(self, items: Iterable[tuple[str, Any]]) -> None:
+        """Hold these values under their keys for the next build, as `same` would: the values of
+        a group taken up whole from the last build, each of which `same` is not asked about."""
+        if self.next_build:
+            self._now.update(items)
+
+    def carry_last(self, keys: Iterable[Any]) -> None:
+        """Hold the last build's values under these keys for the next build, where this one has
+        not asked for them: the parts of a whole taken up from the last build."""
+        if self.next_build:
+            for key in keys:
+                if key not in self._now and key in self._last:
+                    self._now[key] = self._last[key]

@@ -540,13 +540,8 @@ def plan_pages(
     yield page("themes", "", ThemesView(settings, p.theme_rows()))
     for theme in site.themes.values():
         yield page("theme", theme.id, p.theme_page(theme))
-        for o in p.theme_organisations(theme.id) if site.groups.several else ():
-            yield page(
-                "theme_organisation",
-                facets_id(theme.id, o.id),
-                p.theme_organisation_page(theme, o),
-                "theme_organisation.html",
-            )
+        if site.groups.several:
+            yield from p.theme_organisation_pages(theme, page)
     yield page("recommendations", "", RecommendationsView(settings, p.groups(), *p.filters()))
     for rid in site.histories:
         yield page("recommendation", rid, p.recommendation_page(rid))
@@ -1028,7 +1023,13 @@ class _Planner:
         if made is not None:
             return made
         entries = self.theme_entries(theme_id)
-        full = self._theme_organisations(theme_id, entries)
+        # Kept while its entries and the organisations are the very same: an edit to a report
+        # leaves most themes alone.
+        full = self.kept.made_from(
+            ("theme organisations", theme_id),
+            (entries, self.site.content.organisations),
+            lambda: self._theme_organisations(theme_id, entries),
+        )
 
         def make() -> NationalTheme:
             listed = tuple(dataclasses.replace(o, entries=()) for o in full)
@@ -1071,6 +1072,44 @@ class _Planner:
             organisations,
             regions,
             drafted,
+        )
+
+    def theme_organisation_pages(
+        self, theme: ThemeRecord, page: Callable[..., Page]
+    ) -> tuple[Page, ...]:
+        """A theme's pages, one for each organisation with passages on it. On a national site
+        these are thousands, and an edit to one report changes a few themes' pages of one
+        organisation. A page whose organisation's passages, recommendations and settings are the
+        very same is the last build's, not planned again; and the pages of a theme all of whose
+        organisations are are taken up at once."""
+        on = self._recommendations_on(theme.id)
+        shared = (self.settings, theme, self.site.content.recommendations)
+        full = self.theme_organisations(theme.id)
+
+        def plan() -> tuple[Page, ...]:
+            return tuple(
+                self.kept.made_from(
+                    ("theme organisation page", theme.id, o.id),
+                    (*shared, o, on.get(o.id)),
+                    functools.partial(self._theme_organisation_planned, theme, o, page),
+                )
+                for o in full
+            )
+
+        made = self.kept.made_from(
+            ("theme organisation pages", theme.id), (*shared, full, on), plan
+        )
+        # Each page's view and record, held for the next build as planning one would hold them.
+        self.kept.carry((f"view {p.kind} {p.id}", p.view) for p in made)
+        self.kept.carry_last(("theme organisation page", theme.id, o.id) for o in full)
+        return made
+
+    def _theme_organisation_planned(
+        self, theme: ThemeRecord, o: ThemeOrganisation, page: Callable[..., Page]
+    ) -> Page:
+        view = self.theme_organisation_page(theme, o)
+        return page(
+            "theme_organisation", facets_id(theme.id, o.id), view, "theme_organisation.html"
         )
 
     def theme_organisation_page(
