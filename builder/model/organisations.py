@@ -123,16 +123,27 @@ def membership(content: Content, diagnostics: Diagnostics) -> Membership:
     return Membership(declared, reports, recommendations, events)
 
 
-def check_tracking(report: Report, groups: Membership, diagnostics: Diagnostics) -> None:
-    """A report speaks only of its own organisations' tracked recommendations."""
-    if not groups.several:
-        return
-    mine = groups.of_report(report.id)
+def tracking(report: Report) -> tuple[Annotation | OwnRecommendation, ...]:
+    """A report's recommendations and annotations that track a recommendation."""
     passages: tuple[Annotation | OwnRecommendation, ...] = (
         *report.recommendations,
         *report.annotations,
     )
-    for passage in passages:
+    return tuple(p for p in passages if p.tracks)
+
+
+def check_tracking(
+    report: Report,
+    groups: Membership,
+    diagnostics: Diagnostics,
+    passages: tuple[Annotation | OwnRecommendation, ...] | None = None,
+) -> None:
+    """A report speaks only of its own organisations' tracked recommendations (`passages`, its
+    `tracking`, when the caller has them)."""
+    if not groups.several:
+        return
+    mine = groups.of_report(report.id)
+    for passage in tracking(report) if passages is None else passages:
         owner = groups.recommendations.get(passage.tracks)
         if owner is None or owner in mine or NONE in mine:
             continue

@@ -20,7 +20,7 @@ from builder.model.anchoring import Anchor, Target
 from builder.model.blocks import Block, fold
 from builder.model.derive import CONCERNS, Column, Standing, derive_all
 from builder.model.hints import closest_ids
-from builder.model.organisations import Membership, check_tracking, membership
+from builder.model.organisations import Membership, check_tracking, membership, tracking
 from builder.model.references import check_references
 from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
 from builder.model.views import History, HistoryEntry, Passage, ReportView, ThemeEntry, TimelineItem
@@ -246,6 +246,9 @@ class ModelMemo:
     themes: dict[str, tuple[Any, ...]] = field(
         default_factory=dict
     )  # each report's passages by theme
+    tracking: dict[str, tuple[Any, ...]] = field(
+        default_factory=dict
+    )  # each report's passages that track a recommendation
     references: dict[str, Any] = field(
         default_factory=dict
     )  # each report's unknown ids, and what it names
@@ -282,8 +285,15 @@ def build_model(
     memo = kept if kept is not None else ModelMemo()
     check_references(content, frameworks, themes, recs, diagnostics, memo.references)
     groups = membership(content, diagnostics)
+    # Each report's passages that track a recommendation, kept while its record is the very same.
+    tracked = {}
     for report in content.reports:
-        check_tracking(report, groups, diagnostics)
+        found = memo.tracking.get(report.id)
+        if found is None or found[0] is not report:
+            found = (report, tracking(report))
+        tracked[report.id] = found
+        check_tracking(report, groups, diagnostics, found[1])
+    memo.tracking = tracked
     ordered = sorted(content.reports, key=lambda r: (r.date, r.id))
     # What a report's part reads besides its record and body: the same as last time?
     shared = (content.recommendations, content.themes, base_path)

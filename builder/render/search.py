@@ -308,13 +308,16 @@ def plan_shards(
     base_path: str,
     limit: int | None = None,
     keys: Iterable[str] | None = None,
+    sizes: Iterable[int] | None = None,
 ) -> tuple[Shard, ...]:
     """The shards of a site's reports, each with the key of what its bundle is made from.
 
-    `keys` are the sources' own keys (`source_key`), in their order, when the caller has them."""
+    `keys` are the sources' own keys (`source_key`) and `sizes` their sizes, in their order, when
+    the caller has them."""
     sources = tuple(sources)
     own = tuple(keys) if keys is not None else tuple(source_key(s) for s in sources)
-    count = shard_count((_size(s) for s in sources), limit or SHARD_BYTES)
+    sizes = sizes if sizes is not None else (_size(s) for s in sources)
+    count = shard_count(sizes, limit or SHARD_BYTES)
     groups: list[list[Source]] = [[] for _ in range(count)]
     group_keys: list[list[str]] = [[] for _ in range(count)]
     for source, key in zip(sources, own, strict=True):
@@ -689,15 +692,16 @@ def start_search_index(site: Site, memo: Memo, shard_bytes: int | None = None) -
     sources = _sources(site, memo)
     # A source equal to the last build's keeps its key: comparing is cheaper than encoding.
     last = memo.search_keys if memo.handed_on else {}
-    kept: dict[str, tuple[Source, str]] = {}
+    kept: dict[str, tuple[Source, str, int]] = {}
     for source, view in zip(sources, site.reports, strict=True):
         found = last.get(source[0])
         if found is None or found[0] != source:
-            found = (source, source_key(source, view.body_key))
+            found = (source, source_key(source, view.body_key), _size(source))
         kept[source[0]] = found
     memo.search_keys = kept if memo.handed_on else {}
     keys = [kept[source[0]][1] for source in sources]
-    shards = plan_shards(sources, settings.language, settings.base_path, shard_bytes, keys)
+    sizes = [kept[source[0]][2] for source in sources]
+    shards = plan_shards(sources, settings.language, settings.base_path, shard_bytes, keys, sizes)
     key = tuple((shard.folder, shard.key) for shard in shards)
     if memo.search is not None and memo.search[0] == key:
         return SearchJob(key, ready=memo.search[1])

@@ -39,6 +39,16 @@ class Kept:
         self._now[key] = found
         return found[1]
 
+    def previous(self, key: Any) -> Any:
+        """What this build or, failing that, the last one holds under this key, or None."""
+        found = self._now.get(key)
+        return self._last.get(key) if found is None else found
+
+    def keep(self, key: Any, value: Any) -> None:
+        """Hold this value under this key for the next build (`previous`)."""
+        if self.next_build:
+            self._now[key] = value
+
     def made_from(self, key: Any, inputs: Any, make: Callable[[], T]) -> T:
         """The last build's value under this key when it was made from inputs equal to these
         (plain values and records, compared field by field); else what `make` makes now."""

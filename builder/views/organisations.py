@@ -46,6 +46,9 @@ class Planner(Protocol):
 
     def timeline_entries(self, items: list[Any]) -> tuple[Any, ...]: ...
 
+    def theme_organisations(self, theme_id: str) -> tuple[Any, ...]:
+        """The organisations with passages on a theme, each with how many (`passages`)."""
+
 
 @dataclass(frozen=True)
 class Facet:
@@ -257,7 +260,7 @@ def organisation_feed_title(site: Site, organisation: str) -> str:
 class _Index:
     """What every organisation's page reads, gathered in one pass over the site."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, p: Planner) -> None:
         self.recommendations: dict[str, list[str]] = {}
         for rid in site.histories:
             self.recommendations.setdefault(site.groups.of_recommendation(rid), []).append(rid)
@@ -269,20 +272,18 @@ class _Index:
                 owners = (site.groups.of_event(item.id),)
             for owner in owners:
                 self.timeline.setdefault(owner, []).append(item)
-        # Each report's passages on each theme, given to its organisations.
+        # Each organisation's passages on each theme, as the theme's pages count them.
         self.themes: dict[str, dict[str, int]] = {}
-        for theme, shares in site.theme_reports.items():
-            for report, passages in shares.items():
-                for owner in site.groups.of_report(report):
-                    mine = self.themes.setdefault(owner, {})
-                    mine[theme] = mine.get(theme, 0) + len(passages)
+        for theme in site.themes:
+            for o in p.theme_organisations(theme):
+                self.themes.setdefault(o.id, {})[theme] = o.passages
 
 
 def organisation_pages(
     site: Site, p: Planner, page: Callable[[str, str, Any, str], Any]
 ) -> Iterator[Any]:
     """The organisations section's pages, in the order they are written."""
-    index = _Index(site)
+    index = _Index(site, p)
     rows = organisation_rows(site, p, index)
     facets = _Facets(rows)
     whole = OrganisationsView(p.settings, rows, (), (), None, None, len(rows))

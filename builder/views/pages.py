@@ -987,27 +987,25 @@ class _Planner:
         return tuple(sorted(rows, key=lambda r: (r.title.casefold(), r.id)))
 
     def theme_entries(self, theme_id: str) -> tuple[ThemeEntry, ...]:
-        """Each report's passages on a theme, in date order; made once a build."""
+        """Each report's passages on a theme, in date order; made once a build. A report's entry
+        is the last build's while its header is the very same and its share equal."""
         made = self._theme_entries.get(theme_id)
         if made is None:
             shares = self.site.theme_reports.get(theme_id, {})
             # On a site of several organisations no page shows a report without passages.
-            every = not self.site.groups.several
-            made = self._theme_entries[theme_id] = tuple(
-                self._theme_entry(theme_id, rid, passages)
-                for rid in self.views
-                if (passages := shares.get(rid, ())) or every
-            )
+            ids = shares if self.site.groups.several else self.views
+            last: dict[str, ThemeEntry] = self.kept.previous(("theme entries", theme_id)) or {}
+            now = {}
+            for rid in ids:
+                passages = shares.get(rid, ())
+                header = self.headers[rid]
+                entry = last.get(rid)
+                if entry is None or entry.report is not header or entry.passages != passages:
+                    entry = ThemeEntry(header, passages, *tally(passages))
+                now[rid] = entry
+            self.kept.keep(("theme entries", theme_id), now)
+            made = self._theme_entries[theme_id] = tuple(now.values())
         return made
-
-    def _theme_entry(self, theme_id: str, rid: str, passages: tuple[Passage, ...]) -> ThemeEntry:
-        """A report's entry on a theme: kept while its header and its share are the very same."""
-        header = self.headers[rid]
-        return self.kept.made_from(
-            ("theme entry", theme_id, rid),
-            (header, passages),
-            lambda: ThemeEntry(header, passages, *tally(passages)),
-        )
 
     def theme_organisations(self, theme_id: str) -> tuple[ThemeOrganisation, ...]:
         """The organisations with passages on a theme, A to Z, each with its entries."""
