@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -78,14 +79,24 @@ def test_the_preview_is_fed_by_notifications_and_schedules_nothing_while_idle(
     try:
         assert isinstance(reloader.watcher, Notifications)
         assert loop.callbacks == [] and loop.timers == []  # idle: nothing to run, no polling
+        started: list = []
+        reloader.run = lambda work: started.append(work) or Future()  # type: ignore[method-assign]
+        now = [100.0]
+        reloader.clock = lambda: now[0]
         report = content / "reports" / "2022-01-visit.md"
         report.write_text(report.read_text() + "\nOne more line.\n")
         assert loop.called.wait(10), "the save was not reported"
         callback, args = loop.callbacks[0]
         callback(*args)  # on the loop: look once the files have been quiet for a moment
         assert len(loop.timers) == 1
-        loop.timers.pop()()  # the look finds the save ...
-        assert reloader.pending == {str(report)}
+        now[0] += 0.010
+        reloader.notice()  # the system reports more of the save: the quiet starts again
+        now[0] += 0.020
+        loop.timers.pop()()  # 20 ms since the last report: look again later
+        assert len(loop.timers) == 1 and started == [] and reloader.pending == set()
+        now[0] += 0.010
+        loop.timers.pop()()  # quiet for 30 ms: the save is whole, and built at once
+        assert len(started) == 1 and loop.timers == []
     finally:
         reloader.watcher.stop()
 

@@ -359,6 +359,7 @@ class Reloader:
         run: Callable[[Callable[[], Any]], Future[Any]] | None = None,
         reload: Callable[[str], None] | None = None,
         watcher: Any = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.preview = preview
         if watcher is None:
@@ -370,6 +371,8 @@ class Reloader:
         self.watcher = watcher
         self.loop = loop or ioloop.IOLoop.current()
         self.looking: Any = None  # the timer of the next look after a notification
+        self.clock = clock
+        self.noticed = 0.0  # when the system last reported a save (`clock`)
         self.run = run or run_in_daemon_thread
         self.reload = reload or ReloadSocket.reload_waiters
         self.building = False
@@ -387,14 +390,22 @@ class Reloader:
 
     def notice(self) -> None:
         """On the loop: the system reported a save. Look once the files have been quiet a while."""
+        self.noticed = self.clock()
         if self.looking is None:
             self.looking = self.loop.call_later(POLL_MS / 1000, self._look)
 
     def _look(self) -> None:
         self.looking = None
-        self.tick()
-        if self.pending and not self.building:
-            self.notice()  # still saving (or just saved): look again, build once it is quiet
+        if self.building:
+            return  # saves made meanwhile are found when it ends
+        quiet = self.clock() - self.noticed
+        if quiet < POLL_MS / 1000:  # saved again since the look was set: wait for the quiet
+            self.looking = self.loop.call_later(POLL_MS / 1000 - quiet, self._look)
+            return
+        # The system has reported nothing for a while: the saves it reported are whole.
+        self.pending |= self._changed_paths()
+        if self.pending:
+            self._start_build(show_failure=False)
 
     def tick(self) -> None:
         if self.building:
