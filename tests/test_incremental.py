@@ -255,6 +255,30 @@ def test_an_unchanged_report_keeps_its_very_passages_from_build_to_build(fixture
     assert all(memo.model.reports[rid].passages is not after[rid] for rid in after)
 
 
+def test_a_save_to_a_reports_text_alone_does_not_read_its_front_matter_again(
+    fixture_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Every paragraph of an imported draft is annotated: its front matter runs to thousands of
+    lines, and reading it was a tenth of the preview's time when its editor changed a word."""
+    import builder.parse.parse as parse_module
+
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    text = report.read_text().replace("---\n", f"---\n# {fixture_copy}\ndraft: true\n", 1)
+    read = counting(monkeypatch, "read_yaml", parse_module)
+    problems = []
+    for n in range(3):
+        diagnostics = Diagnostics()
+        edited = text.replace("## Main findings", f"## Main findings ({n})")
+        found = parse_module.parse_report(edited, "reports/2022-01-visit.md", diagnostics)
+        assert found is not None and f"findings ({n})" in found.body
+        problems.append([d.format() for d in diagnostics.items])
+    assert len(read) == 1
+    assert problems[0] == problems[2] and "a draft" in problems[0][0]  # replayed every time
+    broken = text.replace("draft: true", "draft: [", 1)
+    assert parse_module.parse_report(broken, "reports/2022-01-visit.md", Diagnostics()) is None
+    assert len(read) == 2
+
+
 def test_unchanged_passages_keep_their_lines_in_the_data_files(fixture_copy: Path):
     memo = Memo()
     cached_build(fixture_copy, memo)

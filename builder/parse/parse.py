@@ -7,8 +7,10 @@ report into front matter and body, the site's address and base path.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from builder.diagnostics import Diagnostic, Diagnostics, did_you_mean
@@ -827,33 +829,69 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
         diagnostics.error(path, 1, message)
         return None
     front, body, body_line = parts
-    data = read_yaml(front, path, diagnostics, first_line=2)
+    read, fielded = _front_matter(front, path)
+    diagnostics.items.extend(read.problems)
+    if fielded is None:
+        return None
+    problem = body_problem(body)  # reported here, before Markdown ever sees the text
+    if problem:
+        diagnostics.error(path, body_line + problem[0], problem[1])
+    diagnostics.items.extend(fielded.problems)
+    if fielded.fields is None:
+        return None
+    report = Report(**fielded.fields, body=body, body_line=body_line, where=fielded.where)
+    return report if fielded.ok and report.published is not _NO_DATE and not problem else None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Front matter read as YAML: its problems."""
+
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class _Fielded:
+    """Front matter's fields, checked: a report's values but its body, and their problems."""
+
+    problems: tuple[Diagnostic, ...]
+    fields: dict[str, Any] | None  # None: no report can be made of them
+    where: Where
+    ok: bool
+
+
+@functools.lru_cache(maxsize=16)
+def _front_matter(front: str, path: str) -> tuple[_Read, _Fielded | None]:
+    """A report's front matter, read and checked; the last few are kept. A save that changes
+    only a report's text leaves its front matter as it was: the preview does not read the YAML
+    of the report being written (thousands of lines when every paragraph is annotated) again."""
+    read = Diagnostics()
+    data = read_yaml(front, path, read, first_line=2)
     if data is None:
-        if not _failed(diagnostics, path):
+        if not _failed(read, path):
             written = [i for i, line in enumerate(front.split("\n")) if line.strip()]
-            diagnostics.error(
+            read.error(
                 path,
                 2 + written[0] if written else 1,  # the first comment, or the opening line
                 f"the front matter {'holds only comments' if written else 'is empty'} (hint: a "
                 "report needs its id, title, kind, published, authors, publisher, source and "
                 "licence between the '---' lines)",
             )
-        return None
-    problem = body_problem(body)  # reported here, before Markdown ever sees the text
-    if problem:
-        diagnostics.error(path, body_line + problem[0], problem[1])
-    f = Fields(data, path, diagnostics, REPORT.what, REPORT.keys, 2)
+        return _Read(tuple(read.items)), None
+    checked = Diagnostics()
+    f = Fields(data, path, checked, REPORT.what, REPORT.keys, 2)
+    where = _file_where(f)
     if not f.ok and not isinstance(data, LineDict):
-        return None
-    report = Report(**values(REPORT, f), body=body, body_line=body_line, where=_file_where(f))
-    if report.draft and f.ok:
-        diagnostics.warning(
+        return _Read(tuple(read.items)), _Fielded(tuple(checked.items), None, where, False)
+    fields = values(REPORT, f)
+    if fields.get("draft") and f.ok:
+        checked.warning(
             path,
             f.line_of("draft"),
             "a draft, not yet confirmed by an editor: a strict build will not publish it "
             "(hint: confirm each marked value, then delete 'draft: true')",
         )
-    return report if f.ok and report.published is not _NO_DATE and not problem else None
+    return _Read(tuple(read.items)), _Fielded(tuple(checked.items), fields, where, f.ok)
 
 
 def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Report | None, list[Diagnostic]]]:
