@@ -366,7 +366,14 @@ def test_a_model_made_from_the_last_ones_equals_one_made_afresh(fixture_copy: Pa
         assert problems == fresh_problems, what
         refused = any("javascript:" in d.message for d in problems)
         assert refused == (what in refused_from), what  # the link stays: no edit takes it back
-        for part in ("reports", "histories", "by_theme", "links", "timeline", "event_mentions"):
+        for part in (
+            "reports",
+            "histories",
+            "theme_reports",
+            "links",
+            "timeline",
+            "event_mentions",
+        ):
             assert getattr(site, part) == getattr(fresh, part), (what, part)
 
 

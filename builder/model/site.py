@@ -23,7 +23,7 @@ from builder.model.hints import closest_ids
 from builder.model.organisations import Membership, check_tracking, membership, tracking
 from builder.model.references import check_references
 from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
-from builder.model.views import History, HistoryEntry, Passage, ReportView, ThemeEntry, TimelineItem
+from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
 from builder.parse.records import (
     STATUS_SEVERITY,
     Annotation,
@@ -79,38 +79,9 @@ class Site:
         """Each organisation's reports' places among its reports."""
         return {group: {r: i for i, r in enumerate(ids)} for group, ids in self.places.items()}
 
-    @functools.cached_property
-    def by_theme(self) -> dict[str, tuple[Passage, ...]]:
-        """Every theme's passages, in date order; a paragraph tagged whole is left out where a
-        quote from the same paragraph already shows it."""
-        return {
-            t: tuple(p for passages in shares.values() for p in passages)
-            for t, shares in self.theme_reports.items()
-        }
-
-    def theme_passages(self, theme_id: str) -> list[Passage]:
-        """Every passage on a theme, in date order."""
-        return list(self.by_theme.get(theme_id, ()))
-
     def theme_count(self, theme_id: str) -> int:
         """How many passages a theme has."""
         return sum(map(len, self.theme_reports.get(theme_id, {}).values()))
-
-    def theme_by_report(self, theme_id: str, every: bool = True) -> list[ThemeEntry]:
-        """One entry per report, in date order: its passages on the theme and what they record;
-        only the reports with passages on it unless `every`."""
-        mine = self.theme_reports.get(theme_id, {})
-        entries = []
-        for view in self.reports:
-            passages = mine.get(view.report.id, ())
-            if passages or every:
-                entries.append(theme_entry(view.report, passages))
-        return entries
-
-
-def theme_entry(report: Report, passages: tuple[Passage, ...]) -> ThemeEntry:
-    """A report's passages on a theme, with how many record a concern and how many a strength."""
-    return ThemeEntry(report, passages, *tally(passages))
 
 
 def tally(passages: tuple[Passage, ...]) -> tuple[int, int]:

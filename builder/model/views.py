@@ -126,14 +126,6 @@ class History:
 
 
 @dataclass(frozen=True)
-class ThemeEntry:
-    report: Report
-    passages: tuple[Passage, ...]
-    concerns: int  # passages recording a concern raised
-    strengths: int  # passages recording progress, a concern met or a strength
-
-
-@dataclass(frozen=True)
 class TimelineItem:
     """A report in the collection, or an inspection the reports mention."""
 
