@@ -7,7 +7,7 @@ and a build with the memo writes the same bytes as one without.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -133,6 +133,8 @@ class Memo:
     """
 
     parsed: dict[tuple[str, str], ParsedFile] = field(default_factory=dict)
+    # Content files parsed, by (path, a hash of their text), once the texts are let go.
+    parsed_keyed: dict[tuple[str, str], ParsedFile] = field(default_factory=dict)
     # Each content file's stamp and text as last read: an unchanged file is not read again.
     read: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
     # A body's HTML, blocks, anchors and outline; or, once written to disk early, STORED.
@@ -213,7 +215,10 @@ class Memo:
         from builder.diskcache import text_key
 
         return {
-            "parsed": {(path, text_key(text)): v for (path, text), v in self.parsed.items()},
+            "parsed": {
+                **self.parsed_keyed,
+                **{(path, text_key(text)): v for (path, text), v in self.parsed.items()},
+            },
             "bodies": self.bodies,
             "notes": self.notes,
             "pages": self.pages,
@@ -235,7 +240,17 @@ class Memo:
             ),
         }
 
-    def restore(self, state: dict[str, Any], files: dict[str, str]) -> None:
+    def forget_texts(self) -> None:
+        """Key the files parsed by a hash of their text, not the text: a build that hands nothing
+        on lets the texts go once they are parsed, and saves only the hash."""
+        from builder.diskcache import text_key
+
+        self.parsed_keyed.update(
+            {(path, text_key(text)): v for (path, text), v in self.parsed.items()}
+        )
+        self.parsed = {}
+
+    def restore(self, state: dict[str, Any], files: Mapping[str, str]) -> None:
         """Take up a saved state, for the content files as they are now."""
         from builder.diskcache import text_key
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import ChainMap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from builder import diskcache
 from builder.diagnostics import Diagnostic, Diagnostics
@@ -73,7 +74,9 @@ def build(
         if kept is not None:
             return publish(run, kept)
         restore(run, inputs)
-        modelled = model(run, inputs, parse(run, inputs))
+        content = parse(run, inputs)
+        inputs = _let_texts_go(run, inputs)
+        modelled = model(run, inputs, content)
         if modelled is None:
             return None
         site, search = modelled
@@ -193,6 +196,15 @@ def parse(run: Run, inputs: Inputs) -> Content:
     return content
 
 
+def _let_texts_go(run: Run, inputs: Inputs) -> Inputs:
+    """A build that hands nothing on keeps no report's text once all are parsed: the stages after
+    read one again only for the line of a problem (`Sources.parsed`)."""
+    if run.memo.handed_on:
+        return inputs
+    run.memo.forget_texts()
+    return dataclasses.replace(inputs, sources=inputs.sources.parsed())
+
+
 def model(run: Run, inputs: Inputs, content: Content) -> tuple[Site, SearchJob] | None:
     """The site model, with content links and content rules checked, and its search index
     started (Pagefind works in its own processes meanwhile); None on errors.
@@ -285,7 +297,8 @@ def check(run: Run, inputs: Inputs, site: Site, rendered: Rendered) -> SiteFiles
 
     memo, diagnostics, strict = run.memo, run.diagnostics, run.options.strict
     files = rendered.files
-    texts = {**inputs.sources.files, **inputs.template_texts}
+    # Read only for the line of a problem; ChainMap only reads the content files' mapping.
+    texts = ChainMap(inputs.template_texts, cast("dict[str, str]", inputs.sources.files))
     links = (memo.links, texts, site.links, memo.link_problems)
     check_links(files, site.settings.base_path, rendered.sources_of, diagnostics, strict, *links)
     run.lap("check links")

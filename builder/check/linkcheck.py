@@ -24,7 +24,7 @@ def check_links(
     diagnostics: Diagnostics,
     strict: bool,
     cache: dict[str, tuple[bytes | Packed, PageScan]] | None = None,
-    texts: dict[str, str] | None = None,
+    texts: Mapping[str, str] | None = None,
     source_links: Sequence[SourceLink] = (),
     kept: dict[str, Any] | None = None,
 ) -> int:
@@ -100,7 +100,7 @@ def check_links(
     return broken
 
 
-def _line_of(link: str, where: Where, texts: dict[str, str]) -> int:
+def _line_of(link: str, where: Where, texts: Mapping[str, str]) -> int:
     """The line the link is written on: at or after the line its field starts on."""
     text = texts.get(where.path, "")
     start = 0
@@ -112,7 +112,7 @@ def _line_of(link: str, where: Where, texts: dict[str, str]) -> int:
     return text.count("\n", 0, at) + 1 if at != -1 else where.line
 
 
-def _locate(link: str, page_source: str, texts: dict[str, str]) -> tuple[str, int]:
+def _locate(link: str, page_source: str, texts: Mapping[str, str]) -> tuple[str, int]:
     """Where a link made on a page was written: a Markdown link in a content file, if one has it
     (a link relative to the page it is shown on); otherwise the page's own source (its report or
     its template)."""

@@ -7,6 +7,7 @@ site's own rules (rules.py) decide what `--strict` refuses.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from builder.diagnostics import Diagnostic, Diagnostics
 from builder.model.rules import unthemed_blocks
@@ -19,7 +20,7 @@ MARKS = ("# confirm:", "# to do:")
 
 
 def todo_items(
-    site: Site, checked: Diagnostics, texts: dict[str, str] | None = None
+    site: Site, checked: Diagnostics, texts: Mapping[str, str] | None = None
 ) -> list[tuple[str, list[Diagnostic]]]:
     """The open items, grouped under a heading each, in file and line order within a group.
 
@@ -120,7 +121,7 @@ def _events_with_reports(site: Site) -> list[Diagnostic]:
     return out
 
 
-def _marked_values(texts: dict[str, str]) -> list[Diagnostic]:
+def _marked_values(texts: Mapping[str, str]) -> list[Diagnostic]:
     out = []
     for path, text in texts.items():
         lines = text.split("\n")

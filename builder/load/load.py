@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,7 @@ class Project:
 class Sources:
     """The text of every content file, keyed by the path shown in diagnostics."""
 
-    files: dict[str, str]
+    files: Mapping[str, str]
     folder: str = "content"  # the content folder's display path
 
     def get(self, name: str) -> tuple[str, str] | None:
@@ -62,6 +63,43 @@ class Sources:
             for p, t in self.files.items()
             if p.startswith(f"{self.folder}/reports/") and p.endswith(".md")
         )
+
+    def parsed(self) -> Sources:
+        """These sources once parsed, in a build that hands nothing on: the reports' texts are
+        let go (on a national site, tens of megabytes held to the end of the build for the line
+        of a problem that seldom comes) and read again from their files if one is asked for."""
+        reports = {p for p, _ in self.reports()}
+        return Sources(ReadAgain(self.files, reports), self.folder)
+
+
+class ReadAgain(Mapping[str, str]):
+    """Content files' texts, some of them read again from their files when asked for (by the
+    path shown in diagnostics, which opens the file from the working folder)."""
+
+    def __init__(self, files: Mapping[str, str], released: set[str]) -> None:
+        self._order = tuple(files)
+        self._known = frozenset(self._order)
+        self._held = {p: t for p, t in files.items() if p not in released}
+
+    def __getitem__(self, path: str) -> str:
+        found = self._held.get(path)
+        if found is not None:
+            return found
+        if path not in self._known:
+            raise KeyError(path)
+        try:  # text mode reads every kind of line break as "\n", as the first reading did
+            return Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            return ""
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 MAX_FILE_BYTES = 1_000_000  # per content file; the largest bundled report is 64 KB

@@ -6,6 +6,7 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -261,7 +262,7 @@ def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
 def check_content_links(
     content: Content,
     rendered: dict[str, RenderedText],
-    files: dict[str, str],
+    files: Mapping[str, str],
     diagnostics: Diagnostics,
     notes: dict[tuple[str, str], RenderedNote] | None = None,
     kept: dict[str, Any] | None = None,
