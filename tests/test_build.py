@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, ROOT, fixture_project
+from conftest import FIXTURE, ROOT, build_files, fixture_project
 
 from builder.diagnostics import Diagnostics
+from builder.load.load import display_path
 from builder.pipeline import build
 from builder.publish import publish
 
@@ -176,4 +177,39 @@ def test_a_link_that_climbs_out_of_the_base_path_is_said_so_strict_or_not(
             "broken link on /reports/2022-01-visit/index.html: /history/../other/ "
             "(outside the base path /history/)",
         )
+    ]
+
+
+def test_a_build_that_hands_nothing_on_lets_report_texts_go_once_parsed(
+    fixture_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A one-off build held every report's text to its end, for the line of a problem that
+    seldom comes: 81 MB of a national site's peak. It reads a report again when one does."""
+    import builder.pipeline as pipeline
+    from builder.load.load import ReadAgain
+
+    report = fixture_copy / "reports" / "2022-01-visit.md"
+    text = report.read_text()
+    report.write_text(
+        text.replace("## Main findings", "## Main findings\n\nSee [the start](/nowhere/).")
+    )
+    line = report.read_text().split("\n").index("See [the start](/nowhere/).") + 1
+    seen = {}
+    model = pipeline.model
+
+    def watched(run, inputs, content):  # type: ignore[no-untyped-def]
+        seen["files"] = inputs.sources.files
+        return model(run, inputs, content)
+
+    monkeypatch.setattr(pipeline, "model", watched)
+    files, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    held = seen["files"]
+    assert isinstance(held, ReadAgain)
+    assert held.held and not [p for p in held.held if "/reports/" in p]
+    assert held[f"{display_path(fixture_copy)}/reports/2022-01-visit.md"] == report.read_text()
+    broken = [
+        d for d in diagnostics.items if "broken link" in d.message and "/nowhere/" in d.message
+    ]
+    assert [(d.path, d.line) for d in broken] == [
+        (f"{display_path(fixture_copy)}/reports/2022-01-visit.md", line)
     ]

@@ -92,6 +92,11 @@ class ReadAgain(Mapping[str, str]):
         except OSError:
             return ""
 
+    @property
+    def held(self) -> frozenset[str]:
+        """The paths whose texts are held in memory, not read again."""
+        return frozenset(self._held)
+
     def __contains__(self, path: object) -> bool:
         return path in self._known
 
