@@ -494,6 +494,34 @@ def test_national_edit_plans_only_its_organisations_pages_of_its_themes(
     assert files == fresh_build(national_copy)
 
 
+def test_the_page_shown_first_is_not_digested_again_by_the_whole_build(
+    national_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The preview renders the edited report's page first, digesting each of its new passages
+    (a draft's are hundreds); the whole build then digested every one of them again. (The page's
+    header and settings, made anew by each planning, are digested by each: two small records.)"""
+    import builder.memo as memo_module
+
+    def serialised(show_first: bool, content: Path) -> int:
+        memo = Memo()
+        if show_first:
+            memo.preview.show_first = lambda pages: None
+        cached_build(content, memo)
+        edit(
+            content / "reports" / "2019-03-beta.md",
+            "when all areas required improvement.",
+            "when all areas were found to require improvement.",
+        )
+        calls = counting(monkeypatch, "serialise", memo_module)
+        cached_build(content, memo)
+        monkeypatch.undo()
+        return sum(1 for record in calls if type(record).__name__ == "Passage")
+
+    other = national_copy.parent / "other"
+    shutil.copytree(national_copy, other)
+    assert serialised(True, national_copy) == serialised(False, other) > 0
+
+
 def test_national_grade_edit_redraws_only_its_organisations_chart(
     national_copy: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -514,7 +514,9 @@ def render_first(
     urls, _, env = _environment(site, templates, memo)
     shared = SharedRecords(SHARED_RECORDS, memo.shared)
     out: dict[str, bytes] = {}
-    for page in plan_report_pages(site, urls, templates.path, report_ids):
+    # The last build's views, where equal: their records' digests are known (`SharedRecords`).
+    kept = Kept(memo.kept_views if memo.handed_on else None, next_build=False)
+    for page in plan_report_pages(site, urls, templates.path, report_ids, kept):
         key = hash_of(shared.serialise(page)[0])
         cached = memo.pages.get(page.output)
         if cached is not None and cached[0] == key:
@@ -526,6 +528,8 @@ def render_first(
         memo.pages[page.output] = (key, Packed.of(html))
         memo.first.append(page.output)
         out[page.output] = html
+    # The whole build digests these pages' records again: the ones digested here are known.
+    memo.shared = {**memo.shared, **shared.known}
     return out
 
 

@@ -557,10 +557,15 @@ def plan_pages(
 
 
 def plan_report_pages(
-    site: Site, urls: Urls, template_path: Callable[[str], str], report_ids: Collection[str]
+    site: Site,
+    urls: Urls,
+    template_path: Callable[[str], str],
+    report_ids: Collection[str],
+    kept: Kept | None = None,
 ) -> Iterator[Page]:
-    """The pages of these reports alone, as `plan_pages` plans them."""
-    p = _Planner(site, urls)
+    """The pages of these reports alone, as `plan_pages` plans them (from the views `kept` by the
+    last build, when given, which it does not change)."""
+    p = _Planner(site, urls, kept)
     p.settings = _settings(site)
     for rid in report_ids:
         view = p.views.get(rid)
