@@ -461,6 +461,26 @@ def test_national_edit_remakes_only_that_reports_entries_on_its_themes(
     assert files == fresh_build(national_copy)
 
 
+def test_an_edit_makes_only_its_reports_timeline_entry_again(
+    national_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The site's timeline and each organisation's show an entry for every report: each was
+    made and compared again on every edit."""
+    memo = Memo()
+    cached_build(national_copy, memo)
+    made = counting(monkeypatch, "TimelineEntry", pages_module)
+    cached_build(national_copy, memo)
+    assert made == []
+    edit(
+        national_copy / "reports" / "2019-03-beta.md",
+        "{area: Leadership, grade: good}",
+        "{area: Leadership, grade: inadequate}",
+    )
+    files = cached_build(national_copy, memo)
+    assert made == ["2019-03-beta"]
+    assert files == fresh_build(national_copy)
+
+
 def test_national_edit_plans_only_its_organisations_pages_of_its_themes(
     national_copy: Path, monkeypatch: pytest.MonkeyPatch
 ):

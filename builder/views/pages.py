@@ -891,31 +891,42 @@ class _Planner:
         out = []
         for item in items:
             entry = made.get(id(item))
-            if entry is not None:
-                out.append(entry)
-                continue
-            framework = site.frameworks.get(item.framework)
-            out.append(
-                self.kept.same(
-                    f"timeline {item.id}",
-                    TimelineEntry(
-                        item.id,
-                        item.title,
-                        item.kind,
-                        framework.title if item.framework and framework else "",
-                        item.date_label,
-                        item.report is not None,
-                        self.judgements(item.framework, item.judgements),
-                        item.report.summary if item.report else "",
-                        item.event.note if item.event else "",
-                        tuple(site.event_mentions.get(item.id, ())) if item.event else (),
-                        self.reported_by_event.get(item.id, ()),
-                        self._whose(item),
-                    ),
+            if entry is None:
+                framework = site.frameworks.get(item.framework)
+                # All an entry shows is made from these: the last build's is kept while they are
+                # the very same (a site's every report, on every edit).
+                inputs = (
+                    item.report or item.event,
+                    framework,
+                    site.content.organisations,
+                    tuple(site.event_mentions.get(item.id, ())) if item.event else (),
+                    self.reported_by_event.get(item.id, ()),
                 )
-            )
-            made[id(item)] = out[-1]
+                entry = made[id(item)] = self.kept.made_from(
+                    f"timeline {item.id}",
+                    inputs,
+                    functools.partial(self._timeline_entry, item, framework, inputs[3]),
+                )
+            out.append(entry)
         return tuple(out)
+
+    def _timeline_entry(
+        self, item: TimelineItem, framework: Framework | None, mentions: tuple[Passage, ...]
+    ) -> TimelineEntry:
+        return TimelineEntry(
+            item.id,
+            item.title,
+            item.kind,
+            framework.title if item.framework and framework else "",
+            item.date_label,
+            item.report is not None,
+            self.judgements(item.framework, item.judgements),
+            item.report.summary if item.report else "",
+            item.event.note if item.event else "",
+            mentions,
+            self.reported_by_event.get(item.id, ()),
+            self._whose(item),
+        )
 
     @functools.cached_property
     def reported_by_event(self) -> dict[str, tuple[tuple[str, str, Passage], ...]]:
