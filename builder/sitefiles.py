@@ -38,7 +38,9 @@ class Packed:
         return cls(b"".join(out), size)
 
     def unpack(self) -> bytes:
-        return zlib.decompress(self.data)
+        # Told its size, zlib makes the bytes in one buffer: grown piece by piece and then joined,
+        # a data file of tens of megabytes was held twice while it was unpacked.
+        return zlib.decompress(self.data, bufsize=max(self.size, 1))
 
     def to_bytes(self) -> bytes:
         """Size and compressed bytes, as the on-disk cache keeps them."""

@@ -193,3 +193,35 @@ def test_bodies_go_to_disk_as_the_workers_encoded_them(
     assert all(isinstance(v, RenderedText) for v in state["bodies"].values())
     again = build(fixture_project(tmp_path / "b", fixture_copy), Diagnostics(), cache=Memo())
     assert once == again
+
+
+def test_a_large_file_is_unpacked_and_compared_without_a_second_copy(tmp_path: Path):
+    """A national site's data files run to tens of megabytes. Unpacking one held it twice (zlib
+    grows its output piece by piece, then joins), and publishing compared the last output's copy
+    read whole beside it: both doubled the build's peak memory at its end."""
+    import os
+    import tracemalloc
+
+    from builder.publish.publish import holds
+    from builder.sitefiles import Packed
+
+    raw = os.urandom(1000) * 8000  # 8 MB that packs small
+    packed = Packed.of(raw)
+    written = tmp_path / "annotations.json"
+    written.write_bytes(raw)
+    changed, longer = raw[:-1] + b"x", raw + b"x"
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        unpacked = packed.unpack()
+        assert unpacked == raw
+        assert tracemalloc.get_traced_memory()[1] - before < 1.2 * len(raw)  # one copy, not two
+        del unpacked
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        assert holds(written, raw)
+        assert not holds(written, changed)
+        assert not holds(written, longer)
+        assert tracemalloc.get_traced_memory()[1] - before < len(raw) / 2  # a piece at a time
+    finally:
+        tracemalloc.stop()

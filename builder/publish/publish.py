@@ -244,7 +244,7 @@ def _holds_exactly(out: Path, files: Mapping[str, bytes]) -> bool:
                 or info.st_size != size_of(files, name)
             ):
                 return False
-        if any((out / name).read_bytes() != files[name] for name in files):
+        if not all(holds(out / name, files[name]) for name in files):
             return False
     except OSError:
         return False
@@ -330,13 +330,29 @@ def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
             or info.st_mtime != _EPOCH
             or info.st_size != len(data)
             or info.st_nlink != 1
-            or old.read_bytes() != data
+            or not holds(old, data)
         ):
             return False
         os.link(old, target)
     except OSError:  # gone, unreadable, or a file system without links: written instead
         return False
     return True
+
+
+_READ_BYTES = 1 << 20
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data`, read a piece at a time: a data file of a national
+    site is tens of megabytes, and reading it whole beside its new bytes doubled the peak."""
+    view = memoryview(data)
+    with path.open("rb") as file:
+        at = 0
+        while piece := file.read(_READ_BYTES):
+            if view[at : at + len(piece)] != piece:
+                return False
+            at += len(piece)
+    return at == len(data)
 
 
 def _write_file(path: Path, data: bytes) -> None:
