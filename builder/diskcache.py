@@ -135,8 +135,9 @@ def save(path: Path, state: dict[str, Any]) -> None:
 # it uses. (One file per entry cost more to create than to fill.)
 # A search index file is named by a hash of its bytes: after an edit only the files of the shard
 # made again are new.
-ENTRY_PARTS = ("parsed", "bodies", "pages", "search_files")
-WHOLE_PARTS = ("search_files",)  # used only whole: an entry missing, and the part is left out
+ENTRY_PARTS = ("parsed", "bodies", "pages", "search_files", "data_files")
+# Used only whole: an entry missing, and the part is left out.
+WHOLE_PARTS = ("search_files", "data_files")
 _TAG = "in the entries"
 
 
@@ -151,6 +152,8 @@ def _entry(part: str, key: Any, value: Any) -> tuple[str, Callable[[], bytes]]:
         return f"h-{value[0]}", value[1].to_bytes
     if part == "search_files":  # output file -> its bytes, kept as they are
         return f"f-{codec.digest(value)}", lambda: value
+    if part == "data_files":  # data file -> packed bytes, named by them: tens of megabytes
+        return f"h-{codec.digest(value.data)}", value.to_bytes
     name = key if part == "bodies" and isinstance(key, str) else codec.key_of(key)
     return f"{part[0]}-{name}", lambda: _encode(value)
 
@@ -243,7 +246,7 @@ def save_memo(path: Path, state: dict[str, Any]) -> None:
 # What each part of a memo's saved state must be; a state with any other shape is not used.
 _SHAPES: dict[str, type | tuple[type, ...]] = {
     "notes": dict,
-    "data": (tuple, type(None)),
+    "data_key": (str, type(None)),
     "links": dict,
     "templates_key": str,
     "search": (tuple, type(None)),  # the key of each shard

@@ -222,7 +222,9 @@ class Memo:
             "bodies": self.bodies,
             "notes": self.notes,
             "pages": self.pages,
-            "data": self.data,
+            # The data files are kept as entries, each by a hash of its packed bytes.
+            "data_key": self.data[0] if self.data is not None else None,
+            "data_files": self.data[1] if self.data is not None else {},
             # A page's scanned links, kept only where they were scanned from the page kept here.
             "links": {
                 name: scanned
@@ -262,7 +264,8 @@ class Memo:
         self.bodies.update(state.get("bodies", {}))
         self.notes.update(state.get("notes", {}))
         self.pages.update(state.get("pages", {}))
-        self.data = state.get("data")
+        data_key, data_files = state.get("data_key"), state.get("data_files")
+        self.data = (data_key, data_files) if data_key is not None and data_files else None
         for name, scanned in state.get("links", {}).items():
             if name in self.pages:
                 self.links[name] = (self.pages[name][1], scanned)

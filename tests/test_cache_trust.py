@@ -358,3 +358,32 @@ def test_the_search_index_is_kept_as_rows_and_used_only_whole(fixture_copy: Path
     diskcache.build_file(root).unlink()
     assert run(fixture_copy, root, Memo()) == cold
     assert {n for n in rows(root) if n.startswith("f-")} == set(search)  # repaired
+
+
+def test_the_data_files_are_kept_as_rows_and_used_only_whole(fixture_copy: Path, tmp_path: Path):
+    """A national site's data files are tens of megabytes: held in the memo's own file they were
+    encoded whole, several copies at once, at the end of every build. Each is a row named by a
+    hash of its packed bytes; a new process takes them up only when all are there."""
+    from builder.sitefiles import Packed
+
+    root = tmp_path / "project"
+    cold = run(fixture_copy, root)
+    stored = {n: Packed.from_bytes(d) for n, (d, _) in rows(root).items() if n.startswith("h-")}
+    data = {n: d for n, d in cold.items() if n.startswith("data/") and not n.endswith(".html")}
+    found = [p for p in stored.values() if p.unpack() in data.values()]
+    assert len(found) == len(data) > 0
+    index = diskcache.cache_file(root).read_bytes()
+    assert all(p.data not in index for p in found if len(p.data) > 64)
+    restored = Memo()
+    state = diskcache.load_memo(diskcache.cache_file(root))
+    assert state is not None
+    restored.restore(state, {})
+    assert restored.data is not None
+    assert sorted(p.unpack() for p in restored.data[1].values()) == sorted(data.values())
+    digests = {n for n, p in stored.items() if p in found}
+    with sqlite3.connect(diskcache.cache_file(root).with_name("entries.sqlite")) as db:
+        db.execute("DELETE FROM entry WHERE name = ?", (min(digests),))
+    state = diskcache.load_memo(diskcache.cache_file(root))
+    assert state is not None and state["data_files"] == {}  # one gone: none used
+    diskcache.build_file(root).unlink()
+    assert run(fixture_copy, root, Memo()) == cold
