@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Diagnostic:
     """One problem, pinned to a file and line an editor can open."""
 

@@ -297,14 +297,14 @@ def load_memo(path: Path) -> dict[str, Any] | None:
     return state
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRef:
     """A page of the output, kept in the memo's entries under its key."""
 
     key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileRef:
     """A file of the output kept in the memo's entries under a hash of its bytes."""
 

@@ -88,7 +88,7 @@ def build(
             run.pool.close()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Options:
     """What the command asked for: warnings as errors, writing the output, the public address."""
 
@@ -97,7 +97,7 @@ class Options:
     base_url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """One build: what it reads, how, and the tables its stages fill (`memo`)."""
 
@@ -117,7 +117,7 @@ class Run:
         return diskcache.cache_file(self.cache_root) if self.cache_root else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """Every file a build reads, and the content hash of all of them with the options (when the
     build keeps its output on disk)."""
@@ -266,7 +266,7 @@ def _let_go(run: Run, site: Site) -> Site:
     return dataclasses.replace(site, rendered={})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """Every output file but the search index, each page's source file, and the index being made."""
 

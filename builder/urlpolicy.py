@@ -25,7 +25,7 @@ IMAGE_HINT = "an image may be an http:// or https:// address or a path on this s
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UrlVerdict:
     """What a URL is (`internal`, `external`, `mailto`), or why it is refused."""
 

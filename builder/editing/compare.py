@@ -39,7 +39,7 @@ class CompareError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One normalised word, with the text it came from and where it is."""
 
@@ -52,7 +52,7 @@ class Token:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """Consecutive words of one text that the other text does not have."""
 

@@ -25,7 +25,7 @@ _PARAGRAPH = re.compile(r'<p id="([^"]+)"')
 _FOOTNOTES = '<div class="footnote">'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeTerms:
     """A theme as the suggestions need it: its id, its title for the note, and its terms."""
 
@@ -34,7 +34,7 @@ class ThemeTerms:
     terms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """The themes suggested for one block of the text, with the terms that suggested each."""
 

@@ -26,7 +26,7 @@ def _theme() -> Path:
 THEME = _theme()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     """Where a site's content and its own templates and assets live, and where it is written.
 
@@ -45,7 +45,7 @@ class Project:
         return cls(root / "content", root / "templates", root / "assets", out or root / "_site")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sources:
     """The text of every content file, keyed by the path shown in diagnostics."""
 
@@ -356,7 +356,7 @@ def read_assets(
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Templates:
     """The text of every template, and the file each came from (for error messages).
 

@@ -26,7 +26,7 @@ from builder.parse.records import Selector, Where
 MAX_HIGHLIGHTS = 200  # per paragraph; the most in the bundled reports is 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """Something to anchor: a key to find it again, its selector, and what to draw."""
 
@@ -37,7 +37,7 @@ class Target:
     aside: bool = True  # leave a placeholder for a note beside the passage
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """Where a target landed: the block, and the quote's span in the block's text."""
 
@@ -47,7 +47,7 @@ class Anchor:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnchorProblem:
     where: Where
     message: str

@@ -54,7 +54,7 @@ STANDING_RULES = {
 CELL_BASES = ("stated", "inferred", "reported")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportWord:
     """What the editors recorded of one report for one recommendation: the input to the derivation.
 
@@ -69,7 +69,7 @@ class ReportWord:
     by: str = ""  # for an earlier inspection: the report that reports what it found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One report's (or reported inspection's) derived status for one recommendation."""
 
@@ -83,7 +83,7 @@ class Cell:
         return self.status not in ("not-mentioned", "not-known")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A recommendation's whole derived history."""
 
@@ -188,7 +188,7 @@ def _standing(latest: str, concern: bool) -> str:
     return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     """A place in the history's date order: a report, or an earlier inspection some report reports."""
 

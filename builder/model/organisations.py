@@ -44,7 +44,7 @@ def region_id(region: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", region.lower()).strip("-")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     """Each report's, tracked recommendation's and earlier inspection's organisation (a group).
 

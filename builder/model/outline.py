@@ -18,7 +18,7 @@ BLOCKS = frozenset({"p", "li", "blockquote", "dd", "td", "th"})
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     """A heading of the body with an id: its level as written (1-6), its id and its text."""
 
@@ -27,7 +27,7 @@ class Heading:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextBlock:
     """An anchored block of the body (a paragraph, a list item): its id, paragraph number and
     words, without the paragraph-number and self links."""
@@ -37,7 +37,7 @@ class TextBlock:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyOutline:
     """What the stages after the model read of a body's HTML."""
 

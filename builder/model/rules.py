@@ -22,7 +22,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _EMPHASIS = re.compile(r"[*_`]")  # Markdown's marks, which the rendered text no longer has
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unthemed:
     """A numbered paragraph or listed finding that no annotation or recommendation gives a theme."""
 

@@ -94,7 +94,7 @@ def tally(passages: tuple[Passage, ...]) -> tuple[int, int]:
     return concerns, strengths
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceLink:
     """A link the Markdown stage made from content, with the file and line it was written on."""
 
@@ -179,7 +179,7 @@ def _theme_index(
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeptReport:
     """One report's part of the model, with what it was made from."""
 

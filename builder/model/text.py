@@ -25,7 +25,7 @@ from builder.parse.records import Content, Where
 from builder.urlpolicy import check_url, url_message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RefusedLink:
     """A link or image the URL policy refused: its URL as written, the line it is on, and why."""
 
@@ -34,7 +34,7 @@ class RefusedLink:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedText:
     """A report body as HTML, with its citable blocks and where each target landed."""
 

@@ -20,7 +20,7 @@ from builder.parse.records import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """An anchored annotation or own recommendation, resolved to its place in the text."""
 
@@ -49,7 +49,7 @@ class Passage:
     scope: str = ""  # an own recommendation's scope of the framework ("" for the first or only)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportView:
     report: Report
     framework: Framework | None
@@ -75,7 +75,7 @@ class ReportView:
         return tuple(p for p in self.passages if p.kind == "annotation")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     report: str  # a report id, or an earlier inspection's (event) id
     status: str  # a status, or "not-mentioned"
@@ -85,7 +85,7 @@ class HistoryEntry:
     by: str = ""  # for an earlier inspection: the report that reports what it found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class History:
     """A tracked recommendation's entries, one per report in date order, and its derived standing."""
 
@@ -125,7 +125,7 @@ class History:
         return self.standing.recurring
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineItem:
     """A report in the collection, or an inspection the reports mention."""
 

@@ -843,14 +843,14 @@ def parse_report(text: str, path: str, diagnostics: Diagnostics) -> Report | Non
     return report if fielded.ok and report.published is not _NO_DATE and not problem else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Read:
     """Front matter read as YAML: its problems."""
 
     problems: tuple[Diagnostic, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Fielded:
     """Front matter's fields, checked: a report's values but its body, and their problems."""
 

@@ -29,7 +29,7 @@ RULES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
     """The file and line an item was written on, and the lines of its keys."""
 
@@ -42,7 +42,7 @@ class Where:
         return Where(self.path, dict(self.keys).get(key, self.line))
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date known to the day, the month or only the year."""
 
@@ -75,7 +75,7 @@ class PartialDate:
         return self.year + (month - 1) / 12 + (day - 1) / 365
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateFact:
     """A date or date range, with where the editors got it from."""
 
@@ -96,14 +96,14 @@ class DateFact:
         return f"{s.label} to {e.label}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grade:
     grade: str
     label: str
     ordinal: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scope:
     """What a framework's judgements cover: only judgements of one scope are joined as a series."""
 
@@ -111,7 +111,7 @@ class Scope:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Area:
     """A judgement a framework gives: its area as printed, its scope, and whether it is the headline."""
 
@@ -120,7 +120,7 @@ class Area:
     headline: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Framework:
     id: str
     title: str
@@ -143,7 +143,7 @@ class Framework:
         return next((s for s in self.scopes if s.id == scope_id), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     id: str
     title: str
@@ -154,7 +154,7 @@ class Theme:
     terms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackedRecommendation:
     id: str
     title: str
@@ -164,7 +164,7 @@ class TrackedRecommendation:
     organisation: str = ""  # whose concern it is; "" on a site of one organisation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Organisation:
     """Who reports are about: a council's children's services, a trust, a partnership.
 
@@ -184,7 +184,7 @@ class Organisation:
         return self.short_name or self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Selector:
     """A W3C-style text-quote selector: the quote, narrowed by prefix, suffix or paragraph."""
 
@@ -194,7 +194,7 @@ class Selector:
     paragraph: str = ""  # a block id: "p14" or "contacts-and-referrals-are-undertaken-in"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     area: str
     grade: str
@@ -207,7 +207,7 @@ class Judgement:
     basis: str = "stated"  # where the grade comes from: stated, inferred or elsewhere (see `note`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OwnRecommendation:
     """A report's own recommendation or area for improvement, anchored to its wording."""
 
@@ -222,7 +222,7 @@ class OwnRecommendation:
     scope: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annotation:
     selector: Selector
     themes: tuple[str, ...]
@@ -238,7 +238,7 @@ class Annotation:
     inspection: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repair:
     """A word the edition gives otherwise than the source it was transcribed from: a joined or
     broken word, a lost hyphen, a misspelling. Where `shown` is `printed`, it is kept as printed."""
@@ -254,13 +254,13 @@ class Repair:
         return self.printed == self.shown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str
     role: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     title: str
     reference: str
@@ -269,14 +269,14 @@ class Source:
     original: str = ""  # the address of the original document (a PDF), where known
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Licence:
     name: str
     url: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     id: str
     title: str
@@ -320,14 +320,14 @@ class Report:
         return self.inspected.start if self.inspected else self.published.start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     report: str
     selector: Selector
     where: Where
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """An inspection that reports mention but whose document is not in the collection."""
 
@@ -343,7 +343,7 @@ class Event:
     organisation: str = ""  # whom it inspected; "" on a site of one organisation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """How readers reach the editors: an e-mail address and where to ask for corrections."""
 
@@ -354,7 +354,7 @@ class Contact:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     title: str
     organisation: str
@@ -378,7 +378,7 @@ class Settings:
         return dict(self.kinds).get(kind, kind)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything loaded from content/, before cross-references are resolved."""
 

@@ -279,7 +279,7 @@ def item_where(f: Fields) -> Where:
     return Where(f.path, f.line, tuple(f.mapping.key_lines.items()) + tuple(items))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schema(Generic[R]):
     """A record type declared as its fields.
 

@@ -202,7 +202,7 @@ def error_page(problems: list[str]) -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Authorities:
     """The `host:port` names by which a browser may address this server, and nothing else."""
 

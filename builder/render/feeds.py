@@ -34,7 +34,7 @@ STRUCTURED_FILES = ("feed.xml", "sitemap.xml", "robots.txt")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One report in the feed, with its dates in RFC 3339 form."""
 
@@ -47,7 +47,7 @@ class FeedEntry:
     summary_html: str  # HTML, which the template escapes once more, as Atom's type="html" wants
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Feed:
     title: str
     self_url: str

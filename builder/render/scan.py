@@ -12,7 +12,7 @@ from dataclasses import dataclass
 _ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Links:
     """What the link check needs of a page: its ids, and the links it holds."""
 

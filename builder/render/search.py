@@ -70,7 +70,7 @@ class SearchUnavailable(Exception):
     """Pagefind could not be run: its binary is missing or it failed."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One place a hit can lead to: an anchored block of the text, or an editors' note on one."""
 
@@ -83,7 +83,7 @@ class Block:
     quote: str = ""  # the words a note is anchored to
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One report as Pagefind stores it: its anchored blocks, then its editors' notes."""
 
@@ -257,7 +257,7 @@ def records(site: Site, urls: Urls) -> tuple[Record, ...]:
 # ---- Shards ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shard:
     """A group of reports indexed together into one Pagefind bundle."""
 

@@ -46,7 +46,7 @@ STYLES = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     item_id: str
     is_report: bool
@@ -59,14 +59,14 @@ class Point:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Series:
     id: str
     title: str
     points: tuple[Point, ...]  # in date order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Panel:
     """One scope's grades: its own small chart."""
 
@@ -78,7 +78,7 @@ class Panel:
     summary: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chart:
     panels: tuple[Panel, ...]
     ungraded: tuple[TimelineItem, ...]  # timeline items with no grade

@@ -50,7 +50,7 @@ class Planner(Protocol):
         """The organisations with passages on a theme, each with how many (`passages`)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Facet:
     """One choice of a facet list (a region, a latest grade, or any) on one list page: the page
     it leads to, which keeps the other facet's choice, and how many organisations that page lists.
@@ -66,7 +66,7 @@ class Facet:
     current: bool  # the choice this page shows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationRow:
     """One organisation as the list shows it."""
 
@@ -82,7 +82,7 @@ class OrganisationRow:
     open: int  # tracked recommendations still open
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationsView:
     settings: Settings
     rows: tuple[OrganisationRow, ...]
@@ -93,14 +93,14 @@ class OrganisationsView:
     total: int = 0  # organisations on the site
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeCount:
     id: str
     title: str
     passages: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationPageView:
     settings: Settings
     organisation: Organisation
@@ -118,7 +118,7 @@ class OrganisationPageView:
     feed_title: str  # its feed's, as the feed itself gives it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompareRow:
     """One organisation's headline grades by year, for the side-by-side comparison."""
 
@@ -128,7 +128,7 @@ class CompareRow:
     cells: tuple[tuple[int, str, str, str], ...]  # (year, grade label, ordinal as text, report id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OverviewView:
     settings: Settings
     distributions: tuple[Distribution, ...]  # one per judgement, by year

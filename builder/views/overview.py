@@ -28,7 +28,7 @@ OTHER = "#4a4a4a"
 MOST = 6  # judgements drawn: the most often given
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Distribution:
     """One judgement's grades counted by year (or, for the latest grades, in one row)."""
 

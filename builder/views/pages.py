@@ -52,7 +52,7 @@ _TEXT_LEVEL = 3  # the report's top headings sit under the page's "The report" (
 # ---- Pieces several pages show -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     """A graded judgement with its grade resolved on its framework's scale."""
 
@@ -64,7 +64,7 @@ class Judgement:
     basis: str  # stated, inferred or elsewhere
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportHeader:
     """What lists, strips and headings show of a report: never its text or annotations."""
 
@@ -85,13 +85,13 @@ class ReportHeader:
     draft: bool = False  # not yet confirmed by an editor: lists say so
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     id: str
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StripCell:
     report: str  # a report id, or an earlier inspection's (event) id
     year: int
@@ -102,7 +102,7 @@ class StripCell:
     by_year: int = 0  # for a reported inspection: the year of the report that reports it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistorySummary:
     """One tracked recommendation as lists show it: its standing and its status strip."""
 
@@ -128,7 +128,7 @@ class HistorySummary:
     region: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LegendEntry:
     title: str
     colour: str
@@ -137,7 +137,7 @@ class LegendEntry:
     path: str = ""  # the marker's outline in the legend's sample
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChartPanel:
     """One scope's small chart and its legend."""
 
@@ -148,7 +148,7 @@ class ChartPanel:
     hollow: bool  # some grade in it is not stated in its own document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChartView:
     panels: tuple[ChartPanel, ...]
     summary: str
@@ -156,7 +156,7 @@ class ChartView:
     ungraded: int = 0  # visits and letters that gave no grade, marked on the chart's bottom row
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     id: str
     title: str
@@ -176,7 +176,7 @@ class TimelineEntry:
 # ---- The views, one per template ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HomeView:
     settings: Settings
     latest: ReportHeader | None  # the latest graded report
@@ -191,20 +191,20 @@ class HomeView:
     national: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineView:
     settings: Settings
     chart: ChartView
     timeline: tuple[TimelineEntry, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportsView:
     settings: Settings
     report_list: tuple[ReportHeader, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Neighbour:
     """The first passage of the nearest earlier or later report that speaks of a recommendation."""
 
@@ -213,7 +213,7 @@ class Neighbour:
     cite: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AsideView:
     """What sits beside one passage: its note, its tracked recommendation and its themes."""
 
@@ -228,7 +228,7 @@ class AsideView:
     number: int = 0  # its number among the notes of its block, shown with it and its highlight
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyPart:
     """A run of the report's HTML, then the notes on the block it ends with (none after the last).
 
@@ -241,7 +241,7 @@ class BodyPart:
     inline: bool = False  # the notes sit inside their list item or table cell
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentsEntry:
     """A heading of the report, with the headings under it."""
 
@@ -250,7 +250,7 @@ class ContentsEntry:
     children: tuple[ContentsEntry, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackedRow:
     id: str
     title: str
@@ -261,14 +261,14 @@ class TrackedRow:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnmentionedRow:
     id: str
     title: str
     previous_status: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportPageView:
     settings: Settings
     report: ReportRecord
@@ -290,7 +290,7 @@ class ReportPageView:
     own_groups: tuple[tuple[str, tuple[tuple[Passage, str], ...]], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeRow:
     id: str
     title: str
@@ -301,13 +301,13 @@ class ThemeRow:
     line: str = ""  # the description's first sentence, as plain text, for the index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemesView:
     settings: Settings
     rows: tuple[ThemeRow, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeEntry:
     report: ReportHeader
     passages: tuple[Passage, ...]
@@ -322,7 +322,7 @@ class ThemeEntry:
         return "concerns" if self.concerns else "strengths" if self.strengths else "passages"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeOrganisation:
     """One organisation's reports with passages on a theme, on a site of several organisations."""
 
@@ -340,7 +340,7 @@ class ThemeOrganisation:
         return self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemePageView:
     settings: Settings
     theme: ThemeRecord
@@ -361,7 +361,7 @@ NationalTheme = tuple[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeOrganisationPageView:
     """One organisation's passages on a theme, on a site of several organisations: the theme's
     page lists the organisations, and each one's evidence is on a page of its own."""
@@ -374,14 +374,14 @@ class ThemeOrganisationPageView:
     drafted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecommendationGroup:
     id: str  # "open", "closed" or "never"
     title: str
     members: tuple[HistorySummary, ...]  # by title
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecommendationsView:
     settings: Settings
     groups: tuple[RecommendationGroup, ...]
@@ -390,7 +390,7 @@ class RecommendationsView:
     regions: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntryView:
     report: ReportHeader
     status: str
@@ -399,7 +399,7 @@ class HistoryEntryView:
     basis: str = "stated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportedEntryView:
     """An earlier inspection outside the collection, as a later report reports what it found."""
 
@@ -411,7 +411,7 @@ class ReportedEntryView:
     evidence: tuple[Passage, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecommendationPageView:
     settings: Settings
     rec: RecRecord
@@ -423,14 +423,14 @@ class RecommendationPageView:
     reported: tuple[ReportedEntryView, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AboutView:
     settings: Settings
     frameworks: tuple[Framework, ...]
     report_list: tuple[ReportHeader, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DataFile:
     """A data file as the data page describes it: what it holds and what each column means."""
 
@@ -439,19 +439,19 @@ class DataFile:
     fields: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DataView:
     settings: Settings
     data_names: tuple[str, ...]
     files: tuple[DataFile, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlainView:
     settings: Settings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page to render: its kind and id, template, output file, editor's source file and view.
 
@@ -1267,7 +1267,7 @@ class _Planner:
         return self.headers[first].date.label if first else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportBody:
     """A report's body as its page shows it: its HTML, and its outline as the model read it.
     Pages name it by `key` (a content hash of the text and targets it was made from), so a
@@ -1282,7 +1282,7 @@ class ReportBody:
         return f"body-{self.key}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportPageInputs:
     """Everything a report's page shows, gathered from the site: the page's view is a pure
     function of this record (`view`), so an edit elsewhere that leaves it equal leaves the page."""
