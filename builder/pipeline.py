@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from builder.render.search import SearchJob
 
 Cache = Memo  # the name the preview and older callers know
+PARSE_PIECE = 64 * 1024  # characters of content a parse task is worth: 64 of them start the pool
 FIRST_AT_MOST = 3  # more changed reports than this: an edit across the site, shown all at once
 
 
@@ -187,7 +188,11 @@ def parse(run: Run, inputs: Inputs) -> Content:
 
     memo = run.memo
     missing = [source for source in inputs.sources.reports() if source not in memo.parsed]
-    if run.pool.parallel(len(missing) // 8):  # parsing a file is quick: the pool pays off for many
+    # Parsing a file is quick: the pool pays off for many files, or for a few large ones (an
+    # imported draft's front matter runs to thousands of lines).
+    if run.pool.parallel(
+        max(len(missing) // 8, sum(len(text) for _, text in missing) // PARSE_PIECE)
+    ):
         memo.parsed.update(zip(missing, run.pool.map(parse_reports, missing), strict=True))
     where = display_path(run.project.content)
     content = parse_content(inputs.sources, run.diagnostics, where, memo.parsed)

@@ -289,3 +289,26 @@ def test_a_report_page_goes_to_the_workers_with_its_inputs_not_its_view(tmp_path
     assert files == build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, jobs=1)
     reports = [with_inputs for kind, with_inputs in sent if kind == "report"]
     assert reports and all(reports)
+
+
+def test_a_few_large_reports_are_parsed_by_the_pool(fixture_copy: Path, monkeypatch):
+    """Parsing went to the pool only for hundreds of files: 500 imported reports (40 MB, with
+    front matter thousands of lines long) were parsed on one core, five seconds of a cold build.
+    Their size counts too."""
+    import builder.pipeline as pipeline
+    from builder.parse.parse import parse_reports
+
+    class Counting(Workers):
+        def __init__(self) -> None:
+            super().__init__(2)  # the default threshold: dozens of tasks' worth
+            self.mapped: list[object] = []
+
+        def map(self, function, items, chunk=0):  # type: ignore[no-untyped-def]
+            self.mapped.append(function)
+            return function(list(items))  # the work is the same; where it runs is the question
+
+    # The fixture's few reports, as if each were as large as an imported draft.
+    monkeypatch.setattr(pipeline, "PARSE_PIECE", 64)
+    workers = Counting()
+    run(fixture_copy, workers=workers)
+    assert parse_reports in workers.mapped
