@@ -31,6 +31,7 @@ from builder.sitefiles import Packed, SiteFiles
 if TYPE_CHECKING:
     from builder.model.text import RenderedText
 
+K = TypeVar("K")
 V = TypeVar("V")
 FOLDER = Path(".cache") / "inspection-history"
 _LEVEL = 1  # zlib's fastest level: the cache is read far more than its size matters
@@ -182,9 +183,9 @@ STORED = Stored()
 def store_now(
     path: Path,
     part: str,
-    values: dict[str, V | Stored],
+    values: dict[K, V | Stored],
     encoded: Mapping[int, tuple[Any, bytes]] | None = None,
-) -> dict[str, V | Stored]:
+) -> dict[K, V | Stored]:
     """Write these entries of one part of a memo now, and return them with each value let go
     (`STORED`), for a process that builds once and need not hold what only a later build reads.
     When they cannot be written the values are kept, to be written at the end as usual.
@@ -194,7 +195,7 @@ def store_now(
     """
     ready = encoded or {}
 
-    def entry(key: str, value: Any) -> tuple[str, Callable[[], bytes]]:
+    def entry(key: K, value: Any) -> tuple[str, Callable[[], bytes]]:
         name, make = _entry(part, key, value)
         found = ready.get(id(value))
         if found is not None and found[0] is value:

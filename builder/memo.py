@@ -133,8 +133,9 @@ class Memo:
     """
 
     parsed: dict[tuple[str, str], ParsedFile] = field(default_factory=dict)
-    # Content files parsed, by (path, a hash of their text), once the texts are let go.
-    parsed_keyed: dict[tuple[str, str], ParsedFile] = field(default_factory=dict)
+    # Content files parsed, by (path, a hash of their text), once the texts are let go; or, once
+    # written to disk early, STORED.
+    parsed_keyed: dict[tuple[str, str], ParsedFile | Stored] = field(default_factory=dict)
     # Each content file's stamp and text as last read: an unchanged file is not read again.
     read: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
     # A body's HTML, blocks, anchors and outline; or, once written to disk early, STORED.

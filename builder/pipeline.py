@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from builder import diskcache
 from builder.diagnostics import Diagnostic, Diagnostics
-from builder.incremental.pool import Workers, fewer_collections
+from builder.incremental.pool import Workers, fewer_collections, give_back_freed
 from builder.load.load import (
     Project,
     Sources,
@@ -78,6 +78,7 @@ def build(
         content = parse(run, inputs)
         inputs = _let_texts_go(run, inputs)
         modelled = model(run, inputs, content)
+        del content  # what the stages after read of it is the site's (see `_let_go`)
         if modelled is None:
             return None
         site, search = modelled
@@ -266,9 +267,12 @@ def _let_go(run: Run, site: Site) -> Site:
         return site
     memo.bodies = diskcache.store_now(run.saved, "bodies", memo.bodies, run.encoded)
     run.encoded.clear()
+    # The parsed reports, Markdown and all, go to disk now: the site keeps none of the Markdown.
+    memo.parsed_keyed = diskcache.store_now(run.saved, "parsed", memo.parsed_keyed)
     memo.model = type(memo.model)()  # it names the bodies: for a next build here only
+    site = site.without_texts()
     run.lap("write cache")
-    return dataclasses.replace(site, rendered={})
+    return site
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +289,8 @@ def render(run: Run, inputs: Inputs, site: Site, search: SearchJob) -> Rendered 
     from builder.render.render import render_site
 
     memo, diagnostics = run.memo, run.diagnostics
+    if not memo.handed_on:
+        give_back_freed()  # what the model let go: the pages are rendered in less
     files, sources_of = render_site(
         site, inputs.templates, inputs.assets, diagnostics, memo, run.pool
     )
@@ -301,6 +307,8 @@ def check(run: Run, inputs: Inputs, site: Site, rendered: Rendered) -> SiteFiles
     from builder.render.search import finish_search_index
 
     memo, diagnostics, strict = run.memo, run.diagnostics, run.options.strict
+    if not memo.handed_on:
+        give_back_freed()  # the views and chunks rendering let go: the cache is written in less
     files = rendered.files
     # Read only for the line of a problem; ChainMap only reads the content files' mapping.
     texts = ChainMap(inputs.template_texts, cast("dict[str, str]", inputs.sources.files))

@@ -213,3 +213,44 @@ def test_a_build_that_hands_nothing_on_lets_report_texts_go_once_parsed(
     assert [(d.path, d.line) for d in broken] == [
         (f"{display_path(fixture_copy)}/reports/2022-01-visit.md", line)
     ]
+
+
+def test_a_one_off_build_renders_pages_without_the_reports_markdown(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A one-off build held every report's Markdown to its end, though no stage after the model
+    reads it: 80 MB of a national site's peak. Its parsed records go to the disk cache first, so
+    the next build still finds them whole."""
+    import gc
+
+    import builder.pipeline as pipeline
+    from builder.memo import Memo
+    from builder.parse.records import Report
+
+    seen = {}
+    render = pipeline.render
+
+    def watched(run, inputs, site, search):  # type: ignore[no-untyped-def]
+        seen["site"] = site
+        # Not held anywhere else either (the memo had the parsed records).
+        seen["held"] = [o.id for o in gc.get_objects() if isinstance(o, Report) and o.body]
+        return render(run, inputs, site, search)
+
+    monkeypatch.setattr(pipeline, "render", watched)
+    project = fixture_project(Path("/nonexistent"), fixture_copy)
+    root = tmp_path / "root"
+    one_off = build(project, Diagnostics(), write=False, cache_root=root, jobs=1)
+    site = seen["site"]
+    assert site.content.reports and {r.body for r in site.content.reports} == {""}
+    assert [v.report for v in site.reports] == [r for r in site.content.reports]
+    assert seen["held"] == []
+    handed_on = build(project, Diagnostics(), write=False, cache=Memo(), jobs=1)
+    assert one_off is not None and one_off == handed_on
+    # The next process reads the parsed reports back, Markdown and all: not one body is made again.
+    from builder import diskcache
+
+    diskcache.build_file(root).unlink()  # so the build goes through the memo
+    memo = Memo(handed_on=False)
+    warm = build(project, Diagnostics(), write=False, cache_root=root, cache=memo, jobs=1)
+    assert warm == one_off
+    assert memo.rendered == []

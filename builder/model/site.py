@@ -83,6 +83,22 @@ class Site:
         """How many passages a theme has."""
         return sum(map(len, self.theme_reports.get(theme_id, {}).values()))
 
+    def without_texts(self) -> Site:
+        """This site with each report's Markdown let go, once its body is rendered: no stage
+        after the model reads it (on a national site of 500 reports it is 80 MB). Everything else
+        is as it was, so the pages made from it are the same."""
+        light = {r.id: dataclasses.replace(r, body="") for r in self.content.reports}
+        return dataclasses.replace(
+            self,
+            content=dataclasses.replace(self.content, reports=tuple(light.values())),
+            reports=[dataclasses.replace(v, report=light[v.report.id]) for v in self.reports],
+            timeline=[
+                dataclasses.replace(t, report=light[t.report.id]) if t.report is not None else t
+                for t in self.timeline
+            ],
+            rendered={},
+        )
+
 
 def tally(passages: tuple[Passage, ...]) -> tuple[int, int]:
     """How many of a report's passages record a concern raised, and how many progress, a concern
