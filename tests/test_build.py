@@ -215,12 +215,13 @@ def test_a_build_that_hands_nothing_on_lets_report_texts_go_once_parsed(
     ]
 
 
-def test_a_one_off_build_renders_pages_without_the_reports_markdown(
+def test_a_one_off_build_renders_pages_without_the_reports_markdown_and_html(
     fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """A one-off build held every report's Markdown to its end, though no stage after the model
-    reads it: 80 MB of a national site's peak. Its parsed records go to the disk cache first, so
-    the next build still finds them whole."""
+    reads it (80 MB of a national site's peak), and every body's HTML unpacked (70 MB) though
+    only its page shows it. The parsed records go to the disk cache first, so the next build
+    still finds them whole."""
     import gc
 
     import builder.pipeline as pipeline
@@ -243,6 +244,9 @@ def test_a_one_off_build_renders_pages_without_the_reports_markdown(
     site = seen["site"]
     assert site.content.reports and {r.body for r in site.content.reports} == {""}
     assert [v.report for v in site.reports] == [r for r in site.content.reports]
+    # Each body's HTML is held packed, for its page alone.
+    assert {v.body_html for v in site.reports} == {""}
+    assert all(v.body_packed is not None for v in site.reports)
     assert seen["held"] == []
     handed_on = build(project, Diagnostics(), write=False, cache=Memo(), jobs=1)
     assert one_off is not None and one_off == handed_on

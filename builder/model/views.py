@@ -18,6 +18,7 @@ from builder.parse.records import (
     TrackedRecommendation,
     Where,
 )
+from builder.sitefiles import Packed
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,13 @@ class ReportView:
     # passage that gives it is the editors' inference; absent where it is stated
     inferred: frozenset[str] = frozenset()
     outline: BodyOutline = EMPTY  # `body_html` as read once: its headings and blocks
+    # `body_html` packed, in its place once a one-off build lets the texts go (`without_texts`)
+    body_packed: Packed | None = None
+
+    @property
+    def body(self) -> str | Packed:
+        """The body's HTML, as it is held: packed once a one-off build let the texts go."""
+        return self.body_packed if self.body_packed is not None else self.body_html
 
     @property
     def own(self) -> tuple[Passage, ...]:

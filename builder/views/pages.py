@@ -36,6 +36,7 @@ from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
+from builder.sitefiles import Packed
 from builder.urls import Urls, facets_id
 from builder.views.chart import Chart, grade_chart, marker_path
 from builder.views.dictionary import dictionary
@@ -971,7 +972,7 @@ class _Planner:
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             self.headers[r.id].headline,
-            ReportBody(view.body_key or key_of(view.body_html), view.body_html, view.outline),
+            ReportBody(view.body_key or key_of(view.body_html), view.body, view.outline),
             view.passages,
             tuple(tracked),
             unmentioned,
@@ -1274,12 +1275,17 @@ class ReportBody:
     page's key never hashes the body's bytes."""
 
     key: str
-    html: str
+    html: str | Packed  # packed where the build holds every body at once (`Site.without_texts`)
     outline: BodyOutline
 
     @property
     def shared_name(self) -> str:
         return f"body-{self.key}"
+
+    @property
+    def text(self) -> str:
+        """The HTML, unpacked where it was held packed."""
+        return self.html if isinstance(self.html, str) else self.html.unpack().decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1365,7 +1371,7 @@ def _body_and_contents(
     highlighted passage points to its note, and the notes of one block form one group.
     """
     outline = inputs.body.outline  # the body as the model read it: never parsed again here
-    text = inputs.body.html
+    text = inputs.body.text
     shift = _TEXT_LEVEL - outline.top_level if outline.top_level else 0
     if shift:
         text = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", text)
