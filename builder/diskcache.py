@@ -18,7 +18,7 @@ import hashlib
 import shutil
 import sqlite3
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,12 +90,27 @@ def _encode(value: Any) -> bytes:
 
 def render_bodies_stored(
     batch: list[tuple[str, tuple[Any, ...]]],
-) -> list[tuple[RenderedText, bytes]]:
-    """`render_bodies`, each body with the bytes the cache keeps of it: a task for the workers,
-    so a build that keeps its work on disk encodes it on every core, not after, on one."""
+) -> list[tuple[RenderedText, str, bytes]]:
+    """`render_bodies`, each body with its key and the bytes the cache keeps of it: a task for
+    the workers, so a build that keeps its work on disk encodes it on every core, not after, on
+    one. The key is the model's: a content hash of the text and targets."""
     from builder.model.text import render_bodies
 
-    return [(made, _encode(made)) for made in render_bodies(batch)]
+    made = render_bodies(batch)
+    return [(m, codec.key_of(*item), _encode(m)) for m, item in zip(made, batch, strict=True)]
+
+
+def store_bodies(path: Path, made: Iterable[tuple[str, bytes]]) -> None:
+    """Write rendered bodies, encoded already, by their keys: `store_now` then finds them
+    written. A failure to cache never fails a build."""
+    try:
+        rows = _rows(path)
+        try:
+            rows.write((_entry("bodies", key, None)[0], blob) for key, blob in made)
+        finally:
+            rows.close()
+    except (OSError, sqlite3.Error):
+        return  # written at the end as usual, or not at all: only a slower next build
 
 
 def _decode(blob: bytes) -> Any:
@@ -180,33 +195,18 @@ class Stored:
 STORED = Stored()
 
 
-def store_now(
-    path: Path,
-    part: str,
-    values: dict[K, V | Stored],
-    encoded: Mapping[int, tuple[Any, bytes]] | None = None,
-) -> dict[K, V | Stored]:
+def store_now(path: Path, part: str, values: dict[K, V | Stored]) -> dict[K, V | Stored]:
     """Write these entries of one part of a memo now, and return them with each value let go
     (`STORED`), for a process that builds once and need not hold what only a later build reads.
     When they cannot be written the values are kept, to be written at the end as usual.
-
-    `encoded` holds the bytes of values encoded already (by the workers that made them), by the
-    value's identity, with the value.
     """
-    ready = encoded or {}
-
-    def entry(key: K, value: Any) -> tuple[str, Callable[[], bytes]]:
-        name, make = _entry(part, key, value)
-        found = ready.get(id(value))
-        if found is not None and found[0] is value:
-            return name, lambda: found[1]
-        return name, make
-
     try:
         rows = _rows(path)
         try:
             there = rows.names(f"{part[0]}-")
-            made = (entry(key, value) for key, value in values.items() if value is not STORED)
+            made = (
+                _entry(part, key, value) for key, value in values.items() if value is not STORED
+            )
             rows.write((name, make()) for name, make in made if name not in there)
         finally:
             rows.close()

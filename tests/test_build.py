@@ -215,6 +215,39 @@ def test_a_build_that_hands_nothing_on_lets_report_texts_go_once_parsed(
     ]
 
 
+def test_a_one_off_build_writes_each_body_to_the_cache_as_soon_as_it_is_rendered(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The bodies' bytes for the disk cache, made by the workers, were held until the whole
+    model was made: 40 MB of a national site's peak. They are written as they come."""
+    import builder.pipeline as pipeline
+    from builder import diskcache
+    from builder.incremental.store import Rows
+    from builder.workers import Workers
+
+    seen = {}
+    let_go = pipeline._let_go
+
+    def watched(run, site):  # type: ignore[no-untyped-def]
+        rows = Rows(diskcache._key(run.saved), diskcache._entries_file(run.saved))
+        try:
+            seen["written"] = {n for n in rows.names("b-")}
+        finally:
+            rows.close()
+        seen["bodies"] = {f"b-{v.body_key}" for v in site.reports}
+        return let_go(run, site)
+
+    monkeypatch.setattr(pipeline, "_let_go", watched)
+    project = fixture_project(Path("/nonexistent"), fixture_copy)
+    workers = Workers(2, min_tasks=0)  # the bodies are rendered by the workers, as at scale
+    try:
+        built = build(project, Diagnostics(), write=False, cache_root=tmp_path, workers=workers)
+    finally:
+        workers.close()
+    assert built is not None
+    assert seen["bodies"] and seen["written"] == seen["bodies"]
+
+
 def test_a_one_off_build_renders_pages_without_the_reports_markdown_and_html(
     fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
