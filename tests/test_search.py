@@ -221,6 +221,32 @@ def test_filter_files_are_put_in_one_order_whatever_order_pagefind_wrote():
     assert all(f"filter/{h}.pf_filter" in one for _, h in meta[3])
 
 
+def test_a_finished_shards_reader_holds_none_of_its_answers():
+    """Each shard's reader of Pagefind's answers is stopped while it waits for more, and its
+    frame lives on (in its exception's traceback) until garbage is collected, which a build
+    does seldom. It held its last answer, the index files, megabytes a shard: on a national
+    site, a tenth of the build's peak memory."""
+    import asyncio
+    import gc
+
+    block = search.Block("p1", "paragraph", "1", "Children are seen alone.", ())
+    record = search.Record("r", "/reports/r/", "A report", "2020", "2020-01-02", (), (block,))
+    gc.collect()
+    gc.disable()  # as seldom as a build collects: the frame is still there to look at
+    try:
+        files = asyncio.run(search._index([record], "en"))
+        readers = [
+            o
+            for o in gc.get_objects()
+            if type(o).__name__ == "frame" and o.f_code.co_name == "_read_all"
+        ]
+        held = [v for f in readers for v in f.f_locals.values() if isinstance(v, bytes) and v]
+    finally:
+        gc.enable()
+    assert "pagefind-entry.json" in files
+    assert readers and held == []
+
+
 def test_a_missing_pagefind_binary_is_one_clear_error(
     fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

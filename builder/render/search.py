@@ -462,15 +462,22 @@ async def _index(items: Iterable[Record], language: str) -> dict[str, bytes]:
         async def _read_all(self) -> None:
             assert self._backend.stdout is not None
             pending: list[bytes] = []  # the start of an answer not yet complete
-            while chunk := await self._backend.stdout.read(1 << 20):
-                # Only the new chunk is searched, and an answer's parts are joined once: a large
-                # answer (the index files) is read in time linear in its size.
-                *ends, rest = chunk.split(b",")  # base64 never contains a comma
-                for end in ends:
-                    message = b"".join(pending) + end
-                    pending = []
-                    self._read(message)
-                pending.append(rest)
+            # While the next chunk is awaited, nothing but that start is held: the reader of a
+            # finished shard is stopped there, and its frame lives on in its exception's
+            # traceback until the garbage is collected (it held the index files' answer).
+            while self._take(await self._backend.stdout.read(1 << 20), pending):
+                continue
+
+        def _take(self, chunk: bytes, pending: list[bytes]) -> bool:
+            """Read the answers a chunk completes; keep the start of the next in `pending`."""
+            # Only the new chunk is searched, and an answer's parts are joined once: a large
+            # answer (the index files) is read in time linear in its size.
+            *ends, rest = chunk.split(b",")  # base64 never contains a comma
+            for end in ends:
+                self._read(b"".join((*pending, end)))
+                pending.clear()
+            pending.append(rest)
+            return bool(chunk)
 
         def _read(self, message: bytes) -> None:
             # Pagefind's warnings come on the same stream (its stderr is joined to its stdout):
