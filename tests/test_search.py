@@ -228,13 +228,16 @@ def test_a_finished_shards_reader_holds_none_of_its_answers():
     site, a tenth of the build's peak memory."""
     import asyncio
     import gc
+    from concurrent.futures import ThreadPoolExecutor
 
     block = search.Block("p1", "paragraph", "1", "Children are seen alone.", ())
     record = search.Record("r", "/reports/r/", "A report", "2020", "2020-01-02", (), (block,))
     gc.collect()
     gc.disable()  # as seldom as a build collects: the frame is still there to look at
     try:
-        files = asyncio.run(search._index([record], "en"))
+        # In a thread of its own, as a build runs it: away from any event loop of the caller's.
+        with ThreadPoolExecutor(1) as thread:
+            files = thread.submit(asyncio.run, search._index([record], "en")).result()
         readers = [
             o
             for o in gc.get_objects()
