@@ -91,22 +91,37 @@ def _encode(value: Any) -> bytes:
 def render_bodies_stored(
     batch: list[tuple[str, tuple[Any, ...]]],
 ) -> list[tuple[RenderedText, str, bytes]]:
-    """`render_bodies`, each body with its key and the bytes the cache keeps of it: a task for
-    the workers, so a build that keeps its work on disk encodes it on every core, not after, on
-    one. The key is the model's: a content hash of the text and targets."""
+    """`render_bodies`, each body with the name of its entry and the bytes the cache keeps of it:
+    a task for the workers, so a build that keeps its work on disk encodes it on every core, not
+    after, on one. The entry is named by the model's key: a hash of the text and targets."""
     from builder.model.text import render_bodies
 
     made = render_bodies(batch)
-    return [(m, codec.key_of(*item), _encode(m)) for m, item in zip(made, batch, strict=True)]
+    return [
+        (m, _entry("bodies", codec.key_of(*item), m)[0], _encode(m))
+        for m, item in zip(made, batch, strict=True)
+    ]
 
 
-def store_bodies(path: Path, made: Iterable[tuple[str, bytes]]) -> None:
-    """Write rendered bodies, encoded already, by their keys: `store_now` then finds them
-    written. A failure to cache never fails a build."""
+def parse_reports_stored(batch: list[tuple[str, str]]) -> list[tuple[Any, str, bytes]]:
+    """`parse_reports`, each file's result with the name of its entry and the bytes the cache
+    keeps of it: a task for the workers, as `render_bodies_stored` is."""
+    from builder.parse.parse import parse_reports
+
+    made = parse_reports(batch)
+    return [
+        (m, _entry("parsed", (path, text_key(text)), m)[0], _encode(m))
+        for m, (path, text) in zip(made, batch, strict=True)
+    ]
+
+
+def store_entries(path: Path, made: Iterable[tuple[str, bytes]]) -> None:
+    """Write entries made and encoded already (by the workers), by name: `store_now` and the
+    memo's save then find them written. A failure to cache never fails a build."""
     try:
         rows = _rows(path)
         try:
-            rows.write((_entry("bodies", key, None)[0], blob) for key, blob in made)
+            rows.write(made)
         finally:
             rows.close()
     except (OSError, sqlite3.Error):

@@ -215,11 +215,13 @@ def test_a_build_that_hands_nothing_on_lets_report_texts_go_once_parsed(
     ]
 
 
-def test_a_one_off_build_writes_each_body_to_the_cache_as_soon_as_it_is_rendered(
+def test_a_one_off_build_writes_each_report_to_the_cache_as_soon_as_the_workers_make_it(
     fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """The bodies' bytes for the disk cache, made by the workers, were held until the whole
-    model was made: 40 MB of a national site's peak. They are written as they come."""
+    model was made: 40 MB of a national site's peak. The parsed reports were encoded on one core
+    once the model was made: three seconds of its cold build. Both come from the workers
+    encoded, and are written as they come."""
     import builder.pipeline as pipeline
     from builder import diskcache
     from builder.incremental.store import Rows
@@ -232,10 +234,21 @@ def test_a_one_off_build_writes_each_body_to_the_cache_as_soon_as_it_is_rendered
         rows = Rows(diskcache._key(run.saved), diskcache._entries_file(run.saved))
         try:
             seen["written"] = {n for n in rows.names("b-")}
+            seen["parsed"] = {n for n in rows.names("p-")}
         finally:
             rows.close()
         seen["bodies"] = {f"b-{v.body_key}" for v in site.reports}
         return let_go(run, site)
+
+    where = display_path(fixture_copy)
+    reports = {
+        diskcache._entry(
+            "parsed", (f"{where}/reports/{p.name}", diskcache.text_key(p.read_text())), None
+        )[0]
+        for p in (fixture_copy / "reports").glob("*.md")
+    }
+    # None is encoded after the model: an encoded report is a failure here.
+    monkeypatch.setattr(diskcache, "_encode", _no_encoding(diskcache._encode))
 
     monkeypatch.setattr(pipeline, "_let_go", watched)
     project = fixture_project(Path("/nonexistent"), fixture_copy)
@@ -246,6 +259,18 @@ def test_a_one_off_build_writes_each_body_to_the_cache_as_soon_as_it_is_rendered
         workers.close()
     assert built is not None
     assert seen["bodies"] and seen["written"] == seen["bodies"]
+    assert len(reports) == 3 and reports <= seen["parsed"]
+
+
+def _no_encoding(encode):  # type: ignore[no-untyped-def]
+    """`encode`, refusing a report: in the main process, only after the model is one encoded."""
+    from builder.parse.records import Report
+
+    def checked(value):  # type: ignore[no-untyped-def]
+        assert not (isinstance(value, tuple) and isinstance(value[0], Report)), "encoded here"
+        return encode(value)
+
+    return checked
 
 
 def test_a_one_off_build_renders_pages_without_the_reports_markdown_and_html(
