@@ -288,16 +288,56 @@ def test_stylesheet_change_applies(browser, server: str, site: Path):
 
 
 def test_a_burst_of_saves_gives_one_rebuild(site: Path):
+    """Every report saved at once, as a `git checkout` does, is one rebuild. A save after it
+    adds a broken link, whose warning marks the next build: the output shows no build between."""
     process, _ = start_preview(site)
+    output = OutputLines(process)
     try:
-        time.sleep(0.3)
-        for report in sorted((site / "content" / "reports").glob("*.md")):  # like a `git checkout`
+        for report in sorted((site / "content" / "reports").glob("*.md")):
             report.write_text(report.read_text() + "\nAdded in a burst.\n")
-        time.sleep(2)
+        output.wait_for("rebuilt in")
+        marker = site / "content" / "reports" / "2022-01-visit.md"
+        marker.write_text(marker.read_text() + "\nSee [after the burst](/after-the-burst/).\n")
+        output.wait_for("/after-the-burst/")
+        output.wait_for("rebuilt in")
     finally:
         process.terminate()
-        output = rest_of_output(process)
-    assert output.count("rebuilt in") == 1, output
+        process.wait(timeout=10)
+    builds = "".join(output.lines).split("rebuilt in")
+    assert len(builds) == 3, output.lines  # the burst's build, then the marked one
+    assert "/after-the-burst/" in builds[1], output.lines
+
+
+class OutputLines:
+    """A preview's output, line by line as it comes, read on a thread of its own so a test can
+    wait for a line (an event) rather than for a while."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        import queue
+        import threading
+
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._thread.start()
+
+    def _read(self, process: subprocess.Popen) -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            self._queue.put(line)
+
+    def wait_for(self, text: str, timeout: float = 20) -> None:
+        """Read lines until one holds `text`; fail with what came when it does not come."""
+        import queue
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"no line with {text!r} in {timeout} s: {''.join(self.lines)}")
+            self.lines.append(line)
+            if text in line:
+                return
 
 
 def test_preview_serves_under_the_configured_base_path(site: Path):
