@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import ChainMap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -30,7 +30,6 @@ from builder.urls import is_placeholder, split_address
 
 if TYPE_CHECKING:
     from builder.model.site import KeptReport, Site
-    from builder.model.text import RenderedText
     from builder.parse.records import Content, Report
     from builder.render.search import SearchJob
 
@@ -193,7 +192,7 @@ def parse(run: Run, inputs: Inputs) -> Content:
         max(len(missing) // 8, sum(len(text) for _, text in missing) // PARSE_PIECE)
     ):
         if run.saved is not None and not memo.handed_on:
-            made = _parse_stored(run.pool, run.saved, missing)
+            made = _stored(run.pool, run.saved, diskcache.parse_reports_stored, missing)
         else:
             made = run.pool.map(parse_reports, missing)
         memo.parsed.update(zip(missing, made, strict=True))
@@ -229,7 +228,7 @@ def model(run: Run, inputs: Inputs, content: Content) -> tuple[Site, SearchJob] 
     # Which reports an editor changed: asked before the model replaces what it kept.
     changed = _changed_reports(content.reports, kept.reports)
     if run.saved is not None and not memo.handed_on:  # the bodies go to disk early: see _let_go
-        render = partial(_render_stored, run.pool, run.saved)
+        render = partial(_stored, run.pool, run.saved, diskcache.render_bodies_stored)
     else:
         render = partial(run.pool.map, render_bodies)
     site = build_model(content, diagnostics, memo.bodies, render, memo.notes, kept)
@@ -390,18 +389,17 @@ def _changed_reports(reports: Iterable[Report], last: dict[str, KeptReport]) -> 
     return [r.id for r in reports if (kept := last.get(r.id)) is None or kept.report is not r]
 
 
-def _render_stored(pool: Workers, path: Path, items: list[Any]) -> list[RenderedText]:
-    """Render bodies over the workers, each with the bytes the disk cache keeps of it, written
-    to the cache at once: held until the model was made, they were a tenth of its peak."""
-    results = pool.map(diskcache.render_bodies_stored, items)
-    diskcache.store_entries(path, ((name, blob) for _, name, blob in results))
-    return [made for made, _, _ in results]
-
-
-def _parse_stored(pool: Workers, path: Path, sources: list[tuple[str, str]]) -> list[Any]:
-    """Parse reports over the workers, each with the bytes the disk cache keeps of it, written
-    at once: encoded here, after the model, they took three seconds of one core."""
-    results = pool.map(diskcache.parse_reports_stored, sources)
+def _stored(
+    pool: Workers,
+    path: Path,
+    task: Callable[[list[Any]], list[tuple[Any, str, bytes]]],
+    items: list[Any],
+) -> list[Any]:
+    """A stage's `task` over the workers, each result with the name and bytes the disk cache
+    keeps it under (`diskcache.parse_reports_stored`, `render_bodies_stored`), written at once.
+    Encoded here after the model, the parsed reports took three seconds of one core; held until
+    then, the rendered bodies' bytes were a tenth of its peak."""
+    results = pool.map(task, items)
     diskcache.store_entries(path, ((name, blob) for _, name, blob in results))
     return [made for made, _, _ in results]
 
