@@ -312,3 +312,51 @@ def test_a_few_large_reports_are_parsed_by_the_pool(fixture_copy: Path, monkeypa
     workers = Counting()
     run(fixture_copy, workers=workers)
     assert parse_reports in workers.mapped
+
+
+def test_an_organisations_pages_go_to_the_workers_together(tmp_path: Path):
+    """On a national site a passage is shown on its report's page and on its organisation's page
+    of each of its themes. Sent in chunks of a few pages in site order, each passage went to the
+    workers, and was read there, once for each (58,000 passages, 170,000 times at 500 reports):
+    an organisation's pages go together, and a passage once."""
+    from collections import Counter
+    from concurrent.futures import Future
+
+    from conftest import NATIONAL
+
+    from builder.incremental import codec
+    from builder.memo import load_shared
+    from builder.model.views import Passage
+
+    # The passages each chunk of report pages and theme pages of an organisation carries.
+    sent: Counter[str] = Counter()
+    owners: dict[str, str] = {}  # each passage's report, by digest
+
+    class Running(Workers):
+        @property
+        def started(self) -> bool:
+            return True
+
+        def submit(self, function, items):  # type: ignore[no-untyped-def]
+            for *_, blobs, records in items:
+                kinds = {load_shared(blob, records, {}).kind for blob in blobs}
+                if not kinds & {"report", "theme_organisation"}:
+                    continue
+                for digest, blob in records.items():
+                    record = codec.from_bytes(blob, package="")
+                    if isinstance(record, Passage):
+                        sent[digest] += 1
+                        owners[digest] = record.report
+            future: Future = Future()
+            future.set_result(function(items))
+            return future
+
+    project = fixture_project(tmp_path / "out", NATIONAL)
+    files = build(project, Diagnostics(), write=False, workers=Running(2))
+    assert files is not None
+    assert files == build(project, Diagnostics(), write=False, jobs=1)
+    assert any(name.startswith("themes/") and name.count("/") == 3 for name in files)
+    # A joint inspection's passages are shown on each of its organisations' theme pages.
+    single = {d: n for d, n in sent.items() if "joint" not in owners[d]}
+    assert single and set(single.values()) == {1}
+

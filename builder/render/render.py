@@ -554,6 +554,7 @@ class _Renderer:
         self.shared = SharedRecords(SHARED_RECORDS, last)
         self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
+        self.waiting_named: set[str] = set()  # the shared records the waiting pages name
         # The output files of each chunk sent, its future and the size of its encoded views.
         self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list[Diagnostic], Any]] = []
@@ -561,17 +562,27 @@ class _Renderer:
 
     def add(self, page: Page, blob: bytes, named: set[str]) -> None:
         """Render this page, whose view serialised to `blob`, naming the shared records `named`."""
-        self.waiting.append((page, blob, named))
-        self.waiting_bytes += len(blob) + _RECORD_BYTES * len(named)
         # Starting the pool costs about a second: it pays off for hundreds of pages, not dozens.
         # Once it runs (a build that parsed or rendered many reports), pages go to it from the
         # first chunk: held back until hundreds wait, their views and bytes would all be in memory.
-        if self.sent or self.workers.started or self.workers.parallel(len(self.waiting) // 8):
+        to_pool = self.sent or self.workers.started
+        # A group's pages go in one chunk (each record it names is sent and read once), unless
+        # it is large.
+        if to_pool and self.waiting and self.waiting[-1][0].group != page.group:
+            self._flush()
+        self.waiting.append((page, blob, named))
+        self.waiting_bytes += len(blob) + _RECORD_BYTES * len(named - self.waiting_named)
+        self.waiting_named |= named
+        if to_pool or self.workers.parallel(len(self.waiting) // 8):
             # A chunk is a few pages, or fewer when their views are large (a recommendation's
             # history at 1,000 reports is over a megabyte), so what waits stays small.
-            if len(self.waiting) >= _CHUNK_PAGES or self.waiting_bytes >= _CHUNK_BYTES:
-                self._send(self.waiting)
-                self.waiting, self.waiting_bytes = [], 0
+            few = len(self.waiting) >= _CHUNK_PAGES and not page.group
+            if few or self.waiting_bytes >= _CHUNK_BYTES:
+                self._flush()
+
+    def _flush(self) -> None:
+        self._send(self.waiting)
+        self.waiting, self.waiting_bytes, self.waiting_named = [], 0, set()
 
     def _send(self, batch: list[tuple[Page, bytes, set[str]]]) -> None:
         # Bound what is in flight: enough chunks to keep every worker busy, and few megabytes.

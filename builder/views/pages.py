@@ -468,6 +468,9 @@ class Page:
     source: str
     view: Any = field(repr=False)
     inputs: Any = field(default=None, repr=False)
+    # Pages of a group show many of the same records (an organisation's pages, its passages):
+    # they are rendered together. "" for a page of its own.
+    group: str = ""
 
     def made(self) -> Page:
         """The page with its view."""
@@ -536,13 +539,17 @@ def plan_pages(
         )
     yield page("timeline", "", TimelineView(settings, chart, timeline))
     yield page("reports", "", ReportsView(settings, p.report_list))
-    for view in site.reports:
-        yield _report_page(p, urls, view)
-    yield page("themes", "", ThemesView(settings, p.theme_rows()))
-    for theme in site.themes.values():
-        yield page("theme", theme.id, p.theme_page(theme))
-        if site.groups.several:
-            yield from p.theme_organisation_pages(theme, page)
+    if site.groups.several:
+        yield page("themes", "", ThemesView(settings, p.theme_rows()))
+        for theme in site.themes.values():
+            yield page("theme", theme.id, p.theme_page(theme))
+        yield from _by_organisation(site, p, urls, page)
+    else:
+        for view in site.reports:
+            yield _report_page(p, urls, view)
+        yield page("themes", "", ThemesView(settings, p.theme_rows()))
+        for theme in site.themes.values():
+            yield page("theme", theme.id, p.theme_page(theme))
     yield page("recommendations", "", RecommendationsView(settings, p.groups(), *p.filters()))
     for rid in site.histories:
         yield page("recommendation", rid, p.recommendation_page(rid))
@@ -605,6 +612,25 @@ def _settings(site: Site) -> Settings:
     if site.groups.several:
         settings = replace(settings, several=True)
     return settings
+
+
+def _by_organisation(
+    site: Site, p: _Planner, urls: Urls, page: Callable[..., Page]
+) -> Iterator[Page]:
+    """A national site's report pages and its pages of an organisation on a theme, one
+    organisation after another (a joint inspection's under the first it names), each page
+    `group`ed by it: an organisation's pages show the same passages, so they are rendered
+    together, and each passage is sent to the workers once, not once for each page."""
+    pages: dict[str, list[Page]] = {}
+    for view in site.reports:
+        owner = view.report.organisations[0] if view.report.organisations else ""
+        pages.setdefault(owner, []).append(replace(_report_page(p, urls, view), group=owner))
+    for theme in site.themes.values():
+        made = p.theme_organisation_pages(theme, page)
+        for o, planned in zip(p.theme_organisations(theme.id), made, strict=True):
+            pages.setdefault(o.id, []).append(replace(planned, group=o.id))
+    for owner in sorted(pages):
+        yield from pages.pop(owner)
 
 
 def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
