@@ -360,3 +360,34 @@ def test_an_organisations_pages_go_to_the_workers_together(tmp_path: Path):
     single = {d: n for d, n in sent.items() if "joint" not in owners[d]}
     assert single and set(single.values()) == {1}
 
+
+def test_a_report_page_is_sent_without_the_words_of_its_blocks(tmp_path: Path):
+    """A body's outline holds the words of each block for the search index, and its headings for
+    its page's contents: the page is sent its headings alone (at 500 reports, the words were
+    most of the 46 MB of bodies the workers were sent and read)."""
+    from concurrent.futures import Future
+
+    from builder.memo import load_shared
+
+    bodies = []
+
+    class Running(Workers):
+        @property
+        def started(self) -> bool:
+            return True
+
+        def submit(self, function, items):  # type: ignore[no-untyped-def]
+            for *_, blobs, records in items:
+                for blob in blobs:
+                    page = load_shared(blob, records, {})
+                    if page.kind == "report":
+                        bodies.append(page.inputs.body)
+            future: Future = Future()
+            future.set_result(function(items))
+            return future
+
+    files = build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, workers=Running(2))
+    assert files is not None
+    assert files == build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, jobs=1)
+    assert bodies and all(body.outline.blocks == () for body in bodies)
+    assert any(body.outline.headings for body in bodies)

@@ -998,7 +998,12 @@ class _Planner:
             view.framework.title if view.framework else "",
             self.judgements(r.framework, r.judgements),
             self.headers[r.id].headline,
-            ReportBody(view.body_key or key_of(view.body_html), view.body, view.outline),
+            # Its page shows the headings; the blocks' words are the search index's.
+            ReportBody(
+                view.body_key or key_of(view.body_html),
+                view.body,
+                replace(view.outline, blocks=()),
+            ),
             view.passages,
             tuple(tracked),
             unmentioned,
@@ -1302,7 +1307,7 @@ class ReportBody:
 
     key: str
     html: str | Packed  # packed where the build holds every body at once (`Site.without_texts`)
-    outline: BodyOutline
+    outline: BodyOutline  # its headings: the words of its blocks are the search index's
 
     @property
     def shared_name(self) -> str:
