@@ -137,6 +137,29 @@ def test_the_edited_reports_page_comes_first_and_is_not_rendered_again(fixture_c
     assert len(shown) == 1
 
 
+def test_on_a_national_site_the_page_shown_first_is_not_rendered_again(tmp_path: Path):
+    """A national site renders an organisation's pages together (`Page.group`): the page the
+    preview shows first must be planned as the whole build plans it, or its key differs and the
+    whole build renders it a second time."""
+    from conftest import NATIONAL
+
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    memo, shown = Memo(), []
+    memo.show_first = shown.append
+    cached_build(content, memo)
+    edit(
+        content / "reports" / "2019-06-second.md",
+        "are not yet effective.",
+        "are not yet effective, they found.",
+    )
+    files = cached_build(content, memo)
+    [first] = shown
+    assert list(first) == ["reports/2019-06-second/index.html"]
+    assert memo.rendered.count("reports/2019-06-second/index.html") == 1
+    assert files == fresh_build(content)
+
+
 def test_edit_to_an_annotated_passage_rerenders_its_theme_and_history(fixture_copy: Path):
     memo = Memo()
     cached_build(fixture_copy, memo)

@@ -502,7 +502,9 @@ def plan_pages(
     p = _Planner(site, urls, kept)
     p.settings = settings = _settings(site)
 
-    def page(kind: str, id: str, view: Any, template: str = "", source: str = "") -> Page:
+    def page(
+        kind: str, id: str, view: Any, template: str = "", source: str = "", group: str = ""
+    ) -> Page:
         template = template or f"{kind}.html"
         return Page(
             kind,
@@ -513,6 +515,7 @@ def plan_pages(
             p.kept.same(
                 f"view {kind} {id}", view
             ),  # the last build's, when equal: its key is known
+            group=group,
         )
 
     timeline = p.timeline()
@@ -623,18 +626,20 @@ def _by_organisation(
     together, and each passage is sent to the workers once, not once for each page."""
     pages: dict[str, list[Page]] = {}
     for view in site.reports:
-        owner = view.report.organisations[0] if view.report.organisations else ""
-        pages.setdefault(owner, []).append(replace(_report_page(p, urls, view), group=owner))
+        planned = _report_page(p, urls, view)
+        pages.setdefault(planned.group, []).append(planned)
     for theme in site.themes.values():
-        made = p.theme_organisation_pages(theme, page)
-        for o, planned in zip(p.theme_organisations(theme.id), made, strict=True):
-            pages.setdefault(o.id, []).append(replace(planned, group=o.id))
+        for planned in p.theme_organisation_pages(theme, page):
+            pages.setdefault(planned.group, []).append(planned)
     for owner in sorted(pages):
         yield from pages.pop(owner)
 
 
 def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
+    """A report's page, planned from its inputs; on a national site, of its organisation's
+    group (the first it names): the preview's page shown first has the key of the whole build's."""
     rid = view.report.id
+    owners = view.report.organisations if p.site.groups.several else ()
     return Page(
         "report",
         rid,
@@ -643,6 +648,7 @@ def _report_page(p: _Planner, urls: Urls, view: ReportView) -> Page:
         view.report.where.path,
         None,
         p.kept.same(f"inputs report {rid}", p.report_page_inputs(view)),
+        owners[0] if owners else "",
     )
 
 
@@ -1155,7 +1161,11 @@ class _Planner:
     ) -> Page:
         view = self.theme_organisation_page(theme, o)
         return page(
-            "theme_organisation", facets_id(theme.id, o.id), view, "theme_organisation.html"
+            "theme_organisation",
+            facets_id(theme.id, o.id),
+            view,
+            "theme_organisation.html",
+            group=o.id,
         )
 
     def theme_organisation_page(
