@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from builder import __version__
 from builder.incremental import codec, store
+from builder.incremental.pool import received
 from builder.sitefiles import Packed, SiteFiles
 
 if TYPE_CHECKING:
@@ -89,29 +90,31 @@ def _encode(value: Any) -> bytes:
 
 
 def render_bodies_stored(
-    batch: list[tuple[str, tuple[Any, ...]]],
+    batch: list[tuple[str | bytes, tuple[Any, ...]]],
 ) -> list[tuple[RenderedText, str, bytes]]:
     """`render_bodies`, each body with the name of its entry and the bytes the cache keeps of it:
     a task for the workers, so a build that keeps its work on disk encodes it on every core, not
     after, on one. The entry is named by the model's key: a hash of the text and targets."""
     from builder.model.text import render_bodies
 
-    made = render_bodies(batch)
+    bodies = [(received(body), targets) for body, targets in batch]
+    made = render_bodies(bodies)
     return [
         (m, _entry("bodies", codec.key_of(*item), m)[0], _encode(m))
-        for m, item in zip(made, batch, strict=True)
+        for m, item in zip(made, bodies, strict=True)
     ]
 
 
-def parse_reports_stored(batch: list[tuple[str, str]]) -> list[tuple[Any, str, bytes]]:
+def parse_reports_stored(batch: list[tuple[str, str | bytes]]) -> list[tuple[Any, str, bytes]]:
     """`parse_reports`, each file's result with the name of its entry and the bytes the cache
     keeps of it: a task for the workers, as `render_bodies_stored` is."""
     from builder.parse.parse import parse_reports
 
-    made = parse_reports(batch)
+    texts = [(path, received(text)) for path, text in batch]
+    made = parse_reports(texts)
     return [
         (m, _entry("parsed", (path, text_key(text)), m)[0], _encode(m))
-        for m, (path, text) in zip(made, batch, strict=True)
+        for m, (path, text) in zip(made, texts, strict=True)
     ]
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from builder import diskcache
 from builder.diagnostics import Diagnostic, Diagnostics
-from builder.incremental.pool import Workers, fewer_collections, give_back_freed
+from builder.incremental.pool import Workers, fewer_collections, give_back_freed, to_send
 from builder.load.load import (
     Project,
     Sources,
@@ -29,7 +29,9 @@ from builder.sitefiles import SiteFiles
 from builder.urls import is_placeholder, split_address
 
 if TYPE_CHECKING:
+    from builder.model.anchoring import Target
     from builder.model.site import KeptReport, Site
+    from builder.model.text import RenderedText
     from builder.parse.records import Content, Report
     from builder.render.search import SearchJob
 
@@ -191,10 +193,11 @@ def parse(run: Run, inputs: Inputs) -> Content:
     if run.pool.parallel(
         max(len(missing) // 8, sum(len(text) for _, text in missing) // PARSE_PIECE)
     ):
+        sent = [(path, to_send(text)) for path, text in missing]
         if run.saved is not None and not memo.handed_on:
-            made = _stored(run.pool, run.saved, diskcache.parse_reports_stored, missing)
+            made = _stored(run.pool, run.saved, diskcache.parse_reports_stored, sent)
         else:
-            made = run.pool.map(parse_reports, missing)
+            made = run.pool.map(parse_reports, sent)
         memo.parsed.update(zip(missing, made, strict=True))
     where = display_path(run.project.content)
     content = parse_content(inputs.sources, run.diagnostics, where, memo.parsed)
@@ -228,9 +231,13 @@ def model(run: Run, inputs: Inputs, content: Content) -> tuple[Site, SearchJob] 
     # Which reports an editor changed: asked before the model replaces what it kept.
     changed = _changed_reports(content.reports, kept.reports)
     if run.saved is not None and not memo.handed_on:  # the bodies go to disk early: see _let_go
-        render = partial(_stored, run.pool, run.saved, diskcache.render_bodies_stored)
+        task = partial(_stored, run.pool, run.saved, diskcache.render_bodies_stored)
     else:
-        render = partial(run.pool.map, render_bodies)
+        task = partial(run.pool.map, render_bodies)
+
+    def render(bodies: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
+        return task([(to_send(body), targets) for body, targets in bodies])
+
     site = build_model(content, diagnostics, memo.bodies, render, memo.notes, kept)
     sources = inputs.sources.files
     check_content_links(

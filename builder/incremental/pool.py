@@ -53,6 +53,18 @@ def give_back_freed() -> None:
             libc.malloc_trim(0)
 
 
+def to_send(text: str) -> bytes:
+    """A text as a task sends it to the workers: UTF-8 bytes. Pickled as a `str`, a text with
+    any character beyond ASCII gets a UTF-8 copy that CPython keeps with it for as long as it
+    lives: a national site's reports, held by the model and the preview, were held half again."""
+    return text.encode("utf-8")
+
+
+def received(text: str | bytes) -> str:
+    """A text as a task was given it (`to_send`), or as it was when the task ran here."""
+    return text if isinstance(text, str) else text.decode("utf-8")
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Collect garbage less often while a build runs; the old setting afterwards."""

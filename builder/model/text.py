@@ -6,7 +6,7 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,6 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, AtomicString
 
 from builder.diagnostics import Diagnostics
+from builder.incremental.pool import received
 from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Target
 from builder.model.blocks import Block
 from builder.model.outline import EMPTY, BodyOutline, outline_of
@@ -324,10 +325,10 @@ def _offset_of_line(text: str, line: int) -> int:
     return offset
 
 
-def render_bodies(batch: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedText]:
+def render_bodies(batch: Sequence[tuple[str | bytes, tuple[Target, ...]]]) -> list[RenderedText]:
     """Render and anchor report bodies, as a task for the workers: each (body, targets) to its
-    RenderedText."""
-    return [render_body(body, list(targets)) for body, targets in batch]
+    RenderedText; the body as sent (`to_send`)."""
+    return [render_body(received(body), list(targets)) for body, targets in batch]
 
 
 def render_notes(batch: list[tuple[str, str]]) -> list[RenderedNote]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from builder.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from builder.incremental.pool import received
 from builder.load.yamlread import LineDict, LineList, YamlProblem, load_yaml, short
 from builder.parse.fields import Fields
 from builder.parse.hazards import body_problem
@@ -894,10 +895,13 @@ def _front_matter(front: str, path: str) -> tuple[_Read, _Fielded | None]:
     return _Read(tuple(read.items)), _Fielded(tuple(checked.items), fields, where, f.ok)
 
 
-def parse_reports(batch: list[tuple[str, str]]) -> list[tuple[Report | None, list[Diagnostic]]]:
-    """Parse report files, as a task for the workers: each (path, text) to (record, diagnostics)."""
+def parse_reports(
+    batch: Sequence[tuple[str, str | bytes]],
+) -> list[tuple[Report | None, list[Diagnostic]]]:
+    """Parse report files, as a task for the workers: each (path, text) to (record, diagnostics);
+    the text as sent (`to_send`)."""
     out = []
     for path, text in batch:
         found = Diagnostics()
-        out.append((parse_report(text, path, found), found.items))
+        out.append((parse_report(received(text), path, found), found.items))
     return out
