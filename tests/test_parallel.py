@@ -420,3 +420,20 @@ def test_texts_go_to_the_workers_as_utf8_and_are_held_once(fixture_copy: Path):
     bodies = [kept.report.body for kept in memo.model.reports.values()]
     assert any(not t.isascii() for t in texts) and any(not b.isascii() for b in bodies)
     assert all(map(held_once, texts)) and all(map(held_once, bodies))
+
+
+def test_a_one_off_builds_workers_hand_back_each_body_packed():
+    """A one-off build holds every report's rendered body while the model is made, and lets
+    the HTML go but for a packed copy afterwards: its workers pack it as they render it (a
+    national site's 70 MB of HTML, 12 MB packed), and the cache keeps it as text."""
+    from builder.incremental import codec
+    from builder.incremental.pool import to_send
+    from builder.model.text import render_body
+    from builder.sitefiles import Packed
+
+    body = "1. Children’s plans are **reviewed** on time.\n"
+    [(made, name, blob)] = diskcache.render_bodies_stored([(to_send(body), ())])
+    assert isinstance(made.html, Packed)
+    assert made.html_text == render_body(body, []).html
+    assert name == "b-" + codec.key_of(body, ())
+    assert diskcache._decode(blob) == render_body(body, [])  # kept as text

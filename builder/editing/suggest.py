@@ -181,7 +181,7 @@ def suggestions(body: str, themes: tuple[ThemeTerms, ...]) -> list[Suggestion]:
 
     matcher = matcher_for(themes)
     rendered = render_body(body, [])
-    text = rendered.html.split(_FOOTNOTES, 1)[0]  # a footnote is the document's aside
+    text = rendered.html_text.split(_FOOTNOTES, 1)[0]  # a footnote is the document's aside
     kinds = {block_id: "finding" for block_id in _LIST_ITEM.findall(text)}
     for block_id in _PARAGRAPH.findall(text):
         kinds.setdefault(block_id, "paragraph")

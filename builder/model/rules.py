@@ -49,7 +49,7 @@ def unthemed_blocks(site: Site, drafts: bool = True) -> list[Unthemed]:
         if rendered is None or (view.report.draft and not drafts):
             continue
         themed = {p.block_id for p in view.passages if p.themes}
-        items = set(_LIST_ITEM.findall(view.body_html))
+        items = set(_LIST_ITEM.findall(view.body_text))
         lines = block_lines(view.report.body, view.report.body_line, rendered.blocks, items)
         seen = set()
         for block in rendered.blocks:

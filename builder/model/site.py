@@ -98,7 +98,7 @@ class Site:
                     v,
                     report=light[v.report.id],
                     body_html="",
-                    body_packed=Packed.of(v.body_html.encode("utf-8")),
+                    body_packed=v.body_packed or Packed.of(v.body_html.encode("utf-8")),
                 )
                 for v in self.reports
             ],
@@ -558,7 +558,8 @@ def _views(
             ReportView(
                 report=report,
                 framework=framework,
-                body_html=part.result.html,
+                body_html=html if isinstance(html := part.result.html, str) else "",
+                body_packed=html if isinstance(html, Packed) else None,
                 passages=passages,
                 headline=headline(report.judgements),
                 statuses=rid_status,

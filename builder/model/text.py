@@ -23,6 +23,7 @@ from builder.model.blocks import Block
 from builder.model.outline import EMPTY, BodyOutline, outline_of
 from builder.model.paragraphs import NUMBERED, ParagraphAnchors
 from builder.parse.records import Content, Where
+from builder.sitefiles import Packed
 from builder.urlpolicy import check_url, url_message
 
 
@@ -37,15 +38,22 @@ class RefusedLink:
 
 @dataclass(frozen=True, slots=True)
 class RenderedText:
-    """A report body as HTML, with its citable blocks and where each target landed."""
+    """A report body as HTML, with its citable blocks and where each target landed. The HTML is
+    packed where a one-off build's workers made it (`diskcache.render_bodies_stored`): only the
+    report's own page shows it, and the model is made with every body at hand."""
 
-    html: str
+    html: str | Packed
     blocks: tuple[Block, ...]
     anchors: dict[str, Anchor]
     problems: tuple[AnchorProblem, ...]
     duplicate_numbers: tuple[tuple[str, int], ...]  # (number, line within the body)
     refused_links: tuple[RefusedLink, ...] = ()
     outline: BodyOutline = EMPTY  # its headings and blocks, read once for the stages after
+
+    @property
+    def html_text(self) -> str:
+        """The HTML as text, unpacked where it is held packed."""
+        return self.html if isinstance(self.html, str) else self.html.unpack().decode("utf-8")
 
 
 class _LinkPolicy(Treeprocessor):

@@ -71,8 +71,20 @@ class ReportView:
 
     @property
     def body(self) -> str | Packed:
-        """The body's HTML, as it is held: packed once a one-off build let the texts go."""
+        """The body's HTML, as it is held: packed in a one-off build (`without_texts`)."""
         return self.body_packed if self.body_packed is not None else self.body_html
+
+    @property
+    def body_text(self) -> str:
+        """The body's HTML as text, unpacked where it is held packed."""
+        packed = self.body_packed
+        return self.body_html if packed is None else packed.unpack().decode("utf-8")
+
+    @property
+    def body_size(self) -> int:
+        """The size of the body's HTML in UTF-8 bytes, without unpacking it."""
+        packed = self.body_packed
+        return len(self.body_html.encode("utf-8")) if packed is None else packed.size
 
     @property
     def own(self) -> tuple[Passage, ...]:

@@ -209,7 +209,7 @@ def source_of(view: ReportView, site: Site) -> Source:
             tuple(o.brief_name for o in found),
             tuple(dict.fromkeys(o.region for o in found if o.region)),
         )
-    body = (len(view.body_html), view.outline.blocks)
+    body = (view.body_size, view.outline.blocks)
     return (report.id, report.title, report.date.iso, kind, *body, passages, whose)
 
 

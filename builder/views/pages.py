@@ -1006,7 +1006,7 @@ class _Planner:
             self.headers[r.id].headline,
             # Its page shows the headings; the blocks' words are the search index's.
             ReportBody(
-                view.body_key or key_of(view.body_html),
+                view.body_key or key_of(view.body_text),
                 view.body,
                 replace(view.outline, blocks=()),
             ),
