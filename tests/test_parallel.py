@@ -437,3 +437,43 @@ def test_a_one_off_builds_workers_hand_back_each_body_packed():
     assert made.html_text == render_body(body, []).html
     assert name == "b-" + codec.key_of(body, ())
     assert diskcache._decode(blob) == render_body(body, [])  # kept as text
+
+
+def test_an_edits_pages_are_spread_over_the_workers(tmp_path: Path, monkeypatch):
+    """An organisation's pages go to one worker together when every page is rendered; after an
+    edit, the few pages it changed (its report's page, its organisation's theme pages) go as they
+    come, so that both workers render them and the preview shows them sooner."""
+    import shutil
+    from concurrent.futures import Future
+
+    from conftest import NATIONAL
+
+    import builder.render.render as render_module
+    from builder.memo import load_shared
+
+    chunks: list[list[str]] = []
+
+    class Running(Workers):
+        @property
+        def started(self) -> bool:
+            return True
+
+        def submit(self, function, items):  # type: ignore[no-untyped-def]
+            for *_, blobs, records in items:
+                chunks.append([load_shared(blob, records, {}).output for blob in blobs])
+            future: Future = Future()
+            future.set_result(function(items))
+            return future
+
+    monkeypatch.setattr(render_module, "_CHUNK_PAGES", 1)
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    project = fixture_project(tmp_path / "out", content)
+    memo = Memo()
+    assert build(project, Diagnostics(), write=False, cache=memo, workers=Running(2))
+    assert any(len(chunk) > 1 for chunk in chunks)  # a first build: an organisation's together
+    report = content / "reports" / "2019-06-second.md"
+    report.write_text(report.read_text().replace("not yet effective.", "not yet effective here."))
+    chunks.clear()
+    assert build(project, Diagnostics(), write=False, cache=memo, workers=Running(2))
+    assert len(chunks) > 1 and all(len(chunk) == 1 for chunk in chunks)

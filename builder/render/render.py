@@ -340,6 +340,9 @@ def render_site(
     renderer = _Renderer(
         env, (env_key, templates, urls.base_path, urls.absolute_base), workers, memo.shared
     )
+    # Every page is rendered (nothing kept from a last build): a group's pages go together. An
+    # edit's few pages are spread over the workers, as they come.
+    renderer.grouped = not memo.pages
     # Each page is sent to be rendered as soon as it is planned, and its view is let go once
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
@@ -555,10 +558,12 @@ class _Renderer:
         self.waiting: list[tuple[Page, bytes, set[str]]] = []
         self.waiting_bytes = 0
         self.waiting_named: set[str] = set()  # the shared records the waiting pages name
+        self.waiting_group = ""  # the group of the waiting pages
         # The output files of each chunk sent, its future and the size of its encoded views.
         self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list[Diagnostic], Any]] = []
         self.strings: dict[str, str] = {}  # one copy of each link the scans hold
+        self.grouped = True  # a group's pages in one chunk (`Page.group`)
 
     def add(self, page: Page, blob: bytes, named: set[str]) -> None:
         """Render this page, whose view serialised to `blob`, naming the shared records `named`."""
@@ -568,15 +573,17 @@ class _Renderer:
         to_pool = self.sent or self.workers.started
         # A group's pages go in one chunk (each record it names is sent and read once), unless
         # it is large.
-        if to_pool and self.waiting and self.waiting[-1][0].group != page.group:
+        group = page.group if self.grouped else ""
+        if to_pool and self.waiting and self.waiting_group != group:
             self._flush()
+        self.waiting_group = group
         self.waiting.append((page, blob, named))
         self.waiting_bytes += len(blob) + _RECORD_BYTES * len(named - self.waiting_named)
         self.waiting_named |= named
         if to_pool or self.workers.parallel(len(self.waiting) // 8):
             # A chunk is a few pages, or fewer when their views are large (a recommendation's
             # history at 1,000 reports is over a megabyte), so what waits stays small.
-            few = len(self.waiting) >= _CHUNK_PAGES and not page.group
+            few = len(self.waiting) >= _CHUNK_PAGES and not group
             if few or self.waiting_bytes >= _CHUNK_BYTES:
                 self._flush()
 
