@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from conftest import fixture_project
 
 from builder import diskcache
 from builder.diagnostics import Diagnostics
-from builder.memo import Memo
+from builder.memo import Memo, load_shared
 from builder.pipeline import build
 from builder.workers import Workers
 
@@ -20,6 +23,26 @@ def run(content: Path, **options) -> dict[str, bytes]:
     )
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     return files
+
+
+class Inline(Workers):
+    """A running pool that shows `seen` each chunk of pages it is sent (the pages, decoded, and
+    the bytes of the shared records they name) and renders the chunk here."""
+
+    def __init__(self, seen: Callable[[list[Any], dict[str, bytes]], None]) -> None:
+        super().__init__(2)
+        self.seen = seen
+
+    @property
+    def started(self) -> bool:
+        return True
+
+    def submit(self, function, items):  # type: ignore[no-untyped-def]
+        for *_, blobs, records in items:
+            self.seen([load_shared(blob, records, {}) for blob in blobs], records)
+        future: Future = Future()
+        future.set_result(function(items))
+        return future
 
 
 def test_serial_equals_parallel_byte_for_byte(fixture_copy: Path):
@@ -264,27 +287,14 @@ def test_a_report_page_goes_to_the_workers_with_its_inputs_not_its_view(tmp_path
     """Making each report's view (its text cut into blocks beside their notes) on the main
     process, and encoding it a second time, was the main process's work while the workers
     waited: the workers are sent the very bytes that keyed the page, and make its view."""
-    from concurrent.futures import Future
-
-    from builder.memo import load_shared
-
     sent: list[tuple[str, bool]] = []
 
-    class Running(Workers):
-        @property
-        def started(self) -> bool:
-            return True
+    def seen(pages: list[Any], records: dict[str, bytes]) -> None:
+        sent.extend((p.kind, p.view is None and p.inputs is not None) for p in pages)
 
-        def submit(self, function, items):  # type: ignore[no-untyped-def]
-            for *_, blobs, records in items:
-                for blob in blobs:
-                    page = load_shared(blob, records, {})
-                    sent.append((page.kind, page.view is None and page.inputs is not None))
-            future: Future = Future()
-            future.set_result(function(items))
-            return future
-
-    files = build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, workers=Running(2))
+    files = build(
+        fixture_project(tmp_path / "out"), Diagnostics(), write=False, workers=Inline(seen)
+    )
     assert files is not None
     assert files == build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, jobs=1)
     reports = [with_inputs for kind, with_inputs in sent if kind == "report"]
@@ -320,39 +330,27 @@ def test_an_organisations_pages_go_to_the_workers_together(tmp_path: Path):
     workers, and was read there, once for each (58,000 passages, 170,000 times at 500 reports):
     an organisation's pages go together, and a passage once."""
     from collections import Counter
-    from concurrent.futures import Future
 
     from conftest import NATIONAL
 
     from builder.incremental import codec
-    from builder.memo import load_shared
     from builder.model.views import Passage
 
     # The passages each chunk of report pages and theme pages of an organisation carries.
     sent: Counter[str] = Counter()
     owners: dict[str, str] = {}  # each passage's report, by digest
 
-    class Running(Workers):
-        @property
-        def started(self) -> bool:
-            return True
-
-        def submit(self, function, items):  # type: ignore[no-untyped-def]
-            for *_, blobs, records in items:
-                kinds = {load_shared(blob, records, {}).kind for blob in blobs}
-                if not kinds & {"report", "theme_organisation"}:
-                    continue
-                for digest, blob in records.items():
-                    record = codec.from_bytes(blob, package="")
-                    if isinstance(record, Passage):
-                        sent[digest] += 1
-                        owners[digest] = record.report
-            future: Future = Future()
-            future.set_result(function(items))
-            return future
+    def seen(pages: list[Any], records: dict[str, bytes]) -> None:
+        if not {p.kind for p in pages} & {"report", "theme_organisation"}:
+            return
+        for digest, blob in records.items():
+            record = codec.from_bytes(blob, package="")
+            if isinstance(record, Passage):
+                sent[digest] += 1
+                owners[digest] = record.report
 
     project = fixture_project(tmp_path / "out", NATIONAL)
-    files = build(project, Diagnostics(), write=False, workers=Running(2))
+    files = build(project, Diagnostics(), write=False, workers=Inline(seen))
     assert files is not None
     assert files == build(project, Diagnostics(), write=False, jobs=1)
     assert any(name.startswith("themes/") and name.count("/") == 3 for name in files)
@@ -365,28 +363,14 @@ def test_a_report_page_is_sent_without_the_words_of_its_blocks(tmp_path: Path):
     """A body's outline holds the words of each block for the search index, and its headings for
     its page's contents: the page is sent its headings alone (at 500 reports, the words were
     most of the 46 MB of bodies the workers were sent and read)."""
-    from concurrent.futures import Future
-
-    from builder.memo import load_shared
-
     bodies = []
 
-    class Running(Workers):
-        @property
-        def started(self) -> bool:
-            return True
+    def seen(pages: list[Any], records: dict[str, bytes]) -> None:
+        bodies.extend(p.inputs.body for p in pages if p.kind == "report")
 
-        def submit(self, function, items):  # type: ignore[no-untyped-def]
-            for *_, blobs, records in items:
-                for blob in blobs:
-                    page = load_shared(blob, records, {})
-                    if page.kind == "report":
-                        bodies.append(page.inputs.body)
-            future: Future = Future()
-            future.set_result(function(items))
-            return future
-
-    files = build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, workers=Running(2))
+    files = build(
+        fixture_project(tmp_path / "out"), Diagnostics(), write=False, workers=Inline(seen)
+    )
     assert files is not None
     assert files == build(fixture_project(tmp_path / "out"), Diagnostics(), write=False, jobs=1)
     assert bodies and all(body.outline.blocks == () for body in bodies)
@@ -444,36 +428,25 @@ def test_an_edits_pages_are_spread_over_the_workers(tmp_path: Path, monkeypatch)
     edit, the few pages it changed (its report's page, its organisation's theme pages) go as they
     come, so that both workers render them and the preview shows them sooner."""
     import shutil
-    from concurrent.futures import Future
 
     from conftest import NATIONAL
 
     import builder.render.render as render_module
-    from builder.memo import load_shared
 
     chunks: list[list[str]] = []
 
-    class Running(Workers):
-        @property
-        def started(self) -> bool:
-            return True
-
-        def submit(self, function, items):  # type: ignore[no-untyped-def]
-            for *_, blobs, records in items:
-                chunks.append([load_shared(blob, records, {}).output for blob in blobs])
-            future: Future = Future()
-            future.set_result(function(items))
-            return future
+    def seen(pages: list[Any], records: dict[str, bytes]) -> None:
+        chunks.append([p.output for p in pages])
 
     monkeypatch.setattr(render_module, "_CHUNK_PAGES", 1)
     content = tmp_path / "content"
     shutil.copytree(NATIONAL, content)
     project = fixture_project(tmp_path / "out", content)
     memo = Memo()
-    assert build(project, Diagnostics(), write=False, cache=memo, workers=Running(2))
+    assert build(project, Diagnostics(), write=False, cache=memo, workers=Inline(seen))
     assert any(len(chunk) > 1 for chunk in chunks)  # a first build: an organisation's together
     report = content / "reports" / "2019-06-second.md"
     report.write_text(report.read_text().replace("not yet effective.", "not yet effective here."))
     chunks.clear()
-    assert build(project, Diagnostics(), write=False, cache=memo, workers=Running(2))
+    assert build(project, Diagnostics(), write=False, cache=memo, workers=Inline(seen))
     assert len(chunks) > 1 and all(len(chunk) == 1 for chunk in chunks)
