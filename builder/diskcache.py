@@ -108,12 +108,7 @@ def render_bodies_stored(
 
 
 def _packed(rendered: RenderedText) -> RenderedText:
-    html = rendered.html
-    return (
-        replace(rendered, html=Packed.of(html.encode("utf-8")))
-        if isinstance(html, str)
-        else rendered
-    )
+    return replace(rendered, html=Packed.of(rendered.html_text.encode("utf-8")))
 
 
 def parse_reports_stored(batch: list[tuple[str, str | bytes]]) -> list[tuple[Any, str, bytes]]:

@@ -97,6 +97,11 @@ class SiteFiles(MutableMapping[str, bytes]):
         return iter(self._items.items())
 
 
+def text_of(held: str | Packed) -> str:
+    """A text as it is held: as it is, or packed (UTF-8) and unpacked here."""
+    return held if isinstance(held, str) else held.unpack().decode("utf-8")
+
+
 def stored(files: Mapping[str, bytes], name: str) -> bytes | Packed:
     """A file of any mapping as it is held, without unpacking it."""
     return files.stored(name) if isinstance(files, SiteFiles) else files[name]

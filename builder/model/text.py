@@ -23,7 +23,7 @@ from builder.model.blocks import Block
 from builder.model.outline import EMPTY, BodyOutline, outline_of
 from builder.model.paragraphs import NUMBERED, ParagraphAnchors
 from builder.parse.records import Content, Where
-from builder.sitefiles import Packed
+from builder.sitefiles import Packed, text_of
 from builder.urlpolicy import check_url, url_message
 
 
@@ -53,7 +53,7 @@ class RenderedText:
     @property
     def html_text(self) -> str:
         """The HTML as text, unpacked where it is held packed."""
-        return self.html if isinstance(self.html, str) else self.html.unpack().decode("utf-8")
+        return text_of(self.html)
 
 
 class _LinkPolicy(Treeprocessor):

@@ -18,7 +18,7 @@ from builder.parse.records import (
     TrackedRecommendation,
     Where,
 )
-from builder.sitefiles import Packed
+from builder.sitefiles import Packed, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,7 @@ class ReportView:
     @property
     def body_text(self) -> str:
         """The body's HTML as text, unpacked where it is held packed."""
-        packed = self.body_packed
-        return self.body_html if packed is None else packed.unpack().decode("utf-8")
+        return text_of(self.body)
 
     @property
     def body_size(self) -> int:

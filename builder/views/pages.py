@@ -36,7 +36,7 @@ from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
 from builder.parse.records import Theme as ThemeRecord
 from builder.parse.records import TrackedRecommendation as RecRecord
-from builder.sitefiles import Packed
+from builder.sitefiles import Packed, text_of
 from builder.urls import Urls, facets_id
 from builder.views.chart import Chart, grade_chart, marker_path
 from builder.views.dictionary import dictionary
@@ -1326,7 +1326,7 @@ class ReportBody:
     @property
     def text(self) -> str:
         """The HTML, unpacked where it was held packed."""
-        return self.html if isinstance(self.html, str) else self.html.unpack().decode("utf-8")
+        return text_of(self.html)
 
 
 @dataclass(frozen=True, slots=True)
