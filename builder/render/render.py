@@ -337,12 +337,10 @@ def render_site(
     workers = workers or Workers(1)
     memo.rendered, memo.first = memo.first, []  # those rendered first are rendered this build
     urls, env_key, env = _environment(site, templates, memo)
-    renderer = _Renderer(
-        env, (env_key, templates, urls.base_path, urls.absolute_base), workers, memo.shared
-    )
     # Every page is rendered (nothing kept from a last build): a group's pages go together. An
     # edit's few pages are spread over the workers, as they come.
-    renderer.grouped = not memo.pages
+    setup = (env_key, templates, urls.base_path, urls.absolute_base)
+    renderer = _Renderer(env, setup, workers, memo.shared, grouped=not memo.pages)
     # Each page is sent to be rendered as soon as it is planned, and its view is let go once
     # sent: the workers render while the rest are planned, and the views never all exist at once.
     keys: dict[str, str] = {}  # each page's key, in the order the pages are written
@@ -552,6 +550,7 @@ class _Renderer:
         setup: tuple[str, Templates, str, str],
         workers: Workers,
         last: dict[int, tuple[Any, str]] | None = None,
+        grouped: bool = True,
     ) -> None:
         self.env, self.setup, self.workers = env, setup, workers
         self.shared = SharedRecords(SHARED_RECORDS, last)
@@ -563,7 +562,7 @@ class _Renderer:
         self.sent: list[tuple[list[str], Any, int]] = []
         self.done: list[tuple[str, Packed | None, list[Diagnostic], Any]] = []
         self.strings: dict[str, str] = {}  # one copy of each link the scans hold
-        self.grouped = True  # a group's pages in one chunk (`Page.group`)
+        self.grouped = grouped  # a group's pages in one chunk (`Page.group`)
 
     def add(self, page: Page, blob: bytes, named: set[str]) -> None:
         """Render this page, whose view serialised to `blob`, naming the shared records `named`."""
