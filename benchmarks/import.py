@@ -14,6 +14,8 @@ result, and prints a table of the import's targets:
   - bulleted items that became Markdown list items;
   - the report's own recommendations: the right count;
   - words against an independent extraction (PDFium, page furniture left out), both ways;
+  - the organisation: named as the document prints it (without --metadata), and one id per
+    authority (the part of each file's name after the date), whatever name its covers print;
   - drafts that pass `check` as they are;
   - seconds per report and for all of them (wall and CPU).
 
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -115,6 +118,14 @@ def measure_one(name: str, ref: dict, text: str, errors: list[str]) -> dict:
     lead = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
     row["lead"] = " ".join(str(lead).split()) == " ".join(str(ref.get("lead_inspector")).split())
     row["lead_found"] = lead
+    # Organisation: the id the draft names, and whether its mark quotes the name printed
+    found = re.search(r"^organisation: (\S+)(?:  # confirm: (.*))?$", text, re.M)
+    row["organisation"] = found.group(1) if found else ""
+    printed = " ".join(str(ref.get("organisation", "")).lower().replace("’", "'").split())
+    mark = " ".join((found.group(2) or "" if found else "").lower().replace("’", "'").split())
+    row["organisation_printed"] = bool(printed) and (
+        f"'{printed}'" in mark or f" {printed} local authority" in mark
+    )
     # Numbered paragraphs
     highest = (ref.get("numbered_paragraphs") or {}).get("highest")
     numbers = {int(m) for m in re.findall(r"(?m)^(\d{1,3})\. ", body)}
@@ -236,6 +247,17 @@ def main() -> int:
     recalls = [r["recall"] for r in ok]
     precisions = [r["precision"] for r in ok]
     n = len(names)
+    # The authority a PDF is about, by its file's name (date_authority.pdf): its drafts should
+    # share one id, and no other authority's draft should have it.
+    ids: dict[str, set[str]] = {}
+    for r in ok:
+        ids.setdefault(r["file"].split("_", 1)[-1].removesuffix(".pdf"), set()).add(
+            r["organisation"]
+        )
+    owners = Counter(i for found in ids.values() for i in found)
+    one_id = sum(
+        len(found) == 1 and "" not in found and owners[min(found)] == 1 for found in ids.values()
+    )
     figures = [
         ("reports imported", f"{len(ok)}/{n}", "all", len(ok) == n),
         (
@@ -294,6 +316,18 @@ def main() -> int:
             statistics.median(precisions) >= 0.99,
         ),
         (
+            "organisation named as printed",
+            f"{sum(r['organisation_printed'] for r in ok)}/{n}" if not args.metadata else "-",
+            "all",
+            args.metadata or sum(r["organisation_printed"] for r in ok) == n,
+        ),
+        (
+            "authorities with one id of their own",
+            f"{one_id}/{len(ids)}",
+            "all",
+            one_id == len(ids),
+        ),
+        (
             "drafts passing check",
             f"{sum(not r['errors'] for r in ok)}/{n}",
             "all",
@@ -332,6 +366,8 @@ def main() -> int:
                 notes.append(f"recommendations {r['recommendations_found']}")
             if r["recall"] < 0.99 or r["precision"] < 0.99:
                 notes.append(f"words {r['recall']:.3f}/{r['precision']:.3f}")
+            if not r["organisation_printed"] and not args.metadata:
+                notes.append(f"organisation {r['organisation']!r}")
             if r["errors"]:
                 notes.append(f"check: {r['errors'][:2]}")
             print(f"{r['file']}: {'; '.join(notes) or 'ok'}")

@@ -12,15 +12,22 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pdfgen import make_pdf
 
 from builder import cli
 from builder.editing.importpdf import (
     Found,
     Metadata,
+    Outcome,
     add_organisations,
+    core_name,
+    find_organisation,
     front_matter,
+    in_order,
+    match_organisation,
     organisation_ids,
     read_metadata,
+    read_pdf,
 )
 from builder.parse.parse import REPORT
 
@@ -171,3 +178,123 @@ def test_import_writes_the_id_and_adds_the_organisation(tmp_path, capsys):
     } in yaml.safe_load(after)
     (draft,) = (tmp_path / "h" / "content" / "reports").glob("2019-01-*.md")
     assert "\norganisation: oldham  # confirm: from elsewhere: " in draft.read_text("utf-8")
+
+
+def cover(path: Path, *blocks: str) -> Path:
+    return make_pdf("\n\n".join(blocks), path, "Ofsted", "Page")
+
+
+def test_a_cover_that_prints_the_area_above_the_title_names_the_organisation(tmp_path):
+    # 2014-2019 covers print the area in the largest type, some without "Council".
+    hull = REAL / "sif-2015-hull-p1-39.pdf"
+    found = find_organisation(read_pdf(hull, hull.name))
+    assert found is not None and found.value == "Kingston upon Hull" and found.page == 1
+    stockton = cover(
+        tmp_path / "s.pdf",
+        "# Stockton-on-Tees",
+        "## Inspection of children’s social care services",
+        "Inspection dates: 20 May 2019 to 24 May 2019",
+    )
+    found = find_organisation(read_pdf(stockton, "s.pdf"))
+    assert found is not None and found.value == "Stockton-on-Tees"
+
+
+def test_a_sentence_about_an_earlier_inspection_is_not_a_title(tmp_path):
+    pdf = cover(
+        tmp_path / "h.pdf",
+        "# Halton Borough Council",
+        "## Inspection of local authority children’s services",
+        "Since the last inspection of the local authority children’s services under the single "
+        "inspection framework in November 2014, the local authority has made improvements.",
+    )
+    found = find_organisation(read_pdf(pdf, "h.pdf"))
+    assert found is not None and found.value == "Halton Borough Council"
+    # Nor does a title name "the" (nothing but words that say what kind of council).
+    pdf = cover(tmp_path / "t.pdf", "# Inspection of the local authority children’s services")
+    assert find_organisation(read_pdf(pdf, "t.pdf")) is None
+
+
+def test_a_name_without_what_kind_of_council_it_is_finds_the_known_organisation():
+    assert core_name("Lancashire County Council") == core_name("Lancashire") == "lancashire"
+    assert core_name("London Borough of Merton Council") == "merton"
+    assert core_name("Durham County Council") == core_name("County Durham") == "durham"
+    assert core_name("Brighton & Hove City Council") == core_name("Brighton and Hove")
+    assert core_name("the") == ""
+    known = {"lancs": "Lancashire County Council", "hull": "Kingston upon Hull City Council"}
+    assert match_organisation("Lancashire", known) == "lancs"
+    assert match_organisation("Kingston upon Hull", known) == "hull"
+    assert match_organisation("Kingston upon Thames", known) is None
+    assert match_organisation("North Lincolnshire", {"l": "Lincolnshire County Council"}) is None
+    # The same name wins over the same core: a metropolitan borough and its county namesake.
+    both = {"a": "Lancashire", "b": "Lancashire County Council"}
+    assert match_organisation("Lancashire County Council", both) == "b"
+    printed = {"organisation": Found("Lancashire", 1, "the title names it")}
+    found, _ = organisation_ids(printed, None, "", known)
+    assert found is not None and found.value == ["lancs"]
+
+
+def test_outcomes_are_taken_in_the_pdfs_order_whichever_finishes_first():
+    pending = [0, 1, 2, 3]
+    done = {2: Outcome("c"), 1: Outcome("b")}
+    assert list(in_order(pending, done)) == []  # the first is not done yet
+    done[0] = Outcome("a")
+    assert [i for i, _ in in_order(pending, done)] == [0, 1, 2]
+    assert pending == [3] and done == {}
+
+
+@pytest.mark.skipif("organisation" not in REPORT.keys, reason="no 'organisation' key yet")
+def test_one_run_gives_each_authority_one_id_and_names_it_in_every_report_id(tmp_path, capsys):
+    """Without a metadata file: a name printed two ways is one organisation, the drafts are
+    written in the PDFs' order, and once the run meets two organisations every id names its
+    own, the first draft's too."""
+    assert cli.main(["init", str(tmp_path / "h")]) == 0
+    for example in (tmp_path / "h" / "content" / "reports").glob("*.md"):
+        example.unlink()
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    (pdfs / "1-hull.pdf").write_bytes((REAL / "sif-2015-hull-p1-39.pdf").read_bytes())
+    cover(
+        pdfs / "2-hull.pdf",
+        "# Inspection of Kingston upon Hull City Council local authority children’s services",
+        "Inspection dates: 11 to 22 March 2024",
+        "Lead inspector: A Person, His Majesty’s Inspector",
+    )
+    (pdfs / "3-wiltshire.pdf").write_bytes((REAL / "ilacs-2023-wiltshire-p1-2.pdf").read_bytes())
+    capsys.readouterr()
+    status = cli.main(["import", str(pdfs), "--root", str(tmp_path / "h"), "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    content = tmp_path / "h" / "content"
+    organisations = yaml.safe_load((content / "organisations.yml").read_text("utf-8"))
+    assert [(o["id"], o["name"]) for o in organisations] == [
+        ("kingston-upon-hull", "Kingston upon Hull"),
+        ("wiltshire-council", "Wiltshire Council"),
+    ]
+    drafts = {p.name: p.read_text("utf-8") for p in (content / "reports").glob("*.md")}
+    assert sorted(drafts) == [
+        "2014-11-kingston-upon-hull-inspection-report.md",
+        "2023-09-wiltshire-inspection-report.md",
+        "2024-03-kingston-upon-hull-inspection-report.md",
+    ]
+    second = drafts["2024-03-kingston-upon-hull-inspection-report.md"]
+    assert "\norganisation: kingston-upon-hull  # confirm: page 1, the title " in second
+    lines = [line for line in err.splitlines() if "draft written from" in line]
+    assert [line.split(" from ")[1].split(" ")[0] for line in lines] == [
+        str(pdfs / name) for name in ("1-hull.pdf", "2-hull.pdf", "3-wiltshire.pdf")
+    ]
+
+
+@pytest.mark.skipif("organisation" not in REPORT.keys, reason="no 'organisation' key yet")
+def test_a_run_about_one_organisation_keeps_short_ids(tmp_path, capsys):
+    assert cli.main(["init", str(tmp_path / "h")]) == 0
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    for name in ("sif-2015-wiltshire-p1.pdf", "ilacs-2023-wiltshire-p1-2.pdf"):
+        (pdfs / name).write_bytes((REAL / name).read_bytes())
+    capsys.readouterr()
+    status = cli.main(["import", str(pdfs), "--root", str(tmp_path / "h")])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    reports = tmp_path / "h" / "content" / "reports"
+    made = {p.name for p in reports.glob("20??-??-inspection-report.md")}
+    assert made == {"2015-06-inspection-report.md", "2023-09-inspection-report.md"}, err

@@ -180,8 +180,9 @@ def test_a_folder_imports_in_parallel_one_line_each_and_a_summary(tmp_path, caps
     assert len([line for line in lines if "broken.pdf: error: " in line]) == 1
     assert lines[-1].startswith("2 drafts written, 1 failed, from 3 PDFs in ")
     reports = sorted(p.name for p in (tmp_path / "h" / "content" / "reports").glob("2*.md"))
-    assert "2019-01-inspection-report.md" in reports
-    assert "2015-06-inspection-report.md" in reports
+    # Two organisations: each id names its own.
+    assert "2019-01-oldham-inspection-report.md" in reports
+    assert "2015-06-wiltshire-inspection-report.md" in reports
 
 
 def test_import_never_writes_through_a_symbolic_link(tmp_path, capsys):

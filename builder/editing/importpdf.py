@@ -19,7 +19,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -1002,21 +1002,31 @@ def _slug(text: str, most: int = 40) -> str:
     return slug[:most].rstrip("-") or "report"
 
 
-def default_id(facts: dict[str, Found], taken: frozenset[str] = frozenset()) -> str:
+def default_id(
+    facts: dict[str, Found], taken: frozenset[str] = frozenset(), named: bool = False
+) -> str:
     """The draft's id: the inspection's (else the document's) year and month, and its kind.
 
-    Never the file's name, whose characters an id may not allow. When the id is taken (another
-    report of that month and kind), the organisation's name tells them apart, then a number.
+    Never the file's name, whose characters an id may not allow. The organisation's id follows
+    the date when `named` (a project of several organisations, where an id without it would say
+    nothing of whose report it is) or when the id is taken (another report of that month and
+    kind); then a number, if still taken.
     """
     when = facts.get("inspected") or facts.get("published")
     day = when.value[0] if when and isinstance(when.value, tuple) else when.value if when else None
     prefix = str(day)[:7] if day else "0000-00"
     kind = facts.get("kind")
-    base = f"{prefix}-{_slug(str(kind.value)) if kind else 'report'}"
-    if base not in taken:
+    what = _slug(str(kind.value)) if kind else "report"
+    base = f"{prefix}-{what}"
+    organisation = facts.get("organisation")
+    if base not in taken and not (named and organisation):
         return base
-    if organisation := facts.get("organisation"):
-        base = f"{prefix}-{_slug(str(organisation.value), 30)}-{_slug(str(kind.value)) if kind else 'report'}"
+    if organisation:
+        # 'oldham', not 'oldham-metropolitan-borough-council'
+        whose = _slug(core_name(str(organisation.value)) or str(organisation.value), 60)
+        if len(whose) > 30:  # cut at a word's end
+            whose = whose[:31].rsplit("-", 1)[0]
+        base = f"{prefix}-{whose}-{what}"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -1264,17 +1274,58 @@ _COUNCIL = re.compile(
     r"^((?:the )?(?:[A-Z][\w'’.-]*,? (?:and |upon |on |of |the )*){1,6}"
     r"(?:Council|Borough|County|City|Metropolitan|District)[\w ]*)$"
 )
+# A cover's line that can be a name: a capital first, no figures, no colon, not a sentence.
+_NAME_LIKE = re.compile(r"^[A-Z][^\d:;.!?]{1,68}$")
+# The words around an English local authority's name that say what kind of council it is.
+_DESIGNATION = re.compile(
+    r"^(?:the |london borough of |royal borough of |metropolitan borough of |borough of |"
+    r"city and county of |city of |county of |county |council of the )+|"
+    r"(?: metropolitan| borough| district| county| city| council| corporation)+$"
+)
+
+
+def core_name(name: str) -> str:
+    """A council's name without the words that say what kind of council it is, for telling
+    whether two names are one authority: 'Lancashire County Council' and 'Lancashire',
+    'London Borough of Bexley' and 'Bexley'. Empty for a name that is only such words."""
+    text = _plain(name).replace("'", "").replace("&", " and ")
+    text = " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return "" if text == "the" else _DESIGNATION.sub("", text).strip()
+
+
+def match_organisation(name: str, known: dict[str, str]) -> str | None:
+    """The id of the known organisation (id -> name) a printed name is: one of the same name,
+    else one whose name is the same without the words that say what kind of council it is."""
+    key, core = _plain(name), core_name(name)
+    return next((i for i, n in known.items() if _plain(n) == key), None) or next(
+        (i for i, n in known.items() if core and core_name(n) == core), None
+    )
 
 
 def find_organisation(document: Document) -> Found | None:
-    """Who the report is about: named in an ILACS title, or a council's name on the cover."""
+    """Who the report is about: named in an ILACS title, else on the cover beside the heading
+    that says what the report is (above it from 2014, below it in 2013), else a council's name
+    near the start."""
     first = [b for b in document.blocks if b.page <= 2][:15]
     for block in first:
-        if m := _ORGANISATION.search(" ".join(block.text.split())):
+        if block.kind != "heading":
+            continue
+        if (m := _ORGANISATION.search(" ".join(block.text.split()))) and core_name(m.group(1)):
             return Found(m.group(1), block.page, f"the title {block.text!r}")
+    cover = [b for b in first if b.page == first[0].page] if first else []
+    for i, block in enumerate(cover):
+        if block.kind != "heading" or not _WHAT_IT_IS.match(block.text):
+            continue
+        for near in (cover[i - 1] if i else None, cover[i + 1] if i + 1 < len(cover) else None):
+            if near is None or near.kind != "heading":
+                continue
+            text = " ".join(near.text.split())
+            if _NAME_LIKE.match(text) and not _WHAT_IT_IS.match(text) and core_name(text):
+                return Found(text, near.page, f"the cover names {text!r}")
+        break
     for block in first:
         text = " ".join(block.text.split())
-        if len(text) < 70 and _COUNCIL.match(text):
+        if len(text) < 70 and _COUNCIL.match(text) and core_name(text):
             return Found(text, block.page, f"the cover names {text!r}")
     return None
 
@@ -1380,9 +1431,7 @@ def organisation_ids(
     if ids:
         found = Found(ids, 0, f"from elsewhere: {source}")
     elif printed is not None:
-        key = _plain(str(printed.value))
-        match = next((i for i, n in known.items() if _plain(n) == key), None)
-        ids = [match or _slug(str(printed.value), 60)]
+        ids = [match_organisation(str(printed.value), known) or _slug(str(printed.value), 60)]
         names = names or [str(printed.value)]
         found = Found(ids, printed.page, printed.evidence)
     else:
@@ -1498,12 +1547,14 @@ def draft_and_organisations(
     metadata_name: str = "",
     taken: frozenset[str] = frozenset(),
     themes: tuple[ThemeTerms, ...] | None = None,
+    known: dict[str, str] | None = None,
 ) -> tuple[str, Document, list[dict[str, Any]]]:
     """The draft, the document, and an organisations.yml entry for each organisation the draft
     names (none while reports name no organisation by id).
 
     The draft's annotations are the themes its paragraphs' words suggest: `themes`' terms, or
-    when None the terms of the project's own themes.
+    when None the terms of the project's own themes. A printed name is looked for among the
+    `known` organisations (id -> name), or when None the project's.
     """
     from builder.parse.parse import REPORT
 
@@ -1518,7 +1569,12 @@ def draft_and_organisations(
         _apply_metadata(facts, metadata, metadata_name)
     entries: list[dict[str, Any]] = []
     if organisation_key:
-        ids, entries = organisation_ids(facts, metadata, metadata_name, vocabulary.organisations)
+        ids, entries = organisation_ids(
+            facts,
+            metadata,
+            metadata_name,
+            vocabulary.organisations if known is None else known,
+        )
         if ids is not None:
             facts["organisation"] = ids
     when = facts.get("inspected") or facts.get("published")
@@ -1677,6 +1733,9 @@ class Outcome:
     error: str = ""
     seconds: float = 0.0
     organisations: list[dict[str, Any]] = field(default_factory=list)  # entries it needs
+    # The organisation's name as the document prints it, where the draft's id was made from it
+    # (not given by the metadata file): settled again once the PDFs before it are written.
+    printed_organisation: str = ""
 
 
 def import_one(
@@ -1687,6 +1746,7 @@ def import_one(
     metadata_name: str,
     seconds: float = MAX_SECONDS,
     themes: tuple[ThemeTerms, ...] | None = None,
+    known: dict[str, str] | None = None,
 ) -> Outcome:
     """Import one PDF within the limits; every failure is an Outcome with its one-line error."""
     began = time.perf_counter()
@@ -1700,6 +1760,7 @@ def import_one(
                 metadata,
                 metadata_name,
                 themes=themes,
+                known=known,
             )
     except PdfError as error:
         return Outcome(name, error=error.message, seconds=time.perf_counter() - began)
@@ -1721,6 +1782,9 @@ def import_one(
         return Outcome(name, error="the PDF's objects nest too deeply to read")
     facts = find_facts(document)
     keep = {k: v for k, v in facts.items() if k in ("inspected", "published")}
+    printed = ""
+    if not (metadata and metadata.organisation) and (found := find_organisation(document)):
+        printed = str(found.value)
     for line in text.split("\n"):
         if line.startswith("kind: ") and not line.startswith(f"kind: {TODO}"):
             keep["kind"] = Found(line[6:].split("#")[0].strip(), 1, "")
@@ -1736,6 +1800,7 @@ def import_one(
         document.imageonly,
         seconds=time.perf_counter() - began,
         organisations=organisations,
+        printed_organisation=printed if "organisation" in keep else "",
     )
 
 
@@ -1824,7 +1889,19 @@ def run(args: argparse.Namespace) -> int:
         return _exists(out)
     content = Path(args.root) / "content"
     reports = content / "reports"
-    taken = set(project_vocabulary(content).taken)
+    vocabulary = project_vocabulary(content)
+    taken = set(vocabulary.taken)
+    # The organisations known so far: the project's, then each draft's as it is written, in the
+    # PDFs' order, so that a printed name finds the id an earlier PDF of the run gave it.
+    known = dict(vocabulary.organisations)
+    # Every organisation the run is known to involve: a draft's id names its organisation once
+    # there are several (with a metadata file, from the first draft on).
+    involved = set(known) | {
+        _slug(i, 60)
+        for pdf in files
+        if (meta := metadata.get(pdf.name))
+        for i in _names(meta.organisation)
+    }
     earlier = _earlier_drafts(reports)
     began = time.perf_counter()
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files) or 1))
@@ -1846,6 +1923,7 @@ def run(args: argparse.Namespace) -> int:
             metadata_name,
             MAX_SECONDS,
             themes,
+            dict(known),
         )
         for pdf in files
     ]
@@ -1857,35 +1935,58 @@ def run(args: argparse.Namespace) -> int:
         nonlocal written, failed
         outcomes[index] = outcome
         target = out or earlier.get(Path(tasks[index][0]).name)
-        message = _report(outcome, target, reports, taken, args.force, display_path)
+        message = _report(
+            outcome, target, reports, taken, args.force, display_path, len(involved) > 1
+        )
         if bar is not None:
             bar.clear()
         print(message, file=sys.stderr)
         if bar is not None:
-            bar.update(1)
+            bar.refresh()
         if message.split(": ", 2)[1:2] == ["error"] or outcome.error:
             failed += 1
         else:
             written += 1
 
+    # The drafts are written in the PDFs' order, whichever worker finishes first: their ids and
+    # organisations do not depend on timing. While the run has met one organisation only, its
+    # drafts wait: a second one (a national import) names the organisation in every id.
     pending = list(range(len(tasks)))
+    done: dict[int, Outcome] = {}
+    held: list[tuple[int, Outcome]] = []
+
+    def arrive(index: int, outcome: Outcome) -> None:
+        outcome = settled(outcome, known)
+        for entry in outcome.organisations:
+            known.setdefault(str(entry["id"]), str(entry.get("name") or ""))
+        involved.update(organisations_named(outcome))
+        held.append((index, outcome))
+        if bar is not None:
+            bar.update(1)
+        if len(involved) > 1 or not pending:
+            for waiting in held:
+                finish(*waiting)
+            held.clear()
+
     import multiprocessing
 
     while pending:
         context = multiprocessing.get_context("spawn")
         try:
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_limit_worker) as pool:
-                futures = {pool.submit(import_one, *tasks[i]): i for i in pending}
+                futures = {pool.submit(import_one, *tasks[i]): i for i in pending if i not in done}
                 for future in as_completed(futures):
-                    index = futures[future]
-                    finish(index, future.result())
-                    pending.remove(index)
+                    done[futures[future]] = future.result()
+                    for index, outcome in in_order(pending, done):
+                        arrive(index, outcome)
         except BrokenProcessPool:
             # A worker died (killed for its memory?): the files it held are retried one by one,
             # and the one that kills its worker alone is named.
-            if jobs == 1 and len(pending) >= 1:
-                index = pending.pop(0)
-                finish(index, Outcome(tasks[index][1], error="reading the PDF stopped its worker"))
+            if jobs == 1:
+                index = next(i for i in pending if i not in done)
+                done[index] = Outcome(tasks[index][1], error="reading the PDF stopped its worker")
+                for index, outcome in in_order(pending, done):
+                    arrive(index, outcome)
             jobs = 1
     if bar is not None:
         bar.close()
@@ -1897,6 +1998,42 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed or problems else 0
+
+
+def in_order(pending: list[int], done: dict[int, Outcome]) -> Iterator[tuple[int, Outcome]]:
+    """The outcomes that can be written now: those at the head of `pending` (ascending) that
+    are `done`, each taken from both as it is yielded."""
+    while pending and pending[0] in done:
+        index = pending.pop(0)
+        yield index, done.pop(index)
+
+
+def organisations_named(outcome: Outcome) -> set[str]:
+    """The ids of the organisations a draft names."""
+    if entries := outcome.organisations:
+        return {str(e["id"]) for e in entries}
+    value = outcome.facts["organisation"].value if "organisation" in outcome.facts else ""
+    return {_slug(i, 60) for i in str(value).strip("[]").split(",") if i.strip()}
+
+
+def settled(outcome: Outcome, known: dict[str, str]) -> Outcome:
+    """The outcome with the id of its organisation settled against the organisations known so
+    far: a name an earlier PDF of the run printed otherwise ('Lancashire County Council', then
+    'Lancashire') gives the id that PDF's draft has. An id the metadata file gave is kept."""
+    if not outcome.printed_organisation or len(outcome.organisations) != 1:
+        return outcome
+    made = outcome.organisations[0]["id"]
+    match = match_organisation(outcome.printed_organisation, known)
+    if match is None or match == made:
+        return outcome
+    text = re.sub(
+        rf"(?m)^organisation: {re.escape(made)}(?=\s|$)",
+        f"organisation: {match}",
+        outcome.text,
+        count=1,
+    )
+    facts = {**outcome.facts, "organisation": Found(match, 1, "")}
+    return replace(outcome, text=text, facts=facts, organisations=[])
 
 
 def _earlier_drafts(reports: Path) -> dict[str, Path]:
@@ -1924,15 +2061,17 @@ def _report(
     taken: set[str],
     force: bool,
     shown: Callable[[Path], str],
+    named: bool = False,
 ) -> str:
-    """Write one outcome's draft; its one line."""
+    """Write one outcome's draft; its one line. A new draft's id names its organisation when
+    `named` (the project or the run has several)."""
     if outcome.error:
         return f"{outcome.name}: error: {outcome.error}"
     if out is not None:
         report_id = out.stem
         target = out
     else:
-        report_id = default_id(outcome.facts, frozenset(taken))
+        report_id = default_id(outcome.facts, frozenset(taken), named)
         target = reports / f"{report_id}.md"
     taken.add(report_id)
     problem = _write(target, _with_id(outcome.text, report_id), force)
