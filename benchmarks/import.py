@@ -14,6 +14,7 @@ result, and prints a table of the import's targets:
   - bulleted items that became Markdown list items;
   - the report's own recommendations: the right count;
   - words against an independent extraction (PDFium, page furniture left out), both ways;
+  - the kind: every report with graded judgements an inspection report (visits are never graded);
   - the organisation: named as the document prints it (without --metadata), and one id per
     authority (the part of each file's name after the date), whatever name its covers print;
   - drafts that pass `check` as they are;
@@ -118,6 +119,10 @@ def measure_one(name: str, ref: dict, text: str, errors: list[str]) -> dict:
     lead = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
     row["lead"] = " ".join(str(lead).split()) == " ".join(str(ref.get("lead_inspector")).split())
     row["lead_found"] = lead
+    # Kind: a report with graded judgements is an inspection (visits are never graded)
+    kind = re.search(r"^kind: (\S+)", text, re.M)
+    row["kind"] = kind.group(1) if kind else ""
+    row["graded"] = bool(ref.get("judgements"))
     # Organisation: the id the draft names, and whether its mark quotes the name printed
     found = re.search(r"^organisation: (\S+)(?:  # confirm: (.*))?$", text, re.M)
     row["organisation"] = found.group(1) if found else ""
@@ -258,6 +263,7 @@ def main() -> int:
     one_id = sum(
         len(found) == 1 and "" not in found and owners[min(found)] == 1 for found in ids.values()
     )
+    graded = [r for r in ok if r["graded"]]
     figures = [
         ("reports imported", f"{len(ok)}/{n}", "all", len(ok) == n),
         (
@@ -316,6 +322,12 @@ def main() -> int:
             statistics.median(precisions) >= 0.99,
         ),
         (
+            "graded reports as inspections (kind)",
+            f"{sum(r['kind'] == 'inspection-report' for r in graded)}/{len(graded)}",
+            "all",
+            all(r["kind"] == "inspection-report" for r in graded),
+        ),
+        (
             "organisation named as printed",
             f"{sum(r['organisation_printed'] for r in ok)}/{n}" if not args.metadata else "-",
             "all",
@@ -366,6 +378,8 @@ def main() -> int:
                 notes.append(f"recommendations {r['recommendations_found']}")
             if r["recall"] < 0.99 or r["precision"] < 0.99:
                 notes.append(f"words {r['recall']:.3f}/{r['precision']:.3f}")
+            if r["graded"] and r["kind"] != "inspection-report":
+                notes.append(f"kind {r['kind']!r}")
             if not r["organisation_printed"] and not args.metadata:
                 notes.append(f"organisation {r['organisation']!r}")
             if r["errors"]:

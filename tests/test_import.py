@@ -535,3 +535,22 @@ def test_a_draft_without_author_or_licence_checks_and_says_what_is_left(tmp_path
     report.write_text(text, encoding="utf-8")
     assert cli.main(["check", "--root", str(tmp_path)]) == 1
     assert "error: a report needs at least one entry under 'authors'" in capfd.readouterr().err
+
+
+def test_the_title_says_what_the_report_is_not_a_visit_it_mentions(tmp_path, capsys):
+    # Real ILACS reports open by telling of earlier visits ("since the focused visit in July
+    # 2018"): the title, "Inspection of ...", says what this one is.
+    layout = "\n\n".join(
+        [
+            "# Halton Borough Council",
+            "## Inspection of local authority children’s services",
+            "Inspection dates: 2 March 2020 to 13 March 2020",
+            "Since the last inspection in November 2014, the focused visit in July 2018 and the "
+            "monitoring visit in 2019, the local authority has made positive improvements.",
+        ]
+    )
+    pdf = make_pdf(layout, tmp_path / "halton.pdf", "Halton", "Ofsted")
+    draft = imported(pdf, tmp_path / "2020-03-inspection.md", capsys)
+    assert "\nkind: inspection-report  # confirm: page 1, the document says 'Inspection of'" in (
+        draft
+    )

@@ -1240,7 +1240,12 @@ def match_vocabulary(
                 found["kind"] = Found(kind, title.page, f"the title says {label!r}")
                 break
     if "kind" not in found:
+        # The title's words first: a report's first page often tells of an earlier visit
+        # ("since the focused visit in July 2018"), and that is not what the report is.
         first = [b for b in document.blocks if b.page <= 2][:12]
+        titles = [b for b in first if b.kind == "heading" and _WHAT_IT_IS.match(b.text)][:1]
+        if titles and any(re.search(p, titles[0].text, re.I) for p, _ in _KIND_WORDS):
+            first = titles
         for pattern, hints in _KIND_WORDS:
             block = next((b for b in first if re.search(pattern, b.text, re.I)), None)
             kind_id = next(
