@@ -1298,6 +1298,12 @@ def core_name(name: str) -> str:
     return "" if text == "the" else _DESIGNATION.sub("", text).strip()
 
 
+def _organisation_id(name: str) -> str:
+    """An id made from a printed name: its core ('bexley' for 'London Borough of Bexley'), so
+    that the names one authority's reports print give one id."""
+    return _slug(core_name(name) or name, 60)
+
+
 def match_organisation(name: str, known: dict[str, str]) -> str | None:
     """The id of the known organisation (id -> name) a printed name is: one of the same name,
     else one whose name is the same without the words that say what kind of council it is."""
@@ -1436,7 +1442,9 @@ def organisation_ids(
     if ids:
         found = Found(ids, 0, f"from elsewhere: {source}")
     elif printed is not None:
-        ids = [match_organisation(str(printed.value), known) or _slug(str(printed.value), 60)]
+        ids = [
+            match_organisation(str(printed.value), known) or _organisation_id(str(printed.value))
+        ]
         names = names or [str(printed.value)]
         found = Found(ids, printed.page, printed.evidence)
     else:
