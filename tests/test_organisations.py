@@ -413,3 +413,39 @@ def test_an_organisations_page_of_a_theme_reads_only_its_own_recommendations(
     planned = list(pages_module.plan_pages(national_site, Urls(), lambda t: t, ()))
     assert sum(1 for p in planned if p.kind == "theme_organisation") > 3
     assert sorted(asked) == sorted(national_site.recommendations)  # each once, in all
+
+
+def test_lists_name_organisations_by_their_short_names_in_that_order(tmp_path: Path):
+    """'London Borough of Beta' is looked for under B: every list of organisations shows the
+    short name and goes A to Z by it; an organisation's own page keeps its full name."""
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    listed = content / "organisations.yml"
+    text = listed.read_text(encoding="utf-8")
+    for old, new in (
+        ("Alpha Council children's services", "Royal Borough of Alpha"),
+        ("Beta Borough Council children's services", "London Borough of Beta"),
+        ("Gamma County Council children's services", "City of Gamma Council"),
+    ):
+        text = text.replace(old, new)
+    listed.write_text(text, encoding="utf-8")
+    files, diagnostics = build_files(national_project(tmp_path / "_site", content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    html = page(files, "organisations/index.html")
+    assert rows_of(html) == ["alpha", "beta", "gamma"]
+    assert '<a href="/organisations/beta/">Beta</a></th>' in html
+    overview = page(files, "organisations/overview/index.html")
+    compare = overview[overview.index('<table class="compare">') :]
+    assert re.findall(r'data-organisation="(\w+)"', compare) == ["alpha", "beta", "gamma"]
+    options = re.findall(r'<option value="(\w+)">(\w+)</option>', overview)
+    assert options[:3] == [("alpha", "Alpha"), ("beta", "Beta"), ("gamma", "Gamma")]
+    theme = next(
+        page(files, name)
+        for name in sorted(files)
+        if name.startswith("themes/")
+        and name.count("/") == 2
+        and "data-organisation" in page(files, name)
+    )
+    shown = re.findall(r'<tr data-organisation="(\w+)"', theme)
+    assert shown == sorted(shown, key=["alpha", "beta", "gamma"].index) and len(shown) >= 2
+    assert "<h1>London Borough of Beta</h1>" in page(files, "organisations/beta/index.html")

@@ -183,6 +183,11 @@ class Organisation:
     def brief_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Lists of organisations go A to Z by the name they show: the short one."""
+        return (self.brief_name.casefold(), self.id)
+
 
 @dataclass(frozen=True, slots=True)
 class Selector:

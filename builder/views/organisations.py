@@ -145,10 +145,11 @@ def _latest(ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | 
 
 
 def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[OrganisationRow, ...]:
-    """Every organisation, A to Z, with its latest grade and what is still open."""
+    """Every organisation, A to Z by its short name, with its latest grade and what is still
+    open."""
     views = {v.report.id: v for v in site.reports}
     rows = []
-    for o in site.groups.organisations.values():
+    for o in sorted(site.groups.organisations.values(), key=lambda o: o.sort_key):
         ids = site.places.get(o.id, ())
         latest = _latest(ids, views)
         still_open = sum(
@@ -157,7 +158,7 @@ def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[Organisati
         rows.append(
             OrganisationRow(
                 o.id,
-                o.name,
+                o.brief_name,
                 kind_label(o.kind),
                 o.region,
                 region_id(o.region),
@@ -170,7 +171,7 @@ def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[Organisati
                 still_open,
             )
         )
-    return tuple(sorted(rows, key=lambda r: (r.name.casefold(), r.id)))
+    return tuple(rows)
 
 
 def _route(region: str, grade: str) -> tuple[str, str]:
@@ -329,7 +330,7 @@ def overview(site: Site, p: Planner) -> OverviewView:
     views = {v.report.id: v for v in site.reports}
     distributions, latest, years = p.distribution
     compare = []
-    for o in sorted(site.groups.organisations.values(), key=lambda o: o.name.casefold()):
+    for o in sorted(site.groups.organisations.values(), key=lambda o: o.sort_key):
         cells = []
         for rid in site.places.get(o.id, ()):
             head = views[rid].headline
@@ -340,7 +341,7 @@ def overview(site: Site, p: Planner) -> OverviewView:
             if grade is not None:
                 year = views[rid].report.date.year
                 cells.append((year, grade.label, str(grade.ordinal), rid))
-        compare.append(CompareRow(o.id, o.name, o.region, tuple(cells)))
+        compare.append(CompareRow(o.id, o.brief_name, o.region, tuple(cells)))
     organisations = len(site.groups.organisations)
     reports = sum(1 for v in site.reports if NONE not in site.groups.of_report(v.report.id))
     return OverviewView(

@@ -334,11 +334,12 @@ class ThemeOrganisation:
     entries: tuple[ThemeEntry, ...]  # its reports with passages on the theme, in date order
     passages: int
     reports: int = 0  # how many of its reports have passages on the theme
+    brief_name: str = ""  # as lists show it: its short name, else its name
 
     @property
     def title(self) -> str:
         """Its name, as a filter lists it."""
-        return self.name
+        return self.brief_name or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -692,6 +693,7 @@ def _theme_organisation(record: Organisation, entries: tuple[ThemeEntry, ...]) -
         entries,
         sum(len(e.passages) for e in entries),
         len(entries),
+        record.brief_name,
     )
 
 
@@ -1217,13 +1219,16 @@ class _Planner:
             record = groups.organisations.get(o)
             if record is not None:
                 out.append(
-                    self.kept.made_from(
-                        ("theme organisation", theme_id, o),
-                        (record, tuple(found)),
-                        functools.partial(_theme_organisation, record, tuple(found)),
+                    (
+                        record.sort_key,
+                        self.kept.made_from(
+                            ("theme organisation", theme_id, o),
+                            (record, tuple(found)),
+                            functools.partial(_theme_organisation, record, tuple(found)),
+                        ),
                     )
                 )
-        return tuple(sorted(out, key=lambda t: (t.name.casefold(), t.id)))
+        return tuple(t for _, t in sorted(out, key=lambda pair: pair[0]))
 
     def groups(self) -> tuple[RecommendationGroup, ...]:
         """The recommendations index's groups, by the one derived standing of each."""
@@ -1257,10 +1262,10 @@ class _Planner:
         groups = self.site.groups
         if not groups.several:
             return (), ()
-        named = sorted(groups.organisations.values(), key=lambda o: (o.name.casefold(), o.id))
+        named = sorted(groups.organisations.values(), key=lambda o: o.sort_key)
         regions = {region_id(o.region): o.region for o in named if o.region}
         return (
-            tuple(Link(o.id, o.name) for o in named),
+            tuple(Link(o.id, o.brief_name) for o in named),
             tuple(Link(r, t) for r, t in sorted(regions.items(), key=lambda kv: kv[1].casefold())),
         )
 
