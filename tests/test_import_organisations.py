@@ -29,6 +29,7 @@ from builder.editing.importpdf import (
     organisation_ids,
     read_metadata,
     read_pdf,
+    short_name,
 )
 from builder.parse.parse import REPORT
 
@@ -67,6 +68,7 @@ def test_the_id_is_the_metadata_files_and_the_entry_holds_what_it_says():
         {
             "id": "wiltshire",
             "name": "Wiltshire Council",
+            "short_name": "Wiltshire",  # as lists show it
             "kind": "local-authority",
             "region": "South West",
             "codes": {"la_code": "865"},
@@ -78,7 +80,7 @@ def test_without_metadata_a_printed_name_finds_the_projects_organisation():
     printed = {"organisation": Found("Wiltshire  Council", 1, "the cover names it")}
     found, entries = organisation_ids(printed, None, "", {"wilts": "Wiltshire Council"})
     assert found is not None and found.value == ["wilts"]
-    assert entries == [{"id": "wilts", "name": "Wiltshire  Council"}]
+    assert entries == [{"id": "wilts", "name": "Wiltshire  Council", "short_name": "Wiltshire"}]
     found, entries = organisation_ids(printed, None, "", {})
     assert found is not None and found.value == ["wiltshire"]  # made from the name's core
     assert organisation_ids({}, None, "", {}) == (None, [])
@@ -173,6 +175,7 @@ def test_import_writes_the_id_and_adds_the_organisation(tmp_path, capsys):
     assert {
         "id": "oldham",
         "name": "Oldham Council",
+        "short_name": "Oldham",
         "kind": "local-authority",
         "region": "North West",
         "codes": {"la_code": "353"},
@@ -226,6 +229,10 @@ def test_a_name_without_what_kind_of_council_it_is_finds_the_known_organisation(
     assert match_organisation("Kingston upon Hull", known) == "hull"
     assert match_organisation("Kingston upon Thames", known) is None
     assert match_organisation("North Lincolnshire", {"l": "Lincolnshire County Council"}) is None
+    # The short name lists show: without what kind of council it is.
+    assert short_name("London Borough of Bexley") == "Bexley"
+    assert short_name("Kingston upon Hull City Council") == "Kingston upon Hull"
+    assert short_name("Stockton-on-Tees") == "Stockton-on-Tees"
     # The same name wins over the same core: a metropolitan borough and its county namesake.
     both = {"a": "Lancashire", "b": "Lancashire County Council"}
     assert match_organisation("Lancashire County Council", both) == "b"

@@ -1298,6 +1298,15 @@ def core_name(name: str) -> str:
     return "" if text == "the" else _DESIGNATION.sub("", text).strip()
 
 
+def short_name(name: str) -> str:
+    """The name as lists show it and readers look for it: 'Bexley' for 'London Borough of
+    Bexley', 'Kingston upon Hull' for 'Kingston upon Hull City Council'; the name itself where
+    nothing says what kind of council it is."""
+    name = " ".join(name.split())
+    short = re.sub(_DESIGNATION.pattern, "", name, flags=re.I).strip(" ,")
+    return short if short and short[0].isupper() else name
+
+
 def _organisation_id(name: str) -> str:
     """An id made from a printed name: its core ('bexley' for 'London Borough of Bexley'), so
     that the names one authority's reports print give one id."""
@@ -1454,6 +1463,8 @@ def organisation_ids(
     entries = []
     for i, organisation in enumerate(ids):
         entry: dict[str, Any] = {"id": organisation, "name": names[i] if i < len(names) else ""}
+        if (short := short_name(entry["name"])) != entry["name"]:
+            entry["short_name"] = short
         if meta and meta.organisation_kind:
             entry["kind"] = _slug(meta.organisation_kind, 60)
         if meta and meta.region:
@@ -1478,7 +1489,7 @@ def _organisation_entry(entry: dict[str, Any]) -> str:
         if entry.get("name")
         else f"  name: {_yaml_string(entry['id'])}  {TODO} the organisation's name"
     )
-    for key in ("kind", "region"):
+    for key in ("short_name", "kind", "region"):
         if entry.get(key):
             lines.append(f"  {key}: {_yaml_string(str(entry[key]))}")
     if codes := entry.get("codes"):
