@@ -14,6 +14,7 @@ result, and prints a table of the import's targets:
   - bulleted items that became Markdown list items;
   - the report's own recommendations: the right count;
   - words against an independent extraction (PDFium, page furniture left out), both ways;
+  - footnotes: the notes at the foot of pages, each a Markdown footnote;
   - the kind: every report with graded judgements an inspection report (visits are never graded);
   - the organisation: named as the document prints it (without --metadata), and one id per
     authority (the part of each file's name after the date), whatever name its covers print;
@@ -119,6 +120,9 @@ def measure_one(name: str, ref: dict, text: str, errors: list[str]) -> dict:
     lead = authors[0].get("name", "") if authors and isinstance(authors[0], dict) else ""
     row["lead"] = " ".join(str(lead).split()) == " ".join(str(ref.get("lead_inspector")).split())
     row["lead_found"] = lead
+    # Footnotes: each note at the foot of a page is a Markdown footnote of the draft
+    row["footnotes"] = len(re.findall(r"(?m)^\[\^[^\]]+\]:", body))
+    row["footnotes_expected"] = int(ref.get("footnote_count") or 0)
     # Kind: a report with graded judgements is an inspection (visits are never graded)
     kind = re.search(r"^kind: (\S+)", text, re.M)
     row["kind"] = kind.group(1) if kind else ""
@@ -322,6 +326,12 @@ def main() -> int:
             statistics.median(precisions) >= 0.99,
         ),
         (
+            "reports with every footnote",
+            f"{sum(r['footnotes'] == r['footnotes_expected'] for r in ok)}/{n}",
+            ">= 0.95",
+            share([r["footnotes"] == r["footnotes_expected"] for r in ok]) >= 0.95,
+        ),
+        (
             "graded reports as inspections (kind)",
             f"{sum(r['kind'] == 'inspection-report' for r in graded)}/{len(graded)}",
             "all",
@@ -378,6 +388,8 @@ def main() -> int:
                 notes.append(f"recommendations {r['recommendations_found']}")
             if r["recall"] < 0.99 or r["precision"] < 0.99:
                 notes.append(f"words {r['recall']:.3f}/{r['precision']:.3f}")
+            if r["footnotes"] != r["footnotes_expected"]:
+                notes.append(f"footnotes {r['footnotes']}/{r['footnotes_expected']}")
             if r["graded"] and r["kind"] != "inspection-report":
                 notes.append(f"kind {r['kind']!r}")
             if not r["organisation_printed"] and not args.metadata:

@@ -115,6 +115,21 @@ def test_a_footnote_mark_and_its_note_become_a_markdown_footnote():
     assert "board1" not in body.lower()
 
 
+def test_a_footnotes_number_set_in_its_texts_own_size_is_still_its_number():
+    # Manchester 2017: the note's number is as large as its words, raised.
+    _, body = imported("sif-2017-manchester-p7.pdf")
+    assert "live in residential special schools[^1], all of whom" in body
+    assert "\n[^1]: These are residential special schools that look after children" in body
+    assert "schools1" not in body
+
+
+def test_a_tiny_mark_before_a_headings_words_is_a_mark_not_a_footnote():
+    # Lancashire 2018: a 3 pt mark stands before a 14 pt heading's first word.
+    _, body = imported("sif-2018-lancashire-p5.pdf")
+    assert re.search(r"\n#+ Information about this local authority area\[\^1\]\n", body)
+    assert "\n[^1]: The local authority was given the opportunity to review this section" in body
+
+
 def test_a_grade_wrapped_in_its_cell_is_read_whole():
     front, _ = imported("ilacs-2019-oldham-p1.pdf")
     assert [j["grade"] for j in front["judgements"]] == ["requires-improvement"] * 4

@@ -103,6 +103,7 @@ def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
     pieces: list[str] = []
     marks: list[str] = []  # the digits of the mark being read
     base = layout_line.y0
+    leading = 0.0  # the size of the raised digits before the line's first word, if any
 
     def flush() -> None:
         if marks:
@@ -111,20 +112,29 @@ def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
 
     for item in layout_line:
         ch = item.get_text()
+        first = not "".join(pieces).strip()
+        # Raised digits: smaller than the text, or any size before its first word (a
+        # footnote's number may be set in its text's own size).
         raised = (
             isinstance(item, LTChar)
             and ch.isdigit()
-            and item.size <= size * 0.8
             and item.y0 > base + size * 0.2
+            and (item.size <= size * 0.8 or first)
         )
         if raised:
             marks.append(ch)
+            if first:
+                leading = max(leading, item.size)
             continue
         flush()
         pieces.append(ch)
     flush()
     text = " ".join("".join(pieces).translate(_LIGATURES).split())
     if m := re.match(r"^\[\^(\d+)\]\s*(?=\S)", text):
+        if leading <= size * 0.4:
+            # Far smaller than the words it stands before (3 pt before a 14 pt heading): a mark
+            # on the line, not a footnote's number. It goes after the words, as marks do.
+            return f"{text[m.end() :]}{m.group(0).strip()}", None
         return text[m.end() :], m.group(1)
     # A mark must follow a word or punctuation: one standing alone is a number set small.
     text = re.sub(r"(?:(?<=^)|(?<=\s))\[\^(\d+)\]", r"\1", text)
