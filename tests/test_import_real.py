@@ -130,6 +130,18 @@ def test_a_tiny_mark_before_a_headings_words_is_a_mark_not_a_footnote():
     assert "\n[^1]: The local authority was given the opportunity to review this section" in body
 
 
+def test_a_list_three_levels_deep_keeps_each_items_level():
+    # Lancashire 2018: judgements set in under an item, two sub-judgements set in further, and
+    # the last judgement back at the judgements' level.
+    _, body = imported("sif-2018-lancashire-p5.pdf")
+    assert (
+        "\n    - Children looked after and achieving permanence: Requires improvement"
+        "\n        - adoption performance: Requires improvement"
+        "\n        - experiences and progress of care leavers: Inadequate"
+        "\n    - Leadership, management and governance: Inadequate.\n"
+    ) in body
+
+
 def test_a_grade_wrapped_in_its_cell_is_read_whole():
     front, _ = imported("ilacs-2019-oldham-p1.pdf")
     assert [j["grade"] for j in front["judgements"]] == ["requires-improvement"] * 4

@@ -70,7 +70,8 @@ class Block:
     bold: bool
     level: int = 2
     lines: list[str] = field(default_factory=list)  # set when the lines are kept as they are
-    depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item
+    depth: int = 0  # a list item's nesting: 0 at the top level, 1 for a sub-item, and so on
+    levels: tuple[float, ...] = ()  # a list item's: where each level open at it starts (x)
     note: str = ""  # a footnote's number as printed
     rows: list[list[str]] = field(default_factory=list)  # a table's, the first its header
     x0: float = 0.0

@@ -620,11 +620,18 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
             if starts:
                 block = _new_block(line, body_size)
                 if block.kind == "bullet" and last is not None and last.kind == "bullet":
-                    # A dash after a list item, or a glyph set in from the item before, nests.
+                    # A dash under a top-level item, or an item set in from the level before,
+                    # opens a level; an item set out closes levels until it is in line with
+                    # one (a dash never closes the first sub-level).
                     dash = line.text[:1] in SUB_BULLETS
-                    inset = block.x0 > last.x0 + 0.8 * body_size if not last.depth else False
-                    nested = dash or inset or (last.depth and block.x0 >= last.x0 - 1)
-                    block.depth = 1 if nested else 0
+                    levels = list(last.levels or (last.x0,))
+                    if block.x0 > levels[-1] + 0.8 * body_size or (dash and len(levels) == 1):
+                        levels.append(block.x0)
+                    else:
+                        while len(levels) > (2 if dash else 1) and block.x0 < levels[-1] - 1:
+                            levels.pop()
+                    block.levels = tuple(levels)
+                    block.depth = len(levels) - 1
                 blocks.append(block)
                 rows.append([line])
                 index = len(blocks) - 1
