@@ -322,3 +322,33 @@ def test_a_run_about_one_organisation_keeps_short_ids(tmp_path, capsys):
     reports = tmp_path / "h" / "content" / "reports"
     made = {p.name for p in reports.glob("20??-??-inspection-report.md")}
     assert made == {"2015-06-inspection-report.md", "2023-09-inspection-report.md"}, err
+
+
+@pytest.mark.skipif("organisation" not in REPORT.keys, reason="no 'organisation' key yet")
+def test_a_stopped_run_writes_the_drafts_it_held(tmp_path, capsys, monkeypatch):
+    """A run about one organisation holds its drafts until it ends (a second organisation would
+    rename them); stopped with Ctrl-C, it writes those it has read."""
+    import concurrent.futures
+
+    real = concurrent.futures.as_completed
+
+    def stopped_after_one(futures, timeout=None):
+        for future in real(futures, timeout):
+            yield future
+            raise KeyboardInterrupt
+
+    assert cli.main(["init", str(tmp_path / "h")]) == 0
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    for name in ("sif-2015-wiltshire-p1.pdf", "ilacs-2023-wiltshire-p1-2.pdf"):
+        (pdfs / name).write_bytes((REAL / name).read_bytes())
+    monkeypatch.setattr(concurrent.futures, "as_completed", stopped_after_one)
+    capsys.readouterr()
+    status = cli.main(["import", str(pdfs), "--root", str(tmp_path / "h"), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert status == 130, err
+    reports = tmp_path / "h" / "content" / "reports"
+    assert [p.name for p in reports.glob("20??-??-inspection-report.md")] == [
+        "2023-09-inspection-report.md"
+    ], err
+    assert "draft written from" in err

@@ -2011,24 +2011,37 @@ def run(args: argparse.Namespace) -> int:
 
     import multiprocessing
 
-    while pending:
-        context = multiprocessing.get_context("spawn")
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_limit_worker) as pool:
-                futures = {pool.submit(import_one, *tasks[i]): i for i in pending if i not in done}
-                for future in as_completed(futures):
-                    done[futures[future]] = future.result()
+    try:
+        while pending:
+            context = multiprocessing.get_context("spawn")
+            try:
+                with ProcessPoolExecutor(
+                    jobs, mp_context=context, initializer=_limit_worker
+                ) as pool:
+                    futures = {
+                        pool.submit(import_one, *tasks[i]): i for i in pending if i not in done
+                    }
+                    for future in as_completed(futures):
+                        done[futures[future]] = future.result()
+                        for index, outcome in in_order(pending, done):
+                            arrive(index, outcome)
+            except BrokenProcessPool:
+                # A worker died (killed for its memory?): the files it held are retried one by one,
+                # and the one that kills its worker alone is named.
+                if jobs == 1:
+                    index = next(i for i in pending if i not in done)
+                    done[index] = Outcome(
+                        tasks[index][1], error="reading the PDF stopped its worker"
+                    )
                     for index, outcome in in_order(pending, done):
                         arrive(index, outcome)
-        except BrokenProcessPool:
-            # A worker died (killed for its memory?): the files it held are retried one by one,
-            # and the one that kills its worker alone is named.
-            if jobs == 1:
-                index = next(i for i in pending if i not in done)
-                done[index] = Outcome(tasks[index][1], error="reading the PDF stopped its worker")
-                for index, outcome in in_order(pending, done):
-                    arrive(index, outcome)
-            jobs = 1
+                jobs = 1
+    except KeyboardInterrupt:
+        # Stopped: the drafts read so far are written, as they would have been had the run
+        # met no other organisation, before the command stops.
+        for waiting in held:
+            finish(*waiting)
+        raise
     if bar is not None:
         bar.close()
     if len(files) > 1 or problems:
