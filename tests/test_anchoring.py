@@ -150,3 +150,20 @@ def test_an_imported_table_renders_and_its_cells_are_quotable_text():
         '<td><mark class="annotated" data-annotation="note-1" id="note-1">Good (Grade 2)</mark>'
         in result.html
     )
+
+
+def test_an_items_link_and_notes_stay_with_its_words_before_its_own_list():
+    body = (
+        "- The proportion of children entitled to free school meals:\n"
+        "    - in primary schools is 9.4%\n"
+        "    - in secondary schools is 6.8%.\n"
+    )
+    result = anchor(Selector("entitled to free school meals"), body=body)
+    assert not result.problems
+    item = result.html[result.html.index("<li") : result.html.index("<ul>", 5)]
+    assert item.endswith(
+        'meals</mark>: <a aria-label="Link to this passage" class="selflink" '
+        'href="#the-proportion-of-children-entitled-to">¶</a><!--aside:note-1-->'
+    ), item
+    # The sub-items keep theirs, after their own words.
+    assert '9.4% <a aria-label="Link to this passage" class="selflink"' in result.html

@@ -302,8 +302,11 @@ def place_asides(
     after: dict[etree.Element, dict[etree.Element, list[str]]] = {}
     for element, keys in asides.items():
         if element.tag in ("li", "td", "th"):
-            for key in keys:
-                element.append(etree.Comment(f"aside:{key}"))
+            # An item's own words may be followed by a list of its own: its notes go with its
+            # words, before that list.
+            at = _own_end(element)
+            for offset, key in enumerate(keys):
+                element.insert(at + offset, etree.Comment(f"aside:{key}"))
         else:
             after.setdefault(parents[element], {})[element] = keys
     for parent, by_child in after.items():
@@ -313,6 +316,14 @@ def place_asides(
             children.append(child)
             children.extend(etree.Comment(f"aside:{key}") for key in by_child.get(child, ()))
         parent[:] = children
+
+
+_NESTED = ("ul", "ol", "table", "blockquote", "p")
+
+
+def _own_end(element: etree.Element) -> int:
+    """Where an item's own words end among its children: before its first nested block."""
+    return next((i for i, child in enumerate(element) if child.tag in _NESTED), len(element))
 
 
 class _Furniture(Treeprocessor):
@@ -342,8 +353,9 @@ class _Furniture(Treeprocessor):
                     },
                 )
                 link.text = "¶"
-                # Before any note placeholder inside an item, so the link stays with the text.
-                position = len(element)
+                # After the item's own words (before a list of its own), and before any note
+                # placeholder there, so the link stays with the text.
+                position = _own_end(element)
                 while position and element[position - 1].tag is etree.Comment:  # type: ignore[comparison-overlap]
                     position -= 1
                 if position:
