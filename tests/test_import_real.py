@@ -142,6 +142,17 @@ def test_a_list_three_levels_deep_keeps_each_items_level():
     ) in body
 
 
+def test_each_contents_list_of_a_combined_report_goes_and_a_footnote_below_stays():
+    # Hull 2015: the report's contents (page 2), then the safeguarding board's review with
+    # contents of its own above a footnote (page 37).
+    _, body = imported("sif-2015-hull-p2-37.pdf")
+    assert "Contents" not in body
+    assert "What does the LSCB need to improve?" not in body
+    assert "What the local authority inspection judgements mean" not in body
+    assert "welfare of children require improvement.[^1]" in body
+    assert "\n[^1]: A full description of what the inspection judgements mean" in body
+
+
 def test_a_grade_wrapped_in_its_cell_is_read_whole():
     front, _ = imported("ilacs-2019-oldham-p1.pdf")
     assert [j["grade"] for j in front["judgements"]] == ["requires-improvement"] * 4

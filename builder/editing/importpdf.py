@@ -311,7 +311,8 @@ _CONTENTS_ENTRY = re.compile(r"\S.*?(\s*\.{3,}\s*|\s+)\d{1,3}$")
 
 
 def _remove_contents(pages: list[Page]) -> None:
-    """Drop a contents list: a 'Contents' line and the entries after it that end in page numbers."""
+    """Drop each contents list (a combined report has one per part): a 'Contents' line and the
+    entries after it that end in page numbers."""
     for page in pages:
         lines = page.clean_lines
         start = next(
@@ -321,16 +322,20 @@ def _remove_contents(pages: list[Page]) -> None:
             continue
         end = start + 1
         # An entry may wrap: a line without a number is kept in only when the next one has one.
-        while end < len(lines):
+        # A footnote at the page's foot is never an entry.
+        while end < len(lines) and not lines[end].footnote:
             if _CONTENTS_ENTRY.fullmatch(lines[end].text):
                 end += 1
-            elif end + 1 < len(lines) and _CONTENTS_ENTRY.fullmatch(lines[end + 1].text):
+            elif (
+                end + 1 < len(lines)
+                and not lines[end + 1].footnote
+                and _CONTENTS_ENTRY.fullmatch(lines[end + 1].text)
+            ):
                 end += 2
             else:
                 break
         if end - start > 2:  # a heading and at least two entries
             del lines[start:end]
-            return
 
 
 # -- reading order ---------------------------------------------------------------------------
