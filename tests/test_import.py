@@ -554,3 +554,66 @@ def test_the_title_says_what_the_report_is_not_a_visit_it_mentions(tmp_path, cap
     assert "\nkind: inspection-report  # confirm: page 1, the document says 'Inspection of'" in (
         draft
     )
+
+
+def _page(number: int, *texts: tuple[str, float]) -> importpdf.Page:
+    """A page of 800 pt with a line of each text at its top (from the page's top)."""
+    lines = [Line(t, 72, 500, top, top + 10, 10.5, False, number) for t, top in texts]
+    page = importpdf.Page(number, 600, 800, lines)
+    page.clean_lines = list(lines)
+    return page
+
+
+def test_a_running_footer_of_one_part_of_a_combined_report_is_furniture():
+    # Ten pages of the council's report, then four of the safeguarding board's with a footer
+    # of their own, its page number before it on even pages and after it on odd ones: 4 pages
+    # of 14 is less than the share a whole document's footer needs.
+    pages = [
+        _page(n, (f"Text of page {n}.", 300), ("Inspection report: Hull", 760))
+        for n in range(1, 11)
+    ]
+    pages += [
+        _page(
+            n,
+            (f"Board text {n}.", 300),
+            (
+                f"{n - 10} Review of the board: Hull"
+                if n % 2
+                else f"Review of the board: Hull {n - 10}",
+                760,
+            ),
+        )
+        for n in range(11, 15)
+    ]
+    # A heading that tops a page now and then is not furniture.
+    for n in (2, 6, 12):
+        pages[n - 1].lines.insert(0, Line("Inspection findings", 72, 300, 40, 52, 14, True, n))
+    importpdf._remove_furniture(pages)
+    texts = [line.text for page in pages for line in page.lines]
+    assert not any("Hull" in t for t in texts), texts
+    assert texts.count("Inspection findings") == 3
+
+
+def test_a_contents_list_with_parts_listed_without_page_numbers_goes_whole():
+    # Merton 2017: a section's parts are listed under it without page numbers.
+    entries = [
+        "Contents",
+        "Executive summary 2",
+        "The local authority 5",
+        "Information about this local authority area",
+        "Recommendations",
+        "Summary for children and young people 5",
+        "The experiences and progress of children who need help and",
+        "protection 10",
+        "Leadership, management and governance 25",
+        "The Local Safeguarding Children Board (LSCB) 31",
+        "Executive summary",
+        "Inspection findings – the Local Safeguarding Children Board 31",
+        "Information about this inspection 37",
+        "The inspection found that services are good.",
+    ]
+    page = _page(4, *((text, 100 + 20 * i) for i, text in enumerate(entries)))
+    importpdf._remove_contents([page])
+    assert [line.text for line in page.clean_lines] == [
+        "The inspection found that services are good."
+    ]

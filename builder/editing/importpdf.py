@@ -289,19 +289,39 @@ def _zone(line: Line, page: Page) -> str | None:
     return None
 
 
+def _running(text: str) -> str:
+    """A margin line without its numbers: a running footer set '3 Title' on even pages and
+    'Title 3' on odd ones is one line."""
+    return " ".join(re.sub(r"\d+", " ", text.lower()).split())
+
+
 def _remove_furniture(pages: list[Page]) -> None:
-    """Drop running headers, footers and page numbers: lines repeated in the margins of pages."""
+    """Drop running headers, footers and page numbers: lines repeated in the margins of pages,
+    of the whole document or of one part of it (a combined report's second part has a running
+    footer of its own, on most of its pages)."""
     seen: Counter[tuple[str, str]] = Counter()
-    for page in pages:
+    where: dict[tuple[str, str], list[int]] = {}
+    for number, page in enumerate(pages):
         keys = {(z, _key(line.text)) for line in page.lines if (z := _zone(line, page))}
         seen.update(keys)
+        for z, text in {
+            (z, _running(line.text)) for line in page.lines if (z := _zone(line, page))
+        }:
+            where.setdefault((z, text), []).append(number)
     least = max(2, round(len(pages) * 0.4))
+
+    def in_a_run(zone: str, text: str) -> bool:
+        found = where.get((zone, _running(text)), [])
+        return len(found) >= 4 and len(found) >= 0.6 * (found[-1] - found[0] + 1)
+
     for page in pages:
         kept = []
         for line in page.lines:
             zone = _zone(line, page)
             key = _key(line.text)
-            if zone and (seen[(zone, key)] >= least or _PAGE_NUMBER.match(key)):
+            if zone and (
+                seen[(zone, key)] >= least or _PAGE_NUMBER.match(key) or in_a_run(zone, line.text)
+            ):
                 continue
             kept.append(line)
         page.lines = kept
@@ -321,19 +341,23 @@ def _remove_contents(pages: list[Page]) -> None:
         if start is None:
             continue
         end = start + 1
-        # An entry may wrap: a line without a number is kept in only when the next one has one.
-        # A footnote at the page's foot is never an entry.
+        # An entry may wrap, and a section's parts may be listed without page numbers: up to
+        # two lines without a number are kept in when an entry with one follows. A footnote at
+        # the page's foot is never an entry.
         while end < len(lines) and not lines[end].footnote:
-            if _CONTENTS_ENTRY.fullmatch(lines[end].text):
-                end += 1
-            elif (
-                end + 1 < len(lines)
-                and not lines[end + 1].footnote
-                and _CONTENTS_ENTRY.fullmatch(lines[end + 1].text)
-            ):
-                end += 2
-            else:
+            ahead = next(
+                (
+                    n
+                    for n in range(1, 4)
+                    if end + n <= len(lines)
+                    and not any(line.footnote for line in lines[end : end + n])
+                    and _CONTENTS_ENTRY.fullmatch(lines[end + n - 1].text)
+                ),
+                None,
+            )
+            if ahead is None:
                 break
+            end += ahead
         if end - start > 2:  # a heading and at least two entries
             del lines[start:end]
 
