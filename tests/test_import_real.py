@@ -153,6 +153,14 @@ def test_each_contents_list_of_a_combined_report_goes_and_a_footnote_below_stays
     assert "\n[^1]: A full description of what the inspection judgements mean" in body
 
 
+def test_a_covers_dates_in_large_type_are_no_headings():
+    _, body = imported("sif-2015-wiltshire-p1.pdf")
+    assert "\n\nInspection date: 22 June 2015 – 16 July 2015\n\n" in body
+    assert "\n\nReport published: 1 September 2015\n\n" in body
+    assert "\n\nand\n\n## Review of the effectiveness" in body
+    assert "## Children’s services in Wiltshire require improvement\n" in body  # a heading
+
+
 def test_a_grade_wrapped_in_its_cell_is_read_whole():
     front, _ = imported("ilacs-2019-oldham-p1.pdf")
     assert [j["grade"] for j in front["judgements"]] == ["requires-improvement"] * 4

@@ -686,9 +686,30 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 and block.text.islower()
             ):
                 block.kind = "paragraph"
+        # A cover sets its dates and its verdict in large type: a label and its value
+        # ('Inspection date: 18 November – 10 December 2014'), a sentence ('The overall
+        # judgement is good.') or a lone 'and' between two titles is no heading. So is a
+        # date line on the cover of a combined report's second part.
+        elif block.kind == "heading" and (
+            _DATE_LABEL.match(block.text)
+            or block.page == blocks[0].page
+            and (
+                re.search(r"\w:\s+[A-Z0-9]", block.text)
+                or (re.search(r"\.$", block.text) and len(block.text.split()) >= 3)
+                or block.text.strip() == "and"
+            )
+        ):
+            block.kind = "paragraph"
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+# The labels of a cover's date lines.
+_DATE_LABEL = re.compile(
+    r"(?i)(inspection dates?|report published|dates? of (the )?(inspection|visit)|visit dates?)"
+    r"\s*:\s*\S"
+)
 
 
 def _tables(
