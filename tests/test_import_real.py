@@ -161,6 +161,16 @@ def test_a_covers_dates_in_large_type_are_no_headings():
     assert "## Children’s services in Wiltshire require improvement\n" in body  # a heading
 
 
+def test_a_grade_set_between_a_headings_two_lines_follows_the_heading():
+    # Wiltshire 2015: 'Requires improvement' stands beside the section heading half a line below
+    # its first line and half above its second.
+    _, body = imported("sif-2015-wiltshire-p10.pdf")
+    assert body.startswith(
+        "\n## The experiences and progress of children who need help and protection\n\n"
+        "Requires improvement\n\n## Summary\n"
+    ), body[:200]
+
+
 def test_a_grade_wrapped_in_its_cell_is_read_whole():
     front, _ = imported("ilacs-2019-oldham-p1.pdf")
     assert [j["grade"] for j in front["judgements"]] == ["requires-improvement"] * 4

@@ -12,7 +12,8 @@ table, not part of it, and go back to the text.
 What is not a table, though its columns align: a label and its value ('Published:' '2 August
 2013'), a contents list (titles and page numbers), and a single row. A single row whose first
 cell is bold is a heading with its grade set beside it (the sections of a 2014-18 single
-inspection): the heading is read whole, and the grade after it, not amid its words.
+inspection): the heading is read whole, and the grade after it, not amid its words. So is a
+grade set half a line off both lines of a heading printed on two, which no baseline joins.
 """
 
 from __future__ import annotations
@@ -108,12 +109,37 @@ def _is_table(rows: list[list[str]]) -> bool:
     return not all(_PAGE_NUMBER.match(text) for text in last)  # a contents list
 
 
+def _between(lines: list[Line], used: set[int]) -> list[Grid]:
+    """Headings printed on two lines with their grade set beside them half a line off both, so
+    that it comes between the lines in reading order ('The experiences and progress of' /
+    'Requires improvement' / 'children who need help and protection'): each a heading grid,
+    read whole and then its grade."""
+    found: list[Grid] = []
+    for before, grade, after in zip(lines, lines[1:], lines[2:], strict=False):
+        if (
+            _GRADE_ONLY.match(grade.text)
+            and not {id(before), id(grade), id(after)} & used
+            and before.bold
+            and after.bold
+            and before.size == after.size
+            and max(before.x1, after.x1) < grade.x0
+            and before.top < grade.top < after.top
+            and grade.top < before.bottom
+            and after.top < grade.bottom
+        ):
+            used.update((id(before), id(grade), id(after)))
+            texts = [[f"{before.text} {after.text}", grade.text]]
+            found.append(Grid(grade.page, texts, [before, grade, after], True))
+    return found
+
+
 def find_grids(lines: list[Line], taken: set[int], is_item: Callable[[str], bool]) -> list[Grid]:
     """The tables among a page's lines in reading order; `taken` holds the ids of lines already
     read as part of a judgement table, `is_item` tells a numbered paragraph's or list item's
     first line (a number or bullet set apart from its text is not a table)."""
     grids: list[Grid] = []
     used: set[int] = set(taken)
+    grids.extend(_between(lines, used))
     i = 0
     while i < len(lines):
         seed = lines[i]
