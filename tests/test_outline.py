@@ -37,6 +37,19 @@ def test_the_outline_reads_headings_and_anchored_blocks():
     assert outline.blocks == (TextBlock("p1", "1", "Some words."), TextBlock("li-1", "", "An item"))
 
 
+def test_a_footnotes_mark_is_no_word_of_its_heading_or_block():
+    from builder.model.text import render_body
+
+    body = (
+        "## Review of the safeguarding board[^1]\n\n"
+        "The board requires improvement[^2] in two areas.\n\n"
+        "[^1]: A combined report.\n[^2]: As the board's chair said.\n"
+    )
+    outline = outline_of(render_body(body, []).html)
+    assert [h.title for h in outline.headings] == ["Review of the safeguarding board"]
+    assert outline.blocks[0].text == "The board requires improvement in two areas."
+
+
 def test_every_rendered_body_carries_its_outline_and_search_reads_it():
     site = _site()
     for view in site.reports:

@@ -76,8 +76,13 @@ class _Outliner(HTMLParser):
         self._number = ""
         self._text: list[str] = []
         self._skip_at = 0  # depth of a paragraph-number link or self-link, whose text is not words
+        # Inside a footnote's mark ('Board<sup id="fnref:1">…1…</sup>'): its number is not a word
+        # of the heading or block ('Board1').
+        self._in_mark = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "sup" and (dict(attrs).get("id") or "").startswith("fnref"):
+            self._in_mark = True
         level = HEADINGS.get(tag)
         if level is not None:
             if not self.top_level or level < self.top_level:
@@ -98,6 +103,8 @@ class _Outliner(HTMLParser):
             self._skip_at = len(self._stack)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "sup":
+            self._in_mark = False
         heading = self._heading
         if heading is not None and HEADINGS.get(tag) == heading[0]:
             self.headings.append(Heading(heading[0], heading[1], "".join(heading[2]).strip()))
@@ -117,6 +124,8 @@ class _Outliner(HTMLParser):
             self._id = ""
 
     def handle_data(self, data: str) -> None:
+        if self._in_mark:
+            return
         if self._heading is not None:
             self._heading[2].append(data)
         if self._id and not self._skip_at:
