@@ -104,15 +104,17 @@ def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
     marks: list[str] = []  # the digits of the mark being read
     base = layout_line.y0
     leading = 0.0  # the size of the raised digits before the line's first word, if any
+    first = True  # nothing but spaces read yet
 
     def flush() -> None:
+        nonlocal first
         if marks:
             pieces.append(f"[^{''.join(marks)}]")
             marks.clear()
+            first = False
 
     for item in layout_line:
         ch = item.get_text()
-        first = not "".join(pieces).strip()
         # Raised digits: smaller than the text, or any size before its first word (a
         # footnote's number may be set in its text's own size).
         raised = (
@@ -128,6 +130,7 @@ def _marked_text(layout_line: Any, size: float) -> tuple[str, str | None]:
             continue
         flush()
         pieces.append(ch)
+        first = first and not ch.strip()
     flush()
     text = " ".join("".join(pieces).translate(_LIGATURES).split())
     if m := re.match(r"^\[\^(\d+)\]\s*(?=\S)", text):
