@@ -1358,6 +1358,8 @@ _DESIGNATION = re.compile(
     r"(?: metropolitan| borough| district| county| city| council| corporation)+$"
 )
 
+_DESIGNATION_AS_PRINTED = re.compile(_DESIGNATION.pattern, re.I)  # on a name in its own case
+
 
 def core_name(name: str) -> str:
     """A council's name without the words that say what kind of council it is, for telling
@@ -1373,7 +1375,7 @@ def short_name(name: str) -> str:
     Bexley', 'Kingston upon Hull' for 'Kingston upon Hull City Council'; the name itself where
     nothing says what kind of council it is."""
     name = " ".join(name.split())
-    short = re.sub(_DESIGNATION.pattern, "", name, flags=re.I).strip(" ,")
+    short = _DESIGNATION_AS_PRINTED.sub("", name).strip(" ,")
     return short if short and short[0].isupper() else name
 
 
