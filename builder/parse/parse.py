@@ -274,7 +274,12 @@ SCOPE = Schema(
 AREA = Schema(
     "area",
     Area,
-    (Field("area", TEXT, required=True), Field("scope", ID), Field("headline", FLAG)),
+    (
+        Field("area", TEXT, required=True),
+        Field("scope", ID),
+        Field("headline", FLAG),
+        Field("series", ID),
+    ),
 )
 GRADE = Schema(
     "grade",
@@ -435,12 +440,6 @@ ORGANISATION = Schema(
 
 
 # What reports and events say: judgements and the passages that mention another report.
-def _series(f: Fields, v: Values) -> None:
-    """A judgement's series is named after its area unless it says otherwise."""
-    if not v["series"]:
-        v["series"] = re.sub(r"[^a-z0-9]+", "-", v["area"].lower()).strip("-")
-
-
 JUDGEMENT = Schema(
     "judgement",
     Judgement,
@@ -455,7 +454,6 @@ JUDGEMENT = Schema(
         BASIS,
     ),
     where=lambda f: Where(f.path, f.line_of("grade"), tuple(f.mapping.key_lines.items())),
-    check=_series,
     # One that names its area is still checked against its framework (headline, scope, grade).
     keep=lambda f, v: f.ok or bool(v["area"]),
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import functools
+import re
 from dataclasses import dataclass, field
 
 STATUSES = ("raised", "raised-again", "progress", "met", "positive")
@@ -27,6 +29,19 @@ RULES = {
         "documents speak of it"
     ),
 }
+
+
+@functools.lru_cache(maxsize=4096)
+def slug(text: str) -> str:
+    """An id made of a text's words: 'Children who need help' -> 'children-who-need-help'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@functools.lru_cache(maxsize=4096)
+def loose(text: str) -> str:
+    """A text's words, compared loosely: case, apostrophes, punctuation and a leading 'the' aside."""
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "'").replace("'", "")).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +133,7 @@ class Area:
     area: str
     scope: str = ""
     headline: bool = False
+    series: str = ""  # the chart's line for it, shared with another framework's area of that id
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +157,20 @@ class Framework:
         if not scope_id and len(self.scopes) == 1:
             return self.scopes[0]
         return next((s for s in self.scopes if s.id == scope_id), None)
+
+    def series(self, judgement: Judgement) -> str:
+        """The line of the grade chart a judgement belongs to: the one it names, else the one this
+        framework gives its area (so one measure worded anew by a later framework stays one line),
+        else one named after its area."""
+        if judgement.series:
+            return judgement.series
+        words = loose(judgement.area)
+        for a in self.areas:
+            if a.series and loose(a.area) == words:
+                mine = self.scope(judgement.scope)
+                if mine is not None and mine == self.scope(a.scope):
+                    return a.series
+        return slug(judgement.area)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +233,7 @@ class Selector:
 class Judgement:
     area: str
     grade: str
-    series: str
+    series: str  # as the report names it, or "": `Framework.series` says which line it is on
     headline: bool
     paragraph: str
     note: str

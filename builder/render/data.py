@@ -82,7 +82,7 @@ def data_files(
             "framework": item.framework,
             "scope": _scope(site, item.framework, j.scope),
             "area": j.area,
-            "series": j.series,
+            "series": site.frameworks[item.framework].series(j),
             "grade": j.grade,
             "grade_label": _known_grade(site, item.framework, j.grade).label,
             "ordinal": _known_grade(site, item.framework, j.grade).ordinal,

@@ -115,7 +115,8 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
             for g in framework.scale:
                 if g.label not in mine.setdefault(g.ordinal, []):
                     mine[g.ordinal].append(g.label)
-            series.setdefault(j.series, []).append(
+            line = framework.series(j)
+            series.setdefault(line, []).append(
                 Point(
                     item.id,
                     item.report is not None,
@@ -128,7 +129,7 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
                     j.note,
                 )
             )
-            titles.setdefault(f"{scope.id}/{j.series}", j.area)
+            titles.setdefault(f"{scope.id}/{line}", j.area)
         if not graded:
             ungraded.append(item)
     panels = []

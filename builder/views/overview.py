@@ -66,7 +66,7 @@ def distribution_chart(
             scope = framework.scope(j.scope)
             if grade is None or scope is None:
                 continue
-            key = f"{scope.id}/{j.series}"
+            key = f"{scope.id}/{framework.series(j)}"
             titles.setdefault(key, f"{j.area} ({scope.title.lower()})")
             by_year = counts.setdefault(key, {}).setdefault(report.date.year, {})
             by_year[grade.ordinal] = by_year.get(grade.ordinal, 0) + 1

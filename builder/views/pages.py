@@ -31,6 +31,7 @@ from builder.parse.records import (
     PartialDate,
     Settings,
     Source,
+    loose,
 )
 from builder.parse.records import Judgement as JudgementRecord
 from builder.parse.records import Report as ReportRecord
@@ -431,6 +432,24 @@ class AboutView:
     frameworks: tuple[Framework, ...]
     report_list: tuple[ReportHeader, ...]
 
+    # The lines of the grade chart that frameworks.yml joins across wordings: for each, the areas
+    # it joins, as (framework title, area).
+    joined: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+
+def _joined(frameworks: tuple[Framework, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Areas of one scope that frameworks.yml gives one series though they are worded apart, in
+    the frameworks' order: the basis for drawing them as one line."""
+    lines: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for f in frameworks:
+        for a in f.areas:
+            scope = f.scope(a.scope)
+            if a.series and scope is not None:
+                lines.setdefault((scope.id, a.series), []).append((f.title, a.area))
+    return tuple(
+        tuple(areas) for areas in lines.values() if len({loose(area) for _, area in areas}) > 1
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class DataFile:
@@ -559,7 +578,8 @@ def plan_pages(
         yield page("recommendation", rid, p.recommendation_page(rid))
     if site.groups.several:
         yield from organisation_pages(site, p, page)
-    yield page("about", "", AboutView(settings, tuple(site.frameworks.values()), p.report_list))
+    frameworks = tuple(site.frameworks.values())
+    yield page("about", "", AboutView(settings, frameworks, p.report_list, _joined(frameworks)))
     documented = dictionary(site.groups.several)
     files = tuple(DataFile(n, *documented.get(n, ("", ()))) for n in data_names)
     yield page("data", "", DataView(settings, data_names, files))
