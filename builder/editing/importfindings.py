@@ -171,13 +171,14 @@ class Table:
 
 @dataclass
 class Grid:
-    """Another table, read from aligned columns: its rows of cells (the first its header) and
-    the lines it is made of, in reading order."""
+    """Another table, read from aligned columns: its rows of cells (the first its header, where
+    it has one) and the lines it is made of, in reading order."""
 
     page: int
     rows: list[list[str]]
     lines: list[Line]
     heading: bool = False  # one row: a heading (its first cell) and what is set beside it
+    headed: bool = True  # whether its first row is a printed header, not a row of its cells
 
 
 def _cells(lines: list[Line]) -> list[Cell]:

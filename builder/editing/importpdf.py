@@ -723,11 +723,12 @@ def _tables(
     tabled: dict[int, list[list[str]]] = {}
     for page in pages:
         for table in page.tables:
-            cells = [list(row) for row in ([table.header] if table.header else []) + table.rows]
+            cells = [list(row) for row in [table.header or ("", "")] + table.rows]
             tabled.update((id(line), cells) for line in table.lines)
         for grid in page.grids:
             if not grid.heading:
-                tabled.update((id(line), grid.rows) for line in grid.lines)
+                rows = grid.rows if grid.headed else [[""] * len(grid.rows[0]), *grid.rows]
+                tabled.update((id(line), rows) for line in grid.lines)
     headed = {id(grid.lines[0]): grid for page in pages for grid in page.grids if grid.heading}
     beside = {id(line) for grid in headed.values() for line in grid.lines[1:]}
     return tabled, headed, beside
@@ -854,7 +855,8 @@ def _with_labels(text: str, labels: list[str]) -> str:
 
 
 def _markdown_table(rows: list[list[str]]) -> str:
-    """A Markdown table; its first row is the header (the printed one, else the first row)."""
+    """A Markdown table; its first row is the header: the printed one, else one of empty cells
+    (which the site renders as no header, each row named by its first cell)."""
 
     def cell(text: str) -> str:
         return " ".join(text.replace("|", "\\|").split())

@@ -6,7 +6,9 @@ belong to the table while every part of them starts at one of those columns and 
 the next, close under the line before. Within a column, lines close together are one cell (a
 cell's text may wrap); cells of different columns that overlap from top to bottom are one row,
 so a cell set beside the middle of a wrapped one ('Requires improvement' beside an area printed
-on two lines) is in its row. Rows at the table's edges with a single cell are text beside the
+on two lines) is in its row. The first row is the table's header only when it is set in bold
+over rows that are not; a table without one is written with an empty header row, which the site
+renders as none. Rows at the table's edges with a single cell are text beside the
 table, not part of it, and go back to the text.
 
 What is not a table, though its columns align: a label and its value ('Published:' '2 August
@@ -109,6 +111,15 @@ def _is_table(rows: list[list[str]]) -> bool:
     return not all(_PAGE_NUMBER.match(text) for text in last)  # a contents list
 
 
+def _headed(rows: list[list[_Cell]]) -> bool:
+    """Whether a table's first row is its header: set in bold, over rows that are not."""
+
+    def bold(row: list[_Cell]) -> bool:
+        return all(line.bold for cell in row for line in cell.lines)
+
+    return bold(rows[0]) and not all(bold(row) for row in rows[1:])
+
+
 def _between(lines: list[Line], used: set[int]) -> list[Grid]:
     """Headings printed on two lines with their grade set beside them half a line off both, so
     that it comes between the lines in reading order ('The experiences and progress of' /
@@ -186,6 +197,6 @@ def find_grids(lines: list[Line], taken: set[int], is_item: Callable[[str], bool
         members = {id(line) for row in rows for cell in row for line in cell.lines}
         used.update(members)
         ordered = [line for line in lines[start:end] if id(line) in members]
-        grids.append(Grid(seed.page, texts, ordered, heading))
+        grids.append(Grid(seed.page, texts, ordered, heading, heading or _headed(rows)))
         i = end
     return grids
