@@ -90,6 +90,17 @@ def test_a_hyphenated_word_broken_at_a_line_end_keeps_its_hyphen():
     assert "awarenessraising" not in body
 
 
+def test_a_judgement_tables_header_set_well_above_its_first_row_is_its_header():
+    # Bexley 2018: 'Judgement' / 'Grade' three type sizes above the first row, in larger type.
+    front, body = imported("ilacs-2018-bexley-p1.pdf")
+    assert len(front["judgements"]) == 4
+    assert (
+        "| Judgement | Grade |\n| --- | --- |\n"
+        "| The impact of leaders on social work practice with children and families | Outstanding |"
+    ) in body
+    assert "# Judgement" not in body and "|  |  |" not in body
+
+
 def test_a_single_inspection_cover_gives_its_table_and_stated_judgement():
     front, body = imported("sif-2015-wiltshire-p1.pdf")
     assert front["framework"] == "sif"

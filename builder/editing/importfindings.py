@@ -253,7 +253,7 @@ def find_table(lines: list[Line], width: float, page: int) -> Table | None:
     # A header: a left and a right cell on one band above the first row, neither a grade.
     first = min(min(g[0].top for g in grades), *(areas[i][0].top for i in taken))
     header = None
-    above = [c for c in cells if first - 3 * grades[0][0].size <= c.top < first - 1]
+    above = [c for c in cells if first - 4 * grades[0][0].size <= c.top < first - 1]
     heads = [
         c for c in above if c.x0 >= column - grades[0][0].size and not _GRADE_ONLY.match(c.text)
     ]
