@@ -138,6 +138,19 @@ def test_a_footnotes_number_set_in_its_texts_own_size_is_still_its_number():
     assert "schools1" not in body
 
 
+def test_a_paragraph_runs_on_past_a_footnote_at_the_page_foot_line_after_line():
+    # North Lincolnshire 2026: paragraph 5 breaks over pages 2 and 3, a note at page 2's foot.
+    _, body = imported("ilacs-2026-north-lincolnshire-p2-3.pdf")
+    paragraph = re.search(r"\n5\. For children who need statutory help.*", body)
+    assert paragraph is not None
+    assert paragraph.group().endswith(
+        "result in plans that are designed to help families make lasting changes."
+    )
+    note = re.search(r"\n\[\^1\]: .*", body)
+    assert note is not None
+    assert note.group().endswith("expected outcomes of children’s social care.")
+
+
 def test_a_tiny_mark_before_a_headings_words_is_a_mark_not_a_footnote():
     # Lancashire 2018: a 3 pt mark stands before a 14 pt heading's first word.
     _, body = imported("sif-2018-lancashire-p5.pdf")

@@ -615,15 +615,13 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 previous = None
                 continue
             index = len(blocks) - 1
-            if (
-                blocks
-                and blocks[-1].kind == "footnote"
-                and body is not None
-                and not line.footnote
-                and not (previous is not None and _same_style(previous, line, body_size))
-            ):
-                # Past the notes at a page's foot, the text runs on from where it stopped.
-                index, previous = body
+            if blocks and blocks[-1].kind == "footnote" and body is not None and not line.footnote:
+                if previous is body[1]:
+                    # The text resumed past the notes goes on where it resumed, line after line.
+                    index = body[0]
+                elif not (previous is not None and _same_style(previous, line, body_size)):
+                    # Past the notes at a page's foot, the text runs on from where it stopped.
+                    index, previous = body
             last = blocks[index] if blocks else None
             same_style = previous is not None and _same_style(previous, line, body_size)
             if (
