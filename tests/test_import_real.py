@@ -151,6 +151,16 @@ def test_a_paragraph_runs_on_past_a_footnote_at_the_page_foot_line_after_line():
     assert note.group().endswith("expected outcomes of children’s social care.")
 
 
+def test_a_numbered_paragraph_runs_on_at_its_indent_after_a_sentence_ends_a_page():
+    # Wiltshire 2019: paragraph 10’s page 4 ends on a sentence; page 5 goes on at its indent.
+    _, body = imported("ilacs-2019-wiltshire-p4-5.pdf")
+    paragraph = re.search(r"\n10\. The use of the pre-proceedings aspect.*", body)
+    assert paragraph is not None
+    assert "need to improve. Experienced managers monitor the progression" in paragraph.group()
+    assert "\n\nExperienced managers" not in body
+    assert "\n11. Responses to children who go missing" in body
+
+
 def test_a_tiny_mark_before_a_headings_words_is_a_mark_not_a_footnote():
     # Lancashire 2018: a 3 pt mark stands before a 14 pt heading's first word.
     _, body = imported("sif-2018-lancashire-p5.pdf")

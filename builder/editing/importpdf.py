@@ -641,7 +641,10 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 left, right = edges[(previous.page, previous.column)]
                 short = previous.x1 < right - 0.1 * (right - left)
                 starts = last.kind == "heading" or (
-                    short and bool(re.search(r"[.!?:]$", last.text)) and not line.text[:1].islower()
+                    short
+                    and bool(re.search(r"[.!?:]$", last.text))
+                    and not line.text[:1].islower()
+                    and not (last.kind == "numbered" and _hangs_on(rows[index], line, edges))
                 )
             else:
                 # Larger type has larger leading: scale the paragraph gap with the type size.
@@ -730,6 +733,23 @@ def _tables(
     headed = {id(grid.lines[0]): grid for page in pages for grid in page.grids if grid.heading}
     beside = {id(line) for grid in headed.values() for line in grid.lines[1:]}
     return tabled, headed, beside
+
+
+def _hangs_on(
+    lines: list[Line], line: Line, edges: dict[tuple[int, int], tuple[float, float]]
+) -> bool:
+    """Whether a line on a new page or column is set at the hanging indent of a numbered
+    paragraph's lines (the paragraph's number stands out to the left of them): the paragraph
+    runs on, though the page before it ended on a sentence."""
+    first, *rest = lines
+    if not rest:
+        return False
+
+    def indent(x: Line) -> float:
+        return x.x0 - edges[(x.page, x.column)][0]
+
+    hang = indent(rest[-1])
+    return indent(first) < hang - first.size and abs(indent(line) - hang) < 0.5 * first.size
 
 
 def _wrapped_number(line: Line, previous: Line | None, last_number: int) -> bool:
