@@ -161,6 +161,14 @@ def test_a_numbered_paragraph_runs_on_at_its_indent_after_a_sentence_ends_a_page
     assert "\n11. Responses to children who go missing" in body
 
 
+def test_an_unended_sentence_goes_on_in_lower_case_over_a_wider_gap():
+    # Bexley 2014, paragraph 155: 'gained through user' / 'feedback, analysis…', set a little
+    # further apart than the paragraph's other lines.
+    _, body = imported("sif-2014-bexley-p28.pdf")
+    assert "gained through user feedback, analysis of complaints" in body
+    assert "\n\nfeedback, analysis" not in body
+
+
 def test_a_tiny_mark_before_a_headings_words_is_a_mark_not_a_footnote():
     # Lancashire 2018: a 3 pt mark stands before a 14 pt heading's first word.
     _, body = imported("sif-2018-lancashire-p5.pdf")

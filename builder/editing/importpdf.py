@@ -649,7 +649,18 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
             else:
                 # Larger type has larger leading: scale the paragraph gap with the type size.
                 step = leading * max(1.0, line.size / body_size) * 1.3
-                starts = line.bottom - previous.bottom > step
+                gap = line.bottom - previous.bottom
+                # A sentence of the text that has not ended goes on in lower case in line with
+                # it, over a gap a little wider than a line's (a PDF sometimes sets one
+                # mid-paragraph). Not so a title's lines ('…care leavers' / 'and').
+                runs_on = (
+                    gap < 2 * step
+                    and line.size < body_size * 1.15
+                    and line.text[:1].islower()
+                    and not re.search(r"[.!?:;]$", previous.text)
+                    and abs(line.x0 - previous.x0) < 0.5 * line.size
+                )
+                starts = gap > step and not runs_on
             if starts:
                 block = _new_block(line, body_size)
                 if block.kind == "bullet" and last is not None and last.kind == "bullet":
