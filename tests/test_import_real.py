@@ -439,6 +439,16 @@ def test_a_heading_with_its_grade_beside_it_stays_one_heading():
     )
 
 
+def test_a_bold_verdict_over_its_section_is_its_heading():
+    # 2015 single inspection, pages 22-23: the graded judgement of adoption performance heads its
+    # section as one bold sentence, over numbered paragraphs.
+    _, body = imported("sif-2015-wiltshire-p22-23.pdf")
+    assert re.search(
+        r"\n#+ The graded judgement for adoption performance is that it requires improvement\.\n",
+        body,
+    )
+
+
 def test_label_and_value_lines_and_prose_are_not_tables():
     # A cover's labels and values align, but are not a table; neither are numbered paragraphs.
     _, body = imported("sif-2015-wiltshire-p1.pdf")

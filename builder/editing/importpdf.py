@@ -688,9 +688,11 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
             if blocks[index].kind == "numbered" and (m := _NUMBERED.match(blocks[index].text)):
                 last_number = int(m.group(1))
             previous = line
-    for block in blocks:
+    for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+        if _verdict_heading(block, following, body_size, blocks[0].page):
+            block.kind = "heading"
         # Bold body text that runs on or ends a sentence is a paragraph, not a heading.
-        if block.kind == "heading" and block.size < body_size * 1.15:
+        elif block.kind == "heading" and block.size < body_size * 1.15:
             if len(block.text.split()) > 20 or re.search(r"[.;,]$", block.text):
                 block.kind = "paragraph"
             # Bold alone does not make a heading of a label and its value ('Lead inspector:
@@ -718,6 +720,30 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _verdict_heading(block: Block, following: Block | None, body_size: float, cover: int) -> bool:
+    """Whether a bold sentence of body type that gives a grade, standing alone over numbered
+    paragraphs or a list, heads its section: a 2013-18 single inspection names each judgement's
+    section with its verdict ('The graded judgement for adoption performance is good.'). Not so
+    on the cover, whose verdicts are paragraphs, nor a sentence among others, nor a bold
+    sentence without a grade ('Ofsted will take the findings … into account')."""
+    return (
+        block.kind in ("heading", "paragraph")
+        and block.bold
+        and abs(block.size - body_size) < 0.1 * body_size
+        and block.page != cover
+        and block.text.endswith(".")
+        and len(block.text.split()) <= 25
+        and not re.search(r"[.!?]\s+[A-Z]", block.text)
+        and bool(_VERDICT.search(block.text))
+        and following is not None
+        and following.kind in ("numbered", "bullet")
+        and not following.bold
+    )
+
+
+_VERDICT = re.compile(r"(?i)\b(outstanding|good|adequate|inadequate|requires? improvement)\b")
 
 
 # The labels of a cover's date lines.
