@@ -449,6 +449,15 @@ def test_a_bold_verdict_over_its_section_is_its_heading():
     )
 
 
+def test_a_heading_on_three_lines_with_its_grade_on_two_beside_them_stays_one_heading():
+    # Manchester 2017, page 10: the grade's two lines are set between the heading's three.
+    _, body = imported("sif-2017-manchester-p10.pdf")
+    assert body.lstrip().startswith(
+        "## The experiences and progress of children who need help and protection\n\n"
+        "Requires improvement to be good\n\nServices to children in need of help"
+    )
+
+
 def test_label_and_value_lines_and_prose_are_not_tables():
     # A cover's labels and values align, but are not a table; neither are numbered paragraphs.
     _, body = imported("sif-2015-wiltshire-p1.pdf")

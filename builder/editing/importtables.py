@@ -15,7 +15,8 @@ What is not a table, though its columns align: a label and its value ('Published
 2013'), a contents list (titles and page numbers), and a single row. A single row whose first
 cell is bold is a heading with its grade set beside it (the sections of a 2014-18 single
 inspection): the heading is read whole, and the grade after it, not amid its words. So is a
-grade set half a line off both lines of a heading printed on two, which no baseline joins.
+grade set half a line off the lines of a heading printed on two or more (its own lines between
+theirs), which no baseline joins.
 """
 
 from __future__ import annotations
@@ -121,26 +122,34 @@ def _headed(rows: list[list[_Cell]]) -> bool:
 
 
 def _between(lines: list[Line], used: set[int]) -> list[Grid]:
-    """Headings printed on two lines with their grade set beside them half a line off both, so
-    that it comes between the lines in reading order ('The experiences and progress of' /
-    'Requires improvement' / 'children who need help and protection'): each a heading grid,
-    read whole and then its grade."""
+    """Headings printed on two or more lines with their grade set beside them half a line off
+    the lines, so that its lines come between the heading's in reading order ('The experiences
+    and progress of' / 'Requires improvement' / 'children who need help and' / 'to be good' /
+    'protection'): each a heading grid, read whole and then its grade."""
     found: list[Grid] = []
-    for before, grade, after in zip(lines, lines[1:], lines[2:], strict=False):
-        if (
-            _GRADE_ONLY.match(grade.text)
-            and not {id(before), id(grade), id(after)} & used
-            and before.bold
-            and after.bold
-            and before.size == after.size
-            and max(before.x1, after.x1) < grade.x0
-            and before.top < grade.top < after.top
-            and grade.top < before.bottom
-            and after.top < grade.bottom
-        ):
-            used.update((id(before), id(grade), id(after)))
-            texts = [[f"{before.text} {after.text}", grade.text]]
-            found.append(Grid(grade.page, texts, [before, grade, after], True))
+    i = 0
+    while i + 2 < len(lines):
+        chain = [lines[i]]  # heading line, grade line, heading line, …
+        while i + len(chain) + 1 < len(lines):
+            before, grade, after = chain[-1], lines[i + len(chain)], lines[i + len(chain) + 1]
+            if (
+                not (before.bold and after.bold and before.size == after.size)
+                or not max(before.x1, after.x1) < grade.x0
+                or not (before.top < grade.top < after.top)
+                or not (grade.top < before.bottom and after.top < grade.bottom)
+                or {id(before), id(grade), id(after)} & used
+            ):
+                break
+            chain += [grade, after]
+        heading, grades = chain[0::2], chain[1::2]
+        grade_text = " ".join(g.text for g in grades)
+        if grades and _GRADE_ONLY.match(grade_text):
+            used.update(id(line) for line in chain)
+            texts = [[" ".join(h.text for h in heading), grade_text]]
+            found.append(Grid(grades[0].page, texts, chain, True))
+            i += len(chain)
+        else:
+            i += 1
     return found
 
 
