@@ -123,6 +123,17 @@ def test_a_single_inspection_cover_gives_its_table_and_stated_judgement():
     assert "\n1. Children who need" not in body
 
 
+def test_a_list_of_dashes_alone_is_one_level():
+    # Ealing 2016, page 6: after the paragraph 'Of this number:', six dash items in line with
+    # each other (pages 7 and 8 give the usual distance between lines, as the whole report does).
+    _, body = imported("sif-2016-ealing-p6-8.pdf")
+    assert (
+        "Of this number:\n\n- 219 (or 58.9%) live outside the local authority area\n"
+        "- 27 live in residential children’s homes"
+    ) in body
+    assert "\n    - 27 live" not in body
+
+
 def test_a_footnote_mark_and_its_note_become_a_markdown_footnote():
     _, body = imported("sif-2015-wiltshire-p1.pdf")
     assert "safeguarding children board[^1]" in body.lower()

@@ -666,10 +666,12 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 if block.kind == "bullet" and last is not None and last.kind == "bullet":
                     # A dash under a top-level item, or an item set in from the level before,
                     # opens a level; an item set out closes levels until it is in line with
-                    # one (a dash never closes the first sub-level).
+                    # one (a dash never closes the first sub-level). A list of dashes alone
+                    # is one level.
                     dash = line.text[:1] in SUB_BULLETS
+                    under = dash and rows[index][0].text[:1] not in SUB_BULLETS
                     levels = list(last.levels or (last.x0,))
-                    if block.x0 > levels[-1] + 0.8 * body_size or (dash and len(levels) == 1):
+                    if block.x0 > levels[-1] + 0.8 * body_size or (under and len(levels) == 1):
                         levels.append(block.x0)
                     else:
                         while len(levels) > (2 if dash else 1) and block.x0 < levels[-1] - 1:
