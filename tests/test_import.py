@@ -474,6 +474,12 @@ def test_line_joining_and_bullet_glyphs():
     assert _join("the arrange\u2010", "ments made") == "the arrangements made"
     assert _join("soft hyph\xad", "enation") == "soft hyphenation"
     assert _join("a jointly-", "owned plan") == "a jointly-owned plan"
+    # A prefix's compound before a capital; a chain of hyphens; a hyphen left hanging.
+    assert _join("the Multi-", "Agency Safeguarding Hub") == "the Multi-Agency Safeguarding Hub"
+    assert _join("free Wi-", "Fi", frozenset({"wi-fi"})) == "free Wi-Fi"
+    assert _join("their day-to-", "day work") == "their day-to-day work"
+    assert _join("aged 16-", "and 17-year-olds") == "aged 16- and 17-year-olds"
+    assert _join("aged 16-", "year-olds") == "aged 16-year-olds"
     assert _join("the caf-", "é opened") == "the café opened"
     # The document's own spelling elsewhere decides.
     assert _join("child-", "centred", frozenset({"child-centred"})) == "child-centred"

@@ -516,12 +516,22 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
     if text.endswith("\xad"):
         return text[:-1] + more
     if re.search(r"\d[-‐]$", text) and more[:1].isalpha():
+        if re.match(r"(and|or|to)\b", more):
+            return f"{text} {more}"  # '16-' 'and 17-year-olds': a hyphen left hanging
         return text + more  # '17-' 'year-olds': a number's compound keeps its hyphen
+    if (m := re.search(r"([A-Za-z]+)[-‐]$", text)) and more[:1].isupper():
+        # 'Multi-' 'Agency', 'Wi-' 'Fi': a compound the document writes elsewhere, or one of
+        # a common prefix, keeps its hyphen; any other may be a dash set close ('Years- Early').
+        tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
+        head = m.group(1).lower()
+        if head in COMPOUND_PREFIXES or f"{head}-{tail}" in vocabulary:
+            return text + more
+        return f"{text} {more}"
     if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
         head = re.search(r"([A-Za-z]+)[-‐]$", text).group(1).lower()  # type: ignore[union-attr]
         tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
-        if f"{head}-{tail}" in vocabulary:
-            return text + more
+        if f"{head}-{tail}" in vocabulary or re.search(r"[-‐][A-Za-z]+[-‐]$", text):
+            return text + more  # as written elsewhere, or a chain: 'day-to-' 'day'
         if f"{head}{tail}" in vocabulary:
             return text[:-1] + more
         if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
