@@ -469,6 +469,22 @@ def test_a_heading_on_three_lines_with_its_grade_on_two_beside_them_stays_one_he
     )
 
 
+def test_a_cover_title_set_close_ends_where_its_spacing_widens():
+    # Thurrock 2016, page 1: the title's two lines 17 pt apart, the next line 23 pt below, in a
+    # report whose body text is set 16.7 pt apart.
+    front, body = imported("sif-2016-thurrock-p1.pdf")
+    assert front["title"] == (
+        "Inspection of services for children in need of help and protection, children looked "
+        "after and care leavers"
+    )
+    assert re.search(
+        r"\n#+ Inspection of services for children in need of help and protection, children "
+        r"looked after and care leavers\n\n",
+        body,
+    )
+    assert re.search(r"\nInspection date: 22 February 2016 to 17 March 2016", body)
+
+
 def test_label_and_value_lines_and_prose_are_not_tables():
     # A cover's labels and values align, but are not a table; neither are numbered paragraphs.
     _, body = imported("sif-2015-wiltshire-p1.pdf")

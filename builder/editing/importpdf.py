@@ -670,7 +670,15 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                     and not re.search(r"[.!?:;]$", previous.text)
                     and abs(line.x0 - previous.x0) < 0.5 * line.size
                 )
-                starts = gap > step and not runs_on
+                # A gap well wider than the block's own spacing so far ends it too: a cover's
+                # title in large type is set closer than the body's usual distance.
+                own = rows[index][-2:] if len(rows[index]) > 1 else []
+                wider = (
+                    len(own) == 2
+                    and own[0].page == own[1].page == line.page
+                    and gap > 1.2 * (own[1].bottom - own[0].bottom) + 0.1 * line.size
+                )
+                starts = (gap > step or wider) and not runs_on
             if starts:
                 block = _new_block(line, body_size)
                 if block.kind == "bullet" and last is not None and last.kind == "bullet":
