@@ -15,6 +15,7 @@ import pytest
 import yaml
 from pdfgen import make_pdf
 
+import builder
 from builder import cli
 from builder.editing.importpdf import (
     Found,
@@ -31,6 +32,7 @@ from builder.editing.importpdf import (
     read_pdf,
     short_name,
 )
+from builder.model.organisations import EXAMPLES
 from builder.parse.parse import REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,3 +354,35 @@ def test_a_stopped_run_writes_the_drafts_it_held(tmp_path, capsys, monkeypatch):
         "2023-09-inspection-report.md"
     ], err
     assert "draft written from" in err
+
+
+def test_init_s_examples_left_in_a_site_made_national_are_named_as_such(tmp_path, capsys):
+    assert cli.main(["init", str(tmp_path / "h")]) == 0
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    (pdfs / "1-oldham.pdf").write_bytes((REAL / "ilacs-2019-oldham-p1.pdf").read_bytes())
+    (pdfs / "2-wiltshire.pdf").write_bytes((REAL / "ilacs-2023-wiltshire-p1-2.pdf").read_bytes())
+    status = cli.main(["import", str(pdfs), "--root", str(tmp_path / "h")])
+    assert status == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert cli.main(["check", "--root", str(tmp_path / "h")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    errors = ["content/" + line.split("/content/", 1)[1] for line in err if "whom this" in line]
+    assert errors == [
+        "content/recommendations.yml:14: error: this site has 2 organisations: say whom this "
+        "tracked recommendation is about (hint: it is init's example tracked recommendation: "
+        "delete it once your own are in)",
+        "content/reports/2019-06-example-inspection.md:1: error: this site has 2 organisations: "
+        "say whom this report is about (hint: it is init's example report: delete it once your "
+        "own are in)",
+    ]
+
+
+def test_the_examples_named_are_the_ones_init_writes():
+    starter = Path(builder.__file__).parent / "starter" / "content"
+    (report,) = (starter / "reports").glob("*.md")
+    recommendations = yaml.safe_load((starter / "recommendations.yml").read_text("utf-8"))
+    assert EXAMPLES == {
+        "report": report.stem,
+        "tracked recommendation": recommendations[0]["id"],
+    }

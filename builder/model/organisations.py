@@ -26,6 +26,12 @@ from builder.parse.records import (
 NONE = ""
 # Pages under /organisations/ that are not an organisation's: no organisation may take these ids.
 RESERVED = ("overview", "region", "grade")
+# What `init` writes as examples: a site made national by `import` still holds them until an
+# editor deletes them, and is told so.
+EXAMPLES = {
+    "report": "2019-06-example-inspection",
+    "tracked recommendation": "regular-supervision",
+}
 
 KIND_LABELS = {
     "local-authority": "Local authority",
@@ -85,14 +91,19 @@ def membership(content: Content, diagnostics: Diagnostics) -> Membership:
     unreadable = "organisations" in content.partial
     only = next(iter(declared)) if len(declared) == 1 else NONE
 
-    def resolve(value: str, where: Where, what: str) -> str:
+    def resolve(value: str, where: Where, what: str, id: str) -> str:
         if not value:
             if len(declared) > 1:
+                hint = (
+                    f"it is init's example {what}: delete it once your own are in"
+                    if EXAMPLES.get(what) == id
+                    else "'organisation: ID', an id from organisations.yml"
+                )
                 diagnostics.error(
                     where.path,
                     where.line,
                     f"this site has {len(declared)} organisations: say whom this {what} is about "
-                    "(hint: 'organisation: ID', an id from organisations.yml)",
+                    f"(hint: {hint})",
                 )
             return only
         if value in declared or unreadable or ("organisations", value) in content.lost:
@@ -108,16 +119,18 @@ def membership(content: Content, diagnostics: Diagnostics) -> Membership:
     for report in content.reports:
         where = report.where.of("organisation")
         if report.organisations:
-            found = tuple(dict.fromkeys(resolve(o, where, "report") for o in report.organisations))
+            found = tuple(
+                dict.fromkeys(resolve(o, where, "report", report.id) for o in report.organisations)
+            )
         else:
-            found = (resolve("", where, "report"),)
+            found = (resolve("", where, "report", report.id),)
         reports[report.id] = found
     recommendations = {
-        r.id: resolve(r.organisation, r.where.of("organisation"), "tracked recommendation")
+        r.id: resolve(r.organisation, r.where.of("organisation"), "tracked recommendation", r.id)
         for r in content.recommendations
     }
     events = {
-        e.id: resolve(e.organisation, e.where.of("organisation"), "earlier inspection")
+        e.id: resolve(e.organisation, e.where.of("organisation"), "earlier inspection", e.id)
         for e in content.events
     }
     return Membership(declared, reports, recommendations, events)
