@@ -130,3 +130,13 @@ def test_the_about_page_states_which_areas_are_joined(joined, fixture_files):
     )
     # A site whose frameworks join nothing says nothing of it.
     assert 'id="series"' not in fixture_files["about/index.html"].decode()
+
+
+def test_the_overview_names_each_wording_it_counts_as_one_judgement(joined):
+    overview = joined["organisations/overview/index.html"].decode()
+    assert (
+        "Counted as one judgement, as the frameworks of the time worded it: "
+        "‘Quality of practice’ (2013); ‘The quality of social work practice’ (2019).</p>"
+    ) in overview
+    # A judgement worded one way says nothing of it.
+    assert overview.count("Counted as one judgement") == 1

@@ -10,11 +10,13 @@ never the only cue, and no script is needed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
+
+from builder.parse.records import loose
 
 if TYPE_CHECKING:
     from builder.model.site import Site
@@ -39,6 +41,9 @@ class Distribution:
     svg: Markup
     summary: str
     total: int
+    # The areas counted under it when frameworks word it differently: (words, years), the
+    # earliest first; empty when it is worded one way.
+    wordings: tuple[tuple[str, str], ...] = ()
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
@@ -56,6 +61,7 @@ def distribution_chart(
     words: dict[int, list[str]] = {}
     given: dict[str, int] = {}
     latest: dict[str, tuple[int, str]] = {}
+    worded: dict[str, dict[str, list[Any]]] = {}  # key -> loose words -> [words, years]
     for view in site.reports:
         report = view.report
         framework = site.frameworks.get(report.framework)
@@ -68,6 +74,8 @@ def distribution_chart(
                 continue
             key = f"{scope.id}/{framework.series(j)}"
             titles.setdefault(key, f"{j.area} ({scope.title.lower()})")
+            years = worded.setdefault(key, {}).setdefault(loose(j.area), [j.area, set()])[1]
+            years.add(report.date.year)
             by_year = counts.setdefault(key, {}).setdefault(report.date.year, {})
             by_year[grade.ordinal] = by_year.get(grade.ordinal, 0) + 1
             given[key] = given.get(key, 0) + 1
@@ -88,7 +96,13 @@ def distribution_chart(
             for year in years
             if year in counts[key]
         )
-        out.append(_distribution(_anchor(key), titles[key], levels, rows))
+        made = _distribution(_anchor(key), titles[key], levels, rows)
+        if len(worded[key]) > 1:
+            spans = sorted((min(y), max(y), words) for words, y in worded[key].values())
+            made = replace(
+                made, wordings=tuple((w, _span(first, last)) for first, last, w in spans)
+            )
+        out.append(made)
     latest_rows: tuple[tuple[str, tuple[int, ...]], ...] = ()
     if latest:
         tally = tuple(sum(1 for o, _ in latest.values() if o == level) for level, _ in levels)
@@ -99,6 +113,10 @@ def distribution_chart(
         else None
     )
     return tuple(out), last, years
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def _anchor(key: str) -> str:
