@@ -440,14 +440,27 @@ def test_a_section_judgement_table_keeps_its_header_and_wrapped_area():
     assert "judgements" not in front or not front["judgements"]  # a section's, not the cover's
 
 
-def test_a_heading_with_its_grade_beside_it_stays_one_heading():
-    # 2015 single inspection, page 17: the section's heading wraps over three lines and its
-    # grade sits on the middle one.
-    _, body = imported("sif-2015-wiltshire-p17.pdf")
-    assert body.lstrip().startswith(
-        "## The experiences and progress of children looked after and achieving permanence\n\n"
-        "Requires improvement\n\n## Summary\n"
-    )
+@pytest.mark.parametrize(
+    "name, start",
+    [
+        # 2015 single inspection, page 17: the section's heading wraps over three lines and its
+        # grade sits on the middle one.
+        (
+            "sif-2015-wiltshire-p17.pdf",
+            "## The experiences and progress of children looked after and achieving permanence"
+            "\n\nRequires improvement\n\n## Summary\n",
+        ),
+        # Manchester 2017, page 10: the grade's two lines are set between the heading's three.
+        (
+            "sif-2017-manchester-p10.pdf",
+            "## The experiences and progress of children who need help and protection\n\n"
+            "Requires improvement to be good\n\nServices to children in need of help",
+        ),
+    ],
+)
+def test_a_heading_with_its_grade_beside_it_stays_one_heading(name, start):
+    _, body = imported(name)
+    assert body.lstrip().startswith(start)
 
 
 def test_a_bold_verdict_over_its_section_is_its_heading():
@@ -457,15 +470,6 @@ def test_a_bold_verdict_over_its_section_is_its_heading():
     assert re.search(
         r"\n#+ The graded judgement for adoption performance is that it requires improvement\.\n",
         body,
-    )
-
-
-def test_a_heading_on_three_lines_with_its_grade_on_two_beside_them_stays_one_heading():
-    # Manchester 2017, page 10: the grade's two lines are set between the heading's three.
-    _, body = imported("sif-2017-manchester-p10.pdf")
-    assert body.lstrip().startswith(
-        "## The experiences and progress of children who need help and protection\n\n"
-        "Requires improvement to be good\n\nServices to children in need of help"
     )
 
 
