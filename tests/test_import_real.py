@@ -489,6 +489,21 @@ def test_a_cover_title_set_close_ends_where_its_spacing_widens():
     assert re.search(r"\nInspection date: 22 February 2016 to 17 March 2016", body)
 
 
+def test_the_covers_of_a_combined_reports_parts_leave_its_heading_levels_whole():
+    # Hull 2015: each part opens with a cover title in 26 pt, first on its page; the sections
+    # below are 16, 14 and 12 pt, and keep three levels.
+    _, body = imported("sif-2015-hull-p1-3-4-37.pdf")
+    headings = [line for line in body.splitlines() if line.startswith("#")]
+    assert headings[3:8] == [
+        "## The local authority",
+        "### Summary of findings",
+        "### Children’s services in Hull require improvement because:",
+        "### What does the local authority need to improve?",
+        "#### Priority and immediate action",
+    ]
+    assert headings[8] == "## Kingston upon Hull Safeguarding Children Board"
+
+
 def test_label_and_value_lines_and_prose_are_not_tables():
     # A cover's labels and values align, but are not a table; neither are numbered paragraphs.
     _, body = imported("sif-2015-wiltshire-p1.pdf")

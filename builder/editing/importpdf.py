@@ -836,6 +836,14 @@ def _heading_levels(blocks: list[Block]) -> None:
         {b.size for b in headings if not (b is title and uses[b.size] == 1 and b.page == 1)},
         reverse=True,
     )
+    # A combined report's parts each open with a cover title in the largest type, first on its
+    # page: that size does not count either, when it is far larger than any other.
+    if len(sizes) > 1 and sizes[0] >= 1.5 * sizes[1]:
+        firsts = {
+            id(next(b for b in blocks if b.page == page)) for page in {b.page for b in blocks}
+        }
+        if all(id(b) in firsts for b in headings if b.size == sizes[0]):
+            sizes.pop(0)
     previous = 1  # the page's title; the report's own headings start at '##'
     for block in headings:
         level = min(2 + sizes.index(block.size), 4) if block.size in sizes else 2
