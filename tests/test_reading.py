@@ -347,6 +347,34 @@ def test_every_page_passes_axe_and_computed_contrast(request, contexts, site):
     assert problems == []
 
 
+@pytest.mark.parametrize(
+    "site, path",
+    [
+        ("national_site_url", "/organisations/overview/"),
+        ("national_site_url", "/organisations/alpha/"),
+        ("national_site_url", "/themes/supervision/"),
+        ("fixture_site_url", "/timeline/"),
+    ],
+)
+def test_wide_tables_on_a_phone_scroll_by_keyboard_under_a_caption_in_view(
+    request, contexts, site, path
+):
+    """A table wider than the screen (each chart's figures, opened from its `details`; a theme's
+    organisations) scrolls in a box the keyboard can reach, and its caption wraps in view."""
+    page = contexts[375]
+    page.goto(request.getfixturevalue(site) + path)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    violations = run_axe(page, colour=False)["violations"]
+    assert [(v["id"], v["nodes"][:2]) for v in violations] == []
+    assert overflow(page) == 0
+    captions = page.evaluate(
+        "() => [...document.querySelectorAll('table caption:not(.visually-hidden)')]"
+        " .map(c => [c.textContent.slice(0, 40), c.getBoundingClientRect().right])"
+    )
+    assert captions
+    assert [text for text, right in captions if right > 375] == []
+
+
 def test_focus_highlight_contrasts_with_every_background(contexts, fixture_site_url):
     """The focus style's dark bar is 3:1 or more against each background a link sits on."""
     page = contexts[1280]
