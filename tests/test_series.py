@@ -125,7 +125,7 @@ def test_the_about_page_states_which_areas_are_joined(joined, fixture_files):
     joins = re.search(r'<p id="series">.*?</ul>', about, re.S)
     assert joins is not None
     assert (
-        "‘Quality of practice’ (Old framework); ‘Quality of social work practice’ (New framework)."
+        "‘Quality of practice’ (2010 to 2013); ‘Quality of social work practice’ (2014 onwards)."
         in joins.group()
     )
     # A site whose frameworks join nothing says nothing of it.
@@ -140,3 +140,25 @@ def test_the_overview_names_each_wording_it_counts_as_one_judgement(joined):
     ) in overview
     # A judgement worded one way says nothing of it.
     assert overview.count("Counted as one judgement") == 1
+
+
+def test_a_wording_two_frameworks_share_is_named_once_with_both_their_years():
+    from builder.views.pages import _joined
+
+    def framework(id: str, years: str, area: str) -> Framework:
+        scopes = (Scope("council", "Council"),)
+        areas = (Area(area, series="help"),)
+        return Framework(id, id.upper(), years, "", (), Where("f.yml", 1), scopes, areas)
+
+    frameworks = (
+        framework("sif", "2013 to 2018", "Children who need help and protection"),
+        framework("ilacs", "2018 to 2026", "The experiences of children who need help"),
+        framework("ilacs-2026", "2026 onwards", "The experiences of children who need help"),
+    )
+    assert _joined(frameworks) == (
+        (
+            ("Children who need help and protection", "2013 to 2018"),
+            ("The experiences of children who need help", "2018 to 2026, 2026 onwards"),
+        ),
+    )
+    assert _joined(frameworks[1:]) == ()  # one wording: nothing to say

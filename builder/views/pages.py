@@ -433,21 +433,26 @@ class AboutView:
     report_list: tuple[ReportHeader, ...]
 
     # The lines of the grade chart that frameworks.yml joins across wordings: for each, the areas
-    # it joins, as (framework title, area).
+    # it joins, as (area, the years of the frameworks that word it so).
     joined: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 def _joined(frameworks: tuple[Framework, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
     """Areas of one scope that frameworks.yml gives one series though they are worded apart, in
-    the frameworks' order: the basis for drawing them as one line."""
-    lines: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    the frameworks' order, each wording once with the years of the frameworks that use it: the
+    basis for drawing them as one line."""
+    lines: dict[tuple[str, str], dict[str, tuple[str, list[str]]]] = {}
     for f in frameworks:
         for a in f.areas:
             scope = f.scope(a.scope)
             if a.series and scope is not None:
-                lines.setdefault((scope.id, a.series), []).append((f.title, a.area))
+                worded = lines.setdefault((scope.id, a.series), {})
+                _, when = worded.setdefault(loose(a.area), (a.area, []))
+                when.append(f.years or f.title)
     return tuple(
-        tuple(areas) for areas in lines.values() if len({loose(area) for _, area in areas}) > 1
+        tuple((area, ", ".join(when)) for area, when in worded.values())
+        for worded in lines.values()
+        if len(worded) > 1
     )
 
 
