@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from builder.editing.importfindings import (
+    GRADE_WORDS,
     Block,
     Document,
     Grid,
@@ -519,31 +520,30 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
         if re.match(r"(and|or|to)\b", more):
             return f"{text} {more}"  # '16-' 'and 17-year-olds': a hyphen left hanging
         return text + more  # '17-' 'year-olds': a number's compound keeps its hyphen
-    if (m := re.search(r"([A-Za-z]+)[-‐]$", text)) and more[:1].isupper():
+    m = re.search(r"([A-Za-z]+)[-‐]$", text)
+    if m is None or not more[:1].isalpha():
+        return f"{text} {more}"
+    head = m.group(1).lower()
+    tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
+    if more[:1].isupper():
         # 'Multi-' 'Agency', 'Wi-' 'Fi': a compound the document writes elsewhere, or one of
         # a common prefix, keeps its hyphen; any other may be a dash set close ('Years- Early').
-        tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
-        head = m.group(1).lower()
         if head in COMPOUND_PREFIXES or f"{head}-{tail}" in vocabulary:
             return text + more
         return f"{text} {more}"
-    if re.search(r"[A-Za-z][-‐]$", text) and more[:1].islower():
-        head = re.search(r"([A-Za-z]+)[-‐]$", text).group(1).lower()  # type: ignore[union-attr]
-        tail = re.match(r"[^\W\d_]*", more).group(0).lower()  # type: ignore[union-attr]
-        if f"{head}-{tail}" in vocabulary or re.search(r"[-‐][A-Za-z]+[-‐]$", text):
-            return text + more  # as written elsewhere, or a chain: 'day-to-' 'day'
-        if f"{head}{tail}" in vocabulary:
-            return text[:-1] + more
-        if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
-            return text + more
-        if len(head) > 1 and len(tail) > 1 and head in vocabulary and tail in vocabulary:
-            return text + more  # both halves are words of the document: 'awareness-raising'
-        words = _dictionary()
-        if words is not None and len(head) > 1 and len(tail) > 1:
-            if f"{head}{tail}" not in words and head in words and tail in words:
-                return text + more  # both halves are words, the two together are not
+    if f"{head}-{tail}" in vocabulary or re.search(r"[-‐][A-Za-z]+[-‐]$", text):
+        return text + more  # as written elsewhere, or a chain: 'day-to-' 'day'
+    if f"{head}{tail}" in vocabulary:
         return text[:-1] + more
-    return f"{text} {more}"
+    if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
+        return text + more
+    if len(head) > 1 and len(tail) > 1 and head in vocabulary and tail in vocabulary:
+        return text + more  # both halves are words of the document: 'awareness-raising'
+    words = _dictionary()
+    if words is not None and len(head) > 1 and len(tail) > 1:
+        if f"{head}{tail}" not in words and head in words and tail in words:
+            return text + more  # both halves are words, the two together are not
+    return text[:-1] + more
 
 
 @functools.cache
@@ -763,7 +763,7 @@ def _verdict_heading(block: Block, following: Block | None, body_size: float, co
     )
 
 
-_VERDICT = re.compile(r"(?i)\b(outstanding|good|adequate|inadequate|requires? improvement)\b")
+_VERDICT = re.compile(rf"(?i)\b({GRADE_WORDS})\b")
 
 
 # The labels of a cover's date lines.
@@ -839,10 +839,10 @@ def _heading_levels(blocks: list[Block]) -> None:
     # A combined report's parts each open with a cover title in the largest type, first on its
     # page: that size does not count either, when it is far larger than any other.
     if len(sizes) > 1 and sizes[0] >= 1.5 * sizes[1]:
-        firsts = {
-            id(next(b for b in blocks if b.page == page)) for page in {b.page for b in blocks}
-        }
-        if all(id(b) in firsts for b in headings if b.size == sizes[0]):
+        firsts: dict[int, Block] = {}
+        for b in blocks:
+            firsts.setdefault(b.page, b)
+        if all(firsts[b.page] is b for b in headings if b.size == sizes[0]):
             sizes.pop(0)
     previous = 1  # the page's title; the report's own headings start at '##'
     for block in headings:
