@@ -561,7 +561,7 @@ def _views(
                 body_html=html if isinstance(html := part.result.html, str) else "",
                 body_packed=html if isinstance(html, Packed) else None,
                 passages=passages,
-                headline=headline(report.judgements),
+                headline=headline(report.judgements, framework),
                 statuses=rid_status,
                 previous=own[index - 1] if index else "",
                 next=own[index + 1] if index + 1 < len(own) else "",
@@ -578,8 +578,11 @@ def _render_each(keys: list[tuple[str, tuple[Target, ...]]]) -> list[RenderedTex
     return [render_body(body, list(targets)) for body, targets in keys]
 
 
-def headline(judgements: tuple[Judgement, ...]) -> Judgement | None:
-    """The judgement marked headline, else the first."""
+def headline(judgements: tuple[Judgement, ...], framework: Framework | None) -> Judgement | None:
+    """The judgement a report leads with (`Framework.headline`); without a framework, the one
+    marked, else the first."""
+    if framework is not None:
+        return framework.headline(judgements)
     return next((j for j in judgements if j.headline), judgements[0] if judgements else None)
 
 

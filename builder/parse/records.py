@@ -158,18 +158,36 @@ class Framework:
             return self.scopes[0]
         return next((s for s in self.scopes if s.id == scope_id), None)
 
+    def headline(self, judgements: tuple[Judgement, ...]) -> Judgement | None:
+        """The judgement a report leads with: the one it marks, else the one whose area this
+        framework marks. A framework that lists its areas and marks none (the reformed ILACS gives
+        no overall effectiveness) gives a report no headline: its first judgement is no summary."""
+        marked = next((j for j in judgements if j.headline), None)
+        if marked is not None or not self.areas:
+            return marked or (judgements[0] if judgements else None)
+        for a in self.areas:
+            if a.headline:
+                for j in judgements:
+                    if self._is(j, a):
+                        return j
+        return None
+
+    def _is(self, judgement: Judgement, area: Area) -> bool:
+        """Whether a judgement gives this framework's area: its words, loosely, in its scope."""
+        if loose(area.area) != loose(judgement.area):
+            return False
+        mine = self.scope(judgement.scope)
+        return mine is not None and mine == self.scope(area.scope)
+
     def series(self, judgement: Judgement) -> str:
         """The line of the grade chart a judgement belongs to: the one it names, else the one this
         framework gives its area (so one measure worded anew by a later framework stays one line),
         else one named after its area."""
         if judgement.series:
             return judgement.series
-        words = loose(judgement.area)
         for a in self.areas:
-            if a.series and loose(a.area) == words:
-                mine = self.scope(judgement.scope)
-                if mine is not None and mine == self.scope(a.scope):
-                    return a.series
+            if a.series and self._is(judgement, a):
+                return a.series
         return slug(judgement.area)
 
 

@@ -27,7 +27,7 @@ _REPORT_KEYS = (
     ("authors", "its authors, each with a name and a role"),
     ("source", "the title of the published source it is transcribed from"),
     ("licence", "the reuse terms of its text"),
-    ("headline_grade", "the grade of its headline judgement (empty if ungraded)"),
+    ("headline_grade", "the grade of its headline judgement (empty if it gives none)"),
     ("url", "the address of its page on this site"),
     ("statuses", "its status for each tracked recommendation it speaks of, by recommendation id"),
 )

@@ -76,7 +76,7 @@ class OrganisationRow:
     region: str
     region_id: str
     latest: Any  # the latest graded report's header, or None
-    latest_grade: Any  # that report's headline judgement, or None
+    latest_grade: Any  # that report's headline judgement, or None if it gives none
     last_report: Any  # the latest report's header (graded or not), or None
     reports: int
     open: int  # tracked recommendations still open
@@ -140,7 +140,7 @@ class OverviewView:
 
 
 def _latest(ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | None:
-    graded = [views[r] for r in ids if views[r].headline]
+    graded = [views[r] for r in ids if views[r].report.judgements]
     return graded[-1] if graded else None
 
 

@@ -44,6 +44,9 @@ class Distribution:
     # The areas counted under it when frameworks word it differently: (words, years), the
     # earliest first; empty when it is worded one way.
     wordings: tuple[tuple[str, str], ...] = ()
+    # For the latest grades: the organisations not counted, since their latest inspection gave
+    # judgements and no headline, each with that inspection's year, A to Z.
+    uncounted: tuple[tuple[str, int], ...] = ()
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
@@ -60,7 +63,7 @@ def distribution_chart(
     titles: dict[str, str] = {}
     words: dict[int, list[str]] = {}
     given: dict[str, int] = {}
-    latest: dict[str, tuple[int, str]] = {}
+    latest: dict[str, tuple[int, str] | int] = {}  # a grade, or the year of one given none
     worded: dict[str, dict[str, list[Any]]] = {}  # key -> loose words -> [words, years]
     for view in site.reports:
         report = view.report
@@ -81,11 +84,11 @@ def distribution_chart(
             given[key] = given.get(key, 0) + 1
             if grade.label not in words.setdefault(grade.ordinal, []):
                 words[grade.ordinal].append(grade.label)
-        if view.headline is not None:
-            grade = framework.grade(view.headline.grade)
-            if grade is not None:
-                for owner in site.groups.of_report(report.id):
-                    latest[owner] = (grade.ordinal, grade.label)  # in date order: the last wins
+        if report.judgements:
+            grade = framework.grade(view.headline.grade) if view.headline else None
+            for owner in site.groups.of_report(report.id):
+                # In date order: the last wins.
+                latest[owner] = (grade.ordinal, grade.label) if grade else report.date.year
     levels = tuple(sorted(((o, " / ".join(w)) for o, w in words.items()), reverse=True))
     chosen = sorted(given, key=lambda k: (-given[k], titles[k]))[:MOST]
     years = tuple(sorted({y for k in chosen for y in counts[k]}))
@@ -103,15 +106,20 @@ def distribution_chart(
                 made, wordings=tuple((w, _span(first, last)) for first, last, w in spans)
             )
         out.append(made)
-    latest_rows: tuple[tuple[str, tuple[int, ...]], ...] = ()
-    if latest:
-        tally = tuple(sum(1 for o, _ in latest.values() if o == level) for level, _ in levels)
-        latest_rows = (("Latest", tally),)
-    last = (
-        _distribution("latest-grades", "Latest headline grade", levels, latest_rows)
-        if latest_rows
-        else None
+    graded = [g for g in latest.values() if isinstance(g, tuple)]
+    last = None
+    if graded:
+        tally = tuple(sum(1 for o, _ in graded if o == level) for level, _ in levels)
+        last = _distribution("latest-grades", "Latest headline grade", levels, (("Latest", tally),))
+    uncounted = sorted(
+        (site.groups.organisations[o].brief_name, year)
+        for o, year in latest.items()
+        if isinstance(year, int) and o in site.groups.organisations
     )
+    if uncounted:
+        if last is None:
+            last = _distribution("latest-grades", "Latest headline grade", levels, ())
+        last = replace(last, uncounted=tuple(uncounted))
     return tuple(out), last, years
 
 

@@ -85,6 +85,7 @@ class ReportHeader:
     # Whom it is about, on a site of several organisations: (id, name), else ().
     organisations: tuple[Link, ...] = ()
     draft: bool = False  # not yet confirmed by an editor: lists say so
+    judged: int = 0  # its judgements: a report may give some and no headline
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,7 +550,7 @@ def plan_pages(
         chart = ChartView((), "", ())  # one chart of every organisation's grades says nothing
     else:
         chart = p.chart()
-        graded = [v for v in site.reports if v.headline]
+        graded = [v for v in site.reports if v.report.judgements]
         latest = graded[-1] if graded else None
         yield page(
             "home",
@@ -811,6 +812,7 @@ class _Planner:
             r.brief_title,
             self.organisations_of(r.id),
             r.draft,
+            len(r.judgements),
         )
 
     def _whose(self, item: TimelineItem) -> tuple[Link, ...]:
