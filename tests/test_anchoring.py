@@ -134,6 +134,48 @@ def test_duplicate_paragraph_numbers_are_found():
     assert result.duplicate_numbers == (("3", 4),)
 
 
+RESTARTED = """## The council
+
+1. The council's first paragraph.
+
+2. Its second.
+
+## The safeguarding board {: numbering=LSCB }
+
+### Findings
+
+1. The board's first paragraph.
+
+2. The board's second.
+
+2. A number printed twice in one part.
+"""
+
+
+def test_numbers_that_start_again_under_a_marked_heading_are_that_parts():
+    result = anchor(Selector("second", paragraph="lscb-p2"), body=RESTARTED)
+    html = result.html_text
+    # The council's paragraphs keep their ids; the board's are its own, showing the printed number.
+    assert '<p id="p1"><a aria-label="Paragraph 1" class="pnum" href="#p1">1</a>' in html
+    assert (
+        '<p id="lscb-p1"><a aria-label="Paragraph LSCB 1" class="pnum" href="#lscb-p1">1</a> '
+        "The board" in html
+    )
+    # The mark is no word of the heading, nor of its id.
+    assert '<h2 id="the-safeguarding-board">The safeguarding board</h2>' in html
+    assert "numbering" not in html
+    assert [b.number for b in result.blocks if b.number] == [
+        "1",
+        "2",
+        "LSCB 1",
+        "LSCB 2",
+        "LSCB 2",
+    ]
+    assert result.anchors["note-1"].block.id == "lscb-p2"
+    # Numbers are unique within their part: only the board's second 2 is a duplicate.
+    assert result.duplicate_numbers == (("LSCB 2", 14),)
+
+
 def test_an_imported_table_renders_and_its_cells_are_quotable_text():
     body = (
         "3. All inspection judgements are made using the following four point scale:\n\n"

@@ -277,6 +277,24 @@ def test_a_number_ending_a_wrapped_sentence_is_no_paragraph():
     assert numbers == sorted(numbers) and len(numbers) == len(set(numbers)), numbers
 
 
+def test_paragraph_numbers_that_start_again_in_a_bound_in_report_are_its_own():
+    from builder.model.text import render_body
+
+    # Hull 2015: the council's paragraphs 1-140, then the board's review numbered from 1 again.
+    front, body = imported("sif-2015-hull-p4-33-37-41.pdf")
+    assert "\n## Inspection judgement about the LSCB {: numbering=LSCB }\n" in body
+    assert "\n1. Governance arrangements between the LSCB" in body  # a paragraph, not text
+    rendered = render_body(body, [])
+    assert not rendered.duplicate_numbers
+    numbers = [b.number for b in rendered.blocks if b.number]
+    assert numbers[:5] == ["1", "2", "3", "4", "5"] and "140" in numbers
+    assert numbers[-7:] == [f"LSCB {n}" for n in range(1, 8)]
+    # The themes it suggests point at the board's paragraphs, not the council's.
+    assert {"paragraph": "lscb-p6", "themes": ["early-help", "partnership-working"]} in front[
+        "annotations"
+    ]
+
+
 def test_a_folder_imports_in_parallel_one_line_each_and_a_summary(tmp_path, capsys):
     assert cli.main(["init", str(tmp_path / "h")]) == 0
     folder = tmp_path / "pdfs"

@@ -297,6 +297,45 @@ def test_a_report_added_in_content_appears_everywhere_without_code(
     )
 
 
+def test_a_part_numbered_from_1_again_is_cited_under_its_label(fixture_copy: Path, tmp_path: Path):
+    restarted = NEW_REPORT.replace(
+        "annotations:\n  - quote: Supervision is now frequent and reflective\n",
+        "annotations:\n  - paragraph: LSCB 1\n",
+    ) + (
+        "\n## Review of the safeguarding board {: numbering=LSCB }\n\n"
+        "1. The board's own first paragraph.\n"
+    )
+    (fixture_copy / "reports" / "2024-03-third.md").write_text(restarted)
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    report = page(files, "reports/2024-03-third/index.html")
+    assert (
+        '<h3 id="review-of-the-safeguarding-board">Review of the safeguarding board</h3>' in report
+    )
+    assert 'id="lscb-p1"' in report and 'id="p1"' in report
+    # The annotation's evidence is cited by the label and the number as printed.
+    theme = text(files["themes/supervision/index.html"])
+    assert "Paragraph LSCB 1" in theme
+    assert 'href="/reports/2024-03-third/#lscb-p1"' in page(files, "themes/supervision/index.html")
+    history = text(files["recommendations/supervision/index.html"])
+    assert "The board's own first paragraph. Paragraph LSCB 1 · Met" in history
+
+
+def test_paragraph_numbers_used_twice_name_the_mark_that_starts_them_again(
+    fixture_copy: Path, tmp_path: Path
+):
+    (fixture_copy / "reports" / "2024-03-third.md").write_text(
+        NEW_REPORT + "\n## Review of the board\n\n1. The board's own first paragraph.\n"
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is None
+    said = [d.format() for d in diagnostics.errors]
+    assert any(
+        "paragraph number 1 is used twice" in line and "{: numbering=LABEL }" in line
+        for line in said
+    ), said
+
+
 def test_theme_page_shows_a_paragraph_once(fixture_copy: Path, tmp_path: Path):
     report = fixture_copy / "reports" / "2019-06-second.md"
     report.write_text(

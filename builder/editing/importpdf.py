@@ -901,6 +901,7 @@ def _escape(text: str) -> str:
 
 
 _MARK = re.compile(r"\[\^(\d+)\]")
+_BOARD = re.compile(r"\bLSCB\b|safeguarding children board", re.I)
 
 
 def _footnote_labels(blocks: list[Block]) -> tuple[dict[int, list[str]], dict[int, str]]:
@@ -956,6 +957,8 @@ def markdown_body(blocks: list[Block]) -> str:
     referenced = {label for labels in mark_labels.values() for label in labels if label}
     notes: list[str] = []
     numbers: set[str] = set()
+    runs = 1  # how many times the numbering has started
+    since: list[int] = []  # where the headings since the last numbered paragraph are in `out`
     previous: Block | None = None
     for i, block in enumerate(blocks):
         if block.kind == "footnote":
@@ -969,17 +972,25 @@ def markdown_body(blocks: list[Block]) -> str:
                 chunk = _markdown_table(block.rows)
             elif block.kind == "heading":
                 chunk = "#" * block.level + " " + text
+                since.append(len(out) + (1 if out else 0))
             elif block.kind == "bullet":
                 chunk = "    " * block.depth + "- " + text
             elif block.kind == "numbered":
                 number = _NUMBERED.match(text)
+                chunk = text
                 if number and number.group(1) in numbers:
-                    # Numbering started again (a second report bound in): the builder's numbers
-                    # must be unique, so the number stays as printed text.
-                    chunk = "\\" + text
-                else:
-                    chunk = text
-                    numbers.add(number.group(1) if number else "")
+                    if number.group(1) == "1" and since:
+                        # Numbering starts again (a second report bound in): the heading over it
+                        # says so, and its paragraphs are cited under a label of their own.
+                        runs += 1
+                        named = " ".join(out[at] for at in since)
+                        label = "LSCB" if _BOARD.search(named) else f"Part {runs}"
+                        out[since[-1]] += " {: numbering=" + label + " }"
+                        numbers = set()
+                    else:
+                        chunk = "\\" + text  # a number printed twice stays printed text
+                numbers.add(number.group(1) if number else "")
+                since = []
             elif block.lines:
                 chunk = "  \n".join(_escape(line) for line in block.lines)
             else:

@@ -338,7 +338,7 @@ class _Furniture(Treeprocessor):
                     "a",
                     {"class": "pnum", "href": f"#{block_id}", "aria-label": f"Paragraph {number}"},
                 )
-                link.text = number
+                link.text = element.attrib.pop("data-printed", number)  # as the document prints it
                 link.tail = " " + (element.text or "")
                 element.text = None
                 element.insert(0, link)

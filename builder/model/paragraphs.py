@@ -4,12 +4,17 @@ A block that begins `14. ` is paragraph 14 of the document, rendered as `<p id="
 visible link, never as an ordered list that renumbers from 1. Every other paragraph, list item,
 heading and table gets an id made from its own words, so inserting a paragraph elsewhere never
 moves it.
+
+A document that numbers its paragraphs from 1 again (a second report bound into one PDF) marks
+the heading where that happens: `## The Safeguarding Children Board {: numbering=LSCB }`. Its
+paragraphs are then `LSCB 1`, `LSCB 2`…, anchored `#lscb-p1`, and show the number as printed.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
@@ -17,6 +22,11 @@ from markdown.treeprocessors import Treeprocessor
 
 NUMBERED = re.compile(r"^(\d{1,4})\.[ \t]+")  # up to paragraph 9999
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# The end of a heading where the document's paragraph numbers start again, and their label.
+RESTART = re.compile(
+    r"[ \t]*\{:[ \t]*numbering=\"?([A-Za-z0-9][A-Za-z0-9 ]{0,29}?)\"?[ \t]*\}[ \t]*$"
+)
+HEADING_LINE = re.compile(r"^#{1,6}[ \t]")
 
 
 def slugify(text: str, words: int | None = None) -> str:
@@ -44,8 +54,37 @@ def is_leaf_block(element: etree.Element) -> bool:
     return False
 
 
+def numbered_lines(body: str) -> list[tuple[str, int]]:
+    """Each numbered paragraph's number, as it is cited (`14`, `LSCB 3`), and the line (from 0) of
+    the body it starts on, in order."""
+    out = []
+    label = ""
+    previous_blank = True
+    for index, line in enumerate(body.split("\n")):
+        if HEADING_LINE.match(line) and (restart := RESTART.search(line)):
+            label = restart.group(1)
+        elif previous_blank and (match := NUMBERED.match(line)):
+            out.append((f"{label} {match.group(1)}" if label else match.group(1), index))
+        previous_blank = not line.strip()
+    return out
+
+
+def restart_of(heading: etree.Element) -> str:
+    """The label a heading starts the paragraph numbers again under, or ""."""
+    found = RESTART.search(heading.text or "") if heading.tag in HEADINGS else None
+    return found.group(1) if found else ""
+
+
 class NumberedParagraphProcessor(BlockProcessor):
-    """Turn a block that starts with `N. ` into paragraph N."""
+    """Turn a block that starts with `N. ` into paragraph N (of the numbering it is under)."""
+
+    def __init__(self, parser: Any) -> None:
+        super().__init__(parser)
+        self.reset()
+
+    def reset(self) -> None:
+        # The element whose children were last read for restarts, how many, and the label then.
+        self.seen: tuple[etree.Element | None, int, str] = (None, 0, "")
 
     def test(self, parent: etree.Element, block: str) -> bool:
         return bool(NUMBERED.match(block)) and parent.tag not in ("ol", "ul", "li")
@@ -54,10 +93,29 @@ class NumberedParagraphProcessor(BlockProcessor):
         block = blocks.pop(0)
         match = NUMBERED.match(block)
         assert match is not None
+        label = self._label(parent)
+        number = match.group(1)
         paragraph = etree.SubElement(parent, "p")
-        paragraph.set("id", f"p{match.group(1)}")
-        paragraph.set("data-number", match.group(1))
+        if label:
+            paragraph.set("id", f"{slugify(label)}-p{number}")
+            paragraph.set("data-number", f"{label} {number}")
+            paragraph.set("data-printed", number)
+        else:
+            paragraph.set("id", f"p{number}")
+            paragraph.set("data-number", number)
         paragraph.text = block[match.end() :].strip()
+
+    def _label(self, parent: etree.Element) -> str:
+        """The numbering the next paragraph of `parent` is in: read from the headings added since
+        the last paragraph, so a body's restarts cost one pass over it."""
+        element, read, label = self.seen
+        if element is not parent:
+            read = 0
+        children = list(parent)
+        for child in children[read:]:
+            label = restart_of(child) or label
+        self.seen = (parent, len(children), label)
+        return label
 
 
 class BlockIdTreeprocessor(Treeprocessor):
@@ -96,13 +154,27 @@ def free_id(base: str, taken: set[str], tried: dict[str, int]) -> str:
     return candidate
 
 
+class _RestartMarks(Treeprocessor):
+    """Take the numbering mark off the headings that carry one: it is no word of the document."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in HEADINGS and element.text and restart_of(element):
+                element.text = RESTART.sub("", element.text)
+
+
 class ParagraphAnchors(Extension):
     """Register the numbered-paragraph processor and the block-id treeprocessor."""
 
     def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.numbered = NumberedParagraphProcessor(md.parser)
         # Above the ordered-list processor (40) so `14. ` is never a list item.
-        md.parser.blockprocessors.register(
-            NumberedParagraphProcessor(md.parser), "numbered_paragraph", 45
-        )
+        md.parser.blockprocessors.register(self.numbered, "numbered_paragraph", 45)
+        # Before inline processing (20), so a heading's id and words never hold the mark.
+        md.treeprocessors.register(_RestartMarks(md), "restart_marks", 25)
         # After inline processing (20) and unescaping (0), so ids are made from the final text.
         md.treeprocessors.register(BlockIdTreeprocessor(md), "block_ids", -1)
+
+    def reset(self) -> None:
+        self.numbered.reset()

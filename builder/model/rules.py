@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from builder.diagnostics import Diagnostics
 from builder.model.blocks import Block, fold
-from builder.model.paragraphs import NUMBERED
+from builder.model.paragraphs import numbered_lines
 from builder.model.site import Site
 from builder.parse.records import RULES, TrackedRecommendation  # noqa: F401 - RULES re-exported
 
@@ -69,12 +69,8 @@ def block_lines(
     source = body.split("\n")
     out: dict[str, int] = {}
     numbered: dict[str, int] = {}
-    previous_blank = True
-    for index, text in enumerate(source):
-        match = NUMBERED.match(text)
-        if match and previous_blank:
-            numbered.setdefault(match.group(1), body_line + index)
-        previous_blank = not text.strip()
+    for number, index in numbered_lines(body):
+        numbered.setdefault(number, body_line + index)
     start = 0
     for block in blocks:
         if block.number:

@@ -616,7 +616,9 @@ def _report_anchor_problems(report: Report, result: RenderedText, diagnostics: D
         diagnostics.error(
             report.where.path,
             report.body_line + line,
-            f"paragraph number {number} is used twice; each paragraph number must be unique",
+            f"paragraph number {number} is used twice; each paragraph number must be unique "
+            "(hint: where the document numbers its paragraphs from 1 again, end the heading "
+            "there with '{: numbering=LABEL }', such as LSCB)",
         )
     ids = {b.id for b in result.blocks}
     _repair_problems(report, result, diagnostics)

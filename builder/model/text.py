@@ -21,7 +21,7 @@ from builder.incremental.pool import received
 from builder.model.anchoring import Anchor, AnchorProblem, AnnotationAnchors, Target
 from builder.model.blocks import Block
 from builder.model.outline import EMPTY, BodyOutline, outline_of
-from builder.model.paragraphs import NUMBERED, ParagraphAnchors
+from builder.model.paragraphs import ParagraphAnchors, numbered_lines
 from builder.parse.records import Content, Where
 from builder.sitefiles import Packed, text_of
 from builder.urlpolicy import check_url, url_message
@@ -257,14 +257,10 @@ def line_of(url: str, text: str, start: int = 0) -> int:
 def _duplicate_numbers(body: str) -> list[tuple[str, int]]:
     seen: set[str] = set()
     duplicates = []
-    previous_blank = True
-    for line_number, line in enumerate(body.split("\n")):
-        match = NUMBERED.match(line)
-        if match and previous_blank:
-            if match.group(1) in seen:
-                duplicates.append((match.group(1), line_number))
-            seen.add(match.group(1))
-        previous_blank = not line.strip()
+    for number, line in numbered_lines(body):
+        if number in seen:
+            duplicates.append((number, line))
+        seen.add(number)
     return duplicates
 
 

@@ -11,6 +11,7 @@ problem is still kept) is a small function the schema names: `check` and `keep`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -18,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.load.yamlread import LineList
 from builder.parse.fields import Fields
-from builder.parse.records import Where
+from builder.parse.records import Where, slug
 
 R = TypeVar("R")
 Values = dict[str, Any]  # a record's values by attribute name, as the walk has read them
@@ -171,7 +172,8 @@ class Choice(Kind):
 
 
 class Paragraph(Kind):
-    """A paragraph of the text: its number (`14` is the block `p14`) or a block id."""
+    """A paragraph of the text: its number (`14` is the block `p14`; `LSCB 3`, of a numbering that
+    starts again, is `lscb-p3`) or a block id."""
 
     empty = ""
 
@@ -179,7 +181,11 @@ class Paragraph(Kind):
         value = f.raw(field.key)
         if isinstance(value, int) and not isinstance(value, bool):
             return f"p{value}"
-        return f.text(field.key)
+        text = f.text(field.key)
+        restarted = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9 ]*?) +(\d{1,4})", text or "")
+        if restarted and not restarted.group(1).isdigit():
+            return f"{slug(restarted.group(1))}-p{restarted.group(2)}"
+        return text
 
 
 class Items(Kind):
