@@ -480,6 +480,8 @@ def test_line_joining_and_bullet_glyphs():
     assert _join("their day-to-", "day work") == "their day-to-day work"
     assert _join("aged 16-", "and 17-year-olds") == "aged 16- and 17-year-olds"
     assert _join("aged 16-", "year-olds") == "aged 16-year-olds"
+    assert _join("in 2012-", "13 the") == "in 2012-13 the"  # a range
+    assert _join("(mid-", "2012 estimates)") == "(mid-2012 estimates)"
     assert _join("the caf-", "é opened") == "the café opened"
     # The document's own spelling elsewhere decides.
     assert _join("child-", "centred", frozenset({"child-centred"})) == "child-centred"

@@ -516,6 +516,8 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
     """
     if text.endswith("\xad"):
         return text[:-1] + more
+    if re.search(r"[A-Za-z0-9][-‐]$", text) and more[:1].isdigit():
+        return text + more  # '2012-' '13', 'mid-' '2012': a range, or a compound with a number
     if re.search(r"\d[-‐]$", text) and more[:1].isalpha():
         if re.match(r"(and|or|to)\b", more):
             return f"{text} {more}"  # '16-' 'and 17-year-olds': a hyphen left hanging
