@@ -124,14 +124,15 @@ def test_a_single_inspection_cover_gives_its_table_and_stated_judgement():
 
 
 def test_a_list_of_dashes_alone_is_one_level():
-    # Ealing 2016, page 6: after the paragraph 'Of this number:', six dash items in line with
-    # each other (pages 7 and 8 give the usual distance between lines, as the whole report does).
+    # Ealing 2016, page 6: after the lead-in 'Of this number:', six dash items in line with each
+    # other, set in under the item before (pages 7 and 8 give the usual distance between lines,
+    # as the whole report does). They are one level: none nests under the first.
     _, body = imported("sif-2016-ealing-p6-8.pdf")
     assert (
-        "Of this number:\n\n- 219 (or 58.9%) live outside the local authority area\n"
-        "- 27 live in residential children’s homes"
+        "at 31 March 2015. Of this number:\n    - 219 (or 58.9%) live outside the local authority "
+        "area\n    - 27 live in residential children’s homes"
     ) in body
-    assert "\n    - 27 live" not in body
+    assert "\n        - 27 live" not in body
 
 
 def test_a_footnote_mark_and_its_note_become_a_markdown_footnote():
@@ -275,6 +276,14 @@ def test_a_number_ending_a_wrapped_sentence_is_no_paragraph():
     _, body = imported("ilacs-2023-isle-of-wight-p6.pdf")
     numbers = [int(n) for n in re.findall(r"(?m)^(\d+)\. ", body)]
     assert numbers == sorted(numbers) and len(numbers) == len(set(numbers)), numbers
+
+
+def test_a_lead_in_set_under_an_item_keeps_its_sub_list_under_the_item():
+    # Sutton 2016: 'Of this number:' set in under the item, then six dashes deeper still.
+    _, body = imported("sif-2017-sutton-p6.pdf")
+    assert "at 31 March 2016. Of this number:\n    - 152 (or 68%) live outside" in body
+    assert "\n    - 18 are unaccompanied asylum-seeking children.\n- In the last 12 months:" in body
+    assert "\nOf this number:" not in body
 
 
 def test_paragraph_numbers_that_start_again_in_a_bound_in_report_are_its_own():

@@ -605,7 +605,7 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     written: set[int] = set()
     last_number = 0  # the last numbered paragraph's number
     for page in pages:
-        for line in page.clean_lines:
+        for at, line in enumerate(page.clean_lines):
             if (heading := headed.get(id(line))) is not None:
                 # A heading with its grade set beside it: the heading whole, then the grade.
                 first, *others = heading.rows[0]
@@ -681,6 +681,13 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                     and gap > 1.2 * (own[1].bottom - own[0].bottom) + 0.1 * line.size
                 )
                 starts = (gap > step or wider) and not runs_on
+            if (
+                starts
+                and last is not None
+                and last.kind == "bullet"
+                and _lead_in(line, page.clean_lines[at + 1 : at + 2], rows[index])
+            ):
+                starts = False  # 'Of this number:' over an item's sub-list is the item's
             if starts:
                 block = _new_block(line, body_size)
                 if block.kind == "bullet" and last is not None and last.kind == "bullet":
@@ -742,6 +749,25 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
     _heading_levels(blocks)
     _keep_short_lines(edges, blocks, rows)
     return blocks
+
+
+def _lead_in(line: Line, after: list[Line], item: list[Line]) -> bool:
+    """Whether a line of plain text that ends in a colon, after a list item and before a bullet
+    set in deeper than that item, leads the item's sub-list in ('Of this number:'): the item's
+    words, so that its sub-items stay under it."""
+    size = line.size
+    return (
+        line.text.endswith(":")
+        and not line.bold
+        and not line.footnote
+        and not _starts_item(line.text)
+        and item[-1].page == line.page
+        and line.bottom - item[-1].bottom < 3 * size
+        and line.x0 > item[0].x0 - 0.5 * size
+        and bool(after)
+        and _bullet(after[0].text) is not None
+        and after[0].x0 > item[0].x0 + 0.8 * size
+    )
 
 
 def _verdict_heading(block: Block, following: Block | None, body_size: float, cover: int) -> bool:
