@@ -482,6 +482,9 @@ def test_line_joining_and_bullet_glyphs():
     assert _join("aged 16-", "year-olds") == "aged 16-year-olds"
     assert _join("in 2012-", "13 the") == "in 2012-13 the"  # a range
     assert _join("(mid-", "2012 estimates)") == "(mid-2012 estimates)"
+    assert _join("been re-", "established") == "been re-established"
+    assert _join("to de-", "escalate") == "to de-escalate"
+    assert _join("been re-", "viewed") == "been reviewed"
     assert _join("the caf-", "é opened") == "the café opened"
     # The document's own spelling elsewhere decides.
     assert _join("child-", "centred", frozenset({"child-centred"})) == "child-centred"
@@ -515,6 +518,10 @@ def test_line_joining_and_bullet_glyphs():
         ),
         ("Publication date: 24 April 2012", "published", "2012-04-24"),
         ("Lead inspector: Jane Smith, Her Majesty's Inspector", "lead", "Jane Smith"),
+        ("Lead inspector: Jane Smith, Her Majesty's Inspector", "lead_role", "Lead inspector"),
+        # The role as printed: the 2013 inspections of looked after children name theirs so.
+        ("Reporting inspector Christopher Sands HMI", "lead", "Christopher Sands"),
+        ("Reporting inspector Christopher Sands HMI", "lead_role", "Reporting inspector"),
         ("Inspection dates: 31 February 2013", "inspected", None),  # not a real date
     ],
 )

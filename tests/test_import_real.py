@@ -150,6 +150,13 @@ def test_a_footnotes_number_set_in_its_texts_own_size_is_still_its_number():
     assert "schools1" not in body
 
 
+def test_a_recommendations_heading_is_quoted_without_its_footnotes_mark():
+    # North Lincolnshire 2026 marks 'What needs to improve?' with note 1.
+    text, _ = draft(REAL / "ilacs-2026-north-lincolnshire-p2-3.pdf", "n.pdf", None, STARTER)
+    said = [line for line in text.split("\n") if line.startswith("  - quote: ")]
+    assert said and all(line.endswith(", under 'What needs to improve?'") for line in said), said
+
+
 def test_a_paragraph_runs_on_past_a_footnote_at_the_page_foot_line_after_line():
     # North Lincolnshire 2026: paragraph 5 breaks over pages 2 and 3, a note at page 2's foot.
     _, body = imported("ilacs-2026-north-lincolnshire-p2-3.pdf")

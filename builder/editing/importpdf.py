@@ -539,6 +539,8 @@ def _join(text: str, more: str, vocabulary: frozenset[str] = frozenset()) -> str
         return text[:-1] + more
     if head in COMPOUND_PREFIXES or (head.endswith("ly") and len(head) > 4):
         return text + more
+    if head in ("re", "de") and tail[:1] == "e":
+        return text + more  # 're-' 'establish', 'de-' 'escalate': the two e's kept apart
     if len(head) > 1 and len(tail) > 1 and head in vocabulary and tail in vocabulary:
         return text + more  # both halves are words of the document: 'awareness-raising'
     words = _dictionary()
@@ -1126,13 +1128,16 @@ def find_facts(document: Document) -> dict[str, Found]:
     facts.update(_published(blocks, texts))
     for i, (page, text) in enumerate(texts):
         m = re.search(
-            r"(?i:lead inspector|reporting inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)"
+            r"((?i:lead|reporting) inspector)\s*:?\s*((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+?)"
             r"(?=\s+HMI\b|\s+(?:Her|His) Majesty|\s*$|\s*\(|,)",
             text,
         )
         if m:
-            name = re.sub(r"\s+HMI$", "", m.group(1))
+            name = re.sub(r"\s+HMI$", "", m.group(2))
             facts["lead"] = Found(name, page, _quote(m.group(0)))
+            # The role as printed: the 2013 inspections of looked after children had a
+            # 'Reporting inspector'.
+            facts["lead_role"] = Found(m.group(1).capitalize(), page, _quote(m.group(0)))
             break
         if re.fullmatch(r"Her Majesty['’]s Inspector", text) and i:
             name = texts[i - 1][1]
@@ -1247,8 +1252,9 @@ def _recommendation_lines(recommendations: list[OwnRecommendation]) -> list[str]
     out = []
     for r in recommendations:
         whose = "the safeguarding board's, " if r.board else ""
+        heading = re.sub(r"\[\^[^\]]+\]", "", r.heading)  # its words, not its footnote's mark
         out.append(
-            f"  - quote: {_yaml_string(r.quote)}  {CONFIRM} {whose}page {r.page}, under {r.heading!r}"
+            f"  - quote: {_yaml_string(r.quote)}  {CONFIRM} {whose}page {r.page}, under {heading!r}"
         )
         if r.timescale:
             out.append(f"    timescale: {_yaml_string(r.timescale)}")
@@ -1323,9 +1329,8 @@ def front_matter(
         out.append(f"{TODO} published: the document's date (the document does not print it)")
     out.append("authors:")
     if lead := facts.get("lead"):
-        out.append(
-            f"  - {{name: {_yaml_string(str(lead.value))}, role: Lead inspector}}{confirm(lead)}"
-        )
+        role = facts["lead_role"].value if "lead_role" in facts else "Lead inspector"
+        out.append(f"  - {{name: {_yaml_string(str(lead.value))}, role: {role}}}{confirm(lead)}")
     else:
         out.append(f"  {TODO} '- {{name: …, role: …}}' for each author (not found in the document)")
     if publisher := facts.get("publisher"):
