@@ -226,6 +226,17 @@ def test_a_covers_dates_in_large_type_are_no_headings():
     assert "## Children’s services in Wiltshire require improvement\n" in body  # a heading
 
 
+def test_a_covers_verdicts_head_it_with_a_full_stop_or_without():
+    # East Sussex 2014 prints its council's verdict without a full stop, its board's with one.
+    _, body = imported("sif-2014-east-sussex-p1.pdf")
+    assert "\n## The overall judgement is good\n" in body
+    assert (
+        "\n## The effectiveness of the Local Safeguarding Children Board (LSCB) is good.\n" in body
+    )
+    # The sentences that follow them are paragraphs.
+    assert "\n\nThe LSCB coordinates the activity of statutory partners" in body
+
+
 def test_a_grade_set_between_a_headings_two_lines_follows_the_heading():
     # Wiltshire 2015: 'Requires improvement' stands beside the section heading half a line below
     # its first line and half above its second.

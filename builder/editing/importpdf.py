@@ -734,16 +734,21 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 and block.text.islower()
             ):
                 block.kind = "paragraph"
-        # A cover sets its dates and its verdict in large type: a label and its value
-        # ('Inspection date: 18 November – 10 December 2014'), a sentence ('The overall
-        # judgement is good.') or a lone 'and' between two titles is no heading. So is a
-        # date line on the cover of a combined report's second part.
+        # A cover sets its dates in large type: a label and its value ('Inspection date: 18
+        # November – 10 December 2014'), a sentence other than its verdict, or a lone 'and'
+        # between two titles is no heading. So is a date line on the cover of a combined
+        # report's second part. Its verdict heads the report, full stop or none ('The
+        # effectiveness of the LSCB is good.', 'Children's services in Sutton are good').
         elif block.kind == "heading" and (
             _DATE_LABEL.match(block.text)
             or block.page == blocks[0].page
             and (
                 re.search(r"\w:\s+[A-Z0-9]", block.text)
-                or (re.search(r"\.$", block.text) and len(block.text.split()) >= 3)
+                or (
+                    re.search(r"\.$", block.text)
+                    and len(block.text.split()) >= 3
+                    and not _one_verdict(block.text)
+                )
                 or block.text.strip() == "and"
             )
         ):
@@ -784,9 +789,7 @@ def _verdict_heading(block: Block, following: Block | None, body_size: float, co
         and abs(block.size - body_size) < 0.1 * body_size
         and block.page != cover
         and block.text.endswith(".")
-        and len(block.text.split()) <= 25
-        and not re.search(r"[.!?]\s+[A-Z]", block.text)
-        and bool(_VERDICT.search(block.text))
+        and _one_verdict(block.text)
         and following is not None
         and following.kind in ("numbered", "bullet")
         and not following.bold
@@ -794,6 +797,15 @@ def _verdict_heading(block: Block, following: Block | None, body_size: float, co
 
 
 _VERDICT = re.compile(rf"(?i)\b({GRADE_WORDS})\b")
+
+
+def _one_verdict(text: str) -> bool:
+    """Whether a text is one short sentence that gives a grade ('The overall judgement is good.')."""
+    return (
+        len(text.split()) <= 25
+        and not re.search(r"[.!?]\s+[A-Z]", text)
+        and bool(_VERDICT.search(text))
+    )
 
 
 # The labels of a cover's date lines.
