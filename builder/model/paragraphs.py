@@ -111,10 +111,10 @@ class NumberedParagraphProcessor(BlockProcessor):
         element, read, label = self.seen
         if element is not parent:
             read = 0
-        children = list(parent)
-        for child in children[read:]:
-            label = restart_of(child) or label
-        self.seen = (parent, len(children), label)
+        count = len(parent)
+        for index in range(read, count):
+            label = restart_of(parent[index]) or label
+        self.seen = (parent, count, label)
         return label
 
 
