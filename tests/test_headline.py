@@ -116,6 +116,11 @@ def test_the_overview_counts_latest_headlines_only_and_names_whom_it_leaves_out(
     # Its judgements are counted, each as what it is.
     by_year = text(reformed, "organisations/overview/index.html")
     assert "Leadership" in by_year
+    # Side by side, its 2026 inspection is there, with no grade made up for it.
+    compare = html[html.index('<table class="compare">') :]
+    beta = compare[compare.index('data-organisation="beta"') :].split("</tr>")[0]
+    assert re.findall(r">([\w ]+)</a></td>", beta) == ["Inadequate", "No headline grade"]
+    assert '<a href="/reports/2026-05-beta/">No headline grade</a>' in beta
 
 
 def test_the_report_and_its_lists_say_it_gives_judgements_and_no_headline(reformed):

@@ -125,7 +125,9 @@ class CompareRow:
     id: str
     name: str
     region: str
-    cells: tuple[tuple[int, str, str, str], ...]  # (year, grade label, ordinal as text, report id)
+    # (year, grade label, ordinal as text, report id); ordinal "0" for a report that gives
+    # judgements and no headline
+    cells: tuple[tuple[int, str, str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +337,8 @@ def overview(site: Site, p: Planner) -> OverviewView:
         for rid in site.places.get(o.id, ()):
             head = views[rid].headline
             if head is None:
+                if views[rid].report.judgements:  # graded, with no headline: said so, not skipped
+                    cells.append((views[rid].report.date.year, "No headline grade", "0", rid))
                 continue
             framework = site.frameworks.get(views[rid].report.framework)
             grade = framework.grade(head.grade) if framework else None
