@@ -97,10 +97,19 @@ def test_a_list_never_shows_a_first_judgement_as_the_organisations_latest_grade(
     assert "No headline grade 2 judgements, May 2026" in cell
     assert "Outstanding" not in cell and "Inadequate" not in cell  # nor its 2019 grade
     assert 'href="/reports/2026-05-beta/"' in beta
-    # No grade's list holds beta, and only grades some organisation's latest gives are offered.
+    # No grade's list holds beta, and only grades some organisation's latest gives are offered;
+    # a list of its own, after every grade, holds those whose latest gave none.
     assert "organisations/grade/outstanding/index.html" not in reformed
     assert "organisations/grade/inadequate/index.html" not in reformed
     assert rows_of(reformed["organisations/grade/good/index.html"].decode()) == ["alpha", "gamma"]
+    facets = html[html.index('id="by-grade"') :].split("</ul>")[0]
+    assert re.findall(r">([\w ]+)</a>", facets) == ["Any grade", "Good", "No headline grade"]
+    none = reformed["organisations/grade/no-headline/index.html"].decode()
+    assert rows_of(none) == ["beta"]
+    assert "<h1>Organisations whose latest inspection gave no headline grade</h1>" in none
+    assert rows_of(
+        reformed["organisations/region/south-west/grade/no-headline/index.html"].decode()
+    ) == ["beta"]
 
 
 def test_the_overview_counts_latest_headlines_only_and_names_whom_it_leaves_out(reformed):

@@ -176,6 +176,11 @@ def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[Organisati
     return tuple(rows)
 
 
+# The list of the organisations whose latest inspection gave judgements and no headline: after
+# every grade, under an id no grade of a scale takes.
+NO_HEADLINE = Grade("no-headline", "No headline grade", 0)
+
+
 def _route(region: str, grade: str) -> tuple[str, str]:
     """The list page of a region and a grade ("" for any): its route and its id."""
     if region and grade:
@@ -199,6 +204,8 @@ class _Facets:
         for row in rows:  # A to Z, so each list is too
             region = row.region_id
             grade: Grade | None = row.latest_grade.grade if row.latest_grade else None
+            if grade is None and row.latest is not None:  # graded, with no headline
+                grade = NO_HEADLINE
             if region:
                 self.regions.setdefault(region, row.region)
                 self.lists.setdefault((region, ""), []).append(row)
