@@ -532,6 +532,10 @@ def test_a_cover_title_set_close_ends_where_its_spacing_widens():
         body,
     )
     assert re.search(r"\nInspection date: 22 February 2016 to 17 March 2016", body)
+    # The lone roman 'and' between the two bold titles stands apart from the second, and each
+    # date line is its own.
+    assert "\n\nand\n\n## Review of the effectiveness of the Local Safeguarding" in body
+    assert "\nInspection date: 22 February 2016 to 17 March 2016\n\nReport published:" in body
 
 
 def test_the_covers_of_a_combined_reports_parts_leave_its_heading_levels_whole():

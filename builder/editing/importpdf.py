@@ -645,6 +645,10 @@ def _blocks(pages: list[Page], body_size: float) -> list[Block]:
                 or not same_style
                 or (_starts_item(line.text) and not _wrapped_number(line, previous, last_number))
                 or line.footnote
+                # A cover's lines in large type: a date's label starts its own line ('Report
+                # published: …'), and a lone 'and' between two titles stands apart from both.
+                or _DATE_LABEL.match(line.text)
+                or (previous.text == "and" and previous.bold != line.bold)
             ):
                 starts = True
             elif previous.page != line.page or (
