@@ -8,6 +8,7 @@ importer uses are tested directly either way.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -382,7 +383,52 @@ def test_the_examples_named_are_the_ones_init_writes():
     starter = Path(builder.__file__).parent / "starter" / "content"
     (report,) = (starter / "reports").glob("*.md")
     recommendations = yaml.safe_load((starter / "recommendations.yml").read_text("utf-8"))
+    title = yaml.safe_load(report.read_text("utf-8").split("---")[1])["title"]
     assert EXAMPLES == {
-        "report": report.stem,
-        "tracked recommendation": recommendations[0]["id"],
+        "report": (report.stem, title),
+        "tracked recommendation": (recommendations[0]["id"], recommendations[0]["title"]),
     }
+
+
+def test_a_history_made_national_asks_whose_each_tracked_recommendation_is_and_only_that(
+    tmp_path, capsys
+):
+    # A one-organisation history whose report tracks a recommendation of the editors' own…
+    site = tmp_path / "h"
+    assert cli.main(["init", str(site)]) == 0
+    recommendations = site / "content" / "recommendations.yml"
+    recommendations.write_text(
+        recommendations.read_text().replace("Regular, recorded supervision", "Supervision")
+    )
+    (tmp_path / "wiltshire.pdf").write_bytes((REAL / "ilacs-2023-wiltshire-p1-2.pdf").read_bytes())
+    assert cli.main(["import", str(tmp_path / "wiltshire.pdf"), "--root", str(site)]) == 0
+    (draft,) = (site / "content" / "reports").glob("2023-*.md")
+    text = draft.read_text().replace(
+        "publisher: # to do: who issued the document", "publisher: Ofsted"
+    )
+    first = re.search(r"(?m)^  - quote: .*\n", text)
+    assert first is not None
+    draft.write_text(
+        text[: first.end()]
+        + "    tracks: regular-supervision\n    status: raised\n"
+        + text[first.end() :]
+    )
+    # …is made national by another authority's report: the tracked recommendation must say
+    # whose it is, and that is all that is said of it.
+    (tmp_path / "oldham.pdf").write_bytes((REAL / "ilacs-2019-oldham-p1.pdf").read_bytes())
+    capsys.readouterr()
+    assert cli.main(["import", str(tmp_path / "oldham.pdf"), "--root", str(site)]) == 0
+    # The import says so as it adds the second organisation.
+    assert (
+        "organisations.yml: note: the site now has 2 organisations, so each report, tracked "
+        "recommendation and earlier inspection says whose it is with 'organisation: ID'"
+    ) in capsys.readouterr().err
+    assert cli.main(["check", "--root", str(site)]) == 1
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "regular-supervision" in line or "whom" in line]
+    assert any(
+        "recommendations.yml:14: error: this site has 2 organisations: say whom this tracked "
+        "recommendation is about (hint: 'organisation: ID', an id from organisations.yml)" in line
+        for line in said
+    ), err
+    assert not any("is 's" in line or "not about" in line for line in said), err

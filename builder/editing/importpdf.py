@@ -1762,6 +1762,17 @@ def add_organisations(path: Path, entries: list[dict[str, Any]]) -> tuple[list[s
     return [e["id"] for e in new], ""
 
 
+def _declared(path: Path) -> int:
+    """How many organisations organisations.yml declares (0 when it cannot be read)."""
+    import yaml
+
+    try:
+        found = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 0
+    return sum(1 for e in found if isinstance(e, dict)) if isinstance(found, list) else 0
+
+
 def draft(
     pdf: Path,
     name: str,
@@ -2348,6 +2359,12 @@ def _report(
     added, problem = add_organisations(organisations, outcome.organisations)
     if problem:
         lines.append(f"{shown(organisations)}: warning: {problem}")
+    if added and (declared := _declared(organisations)) > 1 >= declared - len(added):
+        lines.append(
+            f"{shown(organisations)}: note: the site now has {declared} organisations, so each "
+            "report, tracked recommendation and earlier inspection says whose it is with "
+            "'organisation: ID' (see the national guide, docs/national.md)"
+        )
     lines.append(
         f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} "
         f"page{'s' if outcome.pages != 1 else ''}): "

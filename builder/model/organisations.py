@@ -26,12 +26,33 @@ from builder.parse.records import (
 NONE = ""
 # Pages under /organisations/ that are not an organisation's: no organisation may take these ids.
 RESERVED = ("overview", "region", "grade")
-# What `init` writes as examples: a site made national by `import` still holds them until an
-# editor deletes them, and is told so.
+# What `init` writes as examples, by id and title: until an editor deletes them (or makes them
+# their own, with a title of their own) a build says so, and a strict build will not publish them.
 EXAMPLES = {
-    "report": "2019-06-example-inspection",
-    "tracked recommendation": "regular-supervision",
+    "report": ("2019-06-example-inspection", "Inspection of Example Council children's services"),
+    "tracked recommendation": ("regular-supervision", "Regular, recorded supervision"),
 }
+
+
+def is_example(what: str, id: str, title: str) -> bool:
+    """Whether a report or tracked recommendation is init's example, as init wrote it."""
+    return EXAMPLES.get(what) == (id, title)
+
+
+def examples_left(content: Content, diagnostics: Diagnostics) -> None:
+    """A warning for each of init's examples still in the content: a strict build, which is what
+    a site publishes with, refuses them, so 'Example Council' is never published as anyone's."""
+    found = [("report", r.id, r.title, r.where) for r in content.reports]
+    found += [("tracked recommendation", r.id, r.title, r.where) for r in content.recommendations]
+    for what, id, title, where in found:
+        if is_example(what, id, title):
+            diagnostics.warning(
+                where.path,
+                where.of("id").line,
+                f"init's example {what} '{id}': a strict build will not publish it (hint: "
+                f"delete it once your own are in)",
+            )
+
 
 KIND_LABELS = {
     "local-authority": "Local authority",
@@ -91,12 +112,12 @@ def membership(content: Content, diagnostics: Diagnostics) -> Membership:
     unreadable = "organisations" in content.partial
     only = next(iter(declared)) if len(declared) == 1 else NONE
 
-    def resolve(value: str, where: Where, what: str, id: str) -> str:
+    def resolve(value: str, where: Where, what: str, id: str, title: str = "") -> str:
         if not value:
             if len(declared) > 1:
                 hint = (
                     f"it is init's example {what}: delete it once your own are in"
-                    if EXAMPLES.get(what) == id
+                    if is_example(what, id, title)
                     else "'organisation: ID', an id from organisations.yml"
                 )
                 diagnostics.error(
@@ -120,13 +141,18 @@ def membership(content: Content, diagnostics: Diagnostics) -> Membership:
         where = report.where.of("organisation")
         if report.organisations:
             found = tuple(
-                dict.fromkeys(resolve(o, where, "report", report.id) for o in report.organisations)
+                dict.fromkeys(
+                    resolve(o, where, "report", report.id, report.title)
+                    for o in report.organisations
+                )
             )
         else:
-            found = (resolve("", where, "report", report.id),)
+            found = (resolve("", where, "report", report.id, report.title),)
         reports[report.id] = found
     recommendations = {
-        r.id: resolve(r.organisation, r.where.of("organisation"), "tracked recommendation", r.id)
+        r.id: resolve(
+            r.organisation, r.where.of("organisation"), "tracked recommendation", r.id, r.title
+        )
         for r in content.recommendations
     }
     events = {
@@ -158,7 +184,8 @@ def check_tracking(
     mine = groups.of_report(report.id)
     for passage in tracking(report) if passages is None else passages:
         owner = groups.recommendations.get(passage.tracks)
-        if owner is None or owner in mine or NONE in mine:
+        # One whose organisation is not said has its own error (say whom it is about).
+        if owner is None or owner == NONE or owner in mine or NONE in mine:
             continue
         name = groups.organisations[owner].name if owner in groups.organisations else owner
         diagnostics.error(

@@ -20,7 +20,13 @@ from builder.model.anchoring import Anchor, Target
 from builder.model.blocks import Block, fold
 from builder.model.derive import CONCERNS, Column, Standing, derive_all
 from builder.model.hints import closest_ids
-from builder.model.organisations import Membership, check_tracking, membership, tracking
+from builder.model.organisations import (
+    Membership,
+    check_tracking,
+    examples_left,
+    membership,
+    tracking,
+)
 from builder.model.references import check_references
 from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
 from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
@@ -282,6 +288,7 @@ def build_model(
     memo = kept if kept is not None else ModelMemo()
     check_references(content, frameworks, themes, recs, diagnostics, memo.references)
     groups = membership(content, diagnostics)
+    examples_left(content, diagnostics)
     # Each report's passages that track a recommendation, kept while its record is the very same.
     tracked = {}
     for report in content.reports:
