@@ -379,10 +379,26 @@ def test_default_path_and_no_overwrite(pdfs, tmp_path, capsys, monkeypatch):
     assert status == 1
     assert err == (
         "content/reports/2022-01-report.md: error: the file already exists; "
-        "not overwritten (hint: add --force to replace it)\n"
+        "not overwritten (hint: add --force to replace it, and lose what was edited in it)\n"
     )
     assert target.read_text(encoding="utf-8") == edited
-    status, _, _ = run(["import", "Wiltshire focused visit.pdf", "--force"], capsys)
+    # With the draft's header gone too (which said which PDF it came from), the inspection's
+    # dates still find it: no second copy is written beside it.
+    confirmed = re.sub(r"(?m)^# .*\n", "", edited)
+    target.write_text(confirmed, encoding="utf-8")
+    status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
+    assert status == 1
+    assert err.startswith(
+        "Wiltshire focused visit.pdf: error: content/reports/2022-01-report.md already holds this "
+        "inspection (the organisation, inspected 2022-01-24 to 2022-01-25); no draft written "
+        "(hint: to replace it, import into it with '--out content/reports/2022-01-report.md "
+        "--force', and lose what was edited in it)\n"
+    ), err
+    assert sorted(p.name for p in target.parent.iterdir()) == ["2022-01-report.md"]
+    assert target.read_text(encoding="utf-8") == confirmed
+    status, _, _ = run(
+        ["import", "Wiltshire focused visit.pdf", "--out", str(target), "--force"], capsys
+    )
     assert status == 0
     assert target.read_text(encoding="utf-8").startswith("---\n# Draft imported from")
 

@@ -1886,7 +1886,7 @@ def _exists(out: Path) -> int:
 
     print(
         f"{display_path(out)}: error: the file already exists; not overwritten "
-        "(hint: add --force to replace it)",
+        "(hint: add --force to replace it, and lose what was edited in it)",
         file=sys.stderr,
     )
     return 1
@@ -2079,7 +2079,10 @@ def _write(out: Path, text: str, force: bool) -> str | None:
     if out.is_symlink():
         return "is a symbolic link: not written (hint: write the draft to a plain file)"
     if out.exists() and not force:
-        return "the file already exists; not overwritten (hint: add --force to replace it)"
+        return (
+            "the file already exists; not overwritten (hint: add --force to replace it, and lose "
+            "what was edited in it)"
+        )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
@@ -2155,6 +2158,7 @@ def run(args: argparse.Namespace) -> int:
         for i in _names(meta.organisation)
     }
     earlier = _earlier_drafts(reports)
+    held_already = _inspections(reports)
     began = time.perf_counter()
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files) or 1))
     # The themes' terms are read once here, for every worker: each draft's suggested themes.
@@ -2187,9 +2191,23 @@ def run(args: argparse.Namespace) -> int:
         nonlocal written, failed
         outcomes[index] = outcome
         target = out or earlier.get(Path(tasks[index][0]).name)
-        message = _report(
-            outcome, target, reports, taken, args.force, display_path, len(involved) > 1
-        )
+        inspection = _inspection_of(outcome)
+        holder = _holder(held_already, inspection) if target is None else None
+        if holder is not None and inspection is not None and not outcome.error:
+            # An edition of this inspection is there already, one that no longer says which PDF
+            # it came from (an editor deletes the draft's header): never a second copy of it.
+            message = (
+                f"{outcome.name}: error: {display_path(holder)} already holds this inspection "
+                f"({inspection[0] or 'the organisation'}, inspected {inspection[1]} to "
+                f"{inspection[2]}); no draft written (hint: to replace it, import into it with "
+                f"'--out {display_path(holder)} --force', and lose what was edited in it)"
+            )
+        else:
+            message, path = _report(
+                outcome, target, reports, taken, args.force, display_path, len(involved) > 1
+            )
+            if inspection is not None and path is not None:
+                held_already.setdefault(inspection, path)
         if bar is not None:
             bar.clear()
         print(message, file=sys.stderr)
@@ -2301,6 +2319,64 @@ def settled(outcome: Outcome, known: dict[str, str]) -> Outcome:
     return replace(outcome, text=text, facts=facts, organisations=[])
 
 
+def _inspection_of(outcome: Outcome) -> tuple[str, str, str] | None:
+    """The organisation and dates of the inspection a draft is of, when it states them."""
+    found = outcome.facts.get("inspected")
+    if found is None or not isinstance(found.value, tuple):
+        return None
+    owner = re.search(r"(?m)^organisation: ([\w-]+)", outcome.text)
+    return (owner.group(1) if owner else "", str(found.value[0]), str(found.value[1]))
+
+
+def _inspections(reports: Path) -> dict[tuple[str, str, str], Path]:
+    """The reports already there, by the organisation and dates of their inspection: a second
+    import of one of them is refused even when its draft's header is gone."""
+    import yaml
+
+    found: dict[tuple[str, str, str], Path] = {}
+    try:
+        paths = sorted(reports.glob("*.md"))
+    except OSError:
+        return found
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+            front = yaml.safe_load(_keys(text.split("\n---", 1)[0], ("organisation", "inspected")))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(front, dict) or not isinstance(front.get("inspected"), dict):
+            continue
+        start, end = front["inspected"].get("start"), front["inspected"].get("end")
+        if not start:
+            continue
+        owners = front.get("organisation") or ""
+        for owner in owners if isinstance(owners, list) else [owners]:
+            found.setdefault((str(owner), str(start), str(end or start)), path)
+    return found
+
+
+def _keys(front: str, keys: tuple[str, ...]) -> str:
+    """The lines of front matter that give these top-level keys: a few lines of a report's
+    thousands to read, whatever order its keys are in."""
+    out, keep = [], False
+    for line in front.split("\n"):
+        if line[:1] not in (" ", "\t", "#", ""):
+            keep = line.split(":", 1)[0] in keys
+        if keep:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _holder(
+    held: dict[tuple[str, str, str], Path], inspection: tuple[str, str, str] | None
+) -> Path | None:
+    """The report that holds an inspection already: of its organisation, or of no organisation
+    said (a history of one, whose reports need not say whose they are)."""
+    if inspection is None:
+        return None
+    return held.get(inspection) or held.get(("", *inspection[1:]))
+
+
 def _earlier_drafts(reports: Path) -> dict[str, Path]:
     """The reports an import wrote before, by the PDF's name: importing it again goes there."""
     found: dict[str, Path] = {}
@@ -2327,11 +2403,11 @@ def _report(
     force: bool,
     shown: Callable[[Path], str],
     named: bool = False,
-) -> str:
-    """Write one outcome's draft; its one line. A new draft's id names its organisation when
-    `named` (the project or the run has several)."""
+) -> tuple[str, Path | None]:
+    """Write one outcome's draft; its one line, and the file written (None when none was). A new
+    draft's id names its organisation when `named` (the project or the run has several)."""
     if outcome.error:
-        return f"{outcome.name}: error: {outcome.error}"
+        return f"{outcome.name}: error: {outcome.error}", None
     if out is not None:
         report_id = out.stem
         target = out
@@ -2341,7 +2417,7 @@ def _report(
     taken.add(report_id)
     problem = _write(target, _with_id(outcome.text, report_id), force)
     if problem:
-        return f"{shown(target)}: error: {problem}"
+        return f"{shown(target)}: error: {problem}", None
     lines = []
     if outcome.imageonly:
         numbers = ", ".join(str(n) for n in outcome.imageonly)
@@ -2379,7 +2455,7 @@ def _report(
             else ""
         )
     )
-    return "\n".join(lines)
+    return "\n".join(lines), target
 
 
 def register(commands: Any) -> None:
