@@ -92,6 +92,7 @@ MEANING = {
     "tracked recommendation.themes": "The themes it belongs to.",
     "tracked recommendation.description": "Markdown: the concern as the reports put it.",
     "tracked recommendation.organisation": "Whose concern it is: an id from `organisations.yml`; required when the site has several, the only one's otherwise.",
+    "tracked recommendation.scope": "What it is a concern of, where that is one part a framework judges (`lscb`, the safeguarding board's): a later report whose framework does not judge that scope is outside its remit, and its silence is said to be.",
     "organisation.id": "The organisation's id: its page is `/organisations/<id>/`, and reports, recommendations and events name it.",
     "organisation.name": "Its full name, as reports print it.",
     "organisation.short_name": "A shorter name for charts, strips and filters.",

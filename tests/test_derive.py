@@ -60,6 +60,44 @@ def test_silence_in_an_editors_summary_is_not_known():
     assert standing.unknown_since == 1
 
 
+def test_silence_outside_a_reports_remit_is_said_apart_and_a_word_there_still_counts():
+    columns = [
+        Column("a", scopes=frozenset({"council", "lscb"})),
+        Column("b", scopes=frozenset({"council"})),  # a framework that reviews no board
+        Column("c"),  # one limited to no scope
+        Column("d", scopes=frozenset({"council"})),
+    ]
+    result = derive_all(
+        columns,
+        {"a": {"board": "raised", "council": "raised"}, "d": {"council": "met"}},
+        recommendations=["board", "council"],
+        scopes={"board": "lscb"},
+    )
+    board = result["board"]
+    assert [c.status for c in board.cells] == [
+        "raised",
+        "not-covered",
+        "not-mentioned",
+        "not-covered",
+    ]
+    assert (board.silent_since, board.uncovered_since, board.standing) == (3, 2, "open")
+    # A concern without a scope is the whole service's: every report's silence is its own.
+    assert [c.status for c in result["council"].cells] == [
+        "raised",
+        "not-mentioned",
+        "not-mentioned",
+        "met",
+    ]
+    # What a report outside the remit does say of it still counts.
+    spoken = derive_all(
+        columns,
+        {"a": {"board": "raised"}, "b": {"board": "met"}},
+        recommendations=["board"],
+        scopes={"board": "lscb"},
+    )
+    assert spoken["board"].standing == "met"
+
+
 def test_earlier_and_later_skip_reports_that_are_silent():
     standing = derive_standing(words("raised", "", "progress", "", "met"))
     assert standing.earlier("r2").report == "r0"

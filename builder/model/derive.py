@@ -52,6 +52,9 @@ STANDING_RULES = {
 # How a status is known: stated by its passage, inferred by the editors, or reported by a later
 # document of an inspection outside the collection.
 CELL_BASES = ("stated", "inferred", "reported")
+# A report that says nothing of a concern: it does not mention it, its text is an editors'
+# summary (so its silence is not known), or its inspection's remit does not cover the concern.
+SILENCES = ("not-mentioned", "not-known", "not-covered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,9 @@ class ReportWord:
     summary: bool = False  # the report's body is an editors' summary, so its silence is unknown
     basis: str = "stated"  # stated or inferred; a reported inspection's is "reported"
     by: str = ""  # for an earlier inspection: the report that reports what it found
+    # Whether the report's inspection covers the concern's scope: one that does not (a later
+    # framework that reviews no safeguarding board) is silent on it by its remit.
+    covered: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +80,15 @@ class Cell:
     """One report's (or reported inspection's) derived status for one recommendation."""
 
     report: str  # a report id, or an earlier inspection's (event) id
-    status: str  # raised, raised-again, progress, met, positive, not-mentioned or not-known
+    # raised, raised-again, progress, met, positive; or a silence: not-mentioned, not-known (an
+    # editors' summary) or not-covered (outside the remit of the report's inspection)
+    status: str
     basis: str = "stated"  # a key of CELL_BASES; "stated" for silence
     by: str = ""  # for a reported inspection: the report that reports it
 
     @property
     def assessed(self) -> bool:
-        return self.status not in ("not-mentioned", "not-known")
+        return self.status not in SILENCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +103,7 @@ class Standing:
     standing: str  # a key of STANDINGS, or "" when no report speaks of it
     silent_since: int  # reports after the last assessment that do not mention it
     unknown_since: int  # of those, editors' summaries, whose silence says nothing
+    uncovered_since: int = 0  # of those, inspections whose remit does not cover it
     reported: tuple[Cell, ...] = ()  # earlier inspections' words, as later reports report them
     concern: bool = False  # some report or reported inspection raised it, found progress or met
     last_met: str = ""  # the latest report that found it met, or ""
@@ -148,6 +157,8 @@ def derive_standing(words: Sequence[ReportWord]) -> Standing:
             raised_before = True
         elif word.recorded:
             status = word.recorded
+        elif not word.covered:
+            status = "not-covered"
         else:
             status = "not-known" if word.summary else "not-mentioned"
         basis = ("reported" if word.by else word.basis) if word.recorded else "stated"
@@ -171,6 +182,7 @@ def derive_standing(words: Sequence[ReportWord]) -> Standing:
         ),
         silent_since=len(after),
         unknown_since=sum(1 for c in after if c.status == "not-known"),
+        uncovered_since=sum(1 for c in after if c.status == "not-covered"),
         reported=tuple(c for c in cells if c.by and c.assessed),
         concern=any(c.status in ABOUT_A_CONCERN for c in assessed),
         last_met=(met[-1].by or met[-1].report) if met else "",
@@ -195,6 +207,8 @@ class Column:
     id: str
     summary: bool = False  # a report shown as an editors' summary
     inspection: bool = False  # an earlier inspection outside the collection
+    # The scopes the report's inspection covers (its framework's); None when not limited to any.
+    scopes: frozenset[str] | None = None
 
 
 def derive_all(
@@ -203,14 +217,17 @@ def derive_all(
     summaries: frozenset[str] = frozenset(),
     recommendations: Sequence[str] = (),
     reported: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
+    scopes: Mapping[str, str] | None = None,
 ) -> dict[str, Standing]:
     """Every recommendation's standing.
 
     `order` is the reports (ids or `Column`s) and earlier inspections in date order;
     `recorded[report][recommendation]` is what editors recorded, a status or `(status, basis)`;
     `reported[inspection][recommendation]` is `(status, reporting report)` for an earlier
-    inspection, as a report reports it.
+    inspection, as a report reports it; `scopes[recommendation]` is the scope it is a concern of,
+    where it has one.
     """
+    scopes = scopes or {}
     columns = [c if isinstance(c, Column) else Column(c, c in summaries) for c in order]
     reported = reported or {}
     out = {}
@@ -224,7 +241,11 @@ def derive_all(
                 continue
             value = recorded.get(column.id, {}).get(rec, "")
             status, basis = value if isinstance(value, tuple) else (value, "stated")
-            words.append(ReportWord(column.id, status, column.summary, basis or "stated"))
+            scope = scopes.get(rec, "")
+            covered = not scope or column.scopes is None or scope in column.scopes
+            words.append(
+                ReportWord(column.id, status, column.summary, basis or "stated", covered=covered)
+            )
         out[rec] = derive_standing(words)
     return out
 

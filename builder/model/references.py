@@ -61,10 +61,19 @@ def check_references(
             return False
         return True
 
+    scopes = {s.id for f in content.frameworks for s in f.scopes}
     for rec in content.recommendations:
         lines = dict(rec.where.keys)
         for i, theme in enumerate(rec.themes):
             known(diagnostics, theme, themes, "theme", _item(rec.where, lines, "themes", i))
+        if rec.scope and rec.scope not in scopes and "frameworks" not in content.partial:
+            diagnostics.error(
+                rec.where.path,
+                rec.where.of("scope").line,
+                f"unknown scope '{rec.scope}'{did_you_mean(rec.scope, scopes)} (hint: a scope a "
+                f"framework declares in frameworks.yml"
+                + (f", one of: {', '.join(sorted(scopes))})" if scopes else ")"),
+            )
     for event in content.events:
         _check_kind_and_framework(event, kinds, frameworks, known, diagnostics)
         for mention in event.mentions:

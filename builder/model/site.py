@@ -416,9 +416,10 @@ def _derived_history(
     (all of them when a standing changed), the histories at the reports whose passages changed.
     """
     order = (
-        _columns(ordered, events, groups),
+        _columns(ordered, events, groups, frameworks),
         frozenset(r.id for r in ordered if r.edition == "summary"),
         tuple((rid, groups.of_recommendation(rid)) for rid in recs),
+        tuple((rid, r.scope) for rid, r in recs.items() if r.scope),
     )
     steady = memo.order == order  # the same reports in the same order: positions mean the same
     last_standings = memo.standings
@@ -451,14 +452,15 @@ def _standings(
 ) -> dict[str, Standing]:
     """Every recommendation's standing; derived again only for those whose recorded statuses
     changed in some report, when the reports are the same and in the same order as last time."""
-    columns, summaries, recs = order
+    columns, summaries, recs, scoped = order
+    scopes = dict(scoped)
     recorded = {part.report.id: part.statuses for part in parts}
     reported: dict[str, dict[str, tuple[str, str]]] = {}
     for part in parts:  # in date order: the first report to report an inspection's word keeps it
         for (inspection, rid), status in part.reported.items():
             reported.setdefault(inspection, {}).setdefault(rid, (status, part.report.id))
     if memo.order != order:
-        return _derive(columns, recorded, summaries, recs, reported)
+        return _derive(columns, recorded, summaries, recs, reported, scopes)
     affected: set[str] = set()
     for part in parts:
         was = memo.derived[part.report.id][0]
@@ -471,7 +473,14 @@ def _standings(
                 }
     standings = dict(memo.standings)
     standings.update(
-        _derive(columns, recorded, summaries, [r for r in recs if r[0] in affected], reported)
+        _derive(
+            columns,
+            recorded,
+            summaries,
+            [r for r in recs if r[0] in affected],
+            reported,
+            scopes,
+        )
     )
     return standings
 
@@ -482,6 +491,7 @@ def _derive(
     summaries: frozenset[str],
     recs: Iterable[tuple[str, str]],
     reported: dict[str, dict[str, tuple[str, str]]],
+    scopes: dict[str, str],
 ) -> dict[str, Standing]:
     """The standings of `recs` (id, organisation), each over its own organisation's columns only,
     in the order given."""
@@ -492,18 +502,25 @@ def _derive(
         order.append(rid)
     out: dict[str, Standing] = {}
     for group, rids in by_group.items():
-        out.update(derive_all(columns.get(group, ()), recorded, summaries, rids, reported))
+        out.update(derive_all(columns.get(group, ()), recorded, summaries, rids, reported, scopes))
     return {rid: out[rid] for rid in order}
 
 
 def _columns(
-    ordered: list[Report], events: tuple[Event, ...], groups: Membership
+    ordered: list[Report],
+    events: tuple[Event, ...],
+    groups: Membership,
+    frameworks: dict[str, Framework],
 ) -> dict[str, tuple[Column, ...]]:
-    """Each organisation's reports and earlier inspections outside the collection, in date order."""
+    """Each organisation's reports and earlier inspections outside the collection, in date order,
+    each report with the scopes its inspection covers: its framework's, where it declares them
+    (one that declares none is not limited to any)."""
     places: dict[str, list[tuple[Any, Column]]] = {}
     for r in ordered:
+        framework = frameworks.get(r.framework)
+        covers = frozenset(s.id for s in framework.scopes) if framework else None
         for group in groups.of_report(r.id):
-            column = Column(r.id, r.edition == "summary")
+            column = Column(r.id, r.edition == "summary", scopes=covers or None)
             places.setdefault(group, []).append(((r.date, r.id), column))
     for e in events:
         column = Column(e.id, inspection=True)
@@ -549,7 +566,11 @@ def _views(
                 cells = standings[rid].cells
                 if cells[index].assessed:
                     rid_status[rid] = cells[index].status
-                elif index and cells[index - 1].status in CONCERNS:
+                elif (
+                    index
+                    and cells[index - 1].status in CONCERNS
+                    and cells[index].status != "not-covered"  # silent by its remit
+                ):
                     unmentioned.append(rid)
                 if cells[index].basis == "inferred":
                     inferred.add(rid)

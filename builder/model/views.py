@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from builder.model.derive import Standing
+from builder.model.derive import SILENCES, Standing
 from builder.model.outline import EMPTY, BodyOutline
 from builder.parse.records import (
     Event,
@@ -97,7 +97,7 @@ class ReportView:
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     report: str  # a report id, or an earlier inspection's (event) id
-    status: str  # a status, or "not-mentioned"
+    status: str  # a status, or a silence (derive.SILENCES)
     own: tuple[Passage, ...]
     evidence: tuple[Passage, ...]
     basis: str = "stated"  # how the status is known: stated, inferred, or reported (by `by`)
@@ -116,7 +116,7 @@ class History:
 
     @property
     def mentioned(self) -> tuple[HistoryEntry, ...]:
-        return tuple(e for e in self.entries if e.status not in ("not-mentioned", "not-known"))
+        return tuple(e for e in self.entries if e.status not in SILENCES)
 
     @property
     def first_raised(self) -> HistoryEntry | None:

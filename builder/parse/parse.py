@@ -395,6 +395,7 @@ TRACKED = Schema(
         Field("themes", IDS),
         Field("description", LINES, required=True),
         Field("organisation", ID),
+        Field("scope", ID),
     ),
     where=item_where,
     strict=True,

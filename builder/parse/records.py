@@ -16,6 +16,7 @@ STATUS_LABELS = {
     "positive": "Positive mention",
     "not-mentioned": "Not mentioned",
     "not-known": "Not known",
+    "not-covered": "Outside its remit",
 }
 # When one report has several annotations for one recommendation, the most serious wins.
 STATUS_SEVERITY = {"raised-again": 5, "raised": 4, "progress": 3, "met": 2, "positive": 1}
@@ -210,6 +211,10 @@ class TrackedRecommendation:
     description: str
     where: Where
     organisation: str = ""  # whose concern it is; "" on a site of one organisation
+    # What it is a concern of: a scope some framework declares (the safeguarding board's, 'lscb').
+    # A report whose inspection does not cover that scope is silent on it by its remit, not by
+    # choice. "" for a concern of the service as a whole.
+    scope: str = ""
 
 
 @dataclass(frozen=True, slots=True)

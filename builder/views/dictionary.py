@@ -71,8 +71,9 @@ _RECOMMENDATION_KEYS = (
     ("times_raised", "how many reports raise it"),
     (
         "statuses",
-        "its status in each report, by report id: raised, raised-again, progress, met, positive "
-        "or not-mentioned",
+        "its status in each report, by report id: raised, raised-again, progress, met, positive, "
+        "or a silence: not-mentioned, not-known (the report is an editors' summary) or "
+        "not-covered (its inspection's remit does not cover the concern's scope)",
     ),
 )
 STATUS_ROW_KEYS = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -129,6 +129,7 @@ class HistorySummary:
     # Whose concern it is, on a site of several organisations: its id and name, and its region's id.
     organisation: Link | None = None
     region: str = ""
+    uncovered_since: int = 0  # of the later reports, those whose inspection's remit leaves it out
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +426,7 @@ class RecommendationPageView:
     themes: tuple[Link, ...]
     entries: tuple[HistoryEntryView, ...]
     reported: tuple[ReportedEntryView, ...] = ()
+    scope_title: str = ""  # what it is a concern of, where it has a scope ('The Local … Board')
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +438,11 @@ class AboutView:
     # The lines of the grade chart that frameworks.yml joins across wordings: for each, the areas
     # it joins, as (area, the years of the frameworks that word it so).
     joined: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+
+def scope_title(frameworks: Iterable[Framework], scope: str) -> str:
+    """What a scope's id names, as the first framework that declares it says: '' for none."""
+    return next((s.title for f in frameworks for s in f.scopes if scope and s.id == scope), "")
 
 
 def _joined(frameworks: tuple[Framework, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
@@ -871,6 +878,7 @@ class _Planner:
             self.year_of(s.last_met) if s.standing != "met" else 0,
             s.latest_basis,
             *self._owner(rid),
+            uncovered_since=s.uncovered_since,
         )
 
     def _owner(self, rid: str) -> tuple[Link | None, str]:
@@ -1325,6 +1333,7 @@ class _Planner:
                 )
                 for e in history.reported
             ),
+            scope_title(site.frameworks.values(), rec.scope),
         )
 
     def first_raised_label(self, first: str, history: History) -> str:
