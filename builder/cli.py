@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import shlex
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -172,8 +173,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     console.ok(f"{len(written)} files written to {shown}; next:")
     console.say(f"  cd {shown} && git init")
-    console.say("  python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt")
-    console.say("  .venv/bin/inspection-history serve")
+    if requirement is None:
+        # requirements.txt names no builder yet: preview with this one, which wrote it.
+        console.say(f"  {shlex.quote(sys.executable)} -m builder serve")
+    else:
+        console.say(
+            "  python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt"
+        )
+        console.say("  .venv/bin/inspection-history serve")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,11 @@ def test_init_writes_a_history_that_builds_and_publishes_once_its_examples_are_i
 ):
     result = run(["init", "history"], tmp_path)
     assert result.returncode == 0, result.stderr
+    # Run from a source tree, requirements.txt can pin no builder yet: the next steps preview
+    # with the very builder that wrote it, not with an install that would install nothing.
+    assert result.stderr.endswith(
+        f"next:\n  cd history && git init\n  {shlex.quote(sys.executable)} -m builder serve\n"
+    ), result.stderr
     site = tmp_path / "history"
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
         ".github/workflows/publish.yml",
