@@ -145,7 +145,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     console.ok(
         f"content is valid: {len(files)} files would be written"
-        + (f", {len(diagnostics.warnings)} warnings" if diagnostics.warnings else "")
+        + (
+            f", {len(diagnostics.warnings)} warning{'s' if len(diagnostics.warnings) != 1 else ''}"
+            if diagnostics.warnings
+            else ""
+        )
     )
     return 0
 

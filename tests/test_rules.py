@@ -25,7 +25,7 @@ def test_an_unthemed_finding_is_named_with_its_line(fixture_copy: Path):
     assert [d.format() for d in diagnostics.sorted()] == [
         f"{fixture_copy}/reports/2022-01-visit.md:{line}: warning: finding 'Audits are not yet"
         " used well.' has no theme (rule 'every_listed_finding_themed' in site.yml; hint:"
-        " annotate it with themes: [...])"
+        " annotate it as 'paragraph: audits-are-not-yet-used-well' with themes: [...])"
     ]
     assert files is not None  # a warning: only --strict refuses it
 

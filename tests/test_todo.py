@@ -86,8 +86,9 @@ def test_todo_lists_values_an_import_marked_for_the_editor(fixture_copy: Path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:3] == [
         "imported values to confirm or fill in (2):",
-        "content/reports/2022-01-visit.md:8: todo: confirm: page 1, 'Date: 28 February 2022'",
-        "content/reports/2022-01-visit.md:12: todo: to do: framework: an id from frameworks.yml",
+        "content/reports/2022-01-visit.md:8: todo: confirm published: page 1, 'Date: 28 February "
+        "2022'",
+        "content/reports/2022-01-visit.md:12: todo: fill in framework: an id from frameworks.yml",
     ]
 
 
@@ -125,3 +126,23 @@ def test_a_new_historys_todo_names_only_the_themes_it_does_not_use_yet(tmp_path:
     assert lines[-1] == "27 things left to do"
     assert all(": todo: theme '" in line for line in lines[1:-1]), lines
     assert not any("supervision-and-oversight" in line for line in lines)
+
+
+def test_a_listed_finding_without_a_theme_says_how_an_annotation_names_it(fixture_copy: Path):
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    append(visit, "\n- **Audits** are not yet used well.\n")
+    result = check_todo(fixture_copy.parent)
+    assert result.returncode == 0, result.stderr
+    line = visit.read_text().split("\n").index("- **Audits** are not yet used well.") + 1
+    assert (
+        f"content/reports/2022-01-visit.md:{line}: todo: finding 'Audits are not yet used well.' "
+        "has no theme (annotate it as 'paragraph: audits-are-not-yet-used-well')"
+    ) in result.stdout.splitlines()
+
+
+def test_one_warning_is_counted_as_one(fixture_copy: Path):
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    visit.write_text(visit.read_text().replace("---\n", "---\ndraft: true\n", 1))
+    result = check_todo(fixture_copy.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1].endswith(" files would be written, 1 warning")

@@ -69,7 +69,14 @@ def _unlinked(site: Site) -> list[Diagnostic]:
 
 
 def _unthemed(site: Site) -> list[Diagnostic]:
-    return [_item(u.path, u.line, f"{u.label} has no theme") for u in unthemed_blocks(site)]
+    return [
+        _item(
+            u.path,
+            u.line,
+            f"{u.label} has no theme" + (f" (annotate it as '{u.anchor}')" if u.anchor else ""),
+        )
+        for u in unthemed_blocks(site)
+    ]
 
 
 def _unused_themes(site: Site) -> list[Diagnostic]:
@@ -127,16 +134,28 @@ def _marked_values(texts: Mapping[str, str]) -> list[Diagnostic]:
         lines = text.split("\n")
         if not path.endswith(".md") or not lines or lines[0].strip() != "---":
             continue
+        key = ""  # the top-level key the lines so far belong to
         for number, line in enumerate(lines[1:], 2):
             if line.strip() == "---":
                 break  # the end of the front matter
+            if (written := re.match(r"([A-Za-z_]\w*):", line)) is not None:
+                key = written.group(1)
             for mark in MARKS:
                 at = line.find(mark)
                 # A mark quoted in an explanatory comment ('# confirm:') is not itself a mark.
                 if at != -1 and line[at - 1 : at] != "'":
-                    out.append(_item(path, number, f"{mark[2:]} {line[at + len(mark) :].strip()}"))
+                    out.append(_item(path, number, _what(mark, line, at, key)))
                     break
     return out
+
+
+def _what(mark: str, line: str, at: int, key: str) -> str:
+    """What a marked line asks, naming its key: 'confirm title: page 1, …', 'fill in url: …'."""
+    verb = "confirm" if mark == "# confirm:" else "fill in"
+    said = line[at + len(mark) :].strip()
+    if not line[:at].strip() or said.startswith(f"{key}:"):
+        return f"{verb} {said}"  # the mark names it itself: '# to do: url: where it is published'
+    return f"{verb} {key}: {said}"
 
 
 def _stale_links(checked: Diagnostics) -> list[Diagnostic]:

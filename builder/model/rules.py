@@ -39,6 +39,11 @@ class Unthemed:
         words = " ".join(self.block.text.split())
         return f"finding '{words if len(words) <= 50 else words[:49] + '…'}'"
 
+    @property
+    def anchor(self) -> str:
+        """How an annotation names it: a listed finding has no number, only its block's id."""
+        return "" if self.kind == "paragraph" else f"paragraph: {self.block.id}"
+
 
 def unthemed_blocks(site: Site, drafts: bool = True) -> list[Unthemed]:
     """Every numbered paragraph and listed finding without a theme, in report and text order;
@@ -147,5 +152,6 @@ def check_rules(site: Site, diagnostics: Diagnostics) -> None:
                 item.path,
                 item.line,
                 f"{item.label} has no theme (rule '{rule}' in site.yml; hint: annotate it"
-                f" with themes: [...])",
+                + (f" as '{item.anchor}'" if item.anchor else "")
+                + " with themes: [...])",
             )
