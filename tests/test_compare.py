@@ -49,6 +49,18 @@ def test_markdown_syntax_is_not_counted_as_words(tmp_path):
     assert [t.word for t in edition_tokens(marked, "e.md")] == words(plain)
 
 
+def test_a_footnotes_mark_counts_as_the_number_the_document_prints():
+    # A PDF's text sets a note's number against the word it marks, and begins the note with it.
+    printed = "Children looked after in this area2\nThe Board1 met.\n1 These are schools.\n"
+    marked = (
+        "---\nid: x\n---\n## Children looked after in this area[^2]\n\nThe Board[^1] met.\n\n"
+        "[^1-2]: These are schools.\n"
+    )
+    tokens = edition_tokens(marked, "e.md")
+    assert [t.word for t in tokens] == words(printed)
+    assert [t.place for t in tokens if t.word == "board1"] == ["e.md:6"]
+
+
 def test_edition_words_keep_their_line_numbers():
     text = "---\nid: x\n---\nFirst line\n\nSee [the\nreport](https://example.org/\nlong) here\n"
     tokens = edition_tokens(text, "e.md")

@@ -28,6 +28,9 @@ JOINERS = frozenset("-'‐‑–’‘")
 _ATTRIBUTES = re.compile(r"\{[:#.][^}\n]*\}")
 _HTML = re.compile(r"<[^>\n]+>")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# A footnote's mark and its note's label ('board[^1]', '[^1-2]: These are…'): a PDF prints the
+# number, set against the word before it, and the note begins with it.
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\](:?)")
 
 
 class CompareError(Exception):
@@ -146,8 +149,9 @@ def _line_places(text: str, first_line: int, prefix: str) -> Callable[[int], str
 
 
 def _strip_markup(text: str, lines: list[int]) -> tuple[str, list[int]]:
-    """Remove markup as the fidelity measure does, keeping each character's line number."""
-    for pattern in (_ATTRIBUTES, _HTML, _LINK):
+    """Remove markup as the fidelity measure does, keeping each character's line number; a
+    footnote's mark becomes the number the document prints."""
+    for pattern in (_FOOTNOTE, _ATTRIBUTES, _HTML, _LINK):
         out: list[str] = []
         where: list[int] = []
         pos = 0
@@ -157,6 +161,11 @@ def _strip_markup(text: str, lines: list[int]) -> tuple[str, list[int]]:
             if pattern is _LINK:
                 out.append(m.group(1))
                 where.extend(lines[m.start(1) : m.end(1)])
+            elif pattern is _FOOTNOTE:
+                # The label's number as printed ('1-2', the second note 1, is printed '1').
+                number = m.group(1).split("-")[0] + (" " if m.group(2) else "")
+                out.append(number)
+                where.extend([lines[m.start()]] * len(number))
             else:
                 out.append(" ")
                 where.append(lines[m.start()])
