@@ -175,7 +175,12 @@ def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
     assert str(data["inspected"]["end"]) == "2013-07-17"
     assert data["authors"] == [{"name": "Ian Young", "role": "Lead inspector"}]
     assert data["publisher"] == "Ofsted"
-    assert data["licence"] == {"name": "Crown copyright"}
+    assert data["licence"] == {
+        "name": "Crown copyright",
+        "text": "This document may be reproduced in whole or in part for non-commercial purposes, "
+        "provided that the information quoted is reproduced without adaptation and the source and "
+        "date of publication are stated.",
+    }
     assert "published" not in data  # the document states none: a to-do, not a guess
     assert data["draft"] is True
     assert data["kind"] == "inspection-report"
@@ -538,6 +543,21 @@ def test_line_joining_and_bullet_glyphs():
         # The role as printed: the 2013 inspections of looked after children name theirs so.
         ("Reporting inspector Christopher Sands HMI", "lead", "Christopher Sands"),
         ("Reporting inspector Christopher Sands HMI", "lead_role", "Reporting inspector"),
+        # The reuse terms as the document words them, and the licence's address where it gives it.
+        (
+            "You may reuse this information (not including logos) free of charge in any format or "
+            "medium, under the terms of the Open Government Licence. To view this licence, visit "
+            "www.nationalarchives.gov.uk/doc/open-government-licence, or email: psi@example.org.",
+            "licence_url",
+            "https://www.nationalarchives.gov.uk/doc/open-government-licence/",
+        ),
+        (
+            "Website: www.ofsted.gov.uk This document may be reproduced in whole or in part for "
+            "non-commercial purposes, provided that the source and date of publication are stated.",
+            "licence_text",
+            "This document may be reproduced in whole or in part for non-commercial purposes, "
+            "provided that the source and date of publication are stated.",
+        ),
         ("Inspection dates: 31 February 2013", "inspected", None),  # not a real date
     ],
 )

@@ -1172,11 +1172,28 @@ def find_facts(document: Document) -> dict[str, Found]:
     for page, text in texts:
         if "Open Government Licence" in text:
             facts["licence"] = Found("Open Government Licence v3.0", page, _quote(text))
+            if "nationalarchives.gov.uk/doc/open-government-licence" in text:
+                facts["licence_url"] = Found(OGL_URL, page, "the address the document gives")
             break
         if m := re.search(r"©\s*Crown copyright\s*\d{4}", text):
             facts["licence"] = Found("Crown copyright", page, _quote(m.group(0)))
             break
+    # The terms as the document words them: who may reuse its text, and how.
+    for page, text in texts:
+        if terms := _REUSE.search(text):
+            facts["licence_text"] = Found(terms.group(0), page, "the document's reuse terms")
+            break
     return facts
+
+
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/"
+# The sentences that state a document's reuse terms, from their first word to the paragraph's end
+# ('You may reuse this information … under the terms of the Open Government Licence. To view…',
+# 'You may copy all or parts of this document …', 'This document may be reproduced …').
+_REUSE = re.compile(
+    r"\b(?:You may (?:reuse|re-use|copy)|This (?:document|publication) may be (?:reproduced|"
+    r"copied))\b[^\n]*[.]"
+)
 
 
 def _published(blocks: list[Block], texts: list[tuple[int, str]]) -> dict[str, Found]:
@@ -1369,6 +1386,9 @@ def front_matter(
     else:
         # Said as it stands, so the draft checks; an editor confirms the document's own terms.
         out.append(f"  name: Not stated in the document  {TODO} the document's reuse terms")
+    for key in ("url", "text"):
+        if found := facts.get(f"licence_{key}"):
+            out.append(f"  {key}: {_yaml_string(str(found.value))}{confirm(found)}")
     if judged:
         fid = str(framework.value) if framework else None
         out.append("judgements:")
