@@ -47,12 +47,9 @@ def test_the_headline_is_the_one_marked_else_the_frameworks_else_none_where_it_n
     assert framework().headline(()) is None
 
 
-@pytest.fixture(scope="module")
-def reformed(tmp_path_factory) -> dict[str, bytes]:
-    """The national fixture with a framework that gives no headline, and beta's last inspection
-    (2026) under it: two judgements, good and outstanding."""
-    content = tmp_path_factory.mktemp("headline") / "content"
-    shutil.copytree(NATIONAL, content)
+def with_reformed_framework(content: Path) -> None:
+    """A framework that gives no headline, and beta's last inspection (2026) under it: two
+    judgements, good and outstanding."""
     with (content / "frameworks.yml").open("a") as frameworks:
         frameworks.write(
             "- id: reformed\n"
@@ -81,6 +78,14 @@ def reformed(tmp_path_factory) -> dict[str, bytes]:
     )
     later = re.sub(r"recommendations:\n(?:  .*\n)+", "", later)
     (content / "reports" / "2026-05-beta.md").write_text(later)
+
+
+@pytest.fixture(scope="module")
+def reformed(tmp_path_factory) -> dict[str, bytes]:
+    """The national fixture, with_reformed_framework."""
+    content = tmp_path_factory.mktemp("headline") / "content"
+    shutil.copytree(NATIONAL, content)
+    with_reformed_framework(content)
     files, diagnostics = build_files(national_project(Path("/nonexistent"), content))
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     return files

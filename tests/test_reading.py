@@ -779,3 +779,67 @@ def test_every_page_has_a_favicon_and_asks_for_nothing_missing(browser, fixture_
     page.goto(fixture_site_url + "/assets/favicon.svg")
     context.close()
     assert missing == []
+
+
+@pytest.fixture(scope="module")
+def states_url(tmp_path_factory):
+    """A site of the states the fixture sites never reach, written out and served: organisations
+    whose latest inspection gave no headline grade (test_headline), and a concern a later
+    inspection's remit leaves out (test_recommendation_scope)."""
+    import shutil
+
+    from conftest import FIXTURE, build_files, fixture_project, serve_folder
+    from test_headline import with_reformed_framework
+    from test_organisations import NATIONAL, national_project
+    from test_recommendation_scope import board_concern
+
+    root = tmp_path_factory.mktemp("states")
+    national = root / "national" / "content"
+    shutil.copytree(NATIONAL, national)
+    with_reformed_framework(national)
+    scoped = root / "scoped" / "content"
+    shutil.copytree(FIXTURE / "content", scoped)
+    board_concern(scoped)
+    for name, project in (
+        ("national", national_project(root / "out", national)),
+        ("scoped", fixture_project(root / "out", scoped)),
+    ):
+        files, diagnostics = build_files(project)
+        assert files is not None, [d.format() for d in diagnostics.sorted()]
+        for path, data in files.items():
+            target = root / "site" / name / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    with serve_folder(root / "site" / "national") as national_url:
+        with serve_folder(root / "site" / "scoped") as scoped_url:
+            yield {"national": national_url, "scoped": scoped_url}
+
+
+@pytest.mark.parametrize(
+    "site, path",
+    [
+        ("national", "/organisations/"),
+        ("national", "/organisations/grade/no-headline/"),
+        ("national", "/organisations/overview/"),
+        ("national", "/reports/2026-05-beta/"),
+        ("scoped", "/recommendations/board-records/"),
+    ],
+)
+def test_pages_in_states_the_fixtures_never_reach_pass_axe_and_fit_a_phone(
+    contexts, states_url, site, path
+):
+    problems = []
+    for width in (1280, 320):
+        page = contexts[width]
+        page.goto(states_url[site] + path)
+        assert page.locator("h1").count() == 1
+        result = run_axe(page, colour=width == 1280)
+        problems += [f"{width}px: {v['id']} {v['nodes'][:2]}" for v in result["violations"]]
+        problems += [
+            f"{width}px: contrast {c}"
+            for c in contrast(page, result["incomplete"])
+            if c["ratio"] < c["needed"]
+        ]
+        if width == 320:
+            problems += [f"{width}px: {n} px sideways"] if (n := overflow(page)) else []
+    assert problems == []

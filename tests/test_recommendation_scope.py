@@ -74,7 +74,7 @@ def test_a_scope_the_framework_does_not_declare_is_refused(fixture_copy):
     ), messages
 
 
-def _board_concern(content: Path) -> None:
+def board_concern(content: Path) -> None:
     """The board's recommendation of 2013 tracked as a concern of the board's ('scope: lscb'); the
     2019 framework judges the council alone, the 2022 visits' framework declares no scopes."""
     _with_scopes(content)
@@ -117,7 +117,7 @@ def test_a_later_inspection_whose_remit_leaves_out_a_concerns_scope_is_not_silen
     import json
     import re
 
-    _board_concern(fixture_copy)
+    board_concern(fixture_copy)
     files, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
     assert files is not None, [d.format() for d in diagnostics.sorted()]
     page = files["recommendations/board-records/index.html"].decode("utf-8")
@@ -154,7 +154,7 @@ def test_a_later_inspection_whose_remit_leaves_out_a_concerns_scope_is_not_silen
 
 
 def test_a_tracked_recommendations_scope_is_one_a_framework_declares(fixture_copy):
-    _board_concern(fixture_copy)
+    board_concern(fixture_copy)
     recs = fixture_copy / "recommendations.yml"
     recs.write_text(recs.read_text(encoding="utf-8").replace("scope: lscb", "scope: lsbc"))
     files, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
