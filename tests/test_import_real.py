@@ -425,7 +425,8 @@ def test_metadata_fills_what_the_pdf_does_not_print(tmp_path):
         "oldham", "Oldham Council", "04/03/2019", "https://example.org/oldham.pdf"
     )
     name = "ilacs-2019-oldham-p1.pdf"
-    text, _ = draft(REAL / name, name, None, STARTER, rows[name], "reports.csv")
+    # Named as the publisher ran it; a note that reaches a page names the file alone.
+    text, _ = draft(REAL / name, name, None, STARTER, rows[name], "../lists/reports.csv")
     front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
     assert front["published"] == {
         "date": __import__("datetime").date(2019, 3, 4),
@@ -435,6 +436,40 @@ def test_metadata_fills_what_the_pdf_does_not_print(tmp_path):
     assert front["source"]["url"] == "https://example.org/oldham.pdf"
     # The metadata names the organisation by its id, which the printed name cannot give.
     assert front["organisation"] == "oldham"
+
+
+def test_a_metadata_file_of_another_tools_columns_is_said_to_be_read_in_part(tmp_path, capsys):
+    from builder import cli
+
+    assert cli.main(["init", str(tmp_path / "h")]) == 0
+    csv = tmp_path / "theirs.csv"
+    csv.write_text(
+        "file,local_authority,publication_date,urn\nilacs-2019-oldham-p1.pdf,Oldham,04/03/19,1\n",
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "ilacs-2019-oldham-p1.pdf"
+    pdf.write_bytes((REAL / "ilacs-2019-oldham-p1.pdf").read_bytes())
+    capsys.readouterr()
+    status = cli.main(["import", "--metadata", str(csv), str(pdf), "--root", str(tmp_path / "h")])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 0
+    assert err[0].endswith(
+        "theirs.csv: warning: columns not read: local_authority, publication_date (hint: the "
+        "import reads file, organisation, organisation_name, published, url, organisation_kind, "
+        "region, la_code, urn)"
+    ), err
+    assert err[1].endswith(
+        "theirs.csv: warning: no 'organisation' column: each draft's organisation is the one its "
+        "PDF names (hint: give each file's organisation id, as docs/national.md shows)"
+    ), err
+    # Counted in words a reader can read: one of a thing is one, not '1 recommendations'.
+    assert "(1 page): 0 numbered paragraphs, 2 headings, 0 list items, 4 judgements, " in err[2]
+    from builder.editing.importpdf import _many
+
+    assert (_many(1, "recommendation"), _many(2, "list item")) == (
+        "1 recommendation",
+        "2 list items",
+    )
 
 
 def test_compare_reads_the_pdf_with_another_extractor(tmp_path, capsys, monkeypatch):

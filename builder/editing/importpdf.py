@@ -1602,6 +1602,41 @@ class Metadata:
 
 # The optional columns of a metadata file that give an organisation's codes, by scheme.
 CODE_COLUMNS = ("la_code", "urn")
+METADATA_COLUMNS = (
+    "file",
+    "organisation",
+    "organisation_name",
+    "published",
+    "url",
+    "organisation_kind",
+    "region",
+    *CODE_COLUMNS,
+)
+
+
+def metadata_warnings(path: Path) -> list[str]:
+    """What a metadata file holds that the import will not read, said before it runs: columns of
+    another tool's list, and no 'organisation' (each draft's then comes from its PDF)."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # read_metadata says why
+    columns = [c.strip() for c in header if c.strip()]
+    out = []
+    if unread := [c for c in columns if c not in METADATA_COLUMNS]:
+        out.append(
+            f"columns not read: {', '.join(unread)} (hint: the import reads "
+            f"{', '.join(METADATA_COLUMNS)})"
+        )
+    if columns and "organisation" not in columns:
+        out.append(
+            "no 'organisation' column: each draft's organisation is the one its PDF names "
+            "(hint: give each file's organisation id, as docs/national.md shows)"
+        )
+    return out
 
 
 def read_metadata(path: Path) -> dict[str, Metadata]:
@@ -1650,9 +1685,15 @@ def _metadata_date(text: str) -> str | None:
         return None
 
 
+def _from_elsewhere(source: str) -> str:
+    """Where a value the document does not print came from: the metadata file, by its name only
+    (a note can reach a page, and the publisher's own folders are not the reader's business)."""
+    return f"from elsewhere: {Path(source).name}" if source else "from elsewhere"
+
+
 def _apply_metadata(facts: dict[str, Found], meta: Metadata, source: str) -> None:
     """Fill in from the metadata file what the document does not print; never over it."""
-    said = f"from elsewhere: {source}"
+    said = _from_elsewhere(source)
     if meta.published and "published" not in facts and (day := _metadata_date(meta.published)):
         facts["published"] = Found(day, 0, said)
     if meta.url and re.match(r"^https?://", meta.url):
@@ -1686,7 +1727,7 @@ def organisation_ids(
     ids = [_slug(i, 60) for i in _names(meta.organisation)] if meta else []
     names = _names(meta.organisation_name) if meta else []
     if ids:
-        found = Found(ids, 0, f"from elsewhere: {source}")
+        found = Found(ids, 0, _from_elsewhere(source))
     elif printed is not None:
         ids = [
             match_organisation(str(printed.value), known) or _organisation_id(str(printed.value))
@@ -1780,6 +1821,11 @@ def add_organisations(path: Path, entries: list[dict[str, Any]]) -> tuple[list[s
     except OSError as error:
         return [], f"cannot be written: {error.strerror or error}"
     return [e["id"] for e in new], ""
+
+
+def _many(count: int, thing: str) -> str:
+    """'1 heading', '2 headings'."""
+    return f"{count} {thing}{'' if count == 1 else 's'}"
 
 
 def _declared(path: Path) -> int:
@@ -2159,6 +2205,8 @@ def run(args: argparse.Namespace) -> int:
         except PdfError as error:
             print(f"{metadata_name}: error: {error.message}", file=sys.stderr)
             return 1
+        for warning in metadata_warnings(Path(args.metadata)):
+            print(f"{metadata_name}: warning: {warning}", file=sys.stderr)
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not args.force and not out.is_symlink():
         return _exists(out)
@@ -2464,10 +2512,11 @@ def _report(
     lines.append(
         f"{shown(target)}: draft written from {outcome.name} ({outcome.pages} "
         f"page{'s' if outcome.pages != 1 else ''}): "
-        f"{counts.get('numbered', 0)} numbered paragraphs, {counts.get('heading', 0)} headings, "
-        f"{counts.get('bullet', 0)} list items, {judgements} judgements, {recommendations} "
-        f"recommendations; {marks} front-matter values to confirm or fill in"
-        + (f"; themes suggested for {themed} passages" if themed else "")
+        f"{_many(counts.get('numbered', 0), 'numbered paragraph')}, "
+        f"{_many(counts.get('heading', 0), 'heading')}, {_many(counts.get('bullet', 0), 'list item')}, "
+        f"{_many(judgements, 'judgement')}, {_many(recommendations, 'recommendation')}; "
+        f"{_many(marks, 'front-matter value')} to confirm or fill in"
+        + (f"; themes suggested for {_many(themed, 'passage')}" if themed else "")
         + (
             f"; added organisation{'s' if len(added) > 1 else ''} "
             f"{', '.join(repr(i) for i in added)} to {shown(organisations)}"
