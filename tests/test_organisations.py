@@ -449,3 +449,31 @@ def test_lists_name_organisations_by_their_short_names_in_that_order(tmp_path: P
     shown = re.findall(r'<tr data-organisation="(\w+)"', theme)
     assert shown == sorted(shown, key=["alpha", "beta", "gamma"].index) and len(shown) >= 2
     assert "<h1>London Borough of Beta</h1>" in page(files, "organisations/beta/index.html")
+
+
+def test_an_organisation_with_nothing_tracked_is_not_shown_with_nothing_open(tmp_path):
+    # Gamma's report keeps its own recommendation, linked to no tracked recommendation (as an
+    # import leaves it): 0 open would read as 'all met'.
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    report = content / "reports" / "2013-05-gamma.md"
+    text = report.read_text()
+    text = re.sub(r"\n    tracks: gamma-[a-z-]+", "", text)
+    text = re.sub(r"\n    status: positive", "", text).replace(
+        "  - quote: records are up to date\n",
+        "  - quote: records are up to date\n    themes: [records]\n",
+    )
+    report.write_text(text)
+    recommendations = content / "recommendations.yml"
+    kept = recommendations.read_text().split("\n- id: gamma-supervision")[0]
+    recommendations.write_text(kept + "\n")
+    files, diagnostics = build_files(national_project(tmp_path / "out", content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    listed = page(files, "organisations/index.html")
+    gamma = listed[listed.index('href="/organisations/gamma/"') :].split("</tr>")[0]
+    assert gamma.endswith('<td><span class="meta">none tracked</span></td>\n    '), gamma
+    alpha = listed[listed.index('href="/organisations/alpha/"') :].split("</tr>")[0]
+    assert re.search(r"<td>\d+</td>\s*$", alpha), alpha
+    own = page(files, "organisations/gamma/index.html")
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", own))
+    assert "Recommendations still open (0) None tracked yet: no recommendation of Gamma is " in said

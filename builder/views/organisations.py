@@ -80,6 +80,7 @@ class OrganisationRow:
     last_report: Any  # the latest report's header (graded or not), or None
     reports: int
     open: int  # tracked recommendations still open
+    tracked: int = 0  # its tracked recommendations: with none, 0 open says nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,7 @@ def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[Organisati
                 p.header(ids[-1]) if ids else None,
                 len(ids),
                 still_open,
+                len(index.recommendations.get(o.id, ())),
             )
         )
     return tuple(rows)
