@@ -145,3 +145,39 @@ def test_without_javascript_the_citations_are_text(browser, fixture_site_url):
     assert page.locator(".cite-copy").count() == 0
     assert "paragraph 2" in page.locator("#citation-paragraph").inner_text()
     context.close()
+
+
+def test_the_paragraph_citation_follows_any_passage_it_is_pointed_at(
+    page, fixture_site_url, tmp_path
+):
+    # An unnumbered passage is cited as the passage at its own address, never as paragraph 2.
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/#within-three-months")
+    paragraph = page.locator("#citation-paragraph")
+    paragraph.filter(has_text="passage").wait_for()
+    assert paragraph.inner_text().startswith("Ofsted (2013), passage. Inspection of arrangements")
+    assert paragraph.inner_text().endswith("/reports/2013-07-first/#within-three-months")
+    assert page.locator("#citation-paragraph-lead").inner_text() == (
+        "For the passage this address points to:"
+    )
+    # A part numbered from 1 again is cited by its label: 'LSCB 1', not the council's 1.
+    import shutil
+
+    from conftest import FIXTURE, build_files, fixture_project, serve_folder
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE / "content", content)
+    first = content / "reports" / "2013-07-first.md"
+    first.write_text(
+        first.read_text()
+        + "\n## Review of the board {: numbering=LSCB }\n\n2. The board's second paragraph.\n"
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    for name, data in files.items():
+        (tmp_path / "site" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "site" / name).write_bytes(data)
+    with serve_folder(tmp_path / "site") as url:
+        page.goto(f"{url}/reports/2013-07-first/#lscb-p2")
+        paragraph.filter(has_text="LSCB 2").wait_for()
+        assert paragraph.inner_text().startswith("Ofsted (2013), paragraph LSCB 2. ")
+        assert page.locator("#citation-paragraph-lead").inner_text() == "For paragraph LSCB 2:"

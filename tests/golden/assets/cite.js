@@ -1,20 +1,29 @@
 // The report page's citations, made better where JavaScript runs: a button that copies each
-// citation, and the paragraph citation follows the paragraph the address points to (#p14).
-// Without it the page gives the same citations as text, to select and copy.
+// citation, and the paragraph citation follows the passage the address points to (#p14, a part's
+// #lscb-p5, or an unnumbered passage's own address). Without it the page gives the same citations
+// as text, to select and copy.
 const paragraph = document.getElementById("citation-paragraph");
+const lead = document.getElementById("citation-paragraph-lead");
 
 function follow() {
   if (!paragraph) return;
   const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
-  const number = target && target.querySelector(":scope > a.pnum");
-  if (!number) return;
+  if (!target || !target.closest(".report-text")) return;
+  const number = target.querySelector(":scope > a.pnum");
+  const self = target.querySelector(":scope > a.selflink");
+  if (!number && !self) return;
+  // Its number as cited ('14', or 'LSCB 5' in a part numbered again), else the passage itself.
+  const label = number
+    ? `paragraph ${(number.getAttribute("aria-label") || number.textContent).replace(/^Paragraph\s+/, "").trim()}`
+    : "passage";
   const address = `${paragraph.dataset.reportUrl}#${target.id}`;
   const cite = paragraph.querySelector("cite");
   const title = cite ? cite.textContent : "";
   const site = paragraph.querySelector(".address");
   const before = site && site.previousSibling ? site.previousSibling.textContent : "";
   const siteName = before.replace(/^.*?\.\s*/, "").replace(/:\s*$/, "");
-  paragraph.replaceChildren(`${paragraph.dataset.cite} ${number.textContent.trim()}. `);
+  paragraph.replaceChildren(`${paragraph.dataset.cite}, ${label}. `);
+  if (lead) lead.textContent = number ? `For ${label}:` : "For the passage this address points to:";
   const work = document.createElement("cite");
   work.textContent = title;
   const where = document.createElement("span");
