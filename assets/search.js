@@ -150,6 +150,12 @@ function label(url) {
 }
 
 // The query as words to rank by: quoted phrases, the other words, and years that name reports.
+// The reader's words in quotation marks, unless they quote a phrase themselves ("private
+// fostering"): never “"private fostering"”.
+function quoted(words) {
+  return /["“”]/.test(words) ? words : `“${words}”`;
+}
+
 function parse(words) {
   const phrases = [];
   const rest = words.replace(/["“”]([^"“”]+)["“”]/g, (_, phrase) => {
@@ -439,7 +445,7 @@ function plural(n, word) {
 
 // The status line says what it counts: passages and reports found, and how many are left to read.
 function announce(current) {
-  const about = current.words ? ` for “${current.words}”` : "";
+  const about = current.words ? ` for ${quoted(current.words)}` : "";
   const left = current.results.length - current.next;
   const lookups = current.lookups ? `${plural(current.lookups, "paragraph")} by number; ` : "";
   if (!current.words && !current.refined) {
@@ -470,7 +476,7 @@ function suggest(words, corrected) {
     input.value = corrected;
     run();
   });
-  suggestion.append("Did you mean ", link, "? ", `No passage holds every word of “${words}”: the passages below are for “${corrected}”.`);
+  suggestion.append("Did you mean ", link, "? ", `No passage holds every word of ${quoted(words)}: the passages below are for ${quoted(corrected)}.`);
 }
 
 // A query whose words are in none of the text, with each such word put right where the text has
@@ -555,7 +561,7 @@ async function run(event) {
     search.words = input.value.trim();
     more.hidden = true;
     announce(search);
-    if (!lookup.length) statusLine.textContent = `No paragraph numbered so for “${search.words}”`;
+    if (!lookup.length) statusLine.textContent = `No paragraph numbered so for ${quoted(search.words)}`;
     return;
   }
   if (sort) {

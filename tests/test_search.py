@@ -403,6 +403,13 @@ def test_results_name_their_report_are_counted_aloud_and_filtered(page, sub_path
         assert status.inner_text() == "2 passages in 1 report for “supervision”"
         names = page.locator("#search-results .search-report-name").all_inner_texts()
         assert names == [", 2022 · Focused visit"] * 2
+        # A phrase the reader quoted is shown as typed, not quoted twice.
+        page.goto(f"{base}/history/search/?q=%22supervision+is+regular%22")
+        page.wait_for_selector("body[data-search-ready]")
+        page.wait_for_function(
+            "document.querySelector('[role=status]').textContent.includes('for')"
+        )
+        assert status.inner_text().endswith(' for "supervision is regular"'), status.inner_text()
 
 
 def test_theme_and_recommendation_keep_only_the_passages_that_carry_them(page, sub_path_site):
