@@ -122,6 +122,10 @@ def test_the_overview_counts_latest_headlines_only_and_names_whom_it_leaves_out(
     latest = html[html.index('id="latest-grades"') : html.index('id="by-year"')]
     row = latest[latest.index("<tbody>") : latest.index("</tbody>")]
     assert re.findall(r"<td>(\d+)</td>", row)[-1] == "2"  # alpha's and gamma's
+    # It counts organisations, and says so; the charts by year count judgements.
+    assert "Latest headline grade: the number of organisations at each grade</caption>" in latest
+    assert "Overall effectiveness (" in html and "the number of judgements at each grade" in html
+    assert "for the 6 judgements given most often, by the year of the inspection (" in html
     said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", latest))
     assert (
         "Not counted above: Beta (2026), whose latest inspection gave judgements but no headline "

@@ -47,6 +47,7 @@ class Distribution:
     # For the latest grades: the organisations not counted, since their latest inspection gave
     # judgements and no headline, each with that inspection's year, A to Z.
     uncounted: tuple[tuple[str, int], ...] = ()
+    counted: str = "judgements"  # what its figures count: judgements, or organisations
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
@@ -111,6 +112,7 @@ def distribution_chart(
     if graded:
         tally = tuple(sum(1 for o, _ in graded if o == level) for level, _ in levels)
         last = _distribution("latest-grades", "Latest headline grade", levels, (("Latest", tally),))
+        last = replace(last, counted="organisations")
     uncounted = sorted(
         (site.groups.organisations[o].brief_name, year)
         for o, year in latest.items()
@@ -119,6 +121,7 @@ def distribution_chart(
     if uncounted:
         if last is None:
             last = _distribution("latest-grades", "Latest headline grade", levels, ())
+            last = replace(last, counted="organisations")
         last = replace(last, uncounted=tuple(uncounted))
     return tuple(out), last, years
 
