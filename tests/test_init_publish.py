@@ -82,10 +82,11 @@ def test_init_from_the_wheel_makes_a_repository_that_validates_and_publishes(
     for path, was, now in (
         ("content/reports/2019-06-example-inspection.md", "Example Council children", "children"),
         ("content/recommendations.yml", "Regular, recorded supervision", "Supervision"),
+        ("content/site.yml", "Example Council", "Wiltshire Council"),
     ):
         text = (history / path).read_text()
         assert was in text
-        (history / path).write_text(text.replace(was, now, 1))
+        (history / path).write_text(text.replace(was, now))
 
     # What a build, the cache and a virtual environment leave is never committed.
     for made_later in ("_site/index.html", ".cache/inspection-history/x", ".venv/bin/python"):

@@ -101,6 +101,16 @@ def test_the_recipe_builds_a_site_of_three_organisations_from_pdfs(tmp_path):
     text = settings.read_text(encoding="utf-8")
     # The recipe keeps the theme rules on: they hold a report once its draft is confirmed.
     assert re.search(r"(?m)^  every_numbered_paragraph_themed: true", text)
+    # It sets the title, the description and the organisation (init's speak of Example Council):
+    # the site is many organisations'.
+    text = re.sub(r"(?m)^title: .*$", 'title: "Children\'s services inspections in England"', text)
+    text = re.sub(
+        r"(?m)^description: >\n(?:  .*\n)+",
+        "description: Every inspection of children's services in England, in full.\n",
+        text,
+    )
+    text = re.sub(r"(?m)^organisation: .*$", "organisation: Local authorities in England", text)
+    settings.write_text(text, encoding="utf-8")
 
     # 2. Import: a draft per PDF, each naming its organisation, every organisation declared.
     done = run("import", "--metadata", "../reports.csv", "../pdfs", cwd=site)

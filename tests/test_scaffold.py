@@ -63,17 +63,22 @@ def test_init_writes_a_history_that_builds_and_publishes_once_its_examples_are_i
         "content/reports/2019-06-example-inspection.md:5: warning: init's example report "
         "'2019-06-example-inspection': a strict build will not publish it (hint: delete it once "
         "your own are in)",
-        "2 warnings; site not written",
+        "content/site.yml:5: warning: 'title' is init's example, of Example Council: a strict "
+        "build will not publish it (hint: say whose history this is, and what it holds)",
+        "content/site.yml:9: warning: 'description' is init's example, of Example Council: a "
+        "strict build will not publish it (hint: say whose history this is, and what it holds)",
+        "4 warnings; site not written",
     ]
     assert not (site / "_site").exists()
     # Made an editor's own (here, given titles of their own), they publish.
     for path, was, now in (
         ("content/reports/2019-06-example-inspection.md", "Example Council children", "children"),
         ("content/recommendations.yml", "Regular, recorded supervision", "Supervision"),
+        ("content/site.yml", "Example Council", "Wiltshire Council"),
     ):
         text = (site / path).read_text()
         assert was in text
-        (site / path).write_text(text.replace(was, now, 1))
+        (site / path).write_text(text.replace(was, now))
     built = run(["build", "--strict", "--base-url", ADDRESS], site)
     assert built.returncode == 0, built.stderr
     page = (site / "_site" / "reports" / "2019-06-example-inspection" / "index.html").read_text()

@@ -34,6 +34,15 @@ EXAMPLES = {
 }
 
 
+# What init's site.yml says of the site, which names no real organisation.
+EXAMPLE_SETTINGS = {
+    "title": "Example Council children's services: an annotated inspection history",
+    "description": "Every inspection of Example Council's children's services, in full and "
+    "annotated: the grades over time, what inspectors kept saying about each subject, and what "
+    "became of every recommendation they made.",
+}
+
+
 def is_example(what: str, id: str, title: str) -> bool:
     """Whether a report or tracked recommendation is init's example, as init wrote it."""
     return EXAMPLES.get(what) == (id, title)
@@ -42,6 +51,15 @@ def is_example(what: str, id: str, title: str) -> bool:
 def examples_left(content: Content, diagnostics: Diagnostics) -> None:
     """A warning for each of init's examples still in the content: a strict build, which is what
     a site publishes with, refuses them, so 'Example Council' is never published as anyone's."""
+    settings = content.settings
+    for key, example in EXAMPLE_SETTINGS.items():
+        if " ".join(getattr(settings, key).split()) == example:
+            diagnostics.warning(
+                settings.where.path,
+                settings.where.of(key).line,
+                f"'{key}' is init's example, of Example Council: a strict build will not publish "
+                "it (hint: say whose history this is, and what it holds)",
+            )
     found = [("report", r.id, r.title, r.where) for r in content.reports]
     found += [("tracked recommendation", r.id, r.title, r.where) for r in content.recommendations]
     for what, id, title, where in found:
