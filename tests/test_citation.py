@@ -109,6 +109,29 @@ def test_ris_and_bibtex_files_beside_each_report(fixture_files):
     assert '<a href="/reports/2013-07-first/cite.bib" download>BibTeX file</a>' in page
 
 
+def test_on_a_site_of_several_organisations_a_citation_names_whom_the_report_is_about(tmp_path):
+    from conftest import build_files
+    from test_organisations import national_project
+
+    files, diagnostics = build_files(national_project(tmp_path / "out"))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    page = files["reports/2019-03-beta/index.html"].decode()
+    cited = re.sub(r"<[^>]+>", "", page[page.index('id="citation-report"') :].split("</p>")[0])
+    assert (
+        "Inspection of children&#39;s services. Beta Borough Council children&#39;s services."
+        in cited
+    )
+    paragraph = page[page.index('id="citation-paragraph"') :].split("</p>")[0]
+    assert "</cite>. Beta Borough Council children&#39;s services. " in paragraph
+    ris = files["reports/2019-03-beta/cite.ris"].decode()
+    assert "N1  - About: Beta Borough Council children's services\r\n" in ris
+    bib = files["reports/2019-03-beta/cite.bib"].decode()
+    assert "note = {About: Beta Borough Council children's services}" in bib
+    # A joint inspection names each organisation it is about.
+    joint = files["reports/2022-03-joint-visit/cite.ris"].decode()
+    assert re.search(r"N1  - About: .+ and .+\r\n", joint), joint
+
+
 def test_a_paragraph_is_cited_with_its_number_and_address(fixture_files):
     page = fixture_files["reports/2013-07-first/index.html"].decode()
     cite = page[page.index('id="citation-paragraph"') :]

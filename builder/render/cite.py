@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from builder.model.organisations import names_of
 from builder.urls import Urls
 
 if TYPE_CHECKING:
@@ -22,9 +23,10 @@ CITE_FILES = ("cite.ris", "cite.bib")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def ris(report: Report, urls: Urls, language: str) -> str:
+def ris(report: Report, urls: Urls, language: str, about: str = "") -> str:
     """The report as an RIS record (a technical report; the organisation has no comma, so a
-    reference manager keeps it whole rather than as a surname and forenames)."""
+    reference manager keeps it whole rather than as a surname and forenames). `about` names whom
+    it is about, on a site of several organisations."""
     date = report.published.start
     lines = [
         ("TY", "RPRT"),
@@ -46,14 +48,18 @@ def ris(report: Report, urls: Urls, language: str) -> str:
         ("SN", report.source.reference),
         ("UR", _address(urls, report)),
         ("LA", language),
+        ("N1", f"About: {about}" if about else ""),
         ("N1", f"Original: {report.source.original}" if report.source.original else ""),
     ]
     body = "".join(f"{tag}  - {_line(value)}\r\n" for tag, value in lines if value)
     return body + "ER  - \r\n"
 
 
-def bibtex(report: Report, urls: Urls, language: str) -> str:
+def bibtex(report: Report, urls: Urls, language: str, about: str = "") -> str:
     """The report as a BibTeX @techreport; the organisation in double braces, as one name."""
+    notes = [f"About: {_tex(about)}"] if about else []
+    if report.source.original:
+        notes.append("Original: \\url{" + report.source.original + "}")
     date = report.published.start
     fields = [
         ("title", "{" + _tex(report.title) + "}"),
@@ -64,10 +70,7 @@ def bibtex(report: Report, urls: Urls, language: str) -> str:
         ("number", _tex(report.source.reference)),
         ("url", _address(urls, report)),
         ("language", language),
-        (
-            "note",
-            "Original: \\url{" + report.source.original + "}" if report.source.original else "",
-        ),
+        ("note", ". ".join(notes)),
     ]
     body = ",\n".join(
         f"  {name} = {value}" if name == "month" else f"  {name} = {{{value}}}"
@@ -81,15 +84,26 @@ def cite_files(site: Site, urls: Urls) -> Iterator[tuple[str, bytes]]:
     """Each report's citation files, by output path: beside its page."""
     language = site.settings.language
     for view in site.reports:
-        yield from report_cite_files(view.report, urls, language)
+        yield from report_cite_files(view.report, urls, language, about(site, view.report.id))
 
 
-def report_cite_files(report: Report, urls: Urls, language: str) -> list[tuple[str, bytes]]:
+def about(site: Site, report_id: str) -> str:
+    """Whom a report is about, in words, on a site of several organisations: "" on a site of one."""
+    return (
+        names_of(site.groups, site.groups.of_report(report_id), brief=False)
+        if site.groups.several
+        else ""
+    )
+
+
+def report_cite_files(
+    report: Report, urls: Urls, language: str, about: str = ""
+) -> list[tuple[str, bytes]]:
     """One report's citation files, by output path."""
     folder = urls.path("report", report.id)
     return [
-        (folder + "cite.ris", ris(report, urls, language).encode("utf-8")),
-        (folder + "cite.bib", bibtex(report, urls, language).encode("utf-8")),
+        (folder + "cite.ris", ris(report, urls, language, about).encode("utf-8")),
+        (folder + "cite.bib", bibtex(report, urls, language, about).encode("utf-8")),
     ]
 
 

@@ -22,7 +22,7 @@ from builder.model.site import Site
 from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
-from builder.render.cite import report_cite_files
+from builder.render.cite import about, report_cite_files
 from builder.render.data import data_files, data_names
 from builder.render.feeds import organisation_feeds, structured_contexts, xml_environment
 from builder.render.scan import scan, share_strings
@@ -436,8 +436,13 @@ def render_site(
     for view in site.reports:
         report = view.report
         found = last_cites.get(id(report))
-        if found is None or found[0] is not report or found[1] != env_key + language:
-            found = (report, env_key + language, report_cite_files(report, urls, language))
+        whom = about(site, report.id)
+        if found is None or found[0] is not report or found[1] != env_key + language + whom:
+            found = (
+                report,
+                env_key + language + whom,
+                report_cite_files(report, urls, language, whom),
+            )
         cites[id(report)] = found
         files.update(found[2])
     memo.cites = cites if memo.handed_on else {}
