@@ -119,11 +119,22 @@ function correction(word) {
 // ---- What was asked -------------------------------------------------------------------------
 
 const PARAGRAPH = "(?:¶|§|paragraphs?|paras?\\.?|p\\.?)";
+// A number, or a part's label and its number where the document numbers a part anew ("LSCB 5").
+const NUMBER = "((?:[A-Za-z][A-Za-z0-9]*\\s+)?\\d+)";
 const LOOKUPS = [
-  new RegExp(`^(\\d{4})(?:\\s+report)?[\\s,]*${PARAGRAPH}\\s*(\\d+)$`, "i"),
-  new RegExp(`^${PARAGRAPH}\\s*(\\d+)(?:\\s+(?:of|in|from)(?:\\s+the)?)?[\\s,]+(\\d{4})(?:\\s+report)?$`, "i"),
-  new RegExp(`^${PARAGRAPH}\\s*(\\d+)$`, "i"),
+  new RegExp(`^(\\d{4})(?:\\s+report)?[\\s,]*${PARAGRAPH}\\s*${NUMBER}$`, "i"),
+  new RegExp(`^${PARAGRAPH}\\s*${NUMBER}(?:\\s+(?:of|in|from)(?:\\s+the)?)?[\\s,]+(\\d{4})(?:\\s+report)?$`, "i"),
+  new RegExp(`^${PARAGRAPH}\\s*${NUMBER}$`, "i"),
 ];
+
+// A report's anchor for a paragraph number as asked: "14", or "LSCB 5" in any case.
+function anchorOf(numbers, number) {
+  if (numbers[number]) return numbers[number];
+  if (!/[A-Za-z]/.test(number)) return "";
+  const asked = number.toLowerCase();
+  const key = Object.keys(numbers).find((k) => k.toLowerCase() === asked);
+  return key ? numbers[key] : "";
+}
 
 // A paragraph asked for by year and number ("2019 ¶14", "paragraph 14 of the 2019 report"):
 // the places it may be, or null when the words are not such a request.
@@ -135,9 +146,8 @@ function paragraphLookup(words) {
     const [year, number] = i === 0 ? [m[1], m[2]] : [m[2] || "", m[1]];
     const places = [];
     for (const [url, r] of reports) {
-      if ((!year || r.date.startsWith(year)) && r.numbers[number]) {
-        places.push({ url: `${url}#${r.numbers[number]}`, number, report: label(url), date: r.date });
-      }
+      const anchor = !year || r.date.startsWith(year) ? anchorOf(r.numbers, number) : "";
+      if (anchor) places.push({ url: `${url}#${anchor}`, number, report: label(url), date: r.date });
     }
     return places.sort((a, b) => b.date.localeCompare(a.date));
   }
@@ -149,13 +159,13 @@ function label(url) {
   return r ? `${r.date.slice(0, 4)} · ${r.title}` : url;
 }
 
-// The query as words to rank by: quoted phrases, the other words, and years that name reports.
 // The reader's words in quotation marks, unless they quote a phrase themselves ("private
 // fostering"): never “"private fostering"”.
 function quoted(words) {
   return /["“”]/.test(words) ? words : `“${words}”`;
 }
 
+// The query as words to rank by: quoted phrases, the other words, and years that name reports.
 function parse(words) {
   const phrases = [];
   const rest = words.replace(/["“”]([^"“”]+)["“”]/g, (_, phrase) => {

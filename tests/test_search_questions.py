@@ -93,6 +93,9 @@ def test_a_misspelling_is_put_right_and_said(page, question_site):
         ("2019 ¶14", "/reports/2019-06-second/#p14"),
         ("paragraph 4 of the 2014 report", "/reports/2014-03-first/#p4"),
         ("2014 para 12", "/reports/2014-03-first/#p12"),
+        # A part numbered anew is asked for by its label, in any case.
+        ("2014 ¶LSCB 1", "/reports/2014-03-first/#lscb-p1"),
+        ("paragraph lscb 1 of the 2014 report", "/reports/2014-03-first/#lscb-p1"),
     ],
 )
 def test_a_paragraph_asked_for_by_year_and_number_is_opened(page, question_site, words, target):
