@@ -377,14 +377,15 @@ def test_default_path_and_no_overwrite(pdfs, tmp_path, capsys, monkeypatch):
         "(3 pages): 0 numbered paragraphs, 5 headings, 2 list items, 0 judgements, "
     )
     target = tmp_path / "content" / "reports" / "2022-01-report.md"
-    # Edited by the editor: importing the same PDF again finds its draft and leaves it alone.
+    # Edited by the editor: importing the same PDF again finds its draft and leaves it alone,
+    # unread: a run over the whole folder writes only the PDFs not imported before.
     edited = target.read_text(encoding="utf-8").replace("draft: true\n", "")
     target.write_text(edited, encoding="utf-8")
     status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
-    assert status == 1
+    assert status == 0
     assert err == (
-        "content/reports/2022-01-report.md: error: the file already exists; "
-        "not overwritten (hint: add --force to replace it, and lose what was edited in it)\n"
+        "Wiltshire focused visit.pdf: already imported to content/reports/2022-01-report.md; "
+        "skipped (hint: add --force to import it again, and lose what was edited in it)\n"
     )
     assert target.read_text(encoding="utf-8") == edited
     # With the draft's header gone too (which said which PDF it came from), the inspection's

@@ -341,6 +341,17 @@ def test_a_folder_imports_in_parallel_one_line_each_and_a_summary(tmp_path, caps
     # Two organisations: each id names its own.
     assert "2019-01-oldham-inspection-report.md" in reports
     assert "2015-06-wiltshire-inspection-report.md" in reports
+    # When PDFs arrive, the same command over the folder writes the new ones only.
+    (folder / "broken.pdf").unlink()
+    (folder / "ilacs-2023-wiltshire-p1-2.pdf").write_bytes(
+        (REAL / "ilacs-2023-wiltshire-p1-2.pdf").read_bytes()
+    )
+    status = cli.main(["import", str(folder), "--root", str(tmp_path / "h"), "--jobs", "2"])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert status == 0, lines
+    assert len([line for line in lines if ": already imported to " in line]) == 2
+    assert len([line for line in lines if "draft written from" in line]) == 1
+    assert lines[-1].startswith("1 draft written, 2 already imported, 0 failed, from 3 PDFs in ")
 
 
 def test_import_never_writes_through_a_symbolic_link(tmp_path, capsys):

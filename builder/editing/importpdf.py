@@ -2228,6 +2228,24 @@ def run(args: argparse.Namespace) -> int:
     earlier = _earlier_drafts(reports)
     held_already = _inspections(reports)
     began = time.perf_counter()
+    # A PDF whose draft is there already is not read again unless --force says to replace it: a
+    # run over the whole folder when new PDFs arrive writes the new ones only.
+    asked = len(files)
+    skipped = 0
+    if out is None and not args.force:
+        fresh = []
+        for pdf in files:
+            target = earlier.get(pdf.name)
+            if target is None or not target.exists():
+                fresh.append(pdf)
+                continue
+            skipped += 1
+            print(
+                f"{display_path(pdf)}: already imported to {display_path(target)}; skipped "
+                "(hint: add --force to import it again, and lose what was edited in it)",
+                file=sys.stderr,
+            )
+        files = fresh
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files) or 1))
     # The themes' terms are read once here, for every worker: each draft's suggested themes.
     themes, problems_in_themes = project_themes(content)
@@ -2341,11 +2359,12 @@ def run(args: argparse.Namespace) -> int:
         raise
     if bar is not None:
         bar.close()
-    if len(files) > 1 or problems:
+    if asked > 1 or problems:
         seconds = time.perf_counter() - began
         print(
-            f"{written} draft{'s' if written != 1 else ''} written, {failed} failed, "
-            f"from {len(files)} PDF{'s' if len(files) != 1 else ''} in {seconds:.1f} s",
+            f"{written} draft{'s' if written != 1 else ''} written, "
+            + (f"{skipped} already imported, " if skipped else "")
+            + f"{failed} failed, from {asked} PDF{'s' if asked != 1 else ''} in {seconds:.1f} s",
             file=sys.stderr,
         )
     return 1 if failed or problems else 0
