@@ -699,3 +699,25 @@ def test_ctrl_c_the_instant_the_ready_line_is_out_stops_cleanly(site: Path):
     process, _ = start_preview(site, "--open", program=[sys.executable, "-c", INTERRUPTED_AT_READY])
     output = rest_of_output(process)
     assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
+
+
+def test_a_port_another_program_holds_is_said_before_anything_is_built(site: Path):
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "builder", "serve", "--port", str(port)],
+            cwd=site,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    # Said at once: no build ran first (it would say what it built, and how long it took).
+    assert result.stderr.splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use (hint: try --port "
+        f"{port + 1})"
+    ]

@@ -513,8 +513,7 @@ def serve(
     # The server answers between a build's steps: a thread waiting for the interpreter gets it
     # within a millisecond rather than five, so a page is served at once while the site builds.
     sys.setswitchinterval(0.001)
-    preview = Preview(project, base_url=base_url)
-    preview.rebuild()
+    # The port first: a port another program holds is said at once, not after a whole build.
     try:
         sockets = bind_sockets(port, address=host)
     except OSError as exc:
@@ -524,6 +523,13 @@ def serve(
         )
         return 1
     port = sockets[0].getsockname()[1]  # the one the system chose, for --port 0
+    preview = Preview(project, base_url=base_url)
+    try:
+        preview.rebuild()
+    except BaseException:
+        for bound in sockets:
+            bound.close()
+        raise
     server = HTTPServer(make_app(preview, Authorities(port, host)))
     server.add_sockets(sockets)
     # Everything from here on is inside the try, so a Ctrl-C the instant the ready line is out
