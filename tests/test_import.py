@@ -198,12 +198,17 @@ def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
         (10, "confirm: page 1, the cover names 'Wiltshire Council'"),
         (11, "to do: framework: an id from content/frameworks.yml, if the report has one"),
         (12, "confirm: page 1, 'Inspection dates: 8 – 17 July 2013'"),
-        (13, "to do: published: the document's date (the document does not print it)"),
-        (15, "confirm: page 1, 'Lead inspector: Ian Young HMI'"),
-        (16, "confirm: page 4, the document names Ofsted"),
-        (18, "to do: the title the publisher gives the document"),
-        (19, "to do: url: where the document is published"),
-        (21, "confirm: page 1, '© Crown copyright 2013'"),
+        (
+            13,
+            "to do: events: page 5 speaks of an earlier inspection ('Since the last Ofsted "
+            "inspection in 2012'): add each the collection lacks to content/events.yml, so its "
+            "history shows it",
+        ),
+        (14, "to do: published: the document's date (the document does not print it)"),
+        (16, "confirm: page 1, 'Lead inspector: Ian Young HMI'"),
+        (17, "confirm: page 4, the document names Ofsted"),
+        (19, "to do: the title the publisher gives the document"),
+        (20, "to do: url: where the document is published"),
     ]
     # The areas for improvement are the report's own recommendations, with their timescale.
     assert data["recommendations"][0] == {
@@ -544,6 +549,13 @@ def test_line_joining_and_bullet_glyphs():
         # The role as printed: the 2013 inspections of looked after children name theirs so.
         ("Reporting inspector Christopher Sands HMI", "lead", "Christopher Sands"),
         ("Reporting inspector Christopher Sands HMI", "lead_role", "Reporting inspector"),
+        # An inspection before the report's own, as it speaks of it, each year once.
+        (
+            "Since the last ILACS inspection in 2022, leaders have acted; at its previous "
+            "inspection in March 2018 and since the last inspection in 2022 again.",
+            "earlier",
+            ["Since the last ILACS inspection in 2022", "At its previous inspection in March 2018"],
+        ),
         # The reuse terms as the document words them, and the licence's address where it gives it.
         (
             "You may reuse this information (not including logos) free of charge in any format or "

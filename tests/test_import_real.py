@@ -157,6 +157,19 @@ def test_a_recommendations_heading_is_quoted_without_its_footnotes_mark():
     assert said and all(line.endswith(", under 'What needs to improve?'") for line in said), said
 
 
+def test_an_earlier_inspection_the_report_speaks_of_is_an_editors_to_do():
+    # Oldham 2019 speaks of its 2015 inspection, which a history of Oldham needs as an event if no
+    # report of it is in the collection: else the grade chart joins across it unseen.
+    text, _ = draft(REAL / "ilacs-2019-oldham-p1.pdf", "o.pdf", None, STARTER)
+    assert (
+        "\n# to do: events: page 1 speaks of an earlier inspection ('Since the last inspection in "
+        "2015'): add each the collection lacks to content/events.yml, so its history shows it\n"
+    ) in text
+    # A report that speaks of none has no such line.
+    text, _ = draft(REAL / "ilacs-2023-wiltshire-p1-2.pdf", "w.pdf", None, STARTER)
+    assert "to do: events" not in text
+
+
 def test_a_paragraph_runs_on_past_a_footnote_at_the_page_foot_line_after_line():
     # North Lincolnshire 2026: paragraph 5 breaks over pages 2 and 3, a note at page 2's foot.
     _, body = imported("ilacs-2026-north-lincolnshire-p2-3.pdf")

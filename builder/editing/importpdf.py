@@ -1169,6 +1169,8 @@ def find_facts(document: Document) -> dict[str, Found]:
     if re.search(r"\bOfsted\b", whole):
         page = next(p for p, t in texts if re.search(r"\bOfsted\b", t))
         facts["publisher"] = Found("Ofsted", page, "the document names Ofsted")
+    if earlier := _earlier_inspections(texts, facts.get("inspected")):
+        facts["earlier"] = earlier
     for page, text in texts:
         if "Open Government Licence" in text:
             facts["licence"] = Found("Open Government Licence v3.0", page, _quote(text))
@@ -1184,6 +1186,32 @@ def find_facts(document: Document) -> dict[str, Found]:
             facts["licence_text"] = Found(terms.group(0), page, "the document's reuse terms")
             break
     return facts
+
+
+# A report speaking of an inspection before it: 'since the last inspection in 2012', 'at its
+# previous ILACS inspection in June 2019'.
+_EARLIER = re.compile(
+    r"\b(?:[Ss]ince|[Aa]t|[Ii]n) (?:the|its) (?:last|previous) (?:[A-Za-z]+ ){0,3}?inspections?"
+    r"(?: of [^.,;]{0,60}?)?(?: in| of)? (?:(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December) )?((?:19|20)\d{2})\b"
+)
+
+
+def _earlier_inspections(texts: list[tuple[int, str]], inspected: Found | None) -> Found | None:
+    """The first words a report uses of an inspection before its own, each year once (three at
+    most), with the page of the first: for an editor to see that the collection holds it."""
+    own = str(cast("tuple[str, str]", inspected.value)[0])[:4] if inspected else ""
+    quotes: list[str] = []
+    years: set[str] = set()
+    page = 0
+    for at, text in texts:
+        for m in _EARLIER.finditer(text):
+            if m.group(1) == own or m.group(1) in years or len(quotes) == 3:
+                continue
+            years.add(m.group(1))
+            quotes.append(m.group(0)[0].upper() + m.group(0)[1:])
+            page = page or at
+    return Found(quotes, page, "") if quotes else None
 
 
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/"
@@ -1352,6 +1380,14 @@ def front_matter(
         out.append(f"inspected: {dates}{confirm(inspected)}")
     else:
         out.append(f"{TODO} inspected: the inspection or visit dates (not found in the document)")
+    if earlier := facts.get("earlier"):
+        # The history shows what the collection holds: an inspection the report speaks of and
+        # the collection lacks reads as no inspection at all, unless an event records it.
+        said = "; ".join(f"'{quote}'" for quote in cast("list[str]", earlier.value))
+        out.append(
+            f"{TODO} events: page {earlier.page} speaks of an earlier inspection ({said}): add each "
+            "the collection lacks to content/events.yml, so its history shows it"
+        )
     if published := facts.get("published"):
         if published.page == 0:
             value = f"{{date: {published.value}, basis: elsewhere, note: {_yaml_string(published.evidence)}}}"
