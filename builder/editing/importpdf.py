@@ -2261,8 +2261,7 @@ def run(args: argparse.Namespace) -> int:
         if (meta := metadata.get(pdf.name))
         for i in _names(meta.organisation)
     }
-    earlier = _earlier_drafts(reports)
-    held_already = _inspections(reports)
+    earlier, held_already = _already_there(reports)
     began = time.perf_counter()
     # A PDF whose draft is there already is not read again unless --force says to replace it: a
     # run over the whole folder when new PDFs arrive writes the new ones only.
@@ -2451,21 +2450,30 @@ def _inspection_of(outcome: Outcome) -> tuple[str, str, str] | None:
     return (owner.group(1) if owner else "", str(found.value[0]), str(found.value[1]))
 
 
-def _inspections(reports: Path) -> dict[tuple[str, str, str], Path]:
-    """The reports already there, by the organisation and dates of their inspection: a second
-    import of one of them is refused even when its draft's header is gone."""
+def _already_there(
+    reports: Path,
+) -> tuple[dict[str, Path], dict[tuple[str, str, str], Path]]:
+    """The reports there already, each file read once: by the PDF an import drafted it from (its
+    header says; importing that PDF again goes there), and by the organisation and dates of their
+    inspection (so a second import of one is refused even once its draft's header is gone)."""
     import yaml
 
-    found: dict[tuple[str, str, str], Path] = {}
+    drafted: dict[str, Path] = {}
+    held: dict[tuple[str, str, str], Path] = {}
     try:
         paths = sorted(reports.glob("*.md"))
     except OSError:
-        return found
+        return drafted, held
     for path in paths:
         try:
             text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if m := re.search(r"^# Draft imported from (.+?) \(\d+ pages?\)", text[:400], re.M):
+            drafted.setdefault(m.group(1), path)
+        try:
             front = yaml.safe_load(_keys(text.split("\n---", 1)[0], ("organisation", "inspected")))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        except yaml.YAMLError:
             continue
         if not isinstance(front, dict) or not isinstance(front.get("inspected"), dict):
             continue
@@ -2474,8 +2482,8 @@ def _inspections(reports: Path) -> dict[tuple[str, str, str], Path]:
             continue
         owners = front.get("organisation") or ""
         for owner in owners if isinstance(owners, list) else [owners]:
-            found.setdefault((str(owner), str(start), str(end or start)), path)
-    return found
+            held.setdefault((str(owner), str(start), str(end or start)), path)
+    return drafted, held
 
 
 def _keys(front: str, keys: tuple[str, ...]) -> str:
@@ -2498,24 +2506,6 @@ def _holder(
     if inspection is None:
         return None
     return held.get(inspection) or held.get(("", *inspection[1:]))
-
-
-def _earlier_drafts(reports: Path) -> dict[str, Path]:
-    """The reports an import wrote before, by the PDF's name: importing it again goes there."""
-    found: dict[str, Path] = {}
-    try:
-        paths = sorted(reports.glob("*.md"))
-    except OSError:
-        return found
-    for path in paths:
-        try:
-            with path.open(encoding="utf-8") as handle:
-                head = handle.read(400)
-        except (OSError, UnicodeDecodeError):
-            continue
-        if m := re.search(r"^# Draft imported from (.+?) \(\d+ pages?\)", head, re.M):
-            found.setdefault(m.group(1), path)
-    return found
 
 
 def _report(
