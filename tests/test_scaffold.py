@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, make_examples_own
 
 from builder.editing.scaffold import ScaffoldProblem, init_project, new_report, report_id
 
@@ -71,14 +71,7 @@ def test_init_writes_a_history_that_builds_and_publishes_once_its_examples_are_i
     ]
     assert not (site / "_site").exists()
     # Made an editor's own (here, given titles of their own), they publish.
-    for path, was, now in (
-        ("content/reports/2019-06-example-inspection.md", "Example Council children", "children"),
-        ("content/recommendations.yml", "Regular, recorded supervision", "Supervision"),
-        ("content/site.yml", "Example Council", "Wiltshire Council"),
-    ):
-        text = (site / path).read_text()
-        assert was in text
-        (site / path).write_text(text.replace(was, now))
+    make_examples_own(site)
     built = run(["build", "--strict", "--base-url", ADDRESS], site)
     assert built.returncode == 0, built.stderr
     page = (site / "_site" / "reports" / "2019-06-example-inspection" / "index.html").read_text()
