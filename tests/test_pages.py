@@ -348,3 +348,16 @@ def test_theme_page_shows_a_paragraph_once(fixture_copy: Path, tmp_path: Path):
     html = page(files, "themes/private-fostering/index.html")
     assert html.count("Private fostering arrangements are") == 1
     assert "<mark>not yet effective</mark>" in html
+
+
+def test_notes_are_numbered_only_where_a_block_holds_several(fixture_files):
+    """A number tells a block's notes apart; on a block with one note it would only repeat '1'
+    beside every list item and paragraph, read as one note spread over them."""
+    report = page(fixture_files, "reports/2013-07-first/index.html")
+    numbers = dict(
+        re.findall(r'<mark [^>]*?data-annotation="([\w-]+)"[^>]*?data-note="(\d+)"', report)
+    )
+    assert numbers == {"note-5": "2", "note-1": "1"}  # paragraph 2 holds two notes
+    assert re.search(r'<aside [^>]*id="aside-rec-1"[^>]*>', report)
+    assert 'data-note="1"' not in re.search(r'<aside [^>]*id="aside-rec-1"[^>]*>', report).group(0)
+    assert report.count('class="note-number"') == 2

@@ -1495,6 +1495,11 @@ def _body_and_contents(
             if p.kind != "mention" and (p.kind != "annotation" or bool(p.note_html or p.tracks)):
                 number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
             asides.append(replace(view, label=label, number=number))
+        numbered = [a for a in asides if a.number]
+        if len(numbered) == 1:  # a block's one note needs no number: it is the one beside it
+            asides = [replace(a, number=0) for a in asides]
+            for p in members:
+                numbers.pop(p.key, None)
         block = members[0].block_id if members else ""
         if block:  # one group per block, but a table may have notes in several cells
             groups_of[block] = groups_of.get(block, 0) + 1
@@ -1614,7 +1619,7 @@ def _first_sentence(markdown_text: str) -> str:
 
 def _point_to_notes(part: BodyPart, targets: dict[str, str], numbers: dict[str, int]) -> BodyPart:
     """Give each highlighted passage an `aria-details` pointing to its note, and the note's
-    number among its block's notes (shown beside both)."""
+    number among its block's notes where the block has several (shown beside both)."""
 
     def point(m: re.Match[str]) -> str:
         target = targets.get(m.group(1))
