@@ -152,3 +152,52 @@ def test_the_report_and_its_lists_say_it_gives_judgements_and_no_headline(reform
     header = rows[0].split(",")
     beta = next(r for r in rows if r.startswith("2026-05-beta,"))
     assert beta.split(",")[header.index("headline_grade")] == ""
+
+
+def test_the_overview_counts_a_services_own_headline_apart_from_whole_service_ones(tmp_path):
+    """A looked-after-children inspection's overall effectiveness judges that service alone:
+    when it is an organisation's latest, the overview counts it on a row of its own and says
+    whose it is, never among the whole service's grades."""
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    with (content / "frameworks.yml").open("a") as frameworks:
+        frameworks.write(
+            "- id: children-in-care\n"
+            "  title: Inspection of services for children in care\n"
+            "  years: 2012 to 2013\n"
+            "  scopes:\n"
+            "    - {id: children-in-care, title: Services for children in care}\n"
+            "  scale:\n"
+            "    - {grade: good, label: Good, ordinal: 3}\n"
+            "    - {grade: inadequate, label: Inadequate, ordinal: 1}\n"
+            "  areas:\n"
+            "    - {area: Overall effectiveness of services for children in care, headline: true}\n"
+        )
+    gamma = (content / "reports" / "2013-05-gamma.md").read_text()
+    later = (
+        gamma.replace("id: 2013-05-gamma", "id: 2013-11-gamma")
+        .replace("framework: old", "framework: children-in-care")
+        .replace("{start: 2013-05-06, end: 2013-05-15}", "{start: 2013-11-04, end: 2013-11-15}")
+        .replace(
+            "  - {area: Overall effectiveness, grade: good, paragraph: 2, series: "
+            "overall-effectiveness}\n  - {area: Quality of practice, grade: good}\n",
+            "  - {area: Overall effectiveness of services for children in care, "
+            "grade: inadequate}\n",
+        )
+    )
+    later = re.sub(r"recommendations:\n(?:  .*\n)+", "", later)
+    later = re.sub(r"annotations:\n(?:  .*\n)+", "", later)
+    (content / "reports" / "2013-11-gamma.md").write_text(later)
+    files, diagnostics = build_files(national_project(Path("/nonexistent"), content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    html = files["organisations/overview/index.html"].decode()
+    latest = html[html.index('id="latest-grades"') : html.index('id="by-year"')]
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td>\d+</td>)+)</tr>', latest)
+    counts = {label: re.findall(r"<td>(\d+)</td>", cells) for label, cells in rows}
+    assert counts["Services for children in care"][-2:] == ["1", "1"]  # gamma alone, inadequate
+    assert len(counts) == 2 and sum(int(c[-1]) for c in counts.values()) == 3
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", latest))
+    assert (
+        "Counted apart by what their latest headline grade judged: Gamma (2013) "
+        "(services for children in care)." in said
+    )

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 WIDTH = 760
 LEFT = 120  # the bars' labels
 BAR, GAP = 26, 8
+LABEL = 24  # the height of a label set above its bar
 # One colour per level of the shared scale, each dark enough for white text (4.5:1 or more).
 FILLS = {4: "#2e7d32", 3: "#1d4e89", 2: "#795500", 1: "#8a1c1c"}
 OTHER = "#4a4a4a"
@@ -48,6 +49,10 @@ class Distribution:
     # judgements and no headline, each with that inspection's year, A to Z.
     uncounted: tuple[tuple[str, int], ...] = ()
     counted: str = "judgements"  # what its figures count: judgements, or organisations
+    # For the latest grades, when headlines judge different scopes (a service's own inspection
+    # beside whole-service ones): each row after the first, with the organisations it counts and
+    # the year of that inspection, A to Z.
+    apart: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
@@ -64,7 +69,9 @@ def distribution_chart(
     titles: dict[str, str] = {}
     words: dict[int, list[str]] = {}
     given: dict[str, int] = {}
-    latest: dict[str, tuple[int, str] | int] = {}  # a grade, or the year of one given none
+    # An organisation's latest headline: its grade's ordinal, the scope it judges and the year;
+    # or the year of an inspection that gave judgements and no headline.
+    latest: dict[str, tuple[int, str, int] | int] = {}
     worded: dict[str, dict[str, list[Any]]] = {}  # key -> loose words -> [words, years]
     for view in site.reports:
         report = view.report
@@ -86,10 +93,17 @@ def distribution_chart(
             if grade.label not in words.setdefault(grade.ordinal, []):
                 words[grade.ordinal].append(grade.label)
         if report.judgements:
-            grade = framework.grade(view.headline.grade) if view.headline else None
+            headline = view.headline
+            grade = framework.grade(headline.grade) if headline else None
+            # A framework that declares no scopes says nothing of what it judges apart.
+            scope = framework.scope(headline.scope) if headline and framework.scopes else None
             for owner in site.groups.of_report(report.id):
                 # In date order: the last wins.
-                latest[owner] = (grade.ordinal, grade.label) if grade else report.date.year
+                latest[owner] = (
+                    (grade.ordinal, scope.title if scope else "", report.date.year)
+                    if grade
+                    else report.date.year
+                )
     levels = tuple(sorted(((o, " / ".join(w)) for o, w in words.items()), reverse=True))
     chosen = sorted(given, key=lambda k: (-given[k], titles[k]))[:MOST]
     years = tuple(sorted({y for k in chosen for y in counts[k]}))
@@ -107,16 +121,35 @@ def distribution_chart(
                 made, wordings=tuple((w, _span(first, last)) for first, last, w in spans)
             )
         out.append(made)
-    graded = [g for g in latest.values() if isinstance(g, tuple)]
+    names = site.groups.organisations
+    by_scope: dict[str, list[tuple[int, str, int]]] = {}
+    for owner, got in latest.items():
+        if isinstance(got, tuple):
+            ordinal, scope_title, year = got
+            name = names[owner].brief_name if owner in names else owner
+            by_scope.setdefault(scope_title, []).append((ordinal, name, year))
     last = None
-    if graded:
-        tally = tuple(sum(1 for o, _ in graded if o == level) for level, _ in levels)
-        last = _distribution("latest-grades", "Latest headline grade", levels, (("Latest", tally),))
-        last = replace(last, counted="organisations")
+    if by_scope:
+        # The scope most organisations' headlines judge first; a service's own inspection is
+        # counted on a row of its own, never among whole-service grades.
+        scopes = sorted(by_scope, key=lambda t: (-len(by_scope[t]), t))
+        rows = tuple(
+            (
+                (t or "Scope not stated") if len(scopes) > 1 else "Latest",
+                tuple(sum(1 for o, _, _ in by_scope[t] if o == level) for level, _ in levels),
+            )
+            for t in scopes
+        )
+        last = _distribution("latest-grades", "Latest headline grade", levels, rows)
+        apart = tuple(
+            (t or "Scope not stated", tuple(sorted((n, y) for _, n, y in by_scope[t])))
+            for t in scopes[1:]
+        )
+        last = replace(last, counted="organisations", apart=apart)
     uncounted = sorted(
-        (site.groups.organisations[o].brief_name, year)
+        (names[o].brief_name, year)
         for o, year in latest.items()
-        if isinstance(year, int) and o in site.groups.organisations
+        if isinstance(year, int) and o in names
     )
     if uncounted:
         if last is None:
@@ -142,19 +175,25 @@ def _distribution(
 ) -> Distribution:
     total = sum(sum(counts) for _, counts in rows)
     most = max((sum(counts) for _, counts in rows), default=1) or 1
-    height = len(rows) * (BAR + GAP) + GAP
-    span = WIDTH - LEFT - 16
+    # Labels longer than a year's (a scope's title) stand above their bars, across the width.
+    above = LABEL if any(len(label) > 8 for label, _ in rows) else 0
+    left = 8 if above else LEFT
+    height = len(rows) * (above + BAR + GAP) + GAP
+    span = WIDTH - left - 16
     parts = [
         f'<svg class="distribution-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" role="img" aria-labelledby="{id}-summary">'
     ]
     for index, (label, counts) in enumerate(rows):
-        y = GAP + index * (BAR + GAP)
-        parts.append(
-            f'<text class="bar-label" x="{LEFT - 8}" y="{y + BAR / 2 + 5}" '
-            f'text-anchor="end">{escape(label)}</text>'
-        )
-        x = float(LEFT)
+        y = GAP + index * (above + BAR + GAP) + above
+        if above:
+            parts.append(f'<text class="bar-label" x="{left}" y="{y - 8}">{escape(label)}</text>')
+        else:
+            parts.append(
+                f'<text class="bar-label" x="{LEFT - 8}" y="{y + BAR / 2 + 5}" '
+                f'text-anchor="end">{escape(label)}</text>'
+            )
+        x = float(left)
         for (ordinal, words), count in zip(levels, counts, strict=True):
             if not count:
                 continue
