@@ -178,7 +178,7 @@ def restore(run: Run, inputs: Inputs) -> None:
 
     if not run.memo.pages and (state := diskcache.load_memo(run.saved)):
         run.memo.restore(state, inputs.sources.files)
-    run.lap("read cache")
+    run.lap("read cache: pages")
 
 
 def parse(run: Run, inputs: Inputs) -> Content:
@@ -278,7 +278,7 @@ def _let_go(run: Run, site: Site) -> Site:
     memo.parsed_keyed = diskcache.store_now(run.saved, "parsed", memo.parsed_keyed)
     memo.model = type(memo.model)()  # it names the bodies: for a next build here only
     site = site.without_texts()
-    run.lap("write cache")
+    run.lap("write cache: report bodies")
     return site
 
 
@@ -323,10 +323,10 @@ def check(run: Run, inputs: Inputs, site: Site, rendered: Rendered) -> SiteFiles
     check_links(files, site.settings.base_path, rendered.sources_of, diagnostics, strict, *links)
     run.lap("check links")
     files.update(finish_search_index(rendered.search, site, memo, diagnostics))
-    run.lap("search index (after render)")
+    run.lap("search index: left after render")
     if run.saved is not None:
         diskcache.save_memo(run.saved, memo.save())
-        run.lap("write cache")
+        run.lap("write cache: pages")
     return None if diagnostics.has_errors() or (strict and diagnostics.warnings) else files
 
 
@@ -346,7 +346,7 @@ def keep(run: Run, inputs: Inputs, files: SiteFiles | None) -> SiteFiles | None:
     pages = diskcache.page_refs(files, run.memo.pages, search)  # the memo's entries hold them
     state = {"inputs": inputs.key, "files": pages, "diagnostics": run.diagnostics.items}
     diskcache.save(diskcache.build_file(run.cache_root), state)
-    run.lap("write cache")
+    run.lap("write cache: output")
     return files
 
 

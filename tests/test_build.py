@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,6 +104,14 @@ def test_cli_build_prints_the_time_of_each_stage_when_asked(tmp_path: Path):
         "in all",
     ]
     assert "s  load" not in cli("build", "--root", str(root)).stderr  # only when asked
+    # Each stage the progress names is a different one (the cache is written at three points).
+    (root / "content" / "site.yml").write_text(
+        (root / "content" / "site.yml").read_text() + "\n# changed\n"
+    )
+    shown = re.findall(
+        r"^building: (.+) done ", cli("build", "--root", str(root), "-v").stderr, re.M
+    )
+    assert len(shown) == len(set(shown)) > 5, shown
 
 
 def test_base_path_prefixes_every_internal_url(fixture_copy: Path, tmp_path: Path):
