@@ -210,16 +210,21 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=0, help="import's --jobs (default: every core)")
     ap.add_argument("--per-file", action="store_true", help="also print a line per report")
     args = ap.parse_args()
+    if args.keep and Path(args.keep).exists() and any(Path(args.keep).iterdir()):
+        ap.error(f"--keep {args.keep}: the folder is not empty; name a new one")
     folder = Path(args.folder).resolve()
     reference = yaml.safe_load(Path(args.reference or folder / "reference.yml").read_text())
     with tempfile.TemporaryDirectory() as temporary:
         project = Path(args.keep or Path(temporary) / "history").resolve()
-        subprocess.run(
+        made = subprocess.run(
             [sys.executable, "-m", "builder", "init", str(project)],
-            check=True,
             capture_output=True,
+            text=True,
             cwd=ROOT,
         )
+        if made.returncode:
+            print(made.stderr, end="", file=sys.stderr)
+            return 1
         for example in (project / "content" / "reports").glob("*.md"):
             example.unlink()
         wall, cpu, log = run_import(folder, project, args.jobs, args.metadata)

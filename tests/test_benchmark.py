@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -45,3 +46,17 @@ def test_generated_reports_have_the_product_shape():
     assert 40 <= len(paragraphs) <= 60
     assert 10 <= front.count("  - quote:") <= 20
     assert 30_000 < len(body) < 60_000
+
+
+def test_the_import_benchmark_refuses_a_folder_to_keep_that_holds_something(tmp_path: Path):
+    """A second run with the first's --keep said nothing useful: a traceback from init."""
+    (tmp_path / "kept" / "content").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "import.py"), "--keep", str(tmp_path / "kept")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith("the folder is not empty; name a new one")
+    assert "Traceback" not in result.stderr
