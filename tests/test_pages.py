@@ -361,3 +361,34 @@ def test_notes_are_numbered_only_where_a_block_holds_several(fixture_files):
     assert re.search(r'<aside [^>]*id="aside-rec-1"[^>]*>', report)
     assert 'data-note="1"' not in re.search(r'<aside [^>]*id="aside-rec-1"[^>]*>', report).group(0)
     assert report.count('class="note-number"') == 2
+
+
+def test_the_data_says_which_records_are_from_an_unconfirmed_draft(
+    fixture_copy: Path, tmp_path: Path
+):
+    """A draft's pages say it is one; its records in the data said nothing of it, and its
+    stand-in date of publication read as the date the document bears."""
+    second = fixture_copy / "reports" / "2019-06-second.md"
+    second.write_text(
+        second.read_text().replace(
+            "\nid: 2019-06-second\n", "\nid: 2019-06-second\ndraft: true\n", 1
+        )
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(files[f"data/{name}"].decode("utf-8-sig"))))
+
+    reports = {r["id"]: r for r in rows("reports.csv")}
+    assert reports["2019-06-second"]["draft"] == "true"
+    assert reports["2013-07-first"]["draft"] == "false"
+    assert reports["2013-07-first"]["published_basis"] == "inferred"  # as its front matter says
+    assert {j["item"] for j in rows("judgements.csv") if j["draft"] == "true"} == {"2019-06-second"}
+    drafted = {a["report"] for a in rows("annotations.csv") if a["draft"] == "true"}
+    assert drafted == {"2019-06-second"}
+    as_json = json.loads(files["data/annotations.json"])
+    assert {a["report"] for a in as_json if a["draft"]} == {"2019-06-second"}
+    assert [r["id"] for r in json.loads(files["data/reports.json"]) if r["draft"]] == [
+        "2019-06-second"
+    ]

@@ -55,7 +55,8 @@ def data_files(
     several = site.groups.several
     # Each report's organisation columns (none on a site of one organisation).
     whose = {v.report.id: _whose(site, site.groups.of_report(v.report.id)) for v in site.reports}
-    lines = _PassageLines(rows, urls, titles, whose, several)
+    drafts = frozenset(view.report.id for view in site.reports if view.report.draft)
+    lines = _PassageLines(rows, urls, titles, whose, drafts, several)
     if several:
         organisations = [_organisation(site, urls, o) for o in site.groups.organisations]
         yield "organisations.json", _json(organisations)
@@ -88,6 +89,7 @@ def data_files(
             "ordinal": _known_grade(site, item.framework, j.grade).ordinal,
             "headline": j.headline,
             "basis": j.basis,
+            "draft": item.report is not None and item.report.draft,
             "note": j.note,
         }
         for item in site.timeline
@@ -156,7 +158,8 @@ def data_files(
     columns = _annotation_columns(several)
     if rows is None:  # nothing kept: the rows in batches
         records = (
-            _passage(p, urls, titles.get(p.report, ""), whose.get(p.report, {})) for p in passages
+            _passage(p, urls, titles.get(p.report, ""), whose.get(p.report, {}), p.report in drafts)
+            for p in passages
         )
         yield "annotations.csv", _csv(records, columns)
     else:
@@ -242,9 +245,10 @@ class _PassageLines:
         urls: Urls,
         titles: dict[str, str],
         whose: dict[str, dict[str, str]],
+        drafts: frozenset[str],
         several: bool,
     ) -> None:
-        self.urls, self.titles, self.whose = urls, titles, whose
+        self.urls, self.titles, self.whose, self.drafts = urls, titles, whose, drafts
         self.columns = _annotation_columns(several)
         self.last = rows if rows is not None and rows.get("") == urls.absolute_base else {}
         self.rows = rows
@@ -255,7 +259,8 @@ class _PassageLines:
     def _make(self, p: Passage, which: int) -> str:
         if which == 2:
             return _Encoded(_ENCODER.encode(_web_annotation(p, self.urls)))
-        record = _passage(p, self.urls, self.titles.get(p.report, ""), self.whose.get(p.report, {}))
+        about = self.titles.get(p.report, ""), self.whose.get(p.report, {}), p.report in self.drafts
+        record = _passage(p, self.urls, *about)
         if which == 0:
             return _Encoded(_ENCODER.encode(record))
         self.row.seek(0)
@@ -269,7 +274,11 @@ class _PassageLines:
         found = self.now.get(id(p))
         if found is None:
             found = self.last.get(id(p))
-            title = (self.titles.get(p.report, ""), self.whose.get(p.report, {}))
+            title = (
+                self.titles.get(p.report, ""),
+                self.whose.get(p.report, {}),
+                p.report in self.drafts,
+            )
             if found is None or found[0] is not p or found[1] != title:
                 found = (p, title, *(self._make(p, i) for i in range(3)))
             self.now[id(p)] = found
@@ -321,6 +330,7 @@ def _report(view: ReportView, site: Site, urls: Urls, whose: dict[str, str]) -> 
         "published_precision": _precision(r.published.start),
         "published_basis": r.published.basis,
         "edition": r.edition,
+        "draft": r.draft,
         "publisher": r.publisher,
         "authors": [{"name": a.name, "role": a.role} for a in r.authors],
         "source": r.source.title,
@@ -349,7 +359,11 @@ def note_text(note_html: str) -> str:
 
 
 def _passage(
-    p: Passage, urls: Urls, report_title: str = "", whose: dict[str, str] | None = None
+    p: Passage,
+    urls: Urls,
+    report_title: str = "",
+    whose: dict[str, str] | None = None,
+    draft: bool = False,
 ) -> dict[str, Any]:
     return {
         "id": f"{p.report}#{p.key}",
@@ -366,6 +380,7 @@ def _passage(
         "status_basis": p.status_basis if p.status else "",
         "timescale": p.timescale,
         "note": note_text(p.note_html),
+        "draft": draft,
         "url": urls.absolute("report", p.report, p.block_id),
     }
 

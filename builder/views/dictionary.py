@@ -19,10 +19,19 @@ _REPORT_KEYS = (
         "inspected_precision",
         "how precisely the inspection's first day is known: day, month or year",
     ),
-    ("published", "the date the document bears: a day, a month or only a year"),
+    (
+        "published",
+        "the date the document bears: a day, a month or only a year (for a draft whose document "
+        "prints none, its inspection's last day stands in, and published_basis says inferred)",
+    ),
     ("published_precision", "how precisely that date is known: day, month or year"),
     ("published_basis", "how the document's date is known: stated, inferred or elsewhere"),
     ("edition", "full (the document's own text) or summary (the editors' summary of it)"),
+    (
+        "draft",
+        "whether it is an unconfirmed draft: imported from the document, its values and themes "
+        "not yet checked by an editor: true or false",
+    ),
     ("publisher", "who published it"),
     ("authors", "its authors, each with a name and a role"),
     ("source", "the title of the published source it is transcribed from"),
@@ -46,6 +55,7 @@ _JUDGEMENT_KEYS = (
     ("ordinal", "its place on the shared scale: 4 best, 1 worst"),
     ("headline", "whether it is the document's headline judgement: true or false"),
     ("basis", "how the grade is known: stated in the document, inferred, or taken from elsewhere"),
+    ("draft", "whether it is read from an unconfirmed draft, not yet checked by an editor"),
     ("note", "the editors' note on the judgement"),
 )
 _THEME_KEYS = (
@@ -103,6 +113,11 @@ _ANNOTATION_KEYS = (
     ("status_basis", "how the status is known: stated, inferred or elsewhere"),
     ("timescale", "an own recommendation's timescale, as printed"),
     ("note", "the editors' note on it, as plain text (empty if none)"),
+    (
+        "draft",
+        "whether its report is an unconfirmed draft: its themes are then the import's suggestions "
+        "from the words of the passage, not yet an editor's reading",
+    ),
     ("url", "the address of the passage on its report's page"),
 )
 _REPORT_CSV = tuple(
@@ -110,8 +125,8 @@ _REPORT_CSV = tuple(
     for k in _REPORT_KEYS
     if k[0]
     in (
-        "id title kind framework inspected inspected_precision published published_precision "
-        "publisher headline_grade url"
+        "id title kind framework inspected inspected_basis inspected_precision published "
+        "published_precision published_basis edition draft publisher headline_grade url"
     ).split()
 )
 _ANNOTATION_CSV = tuple(k for k in _ANNOTATION_KEYS if k[0] != "status_basis")
