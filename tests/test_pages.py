@@ -392,3 +392,18 @@ def test_the_data_says_which_records_are_from_an_unconfirmed_draft(
     assert [r["id"] for r in json.loads(files["data/reports.json"]) if r["draft"]] == [
         "2019-06-second"
     ]
+
+
+def test_every_framework_scope_and_grade_id_in_the_data_is_explained_by_frameworks_json(
+    fixture_files,
+):
+    frameworks = {f["id"]: f for f in json.loads(fixture_files["data/frameworks.json"])}
+    judgements = json.loads(fixture_files["data/judgements.json"])
+    assert judgements
+    for j in judgements:
+        framework = frameworks[j["framework"]]
+        assert j["scope"] in {s["id"] for s in framework["scopes"]}
+        grade = {g["grade"]: g for g in framework["scale"]}[j["grade"]]
+        assert (grade["label"], grade["ordinal"]) == (j["grade_label"], j["ordinal"])
+    for report in json.loads(fixture_files["data/reports.json"]):
+        assert not report["framework"] or report["framework"] in frameworks

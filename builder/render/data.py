@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from builder.model.organisations import NONE
+from builder.parse.records import slug
 from builder.urls import Urls
 from builder.views.dictionary import JOINED, ORGANISATION_FILES, dictionary
 
 if TYPE_CHECKING:
     from builder.model.site import Site
     from builder.model.views import Passage, ReportView, TimelineItem
-    from builder.parse.records import DateFact, Grade, PartialDate
+    from builder.parse.records import DateFact, Framework, Grade, PartialDate
 
 # The data files, in the order they are written (the data page lists them before they are made).
 DATA_NAMES = (
@@ -26,6 +27,7 @@ DATA_NAMES = (
     "reports.csv",
     "judgements.json",
     "judgements.csv",
+    "frameworks.json",
     "themes.json",
     "recommendations.json",
     "recommendations.csv",
@@ -99,6 +101,7 @@ def data_files(
     yield "judgements.json", _json(judgements)
     yield "judgements.csv", _csv(judgements, list(judgements[0]) if judgements else ["item"])
     del judgements
+    yield "frameworks.json", _json([_framework(f) for f in site.frameworks.values()])
     themes = [
         {
             "id": t.id,
@@ -338,6 +341,29 @@ def _report(view: ReportView, site: Site, urls: Urls, whose: dict[str, str]) -> 
         "headline_grade": grade.label if grade else "",
         "url": urls.absolute("report", r.id),
         "statuses": dict(sorted(view.statuses.items())),
+    }
+
+
+def _framework(f: Framework) -> dict[str, Any]:
+    """A framework: what its ids in the other files mean, and how its grades sit on the shared
+    scale."""
+    return {
+        "id": f.id,
+        "title": f.title,
+        "years": f.years,
+        "description": " ".join(f.description.split()),
+        "scopes": [{"id": s.id, "title": s.title} for s in f.scopes]
+        or ([{"id": f.id, "title": f.title}] if f.scale else []),
+        "scale": [{"grade": g.grade, "label": g.label, "ordinal": g.ordinal} for g in f.scale],
+        "areas": [
+            {
+                "area": a.area,
+                "scope": a.scope or (f.scopes[0].id if len(f.scopes) == 1 else ""),
+                "series": a.series or slug(a.area),
+                "headline": a.headline,
+            }
+            for a in f.areas
+        ],
     }
 
 

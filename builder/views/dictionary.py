@@ -58,6 +58,27 @@ _JUDGEMENT_KEYS = (
     ("draft", "whether it is read from an unconfirmed draft, not yet checked by an editor"),
     ("note", "the editors' note on the judgement"),
 )
+_FRAMEWORK_KEYS = (
+    ("id", "the framework's id, as in the framework column of the other files"),
+    ("title", "its name"),
+    ("years", "the years it was in use, in words"),
+    ("description", "what it inspects and how it grades"),
+    (
+        "scopes",
+        "what its judgements cover, each with an id (the scope column of judgements) and a title; "
+        "grades of different scope are never joined or counted together",
+    ),
+    (
+        "scale",
+        "its grades, the best first, each with its id (the grade column), its words (grade_label) "
+        "and its place on the shared scale (ordinal: 4 best, 1 worst)",
+    ),
+    (
+        "areas",
+        "the judgements it gives, as its reports print them, each with its scope, its series (the "
+        "line of the grade chart it is drawn on) and whether it is the headline",
+    ),
+)
 _THEME_KEYS = (
     ("id", "the theme's id, as in its page address"),
     ("title", "its name"),
@@ -141,6 +162,11 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         _JUDGEMENT_KEYS,
     ),
     "judgements.csv": ("The judgements, one row each.", _JUDGEMENT_KEYS),
+    "frameworks.json": (
+        "Every inspection framework: what the ids of frameworks, scopes and grades in the other "
+        "files mean, and where each grade stands on the shared scale.",
+        _FRAMEWORK_KEYS,
+    ),
     "themes.json": ("Every theme.", _THEME_KEYS),
     "recommendations.json": (
         "Every tracked recommendation, with its history.",
