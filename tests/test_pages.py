@@ -227,9 +227,17 @@ def test_data_files_parse_and_match_the_pages(fixture_files):
     assert len(rows) == len(json.loads(fixture_files["data/annotations.json"]))
     annotations = json.loads(fixture_files["data/annotations.jsonld"])
     assert annotations["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    # A collection's annotations are on its pages (here one, embedded), never on the collection.
+    assert (annotations["type"], annotations["first"]["type"]) == (
+        "AnnotationCollection",
+        "AnnotationPage",
+    )
+    assert "items" not in annotations
+    assert annotations["total"] == len(annotations["first"]["items"])
+    assert annotations["id"] == "https://history.example.org/data/annotations.jsonld"
     quote = next(
         i
-        for i in annotations["items"]
+        for i in annotations["first"]["items"]
         if i["target"]["selector"].get("refinedBy", {}).get("exact") == "Supervision is regular"
     )
     assert quote["target"]["source"] == "https://history.example.org/reports/2013-07-first/"

@@ -253,7 +253,9 @@ def test_data_dictionary_covers_every_file_and_column_in_order(fixture_files):
         if name.endswith(".csv"):
             keys = set(next(csv.reader(io.StringIO(blob))))
         elif name.endswith(".jsonld"):
-            keys = {f"items[].{k}" for k in json.loads(blob)["items"][0]} - {"items[].type"}
+            collection = json.loads(blob)
+            items = collection["first"]["items"]
+            keys = {*collection, *(f"first.items[].{k}" for k in items[0])} - {"first.items[].type"}
         else:
             keys = set(json.loads(blob)[0])
         assert keys <= documented, (name, keys - documented)
@@ -291,7 +293,7 @@ def test_csv_files_open_in_a_spreadsheet(fixture_files):
     assert {r["id"]: r for r in records}["2013-07-first#note-1"]["note"] == (
         "Supervision was praised."
     )
-    items = json.loads(fixture_files["data/annotations.jsonld"])["items"]
+    items = json.loads(fixture_files["data/annotations.jsonld"])["first"]["items"]
     praised = [i for i in items if i["id"].endswith("#note-1")][0]
     assert praised["body"][0] == {
         "type": "TextualBody",

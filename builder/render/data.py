@@ -173,10 +173,17 @@ def data_files(
         _json(
             {
                 "@context": "http://www.w3.org/ns/anno.jsonld",
+                "id": urls.absolute("data_file", "annotations.jsonld"),
                 "type": "AnnotationCollection",
                 "label": site.settings.title,
                 "total": len(passages),
-                "items": (lines.web(p) for p in passages),  # made as the file is written
+                # The collection's one page, embedded, as the Web Annotation model has it.
+                "first": {
+                    "id": urls.absolute("data_file", "annotations.jsonld") + "#page-1",
+                    "type": "AnnotationPage",
+                    "startIndex": 0,
+                    "items": (lines.web(p) for p in passages),  # made as the file is written
+                },
             }
         ),
     )
@@ -484,6 +491,11 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, list | Iterator)
 
 
+def _holds_list(value: Any) -> bool:
+    """A record some of whose values are written a line each: a list, or such a record."""
+    return isinstance(value, dict) and any(_is_list(v) or _holds_list(v) for v in value.values())
+
+
 def _json_lines(value: Any, indent: str) -> Iterator[str]:
     def flat(item: Any) -> str:
         return item if type(item) is _Encoded else _ENCODER.encode(item)
@@ -498,11 +510,15 @@ def _json_lines(value: Any, indent: str) -> Iterator[str]:
         yield "["
         yield from _commas_between(first, rows)
         yield indent + "]"
-    elif isinstance(value, dict) and any(_is_list(v) for v in value.values()):
+    elif _holds_list(value):
         yield "{"
         last = len(value) - 1
         for i, (key, item) in enumerate(value.items()):
-            lines = _json_lines(item, inner) if _is_list(item) else iter([flat(item)])
+            lines = (
+                _json_lines(item, inner)
+                if _is_list(item) or _holds_list(item)
+                else iter([flat(item)])
+            )
             previous = f"{inner}{flat(key)}: {next(lines)}"
             for line in lines:  # the value's last line ends in a comma if more keys follow
                 yield previous

@@ -181,17 +181,23 @@ DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "annotations.jsonld": (
         "The passages as a W3C Web Annotation collection (JSON-LD).",
         (
-            ("items[].id", "the annotation's address"),
+            ("@context", "the Web Annotation model's JSON-LD context"),
+            ("id", "the collection's address"),
+            ("type", "AnnotationCollection"),
+            ("label", "the site's title"),
+            ("total", "how many annotations the collection holds"),
+            ("first", "its one page (an AnnotationPage, embedded), holding every annotation"),
+            ("first.items[].id", "the annotation's address"),
             (
-                "items[].motivation",
+                "first.items[].motivation",
                 "assessing (an own recommendation), commenting (a note) or tagging (themes only)",
             ),
             (
-                "items[].body",
+                "first.items[].body",
                 "the editors' note (a TextualBody, purpose commenting), its themes (purpose tagging) and its tracked recommendation (purpose classifying, the status as value)",
             ),
             (
-                "items[].target",
+                "first.items[].target",
                 "its report's page, with a fragment selector for the block refined by a text-quote selector for the words",
             ),
         ),
