@@ -9,6 +9,8 @@ without its basis).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -213,3 +215,29 @@ def test_a_theme_strip_cell_with_concerns_and_strengths_is_not_shown_as_concerns
     theme = files["themes/supervision/index.html"].decode()
     cells = re.findall(r'<td class="cell ([a-z-]+)">([^<]*)<br>([^<]*)<br>([^<]*)</td>', theme)
     assert ("has-mixed", "2 passages", "1 concern", "1 progress or strength") in cells, cells
+
+
+def test_the_data_says_which_passages_report_an_earlier_inspection(histories: Path, tmp_path: Path):
+    """The 2013 report's word on what the 2010 inspection found is the 2010 inspection's: its
+    row in the annotation files says so, with its basis, and the recommendation's first raising
+    is named by that inspection's title."""
+    files, diagnostics = build_files(fixture_project(tmp_path, histories))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(files[f"data/{name}"].decode("utf-8-sig"))))
+
+    reported = [a for a in rows("annotations.csv") if a["inspection"]]
+    assert [(a["report"], a["inspection"], a["status"]) for a in reported] == [
+        ("2013-07-first", "2010-07-earlier", "raised")
+    ]
+    inferred = [a for a in rows("annotations.csv") if a["status_basis"] == "inferred"]
+    assert [a["report"] for a in inferred] == ["2019-06-second"]
+    as_json = [a for a in json.loads(files["data/annotations.json"]) if a["inspection"]]
+    assert [a["report"] for a in as_json] == ["2013-07-first"]
+    fostering = [
+        r for r in rows("recommendations.csv") if r["recommendation"] == "private-fostering"
+    ]
+    assert {(r["first_raised"], r["first_raised_title"]) for r in fostering} == {
+        ("2010-07-earlier", "Earlier inspection")
+    }

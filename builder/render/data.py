@@ -134,6 +134,8 @@ def data_files(
         for h in site.histories.values()
     ]
     yield "recommendations.json", _json(recommendations)
+    # A recommendation is raised by a report, or by an earlier inspection a report reports.
+    raised_by = {**{e.id: e.title for e in site.content.events}, **titles}
     status_rows = [
         {
             "recommendation": h.recommendation.id,
@@ -141,7 +143,7 @@ def data_files(
             **_whose(site, (site.groups.of_recommendation(h.recommendation.id),)),
             "open": h.is_open,
             "first_raised": h.standing.first_raised,
-            "first_raised_title": titles.get(h.standing.first_raised or "", ""),
+            "first_raised_title": raised_by.get(h.standing.first_raised or "", ""),
             "latest_status": h.latest_status,
             "report": e.report,
             "report_title": titles.get(e.report, ""),
@@ -411,6 +413,7 @@ def _passage(
         "tracks": p.tracks,
         "status": p.status,
         "status_basis": p.status_basis if p.status else "",
+        "inspection": p.inspection,
         "timescale": p.timescale,
         "note": note_text(p.note_html),
         "draft": draft,

@@ -95,7 +95,11 @@ _RECOMMENDATION_KEYS = (
     ("latest_status", "the status the latest report that speaks of it gives it"),
     ("open", "whether it is still open: raised, or progress but not met, at its latest word"),
     ("standing", "its standing in words, from its history (empty when no report speaks of it)"),
-    ("first_raised", "the id of the first report that raised it"),
+    (
+        "first_raised",
+        "the id of the first report that raised it, or of the earlier inspection a report says "
+        "raised it (as in the item column of judgements)",
+    ),
     ("last_assessed", "the id of the latest report that speaks of it"),
     ("later_reports_silent", "how many later reports do not mention it"),
     ("recurring", "whether two or more reports raise it"),
@@ -111,8 +115,12 @@ STATUS_ROW_KEYS = (
     ("recommendation", "the tracked recommendation's id"),
     ("title", "its short name"),
     ("open", "whether it is still open at its latest word: true or false"),
-    ("first_raised", "the id of the first report that raised it"),
-    ("first_raised_title", "that report's title"),
+    (
+        "first_raised",
+        "the id of the first report that raised it, or of the earlier inspection a report says "
+        "raised it (as in the item column of judgements)",
+    ),
+    ("first_raised_title", "that report's or inspection's title"),
     ("latest_status", "the status the latest report that speaks of it gives it"),
     ("report", "the report's id"),
     ("report_title", "the report's title"),
@@ -132,6 +140,12 @@ _ANNOTATION_KEYS = (
     ("tracks", "the id of the tracked recommendation it is evidence on (empty if none)"),
     ("status", "what it says of that recommendation"),
     ("status_basis", "how the status is known: stated, inferred or elsewhere"),
+    (
+        "inspection",
+        "for a passage that reports an earlier inspection's finding (a letter reporting what the "
+        "last inspection found): that inspection's id, as in the item column of judgements; the "
+        "status is then that inspection's, not this report's (empty otherwise)",
+    ),
     ("timescale", "an own recommendation's timescale, as printed"),
     ("note", "the editors' note on it, as plain text (empty if none)"),
     (
@@ -150,7 +164,7 @@ _REPORT_CSV = tuple(
         "published_precision published_basis edition draft publisher headline_grade url"
     ).split()
 )
-_ANNOTATION_CSV = tuple(k for k in _ANNOTATION_KEYS if k[0] != "status_basis")
+_ANNOTATION_CSV = _ANNOTATION_KEYS
 DICTIONARY: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "reports.json": ("Every report, one object each.", _REPORT_KEYS),
     "reports.csv": (
