@@ -415,3 +415,23 @@ def test_every_framework_scope_and_grade_id_in_the_data_is_explained_by_framewor
         assert (grade["label"], grade["ordinal"]) == (j["grade_label"], j["ordinal"])
     for report in json.loads(fixture_files["data/reports.json"]):
         assert not report["framework"] or report["framework"] in frameworks
+
+
+def test_last_updated_and_the_feed_agree_when_an_old_report_is_added_late(
+    fixture_copy: Path, tmp_path: Path
+):
+    """A report of 2019 added to the collection in 2024: the feed called the site updated in
+    2024, every page's 'Last updated' said 2022 (its newest document's date)."""
+    second = fixture_copy / "reports" / "2019-06-second.md"
+    second.write_text(
+        second.read_text().replace(
+            "published: 2019-07-26\n", "published: 2019-07-26\nadded: 2024-05-01\n", 1
+        )
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    feed = ET.fromstring(files["feed.xml"])
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.find(f"{atom}updated").text == "2024-05-01T00:00:00Z"
+    for name in ("index.html", "reports/2013-07-first/index.html", "about/index.html"):
+        assert '<time datetime="2024-05-01">1 May 2024</time>' in page(files, name), name

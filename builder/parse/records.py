@@ -377,6 +377,12 @@ class Report:
         """The date that places the report in the history: the inspection, else the document."""
         return self.inspected.start if self.inspected else self.published.start
 
+    @property
+    def changed(self) -> PartialDate:
+        """When the collection last changed for it: the later of the document's date and the day
+        its edition joined the collection (`added`). The feed and 'Last updated' both use it."""
+        return max(self.published.start, self.added) if self.added else self.published.start
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

@@ -77,7 +77,7 @@ def feed_entry(report: Report, urls: Urls, whose: str = "") -> FeedEntry:
         date_label=date.label,
         url=urls.absolute("report", report.id),
         published=feed_date(date) if date.day else "",
-        updated=max(feed_date(date), feed_date(report.added) if report.added else ""),
+        updated=max(feed_date(date), feed_date(report.changed)),
         author=report.publisher,
         summary_html=render_note(report.summary)
         if report.summary

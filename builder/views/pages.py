@@ -645,7 +645,7 @@ def _settings(site: Site) -> Settings:
     and whether it holds several organisations."""
     settings = site.settings
     if settings.updated is None and site.reports:
-        settings = replace(settings, updated=max(v.report.published.start for v in site.reports))
+        settings = replace(settings, updated=max(v.report.changed for v in site.reports))
     if site.groups.several:
         settings = replace(settings, several=True)
     return settings
