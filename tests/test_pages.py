@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
 from conftest import build_files, fixture_project
 
 from builder.check.linkcheck import check_links
@@ -435,3 +436,29 @@ def test_last_updated_and_the_feed_agree_when_an_old_report_is_added_late(
     assert feed.find(f"{atom}updated").text == "2024-05-01T00:00:00Z"
     for name in ("index.html", "reports/2013-07-first/index.html", "about/index.html"):
         assert '<time datetime="2024-05-01">1 May 2024</time>' in page(files, name), name
+
+
+def test_the_data_page_says_which_files_hold_nothing_yet(fixture_copy: Path, tmp_path: Path):
+    """A freshly imported history tracks no recommendation: its recommendation files were
+    described as 'every tracked recommendation' and held a header row alone."""
+    (fixture_copy / "recommendations.yml").write_text("[]\n")
+    for report in (fixture_copy / "reports").glob("*.md"):
+        _, head, body = report.read_text().split("---\n", 2)
+        meta = yaml.safe_load(head)
+        untracked = ("tracks", "status", "basis", "inspection")
+        for key in ("annotations", "recommendations"):
+            items = [{k: v for k, v in a.items() if k not in untracked} for a in meta.get(key, [])]
+            # An annotation that was only evidence on a recommendation goes with it.
+            meta[key] = [
+                a for a in items if key == "recommendations" or {"themes", "note"} & set(a)
+            ]
+        report.write_text(f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n{body}")
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    listed = dict(
+        re.findall(r'<li><a href="/data/([^"]+)">.*?</a>: (.*?) <a', page(files, "data/index.html"))
+    )
+    assert listed["recommendations.json"].endswith("<strong>None yet.</strong>")
+    assert listed["recommendations.csv"].endswith("<strong>None yet.</strong>")
+    assert "None yet" not in listed["reports.json"] + listed["annotations.json"]
+    assert json.loads(files["data/recommendations.json"]) == []

@@ -471,6 +471,7 @@ class DataFile:
     name: str
     holds: str
     fields: tuple[tuple[str, str], ...]
+    empty: bool = False  # it holds no record yet (no recommendation is tracked, say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,7 +595,12 @@ def plan_pages(
     frameworks = tuple(site.frameworks.values())
     yield page("about", "", AboutView(settings, frameworks, p.report_list, _joined(frameworks)))
     documented = dictionary(site.groups.several)
-    files = tuple(DataFile(n, *documented.get(n, ("", ()))) for n in data_names)
+    empty: set[str] = set()
+    if not site.histories:
+        empty |= {"recommendations.json", "recommendations.csv"}
+    if not any(v.passages for v in site.reports):
+        empty |= {"annotations.json", "annotations.csv", "annotations.jsonld"}
+    files = tuple(DataFile(n, *documented.get(n, ("", ())), empty=n in empty) for n in data_names)
     yield page("data", "", DataView(settings, data_names, files))
     yield page("accessibility", "", PlainView(settings))
     yield page("search", "", PlainView(settings))
