@@ -102,3 +102,29 @@ def test_the_repository_s_own_templates_and_assets_are_the_theme_and_override_no
         display_path(ROOT / "templates" / name) for name in templates.texts
     }
     assert assets["site.css"] == (ROOT / "assets" / "site.css").read_bytes()
+
+
+def test_a_long_passage_is_excerpted_where_its_themes_words_are():
+    """A whole paragraph on a theme, its excerpt cut at 360 characters: when the words that put
+    it on the theme come later, the excerpt starts at their sentence."""
+    from builder.render.render import EXCERPT, from_term
+
+    opening = "Leaders know their services well. " * 12
+    text = opening + "Private fostering arrangements are weak. Nothing else is said."
+    assert len(opening) > EXCERPT
+    assert from_term(text, ("private fostering",)) == (
+        "… Private fostering arrangements are weak. Nothing else is said."
+    )
+    assert from_term(text, ("privately fostered", "Private  Fostering")).startswith("… Private")
+    # Words within the excerpt, no terms, or none found: from the start.
+    assert from_term(text, ("leaders",)) == text
+    assert from_term(text, ()) == text
+    assert from_term(text, ("kinship care",)) == text
+    # A term late in a long sentence: a few words before it, not the whole sentence.
+    long = "Leaders monitor " + "return home interviews, " * 20 + "and private fostering."
+    shown = from_term(long, ("private fostering",))
+    assert shown.startswith("… ") and shown.endswith("and private fostering.")
+    assert len(shown) < 120
+    assert from_term("Short. Private fostering.", ("private fostering",)) == (
+        "Short. Private fostering."
+    )

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# Characters a term's text may be written with in a document, by the character written in the
-# term: a typewriter apostrophe finds a typeset one, a hyphen a non-breaking one.
-_VARIANTS = {"'": "['’‘]", "’": "['’‘]", "-": "[-‐‑]"}
+from builder.model.terms import atoms as _atoms
+from builder.model.terms import pattern as _pattern
+
 _LIST_ITEM = re.compile(r'<li id="([^"]+)"')
 _PARAGRAPH = re.compile(r'<p id="([^"]+)"')
 _FOOTNOTES = '<div class="footnote">'
@@ -57,16 +57,6 @@ class Suggestion:
 def _listed(terms: tuple[str, ...]) -> str:
     quoted = [f"'{term}'" for term in terms]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-
-
-def _atoms(term: str) -> list[str]:
-    """A term as the pieces of a pattern, one per character: its words in lower case, any white
-    space between them, and each apostrophe or hyphen in any of the forms a typesetter uses."""
-    return [_VARIANTS.get(ch, re.escape(ch)) for ch in " ".join(term.lower().split())]
-
-
-def _pattern(atoms: list[str]) -> str:
-    return "".join(r"\s+" if atom == re.escape(" ") else atom for atom in atoms)
 
 
 class _Node:

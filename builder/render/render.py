@@ -19,6 +19,7 @@ from builder.load.load import Templates, display_path
 from builder.memo import Memo, SharedRecords, hash_of, key_of, key_of_each, load_shared
 from builder.model.derive import STANDING_RULES, STANDINGS
 from builder.model.site import Site
+from builder.model.terms import term_pattern
 from builder.model.text import render_note
 from builder.model.views import Passage
 from builder.parse.records import STATUS_LABELS, STATUSES, Report, Settings
@@ -111,6 +112,25 @@ def set_globals(env: jinja2.Environment, urls: Urls) -> None:
     # Notes link to the site's own pages from its root; the base path goes in front of them.
     env.filters["markdown"] = lambda text: Markup(render_note(text, urls.base_path))
     env.filters["breakable"] = breakable
+    env.filters["from_term"] = from_term
+
+
+# How far into a passage its excerpt reaches: passage_quote (templates/_macros.html) truncates there.
+EXCERPT = 360
+
+
+def from_term(text: str, terms: tuple[str, ...] = ()) -> str:
+    """A passage to excerpt from its start, unless none of its theme's terms comes within the
+    excerpt: then from the sentence holding the first that does, after '… ', so the words that put
+    it on the theme are shown."""
+    pattern = term_pattern(tuple(terms))
+    found = pattern.search(text) if pattern and len(text) > EXCERPT else None
+    if found is None or found.end() <= EXCERPT - 20:
+        return text
+    start = max(text.rfind(end, 0, found.start()) for end in (". ", "? ", "! ")) + 2
+    if found.end() - start > EXCERPT - 20:  # a long sentence: from a few words before the term
+        start = text.find(" ", found.start() - 80) + 1
+    return "… " + text[start:] if start > 1 else text
 
 
 def breakable(text: str) -> Markup:
