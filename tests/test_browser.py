@@ -103,10 +103,10 @@ def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_
     assert not page.locator(f"{rows}[data-organisation=alpha]").is_visible()
     assert page.locator(".filter-count").inner_text() == "Showing 1 of 3 organisations."
     page.get_by_label("Region").select_option(label="Every region")
-    page.get_by_label("Organisation").select_option(label="Beta")  # its short name
+    page.get_by_label("Organisation", exact=True).select_option(label="Beta")  # its short name
     page.wait_for_function(f"document.querySelectorAll('{rows}:not([hidden])').length === 1")
     # Its passages are a link away, on a page of their own.
-    page.locator(f"{rows}[data-organisation=beta] a").click()
+    page.locator(f"{rows}[data-organisation=beta] th a").click()
     page.wait_for_url("**/themes/supervision/beta/")
     assert page.locator("section.theme-report").count() >= 1
 

@@ -329,8 +329,13 @@ def test_a_theme_page_follows_its_subject_across_organisations(national_files):
         ("gamma", "north-east", "gamma"),
     ]
     # The passage-level evidence is kept, each organisation's on a page of its own: on a
-    # national site one page of every passage ran to megabytes.
-    assert "/reports/2013-05-gamma/#" not in html
+    # national site one page of every passage ran to megabytes. The list shows the first of
+    # each one's latest report's passages, to read what each was told side by side.
+    latest = re.findall(r'<td class="latest-passage"><a href="/reports/([\w-]+)/#[\w-]+">', html)
+    # (beta's and gamma's joint visit of 2022 is beta's latest, and gamma's too)
+    assert latest == ["2022-01-visit", "2022-03-joint-visit", "2022-03-joint-visit"]
+    assert len(re.findall(r'href="/reports/[\w-]+/#', html)) == 3
+    assert '">2022</a>: “gaps in the frequency of supervision”</td>' in html
     gamma = page(national_files, "themes/supervision/gamma/index.html")
     assert "/reports/2013-05-gamma/#" in gamma
     assert "/reports/2019-03-beta/" not in gamma

@@ -338,6 +338,8 @@ class ThemeOrganisation:
     passages: int
     reports: int = 0  # how many of its reports have passages on the theme
     brief_name: str = ""  # as lists show it: its short name, else its name
+    # The first of its latest report's passages on the theme, as the theme's list shows it.
+    latest: Passage | None = None
 
     @property
     def title(self) -> str:
@@ -1127,7 +1129,12 @@ class _Planner:
         )
 
         def make() -> NationalTheme:
-            listed = tuple(dataclasses.replace(o, entries=()) for o in full)
+            listed = tuple(
+                dataclasses.replace(
+                    o, entries=(), latest=o.entries[-1].passages[0] if o.entries else None
+                )
+                for o in full
+            )
             regions = tuple(
                 sorted(
                     {Link(o.region_id, o.region) for o in full if o.region_id},
