@@ -114,6 +114,12 @@ def test_a_single_inspection_cover_gives_its_table_and_stated_judgement():
         ("Experiences and progress of care leavers", "requires-improvement", False),
         ("Leadership, management and governance", "requires-improvement", False),
     ]
+    # The table prints its scale's grade in fewer words than the framework: each says so (the
+    # cover's sentence, 'require improvement', words no grade).
+    assert [j.get("note") for j in front["judgements"]] == [None] + 5 * [
+        "The report prints 'Requires improvement'; the framework's full wording is "
+        "'Requires improvement to be good'."
+    ]
     # The table's numbered rows are cells, not numbered paragraphs; it prints no header, so its
     # first row is no header either (an empty one renders as none).
     assert (

@@ -125,6 +125,9 @@ class Judged:
     scope: str = ""
     headline: bool = False
     problem: str = ""  # why it could not be placed: the editor decides
+    # The scale's words for the grade, where the document prints only their first words
+    # ('Requires improvement' for 'Requires improvement to be good'): its note says so.
+    fuller: str = ""
 
 
 def plain(text: str) -> str:
@@ -399,7 +402,21 @@ def place(framework: dict[str, Any] | None, printed: list[Printed]) -> list[Judg
         else:
             scopes = [s.get("id") for s in framework.get("scopes") or [] if isinstance(s, dict)]
             scope = str(area.get("scope", "")) if len(scopes) > 1 else ""
-            out.append(Judged(p, str(area["area"]), grade, scope, bool(area.get("headline"))))
+            label = next(
+                (
+                    str(g.get("label", ""))
+                    for g in framework.get("scale") or []
+                    if g.get("grade") == grade
+                ),
+                "",
+            )
+            printed_words, words = plain(p.grade).split(), plain(label).split()
+            shorter = (
+                len(printed_words) < len(words) and words[: len(printed_words)] == printed_words
+            )
+            judged = Judged(p, str(area["area"]), grade, scope, bool(area.get("headline")))
+            judged.fuller = label if shorter and printed_words else ""
+            out.append(judged)
     return out
 
 

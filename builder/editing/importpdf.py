@@ -1305,6 +1305,11 @@ def _judgement_lines(framework: str | None, judged: list[Judged]) -> list[str]:
             keys.append("headline: true")
         if j.scope:
             keys.append(f"scope: {j.scope}")
+        if j.fuller:
+            printed = " ".join(j.printed.grade.split())
+            printed = printed[:1].upper() + printed[1:]
+            note = f"The report prints '{printed}'; the framework's full wording is '{j.fuller}'."
+            keys.append(f"note: {_yaml_string(note)}")
         out.append(f"  - {{{', '.join(keys)}}}  {CONFIRM} {where}")
     return out
 
