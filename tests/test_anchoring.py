@@ -209,3 +209,25 @@ def test_an_items_link_and_notes_stay_with_its_words_before_its_own_list():
     ), item
     # The sub-items keep theirs, after their own words.
     assert '9.4% <a aria-label="Link to this passage" class="selflink"' in result.html
+
+
+def test_an_item_with_sub_items_is_quoted_with_each_set_apart():
+    """Isle of Wight 2023: 'The quality of oversight and monitoring of:' and three sub-items, one
+    recommendation. Its wording ran the items together ('(PLO) permanence for children private
+    fostering')."""
+    body = (
+        "- The quality of oversight and monitoring of:\n"
+        "    - the pre-proceedings process in the Public Law Outline (PLO)\n"
+        "    - permanence for children\n"
+        "    - private fostering.\n"
+        "- Caseloads in the teams.\n"
+    )
+    result = anchor(Selector("The quality of oversight and monitoring of:"), body=body)
+    assert not result.problems
+    block = result.anchors["note-1"].block
+    assert " ".join(block.text.split()) == (
+        "The quality of oversight and monitoring of: • the pre-proceedings process in the Public "
+        "Law Outline (PLO) • permanence for children • private fostering."
+    )
+    # Each sub-item is a block of its own, quoted as written.
+    assert "permanence for children" in [b.text for b in result.blocks]

@@ -20,7 +20,7 @@ from builder.model.blocks import Block as Block
 from builder.model.blocks import FoldIndex as FoldIndex
 from builder.model.blocks import fold as fold
 from builder.model.hints import closest_ids, closest_passage
-from builder.model.paragraphs import is_leaf_block
+from builder.model.paragraphs import block_text, is_leaf_block
 from builder.parse.records import Selector, Where
 
 MAX_HIGHLIGHTS = 200  # per paragraph; the most in the bundled reports is 6
@@ -168,7 +168,7 @@ class _Anchorer(Treeprocessor):
                 owner = parents.get(owner)
             block_id = owner.get("id", "") if owner is not None else ""
             number = owner.get("data-number", "") if owner is not None else ""
-            elements.append((element, Block(block_id, number, "".join(element.itertext()))))
+            elements.append((element, Block(block_id, number, block_text(element))))
         ext.blocks = [b for _, b in elements]
         by_block = {id(b): el for el, b in elements}
         index = BlockIndex(ext.blocks)

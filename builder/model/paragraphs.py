@@ -43,6 +43,22 @@ def element_text(element: etree.Element) -> str:
     return "".join(element.itertext())
 
 
+def block_text(element: etree.Element) -> str:
+    """A block's text as it is quoted and cited: an item's own sub-items, when it has them, each
+    after a bullet, so they do not run together ('monitoring of: • the pre-proceedings process
+    • permanence for children')."""
+    if element.tag != "li" or not any(child.tag in ("ul", "ol") for child in element):
+        return "".join(element.itertext())
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag in ("ul", "ol"):
+            parts += [" • " + block_text(item).strip() for item in child if item.tag == "li"]
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def is_leaf_block(element: etree.Element) -> bool:
     """A block whose text is quoted and cited as a unit: a paragraph, heading, cell or tight item."""
     if element.tag in ("p", "td", "th") or element.tag in HEADINGS:
