@@ -1306,8 +1306,7 @@ def _judgement_lines(framework: str | None, judged: list[Judged]) -> list[str]:
         if j.scope:
             keys.append(f"scope: {j.scope}")
         if j.fuller:
-            printed = " ".join(j.printed.grade.split())
-            printed = printed[:1].upper() + printed[1:]
+            printed = " ".join(j.printed.grade.split())  # as printed, capitals and all
             note = f"The report prints '{printed}'; the framework's full wording is '{j.fuller}'."
             keys.append(f"note: {_yaml_string(note)}")
         out.append(f"  - {{{', '.join(keys)}}}  {CONFIRM} {where}")
