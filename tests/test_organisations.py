@@ -482,3 +482,17 @@ def test_an_organisation_with_nothing_tracked_is_not_shown_with_nothing_open(tmp
     own = page(files, "organisations/gamma/index.html")
     said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", own))
     assert "Recommendations still open (0) None tracked yet: no recommendation of Gamma is " in said
+
+
+def test_the_about_pages_sources_name_whom_each_document_is_about(national_files, fixture_files):
+    """Three 2013 documents share one title: the sources table told them apart by date alone."""
+    about = page(national_files, "about/index.html")
+    rows = re.findall(
+        r'<tr><th scope="row"><a href="/reports/([\w-]+)/">[^<]*</a>([^<]*)</th>', about
+    )
+    named = dict(rows)
+    assert named["2013-05-gamma"].startswith(", Gamma County Council children")
+    assert "Beta Borough Council children&#39;s services and Gamma" in named["2022-03-joint-visit"]
+    # A site of one names no organisation there.
+    single = page(fixture_files, "about/index.html")
+    assert re.search(r'<th scope="row"><a href="/reports/2013-07-first/">[^<]*</a> \(', single)
