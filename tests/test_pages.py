@@ -372,19 +372,27 @@ def test_notes_are_numbered_only_where_a_block_holds_several(fixture_files):
     assert report.count('class="note-number"') == 2
 
 
+def built_with_second_report_edited(
+    content: Path, out: Path, old: str, new: str
+) -> dict[str, bytes]:
+    """The fixture site built with these words of its 2019 report replaced."""
+    second = content / "reports" / "2019-06-second.md"
+    text = second.read_text()
+    assert old in text
+    second.write_text(text.replace(old, new, 1))
+    files, diagnostics = build_files(fixture_project(out, content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    return files
+
+
 def test_the_data_says_which_records_are_from_an_unconfirmed_draft(
     fixture_copy: Path, tmp_path: Path
 ):
     """A draft's pages say it is one; its records in the data said nothing of it, and its
     stand-in date of publication read as the date the document bears."""
-    second = fixture_copy / "reports" / "2019-06-second.md"
-    second.write_text(
-        second.read_text().replace(
-            "\nid: 2019-06-second\n", "\nid: 2019-06-second\ndraft: true\n", 1
-        )
+    files = built_with_second_report_edited(
+        fixture_copy, tmp_path, "\nid: 2019-06-second\n", "\nid: 2019-06-second\ndraft: true\n"
     )
-    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
-    assert files is not None, [d.format() for d in diagnostics.sorted()]
 
     def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO(files[f"data/{name}"].decode("utf-8-sig"))))
@@ -423,14 +431,12 @@ def test_last_updated_and_the_feed_agree_when_an_old_report_is_added_late(
 ):
     """A report of 2019 added to the collection in 2024: the feed called the site updated in
     2024, every page's 'Last updated' said 2022 (its newest document's date)."""
-    second = fixture_copy / "reports" / "2019-06-second.md"
-    second.write_text(
-        second.read_text().replace(
-            "published: 2019-07-26\n", "published: 2019-07-26\nadded: 2024-05-01\n", 1
-        )
+    files = built_with_second_report_edited(
+        fixture_copy,
+        tmp_path,
+        "published: 2019-07-26\n",
+        "published: 2019-07-26\nadded: 2024-05-01\n",
     )
-    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
-    assert files is not None, [d.format() for d in diagnostics.sorted()]
     feed = ET.fromstring(files["feed.xml"])
     atom = "{http://www.w3.org/2005/Atom}"
     assert feed.find(f"{atom}updated").text == "2024-05-01T00:00:00Z"
