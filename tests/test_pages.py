@@ -151,11 +151,33 @@ def test_one_chart_on_one_time_axis_never_joins_scopes(fixture_files):
     # The visit that gave no grade is marked on the axis, on a row of its own.
     assert "24 to 25 January 2022: Focused visit: no grade given" in titles
     assert ">No grade</text>" in svg and ">given</text>" in svg
-    # Each line is labelled directly, its label in its own colour beside a marker of its shape.
+    # A line that reaches the latest inspections is labelled directly, in its own colour beside
+    # a marker of its shape; the key under the chart names every line.
     labels = re.findall(r'<text class="line-label"[^>]*>([^<]+)</text>', svg)
-    assert " ".join(labels).count("Overall effectiveness") == 2
-    assert "Overall effectiveness (old framework)" in " ".join(labels)
+    assert " ".join(labels) == "Overall effectiveness (new framework)"
+    key = re.search(r'<ul class="chart-legend">.*?</ul>', html, re.S).group()
+    assert "Overall effectiveness (old framework)" in key
+    assert "Overall effectiveness (new framework)" in key
+    # A leader runs straight from its line's last point to the label, never along a grade's row.
+    for leader in re.findall(r'<polyline class="leader" points="([^"]+)"', svg):
+        assert len(leader.split()) == 2
     assert "2 = Adequate / Requires improvement to be good" in html
+
+
+def test_an_area_judged_once_is_in_the_table_not_drawn(fixture_files):
+    """The 2013 report's 'Quality of practice' and 2019's 'Leadership' are given once each: no
+    line to draw. The chart drew each as a point with a label and a leader across the chart."""
+    html = page(fixture_files, "timeline/index.html")
+    svg = re.search(r'<svg class="grade-chart".*?</svg>', html, re.S).group()
+    titles = re.findall(r"<title>([^<]+)</title>", svg)
+    assert not [t for t in titles if "Quality of practice" in t or ": Leadership:" in t]
+    table = re.search(r'<details class="chart-data".*?</details>', html, re.S).group()
+    assert "Quality of practice" in table and ">Leadership<" in table
+    note = re.search(r'<p class="chart-note">(.*?)</p>', html, re.S).group(1)
+    assert (
+        "The 2 judgements given only once, other than an inspection’s headline, are not drawn"
+        in note
+    )
 
 
 def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():

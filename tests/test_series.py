@@ -100,8 +100,9 @@ def test_areas_a_framework_declares_one_series_are_one_line_of_the_chart(joined)
     assert "8 to 17 July 2013: Quality of practice: Good" in titles
     assert "June 2019: The quality of social work practice: Outstanding" in titles
     legend = re.findall(r'<text class="line-label"[^>]*>([^<]+)</text>', svg.group())
-    assert "Quality of practice" in " ".join(legend)
-    assert "social work" not in " ".join(legend)  # one line, named once
+    # One line, named once, as its latest inspection words it.
+    assert "The quality of social work practice" in " ".join(legend)
+    assert "Quality of practice" not in " ".join(legend)
     # The practice line joins its two inspections (and overall effectiveness its three).
     lines = re.findall(r'<polyline class="series" points="([^"]+)"', svg.group())
     assert sorted(len(points.split()) for points in lines) == [2, 3]

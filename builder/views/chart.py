@@ -6,8 +6,10 @@ the shared scale, and the visits and letters that gave no grade marked on a row 
 Judgements of different scope (safeguarding services, child protection arrangements, the whole of
 children's services) are different measures, so a line only ever joins judgements of one scope
 and one series, inspection to inspection. Each line is told apart by its shape, its dash and its
-label, set directly beside its last point (and by colour, never alone). Points that fall on the
-same place are set side by side, so no series hides another. The chart is drawn 760 units wide
+label, set beside its last point when the line reaches the latest inspections (and by colour,
+never alone); the key under the chart names every line. An area judged only once, and not its
+inspection's headline, has no line to draw: the table lists it. Points that fall on the same place
+are set in a small block around it, so no series hides another. The chart is drawn 760 units wide
 with 13-unit text; on a screen narrower than that it scrolls within its own box, so its text never
 shrinks below 12 px.
 """
@@ -57,6 +59,7 @@ class Point:
     area: str
     basis: str  # stated, inferred or elsewhere
     note: str
+    headline: bool = False  # its inspection's headline judgement of its scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ class Chart:
     ungraded: tuple[TimelineItem, ...]  # timeline items with no grade
     levels: tuple[tuple[int, str], ...]  # ordinal -> the grade words it stands for
     summary: str
+    omitted: int = 0  # judgements given once and not a headline: in the table, not drawn
 
 
 PanelData = tuple[str, str, list[Series], list[tuple[int, str]]]
@@ -104,6 +108,17 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
     for item in site.timeline:
         framework = site.frameworks.get(item.framework)
         graded = False
+        # Each scope's headline: the judgement marked, else the one whose area the framework marks.
+        headlines: set[int] = set()
+        if framework is not None:
+            by_scope: dict[str, list[Any]] = {}
+            for j in item.judgements:
+                found = framework.scope(j.scope)
+                by_scope.setdefault(found.id if found else "", []).append(j)
+            for judged in by_scope.values():
+                headline = framework.headline(tuple(judged))
+                if headline is not None:
+                    headlines.add(id(headline))
         for j in item.judgements:
             grade = framework.grade(j.grade) if framework else None
             scope = framework.scope(j.scope) if framework else None
@@ -127,9 +142,10 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
                     j.area,
                     j.basis,
                     j.note,
+                    id(j) in headlines,
                 )
             )
-            titles.setdefault(f"{scope.id}/{line}", j.area)
+            titles[f"{scope.id}/{line}"] = j.area  # named as its latest inspection words it
         if not graded:
             ungraded.append(item)
     panels = []
@@ -150,7 +166,11 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
 def grade_chart(site: Site, urls: Urls) -> Chart:
     """The one chart of every grade on a shared time axis, with its text alternative."""
     grouped, ungraded, levels = chart_panels(site)
-    lines = [(scope, title, s) for scope, title, series, _ in grouped for s in series]
+    every = [(scope, title, s) for scope, title, series, _ in grouped for s in series]
+    # A line shows how a grade changed: an area judged once, and not its inspection's headline,
+    # has no line to draw and would only crowd the chart; the table lists it with every grade.
+    lines = [e for e in every if len(e[2].points) > 1 or any(p.headline for p in e[2].points)]
+    omitted = sum(len(s.points) for _, _, s in every) - sum(len(s.points) for _, _, s in lines)
     if not lines:
         summary = "No graded inspections yet."
         if ungraded:
@@ -164,7 +184,9 @@ def grade_chart(site: Site, urls: Urls) -> Chart:
         summary += (
             " Visits and letters with no grade: " + ", ".join(i.date_label for i in ungraded) + "."
         )
-    return Chart((panel,), tuple(ungraded), tuple(levels), summary.strip())
+    if omitted:
+        summary += f" Not drawn: {omitted} judgement{'' if omitted == 1 else 's'} given only once."
+    return Chart((panel,), tuple(ungraded), tuple(levels), summary.strip(), omitted)
 
 
 def _labels(lines: list[tuple[str, str, Series]]) -> list[str]:
@@ -187,11 +209,15 @@ def _chart(
     series = [s for _, _, s in lines]
     labels = _labels(lines)
     positions = [p.position for s in series for p in s.points] + [i.position for i in ungraded]
+    latest = max(p.position for s in series for p in s.points)
     first, last = int(min(positions)), int(max(positions))
     low, high = min(o for o, _ in levels), max(o for o, _ in levels)
     plot_w = WIDTH - LEFT - RIGHT
     none_row = TOP + (high - low + 1) * ROW  # the row of visits with no grade
-    label_height = sum(len(_wrap(label, LABEL_CHARS)) * (FONT + 2) + 4 for label in labels)
+    # Lines that reach the latest inspections are named at their right. A leader from a line that
+    # ended years before would cross the chart to its label: the key below names every line.
+    named = [i for i, s in enumerate(series) if s.points[-1].position >= latest - 1]
+    label_height = sum(len(_wrap(labels[i], LABEL_CHARS)) * (FONT + 2) + 4 for i in named)
     height = max(none_row + 56, label_height + 8)
     styles = tuple(STYLES[i % len(STYLES)] for i in range(len(series)))
 
@@ -208,9 +234,16 @@ def _chart(
             spot.setdefault((p.position, p.ordinal), []).append(index)
 
     def place(index: int, p: Point) -> tuple[float, float]:
+        """Points on one spot are set in a small block around it (up to three rows within the
+        grade's band), so none hides another and none strays far from its date."""
         sharing = spot[(p.position, p.ordinal)]
-        offset = (sharing.index(index) - (len(sharing) - 1) / 2) * DODGE
-        return round(x(p.position) + offset, 1), y(p.ordinal)
+        rows = min(3, len(sharing))
+        cols = -(-len(sharing) // rows)
+        at = sharing.index(index)
+        row, col = at % rows, at // rows
+        dx = (col - (cols - 1) / 2) * DODGE
+        dy = (row - (rows - 1) / 2) * DODGE * 1.2
+        return round(x(p.position) + dx, 1), round(y(p.ordinal) + dy, 1)
 
     summary = _summary("Grades over time", series)
     label_id = "chart-grades"
@@ -272,7 +305,8 @@ def _chart(
                 f'<a href="{escape(href)}">{_marker(marker, px, py, colour, p.basis != "stated")}'
                 f"<title>{escape(label)}</title></a>"
             )
-        ends.append((placed[-1], index))
+        if index in named:
+            ends.append((placed[-1], index))
     out.extend(_direct_labels(ends, labels, styles, height))
     out.append("</svg>")
     panel_series = tuple(replace(s, title=label) for s, label in zip(series, labels, strict=True))
@@ -307,10 +341,10 @@ def _direct_labels(
     for (_, index, text), top in zip(wanted, tops, strict=True):
         colour, _, marker = styles[index]  # the label shows colour and shape
         (ex, ey) = ends_at[index]
-        # A leader is grey and dotted, never in the line's own colour and dash: running on from
-        # a line's last grade, one in its style would read as that grade holding to the end.
+        # A leader is grey and dotted, never in the line's own colour and dash, and goes straight
+        # to its label: one that ran on along its grade's row read as that grade holding on.
         out.append(
-            f'<polyline class="leader" points="{ex + 7},{ey} {WIDTH - RIGHT + 4},{ey} '
+            f'<polyline class="leader" points="{ex + 7},{ey} '
             f'{label_x - 16},{top + line_h / 2:.1f}" stroke="{LEADER}" stroke-width="0.75"'
             ' stroke-dasharray="1 3" fill="none"/>'
         )

@@ -158,6 +158,7 @@ class ChartView:
     summary: str
     levels: tuple[tuple[int, str], ...]
     ungraded: int = 0  # visits and letters that gave no grade, marked on the chart's bottom row
+    omitted: int = 0  # judgements given once and not a headline: in the table, not drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -957,7 +958,7 @@ class _Planner:
             )
             for p in chart.panels
         )
-        return ChartView(panels, chart.summary, chart.levels, len(chart.ungraded))
+        return ChartView(panels, chart.summary, chart.levels, len(chart.ungraded), chart.omitted)
 
     def timeline(self) -> tuple[TimelineEntry, ...]:
         return self.timeline_entries(self.site.timeline)
