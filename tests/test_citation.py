@@ -204,3 +204,35 @@ def test_the_paragraph_citation_follows_any_passage_it_is_pointed_at(
         paragraph.filter(has_text="LSCB 2").wait_for()
         assert paragraph.inner_text().startswith("Ofsted (2013), paragraph LSCB 2. ")
         assert page.locator("#citation-paragraph-lead").inner_text() == "For paragraph LSCB 2:"
+
+
+def test_a_site_built_without_its_address_still_cites_whole_addresses(
+    page, fixture_site_url, tmp_path
+):
+    """A reader pasted a citation into a briefing: '…history: /reports/2023-09-ilacs/#p21', no
+    site. Built without 'url', the page writes addresses from its root; the browser completes
+    them (without script they stay as written)."""
+    import shutil
+
+    from conftest import FIXTURE, build_files, fixture_project, serve_folder
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE / "content", content)
+    settings = content / "site.yml"
+    settings.write_text(re.sub(r"(?m)^url: .*\n", "", settings.read_text()))
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    assert (
+        '<span class="address">/reports/2013-07-first/</span>'
+        in files["reports/2013-07-first/index.html"].decode()
+    )
+    for name, data in files.items():
+        (tmp_path / "site" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "site" / name).write_bytes(data)
+    with serve_folder(tmp_path / "site") as url:
+        page.goto(f"{url}/reports/2013-07-first/#p4")
+        paragraph = page.locator("#citation-paragraph")
+        paragraph.filter(has_text="paragraph 4").wait_for()
+        assert paragraph.inner_text().endswith(f" {url}/reports/2013-07-first/#p4")
+        report = page.locator("#citation-report .address").inner_text()
+        assert report == f"{url}/reports/2013-07-first/"

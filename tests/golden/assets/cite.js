@@ -5,6 +5,19 @@
 const paragraph = document.getElementById("citation-paragraph");
 const lead = document.getElementById("citation-paragraph-lead");
 
+// A site built without its public address ('url' in site.yml) writes addresses from its root:
+// a citation pasted elsewhere needs the whole address, which the browser knows.
+function absolute(address) {
+  try {
+    return new URL(address, location.href).href;
+  } catch {
+    return address;
+  }
+}
+for (const where of document.querySelectorAll(".cite .address")) {
+  where.textContent = absolute(where.textContent.trim());
+}
+
 function follow() {
   if (!paragraph) return;
   const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
@@ -16,7 +29,7 @@ function follow() {
   const label = number
     ? `paragraph ${(number.getAttribute("aria-label") || number.textContent).replace(/^Paragraph\s+/, "").trim()}`
     : "passage";
-  const address = `${paragraph.dataset.reportUrl}#${target.id}`;
+  const address = absolute(`${paragraph.dataset.reportUrl}#${target.id}`);
   const cite = paragraph.querySelector("cite");
   const title = cite ? cite.textContent : "";
   const site = paragraph.querySelector(".address");
