@@ -64,7 +64,11 @@ function stem(word) {
 }
 
 function same(a, b) {
-  return a === b || (a.length >= 4 && b.length >= 4 && stem(a) === stem(b));
+  if (a === b) return true;
+  if (a.length >= 4 && b.length >= 4) return stem(a) === stem(b);
+  // A short word and its plural: "IRO" finds "IROs", "LAC" "LACs".
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length === 3 && long === `${short}s`;
 }
 
 function tokens(text) {

@@ -34,6 +34,7 @@ QUESTIONS = [
     ('"children\'s centres"', "2014-03-first/#p13"),
     ("2022 caseloads", "2022-01-visit/#social-workers-say-that-their"),
     ("health needs of unaccompanied children", "2014-03-first/#p11"),
+    ("IRO", "2019-06-second/#p16"),  # a short word finds its plural: 'IROs'
 ]
 
 
