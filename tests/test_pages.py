@@ -490,3 +490,34 @@ def test_the_data_page_says_which_files_hold_nothing_yet(fixture_copy: Path, tmp
     assert listed["recommendations.csv"].endswith("<strong>None yet.</strong>")
     assert "None yet" not in listed["reports.json"] + listed["annotations.json"]
     assert json.loads(files["data/recommendations.json"]) == []
+
+
+def test_a_strip_too_wide_for_a_phone_says_it_scrolls(
+    fixture_copy: Path, tmp_path: Path, fixture_files
+):
+    """On a phone a strip of seven reports showed four: its last cell seen, 'Raised again', was
+    read as the latest word when the latest was 'Met'."""
+    for year in ("2024", "2025"):
+        (fixture_copy / "reports" / f"{year}-03-third.md").write_text(
+            NEW_REPORT.replace("2024", year)
+        )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    supervision = page(files, "recommendations/supervision/index.html")
+    assert (
+        len(
+            re.findall(
+                r'<td class="cell', supervision.split('class="strip"')[1].split("</table>")[0]
+            )
+        )
+        == 5
+    )
+    assert (
+        '<p class="strip-cue" aria-hidden="true">The row scrolls sideways: 5 reports, the latest '
+        "last →</p>" in supervision
+    )
+    css = files["assets/site.css"].decode()
+    assert ".strip-cue { display: none;" in css
+    assert re.search(r"@media \(max-width: 30rem\) \{\s*\.strip-cue \{ display: block; \}", css)
+    # A strip of a few reports fits: it says nothing.
+    assert "strip-cue" not in page(fixture_files, "recommendations/supervision/index.html")
