@@ -507,6 +507,12 @@ def test_folded_notes_show_in_full_when_asked_or_focused(contexts, real_site_url
     assert group.evaluate("g => g.scrollHeight <= g.clientHeight + 1")
     group.locator(".notes-more > summary").click()
     assert group.evaluate("g => g.scrollHeight > g.clientHeight")
+    # A link on the group's themes line, reached by the keyboard, unfolds it too: it scrolled
+    # the group within itself, the link cut off and the toggle out of sight.
+    page.goto(f"{real_site_url}/reports/2013-07-child-protection/")
+    for folded in page.locator(".notes-folded:has(> .tags-inline a)").all()[:3]:
+        folded.locator(":scope > .tags-inline a").last.focus()
+        assert folded.evaluate("g => g.scrollHeight <= g.clientHeight + 1 && g.scrollTop === 0")
     # Without JavaScript it works the same: it is a <details>; and on a phone nothing is folded.
     phone = contexts[375]
     phone.goto(f"{real_site_url}/reports/2013-07-child-protection/")
