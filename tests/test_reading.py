@@ -525,6 +525,11 @@ def test_a_note_and_its_highlight_show_each_other(contexts, fixture_site_url):
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     page.locator("#notes-p2 .notes-more > summary").click()  # the group is folded beside ¶2
     assert page.get_attribute("mark#note-5", "data-note") == "2"
+    # Not by colour alone: a highlight is underlined too (WCAG 1.4.1).
+    for mark in ("mark#note-5", "mark#rec-1"):
+        assert "underline" in page.locator(mark).evaluate(
+            "m => getComputedStyle(m).textDecorationLine"
+        )
     assert page.locator("#aside-note-5 .note-number").inner_text() == "2"
     outline = "el => getComputedStyle(el).outlineStyle"
     assert page.locator("#aside-note-5").evaluate(outline) == "none"

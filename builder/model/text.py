@@ -148,6 +148,9 @@ class _FootnoteMarks(Treeprocessor):
                     for mark, character in marks.items():
                         value = value.replace(mark, character)
                     setattr(element, attribute, value)
+            # A back link's name is its title, not the arrow it shows ('leftwards arrow with hook').
+            if element.tag == "a" and element.get("class") == "footnote-backref":
+                element.set("aria-label", element.get("title", "Back to the text"))
 
 
 class _Footnotes(FootnoteExtension):
