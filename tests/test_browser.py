@@ -111,6 +111,18 @@ def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_
     assert page.locator("section.theme-report").count() >= 1
 
 
+def test_a_theme_pages_latest_passages_read_within_their_box_at_320px(browser, national_site_url):
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(f"{national_site_url}/themes/supervision/")
+    box = page.locator(".table-scroll:has(table.theme-organisations)").bounding_box()
+    for cell in page.locator("td.latest-passage").all():
+        right = cell.bounding_box()
+        assert right["x"] + right["width"] <= box["x"] + box["width"] + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
 def test_the_overview_sets_two_chosen_organisations_one_above_the_other(page, national_site_url):
     page.goto(f"{national_site_url}/organisations/overview/")
     page.get_by_label("First organisation").select_option("gamma")

@@ -496,3 +496,12 @@ def test_the_about_pages_sources_name_whom_each_document_is_about(national_files
     # A site of one names no organisation there.
     single = page(fixture_files, "about/index.html")
     assert re.search(r'<th scope="row"><a href="/reports/2013-07-first/">[^<]*</a> \(', single)
+
+
+def test_a_report_pages_title_names_whom_it_is_about(national_files, fixture_files):
+    """Eleven national report pages shared one title but for the date (WCAG 2.4.2)."""
+    joint = page(national_files, "reports/2022-03-joint-visit/index.html")
+    title = re.search(r"<title>([^<]+)</title>", joint).group(1)
+    assert "Beta Borough Council children&#39;s services and Gamma" in title
+    single = page(fixture_files, "reports/2013-07-first/index.html")
+    assert re.search(r"<title>Inspection of arrangements[^<,]*\(", single)
