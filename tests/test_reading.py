@@ -564,6 +564,9 @@ def test_notes_sit_under_their_passage_on_paper(contexts, fixture_site_url):
             if not g["inline"]:
                 assert g["passageBottom"] - 1 <= g["top"] <= g["passageBottom"] + 32, g
         assert page.locator(".page-address").is_visible()
+        # A note's number prints black: its light background is left out on paper.
+        number = page.locator("#aside-note-5 .note-number")
+        assert number.evaluate("n => getComputedStyle(n).color") == "rgb(0, 0, 0)"
     finally:
         page.emulate_media(media="screen")
 
