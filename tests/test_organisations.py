@@ -505,3 +505,22 @@ def test_a_report_pages_title_names_whom_it_is_about(national_files, fixture_fil
     assert "Beta Borough Council children&#39;s services and Gamma" in title
     single = page(fixture_files, "reports/2013-07-first/index.html")
     assert re.search(r"<title>Inspection of arrangements[^<,]*\(", single)
+
+
+def test_the_overviews_bars_tell_grades_apart_by_texture_as_well_as_colour(national_files):
+    """Good and Inadequate differ by 1.11:1 of colour alone (WCAG 1.4.1): each level but the
+    best has a texture, in the bars and in their key alike."""
+    html = page(national_files, "organisations/overview/index.html")
+    chart = re.search(
+        r'<figure class="chart" aria-labelledby="latest-grades-caption">.*?</figure>', html, re.S
+    ).group()
+    patterns = re.findall(r'<pattern id="(latest-grades-level-\d)"', chart)
+    assert patterns and "latest-grades-level-4" not in patterns  # the best is solid
+    painted = set(
+        re.findall(
+            r'<rect x="[^"]+" y="[^"]+" width="[^"]+" height="\d+" fill="url\(#([\w-]+)\)"', chart
+        )
+    )
+    assert painted and painted <= set(patterns)
+    key = re.search(r'<ul class="chart-legend distribution-legend">.*?</ul>', chart, re.S).group()
+    assert set(re.findall(r'fill="url\(#([\w-]+)\)"', key)) == set(patterns)

@@ -28,6 +28,15 @@ LABEL = 24  # the height of a label set above its bar
 # One colour per level of the shared scale, each dark enough for white text (4.5:1 or more).
 FILLS = {4: "#2e7d32", 3: "#1d4e89", 2: "#795500", 1: "#8a1c1c"}
 OTHER = "#4a4a4a"
+# And one texture each, in white over the colour, so no grade is told by colour alone (WCAG
+# 1.4.1): the best solid, then stripes, dots, a cross-hatch; a level off the scale, lines.
+TEXTURES = {
+    4: "",
+    3: '<path d="M-1 1l2 -2M0 6l6 -6M5 7l2 -2" stroke="#fff" stroke-width="1.6"/>',
+    2: '<circle cx="3" cy="3" r="1.3" fill="#fff"/>',
+    1: '<path d="M0 0l6 6M6 0l-6 6" stroke="#fff" stroke-width="1.2"/>',
+}
+OTHER_TEXTURE = '<path d="M0 3h6" stroke="#fff" stroke-width="1.2"/>'
 MOST = 6  # judgements drawn: the most often given
 
 
@@ -56,8 +65,8 @@ class Distribution:
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
-        """Each level with its words and the colour of its part of a bar, the best first."""
-        return tuple((o, words, FILLS.get(o, OTHER)) for o, words in self.levels)
+        """Each level with its words and the paint of its part of a bar, the best first."""
+        return tuple((o, words, _paint(self.id, o)) for o, words in self.levels)
 
 
 def distribution_chart(
@@ -159,6 +168,13 @@ def distribution_chart(
     return tuple(out), last, years
 
 
+def _paint(chart: str, ordinal: int) -> str:
+    """The paint of a level's part of a bar (and of its key): its colour with its texture."""
+    if TEXTURES.get(ordinal) == "":  # solid
+        return FILLS[ordinal]
+    return f"url(#{chart}-level-{ordinal})"
+
+
 def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
@@ -182,7 +198,15 @@ def _distribution(
     span = WIDTH - left - 16
     parts = [
         f'<svg class="distribution-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-        f'height="{height}" role="img" aria-labelledby="{id}-summary">'
+        f'height="{height}" role="img" aria-labelledby="{id}-summary">',
+        "<defs>",
+        *(
+            f'<pattern id="{id}-level-{ordinal}" width="6" height="6" '
+            f'patternUnits="userSpaceOnUse"><rect width="6" height="6" '
+            f'fill="{FILLS.get(ordinal, OTHER)}"/>{TEXTURES.get(ordinal, OTHER_TEXTURE)}</pattern>'
+            for ordinal, _ in levels
+        ),
+        "</defs>",
     ]
     for index, (label, counts) in enumerate(rows):
         y = GAP + index * (above + BAR + GAP) + above
@@ -198,7 +222,7 @@ def _distribution(
             if not count:
                 continue
             width = span * count / most
-            fill = FILLS.get(ordinal, OTHER)
+            fill = _paint(id, ordinal)
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{max(width - 2, 1):.1f}" height="{BAR}" '
                 f'fill="{fill}"><title>{escape(label)}: {count} {escape(words)}</title></rect>'
