@@ -521,3 +521,21 @@ def test_a_strip_too_wide_for_a_phone_says_it_scrolls(
     assert re.search(r"@media \(max-width: 30rem\) \{\s*\.strip-cue \{ display: block; \}", css)
     # A strip of a few reports fits: it says nothing.
     assert "strip-cue" not in page(fixture_files, "recommendations/supervision/index.html")
+
+
+def test_a_recommendation_no_history_follows_says_so_in_its_note(
+    fixture_copy: Path, tmp_path: Path
+):
+    """An imported draft's own recommendations, linked to nothing yet, each had a note saying
+    only 'The report's recommendation' (an accessibility audit: a note with nothing in it)."""
+    files = built_with_second_report_edited(
+        fixture_copy,
+        tmp_path,
+        "  - quote: The quality of social work supervision\n    tracks: supervision\n",
+        "  - quote: The quality of social work supervision\n",
+    )
+    report = page(files, "reports/2019-06-second/index.html")
+    aside = re.search(r'<aside [^>]*id="aside-rec-2".*?</aside>', report, re.S).group()
+    assert "Not yet linked to a tracked recommendation" in aside
+    tracked = re.search(r'<aside [^>]*id="aside-rec-1".*?</aside>', report, re.S).group()
+    assert "Not yet linked" not in tracked
