@@ -318,6 +318,8 @@ def test_report_pages_and_lists_name_whom_a_report_is_about(national_files, fixt
 def test_a_theme_page_follows_its_subject_across_organisations(national_files):
     html = page(national_files, "themes/supervision/index.html")
     assert 'class="strip theme-strip"' not in html  # one strip over every report says nothing
+    # Its filter comes before the list it narrows (after it, the keyboard reached it 77 stops on).
+    assert html.index('class="filter-form"') < html.index('<table class="theme-organisations">')
     rows = re.findall(
         r'<tr data-organisation="([a-z]+)" data-region="([a-z-]+)"><th scope="row">'
         r'<a href="/themes/supervision/([a-z]+)/">',
