@@ -39,11 +39,17 @@
   if (!form || !table) return;
   var a = form.querySelector("#compare-a");
   var b = form.querySelector("#compare-b");
+  var said = form.querySelector(".compare-count");
   function show() {
     var chosen = [a.value, b.value].filter(Boolean);
-    table.querySelectorAll("tbody tr").forEach(function (row) {
+    var rows = table.querySelectorAll("tbody tr");
+    var shown = 0;
+    rows.forEach(function (row) {
       row.hidden = chosen.length > 0 && chosen.indexOf(row.dataset.organisation) < 0;
+      if (!row.hidden) shown += 1;
     });
+    // Said, as the theme filter says its count: a screen reader hears what the table now holds.
+    if (said) said.textContent = "Showing " + shown + " of " + rows.length + " organisations.";
     if (chosen.length === 2) {
       // The first chosen above the second, whatever the alphabet says.
       var body = table.tBodies[0];

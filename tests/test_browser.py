@@ -135,6 +135,9 @@ def test_the_overview_sets_two_chosen_organisations_one_above_the_other(page, na
         "gamma",
         "alpha",
     ]
+    # Said to a screen reader too, as the theme filter says its count.
+    status = page.get_by_role("status").filter(has_text="organisations")
+    assert status.inner_text() == "Showing 2 of 3 organisations."
 
 
 def test_the_organisations_section_reads_without_javascript(browser, national_site_url):
