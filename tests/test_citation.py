@@ -236,3 +236,30 @@ def test_a_site_built_without_its_address_still_cites_whole_addresses(
         assert paragraph.inner_text().endswith(f" {url}/reports/2013-07-first/#p4")
         report = page.locator("#citation-report .address").inner_text()
         assert report == f"{url}/reports/2013-07-first/"
+
+
+def test_a_letter_that_numbers_no_paragraphs_shows_how_to_cite_a_passage(tmp_path):
+    """A focused visit's letter numbers no paragraphs: its cite box offered no example to copy."""
+    import shutil
+
+    from conftest import FIXTURE, build_files, fixture_project
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE / "content", content)
+    visit = content / "reports" / "2022-01-visit.md"
+    visit.write_text(
+        visit.read_text().replace(
+            "## Main findings\n",
+            "Ofsted\nPiccadilly Gate\nStore Street\nManchester M1 2WD and some other lines here\n\n"
+            "## Main findings\n\nThis letter summarises the findings of the focused visit to the "
+            "children's services of the council in January 2022.\n",
+        )
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    html = files["reports/2022-01-visit/index.html"].decode()
+    cite = html[html.index('id="citation-paragraph"') :].split("</p>")[0]
+    assert "Ofsted (2022), passage. <cite>Focused visit</cite>." in cite
+    # The first sentence of the letter's text, not its letterhead.
+    assert cite.endswith("/reports/2022-01-visit/#this-letter-summarises-the-findings-of</span>")
+    assert "This document numbers no paragraphs" in html

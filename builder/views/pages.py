@@ -1534,12 +1534,27 @@ def _body_and_contents(
                 at += len(own)
                 run = f'{run[:at]} aria-details="notes-{block}"{run[at:]}'
         parts.append(BodyPart(run, tuple(asides), block, inline))
-    first = re.search(r'<p id="(p\d+)"', text)
     return (
         tuple(_point_to_notes(part, targets, numbers) for part in parts),
         contents,
-        first.group(1) if first else "",
+        _cite_example(text),
     )
+
+
+def _cite_example(text: str) -> str:
+    """The passage the cite box shows how to cite: the first numbered paragraph, else (a letter
+    numbers none) the first paragraph with an address of its own that is a sentence, not the
+    lines of a letterhead."""
+    numbered = re.search(r'<p id="(p\d+)"', text)
+    if numbered:
+        return numbered.group(1)
+    for m in re.finditer(r'<p id="([\w-]+)"[^>]*>(.*?)</p>', text, re.S):
+        if 'class="selflink"' not in m.group(2):
+            continue
+        words = re.sub(r'<a [^>]*class="selflink".*?</a>|<[^>]+>', "", m.group(2)).split()
+        if len(words) >= 15 and words[-1].endswith("."):
+            return m.group(1)
+    return ""
 
 
 class _Asides:
