@@ -153,9 +153,24 @@ function paragraphLookup(words) {
       const anchor = !year || r.date.startsWith(year) ? anchorOf(r.numbers, number) : "";
       if (anchor) places.push({ url: `${url}#${anchor}`, number, report: label(url), date: r.date });
     }
-    return places.sort((a, b) => b.date.localeCompare(a.date));
+    places.sort((a, b) => b.date.localeCompare(a.date));
+    places.year = year;
+    return places;
   }
   return null;
+}
+
+// Why a paragraph asked for was not found: no report of that year, or its reports number no
+// paragraphs (a letter), or none of theirs is numbered so.
+function notFound(lookup, words) {
+  const year = lookup.year;
+  const ofYear = [...reports.values()].filter((r) => year && r.date.startsWith(year));
+  if (year && !ofYear.length) return `No report of ${year} in this history, for ${quoted(words)}`;
+  if (ofYear.length && ofYear.every((r) => !Object.keys(r.numbers || {}).length)) {
+    const which = ofYear.length === 1 ? `The ${year} document numbers` : `The ${year} documents number`;
+    return `${which} no paragraphs: search for its words instead, for ${quoted(words)}`;
+  }
+  return `No paragraph numbered so for ${quoted(words)}`;
 }
 
 function label(url) {
@@ -575,7 +590,7 @@ async function run(event) {
     search.words = input.value.trim();
     more.hidden = true;
     announce(search);
-    if (!lookup.length) statusLine.textContent = `No paragraph numbered so for ${quoted(search.words)}`;
+    if (!lookup.length) statusLine.textContent = notFound(lookup, search.words);
     return;
   }
   if (sort) {

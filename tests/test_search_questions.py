@@ -155,3 +155,18 @@ def test_the_search_page_with_results_fits_320px(browser, question_site):
     wide = narrow.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert wide <= 320
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        ("2022 ¶3", "The 2022 document numbers no paragraphs: search for its words instead"),
+        ("2016 ¶3", "No report of 2016 in this history"),
+        ("2019 ¶99", "No paragraph numbered so"),
+    ],
+)
+def test_a_paragraph_not_found_is_said_why(page, question_site, words, said):
+    """'2022 ¶3' said 'no paragraph numbered so' of a letter that numbers none."""
+    page.goto(f"{question_site}/search/?q={quote_plus(words)}")
+    page.wait_for_selector("body[data-search-ready]")
+    assert page.locator("#search-status").inner_text().startswith(said)
