@@ -539,3 +539,14 @@ def test_a_recommendation_no_history_follows_says_so_in_its_note(
     assert "Not yet linked to a tracked recommendation" in aside
     tracked = re.search(r'<aside [^>]*id="aside-rec-1".*?</aside>', report, re.S).group()
     assert "Not yet linked" not in tracked
+
+
+def test_a_folded_groups_toggle_counts_its_notes_not_its_themes_lines(fixture_files):
+    """Beside 2013 ¶2: two notes and a line of themes. The toggle said 'these 3 notes'."""
+    report = page(fixture_files, "reports/2013-07-first/index.html")
+    group = re.search(r'<div class="notes[^"]*notes-folded" id="notes-p2">.*?</div>', report, re.S)
+    assert group is not None
+    notes = len(re.findall(r"<aside ", group.group()))
+    themes = len(re.findall(r'<p class="tags-inline"', group.group()))
+    assert (notes, themes) == (2, 1)
+    assert "Show all of these 2 notes and the themes</span>" in group.group()
