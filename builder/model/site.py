@@ -32,6 +32,7 @@ from builder.model.text import RenderedNote, RenderedText, render_body, rendered
 from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
 from builder.parse.records import (
     STATUS_SEVERITY,
+    STATUSES,
     Annotation,
     Content,
     Event,
@@ -725,7 +726,9 @@ def _passages(
                 whole=whole,
                 themes=tuple(t for t in item_themes if t in themes),
                 tracks=tracks if tracks in recs else "",
-                status=getattr(item, "status", ""),
+                # An unknown status is an error said by the reference check; the history is
+                # derived without it (the build goes on to say every problem in one run).
+                status=status if (status := getattr(item, "status", "")) in STATUSES else "",
                 note_html=note(getattr(item, "note", "")),
                 timescale=getattr(item, "timescale", ""),
                 scope=getattr(item, "scope", ""),
