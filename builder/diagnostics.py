@@ -118,5 +118,12 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.55) -> str
     """A ` (did you mean 'x'?)` hint, or an empty string when nothing is close enough."""
     if len(str(word)) > 60:  # nothing that long is a typo of a short word; difflib is slow on it
         return ""
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    ordered = sorted(choices)
+    close = difflib.get_close_matches(str(word), ordered, n=1, cutoff=cutoff)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    # A word of a longer id: 'oversight' for 'supervision-and-oversight'.
+    holding = [c for c in ordered if len(str(word)) >= 4 and str(word) in re.split(r"[-_]", c)]
+    if 1 <= len(holding) <= 2:
+        return f" (did you mean {' or '.join(repr(c) for c in holding)}?)"
+    return ""

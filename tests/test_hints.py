@@ -70,3 +70,12 @@ def test_a_key_from_another_file_gets_no_misleading_hint():
         "r.md:3: error: unknown key 'sumary' in report front matter (did you mean 'summary'?)",
     ]
     assert did_you_mean("gud", ["good", "inadequate"]) == " (did you mean 'good'?)"
+
+
+def test_a_word_of_a_longer_id_is_suggested():
+    """'oversight' is no typo of 'supervision-and-oversight', but it is one of its words."""
+    themes = ["supervision-and-oversight", "voice-of-the-child", "workforce"]
+    assert did_you_mean("oversight", themes) == " (did you mean 'supervision-and-oversight'?)"
+    assert did_you_mean("child", themes) == " (did you mean 'voice-of-the-child'?)"
+    assert did_you_mean("the", themes) == ""  # too short to mean anything
+    assert did_you_mean("budget", themes) == ""
