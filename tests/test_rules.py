@@ -53,3 +53,35 @@ def test_a_tracked_recommendation_one_document_speaks_of_is_named(fixture_copy: 
         " document speaks of it, or fold it into the concern it belongs to)"
     ]
     assert files is not None
+
+
+def test_a_report_lost_to_an_error_makes_no_concern_look_unfollowed(fixture_copy: Path):
+    """An editor broke a report's indentation: besides its error, a warning sent them to
+    recommendations.yml, a file they had not edited, as if a concern the lost report speaks of
+    were followed by one document only."""
+    site = fixture_copy / "site.yml"
+    site.write_text(site.read_text() + "rules:\n  every_tracked_recommendation_followed: true\n")
+    recs = fixture_copy / "recommendations.yml"
+    recs.write_text(
+        recs.read_text() + "\n- id: audits\n  title: Audits\n  themes: [supervision]\n"
+        "  description: Audits that improve practice.\n"
+    )
+    for name, quote in (
+        ("2013-07-first.md", "Supervision is regular"),
+        ("2022-01-visit.md", "gaps in the frequency of supervision"),
+    ):
+        report = fixture_copy / "reports" / name
+        report.write_text(
+            report.read_text().replace(
+                "annotations:\n",
+                f"annotations:\n  - quote: {quote}\n    tracks: audits\n    status: raised\n",
+                1,
+            )
+        )
+    _, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    assert not [d for d in diagnostics.items if "'audits'" in d.message]  # two documents
+    visit = fixture_copy / "reports" / "2022-01-visit.md"
+    visit.write_text(visit.read_text().replace("    tracks: audits\n", "   tracks: audits\n", 1))
+    _, diagnostics = build_files(fixture_project(Path("/nonexistent"), fixture_copy))
+    said = [d.format() for d in diagnostics.sorted()]
+    assert said and all("2022-01-visit.md" in line for line in said), said

@@ -97,3 +97,16 @@ def test_date_labels():
 
 def test_keys_stay_as_written():
     assert list(load_yaml("on: 1\n01: x\n2013-07: z\n")) == ["on", "01", "2013-07"]
+
+
+def test_a_line_indented_out_of_step_is_said_with_a_hint():
+    """'did not find expected '-' indicator' named the right line and said nothing of why."""
+    for text in (
+        "annotations:\n  - quote: a\n    tracks: b\n   status: raised\n",
+        "a:\n  b: 1\n c: 2\n",
+    ):
+        with pytest.raises(YamlProblem) as found:
+            load_yaml(text)
+        assert str(found.value).endswith(
+            "(hint: check this line's indentation: it should line up with the lines above)"
+        )

@@ -323,6 +323,8 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
             hint = " (hint: put quotes around a value that contains ': ')"
         elif "found character '\\t'" in what:
             hint = " (hint: indent with spaces, not tabs)"
+        elif "did not find expected '-' indicator" in what or ("did not find expected key" in what):
+            hint = " (hint: check this line's indentation: it should line up with the lines above)"
         elif "while scanning a quoted scalar" in context:
             what = "a quoted value has no closing quote"
         elif "expected a single document" in context:

@@ -126,7 +126,9 @@ def check_rules(site: Site, diagnostics: Diagnostics) -> None:
         "paragraph": "every_numbered_paragraph_themed" in rules,
         "finding": "every_listed_finding_themed" in rules,
     }
-    if "every_tracked_recommendation_followed" in rules:
+    # A report lost to an error in its file would make a concern it speaks of look followed by
+    # fewer documents than it is: the warning would send the editor to a file they never edited.
+    if "every_tracked_recommendation_followed" in rules and "reports" not in lost:
         for rec, documents in unfollowed_recommendations(site):
             diagnostics.warning(
                 rec.where.path,
