@@ -209,3 +209,26 @@ def test_unreadable_input_is_one_error_line(tmp_path, capsys, monkeypatch):
     assert err == "short.txt: error: the source has fewer than 5 words to compare\n"
     status, out, err = run(["compare", "nothing.md", "short.txt"], capsys)
     assert err == "nothing.md: error: no such file\n"
+
+
+def test_a_pdf_given_first_and_a_wrong_source_are_said(tmp_path, capsys, monkeypatch):
+    """An editor gave the PDF first ('cannot read the edition: utf-8 codec…'), and compared an
+    edition with another document's PDF (recall 0.010, exit 0, nothing said)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4\n\xb5\xb5\xb5\n")
+    write(tmp_path / "edition.md", "---\nid: x\n---\nThe words of the edition are here.\n")
+    status, out, err = run(["compare", "report.pdf", "edition.md"], capsys)
+    assert status == 1 and err.startswith("report.pdf: error: cannot read the edition: ")
+    assert err.endswith(
+        "(hint: the edition comes first, then its source: compare EDITION.md SOURCE.pdf)\n"
+    )
+    write(tmp_path / "other.txt", "Quite another document about the budget of the highways team.")
+    status, out, err = run(["compare", "edition.md", "other.txt"], capsys)
+    assert status == 0 and "recall 0.000" in out
+    assert err == (
+        "edition.md: warning: the edition and other.txt share few passages: is this the edition "
+        "of that document?\n"
+    )
+    # An edition of its own source says nothing of the kind.
+    status, out, err = run(["compare", str(EDITION), str(SOURCE)], capsys)
+    assert "warning" not in err

@@ -361,7 +361,14 @@ def compare_files(edition: Path, source: Path, edition_name: str, source_name: s
         markdown = edition.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CompareError(edition_name, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        hint = (
+            " (hint: the edition comes first, then its source: compare EDITION.md SOURCE.pdf)"
+            if edition.suffix.lower() == ".pdf"
+            else ""
+        )
+        raise CompareError(edition_name, f"cannot read the edition: {error}{hint}") from None
+    except OSError as error:
         raise CompareError(edition_name, f"cannot read the edition: {error}") from None
     if not source.is_file():
         raise CompareError(source_name, "no such file")
@@ -410,6 +417,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{error.path}: error: {error.message}", file=sys.stderr)
         return 1
     print("\n".join(format_comparison(result, edition_name, show=args.show)))
+    if result.recall < 0.5 and result.precision < 0.5:
+        # Less than half of either in the other: not an edition of this source at all.
+        print(
+            f"{edition_name}: warning: the edition and {source_name} share few passages: is "
+            "this the edition of that document?",
+            file=sys.stderr,
+        )
     status = 0
     for name, value, least in (
         ("recall", result.recall, args.min_recall),
