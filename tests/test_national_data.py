@@ -81,10 +81,12 @@ def test_every_data_file_says_whose_each_record_is(national_files):
     assert all(s["organisation_name"] for s in statuses)
     # A passage is its report's organisations'.
     notes = {n["id"]: n for n in rows(national_files, "annotations.csv")}
-    assert notes["2022-03-joint-visit#note-1"]["organisation"] == "beta;gamma"
-    assert notes["2013-05-gamma#note-1"]["region"] == "North East"
+    assert (
+        notes["2022-03-joint-visit#note-gaps-in-the-frequency-of"]["organisation"] == "beta;gamma"
+    )
+    assert notes["2013-05-gamma#note-supervision-is-regular"]["region"] == "North East"
     assert {n["id"]: n["organisation"] for n in records(national_files, "annotations.json")}[
-        "2019-03-beta#note-1"
+        "2019-03-beta#note-since-the-last-inspection-in"
     ] == "beta"
 
 

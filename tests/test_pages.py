@@ -388,9 +388,13 @@ def test_notes_are_numbered_only_where_a_block_holds_several(fixture_files):
     numbers = dict(
         re.findall(r'<mark [^>]*?data-annotation="([\w-]+)"[^>]*?data-note="(\d+)"', report)
     )
-    assert numbers == {"note-5": "2", "note-1": "1"}  # paragraph 2 holds two notes
-    assert re.search(r'<aside [^>]*id="aside-rec-1"[^>]*>', report)
-    assert 'data-note="1"' not in re.search(r'<aside [^>]*id="aside-rec-1"[^>]*>', report).group(0)
+    assert numbers == {
+        "note-judged-to-be": "2",
+        "note-supervision-is-regular": "1",
+    }  # paragraph 2 holds two notes
+    rec = r'<aside [^>]*id="aside-rec-improve-private-fostering-arrangements"[^>]*>'
+    assert re.search(rec, report)
+    assert 'data-note="1"' not in re.search(rec, report).group(0)
     assert report.count('class="note-number"') == 2
 
 
@@ -535,9 +539,15 @@ def test_a_recommendation_no_history_follows_says_so_in_its_note(
         "  - quote: The quality of social work supervision\n",
     )
     report = page(files, "reports/2019-06-second/index.html")
-    aside = re.search(r'<aside [^>]*id="aside-rec-2".*?</aside>', report, re.S).group()
+    aside = re.search(
+        r'<aside [^>]*id="aside-rec-the-quality-of-social-work".*?</aside>', report, re.S
+    ).group()
     assert "Not yet linked to a tracked recommendation" in aside
-    tracked = re.search(r'<aside [^>]*id="aside-rec-1".*?</aside>', report, re.S).group()
+    tracked = re.search(
+        r'<aside [^>]*id="aside-rec-raising-awareness-of-private-fostering".*?</aside>',
+        report,
+        re.S,
+    ).group()
     assert "Not yet linked" not in tracked
 
 
@@ -550,3 +560,27 @@ def test_a_folded_groups_toggle_counts_its_notes_not_its_themes_lines(fixture_fi
     themes = len(re.findall(r'<p class="tags-inline"', group.group()))
     assert (notes, themes) == (2, 1)
     assert "Show all of these 2 notes and the themes</span>" in group.group()
+
+
+def test_a_notes_address_stays_when_another_note_is_added_before_it(
+    fixture_copy: Path, tmp_path: Path, fixture_files
+):
+    """Notes were numbered in the order written: adding one renumbered every later note, and
+    '2023-09-ilacs#note-117', cited in the data, became another note."""
+    before = json.loads(fixture_files["data/annotations.json"])
+    first = fixture_copy / "reports" / "2013-07-first.md"
+    first.write_text(
+        first.read_text().replace(
+            "annotations:\n",
+            "annotations:\n  - quote: Some records are up to date\n    themes: [records]\n",
+            1,
+        )
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path, first.parent.parent))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    after = {a["id"]: a for a in json.loads(files["data/annotations.json"])}
+    for a in before:  # every note there was keeps its id, and its words
+        assert after[a["id"]]["quote"] == a["quote"], a["id"]
+    assert "2013-07-first#note-some-records-are-up-to" in after
+    report = page(files, "reports/2013-07-first/index.html")
+    assert 'id="aside-note-judged-to-be"' in report

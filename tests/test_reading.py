@@ -68,9 +68,9 @@ def test_notes_of_one_block_form_one_group_after_it(fixture_files):
     group = re.search(r'</p>\n<div class="notes[^"]*" id="notes-p2">(.*?)\n</div>', html, re.S)
     assert group is not None
     assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [
-        "aside-note-1",
-        "aside-note-2",
-        "aside-note-5",
+        "aside-note-supervision-is-regular",
+        "aside-note-p2",
+        "aside-note-judged-to-be",
     ]
     # A note in a list item or a table cell stays inside it, after its words; a list item's
     # words are wrapped so that a wide screen can set its notes beside them.
@@ -114,7 +114,10 @@ def test_theme_tags_are_shown_once_for_a_list_item(fixture_files):
     item = re.search(r'<li id="improve-private-fostering.*?</li>\n</ul>', html, re.S).group(0)
     assert item.count(">Private fostering</a>") == 1
     # The tags-only annotation points to the group that shows its theme.
-    assert 'data-annotation="note-4" aria-details="notes-improve-private-fostering' in item
+    assert (
+        'data-annotation="note-so-that-all-children-are" aria-details="notes-improve-private-fostering'
+        in item
+    )
 
 
 def test_report_page_is_citable(fixture_files):
@@ -287,14 +290,16 @@ def test_csv_files_open_in_a_spreadsheet(fixture_files):
     assert supervision["open"] in ("true", "false")
     assert supervision["report_title"] and "first_raised" in supervision
     notes = {r["id"]: r for r in rows("annotations.csv")}
-    assert notes["2013-07-first#note-1"]["note"] == "Supervision was praised."
-    assert notes["2013-07-first#note-1"]["report_title"].startswith("Inspection of arrangements")
+    assert notes["2013-07-first#note-supervision-is-regular"]["note"] == "Supervision was praised."
+    assert notes["2013-07-first#note-supervision-is-regular"]["report_title"].startswith(
+        "Inspection of arrangements"
+    )
     records = json.loads(fixture_files["data/annotations.json"])
-    assert {r["id"]: r for r in records}["2013-07-first#note-1"]["note"] == (
+    assert {r["id"]: r for r in records}["2013-07-first#note-supervision-is-regular"]["note"] == (
         "Supervision was praised."
     )
     items = json.loads(fixture_files["data/annotations.jsonld"])["first"]["items"]
-    praised = [i for i in items if i["id"].endswith("#note-1")][0]
+    praised = [i for i in items if i["id"].endswith("#note-supervision-is-regular")][0]
     assert praised["body"][0] == {
         "type": "TextualBody",
         "purpose": "commenting",
@@ -524,21 +529,21 @@ def test_a_note_and_its_highlight_show_each_other(contexts, fixture_site_url):
     page = contexts[1280]
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     page.locator("#notes-p2 .notes-more > summary").click()  # the group is folded beside ¶2
-    assert page.get_attribute("mark#note-5", "data-note") == "2"
+    assert page.get_attribute("mark#note-judged-to-be", "data-note") == "2"
     # Not by colour alone: a highlight is underlined too (WCAG 1.4.1).
-    for mark in ("mark#note-5", "mark#rec-1"):
+    for mark in ("mark#note-judged-to-be", "mark#rec-improve-private-fostering-arrangements"):
         assert "underline" in page.locator(mark).evaluate(
             "m => getComputedStyle(m).textDecorationLine"
         )
-    assert page.locator("#aside-note-5 .note-number").inner_text() == "2"
+    assert page.locator("#aside-note-judged-to-be .note-number").inner_text() == "2"
     outline = "el => getComputedStyle(el).outlineStyle"
-    assert page.locator("#aside-note-5").evaluate(outline) == "none"
-    page.hover("mark#note-5")
-    assert page.locator("#aside-note-5").evaluate(outline) == "solid"
-    assert page.locator("#aside-note-1").evaluate(outline) == "none"
-    page.hover("#aside-note-1")
-    assert page.locator("mark#note-1").evaluate(outline) == "solid"
-    assert page.locator("mark#note-5").evaluate(outline) == "none"
+    assert page.locator("#aside-note-judged-to-be").evaluate(outline) == "none"
+    page.hover("mark#note-judged-to-be")
+    assert page.locator("#aside-note-judged-to-be").evaluate(outline) == "solid"
+    assert page.locator("#aside-note-supervision-is-regular").evaluate(outline) == "none"
+    page.hover("#aside-note-supervision-is-regular")
+    assert page.locator("mark#note-supervision-is-regular").evaluate(outline) == "solid"
+    assert page.locator("mark#note-judged-to-be").evaluate(outline) == "none"
     page.mouse.move(0, 0)
 
 
@@ -565,7 +570,7 @@ def test_notes_sit_under_their_passage_on_paper(contexts, fixture_site_url):
                 assert g["passageBottom"] - 1 <= g["top"] <= g["passageBottom"] + 32, g
         assert page.locator(".page-address").is_visible()
         # A note's number prints black: its light background is left out on paper.
-        number = page.locator("#aside-note-5 .note-number")
+        number = page.locator("#aside-note-judged-to-be .note-number")
         assert number.evaluate("n => getComputedStyle(n).color") == "rgb(0, 0, 0)"
     finally:
         page.emulate_media(media="screen")
@@ -628,7 +633,7 @@ def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
     page.keyboard.press("Shift+Tab")  # and back to the paragraph
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
     # The highlighted words name their note for assistive technology.
-    details = page.get_attribute("mark#note-1", "aria-details")
+    details = page.get_attribute("mark#note-supervision-is-regular", "aria-details")
     assert page.locator(f"#{details}").get_attribute("aria-label") == "Editors’ note on paragraph 2"
 
 

@@ -66,18 +66,23 @@ def test_home_lists_exactly_the_open_group(pages):
 def test_an_aside_links_the_earlier_and_later_evidence(pages):
     body = pages[("report", "2019-06-second")].view.body
     asides = {a.passage.key: a for part in body for a in part.asides}
-    supervision = asides["rec-2"]
+    supervision = asides["rec-the-quality-of-social-work"]
     assert supervision.tracks_title == "Regular supervision"
     assert supervision.earlier == Neighbour("2013-07-first", "p2", "2013 ¶2")
     assert supervision.later == Neighbour("2022-01-visit", "for-a-small-number-of-staff", "2022")
-    assert asides["rec-1"].later is None
-    assert [t.title for t in asides["note-2"].themes] == ["Private fostering"]
+    assert asides["rec-raising-awareness-of-private-fostering"].later is None
+    assert [t.title for t in asides["note-p1"].themes] == ["Private fostering"]
 
 
 def test_the_body_is_its_runs_and_asides_in_order(pages):
     view = pages[("report", "2019-06-second")].view
     keys = [a.passage.key for part in view.body for a in part.asides]
-    assert sorted(keys) == ["note-1", "note-2", "rec-1", "rec-2"]
+    assert sorted(keys) == [
+        "note-p1",
+        "note-since-the-last-inspection-in",
+        "rec-raising-awareness-of-private-fostering",
+        "rec-the-quality-of-social-work",
+    ]
     assert view.body[-1].asides == ()
     assert all("<!--aside:" not in part.html for part in view.body)
 
@@ -88,7 +93,7 @@ def test_a_report_shows_its_own_history_entry(pages):
         ("supervision", "raised"),
         ("private-fostering", "raised-again"),
     ]
-    assert [p.key for p in view.tracked[0].evidence] == ["rec-2"]
+    assert [p.key for p in view.tracked[0].evidence] == ["rec-the-quality-of-social-work"]
     assert view.previous.id == "2013-07-first" and view.next.id == "2022-01-visit"
 
 

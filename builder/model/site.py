@@ -27,6 +27,7 @@ from builder.model.organisations import (
     membership,
     tracking,
 )
+from builder.model.paragraphs import slugify
 from builder.model.references import check_references
 from builder.model.text import RenderedNote, RenderedText, render_body, rendered_note
 from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
@@ -41,6 +42,7 @@ from builder.parse.records import (
     Mention,
     OwnRecommendation,
     Report,
+    Selector,
     Settings,
     Theme,
     TrackedRecommendation,
@@ -615,17 +617,41 @@ def headline(judgements: tuple[Judgement, ...], framework: Framework | None) -> 
     return next((j for j in judgements if j.headline), judgements[0] if judgements else None)
 
 
+def passage_keys(prefix: str, selectors: Iterable[Selector]) -> list[str]:
+    """Each passage's key (its id on the page and in the data), made from where it is and its
+    first words, so that adding, moving or deleting another passage leaves it as it is:
+    'note-p14-supervision-is-regular', 'rec-improve-private-fostering-arrangements'. The same
+    words twice take '-2' (in the order written)."""
+    keys, taken = [], set()
+    for selector in selectors:
+        words = slugify(selector.quote, 5) if selector.quote else ""
+        base = "-".join(part for part in (prefix, selector.paragraph, words) if part)
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def _keyed(report: Report) -> list[tuple[str, str, OwnRecommendation | Annotation | Mention]]:
+    """The report's passages with their keys and kinds: its own recommendations, the editors'
+    annotations, its mentions of other reports."""
+    Item = OwnRecommendation | Annotation | Mention
+    out: list[tuple[str, str, Item]] = []
+    kinds: tuple[tuple[str, str, tuple[Item, ...]], ...] = (
+        ("rec", "recommendation", report.recommendations),
+        ("note", "annotation", report.annotations),
+        ("cites", "mention", report.mentions),
+    )
+    for prefix, kind, items in kinds:
+        keys = passage_keys(prefix, (item.selector for item in items))
+        out += [(key, kind, item) for key, item in zip(keys, items, strict=True)]
+    return out
+
+
 def _targets(report: Report) -> tuple[Target, ...]:
-    targets = [
-        Target(f"rec-{i + 1}", r.selector, r.where) for i, r in enumerate(report.recommendations)
-    ]
-    targets += [
-        Target(f"note-{i + 1}", a.selector, a.where) for i, a in enumerate(report.annotations)
-    ]
-    targets += [
-        Target(f"cites-{i + 1}", m.selector, m.where) for i, m in enumerate(report.mentions)
-    ]
-    return tuple(targets)
+    return tuple(Target(key, item.selector, item.where) for key, _, item in _keyed(report))
 
 
 def _mention_targets(content: Content, diagnostics: Diagnostics) -> dict[str, list[Target]]:
@@ -695,12 +721,7 @@ def _passages(
 ) -> tuple[Passage, ...]:
     anchors: dict[str, Anchor] = result.anchors
     out = []
-    items: list[tuple[str, str, OwnRecommendation | Annotation | Mention]] = [
-        (f"rec-{i + 1}", "recommendation", r) for i, r in enumerate(report.recommendations)
-    ]
-    items += [(f"note-{i + 1}", "annotation", a) for i, a in enumerate(report.annotations)]
-    items += [(f"cites-{i + 1}", "mention", m) for i, m in enumerate(report.mentions)]
-    for key, kind, item in items:
+    for key, kind, item in _keyed(report):
         anchor = anchors.get(key)
         if anchor is None:
             continue
