@@ -67,10 +67,10 @@ def test_notes_of_one_block_form_one_group_after_it(fixture_files):
     assert '<p id="p2" aria-details="notes-p2">' in html  # for notes on the whole paragraph
     group = re.search(r'</p>\n<div class="notes[^"]*" id="notes-p2">(.*?)\n</div>', html, re.S)
     assert group is not None
-    assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [
-        "aside-note-supervision-is-regular",
+    assert re.findall(r'id="(aside-[^"]+)"', group.group(1)) == [  # as their passages are read
         "aside-note-p2",
         "aside-note-judged-to-be",
+        "aside-note-supervision-is-regular",
     ]
     # A note in a list item or a table cell stays inside it, after its words; a list item's
     # words are wrapped so that a wide screen can set its notes beside them.
@@ -529,13 +529,13 @@ def test_a_note_and_its_highlight_show_each_other(contexts, fixture_site_url):
     page = contexts[1280]
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     page.locator("#notes-p2 .notes-more > summary").click()  # the group is folded beside ¶2
-    assert page.get_attribute("mark#note-judged-to-be", "data-note") == "2"
+    assert page.get_attribute("mark#note-judged-to-be", "data-note") == "1"
     # Not by colour alone: a highlight is underlined too (WCAG 1.4.1).
     for mark in ("mark#note-judged-to-be", "mark#rec-improve-private-fostering-arrangements"):
         assert "underline" in page.locator(mark).evaluate(
             "m => getComputedStyle(m).textDecorationLine"
         )
-    assert page.locator("#aside-note-judged-to-be .note-number").inner_text() == "2"
+    assert page.locator("#aside-note-judged-to-be .note-number").inner_text() == "1"
     outline = "el => getComputedStyle(el).outlineStyle"
     assert page.locator("#aside-note-judged-to-be").evaluate(outline) == "none"
     page.hover("mark#note-judged-to-be")
@@ -624,7 +624,7 @@ def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
     assert page.evaluate("document.activeElement.closest('.notes').id") == "notes-p2"
     assert page.evaluate("document.activeElement.matches('.notes-more > summary')")
     page.keyboard.press("Tab")  # a link in the folded part shows the notes in full
-    assert page.evaluate("document.activeElement.textContent") == "Regular supervision"
+    assert page.evaluate("document.activeElement.textContent") == "Records"  # the first: ¶2's
     assert page.evaluate(
         "document.querySelector('#notes-p2').scrollHeight "
         "<= document.querySelector('#notes-p2').clientHeight + 1"
@@ -633,8 +633,11 @@ def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
     page.keyboard.press("Shift+Tab")  # and back to the paragraph
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
     # The highlighted words name their note for assistive technology.
-    details = page.get_attribute("mark#note-supervision-is-regular", "aria-details")
+    details = page.get_attribute("mark#note-judged-to-be", "aria-details")
     assert page.locator(f"#{details}").get_attribute("aria-label") == "Editors’ note on paragraph 2"
+    details = page.get_attribute("mark#note-supervision-is-regular", "aria-details")
+    label = page.locator(f"#{details}").get_attribute("aria-label")
+    assert label == "Editors’ note on paragraph 2 (2)"  # the second, as read
 
 
 def test_contents_reach_a_section_and_lead_back(contexts, fixture_site_url):

@@ -1474,6 +1474,7 @@ def _body_and_contents(
     text = _headless_tables(text).replace("<th></th>", "<td></td>")
     contents = _contents(outline.headings, shift)
     passages = {p.key: p for p in inputs.passages}
+    reading = {key: i for i, key in enumerate(passages)}  # the passages come in reading order
     pieces = _ASIDE.split(text)
     groups: list[tuple[str, list[Passage]]] = []  # a run of HTML, then the notes after it
     for i in range(0, len(pieces) - 1, 2):
@@ -1493,6 +1494,7 @@ def _body_and_contents(
     numbers: dict[str, int] = {}
     parts = []
     for run, members in groups:
+        members.sort(key=lambda p: reading[p.key])  # numbered as read, not as written
         asides: list[AsideView] = []
         shown: set[str] = set()
         for p in members:
