@@ -356,6 +356,12 @@ def test_a_folder_imports_in_parallel_one_line_each_and_a_summary(tmp_path, caps
     assert len([line for line in lines if "draft written from" in line]) == 2
     assert len([line for line in lines if "broken.pdf: error: " in line]) == 1
     assert lines[-1].startswith("2 drafts written, 1 failed, from 3 PDFs in ")
+    # init's example report would stand beside the real ones: said once, before the summary.
+    assert lines[-2].endswith(
+        "2019-06-example-inspection.md: note: init's example report is still here: delete it "
+        "(and the example tracked recommendation in recommendations.yml) now that your own "
+        "reports are in, or its grades join theirs in the history"
+    )
     reports = sorted(p.name for p in (tmp_path / "h" / "content" / "reports").glob("2*.md"))
     # Two organisations: each id names its own.
     assert "2019-01-oldham-inspection-report.md" in reports

@@ -2398,6 +2398,8 @@ def run(args: argparse.Namespace) -> int:
         raise
     if bar is not None:
         bar.close()
+    if written and out is None:
+        _example_left(reports)
     if asked > 1 or problems:
         seconds = time.perf_counter() - began
         print(
@@ -2407,6 +2409,27 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed or problems else 0
+
+
+def _example_left(reports: Path) -> None:
+    """Say, once drafts of real reports are in, that init's example report is still there: it
+    would stand in the history beside them (on a site of one organisation, as that one's)."""
+    from builder.load.load import display_path
+    from builder.model.organisations import EXAMPLES
+
+    example_id, example_title = EXAMPLES["report"]
+    example = reports / f"{example_id}.md"
+    try:
+        head = example.read_text(encoding="utf-8")[:2000]
+    except OSError:
+        return
+    if f"id: {example_id}" in head and example_title in head:
+        print(
+            f"{display_path(example)}: note: init's example report is still here: delete it "
+            "(and the example tracked recommendation in recommendations.yml) now that your own "
+            "reports are in, or its grades join theirs in the history",
+            file=sys.stderr,
+        )
 
 
 def in_order(pending: list[int], done: dict[int, Outcome]) -> Iterator[tuple[int, Outcome]]:
