@@ -232,3 +232,24 @@ def test_a_pdf_given_first_and_a_wrong_source_are_said(tmp_path, capsys, monkeyp
     # An edition of its own source says nothing of the kind.
     status, out, err = run(["compare", str(EDITION), str(SOURCE)], capsys)
     assert "warning" not in err
+
+
+def test_a_repair_the_edition_lists_is_marked_as_such(tmp_path, capsys, monkeypatch):
+    """The 2012 edition lists 'multi- agency' -> 'multi-agency' under repairs: compare showed
+    it as dropped and added like any difference, leaving the editor to look it up."""
+    monkeypatch.chdir(tmp_path)
+    words = "The board agreed that the plan for the service would be reviewed in the spring"
+    write(tmp_path / "source.txt", f"{words} by the multi- agency panel and all its members.\n")
+    write(
+        tmp_path / "edition.md",
+        "---\nid: x\nrepairs:\n  - {printed: multi- agency, shown: multi-agency, paragraph: p1, "
+        "note: A hyphenated word broken across two lines.}\n---\n"
+        f"{words} by the multi-agency panel and all its members, and others.\n",
+    )
+    status, out, err = run(["compare", "edition.md", "source.txt"], capsys)
+    assert status == 0
+    lines = out.splitlines()
+    assert "source.txt:1: 2 words: multi- agency (a repair the edition lists)" in " ".join(lines)
+    assert any(line.endswith("multi-agency (a repair the edition lists)") for line in lines)
+    # A difference that is no listed repair is not marked.
+    assert any("and others" in line and "repair" not in line for line in lines)

@@ -93,6 +93,8 @@ class Comparison:
     edition_words: int
     dropped: list[Run] = field(default_factory=list)
     added: list[Run] = field(default_factory=list)
+    # The edition's declared repairs (`repairs:` in its front matter), as words: (printed, shown).
+    repairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -174,6 +176,37 @@ def _strip_markup(text: str, lines: list[int]) -> tuple[str, list[int]]:
         where.extend(lines[pos:])
         text, lines = "".join(out), where
     return text, lines
+
+
+def declared_repairs(markdown: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The repairs an edition declares in its front matter, each as the printed and the shown
+    words, normalised as the measure reads them; none when the front matter does not read."""
+    import yaml
+
+    if not markdown.startswith("---"):
+        return []
+    end = markdown.find("\n---", 3)
+    try:
+        front = yaml.safe_load(markdown[3:end]) if end != -1 else None
+    except yaml.YAMLError:
+        return []
+    found = front.get("repairs") if isinstance(front, dict) else None
+
+    def words_of(text: Any) -> tuple[str, ...]:
+        return tuple(t.text for t in tokenize(str(text or ""), lambda _: ""))
+
+    return [
+        (words_of(r.get("printed")), words_of(r.get("shown")))
+        for r in (found if isinstance(found, list) else [])
+        if isinstance(r, dict) and r.get("printed") != r.get("shown")
+    ]
+
+
+def _holds(run: Run, words: tuple[str, ...]) -> bool:
+    """Whether a run's words hold these words, one after another."""
+    seen = [t.text for t in run.tokens]
+    n = len(words)
+    return n > 0 and any(tuple(seen[i : i + n]) == words for i in range(len(seen) - n + 1))
 
 
 def edition_tokens(markdown: str, path: str) -> list[Token]:
@@ -378,7 +411,9 @@ def compare_files(edition: Path, source: Path, edition_name: str, source_name: s
         raise CompareError(source_name, f"the source has fewer than {N} words to compare")
     if len(ed_tokens) < N:
         raise CompareError(edition_name, f"the edition has fewer than {N} words to compare")
-    return measure(src_tokens, ed_tokens)
+    result = measure(src_tokens, ed_tokens)
+    result.repairs = declared_repairs(markdown)
+    return result
 
 
 def format_comparison(result: Comparison, edition_name: str, show: int = 10) -> list[str]:
@@ -400,9 +435,14 @@ def format_comparison(result: Comparison, edition_name: str, show: int = 10) -> 
         lines.append(
             f"{label}: {count} word{plural} in {len(runs)} run{'s' if len(runs) != 1 else ''} ({where}){shown}"
         )
+        side = 0 if label == "dropped" else 1  # a repair's printed words, or its shown ones
         for run in runs[:show]:
             n = len(run.tokens)
-            lines.append(f"  {run.place}: {n} word{'s' if n != 1 else ''}: {run.excerpt()}")
+            listed = any(_holds(run, repair[side]) for repair in result.repairs)
+            lines.append(
+                f"  {run.place}: {n} word{'s' if n != 1 else ''}: {run.excerpt()}"
+                + (" (a repair the edition lists)" if listed else "")
+            )
     return lines
 
 
