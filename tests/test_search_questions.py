@@ -170,3 +170,11 @@ def test_a_paragraph_not_found_is_said_why(page, question_site, words, said):
     page.goto(f"{question_site}/search/?q={quote_plus(words)}")
     page.wait_for_selector("body[data-search-ready]")
     assert page.locator("#search-status").inner_text().startswith(said)
+
+
+def test_a_year_among_the_words_is_said_to_rank_its_reports_first(page, question_site):
+    """'supervision 2019' gave passages of every year, and the reader expected a filter."""
+    page.goto(f"{question_site}/search/?q={quote_plus('2022 caseloads')}")
+    page.wait_for_selector("body[data-search-ready]")
+    status = page.locator("#search-status").inner_text()
+    assert status.endswith("for “2022 caseloads”, those of 2022 first"), status

@@ -488,7 +488,9 @@ function announce(current) {
     return;
   }
   const found = `${plural(current.hits.length, "passage")} in ${plural(current.reportsWith.size, "report")}`;
-  const order = current.sort ? ", newest first" : "";
+  // A year among the words ranks that year's reports first: said, as a reader may expect a filter.
+  const years = current.query && current.query.years.length ? current.query.years.join(" and ") : "";
+  const order = current.sort ? ", newest first" : years ? `, those of ${years} first` : "";
   statusLine.textContent = `${lookups}${found}${about}${left ? " so far" : ""}${current.sort === "oldest" ? ", oldest first" : order}`;
 }
 
