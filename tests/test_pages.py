@@ -583,3 +583,15 @@ def test_a_notes_address_stays_when_another_note_is_added_before_it(
     assert "2013-07-first#note-some-records-are-up-to" in after
     report = page(files, "reports/2013-07-first/index.html")
     assert 'id="aside-note-judged-to-be"' in report
+
+
+def test_points_on_one_spot_stay_near_their_date_and_their_grade():
+    """The 2015 inspection's six grades were spread over two years of the chart's axis."""
+    from builder.views.chart import DODGE, ROW, dodge
+
+    for sharing in range(1, 10):
+        places = [dodge(at, sharing) for at in range(sharing)]
+        assert len(set(places)) == sharing  # none hides another
+        assert all(abs(dx) <= 1.5 * DODGE for dx, _ in places)  # a few units, not years
+        assert all(abs(dy) <= ROW / 4 for _, dy in places)  # well within the grade's band
+    assert dodge(0, 3)[1] == dodge(2, 3)[1] == 0  # up to four: one row, on the grade's line

@@ -234,15 +234,8 @@ def _chart(
             spot.setdefault((p.position, p.ordinal), []).append(index)
 
     def place(index: int, p: Point) -> tuple[float, float]:
-        """Points on one spot are set in a small block around it (up to three rows within the
-        grade's band), so none hides another and none strays far from its date."""
         sharing = spot[(p.position, p.ordinal)]
-        rows = min(3, len(sharing))
-        cols = -(-len(sharing) // rows)
-        at = sharing.index(index)
-        row, col = at % rows, at // rows
-        dx = (col - (cols - 1) / 2) * DODGE
-        dy = (row - (rows - 1) / 2) * DODGE * 1.2
+        dx, dy = dodge(sharing.index(index), len(sharing))
         return round(x(p.position) + dx, 1), round(y(p.ordinal) + dy, 1)
 
     summary = _summary("Grades over time", series)
@@ -311,6 +304,16 @@ def _chart(
     out.append("</svg>")
     panel_series = tuple(replace(s, title=label) for s, label in zip(series, labels, strict=True))
     return Panel("all", "Grades over time", panel_series, styles, Markup("\n".join(out)), summary)
+
+
+def dodge(at: int, sharing: int) -> tuple[float, float]:
+    """Where the `at`-th of the points sharing one spot is set, from the spot: side by side,
+    four at most in a row; more take a second or third row close about the grade's line. None
+    hides another, none strays far from its date, and none seems to stand at another grade."""
+    rows = min(3, -(-sharing // 4))
+    cols = -(-sharing // rows)
+    row, col = at // cols, at % cols
+    return (col - (cols - 1) / 2) * DODGE, (row - (rows - 1) / 2) * DODGE
 
 
 def _direct_labels(
