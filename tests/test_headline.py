@@ -201,3 +201,27 @@ def test_the_overview_counts_a_services_own_headline_apart_from_whole_service_on
         "Counted apart by what their latest headline grade judged: Gamma (2013) "
         "(services for children in care)." in said
     )
+
+
+def test_the_overview_says_how_many_of_the_reports_it_counts_are_drafts(tmp_path):
+    """A national site of 45 imported drafts counted their grades on the overview without a word
+    that none was confirmed yet."""
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    files, diagnostics = build_files(national_project(Path("/nonexistent"), content))
+    assert (
+        files is not None
+        and "unconfirmed draft" not in files["organisations/overview/index.html"].decode()
+    )
+    beta = content / "reports" / "2019-03-beta.md"
+    beta.write_text(
+        beta.read_text().replace("id: 2019-03-beta\n", "id: 2019-03-beta\ndraft: true\n", 1)
+    )
+    files, diagnostics = build_files(national_project(Path("/nonexistent"), content))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    said = text(files, "organisations/overview/index.html")
+    assert re.search(
+        r"1 of the \d+ reports is an unconfirmed draft: its grades are counted as imported, before "
+        r"an editor has checked them against the document\.",
+        said,
+    ), said[:2000]

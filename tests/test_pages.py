@@ -154,7 +154,7 @@ def test_one_chart_on_one_time_axis_never_joins_scopes(fixture_files):
     # A line that reaches the latest inspections is labelled directly, in its own colour beside
     # a marker of its shape; the key under the chart names every line.
     labels = re.findall(r'<text class="line-label"[^>]*>([^<]+)</text>', svg)
-    assert " ".join(labels) == "Overall effectiveness (new framework)"
+    assert " ".join(labels) == "Overall effectiveness (new framework) Leadership"
     key = re.search(r'<ul class="chart-legend">.*?</ul>', html, re.S).group()
     assert "Overall effectiveness (old framework)" in key
     assert "Overall effectiveness (new framework)" in key
@@ -164,20 +164,24 @@ def test_one_chart_on_one_time_axis_never_joins_scopes(fixture_files):
     assert "2 = Adequate / Requires improvement to be good" in html
 
 
-def test_an_area_judged_once_is_in_the_table_not_drawn(fixture_files):
-    """The 2013 report's 'Quality of practice' and 2019's 'Leadership' are given once each: no
-    line to draw. The chart drew each as a point with a label and a leader across the chart."""
+def test_an_earlier_area_judged_once_is_in_the_table_not_drawn(fixture_files):
+    """The 2013 report's 'Quality of practice' is given once: no line to draw. The chart drew it
+    as a point with a label and a leader across the chart. 2019's 'Leadership', given once too,
+    is the latest inspection's: it is drawn, as where things stand."""
     html = page(fixture_files, "timeline/index.html")
     svg = re.search(r'<svg class="grade-chart".*?</svg>', html, re.S).group()
     titles = re.findall(r"<title>([^<]+)</title>", svg)
-    assert not [t for t in titles if "Quality of practice" in t or ": Leadership:" in t]
+    assert not [t for t in titles if "Quality of practice" in t]
+    assert "June 2019: Leadership: Good" in titles
     table = re.search(r'<details class="chart-data".*?</details>', html, re.S).group()
     assert "Quality of practice" in table and ">Leadership<" in table
     note = re.search(r'<p class="chart-note">(.*?)</p>', html, re.S).group(1)
     assert (
-        "The 2 judgements given only once, other than an inspection’s headline, are not drawn"
-        in note
+        "The 1 earlier judgement given only once, other than an inspection’s headline, is not "
+        "drawn" in note
     )
+    # Above the chart, on a narrow screen, it says the chart scrolls.
+    assert '<p class="chart-cue" aria-hidden="true">The chart scrolls sideways' in html
 
 
 def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():
@@ -595,3 +599,14 @@ def test_points_on_one_spot_stay_near_their_date_and_their_grade():
         assert all(abs(dx) <= 1.5 * DODGE for dx, _ in places)  # a few units, not years
         assert all(abs(dy) <= ROW / 4 for _, dy in places)  # well within the grade's band
     assert dodge(0, 3)[1] == dodge(2, 3)[1] == 0  # up to four: one row, on the grade's line
+
+
+def test_a_recommendations_strip_links_to_what_its_statuses_mean(fixture_files):
+    """A councillor met 'Positive mention' and 'Met' in a strip with no key near it."""
+    history = page(fixture_files, "recommendations/supervision/index.html")
+    strip_end = history.index("</table>", history.index('class="strip"'))
+    after = history[strip_end : strip_end + 300]
+    assert (
+        '<a href="/about/#statuses">What each status means, and how the latest is found</a>'
+        in after
+    )

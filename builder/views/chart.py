@@ -169,7 +169,13 @@ def grade_chart(site: Site, urls: Urls) -> Chart:
     every = [(scope, title, s) for scope, title, series, _ in grouped for s in series]
     # A line shows how a grade changed: an area judged once, and not its inspection's headline,
     # has no line to draw and would only crowd the chart; the table lists it with every grade.
-    lines = [e for e in every if len(e[2].points) > 1 or any(p.headline for p in e[2].points)]
+    # The latest inspection's every grade is drawn, though: it is where things stand.
+    newest = max((p.position for _, _, s in every for p in s.points), default=0.0)
+    lines = [
+        e
+        for e in every
+        if len(e[2].points) > 1 or any(p.headline or p.position == newest for p in e[2].points)
+    ]
     omitted = sum(len(s.points) for _, _, s in every) - sum(len(s.points) for _, _, s in lines)
     if not lines:
         summary = "No graded inspections yet."

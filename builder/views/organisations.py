@@ -140,6 +140,7 @@ class OverviewView:
     compare: tuple[CompareRow, ...]
     organisations: int
     reports: int
+    drafts: int = 0  # of those, unconfirmed drafts: their grades counted as imported
 
 
 def _latest(ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | None:
@@ -356,7 +357,15 @@ def overview(site: Site, p: Planner) -> OverviewView:
                 cells.append((year, grade.label, str(grade.ordinal), rid))
         compare.append(CompareRow(o.id, o.brief_name, o.region, tuple(cells)))
     organisations = len(site.groups.organisations)
-    reports = sum(1 for v in site.reports if NONE not in site.groups.of_report(v.report.id))
+    counted = [v for v in site.reports if NONE not in site.groups.of_report(v.report.id)]
+    drafts = sum(1 for v in counted if v.report.draft)
     return OverviewView(
-        p.settings, distributions, latest, years, tuple(compare), organisations, reports
+        p.settings,
+        distributions,
+        latest,
+        years,
+        tuple(compare),
+        organisations,
+        len(counted),
+        drafts,
     )
