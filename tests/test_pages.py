@@ -610,3 +610,18 @@ def test_a_recommendations_strip_links_to_what_its_statuses_mean(fixture_files):
         '<a href="/about/#statuses">What each status means, and how the latest is found</a>'
         in after
     )
+
+
+def test_the_charts_years_are_each_labelled_over_fourteen_years(fixture_copy: Path, tmp_path: Path):
+    """Wiltshire's chart, 2010 to 2023, labelled every other year and stopped at '22' while the
+    2023 grades stood further right."""
+    events = fixture_copy / "events.yml"
+    events.write_text(
+        events.read_text() + '\n- id: 2008-05-visit\n  title: An early visit\n  date: "2008-05"\n'
+        "  kind: inspection-report\n  framework: old\n"
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    svg = re.search(r'<svg class="grade-chart".*?</svg>', page(files, "timeline/index.html"), re.S)
+    labels = re.findall(r'<text class="year"[^>]*>(\d+)</text>', svg.group())
+    assert labels == [f"{y:02d}" for y in range(8, 23)]  # 2008 to 2022, every one

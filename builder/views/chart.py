@@ -264,7 +264,8 @@ def _chart(
     )
     out.extend(_text_lines("No grade given", LEFT - 6, none_row, 13, "end"))
     axis = none_row + 16
-    years = range(first, last + 1) if last - first <= 12 else range(first, last + 1, 2)
+    # Every year is labelled (two digits, 26 units apart at sixteen years) up to sixteen years.
+    years = range(first, last + 1) if last - first <= 16 else range(first, last + 1, 2)
     for year in years:
         out.append(
             f'<line class="tick" x1="{x(year)}" x2="{x(year)}" y1="{axis - 6}" y2="{axis}"/>'
