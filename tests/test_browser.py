@@ -169,3 +169,31 @@ def test_the_side_by_side_table_scrolls_within_its_box(page, national_site_url):
     box = page.locator("table.compare").evaluate_handle("t => t.parentElement")
     assert box.evaluate("b => getComputedStyle(b).overflowX") == "auto"
     assert box.evaluate("b => b.getAttribute('tabindex')") == "0"  # reachable by keyboard
+
+
+def test_the_grade_words_stay_in_view_as_the_chart_scrolls_on_a_phone(browser, real_site_url):
+    """A councillor on a phone scrolled the chart to 2023 and could no longer see which row was
+    'inadequate': the grade words at its left scrolled away with the lines."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{real_site_url}/timeline/")
+    box = phone.locator(".chart-scroll").first
+    chart = phone.locator(".grade-chart").first
+
+    def drawn_at(x: float, y: float) -> str:
+        return phone.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent", [x, y])
+
+    # Scrolled until the lines' right end (the latest inspections) meets the box's right edge:
+    # what is drawn at the box's left edge, level with the 'Inadequate' row, is that word.
+    box.evaluate("el => { el.scrollLeft = 460 - el.clientWidth; }")
+    assert box.evaluate("el => el.scrollLeft") > 0  # it does scroll at this width
+    left = box.bounding_box()
+    row = chart.locator("text.level", has_text="Inadequate").first.bounding_box()
+    assert drawn_at(left["x"] + 60, row["y"] + row["height"] / 2) == "Inadequate"
+    # Scrolled to the end, the lines' names at the right are not hidden by the words.
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    name = chart.locator("text.line-label").first
+    spot = name.bounding_box()
+    drawn = drawn_at(spot["x"] + 4, spot["y"] + spot["height"] / 2)
+    assert drawn == name.text_content()
+    context.close()

@@ -253,16 +253,17 @@ def _chart(
         f'<title id="{label_id}-title">Grades over time, on one time axis</title>',
         f'<desc id="{label_id}-desc">{escape(summary)}</desc>',
     ]
+    words: list[str] = []  # the grade words at the left, drawn again in the axis that stays
     for ordinal, label in levels:
         out.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(ordinal)}" y2="{y(ordinal)}"/>'
         )
-        out.extend(_text_lines(label.replace(" to be good", ""), LEFT - 6, y(ordinal), 13, "end"))
+        words.extend(_text_lines(label.replace(" to be good", ""), LEFT - 6, y(ordinal), 13, "end"))
     out.append(
         f'<line class="grid none-row" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{none_row}" '
         f'y2="{none_row}" stroke-dasharray="2 4"/>'
     )
-    out.extend(_text_lines("No grade given", LEFT - 6, none_row, 13, "end"))
+    words.extend(_text_lines("No grade given", LEFT - 6, none_row, 13, "end"))
     axis = none_row + 16
     # Every year is labelled (two digits, 26 units apart at sixteen years) up to sixteen years.
     years = range(first, last + 1) if last - first <= 16 else range(first, last + 1, 2)
@@ -273,9 +274,10 @@ def _chart(
             f'y="{axis + FONT + 2}" text-anchor="middle">{str(year)[2:] if last - first > 8 else year}</text>'
         )
     if last - first > 8:
-        out.append(
+        words.append(
             f'<text class="year" x="{LEFT - 6}" y="{axis + FONT + 2}" text-anchor="end">Year (20..)</text>'
         )
+    out.extend(words)
     # Visits and letters with no grade, on their own row at their date.
     for item in ungraded:
         href = (
@@ -309,6 +311,18 @@ def _chart(
             ends.append((placed[-1], index))
     out.extend(_direct_labels(ends, labels, styles, height))
     out.append("</svg>")
+    # On a screen narrower than the chart it scrolls within its box; this copy of the grade words
+    # stays at the box's left edge over the lines passing under it, so a point far to the right
+    # can still be read against its grade. Hidden from assistive technology: the words are the
+    # chart's own, above, and the table's.
+    out[:0] = [
+        '<div class="chart-axis-track">'
+        f'<svg class="chart-axis" viewBox="0 0 {LEFT} {height}" width="{LEFT}" height="{height}" '
+        'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">',
+        f'<rect width="{LEFT}" height="{height}" fill="#ffffff"/>',
+        *words,
+        "</svg></div>",
+    ]
     panel_series = tuple(replace(s, title=label) for s, label in zip(series, labels, strict=True))
     return Panel("all", "Grades over time", panel_series, styles, Markup("\n".join(out)), summary)
 
