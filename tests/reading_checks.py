@@ -42,17 +42,33 @@ def run_axe(page, colour: bool = True) -> dict:
     `colour=False` leaves out axe's colour-contrast rule, the slow one on long pages: where it
     does, `contrast_everywhere` computes the contrast of every text in the page instead.
     """
-    return page.evaluate(
-        """([tags, colour]) => axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                      rules: {'color-contrast': {enabled: colour}},
-                                      resultTypes: ['violations', 'incomplete']})
-              .then(r => ({violations: r.violations.map(v => ({id: v.id, help: v.help,
-                              nodes: v.nodes.map(n => n.target.join(' ') + ': ' +
-                                                     n.failureSummary)})),
-                          incomplete: r.incomplete.filter(v => v.id === 'color-contrast')
-                              .flatMap(v => v.nodes.map(n => n.target[0]))}))""",
+    start_axe(page, colour)
+    return axe_result(page)
+
+
+def start_axe(page, colour: bool = True) -> None:
+    """Set axe running in the page and return at once: pages of other contexts, each in a
+    renderer process of its own, run theirs meanwhile on the other cores. `axe_result` waits."""
+    page.evaluate(
+        # axe does much of its work before its first pause: it starts after this call returns.
+        """([tags, colour]) => {
+          window.__axeRun = new Promise(go => setTimeout(go, 0))
+            .then(() => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                           rules: {'color-contrast': {enabled: colour}},
+                                           resultTypes: ['violations', 'incomplete']}))
+            .then(r => ({violations: r.violations.map(v => ({id: v.id, help: v.help,
+                            nodes: v.nodes.map(n => n.target.join(' ') + ': ' +
+                                                   n.failureSummary)})),
+                        incomplete: r.incomplete.filter(v => v.id === 'color-contrast')
+                            .flatMap(v => v.nodes.map(n => n.target[0]))}));
+        }""",
         [AXE_TAGS, colour],
     )
+
+
+def axe_result(page) -> dict:
+    """What the axe run `start_axe` set going in the page found, once it has finished."""
+    return page.evaluate("() => window.__axeRun")
 
 
 # Colours computed in the page: the element's text colour over the first opaque background found
