@@ -131,6 +131,13 @@ def test_the_overview_counts_latest_headlines_only_and_names_whom_it_leaves_out(
         "Not counted above: Beta (2026), whose latest inspection gave judgements but no headline "
         "grade." in said
     )
+    # A grade given years before others is counted beside them: the note says what each was
+    # given under, and when.
+    assert (
+        "Each organisation’s latest headline grade is counted, however long ago it was given: "
+        "1 was given under ‘New framework’ in 2019; 1 was given under ‘Old framework’ in 2013."
+        in said
+    )
     # Its judgements are counted, each as what it is.
     by_year = text(reformed, "organisations/overview/index.html")
     assert "Leadership" in by_year

@@ -62,6 +62,10 @@ class Distribution:
     # beside whole-service ones): each row after the first, with the organisations it counts and
     # the year of that inspection, A to Z.
     apart: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    # For the latest grades: what they were given under, however long ago: each framework's
+    # title, how many are counted from it and the span of those inspections' years, the latest
+    # framework first.
+    given_under: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
@@ -78,9 +82,9 @@ def distribution_chart(
     titles: dict[str, str] = {}
     words: dict[int, list[str]] = {}
     given: dict[str, int] = {}
-    # An organisation's latest headline: its grade's ordinal, the scope it judges and the year;
-    # or the year of an inspection that gave judgements and no headline.
-    latest: dict[str, tuple[int, str, int] | int] = {}
+    # An organisation's latest headline: its grade's ordinal, the scope it judges, the year and
+    # the framework; or the year of an inspection that gave judgements and no headline.
+    latest: dict[str, tuple[int, str, int, str] | int] = {}
     worded: dict[str, dict[str, list[Any]]] = {}  # key -> loose words -> [words, years]
     for view in site.reports:
         report = view.report
@@ -109,7 +113,7 @@ def distribution_chart(
             for owner in site.groups.of_report(report.id):
                 # In date order: the last wins.
                 latest[owner] = (
-                    (grade.ordinal, scope.title if scope else "", report.date.year)
+                    (grade.ordinal, scope.title if scope else "", report.date.year, framework.id)
                     if grade
                     else report.date.year
                 )
@@ -132,9 +136,11 @@ def distribution_chart(
         out.append(made)
     names = site.groups.organisations
     by_scope: dict[str, list[tuple[int, str, int]]] = {}
+    under: dict[str, list[int]] = {}  # framework -> the years of the latest headlines it gave
     for owner, got in latest.items():
         if isinstance(got, tuple):
-            ordinal, scope_title, year = got
+            ordinal, scope_title, year, framework_id = got
+            under.setdefault(framework_id, []).append(year)
             name = names[owner].brief_name if owner in names else owner
             by_scope.setdefault(scope_title, []).append((ordinal, name, year))
     last = None
@@ -154,7 +160,11 @@ def distribution_chart(
             (t or "Scope not stated", tuple(sorted((n, y) for _, n, y in by_scope[t])))
             for t in scopes[1:]
         )
-        last = replace(last, counted="organisations", apart=apart)
+        given_under = tuple(
+            (site.frameworks[f].title, len(years), _span(min(years), max(years)))
+            for f, years in sorted(under.items(), key=lambda item: (-max(item[1]), item[0]))
+        )
+        last = replace(last, counted="organisations", apart=apart, given_under=given_under)
     uncounted = sorted(
         (names[o].brief_name, year)
         for o, year in latest.items()
