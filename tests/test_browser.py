@@ -197,3 +197,23 @@ def test_the_grade_words_stay_in_view_as_the_chart_scrolls_on_a_phone(browser, r
     drawn = drawn_at(spot["x"] + 4, spot["y"] + spot["height"] / 2)
     assert drawn == name.text_content()
     context.close()
+
+
+def test_the_years_stay_in_view_as_a_bar_chart_scrolls_on_a_phone(browser, national_site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{national_site_url}/organisations/overview/")
+    figure = phone.locator("#by-year ~ figure.chart").first
+    box = figure.locator(".chart-scroll")
+    box.scroll_into_view_if_needed()
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    assert box.evaluate("el => el.scrollLeft") > 0  # it does scroll at this width
+    left = box.bounding_box()
+    year = figure.locator(".distribution-chart text.bar-label").first
+    spot = year.bounding_box()
+    drawn = phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).textContent",
+        [left["x"] + 20, spot["y"] + spot["height"] / 2],
+    )
+    assert drawn == year.text_content()
+    context.close()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 WIDTH = 760
 LEFT = 120  # the bars' labels
+YEARS = 44  # the years' copy that stays in view as the chart scrolls on a phone
 BAR, GAP = 26, 8
 LABEL = 24  # the height of a label set above its bar
 # One colour per level of the shared scale, each dark enough for white text (4.5:1 or more).
@@ -244,6 +245,22 @@ def _distribution(
                 )
             x += width
     parts.append("</svg>")
+    if not above:
+        # On a screen narrower than the chart it scrolls within its box; this copy of the years
+        # stays at the box's left edge over the bars passing under it (the chart's own labels
+        # scroll away). Hidden from assistive technology: the years are the chart's and the table's.
+        parts[:0] = [
+            '<div class="chart-axis-track across">'
+            f'<svg class="chart-axis" viewBox="0 0 {YEARS} {height}" width="{YEARS}" '
+            f'height="{height}" aria-hidden="true" focusable="false">',
+            f'<rect width="{YEARS}" height="{height}" fill="#ffffff" fill-opacity="0.9"/>',
+            *(
+                f'<text class="bar-label" x="{YEARS - 6}" '
+                f'y="{GAP + index * (BAR + GAP) + BAR / 2 + 5}" text-anchor="end">{escape(label)}</text>'
+                for index, (label, _) in enumerate(rows)
+            ),
+            "</svg></div>",
+        ]
     summary = f"{title}: " + "; ".join(
         f"{label}: "
         + ", ".join(f"{c} {w.lower()}" for (_, w), c in zip(levels, counts, strict=True) if c)
