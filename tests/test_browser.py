@@ -173,7 +173,9 @@ def test_the_side_by_side_table_scrolls_within_its_box(page, national_site_url):
 
 def test_the_grade_words_stay_in_view_as_the_chart_scrolls_on_a_phone(browser, real_site_url):
     """A councillor on a phone scrolled the chart to 2023 and could no longer see which row was
-    'inadequate': the grade words at its left scrolled away with the lines."""
+    'inadequate': the grade words at its left scrolled away with the lines. Then, with the words
+    kept in view, a swipe flung the chart to its right end, where the lines' names stood and the
+    words hid the latest inspections' points."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     phone = context.new_page()
     phone.goto(f"{real_site_url}/timeline/")
@@ -181,21 +183,32 @@ def test_the_grade_words_stay_in_view_as_the_chart_scrolls_on_a_phone(browser, r
     chart = phone.locator(".grade-chart").first
 
     def drawn_at(x: float, y: float) -> str:
-        return phone.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent", [x, y])
+        """The text drawn topmost at a point, or 'point' where a point's marker shows there."""
+        return phone.evaluate(
+            "([x, y]) => { const seen = document.elementsFromPoint(x, y);"
+            " return seen[0].closest('a') ? 'point' : seen[0].textContent; }",
+            [x, y],
+        )
 
-    # Scrolled until the lines' right end (the latest inspections) meets the box's right edge:
-    # what is drawn at the box's left edge, level with the 'Inadequate' row, is that word.
-    box.evaluate("el => { el.scrollLeft = 460 - el.clientWidth; }")
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")  # as far as a swipe goes
     assert box.evaluate("el => el.scrollLeft") > 0  # it does scroll at this width
     left = box.bounding_box()
+    # What is drawn at the box's left edge, level with the 'Inadequate' row, is that word...
     row = chart.locator("text.level", has_text="Inadequate").first.bounding_box()
     assert drawn_at(left["x"] + 60, row["y"] + row["height"] / 2) == "Inadequate"
-    # Scrolled to the end, the lines' names at the right are not hidden by the words.
-    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    name = chart.locator("text.line-label").first
-    spot = name.bounding_box()
-    drawn = drawn_at(spot["x"] + 4, spot["y"] + spot["height"] / 2)
-    assert drawn == name.text_content()
+    # ... every point of the latest inspection shows, none under the words...
+    points = chart.locator("a").evaluate_all(
+        "links => links.map(a => { const r = a.getBoundingClientRect();"
+        " return [r.x, r.y, r.width, r.height]; })"
+    )
+    x, y, width, height = max(points)
+    assert left["x"] + 96 < x and x + width <= left["x"] + left["width"]
+    assert drawn_at(x + width / 2, y + height / 2) == "point"
+    # ... and the lines' names are left to the key under the chart: none shows cut off.
+    names = chart.locator("text.line-label").evaluate_all(
+        "texts => texts.map(t => t.getBoundingClientRect().x)"
+    )
+    assert names and min(names) >= left["x"] + left["width"]
     context.close()
 
 

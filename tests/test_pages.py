@@ -181,7 +181,7 @@ def test_an_earlier_area_judged_once_is_in_the_table_not_drawn(fixture_files):
         "drawn" in note
     )
     # Above the chart, on a narrow screen, it says the chart scrolls.
-    assert '<p class="chart-cue" aria-hidden="true">The chart scrolls sideways' in html
+    assert '<p class="chart-cue grade-cue" aria-hidden="true">The chart scrolls sideways' in html
 
 
 def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():
@@ -201,6 +201,12 @@ def test_chart_text_is_drawn_large_enough_for_a_phone(fixture_files):
     css = fixture_files["assets/site.css"].decode()
     assert ".grade-chart text { font-size: 13px;" in css
     assert ".chart-scroll { overflow-x: auto;" in css
+    # On a narrow screen it is cut to its lines (the lines' names at the right left to the key),
+    # at its own size still: cut, not shrunk.
+    from builder.views.chart import NARROW, RIGHT, WIDTH
+
+    assert f"@media screen and (max-width: 50rem) {{ .grade-chart {{ width: {NARROW}px; }}" in css
+    assert 'preserveAspectRatio="xMinYMin slice"' in html and WIDTH - RIGHT < NARROW < WIDTH
 
 
 def test_recommendation_strip_matches_the_content(fixture_files):

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 WIDTH = 760
 LEFT, RIGHT, TOP = 96, 300, 16  # the grade words at the left, the lines' labels at the right
 ROW = 40  # height of one grade level
+NARROW = WIDTH - RIGHT + 16  # the lines without their names, as a narrow screen shows them
 FONT = 13  # the SVG's text size in its own units: drawn at 600 px or more, 13 px
 LABEL_CHARS = 32  # characters of a line's label on one line of text
 DODGE = 9  # how far apart points on the same spot are set
@@ -247,7 +248,10 @@ def _chart(
     summary = _summary("Grades over time", series)
     label_id = "chart-grades"
     out = [
+        # Drawn at its full size whatever the width it is given: where the stylesheet gives it
+        # NARROW px, the lines' names at the right are cut off.
         f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        'preserveAspectRatio="xMinYMin slice" '
         f'role="group" aria-labelledby="{label_id}-title {label_id}-desc" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{label_id}-title">Grades over time, on one time axis</title>',

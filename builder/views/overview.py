@@ -250,7 +250,7 @@ def _distribution(
         # stays at the box's left edge over the bars passing under it (the chart's own labels
         # scroll away). Hidden from assistive technology: the years are the chart's and the table's.
         parts[:0] = [
-            '<div class="chart-axis-track across">'
+            '<div class="chart-axis-track">'
             f'<svg class="chart-axis" viewBox="0 0 {YEARS} {height}" width="{YEARS}" '
             f'height="{height}" aria-hidden="true" focusable="false">',
             f'<rect width="{YEARS}" height="{height}" fill="#ffffff" fill-opacity="0.9"/>',
