@@ -235,6 +235,10 @@ def test_theme_page_groups_passages_by_report_in_date_order(fixture_files):
     assert sections == ["2013-07-first", "2019-06-second", "2022-01-visit"]
     assert "<mark>Supervision is regular</mark>" in html
     assert 'href="/reports/2013-07-first/#p2">Paragraph 2</a>' in html
+    # The strip over them leads down to each year's passages: the page runs oldest first, and a
+    # reader after the latest had twenty screens to scroll on a phone.
+    strip = html[html.index('class="strip theme-strip"') : html.index("</table>")]
+    assert re.findall(r'<a href="#r-([^"]+)">', strip) == sections
 
 
 def test_report_page_links_neighbouring_evidence_and_what_it_left_unmentioned(fixture_files):
