@@ -230,3 +230,28 @@ def test_the_years_stay_in_view_as_a_bar_chart_scrolls_on_a_phone(browser, natio
     )
     assert drawn == year.text_content()
     context.close()
+
+
+def test_the_grades_table_says_it_scrolls_on_a_phone_and_names_reports_briefly(
+    browser, real_site_url
+):
+    """On a phone the grades under the chart sat off the screen, with nothing to say so, and the
+    whole title of each report filled every row."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{real_site_url}/timeline/")
+    details = phone.locator("details.chart-data").first
+    details.evaluate("d => { d.open = true; }")
+    table = details.locator("table")
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth")
+    assert details.locator(".table-cue").is_visible()
+    first = table.locator("tbody a").filter(has_text="Single inspection and board review").first
+    assert first.is_visible() and "children looked after" not in first.inner_text()
+    phone.emulate_media(media="print")
+    assert not details.locator(".table-cue").is_visible()
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    wide.goto(f"{real_site_url}/timeline/")
+    wide.locator("details.chart-data").first.evaluate("d => { d.open = true; }")
+    assert not wide.locator(".table-cue").first.is_visible()
+    wide.context.close()

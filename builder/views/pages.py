@@ -176,6 +176,7 @@ class TimelineEntry:
     # an event's findings as later reports report them: (recommendation title, status, passage)
     reported: tuple[tuple[str, str, Passage], ...] = ()
     organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
+    short_title: str = ""  # a report's, where space is tight (a phone); else the title
 
 
 # ---- The views, one per template ---------------------------------------------------------------
@@ -1005,6 +1006,7 @@ class _Planner:
             mentions,
             self.reported_by_event.get(item.id, ()),
             self._whose(item),
+            item.report.short_title if item.report else item.title,
         )
 
     @functools.cached_property
