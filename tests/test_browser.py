@@ -209,6 +209,18 @@ def test_the_grade_words_stay_in_view_as_the_chart_scrolls_on_a_phone(browser, r
         "texts => texts.map(t => t.getBoundingClientRect().x)"
     )
     assert names and min(names) >= left["x"] + left["width"]
+    # A point reached by the keyboard is scrolled into view clear of the words (WCAG 2.4.11),
+    # even one that was under them.
+    box.evaluate(
+        "(el, a) => { el.scrollLeft += a.getBoundingClientRect().x - el.getBoundingClientRect().x"
+        " - 40; }",
+        chart.locator("a").first.element_handle(),
+    )
+    chart.locator("a").first.focus()
+    x, y, width, height = chart.locator("a").first.evaluate(
+        "a => { const r = a.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }"
+    )
+    assert drawn_at(x + width / 2, y + height / 2) == "point"
     context.close()
 
 
