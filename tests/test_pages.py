@@ -150,7 +150,8 @@ def test_one_chart_on_one_time_axis_never_joins_scopes(fixture_files):
     assert len(lines) == 1 and len(lines[0].split()) == 2
     # The visit that gave no grade is marked on the axis, on a row of its own.
     assert "24 to 25 January 2022: Focused visit: no grade given" in titles
-    assert ">No grade</text>" in svg and ">given</text>" in svg
+    axis = re.search(r'<svg class="chart-axis".*?</svg>', html, re.S).group()
+    assert ">No grade</text>" in axis and ">given</text>" in axis
     # A line that reaches the latest inspections is labelled directly, in its own colour beside
     # a marker of its shape; the key under the chart names every line.
     labels = re.findall(r'<text class="line-label"[^>]*>([^<]+)</text>', svg)
@@ -196,17 +197,18 @@ def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():
 def test_chart_text_is_drawn_large_enough_for_a_phone(fixture_files):
     # The chart is drawn at its own size (760 px) with 13 px text, and scrolls in its box.
     html = page(fixture_files, "timeline/index.html")
-    for width in re.findall(r'class="grade-chart" viewBox="0 0 (\d+) \d+" width="(\d+)"', html):
-        assert width[0] == width[1]
+    drawn = re.findall(r'class="grade-chart" viewBox="\d+ 0 (\d+) \d+" width="(\d+)"', html)
+    assert drawn and all(shown == width for shown, width in drawn)
     css = fixture_files["assets/site.css"].decode()
     assert ".grade-chart text { font-size: 13px;" in css
     assert ".chart-scroll { overflow-x: auto;" in css
     # On a narrow screen it is cut to its lines (the lines' names at the right left to the key),
     # at its own size still: cut, not shrunk.
-    from builder.views.chart import NARROW, RIGHT, WIDTH
+    from builder.views.chart import NARROW, PLOT, RIGHT, WIDTH
 
-    assert f"@media screen and (max-width: 50rem) {{ .grade-chart {{ width: {NARROW}px; }}" in css
-    assert 'preserveAspectRatio="xMinYMin slice"' in html and WIDTH - RIGHT < NARROW < WIDTH
+    assert f"@media screen and (max-width: 51rem) {{ .grade-chart {{ width: {NARROW}px; }}" in css
+    assert f".grade-chart {{ display: block; width: {PLOT}px;" in css
+    assert 'preserveAspectRatio="xMinYMin slice"' in html and NARROW < WIDTH - RIGHT < PLOT
 
 
 def test_recommendation_strip_matches_the_content(fixture_files):

@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 WIDTH = 760
 LEFT, RIGHT, TOP = 96, 300, 16  # the grade words at the left, the lines' labels at the right
 ROW = 40  # height of one grade level
-NARROW = WIDTH - RIGHT + 16  # the lines without their names, as a narrow screen shows them
+# The grade words stand in a drawing of their own, AXIS wide, beside the lines', which shows the
+# chart from PLOT_FROM (a marker at the first year's start reaches left of LEFT) and alone
+# scrolls on a narrow screen: nothing is ever drawn over a point.
+AXIS, PLOT_FROM = LEFT - 4, LEFT - 14
+PLOT = WIDTH - PLOT_FROM  # the lines' drawing, with their names at the right
+NARROW = WIDTH - RIGHT + 16 - PLOT_FROM  # the lines without their names, as a narrow screen shows
 FONT = 13  # the SVG's text size in its own units: drawn at 600 px or more, 13 px
 LABEL_CHARS = 32  # characters of a line's label on one line of text
 DODGE = 9  # how far apart points on the same spot are set
@@ -80,6 +85,7 @@ class Panel:
     styles: tuple[tuple[str, str, str], ...]  # (colour, dash, marker) for each series
     svg: Markup
     summary: str
+    axis: Markup = Markup("")  # the grade words, beside the drawing that scrolls
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,14 +256,15 @@ def _chart(
     out = [
         # Drawn at its full size whatever the width it is given: where the stylesheet gives it
         # NARROW px, the lines' names at the right are cut off.
-        f'<svg class="grade-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'<svg class="grade-chart" viewBox="{PLOT_FROM} 0 {PLOT} {height}" width="{PLOT}" '
+        f'height="{height}" '
         'preserveAspectRatio="xMinYMin slice" '
         f'role="group" aria-labelledby="{label_id}-title {label_id}-desc" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{label_id}-title">Grades over time, on one time axis</title>',
         f'<desc id="{label_id}-desc">{escape(summary)}</desc>',
     ]
-    words: list[str] = []  # the grade words at the left, drawn again in the axis that stays
+    words: list[str] = []  # the grade words at the left, in a drawing of their own
     for ordinal, label in levels:
         out.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(ordinal)}" y2="{y(ordinal)}"/>'
@@ -281,7 +288,6 @@ def _chart(
         words.append(
             f'<text class="year" x="{LEFT - 6}" y="{axis + FONT + 2}" text-anchor="end">Year (20..)</text>'
         )
-    out.extend(words)
     # Visits and letters with no grade, on their own row at their date.
     for item in ungraded:
         href = (
@@ -315,20 +321,23 @@ def _chart(
             ends.append((placed[-1], index))
     out.extend(_direct_labels(ends, labels, styles, height))
     out.append("</svg>")
-    # On a screen narrower than the chart it scrolls within its box; this copy of the grade words
-    # stays at the box's left edge over the lines passing under it, so a point far to the right
-    # can still be read against its grade. Hidden from assistive technology: the words are the
-    # chart's own, above, and the table's.
-    out[:0] = [
-        '<div class="chart-axis-track">'
-        f'<svg class="chart-axis" viewBox="0 0 {LEFT} {height}" width="{LEFT}" height="{height}" '
+    # Hidden from assistive technology: each point says its grade, and the table lists them.
+    beside = [
+        f'<svg class="chart-axis" viewBox="0 0 {AXIS} {height}" width="{AXIS}" height="{height}" '
         'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">',
-        f'<rect width="{LEFT}" height="{height}" fill="#ffffff"/>',
         *words,
-        "</svg></div>",
+        "</svg>",
     ]
     panel_series = tuple(replace(s, title=label) for s, label in zip(series, labels, strict=True))
-    return Panel("all", "Grades over time", panel_series, styles, Markup("\n".join(out)), summary)
+    return Panel(
+        "all",
+        "Grades over time",
+        panel_series,
+        styles,
+        Markup("\n".join(out)),
+        summary,
+        Markup("\n".join(beside)),
+    )
 
 
 def dodge(at: int, sharing: int) -> tuple[float, float]:

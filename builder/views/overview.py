@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 WIDTH = 760
 LEFT = 120  # the bars' labels
-YEARS = 44  # the years' copy that stays in view as the chart scrolls on a phone
 BAR, GAP = 26, 8
 LABEL = 24  # the height of a label set above its bar
 # One colour per level of the shared scale, each dark enough for white text (4.5:1 or more).
@@ -67,6 +66,9 @@ class Distribution:
     # title, how many are counted from it and the span of those inspections' years, the latest
     # framework first.
     given_under: tuple[tuple[str, int, str], ...] = ()
+    axis: Markup = Markup(
+        ""
+    )  # the years, beside the bars that scroll (none when labels stand above)
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
@@ -207,8 +209,12 @@ def _distribution(
     left = 8 if above else LEFT
     height = len(rows) * (above + BAR + GAP) + GAP
     span = WIDTH - left - 16
+    # Years stand in a drawing of their own beside the bars', which alone scrolls on a narrow
+    # screen; labels above their bars are the bars' own.
+    start = 0 if above else LEFT - 4
     parts = [
-        f'<svg class="distribution-chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'<svg class="distribution-chart" viewBox="{start} 0 {WIDTH - start} {height}" '
+        f'width="{WIDTH - start}" '
         f'height="{height}" role="img" aria-labelledby="{id}-summary">',
         "<defs>",
         *(
@@ -219,12 +225,13 @@ def _distribution(
         ),
         "</defs>",
     ]
+    years: list[str] = []
     for index, (label, counts) in enumerate(rows):
         y = GAP + index * (above + BAR + GAP) + above
         if above:
             parts.append(f'<text class="bar-label" x="{left}" y="{y - 8}">{escape(label)}</text>')
         else:
-            parts.append(
+            years.append(
                 f'<text class="bar-label" x="{LEFT - 8}" y="{y + BAR / 2 + 5}" '
                 f'text-anchor="end">{escape(label)}</text>'
             )
@@ -245,25 +252,18 @@ def _distribution(
                 )
             x += width
     parts.append("</svg>")
-    if not above:
-        # On a screen narrower than the chart it scrolls within its box; this copy of the years
-        # stays at the box's left edge over the bars passing under it (the chart's own labels
-        # scroll away). Hidden from assistive technology: the years are the chart's and the table's.
-        parts[:0] = [
-            '<div class="chart-axis-track">'
-            f'<svg class="chart-axis" viewBox="0 0 {YEARS} {height}" width="{YEARS}" '
-            f'height="{height}" aria-hidden="true" focusable="false">',
-            f'<rect width="{YEARS}" height="{height}" fill="#ffffff" fill-opacity="0.9"/>',
-            *(
-                f'<text class="bar-label" x="{YEARS - 6}" '
-                f'y="{GAP + index * (BAR + GAP) + BAR / 2 + 5}" text-anchor="end">{escape(label)}</text>'
-                for index, (label, _) in enumerate(rows)
-            ),
-            "</svg></div>",
-        ]
+    # Hidden from assistive technology: the summary and the table say the years.
+    axis = (
+        f'<svg class="chart-axis" viewBox="0 0 {LEFT} {height}" width="{LEFT}" height="{height}" '
+        f'aria-hidden="true" focusable="false">{"".join(years)}</svg>'
+        if years
+        else ""
+    )
     summary = f"{title}: " + "; ".join(
         f"{label}: "
         + ", ".join(f"{c} {w.lower()}" for (_, w), c in zip(levels, counts, strict=True) if c)
         for label, counts in rows
     )
-    return Distribution(id, title, levels, rows, Markup("".join(parts)), summary + ".", total)
+    return Distribution(
+        id, title, levels, rows, Markup("".join(parts)), summary + ".", total, axis=Markup(axis)
+    )

@@ -150,6 +150,7 @@ class ChartPanel:
     svg: Markup
     legend: tuple[LegendEntry, ...]
     hollow: bool  # some grade in it is not stated in its own document
+    axis: Markup = Markup("")  # its grade words, beside the drawing that scrolls
 
 
 @dataclass(frozen=True, slots=True)
@@ -956,6 +957,7 @@ class _Planner:
                     for s, style in zip(p.series, p.styles, strict=True)
                 ),
                 any(pt.basis != "stated" for s in p.series for pt in s.points),
+                p.axis,
             )
             for p in chart.panels
         )
