@@ -64,6 +64,18 @@ def test_pages_work_without_javascript(browser, fixture_site_url):
     context.close()
 
 
+def test_the_grade_chart_prints_whole_on_a4(browser, real_site_url):
+    """On A4 with 1 cm margins (a 718 px page) the chart was cut at its right: paper does not
+    scroll."""
+    paper = browser.new_context(viewport={"width": 718, "height": 1000}).new_page()
+    paper.goto(f"{real_site_url}/timeline/")
+    paper.emulate_media(media="print")
+    box = paper.locator(".chart-scroll").first
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert paper.locator(".chart-legend li").count() >= 2  # the key names every line
+    paper.context.close()
+
+
 def test_notes_stay_visible_in_print(page, fixture_site_url):
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     page.emulate_media(media="print")
