@@ -308,15 +308,19 @@ def test_every_page_has_a_search_box_that_works_without_javascript(fixture_files
     assert 'href="/themes/">themes</a>' in page and 'href="/reports/">every report</a>' in page
     assert 'role="status" aria-live="polite"' in page
     assert page.count("<script") == 1  # the search page's own script
-    # Elsewhere only a report page has one: its citations' copy buttons.
+    # Elsewhere only a report page has one, its citations' copy buttons, and a page with a grade
+    # chart, which scrolls a focused point into view.
     scripts = {
         name: blob.decode().count("<script")
         for name, blob in fixture_files.items()
         if blob.startswith(b"<!doc") and b"<script" in blob
     }
+    charted = [n for n, blob in fixture_files.items() if b'<svg class="grade-chart"' in blob]
+    assert sorted(charted) == ["index.html", "timeline/index.html"]
     assert scripts == {
         "search/index.html": 1,
         **{n: 1 for n in fixture_files if re.fullmatch(r"reports/[^/]+/index\.html", n)},
+        **{n: 1 for n in charted},
     }
 
 
