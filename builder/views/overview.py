@@ -66,9 +66,8 @@ class Distribution:
     # title, how many are counted from it and the span of those inspections' years, the latest
     # framework first.
     given_under: tuple[tuple[str, int, str], ...] = ()
-    axis: Markup = Markup(
-        ""
-    )  # the years, beside the bars that scroll (none when labels stand above)
+    # The years, beside the bars that scroll; none when the labels stand above their bars.
+    axis: Markup = Markup("")
 
     @property
     def legend(self) -> tuple[tuple[int, str, str], ...]:
