@@ -637,3 +637,16 @@ def test_the_charts_years_are_each_labelled_over_fourteen_years(fixture_copy: Pa
     svg = re.search(r'<svg class="grade-chart".*?</svg>', page(files, "timeline/index.html"), re.S)
     labels = re.findall(r'<text class="year"[^>]*>(\d+)</text>', svg.group())
     assert labels == [f"{y:02d}" for y in range(8, 23)]  # 2008 to 2022, every one
+
+
+def test_a_date_the_document_does_not_state_says_where_it_is_from_in_words(fixture_files):
+    """The header and the report's facts say how a date not printed in the document is known,
+    in words a reader can follow on a phone (no tooltip), not the content's field value."""
+    second = text(fixture_files["reports/2019-06-second/index.html"])
+    first = text(fixture_files["reports/2013-07-first/index.html"])
+    said = "June 2019 (taken from another source: the document does not state it)"
+    assert second.count(said) == 2  # the header, and the facts under it
+    assert "(elsewhere" not in second and "not stated in the document)" not in second
+    assert first.count("2013 (inferred by the editors)") == 2
+    assert "(inferred)" not in first
+    assert 'title="The report' not in page(fixture_files, "reports/2013-07-first/index.html")
