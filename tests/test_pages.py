@@ -413,6 +413,35 @@ def test_notes_are_numbered_only_where_a_block_holds_several(fixture_files):
     assert report.count('class="note-number"') == 2
 
 
+def test_a_note_on_a_whole_paragraph_says_so_and_leaves_the_numbers_to_the_highlights(
+    fixture_copy: Path, tmp_path: Path
+):
+    """A note on a whole paragraph has no highlight to carry its number: numbering it among the
+    block's notes left a paragraph whose only highlights read 2 and 3. The highlights are numbered
+    from 1; the whole paragraph's note says what it is on."""
+    first = fixture_copy / "reports" / "2013-07-first.md"
+    was = "  - {paragraph: 2, themes: [records]}\n"
+    text = first.read_text()
+    assert was in text
+    first.write_text(text.replace(was, was.replace("}", ", note: On the whole paragraph.}")))
+    files, diagnostics = build_files(fixture_project(tmp_path / "out", fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    report = page(files, "reports/2013-07-first/index.html")
+    numbers = dict(
+        re.findall(r'<mark [^>]*?data-annotation="([\w-]+)"[^>]*?data-note="(\d+)"', report)
+    )
+    assert numbers == {"note-judged-to-be": "1", "note-supervision-is-regular": "2"}
+    whole = re.search(
+        r'<aside [^>]*aria-label="Editors’ note on paragraph 2"[^>]*>(.*?)</aside>', report, re.S
+    )
+    assert whole and "data-note" not in whole.group(0)
+    assert '<p class="note-kind">Editors’ note on the whole paragraph</p>' in whole.group(1)
+    numbered = re.findall(r'<aside [^>]*data-note="(\d+)"', report)
+    assert numbered == ["1", "2"]
+    # A paragraph whose one note is on it whole needs no such words, as a lone note needs no number.
+    assert report.count("on the whole") == 1
+
+
 def built_with_second_report_edited(
     content: Path, out: Path, old: str, new: str
 ) -> dict[str, bytes]:

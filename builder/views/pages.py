@@ -233,6 +233,7 @@ class AsideView:
     id: str = ""  # the note's element id, which the highlighted words point to
     label: str = ""  # its accessible name, unique on the page: "Editors’ note on paragraph 14"
     number: int = 0  # its number among the notes of its block, shown with it and its highlight
+    whole: str = ""  # "paragraph", "item"…: on the whole block, said where the block has several
 
 
 @dataclass(frozen=True, slots=True)
@@ -1511,13 +1512,15 @@ def _body_and_contents(
             if labels[label] > 1:
                 label += f" ({labels[label]})"
             targets[p.key] = view.id
-            number = 0
+            number, whole = 0, ""
             if p.kind != "mention" and (p.kind != "annotation" or bool(p.note_html or p.tracks)):
-                number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
-            asides.append(replace(view, label=label, number=number))
-        numbered = [a for a in asides if a.number]
-        if len(numbered) == 1:  # a block's one note needs no number: it is the one beside it
-            asides = [replace(a, number=0) for a in asides]
+                if p.whole:  # no highlight to number: said to be on the whole block instead
+                    whole = _block_word(run, p.block_id)
+                else:
+                    number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
+            asides.append(replace(view, label=label, number=number, whole=whole))
+        if sum(1 for a in asides if a.number or a.whole) == 1:  # a block's one note needs neither
+            asides = [replace(a, number=0, whole="") for a in asides]
             for p in members:
                 numbers.pop(p.key, None)
         block = members[0].block_id if members else ""
@@ -1601,6 +1604,22 @@ class _Asides:
             f"aside-{passage.key}",
             f"{kind} on {where}",
         )
+
+
+_BLOCK_WORDS = {
+    "p": "paragraph",
+    "li": "item",
+    "td": "cell",
+    "th": "cell",
+    "blockquote": "quotation",
+}
+
+
+def _block_word(run: str, block_id: str) -> str:
+    """What a reader calls the block with this id in the run that ends with it."""
+    m = re.search(rf'<(\w+)\b[^>]*\bid="{re.escape(block_id)}"', run)
+    tag = m.group(1) if m else ""
+    return _BLOCK_WORDS.get(tag, "heading" if re.fullmatch(r"h[1-6]", tag) else "passage")
 
 
 def _truncate(text: str, limit: int) -> str:
