@@ -185,6 +185,17 @@ def test_an_earlier_area_judged_once_is_in_the_table_not_drawn(fixture_files):
     assert '<p class="chart-cue grade-cue" aria-hidden="true">The chart scrolls sideways' in html
 
 
+def test_the_grades_table_names_each_report_as_the_strips_do(fixture_files):
+    """The table's rows name a report by its short title at every width: the strips and the
+    search filter name it so, and a document's own title can mislead out of its place (the
+    bundled site's committee report is titled 'Ofsted Inspection of …')."""
+    html = page(fixture_files, "timeline/index.html")
+    table = re.search(r'<details class="chart-data".*?</details>', html, re.S).group()
+    reports = set(re.findall(r'<td><a href="/reports/[^"]+/">([^<]*)</a></td>', table))
+    assert reports == {"First inspection", "Inspection of children&#39;s services"}
+    assert "Inspection of arrangements" not in table
+
+
 def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():
     from builder.views.chart import STYLES
 

@@ -61,10 +61,13 @@ def test_each_report_is_one_record_whose_headings_are_its_paragraphs_and_notes()
     assert dict(record.filters) == {
         "kind": ("Inspection report",),
         "recommendation": ("Regular supervision",),
-        "report": ("2013 · Inspection of arrangements for the protection of children",),
+        # The report filter names a report by its short title, as the strips and tables do; the
+        # result keeps the title.
+        "report": ("2013 · First inspection",),
         "theme": ("Private fostering", "Records", "Supervision"),
         "year": ("2013",),
     }
+    assert record.title == "Inspection of arrangements for the protection of children"
     # Each block follows a heading whose id is its anchor: Pagefind's sub-result of that heading
     # is the report's URL with the anchor, `/history/reports/2013-07-first/#p4`.
     page = record.html("en")

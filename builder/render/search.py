@@ -165,10 +165,11 @@ def _text(html: str) -> str:
 # read from its HTML once (`BodyOutline`): search never parses a body itself.
 # (id, title, date, kind, size of the body's HTML, its blocks,
 #  ((block id, number, quote, note HTML, themes, tracked), ...),
-#  whose: (its organisations in words, their names, their regions), empty on a site of one)
+#  whose: (its organisations in words, their names, their regions), empty on a site of one,
+#  its short title, by which the report filter names it as strips and tables do)
 Passages = tuple[tuple[str, str, str, str, tuple[str, ...], str], ...]
 Whose = tuple[str, tuple[str, ...], tuple[str, ...]]
-Source = tuple[str, str, str, str, int, tuple[TextBlock, ...], Passages, Whose]
+Source = tuple[str, str, str, str, int, tuple[TextBlock, ...], Passages, Whose, str]
 NOBODY: Whose = ("", (), ())
 
 
@@ -210,13 +211,24 @@ def source_of(view: ReportView, site: Site) -> Source:
             tuple(dict.fromkeys(o.region for o in found if o.region)),
         )
     body = (view.body_size, view.outline.blocks)
-    return (report.id, report.title, report.date.iso, kind, *body, passages, whose)
+    return (
+        report.id,
+        report.title,
+        report.date.iso,
+        kind,
+        *body,
+        passages,
+        whose,
+        report.brief_title,
+    )
 
 
 def record_of(source: Source, urls: Urls) -> Record:
     """The search record of one report."""
-    report, title, date, kind, _, body_blocks, passages, (names, organisations, regions) = source
+    report, title, date, kind, _, body_blocks, passages, whose, brief = source
+    names, organisations, regions = whose
     title = f"{title}, {names}" if names else title
+    brief = f"{brief}, {names}" if names else brief
     year = date[:4]
     block_themes: dict[str, set[str]] = {}
     for block_id, _, _, _, themes, _ in passages:
@@ -234,7 +246,7 @@ def record_of(source: Source, urls: Urls) -> Record:
         "region": tuple(sorted(regions)),
         "kind": (kind,),
         "recommendation": tuple(sorted({b.recommendation for b in blocks} - {""})),
-        "report": (f"{year} · {title}",),
+        "report": (f"{year} · {brief}",),
         "theme": tuple(sorted({t for b in blocks for t in b.themes})),
         "year": (year,),
     }
