@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project
-from builder.pipeline import Cache, build
+from builder.memo import Memo
+from builder.pipeline import build
 
 
 def copy_site(content: Path, target: Path) -> None:
@@ -59,9 +60,9 @@ def build_times(site: Path, runs: int) -> tuple[float, float]:
     original = report.read_text()
     for _ in range(runs):
         started = time.perf_counter()
-        assert build(project, Diagnostics(), write=False, cache=Cache()) is not None
+        assert build(project, Diagnostics(), write=False, cache=Memo()) is not None
         fulls.append(time.perf_counter() - started)
-    cache = Cache()
+    cache = Memo()
     build(project, Diagnostics(), write=False, cache=cache)
     for run in range(runs):
         report.write_text(original.replace(line, f"{line} Benchmark edit {run}.", 1))

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from builder.parse.records import Content, Report
     from builder.render.search import SearchJob
 
-Cache = Memo  # the name the preview and older callers know
 PARSE_PIECE = 64 * 1024  # characters of content a parse task is worth: 64 of them start the pool
 FIRST_AT_MOST = 3  # more changed reports than this: an edit across the site, shown all at once
 

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from builder.diagnostics import Diagnostics
 from builder.load.load import Project
 from builder.load.yamlread import YamlProblem, load_yaml
+from builder.memo import Memo
 from builder.parse.parse import parse_list, parse_report, parse_theme
-from builder.pipeline import Cache, build
+from builder.pipeline import build
 
 FAST = settings(
     max_examples=1500,
@@ -171,11 +172,11 @@ def test_list_files_with_structured_items(items: list[tuple[str, str]]):
 
 
 @pytest.fixture(scope="module")
-def fuzz_site(tmp_path_factory) -> tuple[Path, Cache]:
+def fuzz_site(tmp_path_factory) -> tuple[Path, Memo]:
     """A copy of the fixture site, and one cache shared by its builds (keyed by exact inputs)."""
     site = tmp_path_factory.mktemp("fuzz-site")
     shutil.copytree(FIXTURE / "content", site / "content")
-    return site, Cache()
+    return site, Memo()
 
 
 @settings(
@@ -191,7 +192,7 @@ def fuzz_site(tmp_path_factory) -> tuple[Path, Cache]:
     st.sampled_from(["report", "themes"]),
 )
 def test_whole_build_of_a_small_site_with_a_hostile_line(
-    fuzz_site: tuple[Path, Cache], position: int, line: str, replace: bool, target: str
+    fuzz_site: tuple[Path, Memo], position: int, line: str, replace: bool, target: str
 ):
     site, cache = fuzz_site
     source = VISIT if target == "report" else THEMES

@@ -45,7 +45,8 @@ from tornado.netutil import bind_sockets
 
 from builder.diagnostics import Diagnostics, shown_lines, summary
 from builder.load.load import Project, display_path
-from builder.pipeline import Cache, build
+from builder.memo import Memo
+from builder.pipeline import build
 from builder.publish.hooks import Hooks
 from builder.sitefiles import SiteFiles, stored
 
@@ -68,7 +69,7 @@ class Preview:
     files: Mapping[str, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     base_path: str = "/"
-    cache: Cache = field(default_factory=Cache)
+    cache: Memo = field(default_factory=Memo)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""  # --base-url: preview under the sub-path the site will be published at
     # What the builds ask of the preview (`PreviewHooks`): the memo holds these very hooks.
