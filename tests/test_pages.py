@@ -582,6 +582,49 @@ def test_a_strip_too_wide_for_a_phone_says_it_scrolls(
     assert "strip-cue" not in page(fixture_files, "recommendations/supervision/index.html")
 
 
+def test_a_strip_shows_the_reports_before_the_first_that_speaks_of_it_as_one_cell_on_a_phone(
+    fixture_copy: Path, tmp_path: Path
+):
+    """A concern first raised by the latest of four reports showed three 'Not mentioned' cells
+    first on a phone, the one that matters off the screen: there they are one cell."""
+    with (fixture_copy / "recommendations.yml").open("a") as recs:
+        recs.write("- id: visits\n  title: Timely visits\n  description: Visits on time.\n")
+    (fixture_copy / "reports" / "2024-03-third.md").write_text(
+        NEW_REPORT.replace(
+            "tracks: supervision\n    status: met", "tracks: visits\n    status: raised"
+        )
+    )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    for name in ("recommendations/visits/index.html", "recommendations/index.html"):
+        html = page(files, name)
+        after = html.split(">Timely visits<")[-1]  # the page, or its heading on the index
+        strip = re.search(r'<table class="strip">.*?</table>', after, re.S)
+        cells = re.findall(r'<td class="cell ([^"]*)">([^<]*)', strip.group())
+        assert cells == [
+            ("status-not-mentioned strip-quiet-sum", "Not mentioned"),
+            ("status-not-mentioned strip-quiet", "Not mentioned"),
+            ("status-not-mentioned strip-quiet", "Not mentioned"),
+            ("status-not-mentioned strip-quiet", "Not mentioned"),
+            ("status-raised", "Raised"),
+        ], name
+        assert (
+            '<th scope="col" class="strip-quiet-sum">2013–2022<span class="visually-hidden">: 3 reports</span></th>'
+            in strip.group()
+        )
+    # A strip that speaks of it from its first report keeps its cells; the wide screen shows
+    # every report, the narrow one the sum in their place.
+    assert "strip-quiet" not in page(files, "recommendations/supervision/index.html")
+    css = files["assets/site.css"].decode()
+    assert ".strip .strip-quiet-sum { display: none; }" in css
+    for rule in (
+        ".strip .strip-quiet { display: none; }",
+        ".strip .strip-quiet-sum { display: table-cell; }",
+    ):
+        media = css[: css.index(f"  {rule}")].rsplit("@media", 1)[1]
+        assert media.startswith(" (max-width: 40rem) {\n") and "\n}" not in media, rule
+
+
 def test_a_recommendation_no_history_follows_says_so_in_its_note(
     fixture_copy: Path, tmp_path: Path
 ):
