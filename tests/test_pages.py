@@ -196,6 +196,22 @@ def test_the_grades_table_names_each_report_as_the_strips_do(fixture_files):
     assert "Inspection of arrangements" not in table
 
 
+def test_the_keyboard_reaches_the_charts_points_in_date_order(fixture_files):
+    """Each point is a link; drawn line by line, Tab went through one line's years, then back to
+    2013 for the next line, and the visits with no grade came first."""
+    html = page(fixture_files, "timeline/index.html")
+    svg = re.search(r'<svg class="grade-chart".*?</svg>', html, re.S).group()
+    links = re.findall(r"<a href=[^>]*>.*?<title>([^<]+)</title></a>", svg)
+    years = [int(re.search(r"\b(20\d\d)\b", title).group(1)) for title in links]
+    assert len(links) >= 4 and years == sorted(years), links
+    # At one date, top to bottom (a better grade is higher), then in the key's order.
+    assert links.index("June 2019: Overall effectiveness: Good") + 1 == links.index(
+        "June 2019: Leadership: Good"
+    )
+    # The lines are drawn first, so no line is drawn over a point.
+    assert svg.rindex('<polyline class="series"') < svg.index("<a href=")
+
+
 def test_six_or_more_lines_are_told_apart_by_shape_dash_and_label():
     from builder.views.chart import STYLES
 

@@ -288,17 +288,25 @@ def _chart(
         words.append(
             f'<text class="year" x="{LEFT - 6}" y="{axis + FONT + 2}" text-anchor="end">Year (20..)</text>'
         )
+    # The points, each a link, are drawn after every line, in date order and top to bottom at a
+    # date: the keyboard reaches them through time, not line by line. (position, -ordinal, line)
+    points: list[tuple[float, int, int, str]] = []
     # Visits and letters with no grade, on their own row at their date.
     for item in ungraded:
         href = (
             urls("report", item.id) if item.report is not None else urls("timeline", anchor=item.id)
         )
-        out.append(
-            f'<a href="{escape(href)}">'
-            f'<rect class="marker ungraded" x="{x(item.position) - 5}" y="{none_row - 5}" width="10" '
-            f'height="10" fill="#ffffff" stroke="#4a4a4a" stroke-width="2" transform="rotate(45 '
-            f'{x(item.position)} {none_row})"/>'
-            f"<title>{escape(item.date_label)}: {escape(item.title)}: no grade given</title></a>"
+        points.append(
+            (
+                item.position,
+                1,
+                -1,
+                f'<a href="{escape(href)}">'
+                f'<rect class="marker ungraded" x="{x(item.position) - 5}" y="{none_row - 5}" width="10" '
+                f'height="10" fill="#ffffff" stroke="#4a4a4a" stroke-width="2" transform="rotate(45 '
+                f'{x(item.position)} {none_row})"/>'
+                f"<title>{escape(item.date_label)}: {escape(item.title)}: no grade given</title></a>",
+            )
         )
     ends = []
     for index, s in enumerate(series):
@@ -313,12 +321,14 @@ def _chart(
         for p, (px, py) in zip(s.points, placed, strict=True):
             href = urls("report", p.item_id) if p.is_report else urls("timeline", anchor=p.item_id)
             label = f"{p.year_label}: {p.area}: {p.grade_label}{_basis_words(p)}"
-            out.append(
+            link = (
                 f'<a href="{escape(href)}">{_marker(marker, px, py, colour, p.basis != "stated")}'
                 f"<title>{escape(label)}</title></a>"
             )
+            points.append((p.position, -p.ordinal, index, link))
         if index in named:
             ends.append((placed[-1], index))
+    out.extend(link for *_, link in sorted(points, key=lambda point: point[:3]))
     out.extend(_direct_labels(ends, labels, styles, height))
     out.append("</svg>")
     # Hidden from assistive technology: each point says its grade, and the table lists them.
