@@ -374,6 +374,17 @@ def test_compare_reads_a_pdf_source_without_its_furniture(pdfs, tmp_path, capsys
 def test_default_path_and_no_overwrite(pdfs, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(pdfs["letter"], tmp_path / "Wiltshire focused visit.pdf")
+    # Outside a history (an editor who forgot to cd into it) nothing is written: a draft there
+    # would name no kind or framework, in a content folder nobody meant to start.
+    status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
+    assert status == 1
+    assert err == (
+        "error: no history here: no content folder (content/ not found) (hint: run in a "
+        "history's folder, name it with --root, start one with `inspection-history init DIR`, "
+        "or give one draft's path with --out)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Wiltshire focused visit.pdf"]
+    (tmp_path / "content").mkdir()
     status, _, err = run(["import", "Wiltshire focused visit.pdf"], capsys)
     assert status == 0
     # The id is the date and kind, never the file's name (no kind here: no site.yml).

@@ -2251,6 +2251,16 @@ def run(args: argparse.Namespace) -> int:
     if out is not None and out.exists() and not args.force and not out.is_symlink():
         return _exists(out)
     content = Path(args.root) / "content"
+    if out is None and not content.is_dir():
+        # Not a history's folder: a draft written here would name no kind or framework, and
+        # would start a content folder where the editor did not mean one.
+        print(
+            f"error: no history here: no content folder ({display_path(content)}/ not found) "
+            "(hint: run in a history's folder, name it with --root, start one with "
+            "`inspection-history init DIR`, or give one draft's path with --out)",
+            file=sys.stderr,
+        )
+        return 1
     reports = content / "reports"
     vocabulary = project_vocabulary(content)
     taken = set(vocabulary.taken)
