@@ -372,7 +372,7 @@ def test_init_s_examples_left_in_a_site_made_national_are_named_as_such(tmp_path
     assert errors == [
         "content/recommendations.yml:14: error: this site has 2 organisations: say whom this "
         "tracked recommendation is about (hint: it is init's example tracked recommendation: "
-        "delete it once your own are in)",
+        "delete it once your own are in; if it is the last in its file, leave [] for none)",
         "content/reports/2019-06-example-inspection.md:1: error: this site has 2 organisations: "
         "say whom this report is about (hint: it is init's example report: delete it once your "
         "own are in)",

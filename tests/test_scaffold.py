@@ -67,7 +67,7 @@ def test_init_writes_a_history_that_builds_and_publishes_once_its_examples_are_i
     assert said(refused.stderr) == [
         "content/recommendations.yml:14: warning: init's example tracked recommendation "
         "'regular-supervision': a strict build will not publish it (hint: delete it once your "
-        "own are in)",
+        "own are in; if it is the last in its file, leave [] for none)",
         "content/reports/2019-06-example-inspection.md:5: warning: init's example report "
         "'2019-06-example-inspection': a strict build will not publish it (hint: delete it once "
         "your own are in)",
@@ -220,3 +220,29 @@ def test_new_report_on_a_site_of_several_organisations_says_whose_it_is(tmp_path
     assert result.returncode == 0, result.stderr
     text = sorted((tmp_path / "content" / "reports").glob("2024-04-*.md"))[-1].read_text()
     assert "\norganisation: alpha   # whom the report is about: one of alpha, beta\n" in text
+
+
+def test_the_examples_init_leaves_in_comments_check_as_they_are_once_uncommented(tmp_path: Path):
+    """An editor copies a commented example to start from: events.yml's named no scope on a
+    framework of two, and quoted the example report with the wrong capital."""
+    assert run(["init", "history"], tmp_path).returncode == 0
+    content = tmp_path / "history" / "content"
+    for name in ("events.yml", "recommendations.yml"):
+        path = content / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        example = [i for i, line in enumerate(lines) if line.startswith("# - id: ")]
+        assert len(example) == 1, name
+        start = example[0]
+        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("#   "))
+        kept = [line for line in lines[end:] if line.strip() != "[]"]
+        path.write_text(
+            "\n".join([*lines[:start], *(line[2:] for line in lines[start:end]), *kept]) + "\n",
+            encoding="utf-8",
+        )
+    checked = run(["check"], tmp_path / "history")
+    assert checked.returncode == 0, checked.stderr
+    # Only what a fresh history says: its examples are init's.
+    assert re.fullmatch(
+        r"content is valid: \d+ files would be written, 4 warnings", said(checked.stderr)[-1]
+    )
+    assert "error" not in checked.stderr

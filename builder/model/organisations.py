@@ -68,9 +68,12 @@ def examples_left(content: Content, diagnostics: Diagnostics) -> None:
                 where.path,
                 where.of("id").line,
                 f"init's example {what} '{id}': a strict build will not publish it (hint: "
-                f"delete it once your own are in)",
+                f"delete it once your own are in{LAST_OF_LIST if what != 'report' else ''})",
             )
 
+
+# A list file left with comments only is refused as empty: deleting its last example leaves `[]`.
+LAST_OF_LIST = "; if it is the last in its file, leave [] for none"
 
 KIND_LABELS = {
     "local-authority": "Local authority",
@@ -135,6 +138,7 @@ def membership(content: Content, diagnostics: Diagnostics) -> Membership:
             if len(declared) > 1:
                 hint = (
                     f"it is init's example {what}: delete it once your own are in"
+                    f"{LAST_OF_LIST if what != 'report' else ''}"
                     if is_example(what, id, title)
                     else "'organisation: ID', an id from organisations.yml"
                 )
