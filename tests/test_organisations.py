@@ -84,6 +84,36 @@ def test_a_joint_inspection_is_silent_on_what_it_does_not_mention_for_each_organ
     assert (second.previous, second.next) == ("2013-07-first", "2022-01-visit")
 
 
+def test_a_joint_reports_page_says_each_organisations_own_earlier_word_and_neighbours(
+    national_files,
+):
+    """The Beta and Gamma visit said Gamma's concern was raised in 2019, linking to Beta's
+    report (Gamma's was raised in 2013), beside Beta's line of the same title, neither named;
+    its previous report was Beta's alone."""
+    joint = page(national_files, "reports/2022-03-joint-visit/index.html")
+    silent = joint[joint.index('id="report-unmentioned"') :].split("</ul>")[0]
+    assert "on each organisation" in silent.split("</h3>")[0]
+    rows = re.findall(
+        r'href="/recommendations/([\w-]+)/">[^<]*</a> <span class="meta">\((\w+)\)</span> '
+        r'\(raised in <a href="/reports/([\w-]+)/">(\d+)</a>\)',
+        silent,
+    )
+    assert rows == [
+        ("beta-private-fostering", "Beta", "2019-03-beta", "2019"),
+        ("gamma-private-fostering", "Gamma", "2013-05-gamma", "2013"),
+    ]
+    tracked = joint[joint.index('id="report-tracked"') :].split("</ul>")[0]
+    assert '">Regular supervision</a> <span class="meta">(Beta)</span>' in tracked
+    nav = joint[joint.index('<nav class="prev-next') :].split("</nav>")[0]
+    assert re.findall(r'whose">(\w+):</span> <a rel="prev" href="/reports/([\w-]+)/"', nav) == [
+        ("Beta", "2019-03-beta"),
+        ("Gamma", "2013-05-gamma"),
+    ]
+    # A report on one organisation says neither: its page is as on a site of one.
+    beta = page(national_files, "reports/2019-03-beta/index.html")
+    assert "prev-next-each" not in beta and '<span class="meta">(Beta)</span>' not in beta
+
+
 def test_declaring_the_one_organisation_changes_nothing(tmp_path: Path, fixture_files):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE / "content", content)

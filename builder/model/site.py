@@ -582,7 +582,13 @@ def _views(
             for p in part.passages
             for status in [_derived(p, rid_status)]
         )
-        # Previous and next: on the report's (first) organisation.
+        # Previous and next: on the report's (first) organisation, and a joint report's on each.
+        each = []
+        for group in mine:
+            ids, at = places[group], place[group][report.id]
+            each.append(
+                (group, ids[at - 1] if at else "", ids[at + 1] if at + 1 < len(ids) else "")
+            )
         own = places[mine[0]]
         index = place[mine[0]][report.id]
         out.append(
@@ -597,6 +603,7 @@ def _views(
                 previous=own[index - 1] if index else "",
                 next=own[index + 1] if index + 1 < len(own) else "",
                 unmentioned=tuple(sorted(unmentioned)),
+                each=tuple(each) if len(each) > 1 else (),
                 body_key=part.body_key,
                 outline=part.result.outline,
                 inferred=frozenset(inferred),

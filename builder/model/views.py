@@ -61,6 +61,9 @@ class ReportView:
     previous: str  # report ids, or ""
     next: str
     unmentioned: tuple[str, ...] = ()  # raised by the previous report, not mentioned by this one
+    # A joint report's previous and next on each of its organisations: (organisation, previous,
+    # next); () for a report on one (`previous` and `next` are its organisation's)
+    each: tuple[tuple[str, str, str], ...] = ()
     body_key: str = ""  # a content hash of the text and targets `body_html` was made from
     # tracked recommendation id -> how this report's status is known: "inferred" where every
     # passage that gives it is the editors' inference; absent where it is stated

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from builder.incremental.codec import key_of
-from builder.model.organisations import region_id
+from builder.model.organisations import names_of, region_id
 from builder.model.outline import BodyOutline, Heading
 from builder.model.site import Site, tally
 from builder.model.views import History, HistoryEntry, Passage, ReportView, TimelineItem
@@ -267,6 +267,7 @@ class TrackedRow:
     basis: str = (
         "stated"  # "inferred" where every passage giving the status is the editors' reading
     )
+    whose: str = ""  # its organisation, on a report about several
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +275,17 @@ class UnmentionedRow:
     id: str
     title: str
     previous_status: str
+    earlier: ReportHeader | None = None  # the report that said it: its organisation's previous
+    whose: str = ""  # its organisation, on a report about several
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """A joint report's previous and next report on one of its organisations."""
+
+    organisation: Link
+    previous: ReportHeader | None
+    next: ReportHeader | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +308,7 @@ class ReportPageView:
     # The report's recommendations by whose they are (a scope's title, "" when all are one's):
     # the council's, then the safeguarding board's, each with its tracked titles as in `own`.
     own_groups: tuple[tuple[str, tuple[tuple[Passage, str], ...]], ...] = ()
+    each: tuple[Neighbours, ...] = ()  # a joint report's previous and next on each organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -1027,7 +1040,13 @@ class _Planner:
     def report_page_inputs(self, view: ReportView) -> ReportPageInputs:
         """What a report's page shows, gathered from the whole site."""
         site, r = self.site, view.report
-        recs = site.recommendations
+        recs, groups = site.recommendations, site.groups
+        joint = len(groups.of_report(r.id)) > 1 if groups.several else False
+
+        def whose(rid: str) -> str:
+            """A recommendation's organisation, said on a report about several."""
+            return names_of(groups, (groups.of_recommendation(rid),)) if joint else ""
+
         tracked = []
         for rid, status in view.statuses.items():
             entry = site.entry(rid, r.id)
@@ -1040,12 +1059,24 @@ class _Planner:
                     seen.add(p.block_id)
                     evidence.append(p)
             basis = "inferred" if rid in view.inferred else "stated"
-            tracked.append(TrackedRow(rid, recs[rid].title, status, tuple(evidence), basis))
+            tracked.append(
+                TrackedRow(rid, recs[rid].title, status, tuple(evidence), basis, whose(rid))
+            )
         # What the previous report on the recommendation's organisation said, and this one does not.
         unmentioned = tuple(
-            UnmentionedRow(rid, recs[rid].title, cell.status)
+            UnmentionedRow(
+                rid, recs[rid].title, cell.status, self.headers.get(cell.report), whose(rid)
+            )
             for rid in view.unmentioned
             if (cell := self.standing[rid].earlier(r.id)) is not None
+        )
+        each = tuple(
+            Neighbours(
+                Link(group, names_of(groups, (group,))),
+                self.headers[previous] if previous else None,
+                self.headers[following] if following else None,
+            )
+            for group, previous, following in view.each
         )
         named_themes, named_recs, mentions = self.kept.of("named", view.passages, _named)
         return ReportPageInputs(
@@ -1073,6 +1104,7 @@ class _Planner:
             tuple((m, self.headers[m]) for m in mentions if m in self.views),
             self.headers[r.id].organisations,
             tuple((s.id, s.title) for s in view.framework.scopes) if view.framework else (),
+            each,
         )
 
     def theme_rows(self) -> tuple[ThemeRow, ...]:
@@ -1413,6 +1445,7 @@ class ReportPageInputs:
     mention_headers: tuple[tuple[str, ReportHeader], ...]  # the reports its passages speak of
     organisations: tuple[Link, ...] = ()  # whom it is about, on a site of several
     scope_titles: tuple[tuple[str, str], ...] = ()  # its framework's scopes: (id, title)
+    each: tuple[Neighbours, ...] = ()  # a joint report's previous and next on each organisation
 
     def view(self) -> ReportPageView:
         rec_titles = dict(self.rec_titles)
@@ -1439,6 +1472,7 @@ class ReportPageInputs:
             self.headline,
             self.organisations,
             _own_groups(own, self.scope_titles),
+            self.each,
         )
 
 
