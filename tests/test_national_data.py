@@ -252,3 +252,23 @@ def test_a_search_filtered_by_organisation_or_region_finds_its_passages_alone(
         page.wait_for_selector("body[data-search-ready]")
         assert page.get_by_label("Region").input_value() == "North East"
         assert {h.split("/")[0] for h in hits(page)} == {"2013-05-gamma", "2022-03-joint-visit"}
+
+
+@pytest.mark.parametrize("which", ["national", "one organisation"])
+def test_the_headline_flag_of_the_judgements_gives_each_reports_headline_grade(
+    national_files, fixture_files, which
+):
+    """Gamma's 2013 report marks no headline: its framework's 'Overall effectiveness' is, and
+    reports.csv, the pages and the organisations list give it; judgements.csv said false for
+    every judgement of it, so a researcher filtering on headline lost Gamma."""
+    files = national_files if which == "national" else fixture_files
+    judgements = rows(files, "judgements.csv")
+    checked = 0
+    for report in rows(files, "reports.csv"):
+        flagged = [j for j in judgements if j["item"] == report["id"] and j["headline"] == "true"]
+        if report["headline_grade"]:
+            assert [j["grade_label"] for j in flagged] == [report["headline_grade"]], report["id"]
+            checked += 1
+        else:
+            assert flagged == [], report["id"]
+    assert checked >= 2

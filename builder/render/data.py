@@ -74,6 +74,14 @@ def data_files(
         ),
     )
     del reports
+    # The headline as every page and reports' headline_grade take it: the one the report marks,
+    # else the one its framework marks (`Framework.headline`).
+    headlines = {
+        item.id: (
+            f.headline(item.judgements) if (f := site.frameworks.get(item.framework)) else None
+        )
+        for item in site.timeline
+    }
     judgements = [
         {
             "item": item.id,
@@ -89,7 +97,7 @@ def data_files(
             "grade": j.grade,
             "grade_label": _known_grade(site, item.framework, j.grade).label,
             "ordinal": _known_grade(site, item.framework, j.grade).ordinal,
-            "headline": j.headline,
+            "headline": j is headlines[item.id],
             "basis": j.basis,
             "draft": item.report is not None and item.report.draft,
             "note": j.note,

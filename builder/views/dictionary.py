@@ -53,7 +53,11 @@ _JUDGEMENT_KEYS = (
     ("grade", "the grade's id in its framework"),
     ("grade_label", "the grade as the framework words it"),
     ("ordinal", "its place on the shared scale: 4 best, 1 worst"),
-    ("headline", "whether it is the document's headline judgement: true or false"),
+    (
+        "headline",
+        "whether it is the document's headline judgement, the one its headline_grade gives (the "
+        "one the document marks, else the one its framework marks): true or false",
+    ),
     ("basis", "how the grade is known: stated in the document, inferred, or taken from elsewhere"),
     ("draft", "whether it is read from an unconfirmed draft, not yet checked by an editor"),
     ("note", "the editors' note on the judgement"),
