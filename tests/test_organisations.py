@@ -323,10 +323,12 @@ def test_the_overview_counts_the_latest_grades_and_sets_organisations_side_by_si
     header = latest[latest.index("<thead>") : latest.index("</thead>")]
     levels = re.findall(r'<th scope="col">([^<]+)</th>', header)[1:-1]
     counts = re.findall(r"<td>(\d+)</td>", table)
-    # Levels are the shared scale's, in the words of the grades given, the best first.
+    # Levels are every point of the scales of the frameworks that gave the latest grades, in
+    # each one's words, the best first: never one framework's words for another's grade.
     assert dict(zip(levels, counts[:-1], strict=True)) == {
+        "Outstanding": "0",
         "Good": "2",
-        "Adequate": "0",
+        "Adequate / Requires improvement to be good": "0",
         "Inadequate": "1",
     }
     assert counts[-1] == "3"
@@ -537,6 +539,27 @@ def test_a_report_pages_title_names_whom_it_is_about(national_files, fixture_fil
     assert "Beta Borough Council children&#39;s services and Gamma" in title
     single = page(fixture_files, "reports/2013-07-first/index.html")
     assert re.search(r"<title>Inspection of arrangements[^<,]*\(", single)
+
+
+def test_each_judgements_counts_are_headed_by_its_own_frameworks_words(national_files):
+    """The new framework's judgements were counted under 'Adequate', the old framework's word
+    for its second point, because only the old gave that point; its 'Requires improvement to be
+    good' and both frameworks' 'Outstanding' had no column at all."""
+    html = page(national_files, "organisations/overview/index.html")
+
+    def columns(anchor: str) -> list[str]:
+        table = html[html.index(f'<caption id="{anchor}-table">') :].split("</thead>")[0]
+        return re.findall(r'<th scope="col">([^<]+)</th>', table)[1:-1]
+
+    new = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
+    assert columns("grades-new-overall-effectiveness") == new
+    assert columns("grades-new-leadership") == new
+    assert columns("grades-old-overall-effectiveness") == [
+        "Outstanding",
+        "Good",
+        "Adequate",
+        "Inadequate",
+    ]
 
 
 def test_the_overviews_bars_tell_grades_apart_by_texture_as_well_as_colour(national_files):

@@ -10,13 +10,14 @@ never the only cue, and no script is needed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from builder.parse.records import loose
+from builder.parse.records import Framework, loose
 
 if TYPE_CHECKING:
     from builder.model.site import Site
@@ -82,7 +83,8 @@ def distribution_chart(
     years with a grade."""
     counts: dict[str, dict[int, dict[int, int]]] = {}
     titles: dict[str, str] = {}
-    words: dict[int, list[str]] = {}
+    # The frameworks counted under each judgement, whose scales' words head its columns.
+    scales: dict[str, dict[str, Framework]] = {}
     given: dict[str, int] = {}
     # An organisation's latest headline: its grade's ordinal, the scope it judges, the year and
     # the framework; or the year of an inspection that gave judgements and no headline.
@@ -105,8 +107,7 @@ def distribution_chart(
             by_year = counts.setdefault(key, {}).setdefault(report.date.year, {})
             by_year[grade.ordinal] = by_year.get(grade.ordinal, 0) + 1
             given[key] = given.get(key, 0) + 1
-            if grade.label not in words.setdefault(grade.ordinal, []):
-                words[grade.ordinal].append(grade.label)
+            scales.setdefault(key, {}).setdefault(framework.id, framework)
         if report.judgements:
             headline = view.headline
             grade = framework.grade(headline.grade) if headline else None
@@ -119,11 +120,11 @@ def distribution_chart(
                     if grade
                     else report.date.year
                 )
-    levels = tuple(sorted(((o, " / ".join(w)) for o, w in words.items()), reverse=True))
     chosen = sorted(given, key=lambda k: (-given[k], titles[k]))[:MOST]
     years = tuple(sorted({y for k in chosen for y in counts[k]}))
     out = []
     for key in chosen:
+        levels = _levels(scales[key].values())
         rows = tuple(
             (str(year), tuple(counts[key].get(year, {}).get(o, 0) for o, _ in levels))
             for year in years
@@ -146,6 +147,8 @@ def distribution_chart(
             name = names[owner].brief_name if owner in names else owner
             by_scope.setdefault(scope_title, []).append((ordinal, name, year))
     last = None
+    # The latest headlines' columns: the words of each framework that gave one.
+    levels = _levels(f for f in site.frameworks.values() if f.id in under)
     if by_scope:
         # The scope most organisations' headlines judge first; a service's own inspection is
         # counted on a row of its own, never among whole-service grades.
@@ -195,6 +198,17 @@ def _anchor(key: str) -> str:
     return "grades-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
+def _levels(frameworks: Iterable[Framework]) -> tuple[tuple[int, str], ...]:
+    """Every point of these frameworks' scales, the best first, each in its words (joined where
+    the frameworks word one point differently: 'Adequate / Requires improvement to be good')."""
+    words: dict[int, list[str]] = {}
+    for framework in frameworks:
+        for grade in framework.scale:
+            if grade.label not in words.setdefault(grade.ordinal, []):
+                words[grade.ordinal].append(grade.label)
+    return tuple(sorted(((o, " / ".join(w)) for o, w in words.items()), reverse=True))
+
+
 def _distribution(
     id: str,
     title: str,
@@ -221,6 +235,7 @@ def _distribution(
             f'patternUnits="userSpaceOnUse"><rect width="6" height="6" '
             f'fill="{FILLS.get(ordinal, OTHER)}"/>{TEXTURES.get(ordinal, OTHER_TEXTURE)}</pattern>'
             for ordinal, _ in levels
+            if TEXTURES.get(ordinal) != ""  # the best is solid: painted with its colour alone
         ),
         "</defs>",
     ]
