@@ -1,27 +1,59 @@
 // Narrow a page's sections by organisation and region. Each select names the data attribute it
-// matches (data-key="region" matches data-region); a section is shown when it matches every
-// chosen value. Without script the form stays hidden and every section is shown.
+// matches (data-key="region" matches data-region); an item is shown when it matches every
+// chosen value. Items of data-filter-also (a theme's tracked recommendations) are narrowed too,
+// not counted; a .filter-section-count in an items' section says how many of them it shows, and
+// a section or a [data-filter-box] left with none is hidden. Without script the form stays
+// hidden and everything is shown.
 (function () {
   "use strict";
   document.querySelectorAll("form.filter-form").forEach(function (form) {
     var items = document.querySelectorAll(form.dataset.filterTarget);
+    var also = form.dataset.filterAlso ? document.querySelectorAll(form.dataset.filterAlso) : [];
     var selects = form.querySelectorAll("select[data-key]");
     var count = form.querySelector(".filter-count");
     var noun = form.dataset.noun || "items";
+    function matches(item) {
+      var match = true;
+      selects.forEach(function (select) {
+        if (select.value && item.dataset[select.dataset.key] !== select.value) match = false;
+      });
+      return match;
+    }
+    // Each box (a section with a count, or a [data-filter-box]) with the items it holds.
+    function boxes(list, selector) {
+      var found = [];
+      list.forEach(function (item) {
+        var box = item.closest(selector);
+        if (!box) return;
+        var entry = found.filter(function (e) { return e.box === box; })[0];
+        if (!entry) found.push(entry = { box: box, items: [] });
+        entry.items.push(item);
+      });
+      return found;
+    }
+    var sections = boxes(items, "section").filter(function (e) {
+      return e.box.querySelector(".filter-section-count");
+    });
+    var others = boxes(also, "[data-filter-box]");
     function apply() {
       var shown = 0;
       items.forEach(function (item) {
-        var match = true;
-        selects.forEach(function (select) {
-          if (select.value && item.dataset[select.dataset.key] !== select.value) match = false;
-        });
-        item.hidden = !match;
-        if (match) shown += 1;
+        item.hidden = !matches(item);
+        if (!item.hidden) shown += 1;
+      });
+      also.forEach(function (item) { item.hidden = !matches(item); });
+      sections.concat(others).forEach(function (e) {
+        var left = e.items.filter(function (item) { return !item.hidden; }).length;
+        var said = e.box.querySelector(".filter-section-count");
+        if (said && e.box.tagName === "SECTION") said.textContent = left;
+        e.box.hidden = left === 0;
       });
       if (count) {
         count.textContent = shown === items.length
           ? "Showing all " + shown + " " + noun + "."
-          : "Showing " + shown + " of " + items.length + " " + noun + ".";
+          : shown === 0
+            ? "None of the " + items.length + " " + noun + " match: choose another organisation or region."
+            : "Showing " + shown + " of " + items.length + " " + noun + ".";
       }
     }
     selects.forEach(function (select) { select.addEventListener("change", apply); });

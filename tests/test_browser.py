@@ -114,6 +114,19 @@ def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_
     assert page.locator(f"{rows}[data-organisation=gamma]").is_visible()
     assert not page.locator(f"{rows}[data-organisation=alpha]").is_visible()
     assert page.locator(".filter-count").inner_text() == "Showing 1 of 3 organisations."
+    # The theme's tracked recommendations narrow with the table: Gamma's alone is left.
+    related = page.locator(".theme-related li:not([hidden]) a")
+    assert related.all_inner_texts() == [
+        "Regular supervision (Gamma County Council children's services)"
+    ]
+    # A choice no organisation matches says so, and hides what it would have narrowed.
+    page.get_by_label("Organisation", exact=True).select_option(label="Alpha")
+    page.wait_for_function(f"document.querySelectorAll('{rows}:not([hidden])').length === 0")
+    assert page.locator(".filter-count").inner_text() == (
+        "None of the 3 organisations match: choose another organisation or region."
+    )
+    assert not page.locator(".theme-related").is_visible()
+    page.get_by_label("Organisation", exact=True).select_option(label="Every organisation")
     page.get_by_label("Region").select_option(label="Every region")
     page.get_by_label("Organisation", exact=True).select_option(label="Beta")  # its short name
     page.wait_for_function(f"document.querySelectorAll('{rows}:not([hidden])').length === 1")
@@ -121,6 +134,30 @@ def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_
     page.locator(f"{rows}[data-organisation=beta] th a").click()
     page.wait_for_url("**/themes/supervision/beta/")
     assert page.locator("section.theme-report").count() >= 1
+
+
+def test_the_recommendations_sections_count_what_the_filter_leaves(page, national_site_url):
+    """Narrowed to North East, the page said 'Showing 3 of 9' under headings still counting
+    every organisation's, one of them over an empty section."""
+    page.goto(f"{national_site_url}/recommendations/")
+    counts = "section h2 .filter-section-count"
+    every = page.locator(counts).all_inner_texts()
+    page.get_by_label("Region").select_option(label="North East")
+    page.wait_for_function(
+        "document.querySelector('.filter-count').textContent.startsWith('Showing ')"
+    )
+    for section in page.locator("section:has(.filter-section-count)").all():
+        shown = section.locator(".history-list > li:not([hidden])").count()
+        if shown:
+            assert section.locator(".filter-section-count").inner_text() == str(shown)
+        else:
+            assert not section.is_visible()
+    assert page.locator(counts).all_inner_texts() != every
+    page.get_by_label("Region").select_option(label="Every region")
+    page.wait_for_function(
+        "document.querySelector('.filter-count').textContent.startsWith('Showing all')"
+    )
+    assert page.locator(counts).all_inner_texts() == every
 
 
 def test_a_theme_pages_latest_passages_read_within_their_box_at_320px(browser, national_site_url):

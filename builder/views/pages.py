@@ -376,6 +376,8 @@ class ThemePageView:
     organisations: tuple[ThemeOrganisation, ...] = ()
     regions: tuple[Link, ...] = ()
     drafted: bool = False  # some passage is from a draft: its theme may be a suggestion
+    # On a site of several: whose each of `related` is, (organisation id, region id), to filter by
+    related_owners: tuple[tuple[str, str], ...] = ()
 
 
 # A theme across organisations: each one's entries; the list of them, without; their regions;
@@ -1199,19 +1201,18 @@ class _Planner:
             entries = self.theme_entries(theme.id)
             tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
             drafted = any(e.report.draft for e in entries if e.passages)
+        on = [r for r in site.recommendations.values() if theme.id in r.themes]
+        owners = [self._owner(r.id) for r in on] if site.groups.several else []
         return ThemePageView(
             self.settings,
             theme,
             entries,
-            tuple(
-                Link(r.id, self._titled(r.id, r.title))
-                for r in site.recommendations.values()
-                if theme.id in r.themes
-            ),
+            tuple(Link(r.id, self._titled(r.id, r.title)) for r in on),
             {rid: site.recommendations[rid].title for rid in sorted(tracked)},
             organisations,
             regions,
             drafted,
+            tuple((owner.id if owner else "", region) for owner, region in owners),
         )
 
     def theme_organisation_pages(
