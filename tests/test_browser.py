@@ -160,6 +160,24 @@ def test_the_recommendations_sections_count_what_the_filter_leaves(page, nationa
     assert page.locator(counts).all_inner_texts() == every
 
 
+def test_the_organisations_table_scrolls_in_a_box_the_keyboard_reaches_at_360px(
+    browser, national_site_url
+):
+    """Its last columns (last inspected, reports, still open) were off the screen with no word
+    of it, and a keyboard user could not reach them: the table scrolled but took no focus."""
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{national_site_url}/organisations/")
+    box = page.locator(".table-scroll:has(table.organisations)")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # it does scroll here
+    assert page.locator(".table-cue").is_visible()
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(el) => el.scrollLeft > 0", arg=box.element_handle())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
 def test_a_theme_pages_latest_passages_read_within_their_box_at_320px(browser, national_site_url):
     context = browser.new_context(viewport={"width": 320, "height": 800})
     page = context.new_page()
