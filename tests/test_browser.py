@@ -292,6 +292,29 @@ def test_the_grade_words_stay_in_view_as_the_chart_scrolls_on_a_phone(browser, r
     context.close()
 
 
+def test_a_grade_chart_opens_at_the_latest_inspections_on_a_phone(browser, national_site_url):
+    """The cue said the latest inspections were at the chart's right, and it opened at its left:
+    Alpha's 2019 grade and 2022 visit were out of sight until a swipe."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{national_site_url}/organisations/alpha/")
+    box = phone.locator(".chart-scroll:has(svg.grade-chart)").first
+    phone.wait_for_function(
+        "(el) => el.scrollLeft > 0 && el.scrollLeft + el.clientWidth >= el.scrollWidth - 1",
+        arg=box.element_handle(),
+    )
+    assert "opens at the latest inspections" in phone.locator(".grade-cue").first.inner_text()
+    # The latest point is in the box as it opens.
+    left = box.bounding_box()
+    last = max(
+        box.locator("a").evaluate_all(
+            "links => links.map(a => { const r = a.getBoundingClientRect(); return [r.x, r.width]; })"
+        )
+    )
+    assert left["x"] < last[0] and last[0] + last[1] <= left["x"] + left["width"]
+    context.close()
+
+
 def test_the_years_stay_in_view_as_a_bar_chart_scrolls_on_a_phone(browser, national_site_url):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     phone = context.new_page()
