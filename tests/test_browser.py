@@ -76,6 +76,23 @@ def test_the_grade_chart_prints_whole_on_a4(browser, real_site_url):
     paper.context.close()
 
 
+def test_the_skip_link_leaves_no_tint_over_the_page(page, fixture_site_url):
+    """After 'Skip to content' the whole of main stayed pale blue: the tint that marks a cited
+    paragraph fell on the region the link skips to."""
+    page.goto(f"{fixture_site_url}/themes/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/themes/#main")
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).backgroundColor") == (
+        "rgba(0, 0, 0, 0)"
+    )
+    # A cited paragraph is still marked.
+    page.goto(f"{fixture_site_url}/reports/2013-07-first/#p2")
+    assert page.evaluate("getComputedStyle(document.getElementById('p2')).backgroundColor") == (
+        "rgb(238, 245, 255)"
+    )
+
+
 def test_notes_stay_visible_in_print(page, fixture_site_url):
     page.goto(f"{fixture_site_url}/reports/2013-07-first/")
     page.emulate_media(media="print")
