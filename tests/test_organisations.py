@@ -562,6 +562,25 @@ def test_each_judgements_counts_are_headed_by_its_own_frameworks_words(national_
     ]
 
 
+def test_a_themes_organisations_say_why_their_passages_add_up_to_more(national_files):
+    """The list of themes said Supervision had 8 passages in 6 reports; its organisations' rows
+    added up to 9 in 7, the joint visit counted under Beta and Gamma, and nothing said so."""
+    html = page(national_files, "themes/supervision/index.html")
+    rows = re.findall(r"<td>(\d+)</td><td>(\d+)</td></tr>", html)
+    added = sum(int(passages) for _, passages in rows)
+    listed = page(national_files, "themes/index.html")
+    passages, reports = re.search(
+        r'href="/themes/supervision/">.*?(\d+) passages in (\d+) reports', listed, re.S
+    ).groups()
+    assert added > int(passages)
+    assert (
+        f"the organisations’ passages add up to {added}; the theme’s own are {passages} "
+        f"passages in {reports} reports, as the list of themes counts them." in html
+    )
+    # A theme no joint report speaks to says nothing of it.
+    assert "table-note" not in page(national_files, "themes/private-fostering/index.html")
+
+
 def test_the_overviews_bars_tell_grades_apart_by_texture_as_well_as_colour(national_files):
     """Good and Inadequate differ by 1.11:1 of colour alone (WCAG 1.4.1): each level but the
     best has a texture, in the bars and in their key alike."""

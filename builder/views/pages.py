@@ -378,6 +378,9 @@ class ThemePageView:
     drafted: bool = False  # some passage is from a draft: its theme may be a suggestion
     # On a site of several: whose each of `related` is, (organisation id, region id), to filter by
     related_owners: tuple[tuple[str, str], ...] = ()
+    # Where joint reports count under each of their organisations: the organisations' passages
+    # added up, and the theme's own passages and reports
+    whole: tuple[int, int, int] | None = None
 
 
 # A theme across organisations: each one's entries; the list of them, without; their regions;
@@ -1190,13 +1193,18 @@ class _Planner:
         site = self.site
         organisations: tuple[ThemeOrganisation, ...] = ()
         regions: tuple[Link, ...] = ()
+        whole: tuple[int, int, int] | None = None
         if site.groups.several:
             # Each organisation's passages are on a page of their own (`theme_organisation_page`):
             # on a national site most paragraphs are on a theme, and one page of them all would
             # run to megabytes, and be made again on every edit.
-            _, organisations, regions, drafted = self._national_theme(theme.id)
+            full, organisations, regions, drafted = self._national_theme(theme.id)
             entries: tuple[ThemeEntry, ...] = ()  # by organisation, not one strip of every report
             tracked: set[str] = set()
+            # A joint report's passages count under each of its organisations.
+            shares = {e.report.id: len(e.passages) for o in full for e in o.entries if e.passages}
+            if sum(o.passages for o in organisations) > sum(shares.values()):
+                whole = (sum(o.passages for o in organisations), sum(shares.values()), len(shares))
         else:
             entries = self.theme_entries(theme.id)
             tracked = {p.tracks for e in entries for p in e.passages if p.tracks}
@@ -1213,6 +1221,7 @@ class _Planner:
             regions,
             drafted,
             tuple((owner.id if owner else "", region) for owner, region in owners),
+            whole,
         )
 
     def theme_organisation_pages(
