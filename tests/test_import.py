@@ -692,3 +692,29 @@ def test_a_contents_list_with_parts_listed_without_page_numbers_goes_whole():
     assert [line.text for line in page.clean_lines] == [
         "The inspection found that services are good."
     ]
+
+
+def test_earlier_inspections_are_found_however_the_report_words_them():
+    """Lancashire's 2018 report says 'The last inspection report … was published in September
+    2015' and 'the 2015 Ofsted inspection', and its draft asked nothing of that inspection;
+    Wiltshire's 2015 report speaks of 'The 2012 inspection'."""
+    from builder.editing.importpdf import Found, _earlier_inspections
+
+    texts = [
+        (3, "Inspection dates: 4 June 2018 to 28 June 2018"),
+        (
+            5,
+            "The last inspection report for the local authority’s children’s services was "
+            "published in September 2015.",
+        ),
+        (6, "It has acted on key recommendations made at the time of the 2015 Ofsted inspection."),
+        (7, "The 2018 inspection found … under the 2017 inspection framework."),
+        (9, "The 2012 inspection judged safeguarding inadequate."),
+    ]
+    found = _earlier_inspections(texts, Found(("2018-06-04", "2018-06-28"), 3, ""))
+    assert found is not None and found.page == 5
+    assert found.value == [
+        "The last inspection report for the local authority’s children’s services was published "
+        "in September 2015",
+        "The 2012 inspection",
+    ]

@@ -1188,12 +1188,20 @@ def find_facts(document: Document) -> dict[str, Found]:
     return facts
 
 
+_MONTH = (
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December) )?"
+)
 # A report speaking of an inspection before it: 'since the last inspection in 2012', 'at its
-# previous ILACS inspection in June 2019'.
+# previous ILACS inspection in June 2019', 'The last inspection report for the local authority's
+# children's services was published in September 2015', 'the 2015 Ofsted inspection'.
 _EARLIER = re.compile(
     r"\b(?:[Ss]ince|[Aa]t|[Ii]n) (?:the|its) (?:last|previous) (?:[A-Za-z]+ ){0,3}?inspections?"
-    r"(?: of [^.,;]{0,60}?)?(?: in| of)? (?:(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December) )?((?:19|20)\d{2})\b"
+    rf"(?: of [^.,;]{{0,60}}?)?(?: in| of)? {_MONTH}((?:19|20)\d{{2}})\b"
+    r"|\b(?:[Tt]he|[Ii]ts) (?:last|previous) inspection report\b[^.;]{0,80}? published in "
+    rf"{_MONTH}((?:19|20)\d{{2}})\b"
+    r"|\b(?:[Tt]he|[Ii]ts) ((?:19|20)\d{2}) (?:Ofsted |[A-Z]{2,5} )?inspection\b"
+    r"(?! (?:framework|handbook|guidance|schedule))"
 )
 
 
@@ -1206,9 +1214,10 @@ def _earlier_inspections(texts: list[tuple[int, str]], inspected: Found | None) 
     page = 0
     for at, text in texts:
         for m in _EARLIER.finditer(text):
-            if m.group(1) == own or m.group(1) in years or len(quotes) == 3:
+            year = next(y for y in m.groups() if y)
+            if year == own or year in years or len(quotes) == 3:
                 continue
-            years.add(m.group(1))
+            years.add(year)
             quotes.append(m.group(0)[0].upper() + m.group(0)[1:])
             page = page or at
     return Found(quotes, page, "") if quotes else None
