@@ -272,3 +272,29 @@ def test_the_headline_flag_of_the_judgements_gives_each_reports_headline_grade(
         else:
             assert flagged == [], report["id"]
     assert checked >= 2
+
+
+def test_the_organisations_export_holds_the_list_as_it_is_shown(national_files):
+    """The list shows each organisation's latest headline grade, last inspection and open
+    recommendations; its export held none of them, so it could not be downloaded as shown."""
+    listed = national_files["organisations/index.html"].decode()
+    shown = {}
+    for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", listed, re.S):
+        oid = re.search(r'href="/organisations/([\w-]+)/"', row).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        grade = re.search(r'<span class="grade grade-(\d)">([^<]+)</span>', cells[1])
+        last = re.search(r'<a href="/reports/([\w-]+)/">', cells[2]).group(1)
+        shown[oid] = (grade.group(2), grade.group(1), last, cells[4].strip())
+    exported = {
+        r["id"]: (
+            r["latest_headline_grade"],
+            r["latest_headline_ordinal"],
+            r["latest_report"],
+            r["open_recommendations"],
+        )
+        for r in rows(national_files, "organisations.csv")
+    }
+    assert exported == shown and len(shown) == 3
+    beta = next(r for r in rows(national_files, "organisations.csv") if r["id"] == "beta")
+    assert (beta["last_inspected"], beta["latest_graded_report"]) == ("2022-03-07", "2019-03-beta")
+    assert json.loads(national_files["data/organisations.json"])[1]["open_recommendations"] == 2

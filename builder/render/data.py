@@ -15,6 +15,7 @@ from builder.model.organisations import NONE
 from builder.parse.records import slug
 from builder.urls import Urls
 from builder.views.dictionary import JOINED, ORGANISATION_FILES, dictionary
+from builder.views.organisations import recommendations_by_organisation, standing_of
 
 if TYPE_CHECKING:
     from builder.model.site import Site
@@ -60,7 +61,11 @@ def data_files(
     drafts = frozenset(view.report.id for view in site.reports if view.report.draft)
     lines = _PassageLines(rows, urls, titles, whose, drafts, several)
     if several:
-        organisations = [_organisation(site, urls, o) for o in site.groups.organisations]
+        views = {v.report.id: v for v in site.reports}
+        tracked = recommendations_by_organisation(site)
+        organisations = [
+            _organisation(site, urls, o, views, tracked) for o in site.groups.organisations
+        ]
         yield "organisations.json", _json(organisations)
         columns = [k for k, _ in ORGANISATION_FILES["organisations.csv"][1]]
         yield "organisations.csv", _csv(organisations, columns)
@@ -234,9 +239,19 @@ def _item_organisations(site: Site, item: TimelineItem) -> tuple[str, ...]:
     return (site.groups.of_event(item.event.id),) if item.event is not None else ()
 
 
-def _organisation(site: Site, urls: Urls, organisation_id: str) -> dict[str, Any]:
+def _organisation(
+    site: Site,
+    urls: Urls,
+    organisation_id: str,
+    views: dict[str, ReportView],
+    tracked: dict[str, list[str]],
+) -> dict[str, Any]:
     o = site.groups.organisations[organisation_id]
     reports = site.places.get(o.id, ())
+    mine = tracked.get(o.id, [])
+    latest, last, still_open = standing_of(site, o.id, views, mine)
+    head = latest.headline if latest else None
+    grade = _grade(site, latest.report.framework, head.grade) if latest and head else None
     return {
         "id": o.id,
         "name": o.name,
@@ -246,6 +261,13 @@ def _organisation(site: Site, urls: Urls, organisation_id: str) -> dict[str, Any
         "codes": JOINED.join(f"{scheme}={value}" for scheme, value in o.codes),
         "reports": len(reports),
         "latest_report": reports[-1] if reports else "",
+        "last_inspected": views[last].report.date.iso if last else "",
+        "latest_graded_report": latest.report.id if latest else "",
+        "latest_headline_area": head.area if head else "",
+        "latest_headline_grade": grade.label if grade else "",
+        "latest_headline_ordinal": grade.ordinal if grade else "",
+        "tracked_recommendations": len(mine),
+        "open_recommendations": still_open,
         "url": urls.absolute("organisation", o.id),
         "feed": urls.absolute("organisation_feed", o.id),
     }

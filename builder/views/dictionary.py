@@ -270,6 +270,25 @@ _ORGANISATION_KEYS = (
     ("codes", "the codes others know it by, as scheme=value, joined by ';' (e.g. la_code=801)"),
     ("reports", "how many reports on this site are about it"),
     ("latest_report", "the id of its latest report (empty if none)"),
+    (
+        "last_inspected",
+        "the date of its latest report: the inspection's start, else the document's (empty if "
+        "none)",
+    ),
+    (
+        "latest_graded_report",
+        "the id of its latest report that gives judgements, as the organisations list shows it "
+        "(empty if none)",
+    ),
+    ("latest_headline_area", "that report's headline judgement (empty if it gives none)"),
+    (
+        "latest_headline_grade",
+        "its latest headline grade, in its framework's words (empty if none): the organisations "
+        "list's",
+    ),
+    ("latest_headline_ordinal", "that grade's point on the shared scale, 4 the best"),
+    ("tracked_recommendations", "how many tracked recommendations are its"),
+    ("open_recommendations", "how many of them are still open"),
     ("url", "the address of its page on this site"),
     ("feed", "the address of its Atom feed: its reports, newest first"),
 )

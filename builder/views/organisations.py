@@ -148,6 +148,25 @@ def _latest(ids: tuple[str, ...], views: dict[str, ReportView]) -> ReportView | 
     return graded[-1] if graded else None
 
 
+def recommendations_by_organisation(site: Site) -> dict[str, list[str]]:
+    """Each organisation's tracked recommendations, in the site's order."""
+    out: dict[str, list[str]] = {}
+    for rid in site.histories:
+        out.setdefault(site.groups.of_recommendation(rid), []).append(rid)
+    return out
+
+
+def standing_of(
+    site: Site, organisation: str, views: dict[str, ReportView], tracked: list[str]
+) -> tuple[ReportView | None, str, int]:
+    """Where an organisation stands, as its list row and its data row both say it: its latest
+    report that gives judgements (whose headline is its latest headline grade), its latest
+    report of any kind, and how many of its tracked recommendations are still open."""
+    ids = site.places.get(organisation, ())
+    still_open = sum(1 for rid in tracked if site.histories[rid].standing.is_open)
+    return _latest(ids, views), ids[-1] if ids else "", still_open
+
+
 def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[OrganisationRow, ...]:
     """Every organisation, A to Z by its short name, with its latest grade and what is still
     open."""
@@ -155,10 +174,7 @@ def organisation_rows(site: Site, p: Planner, index: _Index) -> tuple[Organisati
     rows = []
     for o in sorted(site.groups.organisations.values(), key=lambda o: o.sort_key):
         ids = site.places.get(o.id, ())
-        latest = _latest(ids, views)
-        still_open = sum(
-            1 for rid in index.recommendations.get(o.id, ()) if site.histories[rid].standing.is_open
-        )
+        latest, _, still_open = standing_of(site, o.id, views, index.recommendations.get(o.id, []))
         rows.append(
             OrganisationRow(
                 o.id,
@@ -274,9 +290,7 @@ class _Index:
     """What every organisation's page reads, gathered in one pass over the site."""
 
     def __init__(self, site: Site, p: Planner) -> None:
-        self.recommendations: dict[str, list[str]] = {}
-        for rid in site.histories:
-            self.recommendations.setdefault(site.groups.of_recommendation(rid), []).append(rid)
+        self.recommendations = recommendations_by_organisation(site)
         self.timeline: dict[str, list[Any]] = {}
         for item in site.timeline:
             if item.report is not None:
