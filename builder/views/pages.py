@@ -1070,7 +1070,11 @@ class _Planner:
         # What the previous report on the recommendation's organisation said, and this one does not.
         unmentioned = tuple(
             UnmentionedRow(
-                rid, recs[rid].title, cell.status, self.headers.get(cell.report), whose(rid)
+                rid,
+                recs[rid].title,
+                cell.status,
+                self.headers[cell.report] if cell.report in self.views else None,
+                whose(rid),
             )
             for rid in view.unmentioned
             if (cell := self.standing[rid].earlier(r.id)) is not None
