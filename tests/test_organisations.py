@@ -581,6 +581,27 @@ def test_a_themes_organisations_say_why_their_passages_add_up_to_more(national_f
     assert "table-note" not in page(national_files, "themes/private-fostering/index.html")
 
 
+def test_an_organisations_page_says_how_its_other_recommendations_stand(national_files):
+    """Beta's page said '1 other tracked recommendation is met or not open' of one no report had
+    yet spoken of: each is said in the words of the recommendations list's groups."""
+    said = {
+        o: re.sub(
+            r"<[^>]+>",
+            "",
+            re.search(
+                r"Of its other tracked recommendations, .*?has them all",
+                page(national_files, f"organisations/{o}/index.html"),
+            ).group(),
+        )
+        for o in ("beta", "gamma")
+    }
+    assert said["beta"] == (
+        "Of its other tracked recommendations, 1 is not yet spoken of by any report: the "
+        "recommendations list has them all"
+    )
+    assert "2 were never raised as a concern" in said["gamma"]
+
+
 def test_the_overviews_bars_tell_grades_apart_by_texture_as_well_as_colour(national_files):
     """Good and Inadequate differ by 1.11:1 of colour alone (WCAG 1.4.1): each level but the
     best has a texture, in the bars and in their key alike."""

@@ -117,6 +117,8 @@ class OrganisationPageView:
     closed: int  # its tracked recommendations that are not open
     themes: tuple[ThemeCount, ...]
     feed_title: str  # its feed's, as the feed itself gives it
+    # Those not open, by their standing as the recommendations list groups them: (words, count)
+    others: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +350,24 @@ def organisation_page(
         len(rids) - len(open_),
         themes,
         organisation_feed_title(site, o.id),
+        tuple(
+            (words[n != 1], n)
+            for standing, words in OTHER_STANDINGS
+            if (n := sum(1 for rid in rids if site.histories[rid].standing.standing == standing))
+        ),
     )
+
+
+# The standings of a recommendation not open, in the words of the recommendations list's groups.
+OTHER_STANDINGS = (
+    ("met", ("is met", "are met")),
+    (
+        "positive",
+        ("is spoken of well since, not found met", "are spoken of well since, not found met"),
+    ),
+    ("strength", ("was never raised as a concern", "were never raised as a concern")),
+    ("", ("is not yet spoken of by any report", "are not yet spoken of by any report")),
+)
 
 
 def overview(site: Site, p: Planner) -> OverviewView:
