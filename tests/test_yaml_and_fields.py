@@ -99,6 +99,19 @@ def test_keys_stay_as_written():
     assert list(load_yaml("on: 1\n01: x\n2013-07: z\n")) == ["on", "01", "2013-07"]
 
 
+def test_more_keys_after_a_quoted_value_are_said_with_their_own_hint():
+    """An editor added ', tracks: x' after a block item's quoted value, as braces allow: the
+    hint said to check the indentation, which was right."""
+    with pytest.raises(YamlProblem) as found:
+        load_yaml('annotations:\n  - quote: "Supervision is regular", tracks: x\n')
+    assert found.value.line == 2
+    assert str(found.value) == (
+        "invalid YAML: did not find expected key (hint: a quoted value ends its line here: put "
+        'each key on a line of its own, lined up, or the whole item in braces: {quote: "…", '
+        "tracks: …})"
+    )
+
+
 def test_a_line_indented_out_of_step_is_said_with_a_hint():
     """'did not find expected '-' indicator' named the right line and said nothing of why."""
     for text in (

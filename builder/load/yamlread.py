@@ -275,6 +275,10 @@ _LineLoader.yaml_constructors = {
 }
 
 
+# A block mapping's quoted value followed by more keys on its line, as a flow mapping writes them.
+_MORE_KEYS = re.compile(r"""\s*(?:- )?([\w-]+):\s*(?:"[^"]*"|'[^']*')\s*,\s*([\w-]+)\s*:""")
+
+
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML text; lines are counted from `first_line` (for front matter inside a file).
 
@@ -325,6 +329,15 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
             hint = " (hint: indent with spaces, not tabs)"
         elif "did not find expected '-' indicator" in what or ("did not find expected key" in what):
             hint = " (hint: check this line's indentation: it should line up with the lines above)"
+            written = (
+                text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+            )
+            if more := _MORE_KEYS.match(written):  # `- quote: "…", tracks: x`, as in braces
+                first, then = more.groups()
+                hint = (
+                    " (hint: a quoted value ends its line here: put each key on a line of its own, "
+                    f'lined up, or the whole item in braces: {{{first}: "…", {then}: …}})'
+                )
         elif "while scanning a quoted scalar" in context:
             what = "a quoted value has no closing quote"
         elif "expected a single document" in context:
