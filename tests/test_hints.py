@@ -79,3 +79,20 @@ def test_a_word_of_a_longer_id_is_suggested():
     assert did_you_mean("child", themes) == " (did you mean 'voice-of-the-child'?)"
     assert did_you_mean("the", themes) == ""  # too short to mean anything
     assert did_you_mean("budget", themes) == ""
+
+
+def test_an_id_close_to_none_is_told_where_the_ids_are_defined():
+    """'unknown theme 'life-story'' said nothing more: the editor could not tell the ids from a
+    misspelling's neighbours, nor where to add one."""
+    from builder.model.references import _where_defined
+
+    assert _where_defined("theme", ["records", "supervision"]) == (
+        " (use one of: records, supervision; or add it to content/themes.yml)"
+    )
+    many = [f"theme-{n}" for n in range(30)]
+    assert _where_defined("theme", many) == (
+        " (hint: add it to content/themes.yml, or use one of the 30 defined there)"
+    )
+    assert _where_defined("tracked recommendation", []) == (
+        " (hint: there are none yet: add it to content/recommendations.yml)"
+    )

@@ -55,9 +55,8 @@ def check_references(
         if kind in content.partial or (kind, value) in content.lost:
             return True  # defined where an error was reported: not unknown, only unreadable
         if value and value not in choices:
-            into.error(
-                where.path, where.line, f"unknown {what} '{value}'{did_you_mean(value, choices)}"
-            )
+            hint = did_you_mean(value, choices) or _where_defined(what, choices)
+            into.error(where.path, where.line, f"unknown {what} '{value}'{hint}")
             return False
         return True
 
@@ -297,3 +296,25 @@ def _check_judgements(
                 f"unknown grade '{j.grade}' for framework '{framework.id}'"
                 f"{did_you_mean(j.grade, grades)} (use one of: {', '.join(grades)})",
             )
+
+
+# Where each vocabulary is defined, for a value that is close to none of its ids.
+_DEFINED = {
+    "kind": "content/site.yml's 'kinds'",
+    "framework": "content/frameworks.yml",
+    "theme": "content/themes.yml",
+    "tracked recommendation": "content/recommendations.yml",
+    "report": "content/reports/ (each report's id)",
+}
+
+
+def _where_defined(what: str, choices: Collection[str]) -> str:
+    """A hint for an id close to none: the ids, when they are few, and where they are defined."""
+    where = _DEFINED.get(what)
+    if where is None:
+        return ""
+    if not choices:
+        return f" (hint: there are none yet: add it to {where})"
+    if len(choices) <= 12:
+        return f" (use one of: {', '.join(sorted(choices))}; or add it to {where})"
+    return f" (hint: add it to {where}, or use one of the {len(choices)} defined there)"
