@@ -718,3 +718,30 @@ def test_earlier_inspections_are_found_however_the_report_words_them():
         "in September 2015",
         "The 2012 inspection",
     ]
+
+
+def test_the_licence_is_quoted_by_the_words_that_name_it():
+    """Lancashire 2018's draft quoted, as where its licence is named, the start of a paragraph
+    about Ofsted: 'The Office for Standards in Education, Children’s Services a…'."""
+    text = (
+        "The Office for Standards in Education, Children’s Services and Skills (Ofsted) regulates "
+        "and inspects to achieve excellence. You may reuse this information (not including logos) "
+        "free of charge in any format or medium, under the terms of the Open Government Licence."
+    )
+    block = importpdf.Block("paragraph", text, 29, 10.0, False)
+    found = importpdf.find_facts(importpdf.Document("x.pdf", [], [block], 10.0))["licence"]
+    assert found.value == "Open Government Licence v3.0"
+    assert found.evidence == "'medium, under the terms of the Open Government Licence'"
+
+
+def test_import_with_out_outside_a_history_adds_to_no_organisations_list(tmp_path, capsys):
+    """With --out, import ran outside any history and still made ROOT/content/organisations.yml
+    (with the default root, a content folder where the editor stood)."""
+    out = tmp_path / "draft.md"
+    oldham = FIXTURES / "real" / "ilacs-2019-oldham-p1.pdf"  # it names its council
+    status, _, err = run(
+        ["import", str(oldham), "--out", str(out), "--root", str(tmp_path / "none")], capsys
+    )
+    assert status == 0, err
+    assert out.exists() and "added organisation" not in err
+    assert not (tmp_path / "none").exists()

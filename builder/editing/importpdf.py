@@ -1173,7 +1173,10 @@ def find_facts(document: Document) -> dict[str, Found]:
         facts["earlier"] = earlier
     for page, text in texts:
         if "Open Government Licence" in text:
-            facts["licence"] = Found("Open Government Licence v3.0", page, _quote(text))
+            # The words that name it, not the start of a paragraph that may be about Ofsted.
+            naming = re.search(r"(?:[^\s.]+\s+){0,6}Open Government Licence\b(?: v?3\.0)?", text)
+            said = naming.group(0) if naming else text
+            facts["licence"] = Found("Open Government Licence v3.0", page, _quote(said.strip(), 80))
             if "nationalarchives.gov.uk/doc/open-government-licence" in text:
                 facts["licence_url"] = Found(OGL_URL, page, "the address the document gives")
             break
@@ -2591,7 +2594,10 @@ def _report(
     recommendations = sum(1 for line in text.split("\n") if line.startswith("  - quote: "))
     themed = sum(1 for line in text.split("\n") if line.startswith("  - paragraph: "))
     organisations = reports.parent / "organisations.yml"
-    added, problem = add_organisations(organisations, outcome.organisations)
+    added: list[str] = []
+    problem = ""
+    if reports.parent.is_dir():  # with --out outside any history, there is no list to add to
+        added, problem = add_organisations(organisations, outcome.organisations)
     if problem:
         lines.append(f"{shown(organisations)}: warning: {problem}")
     if added and (declared := _declared(organisations)) > 1 >= declared - len(added):
