@@ -56,9 +56,31 @@
             : "Showing " + shown + " of " + items.length + " " + noun + ".";
       }
     }
-    selects.forEach(function (select) { select.addEventListener("change", apply); });
+    // The choice is kept in the page's address (?organisation=…&region=…), so a narrowed view
+    // can be shared, bookmarked and reloaded.
+    function remember() {
+      var url = new URL(window.location.href);
+      selects.forEach(function (select) {
+        if (select.value) url.searchParams.set(select.dataset.key, select.value);
+        else url.searchParams.delete(select.dataset.key);
+      });
+      window.history.replaceState(null, "", url);
+    }
+    var asked = new URLSearchParams(window.location.search);
+    var chosen = false;
+    selects.forEach(function (select) {
+      var value = asked.get(select.dataset.key);
+      if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) {
+        select.value = value;
+        chosen = true;
+      }
+    });
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () { apply(); remember(); });
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.hidden = false;
+    if (chosen) apply();
   });
 })();
 
@@ -91,7 +113,26 @@
       });
     }
   }
-  a.addEventListener("change", show);
-  b.addEventListener("change", show);
+  // Kept in the address (?a=…&b=…), as the filters keep theirs.
+  function remember() {
+    var url = new URL(window.location.href);
+    [["a", a], ["b", b]].forEach(function (pair) {
+      if (pair[1].value) url.searchParams.set(pair[0], pair[1].value);
+      else url.searchParams.delete(pair[0]);
+    });
+    window.history.replaceState(null, "", url);
+  }
+  var asked = new URLSearchParams(window.location.search);
+  var chosen = false;
+  [["a", a], ["b", b]].forEach(function (pair) {
+    var value = asked.get(pair[0]);
+    if (value && pair[1].querySelector('option[value="' + CSS.escape(value) + '"]')) {
+      pair[1].value = value;
+      chosen = true;
+    }
+  });
+  a.addEventListener("change", function () { show(); remember(); });
+  b.addEventListener("change", function () { show(); remember(); });
   form.hidden = false;
+  if (chosen) show();
 })();

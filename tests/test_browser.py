@@ -153,6 +153,27 @@ def test_a_theme_page_narrows_to_one_region_and_one_organisation(page, national_
     assert page.locator("section.theme-report").count() >= 1
 
 
+def test_a_narrowed_view_is_kept_in_its_address(page, national_site_url):
+    """A researcher could not share or reload a theme narrowed to a region, nor two
+    organisations set side by side: the choice was lost with the page."""
+    rows = "table.theme-organisations tbody tr"
+    page.goto(f"{national_site_url}/themes/supervision/")
+    page.get_by_label("Region").select_option(label="North East")
+    page.wait_for_function("location.search === '?region=north-east'")
+    page.goto(f"{national_site_url}/themes/supervision/?region=north-east")
+    page.wait_for_function(f"document.querySelectorAll('{rows}:not([hidden])').length === 1")
+    assert page.get_by_label("Region").input_value() == "north-east"
+    # A value the page does not offer is ignored: every row shows.
+    page.goto(f"{national_site_url}/themes/supervision/?region=atlantis")
+    assert page.locator(f"{rows}:not([hidden])").count() == 3
+    page.goto(f"{national_site_url}/organisations/overview/?a=gamma&b=alpha")
+    page.wait_for_function(
+        "document.querySelectorAll('table.compare tbody tr:not([hidden])').length === 2"
+    )
+    page.get_by_label("Second organisation").select_option("beta")
+    page.wait_for_function("location.search === '?a=gamma&b=beta'")
+
+
 def test_the_recommendations_sections_count_what_the_filter_leaves(page, national_site_url):
     """Narrowed to North East, the page said 'Showing 3 of 9' under headings still counting
     every organisation's, one of them over an empty section."""
