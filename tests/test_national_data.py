@@ -298,3 +298,21 @@ def test_the_organisations_export_holds_the_list_as_it_is_shown(national_files):
     beta = next(r for r in rows(national_files, "organisations.csv") if r["id"] == "beta")
     assert (beta["last_inspected"], beta["latest_graded_report"]) == ("2022-03-07", "2019-03-beta")
     assert json.loads(national_files["data/organisations.json"])[1]["open_recommendations"] == 2
+
+
+def test_a_feed_entry_without_a_summary_says_the_reports_kind_dates_and_grade(national_files):
+    """An imported report has no editors' summary: its entry repeated its title ('Focused
+    visit'), with no grade, where its page's header gives the inspection's dates and grade."""
+    feed = ET.fromstring(national_files["organisations/beta/feed.xml"])
+    atom = "{http://www.w3.org/2005/Atom}"
+    said = {
+        entry.find(f"{atom}link").get("href"): entry.find(f"{atom}summary").text
+        for entry in feed.iter(f"{atom}entry")
+    }
+    assert said["https://national.example.org/reports/2019-03-beta/"] == (
+        "Inspection of children's services. Inspection report; inspected March 2019; "
+        "Overall effectiveness: Inadequate."
+    )
+    assert said["https://national.example.org/reports/2022-03-joint-visit/"] == (
+        "Focused visit. Inspected 7 to 8 March 2022."
+    )

@@ -26,6 +26,7 @@ from builder.views.organisations import organisation_feed_title
 
 if TYPE_CHECKING:
     from builder.model.site import Site
+    from builder.model.views import ReportView
 
 STRUCTURED_FILES = ("feed.xml", "sitemap.xml", "robots.txt")
 
@@ -64,7 +65,25 @@ def feed_date(date: PartialDate) -> str:
     return f"{date.year:04d}-{month:02d}-{day:02d}T00:00:00Z"
 
 
-def feed_entry(report: Report, urls: Urls, whose: str = "") -> FeedEntry:
+def _said(view: ReportView, site: Site) -> str:
+    """What an entry says of a report whose editors wrote no summary: its kind, its inspection's
+    dates and its headline grade, as its page's header gives them."""
+    report = view.report
+    kind = site.settings.kind_label(report.kind)
+    parts = [kind] if kind.casefold() != report.title.casefold() else []
+    if report.inspected:
+        parts.append(f"{'inspected' if parts else 'Inspected'} {report.inspected.label}")
+    framework = site.frameworks.get(report.framework)
+    head = view.headline
+    grade = framework.grade(head.grade) if framework and head else None
+    if head and grade:
+        parts.append(f"{head.area}: {grade.label}")
+    elif report.judgements:
+        parts.append(f"{len(report.judgements)} judgements, no headline grade")
+    return f"{report.title}. " + "; ".join(parts) + "." if parts else report.title
+
+
+def feed_entry(report: Report, urls: Urls, whose: str = "", said: str = "") -> FeedEntry:
     """A report's entry, dated by the content alone so builds are reproducible. On a site of
     several organisations, its title names `whose` report it is.
 
@@ -81,7 +100,7 @@ def feed_entry(report: Report, urls: Urls, whose: str = "") -> FeedEntry:
         author=report.publisher,
         summary_html=render_note(report.summary)
         if report.summary
-        else html.escape(report.title, quote=False),
+        else html.escape(said or report.title, quote=False),
     )
 
 
@@ -104,7 +123,10 @@ def _whose(site: Site, report_id: str) -> str:
 
 def feed_view(site: Site, urls: Urls) -> Feed:
     """The site's feed: one entry per report, newest first."""
-    entries = [feed_entry(view.report, urls, _whose(site, view.report.id)) for view in site.reports]
+    entries = [
+        feed_entry(view.report, urls, _whose(site, view.report.id), _said(view, site))
+        for view in site.reports
+    ]
     return _feed(site.settings.title, urls.absolute("feed"), urls.absolute("home"), entries)
 
 
@@ -120,7 +142,9 @@ def organisation_feeds(site: Site, urls: Urls) -> list[tuple[str, dict[str, Any]
     if not site.groups.several:
         return []
     entries = {
-        view.report.id: feed_entry(view.report, urls, _whose(site, view.report.id))
+        view.report.id: feed_entry(
+            view.report, urls, _whose(site, view.report.id), _said(view, site)
+        )
         for view in site.reports
     }
     return [
