@@ -602,6 +602,16 @@ def test_an_organisations_page_says_how_its_other_recommendations_stand(national
     assert "2 were never raised as a concern" in said["gamma"]
 
 
+def test_a_themes_latest_passage_says_what_else_its_report_says_on_the_theme(national_files):
+    """'The latest' showed one passage of an organisation's latest report, praise or criticism,
+    with nothing to say whether it stood for the rest."""
+    html = page(national_files, "themes/supervision/index.html")
+    cells = re.findall(r'<td class="latest-passage">(.*?)</td>', html, re.S)
+    assert cells and all(
+        "(1 passage in that report: 1 concern)" in re.sub(r"<[^>]+>", "", c) for c in cells
+    )
+
+
 def test_the_overviews_bars_tell_grades_apart_by_texture_as_well_as_colour(national_files):
     """Good and Inadequate differ by 1.11:1 of colour alone (WCAG 1.4.1): each level but the
     best has a texture, in the bars and in their key alike."""

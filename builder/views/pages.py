@@ -357,6 +357,8 @@ class ThemeOrganisation:
     brief_name: str = ""  # as lists show it: its short name, else its name
     # The first of its latest report's passages on the theme, as the theme's list shows it.
     latest: Passage | None = None
+    # That report's passages on the theme: how many, and of them concerns and strengths
+    latest_counts: tuple[int, int, int] = (0, 0, 0)
 
     @property
     def title(self) -> str:
@@ -1178,7 +1180,16 @@ class _Planner:
         def make() -> NationalTheme:
             listed = tuple(
                 dataclasses.replace(
-                    o, entries=(), latest=o.entries[-1].passages[0] if o.entries else None
+                    o,
+                    entries=(),
+                    latest=o.entries[-1].passages[0] if o.entries else None,
+                    latest_counts=(
+                        len(o.entries[-1].passages),
+                        o.entries[-1].concerns,
+                        o.entries[-1].strengths,
+                    )
+                    if o.entries
+                    else (0, 0, 0),
                 )
                 for o in full
             )
