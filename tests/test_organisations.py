@@ -369,7 +369,10 @@ def test_a_theme_page_follows_its_subject_across_organisations(national_files):
     # (beta's and gamma's joint visit of 2022 is beta's latest, and gamma's too)
     assert latest == ["2022-01-visit", "2022-03-joint-visit", "2022-03-joint-visit"]
     assert len(re.findall(r'href="/reports/[\w-]+/#', html)) == 3
-    assert '">2022</a>: “gaps in the frequency of supervision”</td>' in html
+    assert (
+        '">2022</a>: “gaps in the frequency of supervision” <span class="meta">(1 passage in '
+        "that report: 1 concern)</span></td>" in html
+    )
     gamma = page(national_files, "themes/supervision/gamma/index.html")
     assert "/reports/2013-05-gamma/#" in gamma
     assert "/reports/2019-03-beta/" not in gamma
