@@ -108,6 +108,7 @@ MEANING = {
     "event.mentions": "Passages of reports that speak of it.",
     "event.note": "Markdown: the editors' note.",
     "event.organisation": "Whom it inspected: an id from `organisations.yml`; required when the site has several.",
+    "event.graded": "It gave grades this history does not know (it lists no judgements): the chart's lines of its framework break at it, not join the grades either side.",
     "judgement.area": "What was judged, as the report words it.",
     "judgement.grade": "One of the framework's grades.",
     "judgement.series": "Which line of the grade chart it joins; by default its framework's series for the area, else one made from the area's words.",

@@ -202,7 +202,7 @@ def test_report_front_matter_is_prefilled_and_marked(pdfs, tmp_path, capsys):
             13,
             "to do: events: page 5 speaks of an earlier inspection ('Since the last Ofsted "
             "inspection in 2012'): add each the collection lacks to content/events.yml, so its "
-            "history shows it",
+            "history shows it (with 'graded: true' where its grades are not known)",
         ),
         (14, "to do: published: the document's date (the document does not print it)"),
         (16, "confirm: page 1, 'Lead inspector: Ian Young HMI'"),

@@ -169,7 +169,8 @@ def test_an_earlier_inspection_the_report_speaks_of_is_an_editors_to_do():
     text, _ = draft(REAL / "ilacs-2019-oldham-p1.pdf", "o.pdf", None, STARTER)
     assert (
         "\n# to do: events: page 1 speaks of an earlier inspection ('Since the last inspection in "
-        "2015'): add each the collection lacks to content/events.yml, so its history shows it\n"
+        "2015'): add each the collection lacks to content/events.yml, so its history shows it "
+        "(with 'graded: true' where its grades are not known)\n"
     ) in text
     # A report that speaks of none has no such line.
     text, _ = draft(REAL / "ilacs-2023-wiltshire-p1-2.pdf", "w.pdf", None, STARTER)

@@ -196,6 +196,27 @@ def test_the_grades_table_names_each_report_as_the_strips_do(fixture_files):
     assert "Inspection of arrangements" not in table
 
 
+def test_a_line_breaks_at_an_inspection_whose_grades_the_history_lacks(
+    fixture_copy: Path, tmp_path: Path
+):
+    """An editor added the 2017 inspection a report speaks of, its grades unknown: the line still
+    joined 2015's grade to 2019's as if nothing had happened between them, as the authoring guide
+    says an event prevents."""
+    with (fixture_copy / "events.yml").open("a") as events:
+        events.write(
+            '- id: 2017-inspection\n  title: Inspection of services\n  date: "2017"\n'
+            "  kind: inspection-report\n  framework: new\n  graded: true\n"
+        )
+    files, diagnostics = build_files(fixture_project(tmp_path, fixture_copy))
+    assert files is not None, [d.format() for d in diagnostics.sorted()]
+    svg = re.search(r'<svg class="grade-chart".*?</svg>', page(files, "timeline/index.html"), re.S)
+    assert "2017: Inspection of services: grades not known to this history" in svg.group()
+    # The new framework's line (2015 to 2019) is not drawn across 2017: no line at all now.
+    assert '<polyline class="series"' not in svg.group()
+    # A visit that gives no grades, and an event not said to be graded, join as before.
+    assert "24 to 25 January 2022: Focused visit: no grade given" in svg.group()
+
+
 def test_the_keyboard_reaches_the_charts_points_in_date_order(fixture_files):
     """Each point is a link; drawn line by line, Tab went through one line's years, then back to
     2013 for the next line, and the visits with no grade came first."""

@@ -1402,7 +1402,8 @@ def front_matter(
         said = "; ".join(f"'{quote}'" for quote in cast("list[str]", earlier.value))
         out.append(
             f"{TODO} events: page {earlier.page} speaks of an earlier inspection ({said}): add each "
-            "the collection lacks to content/events.yml, so its history shows it"
+            "the collection lacks to content/events.yml, so its history shows it (with "
+            "'graded: true' where its grades are not known)"
         )
     if published := facts.get("published"):
         if published.page == 0:

@@ -478,6 +478,7 @@ EVENT = Schema(
         Field("mentions", Items(MENTION)),
         Field("note", LINES),
         Field("organisation", ID),
+        Field("graded", FLAG),
     ),
     where=item_where,
     keep=lambda f, v: f.ok and v["date"] is not None,

@@ -405,6 +405,9 @@ class Event:
     note: str
     where: Where
     organisation: str = ""  # whom it inspected; "" on a site of one organisation
+    # It gave grades this history does not know (no judgements listed): the chart's lines of its
+    # framework break at it rather than join the grades either side as if it had not happened.
+    graded: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,9 @@ class Series:
     id: str
     title: str
     points: tuple[Point, ...]  # in date order
+    # Where its line breaks: an inspection of its scope whose grades this history does not know,
+    # between two of its points (positions on the time axis)
+    breaks: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,8 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
     scope_words: dict[str, dict[int, list[str]]] = {}
     titles: dict[str, str] = {}
     ungraded = []
+    # Each scope's inspections whose grades the history does not know: its lines break there.
+    unknown: dict[str, list[float]] = {}
     words: dict[int, list[str]] = {}
     for each in site.frameworks.values():
         for g in each.scale:
@@ -155,12 +160,18 @@ def chart_panels(site: Site) -> tuple[list[PanelData], list[Any], list[tuple[int
             titles[f"{scope.id}/{line}"] = j.area  # named as its latest inspection words it
         if not graded:
             ungraded.append(item)
+            if framework is not None and _unknown(item):
+                for scope in framework.scopes or (framework.scope(""),):
+                    if scope is not None:
+                        unknown.setdefault(scope.id, []).append(item.position)
     panels = []
     for scope_id, (title, grouped) in scopes.items():
-        lines = [
-            Series(sid, titles[f"{scope_id}/{sid}"], tuple(sorted(pts, key=lambda p: p.position)))
-            for sid, pts in grouped.items()
-        ]
+        lines = []
+        for sid, pts in grouped.items():
+            ordered = tuple(sorted(pts, key=lambda p: p.position))
+            first, last = ordered[0].position, ordered[-1].position
+            breaks = tuple(sorted(x for x in unknown.get(scope_id, ()) if first < x < last))
+            lines.append(Series(sid, titles[f"{scope_id}/{sid}"], ordered, breaks))
         # The overall judgement first, then the longest series.
         lines.sort(key=lambda s: (s.id != "overall-effectiveness", -len(s.points), s.id))
         own = sorted(((o, " / ".join(w)) for o, w in scope_words[scope_id].items()), reverse=True)
@@ -200,6 +211,11 @@ def grade_chart(site: Site, urls: Urls) -> Chart:
     if omitted:
         summary += f" Not drawn: {omitted} judgement{'' if omitted == 1 else 's'} given only once."
     return Chart((panel,), tuple(ungraded), tuple(levels), summary.strip(), omitted)
+
+
+def _unknown(item: TimelineItem) -> bool:
+    """An earlier inspection that gave grades this history does not know."""
+    return bool(item.event is not None and item.event.graded and not item.judgements)
 
 
 def _labels(lines: list[tuple[str, str, Series]]) -> list[str]:
@@ -305,19 +321,29 @@ def _chart(
                 f'<rect class="marker ungraded" x="{x(item.position) - 5}" y="{none_row - 5}" width="10" '
                 f'height="10" fill="#ffffff" stroke="#4a4a4a" stroke-width="2" transform="rotate(45 '
                 f'{x(item.position)} {none_row})"/>'
-                f"<title>{escape(item.date_label)}: {escape(item.title)}: no grade given</title></a>",
+                f"<title>{escape(item.date_label)}: {escape(item.title)}: "
+                f"{'grades not known to this history' if _unknown(item) else 'no grade given'}"
+                "</title></a>",
             )
         )
     ends = []
     for index, s in enumerate(series):
         colour, dash, marker = styles[index]
         placed = [place(index, p) for p in s.points]
-        if len(placed) > 1:
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            coords = " ".join(f"{px},{py}" for px, py in placed)
-            out.append(
-                f'<polyline class="series" points="{coords}" stroke="{colour}"{dash_attr} fill="none"/>'
-            )
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        # One polyline per run of points with no inspection of unknown grades between them.
+        runs: list[list[tuple[float, float]]] = [[]]
+        for at, (p, xy) in enumerate(zip(s.points, placed, strict=True)):
+            if at and any(s.points[at - 1].position < b < p.position for b in s.breaks):
+                runs.append([])
+            runs[-1].append(xy)
+        for run in runs:
+            if len(run) > 1:
+                coords = " ".join(f"{px},{py}" for px, py in run)
+                out.append(
+                    f'<polyline class="series" points="{coords}" stroke="{colour}"{dash_attr} '
+                    'fill="none"/>'
+                )
         for p, (px, py) in zip(s.points, placed, strict=True):
             href = urls("report", p.item_id) if p.is_report else urls("timeline", anchor=p.item_id)
             label = f"{p.year_label}: {p.area}: {p.grade_label}{_basis_words(p)}"
