@@ -706,3 +706,28 @@ def test_a_page_planned_from_the_very_same_view_is_not_encoded_again(
     assert set(encoded) == {"reports/2013-07-first/index.html"}
     assert changed(first, files) == {"reports/2013-07-first/index.html"}
     assert files == fresh_build(fixture_copy)
+
+
+def test_an_organisations_chart_is_drawn_again_when_an_event_is_said_to_be_graded(
+    tmp_path: Path,
+):
+    """Each organisation's chart is kept while what it is drawn from stands: an event's
+    'graded' breaks its lines, so it is part of what the chart is drawn from."""
+    from conftest import NATIONAL
+
+    content = tmp_path / "content"
+    shutil.copytree(NATIONAL, content)
+    with (content / "events.yml").open("a") as events:
+        events.write(
+            '- id: 2017-alpha\n  title: Inspection of services\n  date: "2017"\n'
+            "  kind: inspection-report\n  framework: new\n  organisation: alpha\n"
+        )
+    memo = Memo()
+    before = cached_build(content, memo)["organisations/alpha/index.html"].decode()
+    assert before.count('<polyline class="series"') == 1  # 2015 to 2019, across 2017
+    edit(
+        content / "events.yml", "  organisation: alpha\n", "  organisation: alpha\n  graded: true\n"
+    )
+    after = cached_build(content, memo)
+    assert after["organisations/alpha/index.html"].decode().count('<polyline class="series"') == 0
+    assert after == fresh_build(content)

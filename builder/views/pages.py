@@ -956,7 +956,7 @@ class _Planner:
             self.site.settings.base_path,
             tuple(
                 (i.id, i.title, i.framework, i.position, i.date_label, i.judgements)
-                + (i.report is not None,)
+                + (i.report is not None, i.event is not None and i.event.graded)
                 for i in items
             ),
         )
