@@ -480,14 +480,22 @@ def test_a_note_on_a_whole_paragraph_says_so_and_leaves_the_numbers_to_the_highl
     )
     assert numbers == {"note-judged-to-be": "1", "note-supervision-is-regular": "2"}
     whole = re.search(
-        r'<aside [^>]*aria-label="Editors’ note on paragraph 2"[^>]*>(.*?)</aside>', report, re.S
+        r'<aside [^>]*aria-label="Editors’ note on the whole of paragraph 2"[^>]*>(.*?)</aside>',
+        report,
+        re.S,
     )
     assert whole and "data-note" not in whole.group(0)
     assert '<p class="note-kind">Editors’ note on the whole paragraph</p>' in whole.group(1)
     numbered = re.findall(r'<aside [^>]*data-note="(\d+)"', report)
     assert numbered == ["1", "2"]
+    # A screen reader hears the numbers the badges show, and what the whole-paragraph note is on.
+    assert re.findall(r'<aside [^>]*aria-label="(Editors’ note[^"]*)"', report)[:3] == [
+        "Editors’ note on the whole of paragraph 2",
+        "Editors’ note 1 on paragraph 2",
+        "Editors’ note 2 on paragraph 2",
+    ]
     # A paragraph whose one note is on it whole needs no such words, as a lone note needs no number.
-    assert report.count("on the whole") == 1
+    assert report.count("on the whole") == 2  # its words, and its name
 
 
 def built_with_second_report_edited(

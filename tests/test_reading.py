@@ -639,10 +639,13 @@ def test_a_reader_goes_from_a_paragraph_to_its_note_and_back_by_keyboard(
     assert page.evaluate("document.activeElement.matches('#p2 a.pnum')")
     # The highlighted words name their note for assistive technology.
     details = page.get_attribute("mark#note-judged-to-be", "aria-details")
-    assert page.locator(f"#{details}").get_attribute("aria-label") == "Editors’ note on paragraph 2"
+    # Its name gives the number its badge and highlight show.
+    assert (
+        page.locator(f"#{details}").get_attribute("aria-label") == "Editors’ note 1 on paragraph 2"
+    )
     details = page.get_attribute("mark#note-supervision-is-regular", "aria-details")
     label = page.locator(f"#{details}").get_attribute("aria-label")
-    assert label == "Editors’ note on paragraph 2 (2)"  # the second, as read
+    assert label == "Editors’ note 2 on paragraph 2"  # the second, as read
 
 
 def test_contents_reach_a_section_and_lead_back(contexts, fixture_site_url):

@@ -1566,10 +1566,6 @@ def _body_and_contents(
             if p.kind == "annotation" and not (view.themes or p.note_html or p.tracks):
                 targets[p.key] = ""  # its themes are shown by another note: point to the group
                 continue
-            label = view.label
-            labels[label] = labels.get(label, 0) + 1
-            if labels[label] > 1:
-                label += f" ({labels[label]})"
             targets[p.key] = view.id
             number, whole = 0, ""
             if p.kind != "mention" and (p.kind != "annotation" or bool(p.note_html or p.tracks)):
@@ -1577,11 +1573,25 @@ def _body_and_contents(
                     whole = _block_word(run, p.block_id)
                 else:
                     number = numbers[p.key] = sum(1 for a in asides if a.number) + 1
-            asides.append(replace(view, label=label, number=number, whole=whole))
+            asides.append(replace(view, number=number, whole=whole))
         if sum(1 for a in asides if a.number or a.whole) == 1:  # a block's one note needs neither
             asides = [replace(a, number=0, whole="") for a in asides]
             for p in members:
                 numbers.pop(p.key, None)
+        # Each note's name says what its badge shows ("Editors’ note 2 on paragraph 17", "… on
+        # the whole of paragraph 17"), and is unique on the page.
+        named = []
+        for a in asides:
+            label = a.label
+            if a.number:
+                label = label.replace(" on ", f" {a.number} on ", 1)
+            elif a.whole:
+                label = label.replace(" on ", " on the whole of ", 1)
+            labels[label] = labels.get(label, 0) + 1
+            if labels[label] > 1:
+                label += f" ({labels[label]})"
+            named.append(replace(a, label=label))
+        asides = named
         block = members[0].block_id if members else ""
         if block:  # one group per block, but a table may have notes in several cells
             groups_of[block] = groups_of.get(block, 0) + 1
