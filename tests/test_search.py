@@ -312,7 +312,7 @@ def test_every_page_has_a_search_box_that_works_without_javascript(fixture_files
     assert 'role="status" aria-live="polite"' in page
     assert page.count("<script") == 1  # the search page's own script
     # Elsewhere only a report page has one, its citations' copy buttons, and a page with a grade
-    # chart, which scrolls a focused point into view.
+    # chart or a recommendation's strip, which scrolls a focused link into view in its box.
     scripts = {
         name: blob.decode().count("<script")
         for name, blob in fixture_files.items()
@@ -320,10 +320,13 @@ def test_every_page_has_a_search_box_that_works_without_javascript(fixture_files
     }
     charted = [n for n, blob in fixture_files.items() if b'<svg class="grade-chart"' in blob]
     assert sorted(charted) == ["index.html", "timeline/index.html"]
+    stripped = [n for n, blob in fixture_files.items() if b'<table class="strip' in blob]
+    assert "recommendations/index.html" in stripped and "themes/records/index.html" in stripped
     assert scripts == {
         "search/index.html": 1,
         **{n: 1 for n in fixture_files if re.fullmatch(r"reports/[^/]+/index\.html", n)},
         **{n: 1 for n in charted},
+        **{n: 1 for n in stripped},
     }
 
 
